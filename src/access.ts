@@ -1,0 +1,101 @@
+// The access policy: who may do what. Deny by default. Every route and service asks here; a record
+// the actor may not see is a 404 (see scopes), an action it may not take is a 403 (authorize).
+import { Forbidden } from './lib/errors.js';
+import type { Role } from './db/schema.js';
+
+export interface Actor {
+  readonly userId: number;
+  readonly username: string;
+  readonly role: Role;
+  /** An admin, or a lecturer with the admin flag. */
+  readonly isAdmin: boolean;
+  readonly studentId: number | null;
+  readonly lecturerId: number | null;
+  readonly displayName: string;
+}
+
+export const actions = [
+  'dashboard.view',
+  'profile.changePassword',
+  'profile.manageSessions',
+  'profile.manageTokens',
+  'api.use',
+  'accounts.list',
+  'accounts.create',
+  'accounts.resetPassword',
+  'accounts.disable',
+  'audit.view',
+  'groups.manage',
+  'students.manage',
+  'lecturers.manage',
+  'subjects.manage',
+  'subjects.teach',
+  'submissions.grade',
+  'submissions.submit',
+  'news.publish',
+] as const;
+export type Action = (typeof actions)[number];
+
+type Rule = (actor: Actor) => boolean;
+
+const anyone: Rule = () => true;
+const admin: Rule = (a) => a.isAdmin;
+const lecturer: Rule = (a) => a.role === 'lecturer' && a.lecturerId !== null;
+const student: Rule = (a) => a.role === 'student' && a.studentId !== null;
+
+const rules: Record<Action, Rule> = {
+  'dashboard.view': anyone,
+  'profile.changePassword': anyone,
+  'profile.manageSessions': anyone,
+  'profile.manageTokens': anyone,
+  'api.use': anyone,
+  'accounts.list': admin,
+  'accounts.create': admin,
+  'accounts.resetPassword': admin,
+  'accounts.disable': admin,
+  'audit.view': admin,
+  'groups.manage': admin,
+  'students.manage': admin,
+  'lecturers.manage': admin,
+  'subjects.manage': admin,
+  'subjects.teach': lecturer,
+  'submissions.grade': lecturer,
+  'submissions.submit': student,
+  'news.publish': (a) => admin(a) || lecturer(a),
+};
+
+/** Whether the actor may take the action. No actor, or an action without a rule, is refused. */
+export function can(actor: Actor | null | undefined, action: Action): boolean {
+  if (!actor) return false;
+  const rule = Object.hasOwn(rules, action) ? rules[action] : undefined;
+  return rule ? rule(actor) : false;
+}
+
+/** Throws Forbidden (403) unless the actor may take the action. */
+export function authorize(actor: Actor | null | undefined, action: Action): asserts actor is Actor {
+  if (!can(actor, action)) throw new Forbidden();
+}
+
+/** Which user accounts the actor may see: admins all, everyone else only their own. */
+export function visibleUserIds(actor: Actor): 'all' | readonly number[] {
+  return actor.isAdmin ? 'all' : [actor.userId];
+}
+
+/** An admin may not disable or demote the account they are signed in with (no lock-out by mistake). */
+export function mayDisableAccount(actor: Actor, targetUserId: number): boolean {
+  return can(actor, 'accounts.disable') && actor.userId !== targetUserId;
+}
+
+/**
+ * The operator at the command line (`fms user …`): someone with shell access to the server, who may
+ * do what an admin may. userId 0 matches no account; the audit trail records it as "system".
+ */
+export const systemActor: Actor = Object.freeze({
+  userId: 0,
+  username: 'system',
+  role: 'admin',
+  isAdmin: true,
+  studentId: null,
+  lecturerId: null,
+  displayName: 'System (command line)',
+});

@@ -1,0 +1,116 @@
+// buildApp: the whole HTTP application without listening. Platform plugins first, then every
+// feature with its URL prefix, listed here explicitly so the route map reads in one place.
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from './config/index.js';
+import type { Db } from './db/index.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { loggerOptions } from './logger.js';
+import accountRoutes from './features/accounts/routes.js';
+import apiRoutes from './features/api/routes.js';
+import authRoutes from './features/auth/routes.js';
+import { resolveApiToken, resolveSession } from './features/auth/service.js';
+import { databaseSessionStore, type SessionStore } from './features/auth/session-store.js';
+import { redisSessionStore } from './features/auth/redis-session-store.js';
+import dashboardRoutes from './features/dashboard/routes.js';
+import assetsPlugin from './plugins/assets.js';
+import csrfPlugin from './plugins/csrf.js';
+import errorHandlerPlugin from './plugins/error-handler.js';
+import healthPlugin from './plugins/health.js';
+import htmlPlugin from './plugins/html.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
+import securityPlugin from './plugins/security.js';
+import sessionPlugin from './plugins/session.js';
+import type { AppDeps } from './plugins/types.js';
+import { activeDemoLogins } from './seeds/demo.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  /** A Redis client to use; by default one is opened when RATELIMIT_STORAGE_URI is a Redis URL. */
+  redis?: Redis | null;
+  /** Override the logger (tests pass false or a stream-backed logger). */
+  logger?: boolean | object;
+  /** Where the built static assets are (tests may point elsewhere). */
+  staticRoot?: string;
+}
+
+const SESSION_SWEEP_MS = 60 * 60_000;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config),
+    // One line per request is written by our onResponse hook, with the user and the route.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    // Only the configured proxies may tell us the client's address and scheme.
+    trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 0,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  let redis: Redis | null = options.redis ?? null;
+  const ownsRedis = options.redis === undefined && config.redisUrl !== null;
+  if (ownsRedis) redis = new Redis(config.redisUrl!, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  if (redis) redis.on('error', (error) => app.log.warn({ err: error }, 'redis connection problem'));
+
+  const sessions: SessionStore = redis
+    ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs })
+    : databaseSessionStore(db);
+  const deps: AppDeps = { config, db, clock, sessions, redis };
+  app.decorate('deps', deps);
+
+  await app.register(fastifyCookie, { secret: config.secretKey, hook: 'onRequest' });
+  await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  await app.register(errorHandlerPlugin);
+  await app.register(assetsPlugin, { root: options.staticRoot });
+  await app.register(securityPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(sessionPlugin, { resolveSession, resolveApiToken });
+  await app.register(csrfPlugin);
+  await app.register(htmlPlugin);
+  await app.register(healthPlugin);
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        userId: request.actor?.userId ?? null,
+        ip: request.ip,
+      },
+      'request',
+    );
+  });
+
+  // The route map.
+  await app.register(authRoutes, { demoLogins: () => (config.demoDepartment ? activeDemoLogins({ db }) : Promise.resolve([])) });
+  await app.register(dashboardRoutes);
+  await app.register(accountRoutes, { prefix: '/admin/accounts' });
+  await app.register(apiRoutes, { prefix: '/api/v1' });
+
+  const sweep = setInterval(() => {
+    sessions.sweep(clock.now()).catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    if (ownsRedis && redis) await redis.quit().catch(() => redis!.disconnect());
+  });
+
+  return app;
+}

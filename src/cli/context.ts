@@ -1,0 +1,107 @@
+// What every CLI command shares: the config, an open database, a service context acting as the
+// operator (the system actor), and consistent error reporting and exit codes.
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { systemActor, type Actor } from '../access.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import type { ServiceContext } from '../context.js';
+import { createDb, type Db } from '../db/index.js';
+import { pendingMigrations } from '../db/migrator.js';
+import { AppError } from '../lib/errors.js';
+import { systemClock } from '../lib/clock.js';
+import type { AuthContext } from '../features/auth/service.js';
+import { databaseSessionStore } from '../features/auth/session-store.js';
+import { redisSessionStore } from '../features/auth/redis-session-store.js';
+import { StartupError } from '../server.js';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function readConfig(): Config {
+  return loadConfig(process.env);
+}
+
+export interface CliSession {
+  config: Config;
+  db: Db;
+  ctx: AuthContext;
+  as(actor: Actor): AuthContext & { actor: Actor };
+  close(): Promise<void>;
+}
+
+/** Opens the database; refuses to work on a schema that is not current, naming `fms migrate`. */
+export async function openSession(options: { requireCurrentSchema?: boolean } = {}): Promise<CliSession> {
+  const config = readConfig();
+  const db = createDb(config.database);
+  if (options.requireCurrentSchema !== false) {
+    const pending = await pendingMigrations(db).catch(async (error: unknown) => {
+      await db.destroy();
+      throw new CliError(`Cannot reach the database (${config.database.kind}): ${(error as Error).message}. Check DATABASE_URL.`);
+    });
+    if (pending.length) {
+      await db.destroy();
+      throw new CliError(`The database has ${pending.length} pending migration(s): run \`fms migrate\` first.`);
+    }
+  }
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
+  const sessions = redis ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs }) : databaseSessionStore(db);
+  const log = pino({ level: 'warn' }, pino.destination(2));
+  const base: ServiceContext = { db, actor: systemActor, clock: systemClock, log, config, ip: null };
+  const ctx: AuthContext = { ...base, sessions };
+  return {
+    config,
+    db,
+    ctx,
+    as: (actor) => ({ ...ctx, actor }),
+    async close() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+      await db.destroy();
+    },
+  };
+}
+
+/** Runs a command body and turns every failure into one clear line and a non-zero exit code. */
+export async function run(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+export function report(error: unknown): number {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) process.stderr.write(`fms: configuration: ${problem}\n`);
+    return 2;
+  }
+  if (error instanceof AppError) {
+    process.stderr.write(`fms: ${error.message}\n`);
+    for (const [field, message] of Object.entries(error.fields)) process.stderr.write(`  ${field}: ${message}\n`);
+    return 1;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`fms: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof StartupError) {
+    process.stderr.write(`fms: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`fms: ${(error as Error)?.message ?? String(error)}\n`);
+  if (process.env.FMS_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  return 1;
+}
+
+/** Reads all of standard input (for --password-stdin), without the trailing newline. */
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new CliError('--password-stdin expects the password on standard input, e.g. `printf %s "$PW" | fms user create …`');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}

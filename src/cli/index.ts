@@ -1,0 +1,29 @@
+// `fms <command>`: thin commands that parse arguments, call server/, ops/ or a feature service,
+// print, and set the exit code.
+import { Command, CommanderError } from 'commander';
+import { registerMigrate } from './commands/migrate.js';
+import { registerSeedDemo } from './commands/seed-demo.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
+import { registerUser } from './commands/user.js';
+
+const program = new Command();
+program
+  .name('fms')
+  .description('FMS, the Faculty Management System: operators\' commands.\nConfiguration comes from the environment and ./.env (see .env.example).')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerServe(program);
+registerMigrate(program);
+registerSeedDemo(program);
+registerUser(program);
+registerToken(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode;
+  else throw error;
+}

@@ -1,0 +1,213 @@
+// The only module that reads the environment. loadConfig(env) validates every variable, reports all
+// problems at once (one line each, naming the variable and the fix) and returns a frozen Config.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import dotenv from 'dotenv';
+import { envSchema as schemaFn } from 'env-schema';
+import { envSchema, secretVariables, variableHelp, type Mode } from './schema.js';
+import { parseBoolean, parseDuration, parseSize } from './parse.js';
+
+export type DatabaseTarget =
+  | { kind: 'sqlite'; file: string; url: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  readonly mode: Mode;
+  readonly isProduction: boolean;
+  readonly secretKey: string;
+  /** True when SECRET_KEY was not set and the built-in development key is used. */
+  readonly secretKeyIsDevelopmentDefault: boolean;
+  readonly database: DatabaseTarget;
+  readonly uploadFolder: string;
+  readonly maxContentLength: number;
+  readonly rateLimitStorageUri: string;
+  /** The Redis URL for sessions and rate limits, or null for the database and memory. */
+  readonly redisUrl: string | null;
+  readonly port: number;
+  readonly host: string;
+  /** Addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed. */
+  readonly trustProxy: readonly string[];
+  readonly logLevel: string;
+  readonly sessionLifetimeMs: number;
+  readonly sessionIdleTimeoutMs: number;
+  readonly cookieSecure: boolean;
+  readonly cookieSameSite: 'strict' | 'lax';
+  /** Whether a demo department is seeded into an empty database at start (never in production). */
+  readonly demoDepartment: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Used when SECRET_KEY is unset outside production; production refuses it. */
+export const developmentSecretKey = 'development-only-insecure-secret-key-not-for-production';
+
+/** Values printed in our docs and examples, and the usual placeholders: never acceptable in production. */
+export const documentedSecretKeys = new Set([
+  developmentSecretKey,
+  'change-me-to-a-long-random-string-of-at-least-32-characters',
+  'change-me',
+  'changeme',
+  'secret',
+  'your-secret-key',
+  'your-secret-key-here',
+  'you-will-never-guess',
+  'dev',
+  'development',
+]);
+
+export interface LoadOptions {
+  /** Read `.env` from this folder (default: the current folder). Set false to skip it. */
+  dotenvDir?: string | false;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const problems: string[] = [];
+  const merged = withSecretFiles(withDotenv(env, options), problems);
+
+  let raw: Record<string, unknown>;
+  try {
+    raw = schemaFn({ schema: envSchema as never, data: merged, dotenv: false }) as Record<string, unknown>;
+  } catch (error) {
+    const errors = (error as { errors?: { instancePath: string; message?: string }[] }).errors ?? [];
+    for (const e of errors) {
+      const name = e.instancePath.replace(/^\//, '');
+      const help = variableHelp[name];
+      problems.push(`${name || 'environment'}: ${e.message ?? 'invalid'}${help ? `; set it to ${help}` : ''}`);
+    }
+    throw new ConfigError(problems.length ? problems : [String(error)]);
+  }
+
+  const text = (name: string) => String(raw[name] ?? '');
+  const mode = text('FMS_CONFIG') as Mode;
+  const isProduction = mode === 'production';
+
+  let secretKey = text('SECRET_KEY');
+  let secretKeyIsDevelopmentDefault = false;
+  if (isProduction) {
+    const fix = 'set SECRET_KEY to a random value of at least 32 characters, e.g. the output of `openssl rand -hex 32`';
+    if (!secretKey) problems.push(`SECRET_KEY is missing: ${fix}`);
+    else if (documentedSecretKeys.has(secretKey.toLowerCase()))
+      problems.push(`SECRET_KEY is a value from the documentation: ${fix}`);
+    else if (secretKey.length < 32) problems.push(`SECRET_KEY is shorter than 32 characters: ${fix}`);
+    else if (new Set(secretKey).size < 8) problems.push(`SECRET_KEY is too repetitive to be random: ${fix}`);
+  } else if (!secretKey) {
+    secretKey = developmentSecretKey;
+    secretKeyIsDevelopmentDefault = true;
+  }
+
+  const database = parseDatabaseUrl(text('DATABASE_URL'), problems);
+
+  const maxContentLength = parseSize(text('MAX_CONTENT_LENGTH'));
+  if (maxContentLength === null)
+    problems.push('MAX_CONTENT_LENGTH is not a size: give bytes (16777216) or a size with a unit (16MiB)');
+
+  const rateLimitStorageUri = text('RATELIMIT_STORAGE_URI');
+  let redisUrl: string | null = null;
+  if (/^rediss?:\/\//.test(rateLimitStorageUri)) redisUrl = rateLimitStorageUri;
+  else if (rateLimitStorageUri !== 'memory://' && rateLimitStorageUri !== '')
+    problems.push('RATELIMIT_STORAGE_URI must be memory:// or a redis://host:port URL');
+
+  const sessionLifetimeMs = parseDuration(text('SESSION_LIFETIME'));
+  if (sessionLifetimeMs === null)
+    problems.push('SESSION_LIFETIME is not a duration: give seconds (43200) or a value like 12h or 30m');
+  const sessionIdleTimeoutMs = parseDuration(text('SESSION_IDLE_TIMEOUT'));
+  if (sessionIdleTimeoutMs === null)
+    problems.push('SESSION_IDLE_TIMEOUT is not a duration: give seconds (7200) or a value like 2h or 30m');
+
+  const secureText = text('SESSION_COOKIE_SECURE');
+  const cookieSecure = secureText === '' ? isProduction : parseBoolean(secureText) === true;
+
+  const demoText = text('DEMO_DEPARTMENT');
+  const demoDepartment = isProduction ? false : demoText === '' ? mode === 'development' : parseBoolean(demoText) === true;
+  if (isProduction && parseBoolean(demoText) === true)
+    problems.push('DEMO_DEPARTMENT cannot be true in production: demo accounts have published passwords; unset it');
+
+  const trustProxy = text('TRUST_PROXY')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of trustProxy) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry))
+      problems.push(
+        `TRUST_PROXY entry "${entry}" is not an address: give comma-separated IPs or CIDR ranges (127.0.0.1,10.0.0.0/8) or loopback`,
+      );
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+
+  return Object.freeze({
+    mode,
+    isProduction,
+    secretKey,
+    secretKeyIsDevelopmentDefault,
+    database: database!,
+    uploadFolder: resolve(text('UPLOAD_FOLDER')),
+    maxContentLength: maxContentLength!,
+    rateLimitStorageUri,
+    redisUrl,
+    port: Number(raw.PORT),
+    host: text('HOST'),
+    trustProxy: Object.freeze(trustProxy),
+    logLevel: text('LOG_LEVEL'),
+    sessionLifetimeMs: sessionLifetimeMs!,
+    sessionIdleTimeoutMs: sessionIdleTimeoutMs!,
+    cookieSecure,
+    cookieSameSite: text('SESSION_COOKIE_SAMESITE').toLowerCase() as 'strict' | 'lax',
+    demoDepartment,
+  });
+}
+
+function withDotenv(env: NodeJS.ProcessEnv, options: LoadOptions): Record<string, string | undefined> {
+  if (options.dotenvDir === false) return { ...env };
+  const file = resolve(options.dotenvDir ?? '.', '.env');
+  if (!existsSync(file)) return { ...env };
+  // The real environment wins over the file, as with python-dotenv in the Flask app.
+  return { ...dotenv.parse(readFileSync(file)), ...env };
+}
+
+function withSecretFiles(env: Record<string, string | undefined>, problems: string[]) {
+  const out = { ...env };
+  for (const name of secretVariables) {
+    const path = env[`${name}_FILE`];
+    if (!path) continue;
+    if (env[name]) {
+      problems.push(`${name} and ${name}_FILE are both set: keep only one`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions`);
+    }
+  }
+  // Empty strings mean "unset", as shells and compose files often produce them.
+  for (const [key, value] of Object.entries(out)) if (value === '') delete out[key];
+  return out;
+}
+
+function parseDatabaseUrl(url: string, problems: string[]): DatabaseTarget | null {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) {
+      problems.push('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./var/fms.sqlite');
+      return null;
+    }
+    return { kind: 'sqlite', file: path === ':memory:' ? path : resolve(path), url };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL: use postgres://user:password@host:5432/dbname');
+      return null;
+    }
+    return { kind: 'postgres', url };
+  }
+  problems.push('DATABASE_URL must start with sqlite: (sqlite:./var/fms.sqlite) or postgres:// (postgres://user:password@host/db)');
+  return null;
+}

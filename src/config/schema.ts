@@ -1,0 +1,45 @@
+// The environment variables FMS reads, as one JSON Schema (env-schema validates and coerces it).
+// Names a Flask-era operator knows (SECRET_KEY, DATABASE_URL, UPLOAD_FOLDER, MAX_CONTENT_LENGTH,
+// RATELIMIT_STORAGE_URI) are kept exactly.
+
+export const modes = ['development', 'testing', 'production'] as const;
+export type Mode = (typeof modes)[number];
+
+/** Variables that may be given as NAME_FILE (a path whose contents are the value), for Docker secrets. */
+export const secretVariables = ['SECRET_KEY', 'DATABASE_URL', 'RATELIMIT_STORAGE_URI', 'METRICS_TOKEN'] as const;
+
+export const envSchema = {
+  type: 'object',
+  properties: {
+    FMS_CONFIG: { type: 'string', enum: [...modes], default: 'development' },
+    SECRET_KEY: { type: 'string' },
+    DATABASE_URL: { type: 'string', default: 'sqlite:./var/fms.sqlite' },
+    UPLOAD_FOLDER: { type: 'string', default: './var/uploads' },
+    MAX_CONTENT_LENGTH: { type: 'string', default: '16777216' },
+    RATELIMIT_STORAGE_URI: { type: 'string', default: 'memory://' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: 'string', default: 'localhost' },
+    TRUST_PROXY: { type: 'string', default: '' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    SESSION_LIFETIME: { type: 'string', default: '12h' },
+    SESSION_IDLE_TIMEOUT: { type: 'string', default: '2h' },
+    SESSION_COOKIE_SECURE: { type: 'string', enum: ['', 'true', 'false', '1', '0'], default: '' },
+    SESSION_COOKIE_SAMESITE: { type: 'string', enum: ['Strict', 'Lax', 'strict', 'lax'], default: 'Strict' },
+    DEMO_DEPARTMENT: { type: 'string', enum: ['', 'true', 'false', '1', '0'], default: '' },
+  },
+  required: [],
+} as const;
+
+/** How each variable should look, used to turn a validation error into a fix. */
+export const variableHelp: Record<string, string> = {
+  FMS_CONFIG: 'one of development, testing, production',
+  PORT: 'a port number from 0 to 65535',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  SESSION_COOKIE_SECURE: 'true or false',
+  SESSION_COOKIE_SAMESITE: 'Strict or Lax',
+  DEMO_DEPARTMENT: 'true or false',
+};

@@ -1,0 +1,19 @@
+// What every service receives: its dependencies, passed in, never global.
+import type { Logger } from 'pino';
+import type { Actor } from './access.js';
+import type { Config } from './config/index.js';
+import type { Db } from './db/index.js';
+import type { Clock } from './lib/clock.js';
+
+export interface ServiceContext {
+  readonly db: Db;
+  readonly actor: Actor | null;
+  readonly clock: Clock;
+  readonly log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  readonly config: Config;
+  /** The client address for the audit trail, when the call comes over HTTP. */
+  readonly ip?: string | null;
+}
+
+/** A context whose actor is known to be signed in. */
+export type ActorContext = ServiceContext & { readonly actor: Actor };

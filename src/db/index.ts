@@ -1,0 +1,73 @@
+// Opens the database chosen by DATABASE_URL. Every dialect difference stays in src/db/.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type KyselyPlugin } from 'kysely';
+import type { DatabaseTarget } from '../config/index.js';
+import type { Database } from './schema.js';
+import { SqliteCodecPlugin } from './codecs.js';
+
+export type Db = Kysely<Database>;
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface CreateDbOptions {
+  /** Largest PostgreSQL pool (default 10). */
+  poolSize?: number;
+  /** PostgreSQL schema to use instead of public (tests isolate themselves this way). */
+  searchPath?: string;
+  /** Called when an idle pooled connection fails; without a listener pg would kill the process. */
+  onPoolError?: (error: Error) => void;
+}
+
+const dialects = new WeakMap<object, DialectName>();
+
+export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
+  if (target.kind === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+    const sqlite = new SQLite(target.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      plugins: sqlitePlugins(),
+    });
+    dialects.set(db, 'sqlite');
+    return db;
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: options.poolSize ?? 10,
+    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
+    types: { getTypeParser: pgTypeParser } as never,
+  });
+  pool.on('error', options.onPoolError ?? (() => {}));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  dialects.set(db, 'postgres');
+  return db;
+}
+
+function sqlitePlugins(): KyselyPlugin[] {
+  // CamelCase first, so the codec sees the application's column names in results.
+  return [new CamelCasePlugin(), new SqliteCodecPlugin()];
+}
+
+const INT8 = 20;
+const DATE = 1082;
+function pgTypeParser(oid: number, format?: string) {
+  // Counts come back as int8; they always fit a JS number here. Calendar dates stay YYYY-MM-DD
+  // strings, as on SQLite, instead of becoming midnight in the server's time zone.
+  if (oid === INT8) return (value: string) => Number.parseInt(value, 10);
+  if (oid === DATE) return (value: string) => value;
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+export function dialectOf(db: Kysely<unknown> | Kysely<Database>): DialectName {
+  const known = dialects.get(db);
+  if (known) return known;
+  // Transactions are new Kysely instances; fall back to the adapter's class name.
+  const adapter = db.getExecutor().adapter.constructor.name;
+  return adapter.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,8 @@
+// A static registry of migrations, so a compiled build and the TypeScript sources find the same set
+// without reading a folder at run time. Append; never edit a migration that has landed.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_create_platform_schema.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_create_platform_schema': m0001,
+};

@@ -1,0 +1,237 @@
+// Table types as the application sees them (camelCase; CamelCasePlugin maps to snake_case columns).
+// Migrations own the truth; keep this file in step with them.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Id = Generated<number>;
+/** A timestamp: a Date in and out on both engines (codecs.ts turns SQLite's text into Dates). */
+type Timestamp = ColumnType<Date, Date, Date>;
+type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
+type Flag = ColumnType<boolean, boolean | undefined, boolean>;
+
+export type Role = 'admin' | 'lecturer' | 'student';
+
+export interface UsersTable {
+  id: Id;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  /** A lecturer who also administers the department. Always true for role admin. */
+  isAdmin: Flag;
+  studentId: number | null;
+  lecturerId: number | null;
+  displayName: string;
+  failedLogins: ColumnType<number, number | undefined, number>;
+  lockedUntil: NullableTimestamp;
+  mustChangePassword: Flag;
+  disabled: Flag;
+  lastLoginAt: NullableTimestamp;
+  passwordChangedAt: Timestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface GroupsTable {
+  id: Id;
+  name: string;
+  description: string;
+  archived: Flag;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+interface PersonColumns {
+  id: Id;
+  firstName: string;
+  lastName: string;
+  patronymic: string;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  photoFileId: number | null;
+  archived: Flag;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface StudentsTable extends PersonColumns {
+  studentNumber: string;
+  groupId: number | null;
+  /** YYYY-MM-DD: a calendar date, not an instant. */
+  birthDate: string | null;
+}
+
+export interface LecturersTable extends PersonColumns {
+  academicDegree: string;
+  position: string;
+  isAdmin: Flag;
+}
+
+export interface FilesTable {
+  id: Id;
+  storageKey: string;
+  originalName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: number | null;
+  createdAt: Timestamp;
+}
+
+export interface SubjectsTable {
+  id: Id;
+  name: string;
+  description: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface SubjectGroupsTable {
+  subjectId: number;
+  groupId: number;
+}
+
+export interface TeachingTable {
+  id: Id;
+  subjectId: number;
+  lecturerId: number;
+  groupId: number;
+}
+
+export interface SubjectMaterialsTable {
+  id: Id;
+  subjectId: number;
+  fileId: number;
+  title: string;
+  createdBy: number | null;
+  createdAt: Timestamp;
+}
+
+export interface ExercisesTable {
+  id: Id;
+  subjectId: number;
+  title: string;
+  text: string;
+  dueAt: NullableTimestamp;
+  attachmentFileId: number | null;
+  createdBy: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ExerciseGroupsTable {
+  exerciseId: number;
+  groupId: number;
+}
+
+export type SubmissionStatus = 'waiting' | 'graded' | 'dismissed';
+
+export interface SubmissionsTable {
+  id: Id;
+  exerciseId: number;
+  studentId: number;
+  note: string;
+  attachmentFileId: number | null;
+  submittedAt: Timestamp;
+  late: Flag;
+  status: SubmissionStatus;
+  /** 1–6, as the department has always scored. */
+  score: number | null;
+  gradedBy: number | null;
+  gradedAt: NullableTimestamp;
+  version: ColumnType<number, number | undefined, number>;
+}
+
+export interface NewsTable {
+  id: Id;
+  category: string;
+  title: string;
+  body: string;
+  coverFileId: number | null;
+  audioFileId: number | null;
+  audience: string;
+  authorId: number | null;
+  publishedAt: NullableTimestamp;
+  createdAt: Timestamp;
+}
+
+export interface ThesesTable {
+  id: Id;
+  studentId: number;
+  title: string;
+  supervisorId: number | null;
+  createdAt: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  actorId: number | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: string | null;
+  after: string | null;
+  at: Timestamp;
+  ip: string | null;
+}
+
+export interface SessionsTable {
+  /** sha256 of the random session id; the id itself lives only in the user's cookie. */
+  idHash: string;
+  userId: number;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: Timestamp;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Id;
+  userId: number;
+  name: string;
+  /** sha256 of the token; the token is shown once and never stored. */
+  tokenHash: string;
+  /** The first characters of the token, so its owner can tell tokens apart. */
+  prefix: string;
+  createdAt: Timestamp;
+  lastUsedAt: NullableTimestamp;
+  expiresAt: NullableTimestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updatedAt: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  groups: GroupsTable;
+  students: StudentsTable;
+  lecturers: LecturersTable;
+  files: FilesTable;
+  subjects: SubjectsTable;
+  subjectGroups: SubjectGroupsTable;
+  teaching: TeachingTable;
+  subjectMaterials: SubjectMaterialsTable;
+  exercises: ExercisesTable;
+  exerciseGroups: ExerciseGroupsTable;
+  submissions: SubmissionsTable;
+  news: NewsTable;
+  theses: ThesesTable;
+  auditLog: AuditLogTable;
+  sessions: SessionsTable;
+  apiTokens: ApiTokensTable;
+  settings: SettingsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
+export type Group = Selectable<GroupsTable>;
+export type Student = Selectable<StudentsTable>;
+export type Lecturer = Selectable<LecturersTable>;
+export type Subject = Selectable<SubjectsTable>;

@@ -1,0 +1,75 @@
+// Admins' account pages under /admin/accounts.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Conflict, Invalid } from '../../lib/errors.js';
+import { requireActor } from '../../plugins/session.js';
+import * as accounts from './service.js';
+import { AccountPage } from './views/account-page.js';
+import { AccountsPage } from './views/accounts-page.js';
+import { NewAccountPage } from './views/new-account-page.js';
+
+function ctxOf(request: FastifyRequest) {
+  return { ...request.ctx(), actor: requireActor(request) };
+}
+
+function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
+  const id = Number(request.params.id);
+  return Number.isInteger(id) && id > 0 ? id : 0;
+}
+
+export default async function accountRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: Record<string, string> }>('/', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const query = { q: request.query.q ?? '', role: request.query.role ?? '', page: request.query.page ?? '1' };
+    const result = await accounts.listAccounts(ctx, query);
+    return reply.html(
+      <AccountsPage page={reply.pageContext()} rows={result.rows} total={result.total} pageNumber={result.page} pageSize={result.pageSize} q={query.q} role={query.role} now={ctx.clock.now()} />,
+    );
+  });
+
+  app.get('/new', async (request, reply) => {
+    accounts.assertMayCreateAccounts(ctxOf(request));
+    return reply.html(<NewAccountPage page={reply.pageContext()} />);
+  });
+
+  app.post<{ Body: Record<string, string> }>('/', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const body = request.body ?? {};
+    // The form never sets a password: admins hand out one-time passwords, not chosen ones.
+    const input = { username: body.username, displayName: body.displayName, role: body.role };
+    try {
+      const created = await accounts.createAccount(ctx, input);
+      reply.code(201);
+      return reply.html(<AccountPage page={reply.pageContext()} account={created.user} oneTimePassword={created.oneTimePassword} isSelf={false} now={ctx.clock.now()} />);
+    } catch (error) {
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      const e = error;
+      reply.code(e.statusCode);
+      return reply.html(<NewAccountPage page={reply.pageContext()} values={body} errors={e.fields} message={e.message} />);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const account = await accounts.getAccount(ctx, idParam(request));
+    return reply.html(<AccountPage page={reply.pageContext()} account={account} isSelf={account.id === ctx.actor.userId} now={ctx.clock.now()} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/reset-password', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const { user, oneTimePassword } = await accounts.resetPassword(ctx, idParam(request));
+    const account = await accounts.getAccount(ctx, user.id);
+    return reply.html(<AccountPage page={reply.pageContext()} account={account} oneTimePassword={oneTimePassword} isSelf={account.id === ctx.actor.userId} now={ctx.clock.now()} />);
+  });
+
+  for (const [path, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/:id/${path}`, async (request, reply) => {
+      const ctx = ctxOf(request);
+      const account = await accounts.setAccountDisabled(ctx, idParam(request), disabled);
+      reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
+      return reply.redirect(`/admin/accounts/${account.id}`, 303);
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { CsrfField } from '../../../views/form-field.js';
+import { formatDateTime } from '../../../views/format.js';
+import { Layout, PageHeader } from '../../../views/layout.js';
+import type { PageContext } from '../../../views/page.js';
+import { roleLabel } from '../../../views/nav.js';
+import type { publicAccount } from '../service.js';
+import { AccountStatus } from './accounts-page.js';
+
+type Account = ReturnType<typeof publicAccount>;
+
+export function OneTimePasswordNotice({ username, password }: { username: string; password: string }) {
+  return (
+    <div class="alert alert-success" role="status">
+      <p class="mb-2">
+        One-time password for <strong safe>{username}</strong>. Give it to its owner now: it is shown only once, and must be changed at
+        the first sign-in.
+      </p>
+      <div class="secret-once bg-white border rounded p-2" data-testid="one-time-password" safe>{password}</div>
+    </div>
+  );
+}
+
+export function AccountPage(props: { page: PageContext; account: Account; oneTimePassword?: string | null; isSelf: boolean; now: Date }) {
+  const a = props.account;
+  return (
+    <Layout page={props.page} title={a.username}>
+      <PageHeader title={`Account ${a.username}`}>
+        <a class="btn btn-outline-secondary" href="/admin/accounts">All accounts</a>
+      </PageHeader>
+      {props.oneTimePassword ? <OneTimePasswordNotice username={a.username} password={props.oneTimePassword} /> : ''}
+      <div class="row g-4">
+        <div class="col-lg-7">
+          <div class="card shadow-sm">
+            <div class="card-body">
+              <dl class="row mb-0">
+                <dt class="col-sm-4">Name</dt>
+                <dd class="col-sm-8" safe>{a.displayName}</dd>
+                <dt class="col-sm-4">Role</dt>
+                <dd class="col-sm-8" safe>{roleLabel(a)}</dd>
+                <dt class="col-sm-4">Status</dt>
+                <dd class="col-sm-8">
+                  <AccountStatus account={a} now={props.now} />
+                </dd>
+                <dt class="col-sm-4">Last sign-in</dt>
+                <dd class="col-sm-8" safe>{formatDateTime(a.lastLoginAt)}</dd>
+                <dt class="col-sm-4">Created</dt>
+                <dd class="col-sm-8" safe>{formatDateTime(a.createdAt)}</dd>
+              </dl>
+            </div>
+          </div>
+        </div>
+        <div class="col-lg-5">
+          <div class="card shadow-sm">
+            <div class="card-body d-grid gap-2">
+              <h2 class="h6">Actions</h2>
+              <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
+                <CsrfField token={props.page.csrfToken} />
+                <button class="btn btn-outline-primary w-100" type="submit">Reset password</button>
+              </form>
+              {props.isSelf ? (
+                <p class="text-secondary small mb-0">You cannot disable the account you are signed in with.</p>
+              ) : a.disabled ? (
+                <form method="post" action={`/admin/accounts/${a.id}/enable`}>
+                  <CsrfField token={props.page.csrfToken} />
+                  <button class="btn btn-outline-success w-100" type="submit">Enable account</button>
+                </form>
+              ) : (
+                <form method="post" action={`/admin/accounts/${a.id}/disable`} data-confirm="Disable this account? Its sessions end and its API tokens stop working.">
+                  <CsrfField token={props.page.csrfToken} />
+                  <button class="btn btn-outline-danger w-100" type="submit">Disable account</button>
+                </form>
+              )}
+            </div>
+          </div>
+        </div>
+      </div>
+    </Layout>
+  );
+}

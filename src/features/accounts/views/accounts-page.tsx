@@ -1,0 +1,87 @@
+import { formatDateTime } from '../../../views/format.js';
+import { Layout, PageHeader } from '../../../views/layout.js';
+import type { PageContext } from '../../../views/page.js';
+import { Pagination } from '../../../views/pagination.js';
+import { roleLabel } from '../../../views/nav.js';
+
+export interface AccountRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  lockedUntil: Date | null;
+  mustChangePassword: boolean;
+  lastLoginAt: Date | null;
+}
+
+export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; total: number; pageNumber: number; pageSize: number; q: string; role: string; now: Date }) {
+  const href = (p: number) => `/admin/accounts?${new URLSearchParams({ q: props.q, role: props.role, page: String(p) }).toString()}`;
+  return (
+    <Layout page={props.page} title="Accounts">
+      <PageHeader title="Accounts">
+        <a class="btn btn-primary" href="/admin/accounts/new">New account</a>
+      </PageHeader>
+      <form class="row g-2 mb-3" method="get" action="/admin/accounts" role="search">
+        <div class="col-sm-6 col-md-5">
+          <input class="form-control" type="search" name="q" value={props.q} placeholder="Search username or name" aria-label="Search" />
+        </div>
+        <div class="col-sm-3 col-md-3">
+          <select class="form-select" name="role" aria-label="Role">
+            <option value="">All roles</option>
+            {['admin', 'lecturer', 'student'].map((r) => (
+              <option value={r} selected={props.role === r} safe>{r}</option>
+            ))}
+          </select>
+        </div>
+        <div class="col-auto">
+          <button class="btn btn-outline-secondary" type="submit">Filter</button>
+        </div>
+      </form>
+      <div class="card shadow-sm">
+        <div class="table-responsive">
+          <table class="table table-hover mb-0 align-middle">
+            <thead>
+              <tr>
+                <th>Username</th>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Status</th>
+                <th>Last sign-in</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.length === 0 ? (
+                <tr>
+                  <td colspan="5" class="text-secondary">No accounts match.</td>
+                </tr>
+              ) : (
+                props.rows.map((a) => (
+                  <tr>
+                    <td><a href={`/admin/accounts/${a.id}`} safe>{a.username}</a></td>
+                    <td safe>{a.displayName}</td>
+                    <td safe>{roleLabel(a)}</td>
+                    <td>
+                      <AccountStatus account={a} now={props.now} />
+                    </td>
+                    <td safe>{formatDateTime(a.lastLoginAt)}</td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <p class="text-secondary small mt-2" safe>{`${props.total} account(s)`}</p>
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={href} />
+    </Layout>
+  );
+}
+
+export function AccountStatus({ account, now }: { account: Pick<AccountRow, 'disabled' | 'lockedUntil' | 'mustChangePassword'>; now: Date }) {
+  if (account.disabled) return <span class="badge text-bg-secondary">disabled</span>;
+  if (account.lockedUntil && account.lockedUntil.getTime() > now.getTime()) return <span class="badge text-bg-danger">locked</span>;
+  if (account.mustChangePassword) return <span class="badge text-bg-warning">one-time password</span>;
+  return <span class="badge text-bg-success">active</span>;
+}

@@ -1,0 +1,134 @@
+// Sign in and out, own password, own sessions, own API tokens; /api/v1/me for token holders.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ActorContext } from '../../context.js';
+import { Invalid } from '../../lib/errors.js';
+import { clearSessionCookie, requireActor, setSessionCookie } from '../../plugins/session.js';
+import { SIGN_IN_LIMIT_PER_MINUTE } from '../../plugins/rate-limit.js';
+import * as auth from './service.js';
+import { LoginPage } from './views/login-page.js';
+import { PasswordPage } from './views/password-page.js';
+import { SessionsPage } from './views/sessions-page.js';
+import { TokensPage } from './views/tokens-page.js';
+
+export interface AuthRoutesOptions {
+  /** Shown on the sign-in page while the demo department is in use (never in production). */
+  demoLogins: () => Promise<{ username: string; password: string; role: string }[]>;
+}
+
+/** Only local paths: an open redirect to another site would help phishing. */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/dashboard';
+  if (next.startsWith('/login') || next.startsWith('/logout')) return '/dashboard';
+  return next;
+}
+
+function actorCtx(request: FastifyRequest): auth.AuthContext & ActorContext {
+  const actor = requireActor(request);
+  return { ...request.ctx(), actor };
+}
+
+export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions) {
+  app.get('/', async (request, reply) => reply.redirect(request.actor ? '/dashboard' : '/login', 303));
+
+  const renderLogin = async (reply: FastifyReply, props: { username?: string; next?: string; message?: string | null; errors?: Record<string, string> }) =>
+    reply.html(<LoginPage page={reply.pageContext()} demoLogins={await options.demoLogins()} {...props} />);
+
+  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+    if (request.actor) return reply.redirect(safeNext(request.query.next), 303);
+    return renderLogin(reply, { next: typeof request.query.next === 'string' ? safeNext(request.query.next) : undefined });
+  });
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/login',
+    { config: { rateLimit: { max: SIGN_IN_LIMIT_PER_MINUTE, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const username = typeof body.username === 'string' ? body.username.slice(0, 64) : '';
+      try {
+        const result = await auth.signIn(request.ctx(), body, request.headers['user-agent'] ?? null);
+        // A new session id at every sign-in: a session planted before sign-in is worth nothing.
+        if (request.sessionId) await auth.signOut(request.ctx(), request.sessionId);
+        setSessionCookie(request, reply, result.sessionId);
+        if (result.mustChangePassword) return reply.redirect('/account/password', 303);
+        return reply.redirect(safeNext(body.next), 303);
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        reply.code(Object.keys(error.fields).length ? 422 : 401);
+        return renderLogin(reply, { username, next: typeof body.next === 'string' ? safeNext(body.next) : undefined, message: error.message, errors: error.fields });
+      }
+    },
+  );
+
+  app.post('/logout', async (request, reply) => {
+    if (request.sessionId) await auth.signOut(request.ctx(), request.sessionId);
+    clearSessionCookie(request, reply);
+    reply.flash('success', 'You have signed out.');
+    return reply.redirect('/login', 303);
+  });
+
+  app.get('/account/password', async (request, reply) => {
+    requireActor(request);
+    return reply.html(<PasswordPage page={reply.pageContext()} mustChange={request.mustChangePassword} />);
+  });
+
+  app.post('/account/password', async (request, reply) => {
+    try {
+      const { id } = await auth.changeOwnPassword(actorCtx(request), request.body, request.headers['user-agent'] ?? null);
+      setSessionCookie(request, reply, id);
+      reply.flash('success', 'Your password has been changed. Other sessions have been signed out.');
+      return reply.redirect('/dashboard', 303);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      reply.code(422);
+      return reply.html(<PasswordPage page={reply.pageContext()} mustChange={request.mustChangePassword} message={error.message} errors={error.fields} />);
+    }
+  });
+
+  app.get('/account/sessions', async (request, reply) => {
+    const sessions = await auth.listOwnSessions(actorCtx(request), request.sessionIdHash);
+    return reply.html(<SessionsPage page={reply.pageContext()} sessions={sessions} />);
+  });
+
+  app.post<{ Params: { idHash: string } }>('/account/sessions/:idHash/end', async (request, reply) => {
+    await auth.endOwnSession(actorCtx(request), request.params.idHash);
+    reply.flash('success', 'The session has been ended.');
+    return reply.redirect('/account/sessions', 303);
+  });
+
+  app.post('/account/sessions/end-others', async (request, reply) => {
+    const ctx = actorCtx(request);
+    if (!request.sessionIdHash) throw new Invalid('Only a browser session can sign out the others.');
+    const ended = await auth.endOtherSessions(ctx, request.sessionIdHash);
+    reply.flash('success', ended === 1 ? 'One other session has been ended.' : `${ended} other sessions have been ended.`);
+    return reply.redirect('/account/sessions', 303);
+  });
+
+  app.get('/account/tokens', async (request, reply) => {
+    const tokens = await auth.listApiTokens(actorCtx(request));
+    return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} />);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/account/tokens', async (request, reply) => {
+    const ctx = actorCtx(request);
+    const body = { ...(request.body ?? {}) };
+    if (body.expiresInDays === '') delete body.expiresInDays;
+    try {
+      const created = await auth.createApiToken(ctx, body);
+      const tokens = await auth.listApiTokens(ctx);
+      reply.code(201);
+      return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} created={created} />);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const tokens = await auth.listApiTokens(ctx);
+      reply.code(422);
+      const values = { name: String(body.name ?? ''), expiresInDays: String(body.expiresInDays ?? '') };
+      return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} errors={error.fields} values={values} />);
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (request, reply) => {
+    await auth.revokeApiToken(actorCtx(request), Number.parseInt(request.params.id, 10) || 0);
+    reply.flash('success', 'The token has been revoked.');
+    return reply.redirect('/account/tokens', 303);
+  });
+}

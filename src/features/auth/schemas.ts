@@ -1,0 +1,21 @@
+import Type from 'typebox';
+import { MAX_PASSWORD_LENGTH } from '../../lib/passwords.js';
+
+export const SignInInput = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64, errorMessage: 'Enter your username.' }),
+  password: Type.String({ minLength: 1, maxLength: 1024, errorMessage: 'Enter your password.' }),
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+export const ChangePasswordInput = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 1024, errorMessage: 'Enter your current password.' }),
+  newPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH * 4, errorMessage: 'Enter a new password.' }),
+  confirmPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH * 4, errorMessage: 'Repeat the new password.' }),
+});
+
+export const CreateTokenInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100, errorMessage: 'Name the token (1–100 characters), e.g. "grading script".' }),
+  expiresInDays: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 3650, errorMessage: 'Give a number of days from 1 to 3650, or leave it empty for no expiry.' }),
+  ),
+});

@@ -1,0 +1,41 @@
+import { CsrfField, FormAlert, FormField } from '../../../views/form-field.js';
+import { Layout, PageHeader } from '../../../views/layout.js';
+import type { PageContext } from '../../../views/page.js';
+import type { FieldMessages } from '../../../lib/errors.js';
+import { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from '../../../lib/passwords.js';
+
+export function PasswordPage(props: { page: PageContext; mustChange: boolean; message?: string | null; errors?: FieldMessages }) {
+  return (
+    <Layout page={props.page} title="Change password">
+      <div class="col-lg-6">
+        <PageHeader title="Change password" />
+        {props.mustChange ? (
+          <div class="alert alert-warning">You signed in with a one-time password. Choose your own password to continue.</div>
+        ) : (
+          ''
+        )}
+        <FormAlert message={props.message} />
+        <div class="card shadow-sm">
+          <div class="card-body">
+            <form method="post" action="/account/password" novalidate>
+              <CsrfField token={props.page.csrfToken} />
+              <FormField name="currentPassword" label="Current password" type="password" errors={props.errors} autocomplete="current-password" required />
+              <FormField
+                name="newPassword"
+                label="New password"
+                type="password"
+                errors={props.errors}
+                autocomplete="new-password"
+                required
+                help={`${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; any characters, spaces included. A passphrase of several words is easiest to remember. Common and breached passwords are refused.`}
+              />
+              <FormField name="confirmPassword" label="Repeat the new password" type="password" errors={props.errors} autocomplete="new-password" required />
+              <button type="submit" class="btn btn-primary">Change password</button>
+            </form>
+          </div>
+        </div>
+        <p class="text-secondary small mt-3">Changing your password signs you out everywhere else.</p>
+      </div>
+    </Layout>
+  );
+}

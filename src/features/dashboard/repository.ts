@@ -1,0 +1,83 @@
+import type { Db } from '../../db/index.js';
+
+export async function departmentCounts(db: Db) {
+  const count = async (table: 'students' | 'lecturers' | 'groups') =>
+    Number(
+      (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow()).n,
+    );
+  const subjects = Number((await db.selectFrom('subjects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const accounts = Number(
+    (await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('disabled', '=', false).executeTakeFirstOrThrow()).n,
+  );
+  return { students: await count('students'), lecturers: await count('lecturers'), groups: await count('groups'), subjects, accounts };
+}
+
+export function teachingOf(db: Db, lecturerId: number) {
+  return db
+    .selectFrom('teaching')
+    .innerJoin('subjects', 'subjects.id', 'teaching.subjectId')
+    .innerJoin('groups', 'groups.id', 'teaching.groupId')
+    .select([
+      'subjects.id as subjectId',
+      'subjects.name as subjectName',
+      'groups.id as groupId',
+      'groups.name as groupName',
+      (eb) =>
+        eb
+          .selectFrom('students')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('students.groupId', '=', 'groups.id')
+          .where('students.archived', '=', false)
+          .as('studentCount'),
+    ])
+    .where('teaching.lecturerId', '=', lecturerId)
+    .orderBy('subjects.name')
+    .orderBy('groups.name')
+    .execute();
+}
+
+export async function waitingSubmissionsFor(db: Db, lecturerId: number): Promise<number> {
+  const row = await db
+    .selectFrom('submissions')
+    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+    .innerJoin('students', 'students.id', 'submissions.studentId')
+    .innerJoin('teaching', (join) =>
+      join.onRef('teaching.subjectId', '=', 'exercises.subjectId').onRef('teaching.groupId', '=', 'students.groupId'),
+    )
+    .select((eb) => eb.fn.count<number>('submissions.id').distinct().as('n'))
+    .where('teaching.lecturerId', '=', lecturerId)
+    .where('submissions.status', '=', 'waiting')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function studentWithGroup(db: Db, studentId: number) {
+  return db
+    .selectFrom('students')
+    .leftJoin('groups', 'groups.id', 'students.groupId')
+    .select(['students.id', 'students.firstName', 'students.lastName', 'students.studentNumber', 'students.groupId', 'groups.name as groupName'])
+    .where('students.id', '=', studentId)
+    .executeTakeFirst();
+}
+
+export function subjectsOfGroup(db: Db, groupId: number) {
+  return db
+    .selectFrom('subjectGroups')
+    .innerJoin('subjects', 'subjects.id', 'subjectGroups.subjectId')
+    .select([
+      'subjects.id',
+      'subjects.name',
+      'subjects.description',
+      (eb) =>
+        eb
+          .selectFrom('teaching')
+          .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
+          .select((e) => e.fn.min<string>(e.fn('concat', ['lecturers.firstName', e.val(' '), 'lecturers.lastName'])).as('x'))
+          .whereRef('teaching.subjectId', '=', 'subjects.id')
+          .where('teaching.groupId', '=', groupId)
+          .as('lecturerName'),
+    ])
+    .where('subjectGroups.groupId', '=', groupId)
+    .orderBy('subjects.name')
+    .execute();
+}

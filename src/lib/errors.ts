@@ -1,0 +1,55 @@
+// Typed errors that services throw; the error handler turns each into a page, a form with its
+// messages, an htmx fragment or JSON { error: { code, message, fields } }.
+
+export type FieldMessages = Record<string, string>;
+
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldMessages = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The record does not exist, or the actor may not know it exists. */
+export class NotFound extends AppError {
+  constructor(message = 'Not found') {
+    super(404, 'not_found', message);
+  }
+}
+
+/** The actor may see the record but may not take this action. */
+export class Forbidden extends AppError {
+  constructor(message = 'You may not do this') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class Unauthenticated extends AppError {
+  constructor(message = 'Sign in to continue') {
+    super(401, 'unauthenticated', message);
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string, fields: FieldMessages = {}) {
+    super(409, 'conflict', message, fields);
+  }
+}
+
+/** Input that breaks a rule; `fields` names each field and what to fix. */
+export class Invalid extends AppError {
+  constructor(message: string, fields: FieldMessages = {}) {
+    super(422, 'invalid', message, fields);
+  }
+}
+
+export class TooManyRequests extends AppError {
+  constructor(message = 'Too many requests; wait a moment and try again') {
+    super(429, 'rate_limited', message);
+  }
+}

@@ -1,0 +1,59 @@
+// Rendering: reply.html() for kitajs output, reply.pageContext() for what every layout needs, and
+// flash messages carried to the next page in a short-lived signed cookie.
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FlashMessage, PageContext } from '../views/page.js';
+import './types.js';
+
+const FLASH_COOKIE = 'fms_flash';
+
+export default fp(
+  async (app) => {
+    app.decorateRequest('flashMessages', null as unknown as FlashMessage[]);
+    app.addHook('onRequest', async (request, reply) => {
+      request.flashMessages = [];
+      const raw = request.cookies[FLASH_COOKIE];
+      if (!raw) return;
+      const unsigned = request.unsignCookie(raw);
+      reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      if (!unsigned.valid || !unsigned.value) return;
+      try {
+        const parsed = JSON.parse(unsigned.value) as FlashMessage[];
+        if (Array.isArray(parsed)) request.flashMessages = parsed.slice(0, 5);
+      } catch {
+        // A damaged flash cookie is simply dropped.
+      }
+    });
+
+    app.decorateReply('html', function (this: FastifyReply, content: string | Promise<string>) {
+      this.type('text/html; charset=utf-8');
+      return this.send(content);
+    });
+
+    app.decorateReply('flash', function (this: FastifyReply, kind: FlashMessage['kind'], text: string) {
+      const pending = [...((this.request as FastifyRequest & { pendingFlash?: FlashMessage[] }).pendingFlash ?? []), { kind, text }];
+      (this.request as FastifyRequest & { pendingFlash?: FlashMessage[] }).pendingFlash = pending;
+      this.setCookie(FLASH_COOKIE, JSON.stringify(pending), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: app.deps.config.cookieSecure,
+        signed: true,
+        maxAge: 60,
+      });
+    });
+
+    app.decorateReply('pageContext', function (this: FastifyReply): PageContext {
+      const request = this.request;
+      return {
+        actor: request.actor,
+        csrfToken: this.generateCsrf(),
+        flash: request.flashMessages,
+        path: request.url.split('?')[0] ?? '/',
+        asset: (name) => app.asset(name),
+        mode: app.deps.config.mode,
+      };
+    });
+  },
+  { name: 'fms-html', dependencies: ['fms-csrf'] },
+);

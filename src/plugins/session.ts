@@ -1,0 +1,91 @@
+// Who is asking: a session cookie (pages) or an API bearer token. Sets request.actor and friends,
+// and keeps a user who must change their password on the password page until they do.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Actor } from '../access.js';
+import type { AuthContext } from '../features/auth/service.js';
+import { AppError, Unauthenticated } from '../lib/errors.js';
+import { sha256 } from '../lib/secrets.js';
+import './types.js';
+
+export interface SessionPluginOptions {
+  resolveSession: (ctx: AuthContext, sessionId: string) => Promise<{ actor: Actor; mustChangePassword: boolean } | null>;
+  resolveApiToken: (ctx: AuthContext, token: string) => Promise<{ actor: Actor } | null>;
+}
+
+export function sessionCookieName(secure: boolean): string {
+  // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and path=/.
+  return secure ? '__Host-fms_session' : 'fms_session';
+}
+
+/** Paths a user with a one-time password may reach before choosing their own. */
+const allowedBeforePasswordChange = [/^\/account\/password$/, /^\/logout$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/login$/];
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, sessionId: string): void {
+  const { config } = request.server.deps;
+  reply.setCookie(sessionCookieName(config.cookieSecure), sessionId, {
+    path: '/',
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: config.cookieSameSite,
+    maxAge: Math.floor(config.sessionLifetimeMs / 1000),
+  });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  const { config } = request.server.deps;
+  reply.clearCookie(sessionCookieName(config.cookieSecure), { path: '/', secure: config.cookieSecure, httpOnly: true, sameSite: config.cookieSameSite });
+}
+
+export default fp(
+  async (app, options: SessionPluginOptions) => {
+    const { config, db, clock, sessions } = app.deps;
+    const cookieName = sessionCookieName(config.cookieSecure);
+
+    app.decorateRequest('actor', null);
+    app.decorateRequest('sessionId', null);
+    app.decorateRequest('sessionIdHash', null);
+    app.decorateRequest('mustChangePassword', false);
+    app.decorateRequest('viaToken', false);
+    app.decorateRequest('ctx', function (this: FastifyRequest): AuthContext {
+      return { db, clock, config, sessions, actor: this.actor, log: this.log, ip: this.ip };
+    });
+
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/static/')) return;
+      const authorization = request.headers.authorization;
+      if (authorization) {
+        const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+        const resolved = match ? await options.resolveApiToken(request.ctx(), match[1]!) : null;
+        if (!resolved) throw new AppError(401, 'invalid_token', 'The API token is missing, malformed, revoked or expired. Create a new one under Account › API tokens.');
+        request.actor = resolved.actor;
+        request.viaToken = true;
+        return;
+      }
+      const sessionId = request.cookies[cookieName];
+      if (!sessionId || sessionId.length > 200) return;
+      const resolved = await options.resolveSession(request.ctx(), sessionId);
+      if (!resolved) return;
+      request.actor = resolved.actor;
+      request.sessionId = sessionId;
+      request.sessionIdHash = sha256(sessionId);
+      request.mustChangePassword = resolved.mustChangePassword;
+    });
+
+    app.addHook('preHandler', async (request, reply) => {
+      if (!request.mustChangePassword) return;
+      const path = request.url.split('?')[0] ?? '/';
+      if (allowedBeforePasswordChange.some((re) => re.test(path))) return;
+      if (path.startsWith('/api/')) throw new AppError(403, 'password_change_required', 'Change your one-time password at /account/password first.');
+      reply.flash('warning', 'Choose your own password before you continue.');
+      return reply.redirect('/account/password', 303);
+    });
+  },
+  { name: 'fms-session' },
+);
+
+/** The signed-in actor, or 401 (pages redirect to the sign-in page). */
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Unauthenticated();
+  return request.actor;
+}

@@ -1,0 +1,47 @@
+// What FMS adds to Fastify's request, reply and instance.
+import type {} from '@fastify/cookie';
+import type {} from '@fastify/csrf-protection';
+import type { Redis } from 'ioredis';
+import type { Actor } from '../access.js';
+import type { Config } from '../config/index.js';
+import type { ServiceContext } from '../context.js';
+import type { Db } from '../db/index.js';
+import type { AuthContext } from '../features/auth/service.js';
+import type { SessionStore } from '../features/auth/session-store.js';
+import type { Clock } from '../lib/clock.js';
+import type { FlashMessage, PageContext } from '../views/page.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  sessions: SessionStore;
+  redis: Redis | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+    asset(name: string): string;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    /** The raw session id from the cookie, when the request carries a live session. */
+    sessionId: string | null;
+    sessionIdHash: string | null;
+    mustChangePassword: boolean;
+    /** True when the actor came from an API bearer token rather than a session cookie. */
+    viaToken: boolean;
+    /** The service context for this request (actor, client address, logger). */
+    ctx(): AuthContext;
+    flashMessages: FlashMessage[];
+  }
+  interface FastifyReply {
+    /** Sends a rendered page (or fragment) as text/html. */
+    html(content: string | Promise<string>): FastifyReply;
+    flash(kind: FlashMessage['kind'], text: string): void;
+    pageContext(): PageContext;
+  }
+}
+
+export type { ServiceContext };

@@ -1,0 +1,132 @@
+// A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
+// assignments. Accounts are made through the accounts service; the records themselves are written
+// here directly until the people-and-records feature brings its services.
+import type { ServiceContext } from '../context.js';
+import { systemActor } from '../access.js';
+import { createAccount } from '../features/accounts/service.js';
+import { findUserByUsername } from '../features/auth/repository.js';
+import { getSetting, putSetting } from '../features/settings/repository.js';
+import { DEMO_SEEDED_SETTING, demoLogins } from './demo-logins.js';
+
+const lecturers = [
+  { username: 'l.petrova', firstName: 'Elena', lastName: 'Petrova', patronymic: 'Ivanovna', academicDegree: 'PhD', position: 'Associate Professor', isAdmin: false },
+  { username: 'l.horvat', firstName: 'Marko', lastName: 'Horvat', patronymic: '', academicDegree: 'PhD', position: 'Professor', isAdmin: true },
+  { username: 'l.schmidt', firstName: 'Anna', lastName: 'Schmidt', patronymic: '', academicDegree: 'MSc', position: 'Assistant Lecturer', isAdmin: false },
+];
+
+const groups = [
+  { name: 'CS-101', description: 'Computer Science, first year' },
+  { name: 'CS-201', description: 'Computer Science, second year' },
+  { name: 'MA-101', description: 'Applied Mathematics, first year' },
+];
+
+const subjects = [
+  { name: 'Programming Fundamentals', description: 'Variables, control flow, functions and testing in Python.', groups: ['CS-101'], lecturer: 'l.petrova' },
+  { name: 'Databases', description: 'Relational modelling, SQL and transactions.', groups: ['CS-201'], lecturer: 'l.horvat' },
+  { name: 'Discrete Mathematics', description: 'Logic, sets, combinatorics and graphs.', groups: ['CS-101', 'MA-101'], lecturer: 'l.schmidt' },
+  { name: 'Linear Algebra', description: 'Vectors, matrices and linear maps.', groups: ['MA-101', 'CS-201'], lecturer: 'l.petrova' },
+];
+
+const firstNames = ['Jana', 'Luka', 'Mia', 'Noah', 'Sara', 'David', 'Ema', 'Filip', 'Lea', 'Ivan', 'Nina', 'Petar', 'Tara', 'Jakob', 'Lana'];
+const lastNames = ['Novak', 'Kovač', 'Horvat', 'Babić', 'Marić', 'Jurić', 'Knežević', 'Vuković', 'Popović', 'Šarić', 'Lovrić', 'Pavić'];
+
+/** Whether the demo department has been seeded into this database. */
+export async function isDemoSeeded(ctx: Pick<ServiceContext, 'db'>): Promise<boolean> {
+  return (await getSetting(ctx.db, DEMO_SEEDED_SETTING)) !== null;
+}
+
+/**
+ * Seeds the demo department into a database with no accounts yet. Returns false (and changes
+ * nothing) when the database already has accounts, so a second start keeps the data.
+ */
+export async function seedDemoDepartment(base: ServiceContext): Promise<boolean> {
+  const ctx: ServiceContext = { ...base, actor: systemActor };
+  const anyUser = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (anyUser) return false;
+  const now = ctx.clock.now();
+  const stamp = { createdAt: now, updatedAt: now };
+  const password = (role: string) => demoLogins.find((d) => d.role === role)!.password;
+
+  await createAccount(ctx, { username: 'admin', role: 'admin', displayName: 'Department Administrator', password: password('admin') });
+
+  const groupIds = new Map<string, number>();
+  for (const g of groups) {
+    const row = await ctx.db.insertInto('groups').values({ ...g, ...stamp }).returning('id').executeTakeFirstOrThrow();
+    groupIds.set(g.name, row.id);
+  }
+
+  const lecturerIds = new Map<string, number>();
+  for (const l of lecturers) {
+    const { username, ...record } = l;
+    const row = await ctx.db
+      .insertInto('lecturers')
+      .values({ ...record, email: `${username.replace('l.', '')}@fms.example`, phone: null, address: null, photoFileId: null, ...stamp })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    lecturerIds.set(username, row.id);
+    await createAccount(
+      ctx,
+      { username, role: 'lecturer', displayName: `${l.firstName} ${l.lastName}`, password: password('lecturer') },
+      { lecturerId: row.id, isAdmin: l.isAdmin },
+    );
+  }
+
+  let n = 0;
+  for (const g of groups) {
+    for (let i = 0; i < 10; i++, n++) {
+      const firstName = firstNames[n % firstNames.length]!;
+      const lastName = n === 0 ? 'Novak' : lastNames[(n * 7) % lastNames.length]!;
+      const studentNumber = `2026${String(n + 1).padStart(4, '0')}`;
+      const row = await ctx.db
+        .insertInto('students')
+        .values({
+          studentNumber,
+          groupId: groupIds.get(g.name)!,
+          firstName: n === 0 ? 'Sara' : firstName,
+          lastName,
+          patronymic: '',
+          birthDate: `${2005 + (n % 3)}-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 27) + 1).padStart(2, '0')}`,
+          email: `student${n + 1}@students.fms.example`,
+          phone: null,
+          address: null,
+          photoFileId: null,
+          ...stamp,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const username = n === 0 ? 's.novak' : `s.${studentNumber}`;
+      await createAccount(
+        ctx,
+        { username, role: 'student', displayName: `${n === 0 ? 'Sara' : firstName} ${lastName}`, password: password('student') },
+        { studentId: row.id },
+      );
+    }
+  }
+
+  for (const s of subjects) {
+    const row = await ctx.db
+      .insertInto('subjects')
+      .values({ name: s.name, description: s.description, ...stamp })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const groupName of s.groups) {
+      const groupId = groupIds.get(groupName)!;
+      await ctx.db.insertInto('subjectGroups').values({ subjectId: row.id, groupId }).execute();
+      await ctx.db.insertInto('teaching').values({ subjectId: row.id, lecturerId: lecturerIds.get(s.lecturer)!, groupId }).execute();
+    }
+  }
+
+  await putSetting(ctx.db, DEMO_SEEDED_SETTING, now.toISOString(), now);
+  return true;
+}
+
+/** The demo sign-ins that still exist, for the sign-in page and the start banner. */
+export async function activeDemoLogins(ctx: Pick<ServiceContext, 'db'>) {
+  if (!(await isDemoSeeded(ctx))) return [];
+  const out = [];
+  for (const login of demoLogins) {
+    const user = await findUserByUsername(ctx.db, login.username);
+    if (user && !user.disabled) out.push({ ...login });
+  }
+  return out;
+}

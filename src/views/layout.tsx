@@ -1,0 +1,46 @@
+import type { Children } from '@kitajs/html';
+import { Flash } from './flash.js';
+import { Nav } from './nav.js';
+import type { PageContext } from './page.js';
+
+export function Layout({ page, title, children }: { page: PageContext; title: string; children: Children }) {
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="csrf-token" content={page.csrfToken} />
+          <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}' />
+          <title safe>{`${title} · FMS`}</title>
+          <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
+          <link rel="stylesheet" href={page.asset('bootstrap.css')} />
+          <link rel="stylesheet" href={page.asset('app.css')} />
+        </head>
+        <body>
+          <Nav page={page} />
+          <main class="container-xl py-4" id="main">
+            <Flash messages={page.flash} />
+            {children}
+          </main>
+          <footer class="app-footer container-xl py-3 border-top">
+            Faculty Management System{page.mode === 'production' ? '' : <span safe>{` · ${page.mode} mode`}</span>}
+          </footer>
+          <script src={page.asset('bootstrap.js')} defer></script>
+          <script src={page.asset('htmx.js')} defer></script>
+          <script src={page.asset('app.js')} defer></script>
+        </body>
+      </html>
+    </>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: Children }) {
+  return (
+    <div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-4">
+      <h1 class="h3 mb-0" safe>{title}</h1>
+      {children ? <div class="d-flex gap-2">{children}</div> : ''}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+// Role-aware navigation: each entry names the action that shows it, so the menu follows access.ts.
+import { can, type Action } from '../access.js';
+import type { PageContext } from './page.js';
+
+interface NavEntry {
+  href: string;
+  label: string;
+  action: Action;
+}
+
+const entries: NavEntry[] = [
+  { href: '/dashboard', label: 'Dashboard', action: 'dashboard.view' },
+  { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list' },
+];
+
+export function Nav({ page }: { page: PageContext }) {
+  const actor = page.actor;
+  return (
+    <nav class="navbar navbar-expand-md navbar-dark navbar-fms" aria-label="Main">
+      <div class="container-xl">
+        <a class="navbar-brand d-flex align-items-center gap-2" href={actor ? '/dashboard' : '/login'}>
+          <img src={page.asset('favicon.svg')} alt="" />
+          <span>FMS</span>
+        </a>
+        {actor ? (
+          <>
+            <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#main-nav" aria-controls="main-nav" aria-expanded="false" aria-label="Toggle navigation">
+              <span class="navbar-toggler-icon"></span>
+            </button>
+            <div class="collapse navbar-collapse" id="main-nav">
+              <ul class="navbar-nav me-auto">
+                {entries
+                  .filter((e) => can(actor, e.action))
+                  .map((e) => {
+                    const current = page.path === e.href || page.path.startsWith(`${e.href}/`);
+                    return (
+                      <li class="nav-item">
+                        <a class={`nav-link${current ? ' active' : ''}`} href={e.href} aria-current={current ? 'page' : undefined}>
+                          {e.label}
+                        </a>
+                      </li>
+                    );
+                  })}
+              </ul>
+              <ul class="navbar-nav">
+                <li class="nav-item dropdown">
+                  <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="user-menu">
+                    <span safe>{actor.displayName}</span> <span class="badge text-bg-light ms-1" safe>{roleLabel(actor)}</span>
+                  </a>
+                  <ul class="dropdown-menu dropdown-menu-end">
+                    <li><a class="dropdown-item" href="/account/password">Change password</a></li>
+                    <li><a class="dropdown-item" href="/account/sessions">Active sessions</a></li>
+                    <li><a class="dropdown-item" href="/account/tokens">API tokens</a></li>
+                    <li><hr class="dropdown-divider" /></li>
+                    <li>
+                      <form method="post" action="/logout" class="px-3">
+                        <input type="hidden" name="_csrf" value={page.csrfToken} />
+                        <button type="submit" class="btn btn-link p-0 text-decoration-none">Sign out</button>
+                      </form>
+                    </li>
+                  </ul>
+                </li>
+              </ul>
+            </div>
+          </>
+        ) : (
+          ''
+        )}
+      </div>
+    </nav>
+  );
+}
+
+export function roleLabel(actor: { role: string; isAdmin: boolean }): string {
+  if (actor.role === 'lecturer' && actor.isAdmin) return 'lecturer · admin';
+  return actor.role;
+}

@@ -1,0 +1,58 @@
+// Driving the app like a browser: cookies kept between requests, CSRF tokens read from the pages.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(
+    readonly app: FastifyInstance,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(response: LightMyRequestResponse) {
+    for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const expired = c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === '';
+      if (expired) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+  }
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    const response = await this.app.inject({ method: 'GET', url, headers: { ...this.headers, cookie: this.cookieHeader(), ...headers } });
+    this.keep(response);
+    return response;
+  }
+
+  /** Posts a form, fetching the CSRF token from `from` (a page with the form) unless `_csrf` is given. */
+  async post(url: string, form: Record<string, string> = {}, options: { from?: string; headers?: Record<string, string> } = {}) {
+    const body = { ...form };
+    if (body._csrf === undefined) body._csrf = await this.csrfToken(options.from ?? '/login');
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+      payload: new URLSearchParams(body).toString(),
+    });
+    this.keep(response);
+    return response;
+  }
+
+  async csrfToken(from = '/login'): Promise<string> {
+    let page = await this.get(from);
+    for (let hops = 0; hops < 3 && page.statusCode >= 300 && page.statusCode < 400 && page.headers.location; hops++) {
+      page = await this.get(String(page.headers.location));
+    }
+    const match = /<meta name="csrf-token" content="([^"]*)"/.exec(page.body);
+    if (!match) throw new Error(`no CSRF token on ${from} (status ${page.statusCode})`);
+    return match[1]!;
+  }
+
+  async signIn(username: string, password: string) {
+    const response = await this.post('/login', { username, password });
+    if (response.statusCode !== 303) throw new Error(`sign-in as ${username} failed: ${response.statusCode}\n${response.body.slice(0, 500)}`);
+    return response;
+  }
+}

@@ -2,14 +2,16 @@
 // files, each renamed with a content hash so browsers and nginx may cache them forever, plus
 // manifest.json that maps each logical name to its hashed file.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const out = join(root, 'dist', 'static');
+const final = join(root, 'dist', 'static');
+// Build beside the final folder and swap it in, so a running server or test never sees it half-made.
+const out = `${final}.tmp-${process.pid}`;
 
 const sources: Record<string, string> = {
   'bootstrap.css': require.resolve('bootstrap/dist/css/bootstrap.min.css'),
@@ -33,4 +35,13 @@ for (const [name, source] of Object.entries(sources)) {
   manifest[name] = hashed;
 }
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`static assets: ${Object.keys(manifest).length} files in ${out}`);
+const old = `${final}.old-${process.pid}`;
+rmSync(old, { recursive: true, force: true });
+try {
+  renameSync(final, old);
+} catch {
+  // first build: nothing to move aside
+}
+renameSync(out, final);
+rmSync(old, { recursive: true, force: true });
+console.log(`static assets: ${Object.keys(manifest).length} files in ${final}`);

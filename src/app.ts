@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
@@ -33,8 +33,10 @@ export interface BuildAppOptions {
   clock?: Clock;
   /** A Redis client to use; by default one is opened when RATELIMIT_STORAGE_URI is a Redis URL. */
   redis?: Redis | null;
-  /** Override the logger (tests pass false or a stream-backed logger). */
+  /** Override the logger options (tests pass false). */
   logger?: boolean | object;
+  /** A ready pino logger to use instead (tests capture log lines this way). */
+  loggerInstance?: FastifyBaseLogger;
   /** Where the built static assets are (tests may point elsewhere). */
   staticRoot?: string;
 }
@@ -46,7 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const clock = options.clock ?? systemClock;
 
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config),
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? loggerOptions(config) }),
     // One line per request is written by our onResponse hook, with the user and the route.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),

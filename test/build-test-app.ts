@@ -7,6 +7,8 @@ import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import pino from 'pino';
+import { loggerOptions } from '../src/logger.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config/index.js';
 import type { ServiceContext } from '../src/context.js';
@@ -22,6 +24,12 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Skip migrations (to test what happens on an unmigrated database). */
   migrate?: boolean;
+  /** Capture log lines (JSON strings) into this array, with the app's real redaction rules. */
+  logLines?: string[];
+  /** Share a database with another test app (as two servers would). */
+  sharedDb?: Db;
+  /** Share a Redis client (and so its key prefix) with another test app. */
+  sharedRedis?: Redis;
 }
 
 export interface TestApp {
@@ -78,12 +86,16 @@ export async function openTestRedis(t: TestContext): Promise<Redis> {
 }
 
 export async function buildTestApp(t: TestContext, options: TestAppOptions = {}): Promise<TestApp> {
-  const { db } = await openTestDatabase(t, options.database ?? 'sqlite');
-  if (options.migrate !== false) await migrateOrThrow(db);
-  const redis = options.redis ? await openTestRedis(t) : null;
-  const config = testConfig({ ...(options.redis ? { RATELIMIT_STORAGE_URI: redisUrl } : {}), ...options.env });
+  const db = options.sharedDb ?? (await openTestDatabase(t, options.database ?? 'sqlite')).db;
+  if (options.migrate !== false && !options.sharedDb) await migrateOrThrow(db);
+  const redis = options.sharedRedis ?? (options.redis ? await openTestRedis(t) : null);
+  const config = testConfig({ ...(redis ? { RATELIMIT_STORAGE_URI: redisUrl } : {}), ...options.env });
   const clock = new ManualClock(new Date());
-  const app = await buildApp({ config, db, clock, redis, logger: false });
+  const lines = options.logLines;
+  const loggerInstance = lines
+    ? pino({ ...loggerOptions({ logLevel: 'info' }) }, { write: (line: string) => void lines.push(line) })
+    : undefined;
+  const app = await buildApp({ config, db, clock, redis, logger: false, loggerInstance });
   t.after(() => app.close());
   await app.ready();
   return { app, db, config, clock, redis, ctx: { db, actor: null, clock, config, log: quietLog, ip: null } };

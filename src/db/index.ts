@@ -21,6 +21,7 @@ export interface CreateDbOptions {
 }
 
 const dialects = new WeakMap<object, DialectName>();
+const schemas = new WeakMap<object, string>();
 
 export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
   if (target.kind === 'sqlite') {
@@ -46,6 +47,7 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
   pool.on('error', options.onPoolError ?? (() => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   dialects.set(db, 'postgres');
+  if (options.searchPath) schemas.set(db, options.searchPath);
   return db;
 }
 
@@ -70,4 +72,9 @@ export function dialectOf(db: Kysely<unknown> | Kysely<Database>): DialectName {
   // Transactions are new Kysely instances; fall back to the adapter's class name.
   const adapter = db.getExecutor().adapter.constructor.name;
   return adapter.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
+}
+
+/** The PostgreSQL schema the database was opened on, when not the default. */
+export function schemaOf(db: Kysely<Database>): string | undefined {
+  return schemas.get(db);
 }

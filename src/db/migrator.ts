@@ -1,6 +1,6 @@
 // Applies and reports migrations (Kysely's Migrator over the static registry).
 import { Migrator, type MigrationResultSet, type MigrationInfo } from 'kysely';
-import type { Db } from './index.js';
+import { schemaOf, type Db } from './index.js';
 import { migrations } from './migrations/index.js';
 
 export function createMigrator(db: Db): Migrator {
@@ -9,6 +9,8 @@ export function createMigrator(db: Db): Migrator {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'fms_migrations',
     migrationLockTableName: 'fms_migrations_lock',
+    // Kysely looks for its table by name across schemas unless told which one holds it.
+    ...(schemaOf(db) ? { migrationTableSchema: schemaOf(db) } : {}),
   });
 }
 

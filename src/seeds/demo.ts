@@ -4,8 +4,8 @@
 import type { ServiceContext } from '../context.js';
 import { systemActor } from '../access.js';
 import { createAccount } from '../features/accounts/service.js';
-import { findUserByUsername } from '../features/auth/repository.js';
-import { getSetting, putSetting } from '../features/settings/repository.js';
+import { findUserByUsername } from '../features/auth/service.js';
+import { readSetting, writeSetting } from '../features/settings/service.js';
 import { DEMO_SEEDED_SETTING, demoLogins } from './demo-logins.js';
 
 const lecturers = [
@@ -32,7 +32,7 @@ const lastNames = ['Novak', 'Kovač', 'Horvat', 'Babić', 'Marić', 'Jurić', 'K
 
 /** Whether the demo department has been seeded into this database. */
 export async function isDemoSeeded(ctx: Pick<ServiceContext, 'db'>): Promise<boolean> {
-  return (await getSetting(ctx.db, DEMO_SEEDED_SETTING)) !== null;
+  return (await readSetting(ctx, DEMO_SEEDED_SETTING)) !== null;
 }
 
 /**
@@ -116,7 +116,7 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
     }
   }
 
-  await putSetting(ctx.db, DEMO_SEEDED_SETTING, now.toISOString(), now);
+  await writeSetting(ctx, DEMO_SEEDED_SETTING, now.toISOString());
   return true;
 }
 
@@ -125,7 +125,7 @@ export async function activeDemoLogins(ctx: Pick<ServiceContext, 'db'>) {
   if (!(await isDemoSeeded(ctx))) return [];
   const out = [];
   for (const login of demoLogins) {
-    const user = await findUserByUsername(ctx.db, login.username);
+    const user = await findUserByUsername(ctx, login.username);
     if (user && !user.disabled) out.push({ ...login });
   }
   return out;

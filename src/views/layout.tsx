@@ -36,7 +36,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
   );
 }
 
-export function PageHeader({ title, children }: { title: string; children?: Children }) {
+export function PageHeader({ title, children }: { title: string; children?: JSX.Element }) {
   return (
     <div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-4">
       <h1 class="h3 mb-0" safe>{title}</h1>

@@ -35,7 +35,7 @@ export function Nav({ page }: { page: PageContext }) {
                     const current = page.path === e.href || page.path.startsWith(`${e.href}/`);
                     return (
                       <li class="nav-item">
-                        <a class={`nav-link${current ? ' active' : ''}`} href={e.href} aria-current={current ? 'page' : undefined}>
+                        <a class={`nav-link${current ? ' active' : ''}`} href={e.href} aria-current={current ? 'page' : undefined} safe>
                           {e.label}
                         </a>
                       </li>

@@ -8,7 +8,7 @@ import { passwordProblem } from '../../lib/passwords.js';
 import { oneTimePassword } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
-import * as authRepo from '../auth/repository.js';
+import * as users from '../auth/service.js';
 import { hashNewPassword } from '../auth/service.js';
 import type { SessionStore } from '../auth/session-store.js';
 import * as repo from './repository.js';
@@ -50,7 +50,7 @@ export async function listAccounts(ctx: ServiceContext, query: unknown) {
 
 export async function getAccount(ctx: ServiceContext, userId: number) {
   authorize(ctx.actor, 'accounts.list');
-  const user = await authRepo.findUserById(ctx.db, userId);
+  const user = await users.findUserById(ctx, userId);
   if (!user) throw new NotFound('No such account.');
   return publicAccount(user);
 }
@@ -69,7 +69,7 @@ export async function createAccount(
   authorize(ctx.actor, 'accounts.create');
   const data = validate(CreateAccountInput, input);
   const username = data.username.toLowerCase();
-  if (await authRepo.findUserByUsername(ctx.db, username))
+  if (await users.findUserByUsername(ctx, username))
     throw new Conflict('That username is taken.', { username: `The username "${username}" is taken; choose another.` });
   let password = data.password;
   let generated: string | null = null;
@@ -81,7 +81,7 @@ export async function createAccount(
     password = generated;
   }
   const now = ctx.clock.now();
-  const user = await authRepo.insertUser(ctx.db, {
+  const user = await users.insertUser(ctx, {
     username,
     passwordHash: await hashNewPassword(ctx, password),
     role: data.role,
@@ -99,7 +99,7 @@ export async function createAccount(
 }
 
 async function requireAccount(ctx: ServiceContext, userId: number) {
-  const user = await authRepo.findUserById(ctx.db, userId);
+  const user = await users.findUserById(ctx, userId);
   if (!user) throw new NotFound('No such account.');
   return user;
 }
@@ -110,7 +110,7 @@ export async function resetPassword(ctx: ServiceContext & { sessions: SessionSto
   const user = await requireAccount(ctx, userId);
   const password = oneTimePassword();
   const now = ctx.clock.now();
-  await authRepo.updateUser(ctx.db, user.id, {
+  await users.updateUser(ctx, user.id, {
     passwordHash: await hashNewPassword(ctx, password),
     mustChangePassword: true,
     failedLogins: 0,
@@ -129,7 +129,7 @@ export async function setAccountDisabled(ctx: ServiceContext & { sessions: Sessi
   const user = await requireAccount(ctx, userId);
   if (disabled && !mayDisableAccount(ctx.actor, user.id)) throw new Forbidden('You cannot disable the account you are signed in with.');
   if (user.disabled === disabled) return publicAccount(user);
-  await authRepo.updateUser(ctx.db, user.id, { disabled, updatedAt: ctx.clock.now() });
+  await users.updateUser(ctx, user.id, { disabled, updatedAt: ctx.clock.now() });
   if (disabled) await ctx.sessions.destroyForUser(user.id);
   await recordAudit(ctx, {
     action: disabled ? 'account.disabled' : 'account.enabled',
@@ -143,7 +143,7 @@ export async function setAccountDisabled(ctx: ServiceContext & { sessions: Sessi
 
 export async function findAccountByUsername(ctx: ServiceContext, username: string) {
   authorize(ctx.actor, 'accounts.list');
-  const user = await authRepo.findUserByUsername(ctx.db, username);
+  const user = await users.findUserByUsername(ctx, username);
   if (!user) throw new NotFound(`No account named "${username}".`);
   return user;
 }

@@ -229,3 +229,22 @@ export async function resolveApiToken(ctx: ServiceContext, token: string): Promi
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) await repo.markTokenUsed(ctx.db, row.id, now);
   return { actor: actorFromUser(user), tokenHash };
 }
+
+// The account records this feature owns, for other services (accounts, seeds). These do no access
+// checks of their own: the calling service authorizes its action first.
+
+export function findUserById(ctx: Pick<ServiceContext, 'db'>, id: number) {
+  return repo.findUserById(ctx.db, id);
+}
+
+export function findUserByUsername(ctx: Pick<ServiceContext, 'db'>, username: string) {
+  return repo.findUserByUsername(ctx.db, username);
+}
+
+export function insertUser(ctx: Pick<ServiceContext, 'db'>, user: Parameters<typeof repo.insertUser>[1]) {
+  return repo.insertUser(ctx.db, user);
+}
+
+export function updateUser(ctx: Pick<ServiceContext, 'db'>, id: number, changes: Parameters<typeof repo.updateUser>[2]) {
+  return repo.updateUser(ctx.db, id, changes);
+}

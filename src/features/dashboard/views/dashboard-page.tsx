@@ -13,6 +13,11 @@ function Stat({ label, value, href }: { label: string; value: number; href?: str
   return <div class="col-6 col-md-4 col-xl">{href ? <a class="card stat-card shadow-sm text-decoration-none h-100" href={href}>{body}</a> : <div class="card stat-card shadow-sm h-100">{body}</div>}</div>;
 }
 
+function studentLine(student: { studentNumber: string; groupName: string | null } | null | undefined): string {
+  if (!student) return '';
+  return `Student number ${student.studentNumber}${student.groupName ? ` · group ${student.groupName}` : ''}`;
+}
+
 type Counts = { students: number; lecturers: number; groups: number; subjects: number; accounts: number };
 
 function AdminCounts({ counts }: { counts: Counts }) {
@@ -93,11 +98,7 @@ export function DashboardPage({ page, dashboard, adminSummary }: { page: PageCon
         </section>
       ) : dashboard.kind === 'student' ? (
         <section data-testid="dashboard-student">
-          <p class="lead" safe>
-            {dashboard.student
-              ? `Student number ${dashboard.student.studentNumber}${dashboard.student.groupName ? ` · group ${dashboard.student.groupName}` : ''}`
-              : ''}
-          </p>
+          <p class="lead" safe>{studentLine(dashboard.student)}</p>
           <div class="card shadow-sm">
             <div class="card-header">Your subjects</div>
             <ul class="list-group list-group-flush">

@@ -1,0 +1,67 @@
+// Lint: typescript-eslint's recommended rules, plus the import direction of DESIGN.md enforced with
+// import-x/no-restricted-paths (imports point down: cli/server -> app -> features, ops -> access,
+// storage, views, db, lib -> config; only routes and plugins touch Fastify).
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const layer = (target, from, message) => ({ target, from, message });
+const features = ['auth', 'accounts', 'audit', 'dashboard', 'api', 'settings'];
+const others = (feature) => features.filter((f) => f !== feature);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'var/**', 'test-results/**', 'landing/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: {
+      '@typescript-eslint/no-explicit-any': ['error', { ignoreRestArgs: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-empty-object-type': 'off',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            layer('./src/lib', ['./src/features', './src/plugins', './src/views', './src/cli', './src/app.ts', './src/server.ts', './src/db', './src/ops'], 'lib/ is framework-free and sits at the bottom.'),
+            layer('./src/db', ['./src/features', './src/plugins', './src/views', './src/cli', './src/app.ts', './src/server.ts', './src/ops'], 'db/ must not depend on the layers above it.'),
+            layer('./src/config', ['./src/features', './src/plugins', './src/views', './src/cli', './src/app.ts', './src/server.ts', './src/db', './src/lib', './src/ops'], 'config/ is the bottom layer.'),
+            layer('./src/views', ['./src/db/index.ts', './src/db/migrator.ts', './src/plugins', './src/cli'], 'Views are pure: no database, no Fastify.'),
+            layer('./src/views', ['./src/features/*/repository.ts'], 'Views are pure: no database.'),
+            ...features.map((f) =>
+              layer(`./src/features/${f}`, others(f).map((o) => `./src/features/${o}/repository.ts`), "Call another feature's service, never its repository."),
+            ),
+            ...features.map((f) =>
+              layer(`./src/features/${f}`, others(f).flatMap((o) => [`./src/features/${o}/routes.tsx`, `./src/features/${o}/views`]), "Call another feature's service, never its routes or views."),
+            ),
+            layer('./src/seeds', ['./src/features/*/repository.ts'], 'Seeds build data through the feature services.'),
+            layer('./src/features', ['./src/cli', './src/app.ts', './src/server.ts'], 'Features never import the CLI or the app.'),
+            layer('./src/plugins', ['./src/cli', './src/app.ts', './src/server.ts'], 'Plugins never import the CLI or the app.'),
+            layer('./src/access.ts', ['./src/features', './src/plugins', './src/views', './src/cli'], 'The policy depends on nothing above it.'),
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['fastify', '@fastify/*', 'fastify-plugin'], message: 'Only routes.tsx, plugins/, app.ts and server.ts import Fastify.' }] },
+      ],
+    },
+  },
+  {
+    // The places allowed to touch Fastify.
+    files: ['src/features/**/routes.{ts,tsx}', 'src/plugins/**', 'src/app.ts', 'src/server.ts', 'test/**', 'src/**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Migrations work on Kysely<any>: they describe the schema as it was then, not today's types.
+    files: ['src/db/migrations/**', 'src/db/migration-helpers.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly' } },
+  },
+);

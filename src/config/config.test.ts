@@ -1,0 +1,367 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { ConfigError, developmentSecretKey, documentedSecretKeys, loadConfig, type Config } from './index.js';
+
+const load = (env: Record<string, string>) => loadConfig(env, { dotenvDir: false });
+
+/** A key an operator would get from `openssl rand -hex 32`. */
+const goodKey = () => randomBytes(32).toString('hex');
+
+/** The problems loadConfig reports for this environment (fails the test when it accepts it). */
+function problemsOf(env: Record<string, string>, options: Parameters<typeof loadConfig>[1] = { dotenvDir: false }): string[] {
+  try {
+    loadConfig(env, options);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.ok(error.problems.length > 0);
+    for (const problem of error.problems) assert.doesNotMatch(problem, /\n/, 'each problem is one line');
+    assert.equal(error.message, error.problems.join('\n'));
+    return error.problems;
+  }
+  assert.fail(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fms-config-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('configuration defaults', () => {
+  test('an empty environment gives a working development setup', () => {
+    const config = load({});
+    assert.equal(config.mode, 'development');
+    assert.equal(config.isProduction, false);
+    assert.deepEqual(config.database, { kind: 'sqlite', file: resolve('var/fms.sqlite'), url: 'sqlite:./var/fms.sqlite' });
+    assert.equal(config.uploadFolder, resolve('var/uploads'));
+    assert.equal(config.maxContentLength, 16 * 1024 * 1024);
+    assert.equal(config.rateLimitStorageUri, 'memory://');
+    assert.equal(config.redisUrl, null);
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, 'localhost');
+    assert.deepEqual([...config.trustProxy], []);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.sessionLifetimeMs, 12 * 60 * 60 * 1000);
+    assert.equal(config.sessionIdleTimeoutMs, 2 * 60 * 60 * 1000);
+    assert.equal(config.cookieSameSite, 'strict');
+    assert.equal(config.cookieSecure, false, 'plain http on a laptop must still get its cookie');
+    assert.equal(config.demoDepartment, true, 'development seeds the demo department by default');
+    assert.equal(config.secretKey, developmentSecretKey);
+    assert.equal(config.secretKeyIsDevelopmentDefault, true);
+  });
+
+  test('the testing mode neither seeds a demo nor marks cookies secure', () => {
+    const config = load({ FMS_CONFIG: 'testing' });
+    assert.equal(config.mode, 'testing');
+    assert.equal(config.demoDepartment, false);
+    assert.equal(config.cookieSecure, false);
+  });
+
+  test('production marks cookies secure and never seeds the demo', () => {
+    const key = goodKey();
+    const config = load({ FMS_CONFIG: 'production', SECRET_KEY: key });
+    assert.equal(config.isProduction, true);
+    assert.equal(config.cookieSecure, true);
+    assert.equal(config.demoDepartment, false);
+    assert.equal(config.secretKey, key);
+    assert.equal(config.secretKeyIsDevelopmentDefault, false);
+  });
+
+  test('SESSION_COOKIE_SECURE overrides the mode default', () => {
+    assert.equal(load({ SESSION_COOKIE_SECURE: 'true' }).cookieSecure, true);
+    assert.equal(load({ FMS_CONFIG: 'production', SECRET_KEY: goodKey(), SESSION_COOKIE_SECURE: 'false' }).cookieSecure, false);
+    assert.equal(load({ SESSION_COOKIE_SAMESITE: 'Lax' }).cookieSameSite, 'lax');
+  });
+
+  test('an unknown FMS_CONFIG is refused, naming the three modes', () => {
+    const problems = problemsOf({ FMS_CONFIG: 'staging' });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^FMS_CONFIG: .*development, testing, production/);
+  });
+
+  test('empty variables count as unset, as compose files produce them', () => {
+    const config = load({ PORT: '', DATABASE_URL: '', SECRET_KEY: '' });
+    assert.equal(config.port, 3000);
+    assert.equal(config.database.kind, 'sqlite');
+    assert.equal(config.secretKeyIsDevelopmentDefault, true);
+  });
+});
+
+describe('loadConfig reads only the environment it is given', () => {
+  // The CLI passes process.env itself; tests and tools pass their own objects and must not pick up
+  // whatever the calling shell happens to export.
+  const withProcessEnv = (vars: Record<string, string>, body: () => void) => {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      body();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+
+  test('variables of the running process do not leak into loadConfig({})', () => {
+    withProcessEnv({ PORT: '4321', FMS_CONFIG: 'testing', LOG_LEVEL: 'trace' }, () => {
+      const config = load({});
+      assert.equal(config.port, 3000);
+      assert.equal(config.mode, 'development');
+      assert.equal(config.logLevel, 'info');
+    });
+  });
+
+  test('an empty PORT= or DATABASE_URL= in the real environment means the default', () => {
+    withProcessEnv({ PORT: '', DATABASE_URL: '' }, () => {
+      const config = loadConfig(process.env, { dotenvDir: false });
+      assert.equal(config.port, 3000);
+      assert.equal(config.database.kind, 'sqlite');
+    });
+  });
+});
+
+describe('production refuses an unsafe SECRET_KEY', () => {
+  const expectOneSecretKeyProblem = (env: Record<string, string>) => {
+    const problems = problemsOf({ FMS_CONFIG: 'production', ...env });
+    assert.equal(problems.length, 1, problems.join(' | '));
+    assert.match(problems[0]!, /SECRET_KEY/);
+    assert.match(problems[0]!, /openssl rand -hex 32/, 'the message names the fix');
+    return problems[0]!;
+  };
+
+  test('missing', () => {
+    assert.match(expectOneSecretKeyProblem({}), /missing/);
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: '' }), /missing/);
+  });
+
+  test('shorter than 32 characters', () => {
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: randomBytes(15).toString('hex') }), /32 characters/);
+  });
+
+  test('every documented or placeholder value, in any case', () => {
+    for (const documented of documentedSecretKeys) {
+      expectOneSecretKeyProblem({ SECRET_KEY: documented });
+      expectOneSecretKeyProblem({ SECRET_KEY: documented.toUpperCase() });
+    }
+    // The long ones are refused for being documented, not merely for their length.
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: developmentSecretKey }), /documentation/);
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: 'change-me-to-a-long-random-string-of-at-least-32-characters' }), /documentation/);
+  });
+
+  test('long but not random', () => {
+    expectOneSecretKeyProblem({ SECRET_KEY: 'a'.repeat(64) });
+  });
+
+  test('a random key of 32 characters or more is accepted', () => {
+    assert.equal(load({ FMS_CONFIG: 'production', SECRET_KEY: randomBytes(24).toString('base64') }).isProduction, true);
+  });
+
+  test('outside production a short SECRET_KEY is used as given', () => {
+    assert.equal(load({ SECRET_KEY: 'short' }).secretKey, 'short');
+  });
+});
+
+describe('every bad variable is reported at once', () => {
+  test('bad PORT, DATABASE_URL and MAX_CONTENT_LENGTH give one error with three problems', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://db/fms', MAX_CONTENT_LENGTH: 'lots' });
+    assert.equal(problems.length, 3, `expected three problems, got: ${problems.join(' | ')}`);
+    assert.ok(problems.some((p) => p.startsWith('PORT') && /0 to 65535/.test(p)));
+    assert.ok(problems.some((p) => p.startsWith('DATABASE_URL') && /sqlite:.*postgres:\/\//.test(p)));
+    assert.ok(problems.some((p) => p.startsWith('MAX_CONTENT_LENGTH') && /16MiB/.test(p)));
+  });
+
+  test('checks after the schema are all reported together too', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'sqlite:',
+      MAX_CONTENT_LENGTH: '-1',
+      SESSION_LIFETIME: 'forever',
+      SESSION_IDLE_TIMEOUT: '0',
+      RATELIMIT_STORAGE_URI: 'memcached://localhost',
+    });
+    assert.deepEqual(
+      problems.map((p) => p.split(' ')[0]),
+      ['DATABASE_URL', 'MAX_CONTENT_LENGTH', 'RATELIMIT_STORAGE_URI', 'SESSION_LIFETIME', 'SESSION_IDLE_TIMEOUT'],
+    );
+  });
+
+  test('schema problems name the variable and how it should look', () => {
+    const problems = problemsOf({ PORT: '70000', LOG_LEVEL: 'loud', SESSION_COOKIE_SAMESITE: 'None' });
+    assert.equal(problems.length, 3);
+    assert.match(problems.find((p) => p.startsWith('PORT'))!, /0 to 65535/);
+    assert.match(problems.find((p) => p.startsWith('LOG_LEVEL'))!, /fatal, error, warn, info, debug, trace, silent/);
+    assert.match(problems.find((p) => p.startsWith('SESSION_COOKIE_SAMESITE'))!, /Strict or Lax/);
+  });
+});
+
+describe('values', () => {
+  test('DATABASE_URL: sqlite paths and PostgreSQL URLs', () => {
+    assert.deepEqual(load({ DATABASE_URL: 'sqlite:/srv/fms/fms.sqlite' }).database, { kind: 'sqlite', file: '/srv/fms/fms.sqlite', url: 'sqlite:/srv/fms/fms.sqlite' });
+    assert.equal((load({ DATABASE_URL: 'sqlite:///srv/fms/fms.sqlite' }).database as { file: string }).file, '/srv/fms/fms.sqlite');
+    assert.equal((load({ DATABASE_URL: 'sqlite::memory:' }).database as { file: string }).file, ':memory:');
+    for (const url of ['postgres://fms:pw@db:5432/fms', 'postgresql://fms@localhost/fms']) {
+      assert.deepEqual(load({ DATABASE_URL: url }).database, { kind: 'postgres', url });
+    }
+    assert.match(problemsOf({ DATABASE_URL: 'postgres://fms:pw@db:port/fms' })[0]!, /^DATABASE_URL is not a valid URL/);
+  });
+
+  test('MAX_CONTENT_LENGTH accepts bytes or a size with a unit', () => {
+    assert.equal(load({ MAX_CONTENT_LENGTH: '16MiB' }).maxContentLength, 16_777_216);
+    assert.equal(load({ MAX_CONTENT_LENGTH: '1048576' }).maxContentLength, 1_048_576);
+    assert.equal(load({ MAX_CONTENT_LENGTH: '10M' }).maxContentLength, 10_000_000);
+    assert.equal(load({ MAX_CONTENT_LENGTH: '512 KiB' }).maxContentLength, 524_288);
+    assert.match(problemsOf({ MAX_CONTENT_LENGTH: '16 parsecs' })[0]!, /^MAX_CONTENT_LENGTH/);
+  });
+
+  test('SESSION_LIFETIME accepts a unit or seconds', () => {
+    assert.equal(load({ SESSION_LIFETIME: '12h' }).sessionLifetimeMs, 43_200_000);
+    assert.equal(load({ SESSION_LIFETIME: '3600' }).sessionLifetimeMs, 3_600_000);
+    assert.equal(load({ SESSION_LIFETIME: '30m' }).sessionLifetimeMs, 1_800_000);
+    assert.equal(load({ SESSION_IDLE_TIMEOUT: '45s' }).sessionIdleTimeoutMs, 45_000);
+    assert.match(problemsOf({ SESSION_LIFETIME: '12 hours' })[0]!, /^SESSION_LIFETIME .*12h/);
+  });
+
+  test('a redis:// RATELIMIT_STORAGE_URI turns Redis on', () => {
+    for (const uri of ['redis://127.0.0.1:6379', 'rediss://cache.internal:6380/2']) {
+      const config = load({ RATELIMIT_STORAGE_URI: uri });
+      assert.equal(config.redisUrl, uri);
+      assert.equal(config.rateLimitStorageUri, uri);
+    }
+    assert.equal(load({ RATELIMIT_STORAGE_URI: 'memory://' }).redisUrl, null);
+    assert.match(problemsOf({ RATELIMIT_STORAGE_URI: 'memcached://localhost:11211' })[0]!, /^RATELIMIT_STORAGE_URI .*redis:\/\//);
+  });
+
+  test('DEMO_DEPARTMENT', () => {
+    assert.equal(load({ DEMO_DEPARTMENT: 'false' }).demoDepartment, false);
+    assert.equal(load({ FMS_CONFIG: 'testing', DEMO_DEPARTMENT: 'true' }).demoDepartment, true);
+    assert.equal(load({ FMS_CONFIG: 'production', SECRET_KEY: goodKey(), DEMO_DEPARTMENT: 'false' }).demoDepartment, false);
+    for (const value of ['true', '1']) {
+      const problems = problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: goodKey(), DEMO_DEPARTMENT: value });
+      assert.equal(problems.length, 1);
+      assert.match(problems[0]!, /^DEMO_DEPARTMENT cannot be true in production.*unset it/);
+    }
+    assert.match(problemsOf({ DEMO_DEPARTMENT: 'yes' })[0]!, /^DEMO_DEPARTMENT: .*true or false/);
+  });
+
+  test('TRUST_PROXY takes comma-separated addresses, ranges and keywords', () => {
+    assert.deepEqual([...load({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8 , loopback' }).trustProxy], [
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    assert.deepEqual([...load({ TRUST_PROXY: ' , ' }).trustProxy], []);
+  });
+
+  test('TRUST_PROXY refuses what is not an address, naming the entry', () => {
+    for (const junk of ['true', 'proxy.example.com', '*', '10.0.0.0/8;rm']) {
+      const problems = problemsOf({ TRUST_PROXY: `127.0.0.1,${junk}` });
+      assert.equal(problems.length, 1, junk);
+      assert.ok(problems[0]!.startsWith(`TRUST_PROXY entry "${junk}" is not an address`), problems[0]);
+    }
+  });
+
+  test('TRUST_PROXY refuses impossible addresses and ranges (the server would crash on them at start)', () => {
+    for (const junk of ['999.1.1.1', '10.0.0.0/33', '::::', '1.2.3']) {
+      const problems = problemsOf({ TRUST_PROXY: junk });
+      assert.ok(problems[0]!.startsWith(`TRUST_PROXY entry "${junk}"`), problems[0]);
+    }
+  });
+});
+
+describe('NAME_FILE secrets (Docker secrets)', () => {
+  test('SECRET_KEY_FILE is read and trimmed', (t) => {
+    const dir = tempDir(t);
+    const key = goodKey();
+    const file = join(dir, 'secret_key');
+    writeFileSync(file, `${key}\n`);
+    const config = load({ FMS_CONFIG: 'production', SECRET_KEY_FILE: file });
+    assert.equal(config.secretKey, key);
+  });
+
+  test('DATABASE_URL_FILE is read too', (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'database_url');
+    writeFileSync(file, 'postgres://fms:s3cret@db/fms\n');
+    assert.deepEqual(load({ DATABASE_URL_FILE: file }).database, { kind: 'postgres', url: 'postgres://fms:s3cret@db/fms' });
+  });
+
+  test('setting both NAME and NAME_FILE is an error', (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'secret_key');
+    writeFileSync(file, goodKey());
+    const problems = problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: goodKey(), SECRET_KEY_FILE: file });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /SECRET_KEY and SECRET_KEY_FILE are both set/);
+  });
+
+  test('an unreadable file is named with the cause', (t) => {
+    const dir = tempDir(t);
+    const missing = join(dir, 'no-such-secret');
+    const problems = problemsOf({ SECRET_KEY_FILE: missing });
+    assert.equal(problems.length, 1);
+    assert.ok(problems[0]!.startsWith('SECRET_KEY_FILE'), problems[0]);
+    assert.ok(problems[0]!.includes(missing), 'the path is named');
+    assert.match(problems[0]!, /ENOENT/);
+
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'locked');
+      writeFileSync(locked, goodKey());
+      chmodSync(locked, 0o000);
+      const denied = problemsOf({ SECRET_KEY_FILE: locked });
+      assert.ok(denied[0]!.includes(locked));
+      assert.match(denied[0]!, /EACCES/);
+    }
+  });
+});
+
+describe('.env files', () => {
+  test('values come from .env in the given folder; the real environment wins', (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, '.env'), ['# deployment settings', 'PORT=4000', 'LOG_LEVEL=debug', 'UPLOAD_FOLDER=/srv/fms/uploads', ''].join('\n'));
+    const config = loadConfig({ PORT: '5000' }, { dotenvDir: dir });
+    assert.equal(config.port, 5000, 'the environment beats the file');
+    assert.equal(config.logLevel, 'debug', 'the file fills what the environment leaves unset');
+    assert.equal(config.uploadFolder, '/srv/fms/uploads');
+  });
+
+  test('a bad value in .env is reported like one in the environment', (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, '.env'), 'PORT=not-a-port\n');
+    assert.match(problemsOf({}, { dotenvDir: dir })[0]!, /^PORT/);
+  });
+
+  test('a folder without .env, or dotenvDir false, reads nothing from disk', (t) => {
+    const dir = tempDir(t);
+    assert.equal(loadConfig({}, { dotenvDir: dir }).port, 3000);
+    writeFileSync(join(dir, '.env'), 'PORT=4000\n');
+    assert.equal(loadConfig({}, { dotenvDir: false }).port, 3000);
+    assert.equal(loadConfig({}, { dotenvDir: dir }).port, 4000);
+  });
+});
+
+describe('the config is frozen', () => {
+  test('no code can change a setting after start', () => {
+    const config: Config = load({ TRUST_PROXY: '127.0.0.1' });
+    assert.ok(Object.isFrozen(config));
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    }, TypeError);
+    assert.equal(config.port, 3000);
+    assert.throws(() => (config.trustProxy as string[]).push('0.0.0.0/0'), TypeError);
+    assert.deepEqual([...config.trustProxy], ['127.0.0.1']);
+  });
+
+  test('the database target inside it is frozen too', () => {
+    const config = load({ DATABASE_URL: 'postgres://fms@db/fms' });
+    assert.ok(Object.isFrozen(config.database), 'config.database can be changed after loading');
+    assert.throws(() => {
+      (config.database as { url: string }).url = 'postgres://attacker@elsewhere/fms';
+    }, TypeError);
+  });
+});

@@ -24,8 +24,10 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
             <Flash messages={page.flash} />
             {children}
           </main>
-          <footer class="app-footer container-xl py-3 border-top">
-            Faculty Management System{page.mode === 'production' ? '' : <span safe>{` · ${page.mode} mode`}</span>}
+          <footer class="app-footer border-top">
+            <div class="container-xl py-3">
+              Faculty Management System{page.mode === 'production' ? '' : <span safe>{` · ${page.mode} mode`}</span>}
+            </div>
           </footer>
           <script src={page.asset('bootstrap.js')} defer></script>
           <script src={page.asset('htmx.js')} defer></script>

@@ -53,9 +53,9 @@ export function Nav({ page }: { page: PageContext }) {
                     <li><a class="dropdown-item" href="/account/tokens">API tokens</a></li>
                     <li><hr class="dropdown-divider" /></li>
                     <li>
-                      <form method="post" action="/logout" class="px-3">
+                      <form method="post" action="/logout">
                         <input type="hidden" name="_csrf" value={page.csrfToken} />
-                        <button type="submit" class="btn btn-link p-0 text-decoration-none">Sign out</button>
+                        <button type="submit" class="dropdown-item">Sign out</button>
                       </form>
                     </li>
                   </ul>

@@ -15,7 +15,8 @@ export interface LoginPageProps {
 export function LoginPage(props: LoginPageProps) {
   return (
     <Layout page={props.page} title="Sign in">
-      <div class="card shadow-sm auth-card">
+      <div class="auth-column">
+      <div class="card shadow-sm">
         <div class="card-body p-4">
           <h1 class="h4 mb-1">Sign in to FMS</h1>
           <p class="text-secondary mb-4">Faculty Management System</p>
@@ -30,10 +31,11 @@ export function LoginPage(props: LoginPageProps) {
         </div>
       </div>
       {props.demoLogins && props.demoLogins.length ? (
-        <div class="card auth-card mt-0">
-          <div class="card-body small">
+        <div class="card shadow-sm">
+          <div class="card-body p-4 small">
             <h2 class="h6">Demo department</h2>
-            <table class="table table-sm mb-0">
+            <p class="text-secondary mb-2">Sign in as any of these to look around.</p>
+            <table class="table table-sm table-borderless mb-0">
               <tbody>
                 {props.demoLogins.map((d) => (
                   <tr>
@@ -49,6 +51,7 @@ export function LoginPage(props: LoginPageProps) {
       ) : (
         ''
       )}
+      </div>
     </Layout>
   );
 }

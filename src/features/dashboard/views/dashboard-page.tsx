@@ -13,9 +13,25 @@ function Stat({ label, value, href }: { label: string; value: number; href?: str
   return <div class="col-6 col-md-4 col-xl">{href ? <a class="card stat-card shadow-sm text-decoration-none h-100" href={href}>{body}</a> : <div class="card stat-card shadow-sm h-100">{body}</div>}</div>;
 }
 
-function studentLine(student: { studentNumber: string; groupName: string | null } | null | undefined): string {
-  if (!student) return '';
-  return `Student number ${student.studentNumber}${student.groupName ? ` · group ${student.groupName}` : ''}`;
+const auditLabels: Record<string, string> = {
+  'auth.sign_in': 'Signed in',
+  'auth.sign_out': 'Signed out',
+  'auth.sign_in_failed': 'Failed sign-in',
+  'auth.sign_in_refused': 'Sign-in refused',
+  'auth.locked': 'Account locked',
+  'auth.password_changed': 'Password changed',
+  'auth.session_ended': 'Session ended',
+  'auth.sessions_ended': 'Other sessions ended',
+  'account.created': 'Account created',
+  'account.password_reset': 'Password reset',
+  'account.disabled': 'Account disabled',
+  'account.enabled': 'Account enabled',
+  'token.created': 'API token created',
+  'token.revoked': 'API token revoked',
+};
+
+function describeAuditAction(action: string): string {
+  return auditLabels[action] ?? action;
 }
 
 type Counts = { students: number; lecturers: number; groups: number; subjects: number; accounts: number };
@@ -47,9 +63,10 @@ export function DashboardPage({ page, dashboard, adminSummary }: { page: PageCon
                 <li class="list-group-item text-secondary">Nothing yet.</li>
               ) : (
                 dashboard.recent.map((e) => (
-                  <li class="list-group-item d-flex justify-content-between gap-3">
+                  <li class="list-group-item d-flex justify-content-between align-items-baseline gap-3">
                     <span>
-                      <code safe>{e.action}</code> <span class="text-secondary" safe>{`by ${e.actorUsername ?? 'system'}`}</span>
+                      <span safe>{describeAuditAction(e.action)}</span>{' '}
+                      <span class="text-secondary" safe>{`${e.entityId ? `#${e.entityId} ` : ''}by ${e.actorUsername ?? 'system'}`}</span>
                     </span>
                     <span class="text-secondary small text-nowrap" safe>{formatDateTime(e.at)}</span>
                   </li>
@@ -98,7 +115,23 @@ export function DashboardPage({ page, dashboard, adminSummary }: { page: PageCon
         </section>
       ) : dashboard.kind === 'student' ? (
         <section data-testid="dashboard-student">
-          <p class="lead" safe>{studentLine(dashboard.student)}</p>
+          {dashboard.student ? (
+            <p class="text-secondary mb-4">
+              <span class="text-nowrap">
+                Student number <strong safe>{dashboard.student.studentNumber}</strong>
+              </span>
+              {dashboard.student.groupName ? (
+                <span class="text-nowrap">
+                  {' · Group '}
+                  <strong safe>{dashboard.student.groupName}</strong>
+                </span>
+              ) : (
+                ''
+              )}
+            </p>
+          ) : (
+            ''
+          )}
           <div class="card shadow-sm">
             <div class="card-header">Your subjects</div>
             <ul class="list-group list-group-flush">

@@ -5,12 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../plugins/session.js';
 import { API_LIMIT_PER_HOUR, rateLimitKey } from '../../plugins/rate-limit.js';
 
-export default async function apiRoutes(app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
-    route.config = { ...(route.config ?? {}), rateLimit: { max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: rateLimitKey } } as typeof route.config;
-  });
+/** Every API route carries this config: 1000 requests an hour, counted per token. */
+export const apiRouteConfig = { rateLimit: { max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: rateLimitKey } };
 
-  app.get('/me', async (request) => {
+export default async function apiRoutes(app: FastifyInstance) {
+  app.get('/me', { config: apiRouteConfig }, async (request) => {
     const actor = requireActor(request);
     return {
       id: actor.userId,

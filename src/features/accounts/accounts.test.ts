@@ -1,0 +1,122 @@
+// Admins' account management, and the one-time password flow it starts.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildTestApp } from '../../../test/build-test-app.js';
+import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
+import { Browser } from '../../../test/http.js';
+import { testDatabases } from '../../../test/services.js';
+
+const CHOSEN = 'my own chosen passphrase 2026';
+
+for (const database of await testDatabases()) {
+  describe(`accounts on ${database}`, () => {
+    test('an admin creates an account; its owner signs in with the one-time password and must choose their own', async (t) => {
+      const { app, ctx, db } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const adminBrowser = new Browser(app);
+      await adminBrowser.signIn(admin.username, TEST_PASSWORD);
+      const created = await adminBrowser.post('/admin/accounts', { username: 'New.Lecturer', displayName: 'Nova Lecturer', role: 'lecturer' }, { from: '/admin/accounts/new' });
+      assert.equal(created.statusCode, 201);
+      const otp = /data-testid="one-time-password">([^<]+)</.exec(created.body)?.[1];
+      assert.ok(otp && otp.length >= 16, 'a one-time password is shown');
+      const row = await db.selectFrom('users').selectAll().where('username', '=', 'new.lecturer').executeTakeFirstOrThrow();
+      assert.equal(row.mustChangePassword, true);
+      assert.ok(!row.passwordHash.includes(otp));
+      const audit = await db.selectFrom('auditLog').selectAll().where('action', '=', 'account.created').where('entityId', '=', String(row.id)).executeTakeFirstOrThrow();
+      assert.equal(audit.actorId, admin.id);
+      assert.ok(!String(audit.after).includes('passwordHash'));
+
+      const owner = new Browser(app);
+      const signIn = await owner.signIn('new.lecturer', otp);
+      assert.equal(signIn.headers.location, '/account/password');
+      const elsewhere = await owner.get('/dashboard');
+      assert.equal(elsewhere.statusCode, 303);
+      assert.equal(elsewhere.headers.location, '/account/password', 'every page leads to the password form');
+      const api = await app.inject({ url: '/api/v1/me', cookies: Object.fromEntries(owner.cookies) });
+      assert.equal(api.statusCode, 403);
+      assert.equal(api.json().error.code, 'password_change_required');
+
+      const changed = await owner.post('/account/password', { currentPassword: otp, newPassword: CHOSEN, confirmPassword: CHOSEN }, { from: '/account/password' });
+      assert.equal(changed.statusCode, 303);
+      assert.equal((await owner.get('/dashboard')).statusCode, 200);
+    });
+
+    test('form errors name the field and keep the input; duplicate usernames are refused', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin', username: 'boss' });
+      const browser = new Browser(app);
+      await browser.signIn(admin.username, TEST_PASSWORD);
+      const bad = await browser.post('/admin/accounts', { username: 'a b', displayName: 'Kept Name', role: 'janitor' }, { from: '/admin/accounts/new' });
+      assert.equal(bad.statusCode, 422);
+      assert.match(bad.body, /Use 3–64 letters/);
+      assert.match(bad.body, /Choose admin, lecturer or student/);
+      assert.match(bad.body, /value="Kept Name"/);
+      const duplicate = await browser.post('/admin/accounts', { username: 'BOSS', role: 'student' }, { from: '/admin/accounts/new' });
+      assert.equal(duplicate.statusCode, 409);
+      assert.match(duplicate.body, /The username &#34;boss&#34; is taken|The username "boss" is taken/);
+    });
+
+    test('reset password: a new one-time password, the account unlocked and signed out everywhere', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const user = await createUser(ctx, { role: 'student' });
+      const userBrowser = new Browser(app);
+      await userBrowser.signIn(user.username, TEST_PASSWORD);
+      const adminBrowser = new Browser(app);
+      await adminBrowser.signIn(admin.username, TEST_PASSWORD);
+      const reset = await adminBrowser.post(`/admin/accounts/${user.id}/reset-password`, {}, { from: `/admin/accounts/${user.id}` });
+      assert.equal(reset.statusCode, 200);
+      const otp = /data-testid="one-time-password">([^<]+)</.exec(reset.body)?.[1];
+      assert.ok(otp);
+      assert.equal((await userBrowser.get('/dashboard')).statusCode, 303, 'the user was signed out');
+      assert.equal((await new Browser(app).post('/login', { username: user.username, password: TEST_PASSWORD })).statusCode, 401, 'the old password is gone');
+      const again = await new Browser(app).signIn(user.username, otp);
+      assert.equal(again.headers.location, '/account/password');
+    });
+
+    test('disable ends sessions and refuses sign-in; enable restores it; an admin cannot disable themself', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const user = await createUser(ctx, { role: 'lecturer' });
+      const userBrowser = new Browser(app);
+      await userBrowser.signIn(user.username, TEST_PASSWORD);
+      const adminBrowser = new Browser(app);
+      await adminBrowser.signIn(admin.username, TEST_PASSWORD);
+
+      assert.equal((await adminBrowser.post(`/admin/accounts/${user.id}/disable`, {}, { from: `/admin/accounts/${user.id}` })).statusCode, 303);
+      assert.equal((await userBrowser.get('/dashboard')).statusCode, 303);
+      assert.equal((await new Browser(app).post('/login', { username: user.username, password: TEST_PASSWORD })).statusCode, 401);
+      const page = await adminBrowser.get(`/admin/accounts/${user.id}`);
+      assert.match(page.body, />disabled</);
+
+      assert.equal((await adminBrowser.post(`/admin/accounts/${user.id}/enable`, {}, { from: `/admin/accounts/${user.id}` })).statusCode, 303);
+      await new Browser(app).signIn(user.username, TEST_PASSWORD);
+
+      const self = await adminBrowser.post(`/admin/accounts/${admin.id}/disable`, {}, { from: `/admin/accounts/${admin.id}` });
+      assert.equal(self.statusCode, 403);
+      assert.equal((await adminBrowser.get('/dashboard')).statusCode, 200);
+    });
+
+    test('the list searches usernames and names, filters by role, and an unknown account is 404', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin', username: 'chief' });
+      await createUser(ctx, { role: 'student', username: 'anna.k' });
+      await createUser(ctx, { role: 'lecturer', username: 'anna.l' });
+      await createUser(ctx, { role: 'student', username: 'percent_50' });
+      const browser = new Browser(app);
+      await browser.signIn(admin.username, TEST_PASSWORD);
+      const all = await browser.get('/admin/accounts?q=ANNA');
+      assert.match(all.body, /anna\.k/);
+      assert.match(all.body, /anna\.l/);
+      assert.ok(!all.body.includes('>chief<'));
+      const students = await browser.get('/admin/accounts?q=anna&role=student');
+      assert.match(students.body, /anna\.k/);
+      assert.ok(!students.body.includes('anna.l'));
+      const literal = await browser.get('/admin/accounts?q=_');
+      assert.match(literal.body, /percent_50/);
+      assert.ok(!literal.body.includes('anna.k'), 'an underscore is a character, not a wildcard');
+      assert.equal((await browser.get('/admin/accounts/999999')).statusCode, 404);
+      assert.equal((await browser.get('/admin/accounts/not-a-number')).statusCode, 404);
+    });
+  });
+}

@@ -1,0 +1,63 @@
+// Rate limits: sign-in 10 a minute per client, a 429 page with Retry-After, counters shared
+// through Redis between servers.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildTestApp, openTestDatabase, openTestRedis } from '../../test/build-test-app.js';
+import { Browser } from '../../test/http.js';
+import { isRedisAvailable } from '../../test/services.js';
+import { migrateOrThrow } from '../db/migrator.js';
+import { SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
+
+describe('rate limits', () => {
+  test('the 11th sign-in attempt in a minute gets a 429 page with Retry-After; other clients are unaffected', async (t) => {
+    const { app } = await buildTestApp(t);
+    const browser = new Browser(app);
+    const token = await browser.csrfToken('/login');
+    const attempt = (ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: ip,
+        headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: 'nobody', password: 'wrong password here', _csrf: token }).toString(),
+      });
+    for (let i = 1; i <= SIGN_IN_LIMIT_PER_MINUTE; i++) {
+      const response = await attempt('10.0.0.1');
+      assert.equal(response.statusCode, 401, `attempt ${i}`);
+      assert.equal(response.headers['ratelimit-limit'], String(SIGN_IN_LIMIT_PER_MINUTE));
+    }
+    const limited = await attempt('10.0.0.1');
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.match(limited.body, /Too many requests/);
+    assert.match(String(limited.headers['content-type']), /text\/html/);
+    assert.equal((await attempt('10.0.0.2')).statusCode, 401, 'another client may still try');
+  });
+
+  test('a client cannot escape the limit with X-Forwarded-For when no proxy is trusted', async (t) => {
+    const { app } = await buildTestApp(t);
+    let last = 0;
+    for (let i = 0; i <= SIGN_IN_LIMIT_PER_MINUTE; i++) {
+      const response = await app.inject({ method: 'POST', url: '/login', remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': `192.0.2.${i}` }, payload: {} });
+      last = response.statusCode;
+    }
+    assert.equal(last, 429);
+  });
+
+  test('with Redis, two servers share the counters', async (t) => {
+    if (!(await isRedisAvailable())) return t.skip('Redis is not running');
+    const { db } = await openTestDatabase(t, 'sqlite');
+    await migrateOrThrow(db);
+    const redis = await openTestRedis(t);
+    const one = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
+    const two = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
+    const post = (app: typeof one.app) => app.inject({ method: 'POST', url: '/login', remoteAddress: '10.0.0.7', payload: {} });
+    for (let i = 0; i < SIGN_IN_LIMIT_PER_MINUTE / 2; i++) {
+      await post(one.app);
+      await post(two.app);
+    }
+    assert.equal((await post(one.app)).statusCode, 429, 'server one counts the attempts made on server two');
+    assert.equal((await post(two.app)).statusCode, 429);
+    assert.ok((await redis.keys('*ratelimit*')).length > 0, 'counters live in Redis');
+  });
+});

@@ -17,7 +17,7 @@ for (const database of await testDatabases()) {
       const created = await browser.post('/account/tokens', { name: 'grading script', expiresInDays: '30' }, { from: '/account/tokens' });
       assert.equal(created.statusCode, 201);
       const token = /data-testid="new-token">([^<]+)</.exec(created.body)?.[1];
-      assert.ok(token?.startsWith('fms_'));
+      assert.ok(token && token.startsWith('fms_'), 'a token is shown');
 
       const stored = await db.selectFrom('apiTokens').selectAll().executeTakeFirstOrThrow();
       assert.equal(stored.tokenHash, sha256(token), 'only the hash is stored');

@@ -29,7 +29,7 @@ for (const database of await testDatabases()) {
 
       const me = await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
       assert.equal(me.statusCode, 200);
-      assert.deepEqual({ ...me.json(), id: undefined }, { id: undefined, username: user.username, displayName: 'Test lecturer', role: 'lecturer', isAdmin: false, studentId: null, lecturerId: null });
+      assert.deepEqual({ ...(me.json() as Record<string, unknown>), id: undefined }, { id: undefined, username: user.username, displayName: 'Test lecturer', role: 'lecturer', isAdmin: false, studentId: null, lecturerId: null });
       assert.equal(me.headers['ratelimit-limit'], '1000', 'the API limit is 1000 per hour per token');
 
       const revokeAction = /action="(\/account\/tokens\/\d+\/revoke)"/.exec(list.body)?.[1];

@@ -1,6 +1,17 @@
 // Logger settings shared by the server and the CLI: JSON lines, secrets redacted wherever they appear.
+import { createRequire } from 'node:module';
 import type { LoggerOptions } from 'pino';
 import type { Config } from './config/index.js';
+
+/** pino-pretty is a development dependency: present in a checkout, absent in a production install. */
+function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const redactedPaths = [
   'req.headers.cookie',
@@ -20,8 +31,11 @@ export const redactedPaths = [
   'config.secretKey',
 ];
 
-export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
+export function loggerOptions(config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'mode'>>): LoggerOptions {
+  // A person running `npm start` or `npm run dev` reads the log in a terminal; machines read JSON.
+  const pretty = config.mode === 'development' && process.stdout.isTTY && prettyAvailable();
   return {
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss' } } } : {}),
     level: config.logLevel,
     redact: { paths: redactedPaths, censor: '[redacted]' },
     base: { service: 'fms' },

@@ -1,6 +1,7 @@
 // The only module that reads the environment. loadConfig(env) validates every variable, reports all
 // problems at once (one line each, naming the variable and the fix) and returns a frozen Config.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { envSchema as schemaFn } from 'env-schema';
@@ -69,18 +70,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const problems: string[] = [];
   const merged = withSecretFiles(withDotenv(env, options), problems);
 
-  let raw: Record<string, unknown>;
-  try {
-    raw = schemaFn({ schema: envSchema as never, data: merged, dotenv: false }) as Record<string, unknown>;
-  } catch (error) {
-    const errors = (error as { errors?: { instancePath: string; message?: string }[] }).errors ?? [];
-    for (const e of errors) {
-      const name = e.instancePath.replace(/^\//, '');
-      const help = variableHelp[name];
-      problems.push(`${name || 'environment'}: ${e.message ?? 'invalid'}${help ? `; set it to ${help}` : ''}`);
+  // Validate once; drop every variable that fails and validate again, so the defaults stand in for
+  // the broken ones and the checks below still run: every problem is reported in one go.
+  let raw: Record<string, unknown> | null = null;
+  const data: Record<string, unknown> = { ...merged };
+  for (let attempt = 0; attempt < 2 && raw === null; attempt++) {
+    try {
+      raw = schemaFn({ schema: envSchema as never, data, dotenv: false, env: false } as never) as Record<string, unknown>;
+    } catch (error) {
+      const errors = (error as { errors?: { instancePath: string; message?: string }[] }).errors ?? [];
+      if (errors.length === 0) throw new ConfigError([String(error)]);
+      for (const e of errors) {
+        const name = e.instancePath.replace(/^\//, '');
+        const help = variableHelp[name];
+        problems.push(`${name || 'environment'}: ${e.message ?? 'invalid'}${help ? `; set it to ${help}` : ''}`);
+        delete data[name];
+      }
     }
-    throw new ConfigError(problems.length ? problems : [String(error)]);
   }
+  if (raw === null) throw new ConfigError(problems);
 
   const text = (name: string) => String(raw[name] ?? '');
   const mode = text('FMS_CONFIG') as Mode;
@@ -132,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     .map((s) => s.trim())
     .filter(Boolean);
   for (const entry of trustProxy) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry))
+    if (!isAddressOrRange(entry))
       problems.push(
         `TRUST_PROXY entry "${entry}" is not an address: give comma-separated IPs or CIDR ranges (127.0.0.1,10.0.0.0/8) or loopback`,
       );
@@ -145,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     isProduction,
     secretKey,
     secretKeyIsDevelopmentDefault,
-    database: database!,
+    database: Object.freeze(database!),
     uploadFolder: resolve(text('UPLOAD_FOLDER')),
     maxContentLength: maxContentLength!,
     rateLimitStorageUri,
@@ -160,6 +168,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     cookieSameSite: text('SESSION_COOKIE_SAMESITE').toLowerCase() as 'strict' | 'lax',
     demoDepartment,
   });
+}
+
+/** An IP address, a CIDR range with a possible prefix, or one of proxy-addr's named ranges. */
+function isAddressOrRange(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function withDotenv(env: NodeJS.ProcessEnv, options: LoadOptions): Record<string, string | undefined> {

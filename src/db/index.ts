@@ -31,6 +31,9 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // SQLite's own lower() only folds ASCII; names here are Croatian, Cyrillic, German… Fold them
+    // the way PostgreSQL does, so case-insensitive search finds "Šarić" and "петрова" on both.
+    sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: sqlite }),
       plugins: sqlitePlugins(),

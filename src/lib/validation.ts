@@ -1,5 +1,5 @@
-// One validation path for forms, the JSON API and the CLI: TypeBox schemas, converted from form
-// strings where needed, errors turned into Invalid with a message per field.
+// One validation path for forms, the JSON API and the CLI: TypeBox schemas, form strings converted
+// only where the conversion is exact, errors turned into Invalid with a message per field.
 import type { TSchema, Static } from 'typebox';
 import Value from 'typebox/value';
 import { Invalid, type FieldMessages } from './errors.js';
@@ -7,21 +7,55 @@ import { Invalid, type FieldMessages } from './errors.js';
 interface Described {
   errorMessage?: string;
   title?: string;
+  type?: string | string[];
+  anyOf?: Described[];
   properties?: Record<string, Described>;
 }
 
 export function validate<S extends TSchema>(schema: S, input: unknown, message = 'Check the highlighted fields.'): Static<S> {
-  const cleaned = Value.Clean(schema, Value.Convert(schema, Value.Clone(trimStrings(input))));
+  const properties = (schema as Described).properties ?? {};
+  const prepared = convertExactly(properties, trimStrings(input));
+  const cleaned = Value.Clean(schema, Value.Clone(prepared));
   const errors = [...Value.Errors(schema, cleaned)];
   if (errors.length === 0) return cleaned as Static<S>;
   const fields: FieldMessages = {};
+  const describe = (field: string, fallback: string) => {
+    const described = properties[field];
+    fields[field] ??= described?.errorMessage ?? `${described?.title ?? field} ${fallback}`;
+  };
   for (const error of errors) {
-    const field = error.instancePath.replace(/^\//, '').split('/')[0] || (error.params as { requiredProperties?: string[] }).requiredProperties?.[0] || '_';
-    if (fields[field]) continue;
-    const described = (schema as Described).properties?.[field];
-    fields[field] = described?.errorMessage ?? `${described?.title ?? field} ${error.message}`;
+    const field = error.instancePath.replace(/^\//, '').split('/')[0];
+    const missing = (error.params as { requiredProperties?: string[] }).requiredProperties;
+    if (field) describe(field, error.message);
+    else if (missing?.length) for (const name of missing) describe(name, 'is required');
+    else fields._ ??= 'Send the fields as an object.';
   }
   throw new Invalid(message, fields);
+}
+
+function typesOf(schema: Described | undefined): string[] {
+  if (!schema) return [];
+  if (schema.anyOf) return schema.anyOf.flatMap(typesOf);
+  return Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+}
+
+/**
+ * Forms send every value as text. Turn "42" into 42 and "true" into true where the schema wants a
+ * number or a boolean, but only when the text says exactly that: "4.5" for a whole number, "" or
+ * "0x10" stay text so the rules refuse them instead of silently changing what the user typed.
+ */
+function convertExactly(properties: Record<string, Described>, input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value !== 'string') continue;
+    const types = typesOf(properties[key]);
+    if (types.includes('string')) continue;
+    if (types.includes('integer') && /^-?\d{1,15}$/.test(value)) out[key] = Number(value);
+    else if (types.includes('number') && /^-?\d{1,15}(\.\d{1,15})?$/.test(value)) out[key] = Number(value);
+    else if (types.includes('boolean') && (value === 'true' || value === 'false')) out[key] = value === 'true';
+  }
+  return out;
 }
 
 // Form fields arrive with stray spaces; passwords are the exception (a space may be part of one).

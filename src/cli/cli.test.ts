@@ -1,0 +1,294 @@
+// The `fms` command as an operator runs it: a separate process, its exit code, what it prints on
+// stdout and stderr, and what it leaves in the database.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config/index.js';
+import { envSchema, secretVariables } from '../config/schema.js';
+import { createDb, type Db } from '../db/index.js';
+import { migrateOrThrow } from '../db/migrator.js';
+import { verifyPassword } from '../lib/passwords.js';
+import { demoLogins } from '../seeds/demo-logins.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const GOOD_PASSWORD = 'correct horse battery staple 42';
+const ONE_TIME_PASSWORD = /[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}/;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+// The caller's own configuration must not leak into the commands under test.
+const inherited = { ...process.env };
+for (const name of Object.keys(envSchema.properties)) delete inherited[name];
+for (const name of secretVariables) delete inherited[`${name}_FILE`];
+delete inherited.FMS_DEBUG;
+
+function run(command: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<Run> {
+  const started = Date.now();
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, command, {
+      cwd: root,
+      env: { ...inherited, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, ms: Date.now() - started });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** An operator's shell pointed at its own SQLite file. */
+function workspace(t: TestContext, mode: 'development' | 'testing' = 'testing') {
+  const dir = mkdtempSync(join(tmpdir(), 'fms-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { FMS_CONFIG: mode, DATABASE_URL: `sqlite:${join(dir, 'fms.sqlite')}`, DEMO_DEPARTMENT: 'false', LOG_LEVEL: 'silent' };
+  const fms = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+    run(['--import', 'tsx', 'src/cli/index.ts', ...args], { input: options.input, env: { ...env, ...options.env } });
+  /** Opens the same database in this process, to look at what a command left there. */
+  const open = (): Db => {
+    const db = createDb(loadConfig(env, { dotenvDir: false }).database);
+    t.after(() => db.destroy());
+    return db;
+  };
+  const migrate = async () => {
+    const db = createDb(loadConfig(env, { dotenvDir: false }).database);
+    try {
+      await migrateOrThrow(db);
+    } finally {
+      await db.destroy();
+    }
+  };
+  return { dir, env, fms, open, migrate };
+}
+
+const ok = (r: Run, what: string) => assert.equal(r.code, 0, `${what} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+const failed = (r: Run, what: string) => {
+  assert.notEqual(r.code, 0, `${what} should fail\nstdout: ${r.stdout}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/, `${what}: no stack trace for an operator`);
+};
+
+describe('fms', { concurrency: 3 }, () => {
+  test('--help of the program and of every command exits 0 and names the options', async () => {
+    const pages: [string[], RegExp[]][] = [
+      [['--help'], [/Usage: fms/, /serve/, /migrate/, /seed-demo/, /user/, /token/]],
+      [['serve', '--help'], [/Usage: fms serve/, /--bind <address>/]],
+      [['migrate', '--help'], [/Usage: fms migrate/, /--status/]],
+      [['seed-demo', '--help'], [/Usage: fms seed-demo/, /demo department/]],
+      [['user', '--help'], [/create/, /reset-password/, /disable/, /enable/]],
+      [['user', 'create', '--help'], [/--username <name>/, /--role <role>/, /admin, lecturer or student/, /--display-name <name>/, /--password-stdin/]],
+      [['user', 'reset-password', '--help'], [/Usage: fms user reset-password .*<username>/, /one-time password/]],
+      [['user', 'disable', '--help'], [/Usage: fms user disable .*<username>/, /sessions/]],
+      [['user', 'enable', '--help'], [/Usage: fms user enable .*<username>/]],
+      [['token', 'create', '--help'], [/Usage: fms token create/, /--username <name>/, /--name <name>/, /--expires-in-days <days>/]],
+    ];
+    const runs = await Promise.all(pages.map(([args]) => run(['--import', 'tsx', 'src/cli/index.ts', ...args])));
+    pages.forEach(([args, expected], i) => {
+      const r = runs[i]!;
+      ok(r, `fms ${args.join(' ')}`);
+      for (const pattern of expected) assert.match(r.stdout, pattern, `fms ${args.join(' ')} mentions ${pattern}`);
+    });
+  });
+
+  test('bin/fms.js runs the CLI (compiled, or the sources through tsx)', async () => {
+    const r = await run(['bin/fms.js', '--help']);
+    ok(r, 'bin/fms.js --help');
+    assert.match(r.stdout, /Usage: fms/);
+    assert.match(r.stdout, /migrate/);
+  });
+
+  test('an unknown command fails and says so', async () => {
+    const r = await run(['--import', 'tsx', 'src/cli/index.ts', 'frobnicate']);
+    failed(r, 'fms frobnicate');
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
+    assert.equal(r.stdout, '');
+  });
+
+  test('migrate --status lists pending migrations, migrate applies them, then the database is up to date', async (t) => {
+    const { fms } = workspace(t);
+    const before = await fms(['migrate', '--status']);
+    ok(before, 'migrate --status');
+    assert.match(before.stdout, /^pending {2}0001_create_platform_schema$/m);
+    assert.match(before.stdout, /pending: run `fms migrate`/);
+
+    const apply = await fms(['migrate']);
+    ok(apply, 'migrate');
+    assert.match(apply.stdout, /Applied \d+ migration\(s\):\n {2}0001_create_platform_schema/);
+
+    const after = await fms(['migrate', '--status']);
+    ok(after, 'migrate --status after migrate');
+    assert.match(after.stdout, /^applied {2}0001_create_platform_schema {2}\d{4}-\d\d-\d\dT/m);
+    assert.doesNotMatch(after.stdout, /^pending/m);
+    assert.match(after.stdout, /The database is up to date\./);
+  });
+
+  test('a command against an unmigrated database says to run fms migrate', async (t) => {
+    const { fms } = workspace(t);
+    const r = await fms(['user', 'create', '--username', 'early.bird', '--role', 'admin']);
+    failed(r, 'user create before migrate');
+    assert.match(r.stderr, /pending migration.*run `fms migrate`/);
+    assert.equal(r.stdout, '');
+  });
+
+  test('seed-demo seeds an empty database once and refuses a second time', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    const first = await fms(['seed-demo']);
+    ok(first, 'seed-demo');
+    assert.match(first.stdout, /Seeded the demo department/);
+    for (const login of demoLogins) assert.ok(first.stdout.includes(`${login.username} / ${login.password}`), `prints the ${login.role} login`);
+    const db = open();
+    const admin = await db.selectFrom('users').select(['passwordHash', 'role']).where('username', '=', 'admin').executeTakeFirstOrThrow();
+    assert.equal(admin.role, 'admin');
+    assert.ok(await verifyPassword(admin.passwordHash, demoLogins.find((l) => l.role === 'admin')!.password), 'the printed admin password works');
+    const users = (await db.selectFrom('users').select('id').execute()).length;
+
+    const second = await fms(['seed-demo']);
+    failed(second, 'seed-demo again');
+    assert.match(second.stderr, /already has accounts/);
+    assert.equal((await db.selectFrom('users').select('id').execute()).length, users, 'nothing was added the second time');
+  });
+
+  test('user create prints a one-time password that works; --password-stdin takes a good one and refuses weak ones', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    const db = open();
+    const account = (username: string) => db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+
+    const created = await fms(['user', 'create', '--username', 'l.novak', '--role', 'lecturer', '--display-name', 'Lena Novak']);
+    ok(created, 'user create');
+    assert.match(created.stdout, /Created lecturer account "l\.novak"/);
+    const otp = ONE_TIME_PASSWORD.exec(created.stdout)?.[0];
+    assert.ok(otp, `a one-time password is printed: ${created.stdout}`);
+    const lecturer = await account('l.novak');
+    assert.ok(lecturer);
+    assert.equal(lecturer.role, 'lecturer');
+    assert.equal(lecturer.displayName, 'Lena Novak');
+    assert.equal(lecturer.mustChangePassword, true, 'a one-time password must be changed at the first sign-in');
+    assert.ok(await verifyPassword(lecturer.passwordHash, otp));
+
+    const chosen = await fms(['user', 'create', '--username', 'a.admin', '--role', 'admin', '--password-stdin'], { input: `${GOOD_PASSWORD}\n` });
+    ok(chosen, 'user create --password-stdin');
+    assert.doesNotMatch(chosen.stdout, ONE_TIME_PASSWORD, 'no one-time password when one was given');
+    const admin = await account('a.admin');
+    assert.ok(admin);
+    assert.equal(admin.mustChangePassword, false);
+    assert.ok(await verifyPassword(admin.passwordHash, GOOD_PASSWORD), 'the trailing newline is not part of the password');
+
+    for (const [password, message] of [
+      ['qwerty123456', /password: This password is on a list of common or breached passwords/],
+      ['1Q2W3E4R5T6Y', /password: This password is on a list of common or breached passwords/],
+      ['short pw', /password: Use at least 12 characters\./],
+      ['s.weak-and-long-enough', /password: The password must not contain your username\./],
+    ] as const) {
+      const weak = await fms(['user', 'create', '--username', 's.weak', '--role', 'student', '--password-stdin'], { input: `${password}\n` });
+      failed(weak, `user create with "${password}"`);
+      assert.match(weak.stderr, message);
+      assert.equal(weak.stdout, '');
+    }
+    assert.equal(await account('s.weak'), undefined, 'no account was made with a weak password');
+  });
+
+  test('user create refuses a taken username and an unknown role', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    ok(await fms(['user', 'create', '--username', 'taken', '--role', 'student']), 'first user create');
+
+    const [duplicate, badRole, missingRole] = await Promise.all([
+      fms(['user', 'create', '--username', 'TAKEN', '--role', 'lecturer']),
+      fms(['user', 'create', '--username', 'newcomer', '--role', 'teacher']),
+      fms(['user', 'create', '--username', 'newcomer2']),
+    ]);
+    failed(duplicate, 'duplicate username');
+    assert.match(duplicate.stderr, /username.*"taken" is taken/);
+    failed(badRole, 'bad role');
+    assert.match(badRole.stderr, /role: .*admin, lecturer or student/);
+    failed(missingRole, 'missing --role');
+    assert.match(missingRole.stderr, /--role <role>/);
+
+    const rows = await open().selectFrom('users').select(['username', 'role']).execute();
+    assert.deepEqual(rows, [{ username: 'taken', role: 'student' }]);
+  });
+
+  test('user reset-password prints a new one-time password and the old one stops working', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    ok(await fms(['user', 'create', '--username', 's.ivanova', '--role', 'student', '--password-stdin'], { input: GOOD_PASSWORD }), 'user create');
+
+    const reset = await fms(['user', 'reset-password', 's.ivanova']);
+    ok(reset, 'user reset-password');
+    const otp = ONE_TIME_PASSWORD.exec(reset.stdout)?.[0];
+    assert.ok(otp, `prints a one-time password: ${reset.stdout}`);
+    assert.match(reset.stdout, /s\.ivanova/);
+    const user = await open().selectFrom('users').selectAll().where('username', '=', 's.ivanova').executeTakeFirstOrThrow();
+    assert.equal(user.mustChangePassword, true);
+    assert.ok(await verifyPassword(user.passwordHash, otp));
+    assert.equal(await verifyPassword(user.passwordHash, GOOD_PASSWORD), false);
+
+    const unknown = await fms(['user', 'reset-password', 'nobody.here']);
+    failed(unknown, 'reset-password of an unknown user');
+    assert.match(unknown.stderr, /No account named "nobody\.here"/);
+  });
+
+  test('token create prints only a working token; a disabled account gets none and its tokens stop', async (t) => {
+    const { fms, migrate, open, env } = workspace(t);
+    await migrate();
+    ok(await fms(['user', 'create', '--username', 'l.petrov', '--role', 'lecturer', '--display-name', 'Lev Petrov']), 'user create');
+
+    const created = await fms(['token', 'create', '--username', 'l.petrov', '--name', 'grading script']);
+    ok(created, 'token create');
+    assert.match(created.stdout, /^fms_[A-Za-z0-9_-]{20,}\n$/, 'stdout is the token alone on one line, ready for $(fms token create …)');
+    const token = created.stdout.trim();
+
+    const db = open();
+    const app = await buildApp({ config: loadConfig(env, { dotenvDir: false }), db, logger: false });
+    t.after(() => app.close());
+    const me = () => app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    const response = await me();
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json().username, 'l.petrov');
+    assert.equal(response.json().role, 'lecturer');
+    assert.equal(response.json().displayName, 'Lev Petrov');
+
+    const disabled = await fms(['user', 'disable', 'l.petrov']);
+    ok(disabled, 'user disable');
+    assert.match(disabled.stdout, /"l\.petrov" is disabled/);
+    assert.equal((await me()).statusCode, 401, 'the existing token stops working');
+
+    const refused = await fms(['token', 'create', '--username', 'l.petrov']);
+    failed(refused, 'token create for a disabled account');
+    assert.match(refused.stderr, /disabled.*fms user enable l\.petrov/);
+    assert.equal(refused.stdout, '', 'no token is printed');
+
+    ok(await fms(['user', 'enable', 'l.petrov']), 'user enable');
+    assert.equal((await me()).statusCode, 200, 'enabled again, the token works again');
+  });
+
+  test('production without SECRET_KEY: serve stops at once with one line naming SECRET_KEY', async (t) => {
+    const { fms } = workspace(t);
+    const r = await fms(['serve', '--bind', '127.0.0.1:0'], { env: { FMS_CONFIG: 'production' } });
+    failed(r, 'serve in production without SECRET_KEY');
+    assert.ok(r.ms < 15_000, `it took ${r.ms} ms`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `one line on stderr:\n${r.stderr}`);
+    assert.match(lines[0]!, /SECRET_KEY/);
+    assert.match(lines[0]!, /openssl rand/);
+    assert.doesNotMatch(r.stdout, /running at/);
+  });
+});

@@ -54,7 +54,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: () => randomUUID(),
     // Only the configured proxies may tell us the client's address and scheme.
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
-    bodyLimit: 1024 * 1024,
+    // MAX_CONTENT_LENGTH caps every request body, as it did in the Flask app.
+    bodyLimit: config.maxContentLength,
     connectionTimeout: 0,
     requestTimeout: 120_000,
     keepAliveTimeout: 5_000,
@@ -70,11 +71,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const sessions: SessionStore = redis
     ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs })
     : databaseSessionStore(db);
-  const deps: AppDeps = { config, db, clock, sessions, redis };
+  const sessionsFor = (database: Db): SessionStore => (redis ? sessions : databaseSessionStore(database));
+  const deps: AppDeps = { config, db, clock, sessions, sessionsFor, redis };
   app.decorate('deps', deps);
 
   await app.register(fastifyCookie, { secret: config.secretKey, hook: 'onRequest' });
-  await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  await app.register(fastifyFormbody, { bodyLimit: config.maxContentLength });
   await app.register(errorHandlerPlugin);
   await app.register(assetsPlugin, { root: options.staticRoot });
   await app.register(securityPlugin);

@@ -50,6 +50,14 @@ export async function startServer(config: Config, options: { bind?: Bind; say?: 
   const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
   try {
     await prepareDatabase(config, db, say);
+    if (config.isProduction) {
+      const demo = await activeDemoLogins({ db });
+      if (demo.length)
+        throw new StartupError(
+          `The database holds demo accounts with published passwords (${demo.map((d) => d.username).join(', ')}): ` +
+            `disable them (\`fms user disable ${demo[0]!.username}\`) or reset their passwords (\`fms user reset-password ${demo[0]!.username}\`), then start again.`,
+        );
+    }
     if (config.demoDepartment) {
       const seeded = await db.transaction().execute((trx) =>
         seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console }),

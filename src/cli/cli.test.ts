@@ -2,7 +2,7 @@
 // stdout and stderr, and what it leaves in the database.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
@@ -138,8 +138,15 @@ describe('fms', { concurrency: 3 }, () => {
     assert.match(after.stdout, /The database is up to date\./);
   });
 
-  test('a command against an unmigrated database says to run fms migrate', async (t) => {
-    const { fms } = workspace(t);
+  test('a command against a missing or unmigrated database says to run fms migrate, and creates nothing', async (t) => {
+    const { fms, dir, open } = workspace(t);
+    const missing = await fms(['user', 'create', '--username', 'early.bird', '--role', 'admin']);
+    failed(missing, 'user create without a database');
+    assert.match(missing.stderr, /There is no database at .*fms\.sqlite.*DATABASE_URL.*`fms migrate`/);
+    assert.equal(missing.stdout, '');
+    assert.ok(!existsSync(join(dir, 'fms.sqlite')), 'a mistyped path does not leave an empty database behind');
+
+    await open().destroy(); // an empty database file, as after a failed first deployment
     const r = await fms(['user', 'create', '--username', 'early.bird', '--role', 'admin']);
     failed(r, 'user create before migrate');
     assert.match(r.stderr, /pending migration.*run `fms migrate`/);

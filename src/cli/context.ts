@@ -1,5 +1,6 @@
 // What every CLI command shares: the config, an open database, a service context acting as the
 // operator (the system actor), and consistent error reporting and exit codes.
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { systemActor, type Actor } from '../access.js';
@@ -32,12 +33,16 @@ export interface CliSession {
   db: Db;
   ctx: AuthContext;
   as(actor: Actor): AuthContext & { actor: Actor };
+  /** Runs the command's unit of work in one transaction: all of it happens, or none. */
+  inTransaction<T>(work: (ctx: AuthContext) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 /** Opens the database; refuses to work on a schema that is not current, naming `fms migrate`. */
 export async function openSession(options: { requireCurrentSchema?: boolean } = {}): Promise<CliSession> {
   const config = readConfig();
+  if (config.database.kind === 'sqlite' && config.database.file !== ':memory:' && !existsSync(config.database.file))
+    throw new CliError(`There is no database at ${config.database.file}: check DATABASE_URL, or run \`fms migrate\` to create it.`);
   const db = createDb(config.database);
   if (options.requireCurrentSchema !== false) {
     const pending = await pendingMigrations(db).catch(async (error: unknown) => {
@@ -59,6 +64,7 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
     db,
     ctx,
     as: (actor) => ({ ...ctx, actor }),
+    inTransaction: (work) => db.transaction().execute((trx) => work({ ...ctx, db: trx, sessions: redis ? sessions : databaseSessionStore(trx) })),
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await db.destroy();
@@ -103,5 +109,7 @@ export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new CliError('--password-stdin expects the password on standard input, e.g. `printf %s "$PW" | fms user create …`');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!text) throw new CliError('--password-stdin read an empty password from standard input; pipe the password in, or leave the option out to get a one-time password.');
+  return text;
 }

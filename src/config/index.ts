@@ -35,6 +35,8 @@ export interface Config {
   readonly cookieSameSite: 'strict' | 'lax';
   /** Whether a demo department is seeded into an empty database at start (never in production). */
   readonly demoDepartment: boolean;
+  /** Bearer token that unlocks /metrics; null keeps /metrics closed on the public port. */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (isProduction && parseBoolean(demoText) === true)
     problems.push('DEMO_DEPARTMENT cannot be true in production: demo accounts have published passwords; unset it');
 
+  const metricsText = text('METRICS_TOKEN');
+  if (metricsText && metricsText.length < 16) problems.push('METRICS_TOKEN is shorter than 16 characters: use a random value, e.g. `openssl rand -hex 24`');
+
   const trustProxy = text('TRUST_PROXY')
     .split(',')
     .map((s) => s.trim())
@@ -167,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     cookieSecure,
     cookieSameSite: text('SESSION_COOKIE_SAMESITE').toLowerCase() as 'strict' | 'lax',
     demoDepartment,
+    metricsToken: text('METRICS_TOKEN') || null,
   });
 }
 

@@ -30,6 +30,7 @@ export const envSchema = {
     SESSION_COOKIE_SECURE: { type: 'string', enum: ['', 'true', 'false', '1', '0'], default: '' },
     SESSION_COOKIE_SAMESITE: { type: 'string', enum: ['Strict', 'Lax', 'strict', 'lax'], default: 'Strict' },
     DEMO_DEPARTMENT: { type: 'string', enum: ['', 'true', 'false', '1', '0'], default: '' },
+    METRICS_TOKEN: { type: 'string' },
   },
   required: [],
 } as const;

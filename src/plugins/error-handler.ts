@@ -53,6 +53,10 @@ function describe(error: unknown, request: FastifyRequest): Described {
     }
     return { status: 422, code: 'invalid', message: 'Check the highlighted fields.', fields };
   }
+  if (isBackendUnavailable(error)) {
+    request.log.error({ err: error }, 'a backing service is unavailable');
+    return { status: 503, code: 'unavailable', message: 'FMS cannot reach its database or cache right now. Try again in a minute.' };
+  }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code = status === 429 ? 'rate_limited' : String(e.code ?? 'bad_request').toLowerCase();
@@ -62,6 +66,15 @@ function describe(error: unknown, request: FastifyRequest): Described {
   const id = newErrorId();
   request.log.error({ err: error, errorId: id }, 'request failed');
   return { status: status >= 500 && status < 600 ? status : 500, code: 'internal', message: 'Something went wrong on the server.', errorId: id };
+}
+
+/** Connection failures to PostgreSQL or Redis: the request may succeed later, so 503, not 500. */
+function isBackendUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; message?: string } | null;
+  if (!e) return false;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P03', '53300'].includes(String(e.code))) return true;
+  if (e.name === 'MaxRetriesPerRequestError') return true;
+  return /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Connection terminated/.test(String(e.message));
 }
 
 function defaultMessage(status: number): string | undefined {
@@ -90,6 +103,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     return reply.redirect(`/login?next=${next}`, 303);
   }
   reply.code(d.status);
+  if (d.status === 503) reply.header('retry-after', '30');
   if (wantsJson(request)) {
     const body: ErrorBody = { error: { code: d.code, message: d.message, ...(d.fields ? { fields: d.fields } : {}), ...(d.errorId ? { errorId: d.errorId } : {}) } };
     return reply.type('application/json; charset=utf-8').send(body);

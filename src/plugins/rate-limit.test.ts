@@ -6,7 +6,7 @@ import { buildTestApp, openTestDatabase, openTestRedis } from '../../test/build-
 import { Browser } from '../../test/http.js';
 import { isRedisAvailable } from '../../test/services.js';
 import { migrateOrThrow } from '../db/migrator.js';
-import { SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
+import { API_LIMIT_PER_HOUR, SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
 
 describe('rate limits', () => {
   test('the 11th sign-in attempt in a minute gets a 429 page with Retry-After; other clients are unaffected', async (t) => {
@@ -42,6 +42,17 @@ describe('rate limits', () => {
       last = response.statusCode;
     }
     assert.equal(last, 429);
+  });
+
+  test('guessing API tokens is limited per client address', async (t) => {
+    const { app } = await buildTestApp(t);
+    let last = 0;
+    for (let i = 0; i <= API_LIMIT_PER_HOUR; i++) {
+      const response = await app.inject({ url: '/api/v1/me', remoteAddress: '10.0.0.5', headers: { authorization: `Bearer fms_guess${i}` } });
+      last = response.statusCode;
+      if (i === 0) assert.equal(last, 401);
+    }
+    assert.equal(last, 429, 'a fresh random token does not buy a fresh counter');
   });
 
   test('with Redis, two servers share the counters', async (t) => {

@@ -4,17 +4,24 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sha256 } from '../lib/secrets.js';
 import './types.js';
 
 export const GLOBAL_LIMIT_PER_MINUTE = 600;
 export const SIGN_IN_LIMIT_PER_MINUTE = 10;
 export const API_LIMIT_PER_HOUR = 1000;
 
-/** API calls are counted per token (whoever holds it, from wherever), everything else per client. */
-export function rateLimitKey(request: FastifyRequest): string {
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  return match ? `token:${sha256(match[1]!)}` : `ip:${request.ip}`;
+/** Everything is counted per client address. */
+export function clientKey(request: FastifyRequest): string {
+  return `ip:${request.ip}`;
+}
+
+/**
+ * API calls with a valid token are counted per token (whoever holds it, from wherever); calls with
+ * no token or a bad one per client address, so guessing tokens cannot dodge the limit. The session
+ * plugin has resolved the token by the time the route's limiter runs.
+ */
+export function apiKey(request: FastifyRequest): string {
+  return request.tokenHash ? `token:${request.tokenHash}` : clientKey(request);
 }
 
 export default fp(
@@ -24,7 +31,7 @@ export default fp(
       global: true,
       max: GLOBAL_LIMIT_PER_MINUTE,
       timeWindow: '1 minute',
-      keyGenerator: rateLimitKey,
+      keyGenerator: clientKey,
       ...(redis ? { redis, nameSpace: 'fms:ratelimit:' } : {}),
       enableDraftSpec: true,
       skipOnError: false,

@@ -39,7 +39,7 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 
 export default fp(
   async (app, options: SessionPluginOptions) => {
-    const { config, db, clock, sessions } = app.deps;
+    const { config, db, clock, sessions, sessionsFor } = app.deps;
     const cookieName = sessionCookieName(config.cookieSecure);
 
     app.decorateRequest('actor', null);
@@ -47,8 +47,15 @@ export default fp(
     app.decorateRequest('sessionIdHash', null);
     app.decorateRequest('mustChangePassword', false);
     app.decorateRequest('viaToken', false);
+    app.decorateRequest('invalidToken', false);
+    app.decorateRequest('tokenHash', null);
     app.decorateRequest('ctx', function (this: FastifyRequest): AuthContext {
       return { db, clock, config, sessions, actor: this.actor, log: this.log, ip: this.ip };
+    });
+
+    app.decorateRequest('inTransaction', function <T>(this: FastifyRequest, work: (ctx: AuthContext) => Promise<T>): Promise<T> {
+      const base = this.ctx();
+      return db.transaction().execute((trx) => work({ ...base, db: trx, sessions: sessionsFor(trx) }));
     });
 
     app.addHook('onRequest', async (request) => {
@@ -57,9 +64,15 @@ export default fp(
       if (authorization) {
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);
         const resolved = match ? await options.resolveApiToken(request.ctx(), match[1]!) : null;
-        if (!resolved) throw new AppError(401, 'invalid_token', 'The API token is missing, malformed, revoked or expired. Create a new one under Account › API tokens.');
+        // A bad token is refused in preValidation, after the rate limiter has counted it against
+        // the client's address: guessing tokens is limited like any other request.
+        if (!resolved) {
+          request.invalidToken = true;
+          return;
+        }
         request.actor = resolved.actor;
         request.viaToken = true;
+        request.tokenHash = sha256(match![1]!);
         return;
       }
       const sessionId = request.cookies[cookieName];
@@ -70,6 +83,11 @@ export default fp(
       request.sessionId = sessionId;
       request.sessionIdHash = sha256(sessionId);
       request.mustChangePassword = resolved.mustChangePassword;
+    });
+
+    app.addHook('preValidation', async (request) => {
+      if (request.invalidToken)
+        throw new AppError(401, 'invalid_token', 'The API token is missing, malformed, revoked or expired. Create a new one under Account › API tokens.');
     });
 
     app.addHook('preHandler', async (request, reply) => {

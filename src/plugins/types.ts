@@ -16,6 +16,8 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   sessions: SessionStore;
+  /** The session store to use inside a transaction on `db` (the same store when sessions live in Redis). */
+  sessionsFor: (db: Db) => SessionStore;
   redis: Redis | null;
 }
 
@@ -32,8 +34,14 @@ declare module 'fastify' {
     mustChangePassword: boolean;
     /** True when the actor came from an API bearer token rather than a session cookie. */
     viaToken: boolean;
+    /** A bearer token was sent but is unknown, revoked or expired (refused after rate limiting). */
+    invalidToken: boolean;
+    /** sha256 of a valid bearer token: the API rate limit counts per token. */
+    tokenHash: string | null;
     /** The service context for this request (actor, client address, logger). */
     ctx(): AuthContext;
+    /** Runs one unit of work in a database transaction, with a context whose db is the transaction. */
+    inTransaction<T>(work: (ctx: AuthContext) => Promise<T>): Promise<T>;
     flashMessages: FlashMessage[];
   }
   interface FastifyReply {

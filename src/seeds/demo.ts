@@ -116,17 +116,23 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
     }
   }
 
-  await writeSetting(ctx, DEMO_SEEDED_SETTING, now.toISOString());
+  await writeSetting(ctx, DEMO_SEEDED_SETTING, ctx.clock.now().toISOString());
   return true;
 }
 
-/** The demo sign-ins that still exist, for the sign-in page and the start banner. */
+/**
+ * The demo sign-ins that still work with their published passwords: the account exists, is not
+ * disabled, and its password has not changed since the seed. Shown on the sign-in page and in the
+ * start banner; production refuses to start while any remain.
+ */
 export async function activeDemoLogins(ctx: Pick<ServiceContext, 'db'>) {
-  if (!(await isDemoSeeded(ctx))) return [];
+  const seededAt = await readSetting(ctx, DEMO_SEEDED_SETTING);
+  if (seededAt === null) return [];
+  const seeded = new Date(seededAt).getTime();
   const out = [];
   for (const login of demoLogins) {
     const user = await findUserByUsername(ctx, login.username);
-    if (user && !user.disabled) out.push({ ...login });
+    if (user && !user.disabled && user.passwordChangedAt.getTime() <= seeded) out.push({ ...login });
   }
   return out;
 }

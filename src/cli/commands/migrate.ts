@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createDb } from '../../db/index.js';
 import { migrateOrThrow, migrationStatus } from '../../db/migrator.js';
+import { migrations } from '../../db/migrations/index.js';
 import { readConfig, run } from '../context.js';
 
 export function registerMigrate(program: Command) {
@@ -11,6 +13,11 @@ export function registerMigrate(program: Command) {
     .action((options: { status?: boolean }) =>
       run(async () => {
         const config = readConfig();
+        if (options.status && config.database.kind === 'sqlite' && !existsSync(config.database.file)) {
+          for (const name of Object.keys(migrations)) process.stdout.write(`pending  ${name}\n`);
+          process.stdout.write(`${Object.keys(migrations).length} pending: run \`fms migrate\` (there is no database at ${config.database.file} yet; it will be created)\n`);
+          return;
+        }
         const db = createDb(config.database);
         try {
           if (options.status) {

@@ -19,7 +19,7 @@ export function registerToken(program: Command) {
         try {
           const user = await findAccountByUsername(session.ctx, options.username);
           if (user.disabled) throw new CliError(`The account "${user.username}" is disabled; enable it first with \`fms user enable ${user.username}\`.`);
-          const created = await createApiToken(session.as(actorFromUser(user)), { name: options.name, expiresInDays: days });
+          const created = await session.inTransaction((ctx) => createApiToken({ ...ctx, actor: actorFromUser(user) }, { name: options.name, expiresInDays: days }));
           process.stdout.write(`${created.token}\n`);
         } finally {
           await session.close();

@@ -17,7 +17,7 @@ export function registerUser(program: Command) {
         const password = options.passwordStdin ? await readStdin() : undefined;
         const session = await openSession();
         try {
-          const created = await createAccount(session.ctx, { username: options.username, role: options.role, displayName: options.displayName, password });
+          const created = await session.inTransaction((ctx) => createAccount(ctx, { username: options.username, role: options.role, displayName: options.displayName, password }));
           process.stdout.write(`Created ${created.user.role} account "${created.user.username}" (id ${created.user.id}).\n`);
           if (created.oneTimePassword)
             process.stdout.write(`One-time password (shown once; must be changed at the first sign-in): ${created.oneTimePassword}\n`);
@@ -36,7 +36,7 @@ export function registerUser(program: Command) {
         const session = await openSession();
         try {
           const account = await findAccountByUsername(session.ctx, username);
-          const { oneTimePassword } = await resetPassword(session.ctx, account.id);
+          const { oneTimePassword } = await session.inTransaction((ctx) => resetPassword(ctx, account.id));
           process.stdout.write(`One-time password for "${account.username}" (shown once; must be changed at the next sign-in): ${oneTimePassword}\n`);
         } finally {
           await session.close();
@@ -57,7 +57,7 @@ export function registerUser(program: Command) {
           const session = await openSession();
           try {
             const account = await findAccountByUsername(session.ctx, username);
-            await setAccountDisabled(session.ctx, account.id, disabled);
+            await session.inTransaction((ctx) => setAccountDisabled(ctx, account.id, disabled));
             process.stdout.write(`Account "${account.username}" is ${disabled ? 'disabled' : 'enabled'}.\n`);
           } finally {
             await session.close();

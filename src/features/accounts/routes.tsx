@@ -11,6 +11,12 @@ function ctxOf(request: FastifyRequest) {
   return { ...request.ctx(), actor: requireActor(request) };
 }
 
+/** One unit of work for the signed-in admin, in a transaction. */
+function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
+  const actor = requireActor(request);
+  return request.inTransaction((ctx) => work({ ...ctx, actor }));
+}
+
 function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
   const id = Number(request.params.id);
   return Number.isInteger(id) && id > 0 ? id : 0;
@@ -37,7 +43,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     // The form never sets a password: admins hand out one-time passwords, not chosen ones.
     const input = { username: body.username, displayName: body.displayName, role: body.role };
     try {
-      const created = await accounts.createAccount(ctx, input);
+      const created = await asActor(request, (tx) => accounts.createAccount(tx, input));
       reply.code(201);
       return reply.html(<AccountPage page={reply.pageContext()} account={created.user} oneTimePassword={created.oneTimePassword} isSelf={false} now={ctx.clock.now()} />);
     } catch (error) {
@@ -56,7 +62,7 @@ export default async function accountRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string } }>('/:id/reset-password', async (request, reply) => {
     const ctx = ctxOf(request);
-    const { user, oneTimePassword } = await accounts.resetPassword(ctx, idParam(request));
+    const { user, oneTimePassword } = await asActor(request, (tx) => accounts.resetPassword(tx, idParam(request)));
     const account = await accounts.getAccount(ctx, user.id);
     return reply.html(<AccountPage page={reply.pageContext()} account={account} oneTimePassword={oneTimePassword} isSelf={account.id === ctx.actor.userId} now={ctx.clock.now()} />);
   });
@@ -66,8 +72,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     ['enable', false],
   ] as const) {
     app.post<{ Params: { id: string } }>(`/:id/${path}`, async (request, reply) => {
-      const ctx = ctxOf(request);
-      const account = await accounts.setAccountDisabled(ctx, idParam(request), disabled);
+      const account = await asActor(request, (ctx) => accounts.setAccountDisabled(ctx, idParam(request), disabled));
       reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
       return reply.redirect(`/admin/accounts/${account.id}`, 303);
     });

@@ -3,10 +3,10 @@
 // { "error": { "code", "message", "fields" } }.
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../plugins/session.js';
-import { API_LIMIT_PER_HOUR, rateLimitKey } from '../../plugins/rate-limit.js';
+import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
 
 /** Every API route carries this config: 1000 requests an hour, counted per token. */
-export const apiRouteConfig = { rateLimit: { max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: rateLimitKey } };
+export const apiRouteConfig = { rateLimit: { max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: apiKey } };
 
 export default async function apiRoutes(app: FastifyInstance) {
   app.get('/me', { config: apiRouteConfig }, async (request) => {

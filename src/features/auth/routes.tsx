@@ -27,6 +27,12 @@ function actorCtx(request: FastifyRequest): auth.AuthContext & ActorContext {
   return { ...request.ctx(), actor };
 }
 
+/** One unit of work for the signed-in actor, in a transaction. */
+function asActor<T>(request: FastifyRequest, work: (ctx: auth.AuthContext & ActorContext) => Promise<T>): Promise<T> {
+  const actor = requireActor(request);
+  return request.inTransaction((ctx) => work({ ...ctx, actor }));
+}
+
 export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions) {
   app.get('/', async (request, reply) => reply.redirect(request.actor ? '/dashboard' : '/login', 303));
 
@@ -60,7 +66,8 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
   );
 
   app.post('/logout', async (request, reply) => {
-    if (request.sessionId) await auth.signOut(request.ctx(), request.sessionId);
+    const sessionId = request.sessionId;
+    if (sessionId) await request.inTransaction((ctx) => auth.signOut(ctx, sessionId));
     clearSessionCookie(request, reply);
     reply.flash('success', 'You have signed out.');
     return reply.redirect('/login', 303);
@@ -73,7 +80,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
 
   app.post('/account/password', async (request, reply) => {
     try {
-      const { id } = await auth.changeOwnPassword(actorCtx(request), request.body, request.headers['user-agent'] ?? null);
+      const { id } = await asActor(request, (ctx) => auth.changeOwnPassword(ctx, request.body, request.headers['user-agent'] ?? null));
       setSessionCookie(request, reply, id);
       reply.flash('success', 'Your password has been changed. Other sessions have been signed out.');
       return reply.redirect('/dashboard', 303);
@@ -90,15 +97,15 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
   });
 
   app.post<{ Params: { idHash: string } }>('/account/sessions/:idHash/end', async (request, reply) => {
-    await auth.endOwnSession(actorCtx(request), request.params.idHash);
+    await asActor(request, (ctx) => auth.endOwnSession(ctx, request.params.idHash));
     reply.flash('success', 'The session has been ended.');
     return reply.redirect('/account/sessions', 303);
   });
 
   app.post('/account/sessions/end-others', async (request, reply) => {
-    const ctx = actorCtx(request);
-    if (!request.sessionIdHash) throw new Invalid('Only a browser session can sign out the others.');
-    const ended = await auth.endOtherSessions(ctx, request.sessionIdHash);
+    const current = request.sessionIdHash;
+    if (!current) throw new Invalid('Only a browser session can sign out the others.');
+    const ended = await asActor(request, (ctx) => auth.endOtherSessions(ctx, current));
     reply.flash('success', ended === 1 ? 'One other session has been ended.' : `${ended} other sessions have been ended.`);
     return reply.redirect('/account/sessions', 303);
   });
@@ -113,7 +120,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     const body = { ...(request.body ?? {}) };
     if (body.expiresInDays === '') delete body.expiresInDays;
     try {
-      const created = await auth.createApiToken(ctx, body);
+      const created = await asActor(request, (tx) => auth.createApiToken(tx, body));
       const tokens = await auth.listApiTokens(ctx);
       reply.code(201);
       return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} created={created} />);
@@ -127,7 +134,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
   });
 
   app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (request, reply) => {
-    await auth.revokeApiToken(actorCtx(request), Number.parseInt(request.params.id, 10) || 0);
+    await asActor(request, (ctx) => auth.revokeApiToken(ctx, Number.parseInt(request.params.id, 10) || 0));
     reply.flash('success', 'The token has been revoked.');
     return reply.redirect('/account/tokens', 303);
   });

@@ -20,6 +20,10 @@ import assetsPlugin from './plugins/assets.js';
 import csrfPlugin from './plugins/csrf.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import healthPlugin from './plugins/health.js';
+import maintenancePlugin from './plugins/maintenance.js';
+import metricsPlugin, { type MetricsOptions } from './plugins/metrics.js';
+import pressurePlugin from './plugins/pressure.js';
+import { readLastBackup, readMaintenance } from './ops/maintenance.js';
 import htmlPlugin from './plugins/html.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityPlugin from './plugins/security.js';
@@ -39,6 +43,10 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger;
   /** Where the built static assets are (tests may point elsewhere). */
   staticRoot?: string;
+  /** How /metrics gathers its numbers (a cluster worker asks the primary for all workers'). */
+  metrics?: MetricsOptions;
+  /** How long the maintenance switch is cached (tests use 0). */
+  maintenanceCacheMs?: number;
 }
 
 const SESSION_SWEEP_MS = 60 * 60_000;
@@ -78,13 +86,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifyCookie, { secret: config.secretKey, hook: 'onRequest' });
   await app.register(fastifyFormbody, { bodyLimit: config.maxContentLength });
   await app.register(errorHandlerPlugin);
+  await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(assetsPlugin, { root: options.staticRoot });
   await app.register(securityPlugin);
+  await app.register(pressurePlugin);
+  await app.register(maintenancePlugin, { read: () => readMaintenance({ db }), cacheMs: options.maintenanceCacheMs });
   await app.register(rateLimitPlugin);
   await app.register(sessionPlugin, { resolveSession, resolveApiToken });
   await app.register(csrfPlugin);
   await app.register(htmlPlugin);
-  await app.register(healthPlugin);
+  await app.register(healthPlugin, { lastBackup: () => readLastBackup({ db }) });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -95,7 +95,7 @@ export async function buildTestApp(t: TestContext, options: TestAppOptions = {})
   const loggerInstance = lines
     ? pino({ ...loggerOptions({ logLevel: 'info' }) }, { write: (line: string) => void lines.push(line) })
     : undefined;
-  const app = await buildApp({ config, db, clock, redis, logger: false, loggerInstance });
+  const app = await buildApp({ config, db, clock, redis, logger: false, loggerInstance, maintenanceCacheMs: 0 });
   t.after(() => app.close());
   await app.ready();
   return { app, db, config, clock, redis, ctx: { db, actor: null, clock, config, log: quietLog, ip: null } };

@@ -12,6 +12,20 @@ export type DatabaseTarget =
   | { kind: 'sqlite'; file: string; url: string }
   | { kind: 'postgres'; url: string };
 
+/** Where uploads live: UPLOAD_FOLDER, or an S3-compatible bucket when S3_BUCKET is set. */
+export type StorageTarget =
+  | { kind: 'local'; folder: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** null for AWS itself (the region picks the endpoint). */
+      endpoint: string | null;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    };
+
 export interface Config {
   readonly mode: Mode;
   readonly isProduction: boolean;
@@ -20,6 +34,7 @@ export interface Config {
   readonly secretKeyIsDevelopmentDefault: boolean;
   readonly database: DatabaseTarget;
   readonly uploadFolder: string;
+  readonly storage: StorageTarget;
   readonly maxContentLength: number;
   readonly rateLimitStorageUri: string;
   /** The Redis URL for sessions and rate limits, or null for the database and memory. */
@@ -37,6 +52,14 @@ export interface Config {
   readonly demoDepartment: boolean;
   /** Bearer token that unlocks /metrics; null keeps /metrics closed on the public port. */
   readonly metricsToken: string | null;
+  /** A separate port on 127.0.0.1 that serves /metrics to the local Prometheus without a token. */
+  readonly metricsPort: number | null;
+  /** Worker processes for `fms serve` (WEB_CONCURRENCY, as on Heroku-style platforms). */
+  readonly workers: number;
+  /** How long a stopping server lets in-flight requests and uploads finish. */
+  readonly shutdownGraceMs: number;
+  /** Write logs to this file (rotated) instead of stdout; null for stdout. */
+  readonly logFile: { path: string; size: string; keep: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (sessionIdleTimeoutMs === null)
     problems.push('SESSION_IDLE_TIMEOUT is not a duration: give seconds (7200) or a value like 2h or 30m');
 
+  const shutdownGraceMs = parseDuration(text('SHUTDOWN_GRACE'));
+  if (shutdownGraceMs === null) problems.push('SHUTDOWN_GRACE is not a duration: give seconds (30) or a value like 30s or 2m');
+  if (!/^\d+[kmg]?$/i.test(text('LOG_FILE_SIZE'))) problems.push('LOG_FILE_SIZE is not a size: give megabytes (100) or a value like 100m, 500k or 1g');
+
   const secureText = text('SESSION_COOKIE_SECURE');
   const cookieSecure = secureText === '' ? isProduction : parseBoolean(secureText) === true;
 
@@ -139,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
   const metricsText = text('METRICS_TOKEN');
   if (metricsText && metricsText.length < 16) problems.push('METRICS_TOKEN is shorter than 16 characters: use a random value, e.g. `openssl rand -hex 24`');
+
+  const storage = parseStorage(text, problems);
 
   const trustProxy = text('TRUST_PROXY')
     .split(',')
@@ -160,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     secretKeyIsDevelopmentDefault,
     database: Object.freeze(database!),
     uploadFolder: resolve(text('UPLOAD_FOLDER')),
+    storage: Object.freeze(storage!),
     maxContentLength: maxContentLength!,
     rateLimitStorageUri,
     redisUrl,
@@ -173,6 +203,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     cookieSameSite: text('SESSION_COOKIE_SAMESITE').toLowerCase() as 'strict' | 'lax',
     demoDepartment,
     metricsToken: text('METRICS_TOKEN') || null,
+    metricsPort: raw.METRICS_PORT === undefined ? null : Number(raw.METRICS_PORT),
+    workers: Number(raw.WEB_CONCURRENCY),
+    shutdownGraceMs: shutdownGraceMs!,
+    logFile: text('LOG_FILE') ? Object.freeze({ path: resolve(text('LOG_FILE')), size: text('LOG_FILE_SIZE'), keep: Number(raw.LOG_FILE_KEEP) }) : null,
   });
 }
 
@@ -235,4 +269,47 @@ function parseDatabaseUrl(url: string, problems: string[]): DatabaseTarget | nul
   }
   problems.push('DATABASE_URL must start with sqlite: (sqlite:./var/fms.sqlite) or postgres:// (postgres://user:password@host/db)');
   return null;
+}
+
+function parseStorage(text: (name: string) => string, problems: string[]): StorageTarget | null {
+  const folder = resolve(text('UPLOAD_FOLDER'));
+  const bucket = text('S3_BUCKET');
+  const endpoint = text('S3_ENDPOINT');
+  const accessKeyId = text('S3_ACCESS_KEY_ID');
+  const secretAccessKey = text('S3_SECRET_ACCESS_KEY');
+  if (!bucket) {
+    // Uploads silently landing in a local folder on a fleet would be lost: say so instead.
+    const stray = ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter((name) => text(name));
+    if (stray.length)
+      problems.push(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but S3_BUCKET is not: set S3_BUCKET to store uploads in S3, or unset ${stray.length > 1 ? 'them' : 'it'} to use UPLOAD_FOLDER`);
+    return { kind: 'local', folder };
+  }
+  let ok = true;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    problems.push(`S3_BUCKET "${bucket}" is not a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`);
+    ok = false;
+  }
+  if (endpoint) {
+    let url: URL | null = null;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      // reported below
+    }
+    if (!url || !/^https?:$/.test(url.protocol)) {
+      problems.push(`S3_ENDPOINT "${endpoint}" is not an http(s) URL: e.g. https://s3.example.org or http://127.0.0.1:9000`);
+      ok = false;
+    }
+  }
+  for (const [name, value] of [['S3_ACCESS_KEY_ID', accessKeyId], ['S3_SECRET_ACCESS_KEY', secretAccessKey]] as const) {
+    if (!value) {
+      problems.push(`${name} is missing: S3_BUCKET is set, so give the bucket's ${name === 'S3_ACCESS_KEY_ID' ? 'access key id' : 'secret key'} in ${name} or a file in ${name}_FILE`);
+      ok = false;
+    }
+  }
+  const pathStyleText = text('S3_FORCE_PATH_STYLE');
+  // Self-hosted servers (MinIO, Garage, Ceph) mostly want path-style URLs; AWS wants virtual hosts.
+  const forcePathStyle = pathStyleText === '' ? endpoint !== '' : parseBoolean(pathStyleText) === true;
+  if (!ok) return null;
+  return { kind: 's3', bucket, endpoint: endpoint || null, region: text('S3_REGION'), accessKeyId, secretAccessKey, forcePathStyle };
 }

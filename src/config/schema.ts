@@ -6,7 +6,7 @@ export const modes = ['development', 'testing', 'production'] as const;
 export type Mode = (typeof modes)[number];
 
 /** Variables that may be given as NAME_FILE (a path whose contents are the value), for Docker secrets. */
-export const secretVariables = ['SECRET_KEY', 'DATABASE_URL', 'RATELIMIT_STORAGE_URI', 'METRICS_TOKEN'] as const;
+export const secretVariables = ['SECRET_KEY', 'DATABASE_URL', 'RATELIMIT_STORAGE_URI', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
 export const envSchema = {
   type: 'object',
@@ -31,6 +31,18 @@ export const envSchema = {
     SESSION_COOKIE_SAMESITE: { type: 'string', enum: ['Strict', 'Lax', 'strict', 'lax'], default: 'Strict' },
     DEMO_DEPARTMENT: { type: 'string', enum: ['', 'true', 'false', '1', '0'], default: '' },
     METRICS_TOKEN: { type: 'string' },
+    S3_BUCKET: { type: 'string' },
+    S3_ENDPOINT: { type: 'string' },
+    S3_REGION: { type: 'string', default: 'us-east-1' },
+    S3_ACCESS_KEY_ID: { type: 'string' },
+    S3_SECRET_ACCESS_KEY: { type: 'string' },
+    S3_FORCE_PATH_STYLE: { type: 'string', enum: ['', 'true', 'false', '1', '0'], default: '' },
+    METRICS_PORT: { type: 'integer', minimum: 1, maximum: 65535 },
+    WEB_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 1 },
+    SHUTDOWN_GRACE: { type: 'string', default: '30s' },
+    LOG_FILE: { type: 'string' },
+    LOG_FILE_SIZE: { type: 'string', default: '100m' },
+    LOG_FILE_KEEP: { type: 'integer', minimum: 1, maximum: 1000, default: 14 },
   },
   required: [],
 } as const;
@@ -43,4 +55,8 @@ export const variableHelp: Record<string, string> = {
   SESSION_COOKIE_SECURE: 'true or false',
   SESSION_COOKIE_SAMESITE: 'Strict or Lax',
   DEMO_DEPARTMENT: 'true or false',
+  S3_FORCE_PATH_STYLE: 'true or false',
+  METRICS_PORT: 'a port number from 1 to 65535 (served on 127.0.0.1 only)',
+  WEB_CONCURRENCY: 'a number of worker processes from 1 to 64',
+  LOG_FILE_KEEP: 'how many rotated log files to keep (1 to 1000)',
 };

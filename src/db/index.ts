@@ -22,6 +22,7 @@ export interface CreateDbOptions {
 
 const dialects = new WeakMap<object, DialectName>();
 const schemas = new WeakMap<object, string>();
+const pools = new WeakMap<object, pg.Pool>();
 
 export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
   if (target.kind === 'sqlite') {
@@ -51,6 +52,7 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   dialects.set(db, 'postgres');
   if (options.searchPath) schemas.set(db, options.searchPath);
+  pools.set(db, pool);
   return db;
 }
 
@@ -80,4 +82,10 @@ export function dialectOf(db: Kysely<unknown> | Kysely<Database>): DialectName {
 /** The PostgreSQL schema the database was opened on, when not the default. */
 export function schemaOf(db: Kysely<Database>): string | undefined {
   return schemas.get(db);
+}
+
+/** Connection pool figures for the metrics (PostgreSQL; SQLite has one connection and no pool). */
+export function poolStatsOf(db: Kysely<Database>): { total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }

@@ -91,7 +91,7 @@ function safePageContext(reply: FastifyReply): PageContext {
   } catch {
     // The error may have come from the CSRF or cookie machinery itself; render without a token.
     const app = reply.server;
-    return { actor: reply.request.actor, csrfToken: '', flash: [], path: '/', asset: (n) => app.asset(n), mode: app.deps.config.mode };
+    return { actor: reply.request.actor ?? null, csrfToken: '', flash: [], path: '/', asset: (n) => app.asset(n), mode: app.deps.config.mode };
   }
 }
 
@@ -103,7 +103,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     return reply.redirect(`/login?next=${next}`, 303);
   }
   reply.code(d.status);
-  if (d.status === 503) reply.header('retry-after', '30');
+  if (d.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '30');
   if (wantsJson(request)) {
     const body: ErrorBody = { error: { code: d.code, message: d.message, ...(d.fields ? { fields: d.fields } : {}), ...(d.errorId ? { errorId: d.errorId } : {}) } };
     return reply.type('application/json; charset=utf-8').send(body);
@@ -113,7 +113,13 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     return reply.html(`<div class="alert alert-danger" role="alert">${escapeText(text)}</div>`);
   }
   const detail = development && d.status >= 500 && error instanceof Error ? error.stack : undefined;
-  return reply.html(ErrorPage({ page: safePageContext(reply), status: d.status, message: d.status === 500 || d.status === 404 ? undefined : d.message, errorId: d.errorId, detail }));
+  try {
+    return reply.html(ErrorPage({ page: safePageContext(reply), status: d.status, message: d.status === 500 || d.status === 404 ? undefined : d.message, errorId: d.errorId, detail }));
+  } catch (renderError) {
+    // Never let a failure to render the error page show its own message: a plain page will do.
+    request.log.error({ err: renderError }, 'could not render the error page');
+    return reply.html(`<!doctype html><title>FMS</title><h1>${d.status}</h1><p>${escapeText(d.message)}</p>${d.errorId ? `<p>Error id: ${d.errorId}</p>` : ''}`);
+  }
 }
 
 function escapeText(text: string): string {

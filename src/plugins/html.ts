@@ -48,7 +48,7 @@ export default fp(
       return {
         actor: request.actor,
         csrfToken: this.generateCsrf(),
-        flash: request.flashMessages,
+        flash: request.flashMessages ?? [],
         path: request.url.split('?')[0] ?? '/',
         asset: (name) => app.asset(name),
         mode: app.deps.config.mode,

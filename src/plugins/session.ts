@@ -59,7 +59,8 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/static/')) return;
+      // /metrics has its own bearer token (METRICS_TOKEN), not a user's API token.
+      if (request.url.startsWith('/static/') || request.url === '/metrics') return;
       const authorization = request.headers.authorization;
       if (authorization) {
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -1,0 +1,76 @@
+// Maintenance mode and the operations figures in /readyz and /metrics.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildTestApp } from '../../test/build-test-app.js';
+import { createUser, TEST_PASSWORD } from '../../test/factories.js';
+import { Browser } from '../../test/http.js';
+import { testDatabases } from '../../test/services.js';
+import { writeSetting } from '../features/settings/service.js';
+import { LAST_BACKUP_SETTING, readMaintenance, turnMaintenanceOff, turnMaintenanceOn } from './maintenance.js';
+
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
+for (const database of await testDatabases()) {
+  describe(`operations on ${database}`, () => {
+    test('maintenance mode shows users a friendly 503 with Retry-After; health checks and static files keep working', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const user = await createUser(ctx);
+      const browser = new Browser(app);
+      await browser.signIn(user.username, TEST_PASSWORD);
+
+      await turnMaintenanceOn(ctx, 'Upgrading to the spring release; back by 10:00.');
+      assert.ok(await readMaintenance(ctx));
+      const page = await browser.get('/dashboard');
+      assert.equal(page.statusCode, 503);
+      assert.equal(page.headers['retry-after'], '120');
+      assert.match(page.body, /Upgrading to the spring release; back by 10:00\./);
+      const api = await app.inject({ url: '/api/v1/me' });
+      assert.equal(api.statusCode, 503);
+      assert.equal(api.json().error.code, 'maintenance');
+      assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
+      const ready = await app.inject({ url: '/readyz' });
+      assert.equal(ready.statusCode, 200, 'still ready: the load balancer keeps sending users to the page');
+      assert.equal(ready.json().maintenance.on, true);
+      assert.equal((await app.inject({ url: app.asset('app.css') })).statusCode, 200);
+
+      await turnMaintenanceOff(ctx);
+      assert.equal(await readMaintenance(ctx), null);
+      assert.equal((await browser.get('/dashboard')).statusCode, 200, 'the session survived the maintenance window');
+    });
+
+    test('/readyz reports the age of the last good backup', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      assert.equal((await app.inject({ url: '/readyz' })).json().lastBackup, null);
+      await writeSetting(ctx, LAST_BACKUP_SETTING, new Date(Date.now() - 5 * 3_600_000).toISOString());
+      const body = (await app.inject({ url: '/readyz' })).json();
+      assert.ok(Math.abs(body.lastBackup.ageHours - 5) < 0.2, JSON.stringify(body.lastBackup));
+    });
+
+    test('/metrics needs METRICS_TOKEN and reports requests by route, errors, the event loop, the heap and the Waiting Room', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database, env: { METRICS_TOKEN } });
+      await app.inject({ url: '/login' });
+      await app.inject({ url: '/login' });
+      assert.equal((await app.inject({ url: '/metrics' })).statusCode, 401);
+      assert.equal((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-of-some-length' } })).statusCode, 401);
+      const user = await createUser(ctx);
+      const apiToken = await new Browser(app).signIn(user.username, TEST_PASSWORD);
+      assert.ok(apiToken);
+      const response = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      assert.equal(response.statusCode, 200);
+      assert.match(String(response.headers['content-type']), /text\/plain/);
+      const body = response.body;
+      const loginCount = /http_requests_total\{method="GET",route="\/login",status="200"\} (\d+)/.exec(body)?.[1];
+      assert.ok(Number(loginCount) >= 2, 'GET /login counted');
+      assert.match(body, /http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/login"\}/);
+      assert.match(body, /nodejs_eventloop_lag_seconds /);
+      assert.match(body, /nodejs_heap_size_used_bytes /);
+      assert.match(body, /fms_waiting_room_submissions 0/);
+      if (database === 'postgres') assert.match(body, /fms_db_pool_connections\{state="total"\} \d+/);
+    });
+
+    test('without METRICS_TOKEN there is no /metrics on the public port', async (t) => {
+      const { app } = await buildTestApp(t, { database });
+      assert.equal((await app.inject({ url: '/metrics' })).statusCode, 404);
+    });
+  });
+}

@@ -1,0 +1,87 @@
+// Prometheus metrics: request rate and latency by route, server errors, the event loop, the heap,
+// the database pool and the Waiting Room. /metrics answers only with METRICS_TOKEN (or on the
+// internal METRICS_PORT, see server.ts); without a token it does not exist on the public port.
+import { timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import client from 'prom-client';
+import { poolStatsOf } from '../db/index.js';
+import './types.js';
+
+export interface MetricsOptions {
+  /** In a cluster, asks the primary for every worker's metrics added up; otherwise this process's. */
+  collect?: () => Promise<{ contentType: string; body: string }>;
+}
+
+let registered: ReturnType<typeof createMetrics> | null = null;
+
+/** Metrics live in prom-client's global registry (the cluster aggregator reads it): create once. */
+function createMetrics() {
+  client.collectDefaultMetrics();
+  return {
+    requests: new client.Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route and status', labelNames: ['method', 'route', 'status'] }),
+    duration: new client.Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time to answer HTTP requests, by route',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+    errors: new client.Counter({ name: 'http_server_errors_total', help: 'Requests that failed on the server (5xx), by route', labelNames: ['route', 'status'] }),
+    pool: new client.Gauge({ name: 'fms_db_pool_connections', help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
+    waitingRoom: new client.Gauge({
+      name: 'fms_waiting_room_submissions',
+      help: 'Submissions waiting for a score in the Waiting Room',
+      // Every worker reads the same database: report one value, not the sum over workers.
+      aggregator: 'first',
+    }),
+  };
+}
+
+export async function metricsText(): Promise<{ contentType: string; body: string }> {
+  return { contentType: client.register.contentType, body: await client.register.metrics() };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export default fp(
+  async (app, options: MetricsOptions) => {
+    const { db, config } = app.deps;
+    registered ??= createMetrics();
+    const m = registered;
+
+    // Refresh the gauges that need the database just before a scrape, not on every request.
+    const refresh = async () => {
+      const stats = poolStatsOf(db);
+      if (stats) for (const [state, value] of Object.entries(stats)) m.pool.set({ state }, value);
+      const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
+      m.waitingRoom.set(Number(row?.n ?? 0));
+    };
+
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const labels = { method: request.method, route };
+      m.requests.inc({ ...labels, status: String(reply.statusCode) });
+      m.duration.observe(labels, reply.elapsedTime / 1000);
+      if (reply.statusCode >= 500) m.errors.inc({ route, status: String(reply.statusCode) });
+    });
+
+    app.decorate('refreshMetrics', refresh);
+
+    if (!config.metricsToken) return;
+    const token = config.metricsToken;
+    app.get('/metrics', { config: { rateLimit: false } }, async (request, reply) => {
+      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+      if (!match || !sameSecret(match[1]!, token)) {
+        reply.code(401).header('www-authenticate', 'Bearer realm="metrics"');
+        return { error: { code: 'unauthenticated', message: 'Send METRICS_TOKEN as a bearer token.' } };
+      }
+      await refresh();
+      const { contentType, body } = options.collect ? await options.collect() : await metricsText();
+      return reply.type(contentType).send(body);
+    });
+  },
+  { name: 'fms-metrics' },
+);

@@ -1,0 +1,26 @@
+// Overload protection: when the event loop lags or the heap is nearly full, answer 503 with
+// Retry-After at once instead of queueing requests until the process falls over. /healthz keeps
+// answering so an orchestrator does not kill a server that is merely busy.
+import underPressure from '@fastify/under-pressure';
+import fp from 'fastify-plugin';
+import { getHeapStatistics } from 'node:v8';
+import { AppError } from '../lib/errors.js';
+import './types.js';
+
+export default fp(
+  async (app) => {
+    await app.register(underPressure, {
+      maxEventLoopDelay: 1000,
+      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.92),
+      retryAfter: 10,
+      // A rejected promise reaches our error handler, which renders the 503 page or JSON.
+      pressureHandler: async (request, reply, type) => {
+        if (request.url === '/healthz') return;
+        reply.header('retry-after', '10');
+        request.log.warn({ type }, 'overloaded: refusing a request with 503');
+        throw new AppError(503, 'overloaded', 'FMS is very busy right now. Try again in a few seconds.');
+      },
+    });
+  },
+  { name: 'fms-pressure' },
+);

@@ -1,21 +1,43 @@
 #!/usr/bin/env node
-// The `fms` command. A built checkout runs the compiled CLI; a development checkout without a
-// build runs the TypeScript sources through tsx, so `npx fms --help` works right after `npm ci`.
-import { existsSync } from 'node:fs';
+// The `fms` command. It runs the compiled CLI (dist/, made by `npm run build`) when that build is
+// at least as new as the sources; in a development checkout with newer sources it runs them
+// through tsx instead, so `npx fms` never runs stale code and works right after `npm ci`.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'index.js');
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
-} else {
+const sources = join(root, 'src');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+async function runSources() {
   try {
     const { register } = await import('tsx/esm/api');
     register();
   } catch {
+    return false;
+  }
+  await import(pathToFileURL(join(sources, 'cli', 'index.ts')).href);
+  return true;
+}
+
+const haveBuild = existsSync(built);
+const stale = haveBuild && existsSync(sources) && newestSource(sources) > statSync(built).mtimeMs;
+if (haveBuild && !stale) {
+  await import(pathToFileURL(built).href);
+} else if (!(await runSources())) {
+  if (haveBuild) await import(pathToFileURL(built).href);
+  else {
     console.error('fms: the compiled CLI is missing (dist/). Run `npm run build` first.');
     process.exit(1);
   }
-  await import(pathToFileURL(join(root, 'src', 'cli', 'index.ts')).href);
 }

@@ -1,6 +1,9 @@
 // `fms serve`: open the database, make sure its schema is current, build the app, listen, and close
 // cleanly on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close the database).
-import type { FastifyInstance } from 'fastify';
+import cluster from 'node:cluster';
+import { createServer, type Server } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
 import { createDb, type Db } from './db/index.js';
@@ -8,6 +11,10 @@ import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
 import { activeDemoLogins, seedDemoDepartment } from './seeds/demo.js';
 import { readManifest } from './plugins/assets.js';
+import { metricsText, type MetricsOptions } from './plugins/metrics.js';
+import { openLogFile } from './log-destination.js';
+import { loggerOptions } from './logger.js';
+import { clearStaleSocket } from './socket-file.js';
 
 export interface Bind {
   host?: string;
@@ -44,8 +51,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { bind?: Bind; say?: (line: string) => void } = {}): Promise<RunningServer> {
-  const say = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+export interface StartOptions {
+  bind?: Bind;
+  say?: (line: string) => void;
+  /** Migrate, seed and check the database first (false in cluster workers: the primary did it). */
+  prepare?: boolean;
+  /** A ready logger (e.g. writing to LOG_FILE). */
+  loggerInstance?: FastifyBaseLogger;
+  metrics?: MetricsOptions;
+}
+
+/** Migrations (outside production), the demo department (development) and production's refusals. */
+export async function prepareForServing(config: Config, say: (line: string) => void): Promise<void> {
   if (config.isProduction) readManifest(); // refuses to start without the static build, naming `npm run build`
   const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
   try {
@@ -59,40 +76,60 @@ export async function startServer(config: Config, options: { bind?: Bind; say?: 
         );
     }
     if (config.demoDepartment) {
-      const seeded = await db.transaction().execute((trx) =>
-        seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console }),
-      );
+      const seeded = await db.transaction().execute((trx) => seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console }));
       if (seeded) say('Seeded the demo department (an admin, 3 lecturers, 3 groups of 10 students, 4 subjects).');
     }
-  } catch (error) {
+  } finally {
     await db.destroy();
-    throw error;
   }
+}
 
-  const app = await buildApp({ config, db });
-  const bind = options.bind ?? { host: config.host, port: config.port };
-  let url: string;
-  if (bind.socket) {
-    await app.listen({ path: bind.socket });
-    url = `unix:${bind.socket}`;
-  } else {
-    await app.listen({ host: bind.host ?? config.host, port: bind.port ?? config.port });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : bind.port;
-    const host = bind.host ?? config.host;
-    url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
-  }
-  // Slow clients may not hold sockets open forever.
-  app.server.headersTimeout = 30_000;
+export function describeUrl(config: Config, bind: Bind, port?: number): string {
+  if (bind.socket) return `unix:${bind.socket}`;
+  const host = bind.host ?? config.host;
+  return `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port ?? bind.port ?? config.port}`;
+}
 
-  say(`FMS is running at ${url} (${config.mode} mode, ${config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL'})`);
-  if (config.demoDepartment) {
+export async function printBanner(config: Config, url: string, say: (line: string) => void, workers = 1): Promise<void> {
+  const engine = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
+  say(`FMS is running at ${url} (${config.mode} mode, ${engine}${workers > 1 ? `, ${workers} workers` : ''})`);
+  if (!config.demoDepartment) return;
+  const db = createDb(config.database);
+  try {
     const logins = await activeDemoLogins({ db });
     if (logins.length) {
       say('Demo logins:');
       for (const l of logins) say(`  ${l.role.padEnd(9)} ${l.username} / ${l.password}`);
     }
+  } finally {
+    await db.destroy();
   }
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const say = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (options.prepare !== false) await prepareForServing(config, say);
+
+  const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config, db, loggerInstance: options.loggerInstance, metrics: options.metrics });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const bind = options.bind ?? { host: config.host, port: config.port };
+  if (bind.socket) {
+    if (!isWorker()) await clearStaleSocket(bind.socket);
+    await app.listen({ path: bind.socket });
+  } else {
+    await app.listen({ host: bind.host ?? config.host, port: bind.port ?? config.port });
+  }
+  // Slow clients may not hold sockets open forever.
+  app.server.headersTimeout = 30_000;
+  const address = app.server.address();
+  const url = describeUrl(config, bind, typeof address === 'object' && address ? address.port : undefined);
+  if (options.prepare !== false) await printBanner(config, url, say);
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -103,16 +140,38 @@ export async function startServer(config: Config, options: { bind?: Bind; say?: 
   return { app, url, close };
 }
 
-/** Serves until SIGTERM or SIGINT, then drains and exits 0. */
-export async function serveForever(config: Config, bind?: Bind): Promise<void> {
-  const server = await startServer(config, { bind });
+function isWorker(): boolean {
+  return cluster.isWorker;
+}
+
+export interface ServeOptions {
+  bind?: Bind;
+  /** Worker processes (default WEB_CONCURRENCY). More than one runs a node:cluster primary. */
+  workers?: number;
+  /** File mode mask for the unix socket, e.g. 0o007 so nginx in the group may connect. */
+  umask?: number;
+}
+
+/** Serves until SIGTERM or SIGINT, then drains within SHUTDOWN_GRACE and exits 0. */
+export async function serveForever(config: Config, options: ServeOptions = {}): Promise<void> {
+  if (options.umask !== undefined) process.umask(options.umask);
+  const workers = options.workers ?? config.workers;
+  if (workers > 1 || cluster.isWorker) {
+    const { runCluster } = await import('./cluster.js');
+    return runCluster(config, { ...options, workers });
+  }
+  const logFile = config.logFile ? await openLogFile(config.logFile) : null;
+  const loggerInstance = logFile ? pino(loggerOptions({ logLevel: config.logLevel }), logFile) : undefined;
+  const server = await startServer(config, { bind: options.bind, loggerInstance });
+  const metricsServer = config.metricsPort ? await serveMetricsPort(config.metricsPort, metricsText) : null;
   const stop = (signal: string) => {
     server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       server.app.log.error('graceful shutdown timed out; exiting');
       process.exit(1);
-    }, 30_000);
+    }, config.shutdownGraceMs);
     force.unref();
+    metricsServer?.close();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -123,4 +182,22 @@ export async function serveForever(config: Config, bind?: Bind): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/** /metrics without a token on 127.0.0.1:METRICS_PORT, for a Prometheus on the same host. */
+export function serveMetricsPort(port: number, collect: () => Promise<{ contentType: string; body: string }>): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    collect().then(
+      ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
+      () => response.writeHead(500).end(),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 }

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import client from 'prom-client';
-import { poolStatsOf } from '../db/index.js';
+import { poolStatsOf, type Db } from '../db/index.js';
 import './types.js';
 
 export interface MetricsOptions {
@@ -13,6 +13,8 @@ export interface MetricsOptions {
 }
 
 let registered: ReturnType<typeof createMetrics> | null = null;
+/** The database the gauges read when scraped (the process's one app; the last built in tests). */
+let source: Db | null = null;
 
 /** Metrics live in prom-client's global registry (the cluster aggregator reads it): create once. */
 function createMetrics() {
@@ -26,12 +28,25 @@ function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
     errors: new client.Counter({ name: 'http_server_errors_total', help: 'Requests that failed on the server (5xx), by route', labelNames: ['route', 'status'] }),
-    pool: new client.Gauge({ name: 'fms_db_pool_connections', help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
+    pool: new client.Gauge({
+      name: 'fms_db_pool_connections',
+      help: 'PostgreSQL pool connections by state',
+      labelNames: ['state'],
+      collect() {
+        const stats = source ? poolStatsOf(source) : null;
+        if (stats) for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
+      },
+    }),
     waitingRoom: new client.Gauge({
       name: 'fms_waiting_room_submissions',
       help: 'Submissions waiting for a score in the Waiting Room',
       // Every worker reads the same database: report one value, not the sum over workers.
       aggregator: 'first',
+      async collect() {
+        if (!source) return;
+        const row = await source.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
+        this.set(Number(row?.n ?? 0));
+      },
     }),
   };
 }
@@ -51,14 +66,10 @@ export default fp(
     const { db, config } = app.deps;
     registered ??= createMetrics();
     const m = registered;
-
-    // Refresh the gauges that need the database just before a scrape, not on every request.
-    const refresh = async () => {
-      const stats = poolStatsOf(db);
-      if (stats) for (const [state, value] of Object.entries(stats)) m.pool.set({ state }, value);
-      const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
-      m.waitingRoom.set(Number(row?.n ?? 0));
-    };
+    source = db;
+    app.addHook('onClose', async () => {
+      if (source === db) source = null;
+    });
 
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
@@ -68,7 +79,6 @@ export default fp(
       if (reply.statusCode >= 500) m.errors.inc({ route, status: String(reply.statusCode) });
     });
 
-    app.decorate('refreshMetrics', refresh);
 
     if (!config.metricsToken) return;
     const token = config.metricsToken;
@@ -78,7 +88,6 @@ export default fp(
         reply.code(401).header('www-authenticate', 'Bearer realm="metrics"');
         return { error: { code: 'unauthenticated', message: 'Send METRICS_TOKEN as a bearer token.' } };
       }
-      await refresh();
       const { contentType, body } = options.collect ? await options.collect() : await metricsText();
       return reply.type(contentType).send(body);
     });

@@ -25,8 +25,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     asset(name: string): string;
-    /** Updates the gauges read from the database (pool, Waiting Room) before a scrape. */
-    refreshMetrics(): Promise<void>;
     /** Whether maintenance mode is on (cached for a few seconds). */
     maintenanceState(): Promise<{ message: string; since: string } | null>;
   }

@@ -1,16 +1,27 @@
 import type { Command } from 'commander';
 import { parseBind, serveForever } from '../../server.js';
-import { readConfig, run } from '../context.js';
+import { CliError, readConfig, run } from '../context.js';
 
 export function registerServe(program: Command) {
   program
     .command('serve')
     .description('Run the web server (migrates and seeds the demo department first outside production)')
     .option('--bind <address>', 'HOST:PORT or unix:/path/fms.sock (default: HOST and PORT from the environment)')
-    .action((options: { bind?: string }) =>
+    .option('--workers <n>', 'worker processes sharing the port (default: WEB_CONCURRENCY, else 1)')
+    .option('--umask <mask>', 'octal file mode mask for a unix socket, e.g. 007 so the web server\'s group may connect')
+    .action((options: { bind?: string; workers?: string; umask?: string }) =>
       run(async () => {
         const config = readConfig();
-        await serveForever(config, options.bind ? parseBind(options.bind) : undefined);
+        const workers = options.workers === undefined ? undefined : Number(options.workers);
+        if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64))
+          throw new CliError('--workers takes a whole number from 1 to 64, e.g. --workers 4');
+        if (options.umask !== undefined && !/^[0-7]{3,4}$/.test(options.umask))
+          throw new CliError('--umask takes an octal mask such as 007 or 0077');
+        await serveForever(config, {
+          bind: options.bind ? parseBind(options.bind) : undefined,
+          workers,
+          umask: options.umask === undefined ? undefined : Number.parseInt(options.umask, 8),
+        });
       }),
     );
 }

@@ -1,0 +1,101 @@
+// `fms serve --workers 2 --bind unix:… --umask 007` as systemd runs it: workers share the socket,
+// a killed worker is replaced, SIGTERM lets a slow in-flight request finish and exits 0, and with
+// LOG_FILE every process's lines land in the one rotated file.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+function get(socketPath: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('a cluster of workers on a unix socket: shared, self-healing, draining on SIGTERM, one log file', { timeout: 90_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fms-cluster-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const socket = join(dir, 'fms.sock');
+  const logFile = join(dir, 'logs', 'fms.log');
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--workers', '2', '--bind', `unix:${socket}`, '--umask', '007'], {
+    env: { ...process.env, FMS_CONFIG: 'development', DEMO_DEPARTMENT: 'false', DATABASE_URL: `sqlite:${join(dir, 'fms.sqlite')}`, LOG_FILE: logFile, LOG_LEVEL: 'info', SHUTDOWN_GRACE: '20s' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  t.after(() => child.kill('SIGKILL'));
+
+  await waitFor('the banner', () => output.includes('FMS is running at unix:'));
+  assert.match(output, /2 workers/);
+  await waitFor('two workers', () => childrenOf(child.pid!).length === 2);
+  assert.equal(statSync(socket).mode & 0o777, 0o770, 'umask 007: the socket is rw for owner and group only');
+  assert.equal((await get(socket, '/healthz')).status, 200);
+
+  // A killed worker is replaced, and the socket keeps answering meanwhile.
+  const [victim] = childrenOf(child.pid!);
+  process.kill(victim!, 'SIGKILL');
+  await waitFor('a replacement worker', () => {
+    const now = childrenOf(child.pid!);
+    return now.length === 2 && !now.includes(victim!);
+  });
+  for (let i = 0; i < 5; i++) assert.equal((await get(socket, '/healthz')).status, 200);
+
+  // An upload in flight when SIGTERM arrives still gets its answer; then the server exits 0.
+  const slow = new Promise<number>((resolve, reject) => {
+    const req = request({ socketPath: socket, path: '/login', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '40' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.write('username=slow&password=');
+    setTimeout(() => req.end('x'.repeat(40 - 23)), 1500);
+  });
+  await sleep(300);
+  child.kill('SIGTERM');
+  const status = await slow;
+  assert.ok(status >= 200 && status < 500, `the in-flight request was answered (${status}), not dropped`);
+  assert.equal(await exited, 0, output);
+  assert.ok(!existsSync(socket) || childrenOf(child.pid!).length === 0);
+
+  const logged = readdirSync(join(dir, 'logs')).map((f) => readFileSync(join(dir, 'logs', f), 'utf8')).join('');
+  const lines = logged.trim().split('\n').map((l) => JSON.parse(l) as { msg?: string; url?: string; role?: string });
+  assert.ok(lines.some((l) => l.msg === 'request' && l.url === '/healthz'), 'workers\' request lines are in the file');
+  assert.ok(lines.some((l) => l.role === 'primary' && /worker died/.test(l.msg ?? '')), 'the primary logged the replacement');
+  assert.ok(!output.includes('"msg":"request"'), 'with LOG_FILE nothing is logged to stdout');
+});

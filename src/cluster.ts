@@ -1,0 +1,147 @@
+// `fms serve --workers N`: a node:cluster primary that prepares the database once, forks N workers
+// sharing one listening socket, replaces any worker that dies, and on SIGTERM/SIGINT lets every
+// worker finish its in-flight requests before exiting 0. The primary also owns what must exist
+// once: the rotated LOG_FILE, the metrics port and the cluster-wide metrics.
+import cluster, { type Worker } from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { AggregatorRegistry } from 'prom-client';
+import type { Config } from './config/index.js';
+import { openLogFile, type LogStream } from './log-destination.js';
+import { describeUrl, prepareForServing, printBanner, serveMetricsPort, startServer, type ServeOptions } from './server.js';
+import { clearStaleSocket } from './socket-file.js';
+
+const METRICS_REQUEST = 'fms:metrics-request';
+const METRICS_REPLY = 'fms:metrics';
+/** Crash loops are slowed down: after this many deaths in a minute, wait before forking again. */
+const CRASHES_BEFORE_BACKOFF = 5;
+
+export async function runCluster(config: Config, options: ServeOptions & { workers: number }): Promise<void> {
+  if (cluster.isWorker) return runWorker(config, options);
+  return runPrimary(config, options);
+}
+
+async function runPrimary(config: Config, options: ServeOptions & { workers: number }): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const logFile = config.logFile ? await openLogFile(config.logFile) : null;
+  const log = (level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}) => {
+    const line = JSON.stringify({ level: level === 'info' ? 30 : level === 'warn' ? 40 : 50, time: new Date().toISOString(), service: 'fms', role: 'primary', pid: process.pid, msg, ...extra });
+    if (logFile) logFile.write(`${line}\n`);
+    else process.stdout.write(`${line}\n`);
+  };
+
+  await prepareForServing(config, say);
+  if (options.bind?.socket) await clearStaleSocket(options.bind.socket);
+
+  // With LOG_FILE the workers write to their stdout and the primary is the file's only writer,
+  // so rotation never races between processes.
+  cluster.setupPrimary({ silent: logFile !== null });
+  const aggregator = new AggregatorRegistry();
+  let stopping = false;
+  const deaths: number[] = [];
+
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    if (logFile) pipeLines(worker, logFile);
+    worker.on('message', (message: { type?: string; id?: string }) => {
+      if (message?.type !== METRICS_REQUEST) return;
+      aggregator.clusterMetrics().then(
+        (body) => worker.send({ type: METRICS_REPLY, id: message.id, contentType: aggregator.contentType, body }),
+        (error: Error) => worker.send({ type: METRICS_REPLY, id: message.id, error: error.message }),
+      );
+    });
+    return worker;
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    log('error', 'worker died; starting a replacement', { workerPid: worker.process.pid, code, signal });
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths.length && deaths[0]! < now - 60_000) deaths.shift();
+    setTimeout(fork, deaths.length > CRASHES_BEFORE_BACKOFF ? 5_000 : 0);
+  });
+
+  let announced = false;
+  cluster.on('listening', (_worker, address) => {
+    if (announced) return;
+    announced = true;
+    const url = options.bind?.socket ? `unix:${options.bind.socket}` : describeUrl(config, options.bind ?? { host: config.host, port: config.port }, address.port);
+    printBanner(config, url, say, options.workers).catch(() => {});
+  });
+
+  for (let i = 0; i < options.workers; i++) fork();
+
+  const metricsServer = config.metricsPort ? await serveMetricsPort(config.metricsPort, async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() })) : null;
+
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('info', 'shutting down: workers finish their in-flight requests', { signal });
+    metricsServer?.close();
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    const force = setTimeout(() => {
+      log('error', 'graceful shutdown timed out; stopping the remaining workers');
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+      process.exit(1);
+    }, config.shutdownGraceMs + 2_000);
+    force.unref();
+    const check = () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    };
+    cluster.on('exit', check);
+    check();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runWorker(config: Config, options: ServeOptions): Promise<void> {
+  // prom-client answers the primary's requests for this worker's metrics only once an
+  // AggregatorRegistry exists in the process.
+  new AggregatorRegistry();
+  const server = await startServer(config, { bind: options.bind, prepare: false, metrics: { collect: askPrimaryForMetrics } });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  // Ctrl-C reaches every process of the group; the primary coordinates, the worker just drains.
+  process.on('SIGINT', stop);
+}
+
+function askPrimaryForMetrics(): Promise<{ contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const id = randomUUID();
+    const onMessage = (message: { type?: string; id?: string; contentType?: string; body?: string; error?: string }) => {
+      if (message?.type !== METRICS_REPLY || message.id !== id) return;
+      process.off('message', onMessage);
+      clearTimeout(timer);
+      if (message.error || message.body === undefined) reject(new Error(message.error ?? 'no metrics'));
+      else resolve({ contentType: message.contentType ?? 'text/plain', body: message.body });
+    };
+    const timer = setTimeout(() => {
+      process.off('message', onMessage);
+      reject(new Error('the primary did not answer the metrics request in time'));
+    }, 5_000);
+    process.on('message', onMessage);
+    process.send?.({ type: METRICS_REQUEST, id });
+  });
+}
+
+function pipeLines(worker: Worker, out: LogStream): void {
+  for (const stream of [worker.process.stdout, worker.process.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      out.write(line.startsWith('{') ? `${line}\n` : `${JSON.stringify({ level: 50, time: new Date().toISOString(), service: 'fms', pid: worker.process.pid, msg: line })}\n`);
+    });
+  }
+}

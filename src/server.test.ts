@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { loadConfig } from './config/index.js';
 import { createDb } from './db/index.js';
 import { migrateOrThrow } from './db/migrator.js';
-import { MissingBuildError, readManifest } from './plugins/assets.js';
+import { MissingBuildError, readManifest } from './lib/static-build.js';
 import { parseBind, startServer, StartupError } from './server.js';
 
 function tempDatabase(t: { after(fn: () => void): void }) {

@@ -10,7 +10,7 @@ import { createDb, type Db } from './db/index.js';
 import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
 import { activeDemoLogins, seedDemoDepartment } from './seeds/demo.js';
-import { readManifest } from './plugins/assets.js';
+import { readManifest } from './lib/static-build.js';
 import { metricsText, type MetricsOptions } from './plugins/metrics.js';
 import { openLogFile } from './log-destination.js';
 import { loggerOptions } from './logger.js';

@@ -1,25 +1,11 @@
 // Serves the built static folder under /static. Names carry a content hash, so they are cached for
 // a year and never revalidated; a missing build is reported with the command that makes it.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
+import { MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
 import './types.js';
 
-export const staticRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'static');
-
-export class MissingBuildError extends Error {
-  constructor() {
-    super(`The static assets are not built (${staticRoot}/manifest.json is missing): run \`npm run build\`.`);
-  }
-}
-
-export function readManifest(root = staticRoot): Record<string, string> {
-  const file = join(root, 'manifest.json');
-  if (!existsSync(file)) throw new MissingBuildError();
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-}
+export { MissingBuildError, readManifest, staticRoot };
 
 export default fp(
   async (app, options: { root?: string }) => {

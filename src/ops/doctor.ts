@@ -1,0 +1,161 @@
+// `fms doctor`: the troubleshooting list as checks. Each says PASS, WARN or FAIL and, when not
+// PASS, the fix. Nothing here changes anything.
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { userInfo } from 'node:os';
+import { Redis } from 'ioredis';
+import { ConfigError, documentedSecretKeys, loadConfig, type Config } from '../config/index.js';
+import { checkDatabase } from '../db/health.js';
+import { createDb, type Db } from '../db/index.js';
+import { MissingBuildError, readManifest } from '../lib/static-build.js';
+import { activeDemoLogins } from '../seeds/demo.js';
+import { readLastBackup, readMaintenance } from './maintenance.js';
+
+export type Verdict = 'PASS' | 'WARN' | 'FAIL';
+
+export interface Finding {
+  check: string;
+  verdict: Verdict;
+  detail: string;
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+/** A nightly backup that has not run for a day and a half has missed a night. */
+const BACKUP_STALE_HOURS = 36;
+
+export interface DoctorOptions {
+  env?: NodeJS.ProcessEnv;
+  dotenvDir?: string | false;
+  now?: Date;
+  /** Where the built static assets are (tests point elsewhere). */
+  staticRoot?: string;
+}
+
+export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const say = (check: string, verdict: Verdict, detail: string) => findings.push({ check, verdict, detail });
+
+  let config: Config;
+  try {
+    config = loadConfig(options.env ?? process.env, { dotenvDir: options.dotenvDir });
+    say('configuration', 'PASS', `valid (${config.mode} mode)`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) say('configuration', 'FAIL', problem);
+    return findings;
+  }
+
+  checkSecretKey(config, say);
+  checkStaticBuild(config, say, options.staticRoot);
+  checkWritableFolder('upload folder', config.uploadFolder, say);
+  if (config.logFile) checkWritableFolder('log folder', dirname(config.logFile.path), say);
+  else say('log folder', 'PASS', 'logs go to stdout (set LOG_FILE to write a rotated file)');
+  checkCookies(config, say);
+  if (config.database.kind === 'sqlite')
+    say('database engine', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'SQLite in production: fine for one server; for several servers or workers under load, use PostgreSQL (`fms db copy --from … --to postgres://…`)' : 'SQLite');
+  else say('database engine', 'PASS', 'PostgreSQL');
+  if (config.redisUrl) await checkRedis(config.redisUrl, say);
+  else say('redis', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'RATELIMIT_STORAGE_URI is memory://: rate limits and sessions are per server; set it to redis://… when you run more than one server' : 'not configured (memory://)');
+
+  if (config.database.kind === 'sqlite' && !existsSync(config.database.file)) {
+    say('database', 'FAIL', `there is no database at ${config.database.file}: check DATABASE_URL, or run \`fms migrate\` to create it`);
+  } else {
+    const db = createDb(config.database);
+    try {
+      await checkDatabaseState(config, db, say, options.now ?? new Date());
+    } finally {
+      await db.destroy();
+    }
+  }
+  checkDisk(config, say);
+  return findings;
+}
+
+function checkSecretKey(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  const fix = 'set SECRET_KEY in the environment file to the output of `openssl rand -hex 32`, and keep it: changing it signs everyone out';
+  if (config.secretKeyIsDevelopmentDefault) say('SECRET_KEY', 'WARN', `not set: the built-in development key is used; ${fix}`);
+  else if (config.secretKey.length < 32 || documentedSecretKeys.has(config.secretKey.toLowerCase())) say('SECRET_KEY', config.isProduction ? 'FAIL' : 'WARN', `weak: ${fix}`);
+  else say('SECRET_KEY', 'PASS', 'set, at least 32 characters, from the environment (stable across restarts)');
+}
+
+function checkStaticBuild(config: Config, say: (c: string, v: Verdict, d: string) => void, root?: string) {
+  try {
+    const manifest = readManifest(root);
+    say('static build', 'PASS', `${Object.keys(manifest).length} assets built`);
+  } catch (error) {
+    if (!(error instanceof MissingBuildError)) throw error;
+    say('static build', config.isProduction ? 'FAIL' : 'WARN', error.message);
+  }
+}
+
+function checkWritableFolder(check: string, folder: string, say: (c: string, v: Verdict, d: string) => void) {
+  // The nearest existing folder decides whether this user may create or write the rest.
+  let probe = folder;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const user = userInfo();
+  try {
+    accessSync(probe, constants.W_OK | constants.X_OK);
+    if (probe !== folder) say(check, 'PASS', `${folder} does not exist yet; it will be created (parent ${probe} is writable)`);
+    else say(check, 'PASS', `${folder} is writable by ${user.username}`);
+  } catch {
+    say(check, 'FAIL', `${probe} is not writable by user ${user.username} (uid ${user.uid}): run \`sudo chown -R ${user.username} ${folder}\` or point the variable elsewhere`);
+  }
+}
+
+function checkCookies(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  if (config.cookieSecure && config.trustProxy.length === 0)
+    say('secure cookies', 'WARN', 'session cookies are Secure (browsers send them over HTTPS only) but no proxy is trusted: serve FMS behind nginx with TLS and set TRUST_PROXY to its address, or sign-in will not stick');
+  else if (!config.cookieSecure && config.isProduction)
+    say('secure cookies', 'WARN', 'SESSION_COOKIE_SECURE=false in production: cookies may travel over plain HTTP; serve over HTTPS and remove that setting');
+  else say('secure cookies', 'PASS', config.cookieSecure ? `Secure, behind trusted proxy ${config.trustProxy.join(', ')}` : 'not Secure (development over plain HTTP)');
+}
+
+async function checkRedis(url: string, say: (c: string, v: Verdict, d: string) => void) {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    say('redis', 'PASS', `reachable at ${new URL(url).host}`);
+  } catch (error) {
+    say('redis', 'FAIL', `unreachable at ${new URL(url).host} (${(error as Error).message}): start Redis or fix RATELIMIT_STORAGE_URI`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function checkDatabaseState(config: Config, db: Db, say: (c: string, v: Verdict, d: string) => void, now: Date) {
+  const health = await checkDatabase(db);
+  if (!health.ok) {
+    say('database', 'FAIL', `${health.reason}`);
+    return;
+  }
+  say('database', 'PASS', 'reachable; every migration applied');
+  if (config.isProduction) {
+    const demo = await activeDemoLogins({ db });
+    say('demo accounts', demo.length ? 'FAIL' : 'PASS', demo.length ? `demo accounts with published passwords exist (${demo.map((d) => d.username).join(', ')}): \`fms user disable ${demo[0]!.username}\`` : 'none with published passwords');
+  }
+  const maintenance = await readMaintenance({ db });
+  say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');
+  const last = await readLastBackup({ db });
+  if (!last) say('backups', 'WARN', 'no backup recorded: run `fms backup` and schedule it (deploy/systemd/fms-backup.timer)');
+  else {
+    const hours = (now.getTime() - last.getTime()) / 3_600_000;
+    say('backups', hours > BACKUP_STALE_HOURS ? 'WARN' : 'PASS', `last good backup ${hours.toFixed(1)} h ago (${last.toISOString()})${hours > BACKUP_STALE_HOURS ? ': check the backup timer (`systemctl status fms-backup.timer`)' : ''}`);
+  }
+}
+
+function checkDisk(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  const places = new Set([config.uploadFolder, ...(config.database.kind === 'sqlite' ? [dirname(config.database.file)] : []), ...(config.logFile ? [dirname(config.logFile.path)] : [])]);
+  for (const place of places) {
+    let probe = place;
+    while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+    const stats = statfsSync(probe);
+    const free = stats.bavail * stats.bsize;
+    const text = `${(free / GiB).toFixed(1)} GiB free at ${probe}`;
+    if (free < 100 * MiB) say('free disk', 'FAIL', `${text}: free space now, uploads and the database will fail`);
+    else if (free < GiB) say('free disk', 'WARN', `${text}: free some space soon`);
+    else say('free disk', 'PASS', text);
+  }
+}

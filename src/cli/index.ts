@@ -1,6 +1,8 @@
 // `fms <command>`: thin commands that parse arguments, call server/, ops/ or a feature service,
 // print, and set the exit code.
 import { Command, CommanderError } from 'commander';
+import { registerDoctor } from './commands/doctor.js';
+import { registerMaintenance } from './commands/maintenance.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeedDemo } from './commands/seed-demo.js';
 import { registerServe } from './commands/serve.js';
@@ -20,6 +22,8 @@ registerMigrate(program);
 registerSeedDemo(program);
 registerUser(program);
 registerToken(program);
+registerMaintenance(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,11 +1,12 @@
 // Behind a proxy: X-Forwarded-For and -Proto count only when they come from a TRUST_PROXY address.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
 
-async function signInFrom(app: Parameters<typeof Browser.prototype.constructor>[0], username: string, remoteAddress: string, forwarded: Record<string, string>) {
+async function signInFrom(app: FastifyInstance, username: string, remoteAddress: string, forwarded: Record<string, string>) {
   const browser = new Browser(app, forwarded);
   const token = await browser.csrfToken('/login');
   return app.inject({

@@ -72,6 +72,16 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
   };
 }
 
+/** Opens a session for one command body and always closes it, whatever happens. */
+export async function withSession<T>(work: (session: CliSession) => Promise<T>, options: { requireCurrentSchema?: boolean } = {}): Promise<T> {
+  const session = await openSession(options);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}
+
 /** Runs a command body and turns every failure into one clear line and a non-zero exit code. */
 export async function run(body: () => Promise<void>): Promise<void> {
   try {

@@ -173,3 +173,26 @@ describe('production mode', () => {
     assert.ok(!page.body.includes('testing mode') && !page.body.includes('development mode'));
   });
 });
+
+describe('landing page', () => {
+  test('visitors get the landing page at /, its assets are cached for good, and signed-in users go to the dashboard', async (t) => {
+    const { app, ctx } = await buildTestApp(t);
+    assert.ok(app.landingPage, 'npm test builds the landing page first');
+    const page = await app.inject({ url: '/' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<title>FMS · Faculty Management System<\/title>/);
+    const script = /src="(\/static\/landing\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+    assert.ok(script);
+    const asset = await app.inject({ url: script });
+    assert.equal(asset.statusCode, 200);
+    assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.ok(!/<script>/.test(page.body), 'no inline script: the CSP would block it');
+
+    const user = await createUser(ctx);
+    const browser = new Browser(app);
+    await browser.signIn(user.username, TEST_PASSWORD);
+    const home = await browser.get('/');
+    assert.equal(home.statusCode, 303);
+    assert.equal(home.headers.location, '/dashboard');
+  });
+});

@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     asset(name: string): string;
+    /** The built landing page's HTML, or null when it was not built. */
+    landingPage: string | null;
     /** Whether maintenance mode is on (cached for a few seconds). */
     maintenanceState(): Promise<{ message: string; since: string } | null>;
   }

@@ -108,6 +108,22 @@ test('demo department: every role signs in and out in Chromium', async (t: TestC
   t.after(() => browser.close());
   mkdirSync(screenshots, { recursive: true });
 
+  await t.test('the landing page renders with React under the CSP and leads to sign-in', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await page.goto(`${baseUrl}/`);
+      await page.getByRole('heading', { name: 'The Faculty Management System' }).waitFor({ state: 'visible' });
+      await page.screenshot({ path: join(screenshots, 'landing.png'), fullPage: true });
+      assertNoProblems(problems, '/');
+      await page.getByRole('link', { name: 'Sign in to your department' }).click();
+      await page.waitForURL(`${baseUrl}/login`);
+    } finally {
+      await context.close();
+    }
+  });
+
   await t.test('the sign-in page renders cleanly', async () => {
     const context = await newContext(browser);
     try {

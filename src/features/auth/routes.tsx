@@ -34,7 +34,13 @@ function asActor<T>(request: FastifyRequest, work: (ctx: auth.AuthContext & Acto
 }
 
 export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions) {
-  app.get('/', async (request, reply) => reply.redirect(request.actor ? '/dashboard' : '/login', 303));
+  // Visitors see the public landing page; signed-in users go straight to their dashboard.
+  app.get('/', async (request, reply) => {
+    if (request.actor) return reply.redirect('/dashboard', 303);
+    if (!app.landingPage) return reply.redirect('/login', 303);
+    reply.header('cache-control', 'no-cache');
+    return reply.html(app.landingPage);
+  });
 
   const renderLogin = async (reply: FastifyReply, props: { username?: string; next?: string; message?: string | null; errors?: Record<string, string> }) =>
     reply.html(<LoginPage page={reply.pageContext()} demoLogins={await options.demoLogins()} {...props} />);

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { envSchema as schemaFn } from 'env-schema';
 import { envSchema, secretVariables, variableHelp, type Mode } from './schema.js';
-import { parseBoolean, parseDuration, parseSize } from './parse.js';
+import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; file: string; url: string }
@@ -37,6 +37,8 @@ export interface Config {
   readonly storage: StorageTarget;
   readonly maxContentLength: number;
   readonly rateLimitStorageUri: string;
+  /** The global limit per client (Flask-Limiter's RATELIMIT_DEFAULT, e.g. "600 per minute"). */
+  readonly rateLimitDefault: { max: number; windowMs: number };
   /** The Redis URL for sessions and rate limits, or null for the database and memory. */
   readonly redisUrl: string | null;
   readonly port: number;
@@ -145,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   else if (rateLimitStorageUri !== 'memory://' && rateLimitStorageUri !== '')
     problems.push('RATELIMIT_STORAGE_URI must be memory:// or a redis://host:port URL');
 
+  const rateLimitDefault = parseRate(text('RATELIMIT_DEFAULT'));
+  if (rateLimitDefault === null) problems.push('RATELIMIT_DEFAULT is not a rate: write it like "600 per minute" (second, minute, hour or day)');
+
   const sessionLifetimeMs = parseDuration(text('SESSION_LIFETIME'));
   if (sessionLifetimeMs === null)
     problems.push('SESSION_LIFETIME is not a duration: give seconds (43200) or a value like 12h or 30m');
@@ -192,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     storage: Object.freeze(storage!),
     maxContentLength: maxContentLength!,
     rateLimitStorageUri,
+    rateLimitDefault: Object.freeze(rateLimitDefault!),
     redisUrl,
     port: Number(raw.PORT),
     host: text('HOST'),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBoolean, parseDuration, parseSize } from './parse.js';
+import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
 
 const second = 1000;
 const minute = 60 * second;
@@ -77,5 +77,15 @@ describe('parseBoolean', () => {
     for (const text of ['', 'yes', 'no', 'on', 'off', '2', 'truthy', ' true']) {
       assert.equal(parseBoolean(text), null, JSON.stringify(text));
     }
+  });
+});
+
+describe('parseRate', () => {
+  test('reads Flask-Limiter style rates', () => {
+    assert.deepEqual(parseRate('600 per minute'), { max: 600, windowMs: 60_000 });
+    assert.deepEqual(parseRate('10/second'), { max: 10, windowMs: 1000 });
+    assert.deepEqual(parseRate('1000 per 1 hour'), { max: 1000, windowMs: 3_600_000 });
+    assert.deepEqual(parseRate('5 per days'), { max: 5, windowMs: 86_400_000 });
+    for (const bad of ['', 'many per minute', '0 per minute', '10 per fortnight', '10']) assert.equal(parseRate(bad), null, bad);
   });
 });

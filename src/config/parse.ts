@@ -41,3 +41,13 @@ export function parseBoolean(text: string): boolean | null {
   if (text === 'false' || text === '0') return false;
   return null;
 }
+
+const rateWindows: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** Parses a Flask-Limiter style rate: "600 per minute", "10/second", "1000 per 1 hour". */
+export function parseRate(text: string): { max: number; windowMs: number } | null {
+  const match = /^\s*(\d+)\s*(?:per|\/)\s*(?:1\s*)?(second|minute|hour|day)s?\s*$/i.exec(text);
+  if (!match) return null;
+  const max = Number(match[1]);
+  return max > 0 ? { max, windowMs: rateWindows[match[2]!.toLowerCase()]! } : null;
+}

@@ -6,7 +6,6 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import './types.js';
 
-export const GLOBAL_LIMIT_PER_MINUTE = 600;
 export const SIGN_IN_LIMIT_PER_MINUTE = 10;
 export const API_LIMIT_PER_HOUR = 1000;
 
@@ -26,11 +25,11 @@ export function apiKey(request: FastifyRequest): string {
 
 export default fp(
   async (app) => {
-    const { redis } = app.deps;
+    const { redis, config } = app.deps;
     await app.register(rateLimit, {
       global: true,
-      max: GLOBAL_LIMIT_PER_MINUTE,
-      timeWindow: '1 minute',
+      max: config.rateLimitDefault.max,
+      timeWindow: config.rateLimitDefault.windowMs,
       keyGenerator: clientKey,
       ...(redis ? { redis, nameSpace: 'fms:ratelimit:' } : {}),
       enableDraftSpec: true,

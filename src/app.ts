@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { createStorage, type Storage } from './storage/index.js';
 import { loggerOptions } from './logger.js';
 import accountRoutes from './features/accounts/routes.js';
 import apiRoutes from './features/api/routes.js';
@@ -47,6 +48,8 @@ export interface BuildAppOptions {
   metrics?: MetricsOptions;
   /** How long the maintenance switch is cached (tests use 0). */
   maintenanceCacheMs?: number;
+  /** Where uploads go; by default the UPLOAD_FOLDER or the S3 bucket of the config. */
+  storage?: Storage;
 }
 
 const SESSION_SWEEP_MS = 60 * 60_000;
@@ -80,7 +83,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs })
     : databaseSessionStore(db);
   const sessionsFor = (database: Db): SessionStore => (redis ? sessions : databaseSessionStore(database));
-  const deps: AppDeps = { config, db, clock, sessions, sessionsFor, redis };
+  const storage = options.storage ?? createStorage(config);
+  const deps: AppDeps = { config, db, clock, sessions, sessionsFor, redis, storage };
   app.decorate('deps', deps);
 
   await app.register(fastifyCookie, { secret: config.secretKey, hook: 'onRequest' });
@@ -95,7 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(sessionPlugin, { resolveSession, resolveApiToken });
   await app.register(csrfPlugin);
   await app.register(htmlPlugin);
-  await app.register(healthPlugin, { lastBackup: () => readLastBackup({ db }) });
+  await app.register(healthPlugin, { lastBackup: () => readLastBackup({ db }), checks: { storage: () => storage.check() } });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -125,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     if (ownsRedis && redis) await redis.quit().catch(() => redis!.disconnect());
+    if (!options.storage) await storage.close();
   });
 
   return app;

@@ -4,6 +4,7 @@ import type { Actor } from './access.js';
 import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
 import type { Clock } from './lib/clock.js';
+import type { Storage } from './storage/index.js';
 
 export interface ServiceContext {
   readonly db: Db;
@@ -11,6 +12,8 @@ export interface ServiceContext {
   readonly clock: Clock;
   readonly log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   readonly config: Config;
+  /** Where uploaded files live (absent where a caller needs no files, e.g. the seeds). */
+  readonly storage?: Storage;
   /** The client address for the audit trail, when the call comes over HTTP. */
   readonly ip?: string | null;
 }

@@ -15,6 +15,7 @@ import { metricsText, type MetricsOptions } from './plugins/metrics.js';
 import { openLogFile } from './log-destination.js';
 import { loggerOptions } from './logger.js';
 import { clearStaleSocket } from './socket-file.js';
+import { assertUploadFolderWritable, createStorage, UploadFolderNotWritable } from './storage/index.js';
 
 export interface Bind {
   host?: string;
@@ -64,6 +65,7 @@ export interface StartOptions {
 /** Migrations (outside production), the demo department (development) and production's refusals. */
 export async function prepareForServing(config: Config, say: (line: string) => void): Promise<void> {
   if (config.isProduction) readManifest(); // refuses to start without the static build, naming `npm run build`
+  await checkUploads(config);
   const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
   try {
     await prepareDatabase(config, db, say);
@@ -81,6 +83,27 @@ export async function prepareForServing(config: Config, say: (line: string) => v
     }
   } finally {
     await db.destroy();
+  }
+}
+
+/** Uploads must have somewhere to go before the first one arrives: say where and why not. */
+async function checkUploads(config: Config): Promise<void> {
+  if (config.storage.kind === 'local') {
+    try {
+      await assertUploadFolderWritable(config.storage.folder);
+    } catch (error) {
+      if (error instanceof UploadFolderNotWritable) throw new StartupError(error.message);
+      throw error;
+    }
+    return;
+  }
+  if (!config.isProduction) return;
+  const storage = createStorage(config);
+  try {
+    const health = await storage.check();
+    if (!health.ok) throw new StartupError(`Uploads go to ${storage.describe()}, which is not usable: ${health.reason}`);
+  } finally {
+    await storage.close();
   }
 }
 

@@ -89,7 +89,10 @@ export async function buildTestApp(t: TestContext, options: TestAppOptions = {})
   const db = options.sharedDb ?? (await openTestDatabase(t, options.database ?? 'sqlite')).db;
   if (options.migrate !== false && !options.sharedDb) await migrateOrThrow(db);
   const redis = options.sharedRedis ?? (options.redis ? await openTestRedis(t) : null);
-  const config = testConfig({ ...(redis ? { RATELIMIT_STORAGE_URI: redisUrl } : {}), ...options.env });
+  // Each app keeps its uploads in a folder of its own, removed after the test.
+  const uploads = mkdtempSync(join(tmpdir(), 'fms-uploads-'));
+  t.after(() => rmSync(uploads, { recursive: true, force: true }));
+  const config = testConfig({ UPLOAD_FOLDER: uploads, ...(redis ? { RATELIMIT_STORAGE_URI: redisUrl } : {}), ...options.env });
   const clock = new ManualClock(new Date());
   const lines = options.logLines;
   const loggerInstance = lines

@@ -14,6 +14,7 @@ import type { AuthContext } from '../features/auth/service.js';
 import { databaseSessionStore } from '../features/auth/session-store.js';
 import { redisSessionStore } from '../features/auth/redis-session-store.js';
 import { StartupError } from '../server.js';
+import { createStorage } from '../storage/index.js';
 
 export class CliError extends Error {
   constructor(
@@ -57,7 +58,8 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
   const sessions = redis ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs }) : databaseSessionStore(db);
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const base: ServiceContext = { db, actor: systemActor, clock: systemClock, log, config, ip: null };
+  const storage = createStorage(config);
+  const base: ServiceContext = { db, actor: systemActor, clock: systemClock, log, config, ip: null, storage };
   const ctx: AuthContext = { ...base, sessions };
   return {
     config,
@@ -67,6 +69,7 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
     inTransaction: (work) => db.transaction().execute((trx) => work({ ...ctx, db: trx, sessions: redis ? sessions : databaseSessionStore(trx) })),
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
+      await storage.close();
       await db.destroy();
     },
   };

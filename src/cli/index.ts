@@ -1,11 +1,15 @@
 // `fms <command>`: thin commands that parse arguments, call server/, ops/ or a feature service,
 // print, and set the exit code.
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './commands/backup.js';
+import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerRestore } from './commands/restore.js';
 import { registerSeedDemo } from './commands/seed-demo.js';
 import { registerServe } from './commands/serve.js';
+import { registerStorage } from './commands/storage.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 
@@ -19,11 +23,15 @@ program
 
 registerServe(program);
 registerMigrate(program);
+registerBackup(program);
+registerRestore(program);
+registerDb(program);
 registerSeedDemo(program);
 registerUser(program);
 registerToken(program);
 registerMaintenance(program);
 registerDoctor(program);
+registerStorage(program);
 
 try {
   await program.parseAsync(process.argv);

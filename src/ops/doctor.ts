@@ -9,6 +9,7 @@ import { checkDatabase } from '../db/health.js';
 import { createDb, type Db } from '../db/index.js';
 import { MissingBuildError, readManifest } from '../lib/static-build.js';
 import { activeDemoLogins } from '../seeds/demo.js';
+import { createStorage } from '../storage/index.js';
 import { readLastBackup, readMaintenance } from './maintenance.js';
 
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
@@ -48,7 +49,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
 
   checkSecretKey(config, say);
   checkStaticBuild(config, say, options.staticRoot);
-  checkWritableFolder('upload folder', config.uploadFolder, say);
+  await checkUploads(config, say);
   if (config.logFile) checkWritableFolder('log folder', dirname(config.logFile.path), say);
   else say('log folder', 'PASS', 'logs go to stdout (set LOG_FILE to write a rotated file)');
   checkCookies(config, say);
@@ -100,6 +101,22 @@ function checkWritableFolder(check: string, folder: string, say: (c: string, v: 
     else say(check, 'PASS', `${folder} is writable by ${user.username}`);
   } catch {
     say(check, 'FAIL', `${probe} is not writable by user ${user.username} (uid ${user.uid}): run \`sudo chown -R ${user.username} ${folder}\` or point the variable elsewhere`);
+  }
+}
+
+async function checkUploads(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  // A local folder that does not exist yet is fine: `fms serve` creates it. Only its nearest
+  // existing parent must be writable.
+  if (config.storage.kind === 'local') {
+    checkWritableFolder('upload folder', config.storage.folder, say);
+    return;
+  }
+  const storage = createStorage(config);
+  try {
+    const health = await storage.check();
+    say('upload storage', health.ok ? 'PASS' : 'FAIL', health.ok ? `${storage.describe()} is reachable` : `${storage.describe()}: ${health.reason}`);
+  } finally {
+    await storage.close();
   }
 }
 

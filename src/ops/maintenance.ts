@@ -3,10 +3,11 @@
 // and every worker; `fms migrate` may run meanwhile.
 import type { ServiceContext } from '../context.js';
 import { readSetting, writeSetting } from '../features/settings/service.js';
+import { LAST_GOOD_BACKUP_SETTING } from './backup/last-good-backup.js';
 
 export const MAINTENANCE_SETTING = 'maintenance';
-/** Written by `fms backup` when an archive is complete (see src/ops/backup). */
-export const LAST_BACKUP_SETTING = 'backup.last_good_at';
+/** Written by `fms backup` when an archive is complete. */
+export const LAST_BACKUP_SETTING = LAST_GOOD_BACKUP_SETTING;
 
 export interface MaintenanceState {
   message: string;

@@ -39,7 +39,7 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 
 export default fp(
   async (app, options: SessionPluginOptions) => {
-    const { config, db, clock, sessions, sessionsFor } = app.deps;
+    const { config, db, clock, sessions, sessionsFor, storage } = app.deps;
     const cookieName = sessionCookieName(config.cookieSecure);
 
     app.decorateRequest('actor', null);
@@ -50,7 +50,7 @@ export default fp(
     app.decorateRequest('invalidToken', false);
     app.decorateRequest('tokenHash', null);
     app.decorateRequest('ctx', function (this: FastifyRequest): AuthContext {
-      return { db, clock, config, sessions, actor: this.actor, log: this.log, ip: this.ip };
+      return { db, clock, config, sessions, storage, actor: this.actor, log: this.log, ip: this.ip };
     });
 
     app.decorateRequest('inTransaction', function <T>(this: FastifyRequest, work: (ctx: AuthContext) => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ import type { Db } from '../db/index.js';
 import type { AuthContext } from '../features/auth/service.js';
 import type { SessionStore } from '../features/auth/session-store.js';
 import type { Clock } from '../lib/clock.js';
+import type { Storage } from '../storage/index.js';
 import type { FlashMessage, PageContext } from '../views/page.js';
 
 export interface AppDeps {
@@ -19,6 +20,7 @@ export interface AppDeps {
   /** The session store to use inside a transaction on `db` (the same store when sessions live in Redis). */
   sessionsFor: (db: Db) => SessionStore;
   redis: Redis | null;
+  storage: Storage;
 }
 
 declare module 'fastify' {

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { openTestDatabase } from '../../../test/build-test-app.js';
+import { testDatabases, type TestDatabase } from '../../../test/services.js';
+import { readSetting } from '../../features/settings/service.js';
+import { searchPathOf } from '../data/database-url.js';
+import { findTool } from '../data/postgres-tools.js';
+import { countAllRows } from '../data/rows.js';
+import { listTables } from '../data/tables.js';
+import { openSite as openSiteOn, seedDepartment, startWriter, waitFor } from '../data/testing.js';
+import { restoreBackup } from '../restore/restore-backup.js';
+import { verifyBackup } from '../restore/verify-backup.js';
+import { archiveName, listArchives } from './archive-name.js';
+import { createBackup } from './create-backup.js';
+import { LAST_GOOD_BACKUP_SETTING } from './last-good-backup.js';
+
+/** A fresh test database of the given engine, as a site with its own uploads folder and config. */
+const openSite = async (t: TestContext, database: TestDatabase, options?: { migrate?: boolean }) => openSiteOn(t, await openTestDatabase(t, database), options);
+
+for (const database of await testDatabases()) {
+  describe(`backup on ${database}`, () => {
+    test('a backup taken while the app writes holds every row acknowledged before its snapshot, and restores to its manifest', async (t) => {
+      const live = await openSite(t, database);
+      await seedDepartment(live);
+      mkdirSync(join(live.uploads, 'ab', 'cd'), { recursive: true });
+      writeFileSync(join(live.uploads, 'ab', 'cd', 'ключ-Šarić.pdf'), Buffer.from([0, 1, 2, 255, 254]));
+      writeFileSync(join(live.uploads, 'notes.txt'), 'uploaded text\n');
+
+      const writer = startWriter(live.url);
+      let beforeSnapshot: number[] = [];
+      let ackedWhenBackupEnded = 0;
+      try {
+        await waitFor(() => writer.acked.length >= 20);
+        const result = await createBackup(live.ctx, {
+          output: join(live.dir, 'backups'),
+          onSnapshotStart: () => (beforeSnapshot = [...writer.acked]),
+        });
+        ackedWhenBackupEnded = writer.acked.length;
+        await waitFor(() => writer.acked.length >= ackedWhenBackupEnded + 20);
+        t.diagnostic(`backup ${result.milliseconds} ms, ${result.bytes} bytes, snapshot ${result.manifest.snapshot.kind} ${result.manifest.snapshot.note ?? ""}; ${writer.acked.length} writes meanwhile`);
+        assert.ok(ackedWhenBackupEnded > beforeSnapshot.length, 'the app went on writing while the backup ran');
+
+        const restored = await openSite(t, database, { migrate: false });
+        await restoreBackup({ config: restored.config, db: restored.db }, result.archive);
+        const ids = new Set((await restored.db.selectFrom('auditLog').select('id').where('action', '=', 'test.write').execute()).map((r) => r.id));
+        const missing = beforeSnapshot.filter((id) => !ids.has(id));
+        assert.deepEqual(missing, [], 'every write acknowledged before the snapshot is in the backup');
+        const acked = new Set(writer.acked);
+        const phantoms = [...ids].filter((id) => !acked.has(id));
+        assert.ok(phantoms.length <= 1, `only the one insert in flight may be in the backup unacknowledged, found ${phantoms.length}`);
+
+        const counts = await countAllRows(restored.db, await listTables(restored.db));
+        for (const table of result.manifest.tables) assert.equal(counts[table.name], table.rows, `restored ${table.name} has the manifest's count`);
+        assert.ok(result.manifest.tables.find((t) => t.name === 'users')!.rows >= 34, 'the demo department is in the manifest');
+        assert.deepEqual(readFileSync(join(restored.uploads, 'ab', 'cd', 'ключ-Šarić.pdf')), Buffer.from([0, 1, 2, 255, 254]));
+        assert.equal(readFileSync(join(restored.uploads, 'notes.txt'), 'utf8'), 'uploaded text\n');
+        assert.equal(await readSetting(live.ctx, LAST_GOOD_BACKUP_SETTING), result.manifest.createdAt, 'the live database records the last good backup');
+
+        // The restore drill loads the engine's own snapshot (the SQLite file, or pg_dump's file
+        // through pg_restore): its counts agree with the manifest too, so both dumps are one instant.
+        const drill = await verifyBackup({ config: live.config }, result.archive);
+        assert.ok(drill.ok, drill.checks.filter((c) => !c.ok).map((c) => `${c.item}: ${c.detail}`).join('\n'));
+        const restore = drill.checks.find((c) => c.item === 'restore')!;
+        assert.match(restore.detail, new RegExp(`by ${result.manifest.snapshot.kind === 'pg_dump' ? 'pg_restore' : result.manifest.snapshot.kind === 'sqlite-file' ? 'sqlite-file' : 'logical'}`));
+      } finally {
+        await writer.stop();
+      }
+    });
+
+    test('the manifest names the version, engine, migrations, counts and a checksum per file', async (t) => {
+      const site = await openSite(t, database);
+      await seedDepartment(site);
+      const { manifest, archive } = await createBackup(site.ctx, { output: join(site.dir, 'backups') });
+      assert.match(archive, /fms-backup-20261128T183000Z\.tar\.gz$/);
+      assert.equal(manifest.fmsVersion, JSON.parse(readFileSync('package.json', 'utf8')).version);
+      assert.equal(manifest.dialect, database);
+      assert.deepEqual(manifest.migrations, ['0001_create_platform_schema']);
+      assert.equal(manifest.createdAt, '2026-11-28T18:30:00.000Z');
+      assert.deepEqual(manifest.uploads, { included: true, files: 0, bytes: 0 }, 'a missing uploads folder is an empty one');
+      const order = manifest.tables.map((t) => t.name);
+      for (const [parent, child] of [['groups', 'students'], ['files', 'students'], ['students', 'users'], ['lecturers', 'users'], ['users', 'submissions'], ['exercises', 'submissions'], ['subjects', 'teaching']])
+        assert.ok(order.indexOf(parent!) < order.indexOf(child!), `${parent} comes before ${child}`);
+      assert.ok(!order.includes('fms_migrations_lock'));
+      for (const table of manifest.tables) assert.match(manifest.files[table.file]?.sha256 ?? '', /^[0-9a-f]{64}$/);
+      if (database === 'sqlite') assert.equal(manifest.snapshot.kind, 'sqlite-file');
+      else {
+        const pgDump = await findTool('pg_dump', manifest.snapshot.serverMajor ?? 0);
+        assert.equal(manifest.snapshot.kind, 'path' in pgDump ? 'pg_dump' : 'logical', manifest.snapshot.note ?? '');
+        assert.equal(manifest.snapshot.schema, searchPathOf(site.url));
+      }
+    });
+
+    test('a backup that fails part-way leaves no archive behind and records nothing', async (t) => {
+      const site = await openSite(t, database);
+      const output = join(site.dir, 'backups');
+      await assert.rejects(
+        createBackup(site.ctx, {
+          output,
+          onProgress: (event) => {
+            if (event.step === 'writing the archive' && event.done > 0) throw new Error('disk full (simulated)');
+          },
+        }),
+        /disk full/,
+      );
+      assert.deepEqual(readdirSync(output), [], 'no archive, no partial file, no staging folder');
+      assert.equal(await readSetting(site.ctx, LAST_GOOD_BACKUP_SETTING), null);
+    });
+  });
+}
+
+describe('backup retention', () => {
+  test('--keep N keeps the N newest archives and never touches other files', async (t) => {
+    const site = await openSite(t, 'sqlite');
+    const output = join(site.dir, 'backups');
+    mkdirSync(output, { recursive: true });
+    writeFileSync(join(output, 'notes.txt'), 'keep me');
+    writeFileSync(join(output, 'fms-backup-latest.tar.gz'), 'not ours: no timestamp');
+    const written: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      written.push((await createBackup(site.ctx, { output, keep: 2 })).archive.split('/').pop()!);
+      site.clock.advance(3_600_000);
+    }
+    assert.deepEqual(await listArchives(output), written.slice(2));
+    assert.deepEqual(readdirSync(output).sort(), [...written.slice(2), 'fms-backup-latest.tar.gz', 'notes.txt'].sort());
+
+    // Two backups in the same second do not overwrite each other, and sort in the order taken.
+    const again = await createBackup(site.ctx, { output, keep: 10 });
+    const thenAgain = await createBackup(site.ctx, { output, keep: 10 });
+    assert.match(thenAgain.archive, /-2\.tar\.gz$/);
+    assert.deepEqual((await listArchives(output)).slice(-2), [again.archive, thenAgain.archive].map((p) => p.split('/').pop()));
+    await assert.rejects(createBackup(site.ctx, { output, keep: 0 }), /--keep/);
+  });
+
+  test('archive names sort by the instant they were taken', () => {
+    const at = new Date('2026-11-28T18:30:00.456Z');
+    assert.equal(archiveName(at, []), 'fms-backup-20261128T183000Z.tar.gz');
+    assert.equal(archiveName(at, ['fms-backup-20261128T183000Z.tar.gz', 'fms-backup-20261128T183000Z-2.tar.gz']), 'fms-backup-20261128T183000Z-3.tar.gz');
+  });
+});

@@ -1,0 +1,104 @@
+// A throwaway database to restore an archive into for `fms backup --verify`: a temporary SQLite
+// file when FMS runs on SQLite; on PostgreSQL a scratch database on the same server (pg_restore
+// recreates the archive's own schema there), or, without the right to create databases, a
+// scratch schema in the configured one. Always removed afterwards.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { DatabaseTarget } from '../../config/index.js';
+import { createDb } from '../../db/index.js';
+import { randomToken } from '../../lib/secrets.js';
+import type { Manifest } from '../backup/manifest.js';
+import { searchPathOf } from '../data/database-url.js';
+import type { Destination } from './load-database.js';
+
+export interface ScratchDatabase extends Destination {
+  /** What was created, for the report: "a temporary SQLite file", "scratch database fms_verify_…". */
+  label: string;
+  drop(): Promise<void>;
+}
+
+export async function openScratchDatabase(configured: DatabaseTarget, manifest: Manifest): Promise<ScratchDatabase> {
+  if (configured.kind === 'sqlite') return scratchSqlite();
+  const name = `fms_verify_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  if (manifest.snapshot.kind === 'pg_dump') {
+    const database = await scratchPostgresDatabase(configured.url, name, manifest.snapshot.schema ?? 'public');
+    if (database) return database;
+  }
+  return scratchPostgresSchema(configured.url, name);
+}
+
+async function scratchSqlite(): Promise<ScratchDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'fms-verify-'));
+  const file = join(dir, 'fms.sqlite');
+  const target: DatabaseTarget = { kind: 'sqlite', file, url: `sqlite:${file}` };
+  const db = createDb(target);
+  return {
+    db,
+    target,
+    label: 'a temporary SQLite file',
+    async drop() {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** null when this account may not create databases. */
+async function scratchPostgresDatabase(url: string, name: string, schema: string): Promise<ScratchDatabase | null> {
+  const admin = createDb({ kind: 'postgres', url }, { poolSize: 1, ...schemaOption(url) });
+  try {
+    await sql`create database ${sql.id(name)}`.execute(admin);
+  } catch {
+    await admin.destroy();
+    return null;
+  }
+  const scratchUrl = new URL(url);
+  scratchUrl.pathname = `/${name}`;
+  scratchUrl.searchParams.delete('options');
+  const target: DatabaseTarget = { kind: 'postgres', url: scratchUrl.toString() };
+  const db = createDb(target, { poolSize: 2, searchPath: schema });
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  return {
+    db,
+    target,
+    label: `scratch database ${name}`,
+    async drop() {
+      await db.destroy();
+      try {
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+async function scratchPostgresSchema(url: string, name: string): Promise<ScratchDatabase> {
+  const admin = createDb({ kind: 'postgres', url }, { poolSize: 1, ...schemaOption(url) });
+  await sql`create schema ${sql.id(name)}`.execute(admin);
+  // A search_path in the URL would win over the one given to createDb: take it out.
+  const scratchUrl = new URL(url);
+  scratchUrl.searchParams.delete('options');
+  const target: DatabaseTarget = { kind: 'postgres', url: scratchUrl.toString() };
+  const db = createDb(target, { poolSize: 2, searchPath: name });
+  return {
+    db,
+    target,
+    label: `scratch schema ${name}`,
+    async drop() {
+      await db.destroy();
+      try {
+        await sql`drop schema if exists ${sql.id(name)} cascade`.execute(admin);
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+function schemaOption(url: string): { searchPath?: string } {
+  const searchPath = searchPathOf(url);
+  return searchPath ? { searchPath } : {};
+}

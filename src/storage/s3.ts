@@ -1,0 +1,176 @@
+// The S3-compatible driver (AWS S3, MinIO, Garage, Ceph, …). Puts stream through a SHA-256 counter
+// into lib-storage's Upload: S3 needs each request's length up front, so the Upload holds the parts
+// in flight, the one filling and briefly its concatenation, about partSize × (queueSize + 2) bytes
+// (15 MiB) however large the file (a file smaller than one part goes in one PutObject). Nothing reaches the bucket until the whole
+// stream has been read, so a failed stream never leaves a partial object, even on servers that keep
+// a truncated PUT (s3rver does).
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { pipeline, type Readable } from 'node:stream';
+import type { StorageTarget } from '../config/index.js';
+import {
+  assertValidKey,
+  assertValidPrefix,
+  HashingCounter,
+  ObjectNotFound,
+  type ListedObject,
+  type PutOptions,
+  type PutResult,
+  type Storage,
+  type StorageHealth,
+  type StoredObject,
+} from './storage.js';
+
+export type S3Target = Extract<StorageTarget, { kind: 's3' }>;
+
+export interface S3StorageOptions {
+  /** Bytes per multipart part; S3 wants at least 5 MiB for every part but the last. */
+  partSize?: number;
+  /** Parts uploaded at once. */
+  queueSize?: number;
+  /** How long check() waits for the bucket to answer. */
+  checkTimeoutMs?: number;
+}
+
+const MiB = 1024 * 1024;
+
+interface ServiceError {
+  name?: string;
+  code?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as ServiceError)?.$metadata?.httpStatusCode;
+}
+
+function isMissing(error: unknown): boolean {
+  const name = (error as ServiceError)?.name;
+  return name === 'NoSuchKey' || name === 'NotFound' || statusOf(error) === 404;
+}
+
+export function createS3Storage(target: S3Target, options: S3StorageOptions = {}): Storage {
+  const { bucket } = target;
+  const partSize = options.partSize ?? 5 * MiB;
+  const queueSize = options.queueSize ?? 1;
+  const checkTimeoutMs = options.checkTimeoutMs ?? 3000;
+  const where = target.endpoint ? `s3://${bucket} at ${target.endpoint}` : `s3://${bucket} in ${target.region}`;
+
+  const client = new S3Client({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    forcePathStyle: target.forcePathStyle,
+    credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
+    maxAttempts: 3,
+    // Many S3-compatible servers reject the SDK's default CRC checksums (aws-chunked trailers); FMS
+    // verifies content with its own SHA-256, so ask for checksums only where an operation requires one.
+    ...(target.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+  });
+
+  return {
+    kind: 's3',
+
+    async put(key: string, stream: Readable, putOptions: PutOptions): Promise<PutResult> {
+      assertValidKey(key);
+      const hasher = new HashingCounter(putOptions.size);
+      // One switch stops the upload, parts in flight included, whatever goes wrong: the source fails,
+      // its size is not the one announced, or the caller aborts.
+      const controller = new AbortController();
+      pipeline(stream, hasher, (error) => {
+        if (error) controller.abort(error);
+      });
+      const signal = putOptions.signal;
+      const onAbort = () => hasher.destroy(signal?.reason instanceof Error ? signal.reason : new Error('The upload was aborted'));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const params = { Bucket: bucket, Key: key, Body: hasher, ContentType: putOptions.contentType };
+        await new Upload({ client, params, partSize, queueSize, leavePartsOnError: false, abortController: controller }).done();
+      } catch (error) {
+        stream.destroy();
+        hasher.destroy();
+        // The source's own error says more than the SDK's "aborted".
+        throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+      return hasher.result();
+    },
+
+    async get(key: string): Promise<StoredObject> {
+      assertValidKey(key);
+      try {
+        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return { stream: answer.Body as Readable, size: answer.ContentLength ?? 0, contentType: answer.ContentType };
+      } catch (error) {
+        if (isMissing(error)) throw new ObjectNotFound(key);
+        throw error;
+      }
+    },
+
+    async delete(key: string): Promise<void> {
+      assertValidKey(key);
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+
+    async exists(key: string): Promise<boolean> {
+      assertValidKey(key);
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw error;
+      }
+    },
+
+    async *list(prefix = ''): AsyncGenerator<ListedObject> {
+      assertValidPrefix(prefix);
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) if (object.Key !== undefined) yield { key: object.Key, size: object.Size ?? 0 };
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    },
+
+    async check(): Promise<StorageHealth> {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(checkTimeoutMs) });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: explain(error) };
+      }
+    },
+
+    describe: () => where,
+
+    async close() {
+      client.destroy();
+    },
+  };
+
+  function explain(error: unknown): string {
+    const status = statusOf(error);
+    const e = error as ServiceError & Error;
+    if (status === 404 || e?.name === 'NoSuchBucket' || e?.name === 'NotFound')
+      return `bucket ${bucket} does not exist at ${where}: create it, or fix S3_BUCKET`;
+    if (status === 403 || status === 401)
+      return `${where} refused the credentials: check S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and the bucket's policy`;
+    if (status === 301 || status === 400)
+      return `${where} answered ${status} (a wrong S3_REGION, or S3_FORCE_PATH_STYLE for this server?)`;
+    if (e?.name === 'AbortError' || e?.name === 'TimeoutError')
+      return `${where} did not answer within ${checkTimeoutMs / 1000} s: check S3_ENDPOINT and the network`;
+    const code = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+    if (code) return `cannot reach ${where} (${code}): check S3_ENDPOINT and that the server is running`;
+    return `${where} is not usable: ${e?.message ?? String(error)}`;
+  }
+}

@@ -108,6 +108,12 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  if (pgUrl && postgresUrl) {
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${new URL(pgUrl).pathname.slice(1)}`);
+    await admin.end();
+  }
 }
 
 const baseline = (path: string) => results.find((r) => r.setup === 'SQLite, 1 process' && r.path === path)?.rps ?? 1;

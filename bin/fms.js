@@ -22,7 +22,8 @@ function newestSource(dir) {
 async function runSources() {
   try {
     const { register } = await import('tsx/esm/api');
-    register();
+    // The project's tsconfig (JSX through @kitajs/html), whatever folder fms is run from.
+    register({ tsconfig: join(root, 'tsconfig.json') });
   } catch {
     return false;
   }

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { trustProxyFunction } from './plugins/trust-proxy.js';
 import { createStorage, type Storage } from './storage/index.js';
 import { loggerOptions } from './logger.js';
 import accountRoutes from './features/accounts/routes.js';
@@ -64,7 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     // Only the configured proxies may tell us the client's address and scheme.
-    trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
+    trustProxy: trustProxyFunction(config.trustProxy) as never,
     // MAX_CONTENT_LENGTH caps every request body, as it did in the Flask app.
     bodyLimit: config.maxContentLength,
     connectionTimeout: 0,

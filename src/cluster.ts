@@ -13,6 +13,8 @@ import { clearStaleSocket } from './socket-file.js';
 
 const METRICS_REQUEST = 'fms:metrics-request';
 const METRICS_REPLY = 'fms:metrics';
+/** A worker that cannot start (port taken, socket refused) says why before it exits. */
+const START_FAILED = 'fms:start-failed';
 /** Crash loops are slowed down: after this many deaths in a minute, wait before forking again. */
 const CRASHES_BEFORE_BACKOFF = 5;
 
@@ -38,12 +40,22 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   cluster.setupPrimary({ silent: logFile !== null });
   const aggregator = new AggregatorRegistry();
   let stopping = false;
+  let announced = false;
   const deaths: number[] = [];
 
   const fork = (): Worker => {
     const worker = cluster.fork();
     if (logFile) pipeLines(worker, logFile);
-    worker.on('message', (message: { type?: string; id?: string }) => {
+    worker.on('message', (message: { type?: string; id?: string; reason?: string }) => {
+      if (message?.type === START_FAILED && !announced) {
+        // Nothing is serving yet, so replacing the worker would only fail again: stop, say why.
+        stopping = true;
+        process.stderr.write(`fms: ${message.reason}\n`);
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+        process.exitCode = 1;
+        setTimeout(() => process.exit(1), 2_000).unref();
+        return;
+      }
       if (message?.type !== METRICS_REQUEST) return;
       aggregator.clusterMetrics().then(
         (body) => worker.send({ type: METRICS_REPLY, id: message.id, contentType: aggregator.contentType, body }),
@@ -62,7 +74,6 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     setTimeout(fork, deaths.length > CRASHES_BEFORE_BACKOFF ? 5_000 : 0);
   });
 
-  let announced = false;
   cluster.on('listening', (_worker, address) => {
     if (announced) return;
     announced = true;
@@ -101,7 +112,13 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
   // prom-client answers the primary's requests for this worker's metrics only once an
   // AggregatorRegistry exists in the process.
   new AggregatorRegistry();
-  const server = await startServer(config, { bind: options.bind, prepare: false, metrics: { collect: askPrimaryForMetrics } });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, { bind: options.bind, prepare: false, metrics: { collect: askPrimaryForMetrics } });
+  } catch (error) {
+    process.send?.({ type: START_FAILED, reason: (error as Error).message });
+    process.exit(1);
+  }
   let stopping = false;
   const stop = () => {
     if (stopping) return;

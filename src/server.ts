@@ -9,7 +9,7 @@ import type { Config } from './config/index.js';
 import { createDb, type Db } from './db/index.js';
 import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
-import { activeDemoLogins, seedDemoDepartment } from './seeds/demo.js';
+import { activeDemoLogins, remainingDemoAccounts, seedDemoDepartment } from './seeds/demo.js';
 import { readManifest } from './lib/static-build.js';
 import { metricsText, type MetricsOptions } from './plugins/metrics.js';
 import { openLogFile } from './log-destination.js';
@@ -70,11 +70,12 @@ export async function prepareForServing(config: Config, say: (line: string) => v
   try {
     await prepareDatabase(config, db, say);
     if (config.isProduction) {
-      const demo = await activeDemoLogins({ db });
+      const demo = await remainingDemoAccounts({ db });
       if (demo.length)
         throw new StartupError(
-          `The database holds demo accounts with published passwords (${demo.map((d) => d.username).join(', ')}): ` +
-            `disable them (\`fms user disable ${demo[0]!.username}\`) or reset their passwords (\`fms user reset-password ${demo[0]!.username}\`), then start again.`,
+          `The database holds ${demo.length} demo account(s) with published passwords (${listSome(demo)}): ` +
+            `disable them (\`fms user disable ${demo[0]!}\`, one by one) or reset their passwords (\`fms user reset-password ${demo[0]!}\`) — ` +
+            'or start production on an empty database — then start again.',
         );
     }
     if (config.demoDepartment) {
@@ -105,6 +106,10 @@ async function checkUploads(config: Config): Promise<void> {
   } finally {
     await storage.close();
   }
+}
+
+function listSome(names: string[], most = 5): string {
+  return names.length > most ? `${names.slice(0, most).join(', ')} and ${names.length - most} more` : names.join(', ');
 }
 
 export function describeUrl(config: Config, bind: Bind, port?: number): string {

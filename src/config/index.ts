@@ -181,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   for (const entry of trustProxy) {
     if (!isAddressOrRange(entry))
       problems.push(
-        `TRUST_PROXY entry "${entry}" is not an address: give comma-separated IPs or CIDR ranges (127.0.0.1,10.0.0.0/8) or loopback`,
+        `TRUST_PROXY entry "${entry}" is not an address: give comma-separated IPs or CIDR ranges (127.0.0.1,10.0.0.0/8), loopback, or unix for a proxy on our unix socket`,
       );
   }
 
@@ -218,7 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
 /** An IP address, a CIDR range with a possible prefix, or one of proxy-addr's named ranges. */
 function isAddressOrRange(entry: string): boolean {
-  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  if (['loopback', 'linklocal', 'uniquelocal', 'unix'].includes(entry)) return true;
   const [address, prefix, ...rest] = entry.split('/');
   const version = isIP(address ?? '');
   if (version === 0 || rest.length) return false;

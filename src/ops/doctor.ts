@@ -8,7 +8,7 @@ import { ConfigError, documentedSecretKeys, loadConfig, type Config } from '../c
 import { checkDatabase } from '../db/health.js';
 import { createDb, type Db } from '../db/index.js';
 import { MissingBuildError, readManifest } from '../lib/static-build.js';
-import { activeDemoLogins } from '../seeds/demo.js';
+import { remainingDemoAccounts } from '../seeds/demo.js';
 import { createStorage } from '../storage/index.js';
 import { readLastBackup, readMaintenance } from './maintenance.js';
 
@@ -57,7 +57,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
     say('database engine', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'SQLite in production: fine for one server; for several servers or workers under load, use PostgreSQL (`fms db copy --from … --to postgres://…`)' : 'SQLite');
   else say('database engine', 'PASS', 'PostgreSQL');
   if (config.redisUrl) await checkRedis(config.redisUrl, say);
-  else say('redis', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'RATELIMIT_STORAGE_URI is memory://: rate limits and sessions are per server; set it to redis://… when you run more than one server' : 'not configured (memory://)');
+  else say('redis', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'RATELIMIT_STORAGE_URI is memory://: each server process counts rate limits on its own (sessions are in the database); set it to redis://… when you run several servers or workers' : 'not configured (memory://)');
 
   if (config.database.kind === 'sqlite' && !existsSync(config.database.file)) {
     say('database', 'FAIL', `there is no database at ${config.database.file}: check DATABASE_URL, or run \`fms migrate\` to create it`);
@@ -74,7 +74,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
 }
 
 function checkSecretKey(config: Config, say: (c: string, v: Verdict, d: string) => void) {
-  const fix = 'set SECRET_KEY in the environment file to the output of `openssl rand -hex 32`, and keep it: changing it signs everyone out';
+  const fix = 'set SECRET_KEY in the environment file to the output of `openssl rand -hex 32`, and keep it: changing it invalidates forms that are open in browsers';
   if (config.secretKeyIsDevelopmentDefault) say('SECRET_KEY', 'WARN', `not set: the built-in development key is used; ${fix}`);
   else if (config.secretKey.length < 32 || documentedSecretKeys.has(config.secretKey.toLowerCase())) say('SECRET_KEY', config.isProduction ? 'FAIL' : 'WARN', `weak: ${fix}`);
   else say('SECRET_KEY', 'PASS', 'set, at least 32 characters, from the environment (stable across restarts)');
@@ -150,8 +150,8 @@ async function checkDatabaseState(config: Config, db: Db, say: (c: string, v: Ve
   }
   say('database', 'PASS', 'reachable; every migration applied');
   if (config.isProduction) {
-    const demo = await activeDemoLogins({ db });
-    say('demo accounts', demo.length ? 'FAIL' : 'PASS', demo.length ? `demo accounts with published passwords exist (${demo.map((d) => d.username).join(', ')}): \`fms user disable ${demo[0]!.username}\`` : 'none with published passwords');
+    const demo = await remainingDemoAccounts({ db });
+    say('demo accounts', demo.length ? 'FAIL' : 'PASS', demo.length ? `${demo.length} demo account(s) with published passwords exist (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them (\`fms user disable ${demo[0]!}\`) or start production on an empty database` : 'none with published passwords');
   }
   const maintenance = await readMaintenance({ db });
   say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');

@@ -11,7 +11,8 @@ export const API_LIMIT_PER_HOUR = 1000;
 
 /** Everything is counted per client address. */
 export function clientKey(request: FastifyRequest): string {
-  return `ip:${request.ip}`;
+  // Over a unix socket without TRUST_PROXY=unix there is no address: all such clients share one key.
+  return `ip:${request.ip ?? 'unix-socket'}`;
 }
 
 /**

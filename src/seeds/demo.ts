@@ -4,7 +4,7 @@
 import type { ServiceContext } from '../context.js';
 import { systemActor } from '../access.js';
 import { createAccount } from '../features/accounts/service.js';
-import { findUserByUsername } from '../features/auth/service.js';
+import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
 import { readSetting, writeSetting } from '../features/settings/service.js';
 import { DEMO_SEEDED_SETTING, demoLogins } from './demo-logins.js';
 
@@ -135,4 +135,15 @@ export async function activeDemoLogins(ctx: Pick<ServiceContext, 'db'>) {
     if (user && !user.disabled && user.passwordChangedAt.getTime() <= seeded) out.push({ ...login });
   }
   return out;
+}
+
+/**
+ * Every demo account (not only the three printed ones) that still signs in with a published
+ * password: enabled, and its password unchanged since the seed. Production refuses to start while
+ * any remain.
+ */
+export async function remainingDemoAccounts(ctx: Pick<ServiceContext, 'db'>): Promise<string[]> {
+  const seededAt = await readSetting(ctx, DEMO_SEEDED_SETTING);
+  if (seededAt === null) return [];
+  return usernamesWithPasswordUnchangedSince(ctx, new Date(seededAt));
 }

@@ -100,3 +100,15 @@ export async function revokeToken(db: Db, userId: number, tokenId: number, at: D
 export async function markTokenUsed(db: Db, tokenId: number, at: Date) {
   await db.updateTable('apiTokens').set({ lastUsedAt: at }).where('id', '=', tokenId).execute();
 }
+
+/** Enabled accounts whose password has not changed since the given instant. */
+export async function usernamesWithPasswordUnchangedSince(db: Db, at: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where('passwordChangedAt', '<=', at)
+    .where('disabled', '=', false)
+    .orderBy('username')
+    .execute();
+  return rows.map((r) => r.username);
+}

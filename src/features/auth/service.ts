@@ -248,3 +248,7 @@ export function insertUser(ctx: Pick<ServiceContext, 'db'>, user: Parameters<typ
 export function updateUser(ctx: Pick<ServiceContext, 'db'>, id: number, changes: Parameters<typeof repo.updateUser>[2]) {
   return repo.updateUser(ctx.db, id, changes);
 }
+
+export function usernamesWithPasswordUnchangedSince(ctx: Pick<ServiceContext, 'db'>, at: Date) {
+  return repo.usernamesWithPasswordUnchangedSince(ctx.db, at);
+}

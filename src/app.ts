@@ -59,19 +59,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
 
+  const trusted = trustProxyFunction(config.trustProxy);
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? loggerOptions(config) }),
     // One line per request is written by our onResponse hook, with the user and the route.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => randomUUID(),
+    // nginx's X-Request-Id links its log lines to ours; only a trusted proxy may choose the id.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) && trusted && trusted(req.socket.remoteAddress, 0) ? given : randomUUID();
+    },
     // Only the configured proxies may tell us the client's address and scheme.
-    trustProxy: trustProxyFunction(config.trustProxy) as never,
+    trustProxy: trusted as never,
     // MAX_CONTENT_LENGTH caps every request body, as it did in the Flask app.
     bodyLimit: config.maxContentLength,
     connectionTimeout: 0,
     requestTimeout: 120_000,
     keepAliveTimeout: 5_000,
-    return503OnClosing: true,
+    // While stopping, requests already on open connections are still served (with Connection:
+    // close) rather than refused with 503: nginx may not retry a 503, so refusing would lose them.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 

@@ -1,13 +1,13 @@
 // `fms doctor`: the troubleshooting list as checks. Each says PASS, WARN or FAIL and, when not
 // PASS, the fix. Nothing here changes anything.
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import { ConfigError, documentedSecretKeys, loadConfig, type Config } from '../config/index.js';
 import { checkDatabase } from '../db/health.js';
 import { createDb, type Db } from '../db/index.js';
-import { MissingBuildError, readManifest } from '../lib/static-build.js';
+import { MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
 import { remainingDemoAccounts } from '../seeds/demo.js';
 import { createStorage } from '../storage/index.js';
 import { readLastBackup, readMaintenance } from './maintenance.js';
@@ -83,7 +83,8 @@ function checkSecretKey(config: Config, say: (c: string, v: Verdict, d: string) 
 function checkStaticBuild(config: Config, say: (c: string, v: Verdict, d: string) => void, root?: string) {
   try {
     const manifest = readManifest(root);
-    say('static build', 'PASS', `${Object.keys(manifest).length} assets built`);
+    const landing = existsSync(join(root ?? staticRoot, 'landing', 'index.html'));
+    say('static build', 'PASS', `${Object.keys(manifest).length} assets built${landing ? ', and the landing page' : ' (no landing page: `npm run build` makes it)'}`);
   } catch (error) {
     if (!(error instanceof MissingBuildError)) throw error;
     say('static build', config.isProduction ? 'FAIL' : 'WARN', error.message);
@@ -165,10 +166,15 @@ async function checkDatabaseState(config: Config, db: Db, say: (c: string, v: Ve
 
 function checkDisk(config: Config, say: (c: string, v: Verdict, d: string) => void) {
   const places = new Set([config.uploadFolder, ...(config.database.kind === 'sqlite' ? [dirname(config.database.file)] : []), ...(config.logFile ? [dirname(config.logFile.path)] : [])]);
+  const seen = new Set<string>();
   for (const place of places) {
     let probe = place;
     while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
     const stats = statfsSync(probe);
+    // Folders on the same file system are one check, not several identical lines.
+    const fileSystem = `${stats.type}:${stats.blocks}:${stats.bsize}`;
+    if (seen.has(fileSystem)) continue;
+    seen.add(fileSystem);
     const free = stats.bavail * stats.bsize;
     const text = `${(free / GiB).toFixed(1)} GiB free at ${probe}`;
     if (free < 100 * MiB) say('free disk', 'FAIL', `${text}: free space now, uploads and the database will fail`);

@@ -120,7 +120,7 @@ const baseline = (path: string) => results.find((r) => r.setup === 'SQLite, 1 pr
 const lines = [
   '# HTTP benchmark results',
   '',
-  `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per row, all rows in one run.  The rate limiter runs with RATELIMIT_DEFAULT raised out of reach.`,
+  `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per row, all rows in one run. The rate limiter runs with RATELIMIT_DEFAULT raised out of reach. The load generator, FMS and PostgreSQL share these cores, so on a 2-core machine more workers mostly compete with them.`,
   '',
   '| setup | path | req/s | vs SQLite 1 process | p50 ms | p99 ms | non-2xx + errors |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: |',

@@ -24,7 +24,7 @@ import errorHandlerPlugin from './plugins/error-handler.js';
 import healthPlugin from './plugins/health.js';
 import maintenancePlugin from './plugins/maintenance.js';
 import metricsPlugin, { type MetricsOptions } from './plugins/metrics.js';
-import pressurePlugin from './plugins/pressure.js';
+import pressurePlugin, { type PressureOptions } from './plugins/pressure.js';
 import { readLastBackup, readMaintenance } from './ops/maintenance.js';
 import htmlPlugin from './plugins/html.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
@@ -51,6 +51,8 @@ export interface BuildAppOptions {
   maintenanceCacheMs?: number;
   /** Where uploads go; by default the UPLOAD_FOLDER or the S3 bucket of the config. */
   storage?: Storage;
+  /** Overload thresholds (tests lower them to see the 503). */
+  pressure?: PressureOptions;
 }
 
 const SESSION_SWEEP_MS = 60 * 60_000;
@@ -101,7 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(assetsPlugin, { root: options.staticRoot });
   await app.register(securityPlugin);
-  await app.register(pressurePlugin);
+  await app.register(pressurePlugin, options.pressure ?? {});
   await app.register(maintenancePlugin, { read: () => readMaintenance({ db }), cacheMs: options.maintenanceCacheMs });
   await app.register(rateLimitPlugin);
   await app.register(sessionPlugin, { resolveSession, resolveApiToken });

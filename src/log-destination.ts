@@ -1,7 +1,7 @@
 // Where logs go: stdout (JSON lines) by default; with LOG_FILE, a file rotated by size and day
 // with a bounded number of old files kept (pino-roll).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import pinoRoll from 'pino-roll';
 import type { Config } from './config/index.js';
 
@@ -9,6 +9,7 @@ export type LogStream = { write(line: string): boolean | void };
 
 export async function openLogFile(logFile: NonNullable<Config['logFile']>): Promise<LogStream> {
   mkdirSync(dirname(logFile.path), { recursive: true });
+  pruneOldLogFiles(logFile.path, logFile.keep);
   return (await pinoRoll({
     file: logFile.path,
     size: logFile.size,
@@ -16,4 +17,23 @@ export async function openLogFile(logFile: NonNullable<Config['logFile']>): Prom
     mkdir: true,
     limit: { count: logFile.keep },
   })) as LogStream;
+}
+
+/**
+ * pino-roll removes only the files the running process rotated; files left by earlier runs would
+ * pile up. At start, keep the newest `keep` files named like ours (fms.3.log, fms.2026-11-28.1.log)
+ * and delete the rest.
+ */
+export function pruneOldLogFiles(path: string, keep: number): string[] {
+  const dir = dirname(path);
+  const ext = extname(path) || '.log';
+  const stem = basename(path, extname(path));
+  const ours = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{4}-\\d{2}-\\d{2}(-\\d{2})?\\.)?\\d+${ext.replace('.', '\\.')}$`);
+  const files = readdirSync(dir)
+    .filter((name) => ours.test(name))
+    .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  const removed = files.slice(keep).map((f) => f.name);
+  for (const name of removed) unlinkSync(join(dir, name));
+  return removed;
 }

@@ -7,11 +7,21 @@ import { getHeapStatistics } from 'node:v8';
 import { AppError } from '../lib/errors.js';
 import './types.js';
 
+export interface PressureOptions {
+  /** Event-loop lag (ms) beyond which requests are refused (default 1000). */
+  maxEventLoopDelay?: number;
+  /** Heap use (bytes) beyond which requests are refused (default 92% of the heap limit). */
+  maxHeapUsedBytes?: number;
+  /** How often the figures are sampled (ms; default 1000). */
+  sampleInterval?: number;
+}
+
 export default fp(
-  async (app) => {
+  async (app, options: PressureOptions) => {
     await app.register(underPressure, {
-      maxEventLoopDelay: 1000,
-      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.92),
+      maxEventLoopDelay: options.maxEventLoopDelay ?? 1000,
+      maxHeapUsedBytes: options.maxHeapUsedBytes ?? Math.floor(getHeapStatistics().heap_size_limit * 0.92),
+      sampleInterval: options.sampleInterval ?? 1000,
       retryAfter: 10,
       // A rejected promise reaches our error handler, which renders the 503 page or JSON.
       pressureHandler: async (request, reply, type) => {

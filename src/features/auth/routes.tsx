@@ -15,11 +15,23 @@ export interface AuthRoutesOptions {
   demoLogins: () => Promise<{ username: string; password: string; role: string }[]>;
 }
 
-/** Only local paths: an open redirect to another site would help phishing. */
+/**
+ * Only a path on this site: an open redirect to another site would help phishing. Browsers drop
+ * tabs and newlines and read backslashes as slashes, so such characters are refused outright, and
+ * the result is rebuilt from what a URL parser makes of it.
+ */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/dashboard';
-  if (next.startsWith('/login') || next.startsWith('/logout')) return '/dashboard';
-  return next;
+  if (typeof next !== 'string' || !next.startsWith('/') || /[\x00-\x20\\]/.test(next)) return '/dashboard';
+  const base = 'http://fms.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return '/dashboard';
+  }
+  if (url.origin !== base || url.pathname.startsWith('//')) return '/dashboard';
+  if (url.pathname.startsWith('/login') || url.pathname.startsWith('/logout')) return '/dashboard';
+  return `${url.pathname}${url.search}`;
 }
 
 function actorCtx(request: FastifyRequest): auth.AuthContext & ActorContext {

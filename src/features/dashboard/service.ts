@@ -1,5 +1,5 @@
 // Each role's start page: what an admin, a lecturer or a student needs to see first.
-import { authorize } from '../../access.js';
+import { authorize, can } from '../../access.js';
 import type { ActorContext } from '../../context.js';
 import { listAudit } from '../audit/service.js';
 import * as repo from './repository.js';
@@ -29,6 +29,6 @@ export async function getDashboard(ctx: ActorContext): Promise<Dashboard> {
 
 /** A lecturer who is also an admin sees the admin figures below their teaching. */
 export async function getAdminSummary(ctx: ActorContext) {
-  if (!ctx.actor.isAdmin) return null;
+  if (!can(ctx.actor, 'accounts.list')) return null;
   return repo.departmentCounts(ctx.db);
 }

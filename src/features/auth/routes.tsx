@@ -21,7 +21,7 @@ export interface AuthRoutesOptions {
  * the result is rebuilt from what a URL parser makes of it.
  */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || /[\x00-\x20\\]/.test(next)) return '/dashboard';
+  if (typeof next !== 'string' || !next.startsWith('/') || [...next].some((c) => c <= ' ' || c === '\\')) return '/dashboard';
   const base = 'http://fms.invalid';
   let url: URL;
   try {

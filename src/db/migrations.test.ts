@@ -214,3 +214,32 @@ test('escapeLike escapes the LIKE wildcards and the escape character itself', ()
   assert.equal(escapeLike('50%_off\\now'), '50\\%\\_off\\\\now');
   assert.equal(escapeLike('plain text'), 'plain text');
 });
+
+describe('a schema vanishing under the migrator', () => {
+  test('"schema does not exist" about another schema is retried; about ours it is not', async () => {
+    const { retryingVanishedSchema } = await import('./migrator.js');
+    const { createDb } = await import('./index.js');
+    const db = createDb({ kind: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none' }, { searchPath: 't_ours' });
+    try {
+      let calls = 0;
+      const result = await retryingVanishedSchema(db, async () => {
+        calls++;
+        if (calls < 3) throw Object.assign(new Error('schema "t_someone_else" does not exist'), { code: '3F000' });
+        return 'listed';
+      });
+      assert.equal(result, 'listed');
+      assert.equal(calls, 3);
+      calls = 0;
+      await assert.rejects(
+        retryingVanishedSchema(db, async () => {
+          calls++;
+          throw Object.assign(new Error('schema "t_ours" does not exist'), { code: '3F000' });
+        }),
+        /t_ours/,
+      );
+      assert.equal(calls, 1, 'our own schema missing is a real error');
+    } finally {
+      await db.destroy();
+    }
+  });
+});

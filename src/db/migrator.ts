@@ -14,12 +14,37 @@ export function createMigrator(db: Db): Migrator {
   });
 }
 
+/**
+ * Kysely finds its own table by listing every table of every schema. When another process drops a
+ * schema during that listing (`fms backup --verify` drops its scratch schema; test suites drop
+ * theirs), PostgreSQL answers "schema … does not exist" (3F000) about a schema that is not ours.
+ * That says nothing about our database: ask again.
+ */
+export async function retryingVanishedSchema<T>(db: Db, work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      const ours = schemaOf(db);
+      const vanishedOther = e?.code === '3F000' && !(ours && String(e.message).includes(`"${ours}"`));
+      if (!vanishedOther || attempt >= attempts) throw error;
+    }
+  }
+}
+
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  return createMigrator(db).migrateToLatest();
+  const result = await retryingVanishedSchema(db, async () => {
+    const r = await createMigrator(db).migrateToLatest();
+    // The migrator reports failures as a result; surface this one kind so it is retried.
+    if ((r.error as { code?: string } | undefined)?.code === '3F000') throw r.error;
+    return r;
+  });
+  return result;
 }
 
 export async function migrationStatus(db: Db): Promise<readonly MigrationInfo[]> {
-  return createMigrator(db).getMigrations();
+  return retryingVanishedSchema(db, () => createMigrator(db).getMigrations());
 }
 
 /** Names of migrations not yet applied. */

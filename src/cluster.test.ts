@@ -66,6 +66,12 @@ test('a cluster of workers on a unix socket: shared, self-healing, draining on S
   await waitFor('the banner', () => output.includes('FMS is running at unix:'));
   assert.match(output, /2 workers/);
   await waitFor('two workers', () => childrenOf(child.pid!).length === 2);
+  // Until a worker listens it holds no share of the socket: wait for both before killing one.
+  const listening = () =>
+    existsSync(join(dir, 'logs'))
+      ? readdirSync(join(dir, 'logs')).map((f) => readFileSync(join(dir, 'logs', f), 'utf8')).join('').split('Server listening at').length - 1
+      : 0;
+  await waitFor('both workers listening', () => listening() >= 2);
   assert.equal(statSync(socket).mode & 0o777, 0o770, 'umask 007: the socket is rw for owner and group only');
   assert.equal((await get(socket, '/healthz')).status, 200);
 
@@ -76,6 +82,7 @@ test('a cluster of workers on a unix socket: shared, self-healing, draining on S
     const now = childrenOf(child.pid!);
     return now.length === 2 && !now.includes(victim!);
   });
+  await waitFor('the replacement listening', () => listening() >= 3);
   for (let i = 0; i < 5; i++) assert.equal((await get(socket, '/healthz')).status, 200);
 
   // An upload in flight when SIGTERM arrives still gets its answer; then the server exits 0.

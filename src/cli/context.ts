@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { systemActor, type Actor } from '../access.js';
+import { systemActor } from '../access.js';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import type { ServiceContext } from '../context.js';
 import { createDb, type Db } from '../db/index.js';
@@ -33,7 +33,6 @@ export interface CliSession {
   config: Config;
   db: Db;
   ctx: AuthContext;
-  as(actor: Actor): AuthContext & { actor: Actor };
   /** Runs the command's unit of work in one transaction: all of it happens, or none. */
   inTransaction<T>(work: (ctx: AuthContext) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -65,7 +64,6 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
     config,
     db,
     ctx,
-    as: (actor) => ({ ...ctx, actor }),
     inTransaction: (work) => db.transaction().execute((trx) => work({ ...ctx, db: trx, sessions: redis ? sessions : databaseSessionStore(trx) })),
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -48,8 +48,3 @@ export class Invalid extends AppError {
   }
 }
 
-export class TooManyRequests extends AppError {
-  constructor(message = 'Too many requests; wait a moment and try again') {
-    super(429, 'rate_limited', message);
-  }
-}

@@ -30,10 +30,6 @@ const subjects = [
 const firstNames = ['Jana', 'Luka', 'Mia', 'Noah', 'Sara', 'David', 'Ema', 'Filip', 'Lea', 'Ivan', 'Nina', 'Petar', 'Tara', 'Jakob', 'Lana'];
 const lastNames = ['Novak', 'Kovač', 'Horvat', 'Babić', 'Marić', 'Jurić', 'Knežević', 'Vuković', 'Popović', 'Šarić', 'Lovrić', 'Pavić'];
 
-/** Whether the demo department has been seeded into this database. */
-export async function isDemoSeeded(ctx: Pick<ServiceContext, 'db'>): Promise<boolean> {
-  return (await readSetting(ctx, DEMO_SEEDED_SETTING)) !== null;
-}
 
 /**
  * Seeds the demo department into a database with no accounts yet. Returns false (and changes

@@ -23,12 +23,3 @@ export async function listAccounts(db: Db, filter: { q?: string; role?: Role; li
   return { rows, total: Number(total.count) };
 }
 
-export async function countAccountsByRole(db: Db) {
-  const rows = await db
-    .selectFrom('users')
-    .select(['role', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('disabled', '=', false)
-    .groupBy('role')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.role, Number(r.count)])) as Partial<Record<Role, number>>;
-}

@@ -18,6 +18,7 @@ import { resolveApiToken, resolveSession } from './features/auth/service.js';
 import { databaseSessionStore, type SessionStore } from './features/auth/session-store.js';
 import { redisSessionStore } from './features/auth/redis-session-store.js';
 import dashboardRoutes from './features/dashboard/routes.js';
+import { waitingRoomSize } from './features/dashboard/service.js';
 import assetsPlugin from './plugins/assets.js';
 import csrfPlugin from './plugins/csrf.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
@@ -100,7 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifyCookie, { secret: config.secretKey, hook: 'onRequest' });
   await app.register(fastifyFormbody, { bodyLimit: config.maxContentLength });
   await app.register(errorHandlerPlugin);
-  await app.register(metricsPlugin, options.metrics ?? {});
+  await app.register(metricsPlugin, { ...options.metrics, waitingRoomSize: () => waitingRoomSize({ db }) });
   await app.register(assetsPlugin, { root: options.staticRoot });
   await app.register(securityPlugin);
   await app.register(pressurePlugin, options.pressure ?? {});

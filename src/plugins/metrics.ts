@@ -8,13 +8,15 @@ import { poolStatsOf, type Db } from '../db/index.js';
 import './types.js';
 
 export interface MetricsOptions {
+  /** How many submissions wait in the Waiting Room (read when scraped). */
+  waitingRoomSize?: () => Promise<number>;
   /** In a cluster, asks the primary for every worker's metrics added up; otherwise this process's. */
   collect?: () => Promise<{ contentType: string; body: string }>;
 }
 
 let registered: ReturnType<typeof createMetrics> | null = null;
-/** The database the gauges read when scraped (the process's one app; the last built in tests). */
-let source: Db | null = null;
+/** What the gauges read when scraped (the process's one app; the last built in tests). */
+let source: { db: Db; waitingRoomSize?: () => Promise<number> } | null = null;
 
 /** Metrics live in prom-client's global registry (the cluster aggregator reads it): create once. */
 function createMetrics() {
@@ -33,7 +35,7 @@ function createMetrics() {
       help: 'PostgreSQL pool connections by state',
       labelNames: ['state'],
       collect() {
-        const stats = source ? poolStatsOf(source) : null;
+        const stats = source ? poolStatsOf(source.db) : null;
         if (stats) for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
       },
     }),
@@ -43,9 +45,7 @@ function createMetrics() {
       // Every worker reads the same database: report one value, not the sum over workers.
       aggregator: 'first',
       async collect() {
-        if (!source) return;
-        const row = await source.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
+        if (source?.waitingRoomSize) this.set(await source.waitingRoomSize());
       },
     }),
   };
@@ -66,9 +66,10 @@ export default fp(
     const { db, config } = app.deps;
     registered ??= createMetrics();
     const m = registered;
-    source = db;
+    const mine = { db, waitingRoomSize: options.waitingRoomSize };
+    source = mine;
     app.addHook('onClose', async () => {
-      if (source === db) source = null;
+      if (source === mine) source = null;
     });
 
     app.addHook('onResponse', async (request, reply) => {

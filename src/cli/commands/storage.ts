@@ -1,3 +1,4 @@
+import { fileRecordsByKey } from '../../features/files/service.js';
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -64,9 +65,7 @@ export function registerStorage(program: Command) {
             }
 
             // One query for every row: the files table is small next to the files themselves.
-            // TODO(files feature): read these through the files service once it exists.
-            const rows = await session.db.selectFrom('files').select(['storageKey', 'sha256', 'contentType']).execute();
-            const records = new Map<string, FileRecord>(rows.map((r) => [r.storageKey, { sha256: r.sha256, contentType: r.contentType }]));
+            const records: Map<string, FileRecord> = await fileRecordsByKey(session.ctx);
 
             process.stderr.write(`Copying ${source.describe()} -> ${target.describe()}\n`);
             const bar = new cliProgress.SingleBar(

@@ -36,6 +36,12 @@ export function teachingOf(db: Db, lecturerId: number) {
     .execute();
 }
 
+/** Submissions in the Waiting Room across the department. */
+export async function countWaitingSubmissions(db: Db): Promise<number> {
+  const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function waitingSubmissionsFor(db: Db, lecturerId: number): Promise<number> {
   const row = await db
     .selectFrom('submissions')

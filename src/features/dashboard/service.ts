@@ -32,3 +32,8 @@ export async function getAdminSummary(ctx: ActorContext) {
   if (!can(ctx.actor, 'accounts.list')) return null;
   return repo.departmentCounts(ctx.db);
 }
+
+/** The Waiting Room's size for the metrics (a figure, not records: no actor involved). */
+export function waitingRoomSize(ctx: Pick<ActorContext, 'db'>): Promise<number> {
+  return repo.countWaitingSubmissions(ctx.db);
+}

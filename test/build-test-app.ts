@@ -103,3 +103,13 @@ export async function buildTestApp(t: TestContext, options: TestAppOptions = {})
   await app.ready();
   return { app, db, config, clock, redis, ctx: { db, actor: null, clock, config, log: quietLog, ip: null } };
 }
+
+/** Two apps on one database and one Redis, as two servers behind a load balancer. */
+export async function buildServersSharingRedis(t: TestContext) {
+  const { db } = await openTestDatabase(t, 'sqlite');
+  await migrateOrThrow(db);
+  const redis = await openTestRedis(t);
+  const one = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
+  const two = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
+  return { db, redis, one, two };
+}

@@ -2,10 +2,9 @@
 // through Redis between servers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildTestApp, openTestDatabase, openTestRedis } from '../../test/build-test-app.js';
+import { buildServersSharingRedis, buildTestApp } from '../../test/build-test-app.js';
 import { Browser } from '../../test/http.js';
 import { isRedisAvailable } from '../../test/services.js';
-import { migrateOrThrow } from '../db/migrator.js';
 import { API_LIMIT_PER_HOUR, SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
 
 describe('rate limits', () => {
@@ -57,11 +56,7 @@ describe('rate limits', () => {
 
   test('with Redis, two servers share the counters', async (t) => {
     if (!(await isRedisAvailable())) return t.skip('Redis is not running');
-    const { db } = await openTestDatabase(t, 'sqlite');
-    await migrateOrThrow(db);
-    const redis = await openTestRedis(t);
-    const one = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
-    const two = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
+    const { redis, one, two } = await buildServersSharingRedis(t);
     const post = (app: typeof one.app) => app.inject({ method: 'POST', url: '/login', remoteAddress: '10.0.0.7', payload: {} });
     for (let i = 0; i < SIGN_IN_LIMIT_PER_MINUTE / 2; i++) {
       await post(one.app);

@@ -2,11 +2,10 @@
 // Redis shared by two servers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildTestApp, openTestDatabase, openTestRedis } from '../../../test/build-test-app.js';
+import { buildServersSharingRedis, buildTestApp } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
 import { isRedisAvailable, testDatabases } from '../../../test/services.js';
-import { migrateOrThrow } from '../../db/migrator.js';
 
 const NEW_PASSWORD = 'a brand new passphrase for testing';
 
@@ -113,11 +112,7 @@ for (const database of await testDatabases()) {
 describe('sessions in Redis', () => {
   test('a user signed in on one server continues on another sharing Redis; sign-out ends it on both', async (t) => {
     if (!(await isRedisAvailable())) return t.skip('Redis is not running');
-    const { db } = await openTestDatabase(t, 'sqlite');
-    await migrateOrThrow(db);
-    const redis = await openTestRedis(t);
-    const one = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
-    const two = await buildTestApp(t, { sharedDb: db, sharedRedis: redis });
+    const { db, redis, one, two } = await buildServersSharingRedis(t);
     const user = await createUser(one.ctx);
     const browser = new Browser(one.app);
     await browser.signIn(user.username, TEST_PASSWORD);

@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const layer = (target, from, message) => ({ target, from, message });
-const features = ['auth', 'accounts', 'audit', 'dashboard', 'api', 'settings', 'files'];
+const features = ['auth', 'accounts', 'audit', 'dashboard', 'api', 'settings', 'files', 'groups', 'students', 'lecturers', 'imports', 'photos'];
 const others = (feature) => features.filter((f) => f !== feature);
 
 export default tseslint.config(

@@ -48,6 +48,9 @@ interface PersonColumns {
   phone: string | null;
   address: string | null;
   photoFileId: number | null;
+  photoThumbnailFileId: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Lower-cased, accent-free copy of the searchable fields, written by the service. */
+  searchText: ColumnType<string, string | undefined, string>;
   archived: Flag;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -174,6 +177,22 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export type ImportKind = 'students' | 'lecturers';
+
+export interface ImportsTable {
+  id: Id;
+  kind: ImportKind;
+  status: 'dry_run' | 'applied';
+  fileId: number | null;
+  originalName: string;
+  planHash: string | null;
+  summary: string | null;
+  credentials: string | null;
+  createdBy: number | null;
+  createdAt: Timestamp;
+  appliedAt: NullableTimestamp;
+}
+
 export interface SessionsTable {
   /** sha256 of the random session id; the id itself lives only in the user's cookie. */
   idHash: string;
@@ -221,6 +240,7 @@ export interface Database {
   news: NewsTable;
   theses: ThesesTable;
   auditLog: AuditLogTable;
+  imports: ImportsTable;
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;
   settings: SettingsTable;
@@ -235,3 +255,4 @@ export type Group = Selectable<GroupsTable>;
 export type Student = Selectable<StudentsTable>;
 export type Lecturer = Selectable<LecturersTable>;
 export type Subject = Selectable<SubjectsTable>;
+export type Import = Selectable<ImportsTable>;

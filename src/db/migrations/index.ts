@@ -2,7 +2,9 @@
 // without reading a folder at run time. Append; never edit a migration that has landed.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_create_platform_schema.js';
+import * as m0002 from './0002_add_people_records.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
+  '0002_add_people_records': m0002,
 };

@@ -1,0 +1,94 @@
+// People and records (issue 4): fast search over 100,000 students, unique e-mails for matching
+// imports, photo thumbnails, an audit trail filterable by actor and action, and the bulk imports
+// that wait between their dry run and their confirmation.
+import type { Kysely } from 'kysely';
+import { timestampType, withId } from '../migration-helpers.js';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  const ts = timestampType(db);
+
+  for (const table of ['students', 'lecturers']) {
+    // Folded (lower case, no accents) copy of the searchable fields, kept by the service on every
+    // write: search becomes one LIKE over one column, the same on SQLite and PostgreSQL.
+    await db.schema.alterTable(table).addColumn('search_text', 'text', (c) => c.notNull().defaultTo('')).execute();
+    await db.schema
+      .alterTable(table)
+      .addColumn('photo_thumbnail_file_id', 'integer', (c) => c.references('files.id').onDelete('set null'))
+      .execute();
+  }
+  await backfill(db);
+  // E-mails are stored lower-cased; an import matches existing records by them.
+  await db.schema.dropIndex('students_email_idx').execute();
+  await db.schema.createIndex('students_email_unique').on('students').column('email').unique().execute();
+  await db.schema.dropIndex('lecturers_email_idx').execute();
+  await db.schema.createIndex('lecturers_email_unique').on('lecturers').column('email').unique().execute();
+  // The lists' default order and their sortable columns, active records first.
+  await db.schema.createIndex('students_archived_name_idx').on('students').columns(['archived', 'last_name', 'first_name', 'id']).execute();
+  await db.schema.createIndex('students_archived_number_idx').on('students').columns(['archived', 'student_number']).execute();
+  await db.schema.createIndex('lecturers_archived_name_idx').on('lecturers').columns(['archived', 'last_name', 'first_name', 'id']).execute();
+
+  await db.schema.createIndex('audit_log_actor_idx').on('audit_log').columns(['actor_id', 'at']).execute();
+  await db.schema.createIndex('audit_log_action_idx').on('audit_log').columns(['action', 'at']).execute();
+
+  await withId(db, db.schema.createTable('imports'))
+    .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+    .addColumn('status', 'varchar(16)', (c) => c.notNull())
+    .addColumn('file_id', 'integer', (c) => c.references('files.id').onDelete('set null'))
+    .addColumn('original_name', 'varchar(255)', (c) => c.notNull())
+    /** sha256 of the dry run's plan: confirming applies only the plan the admin saw. */
+    .addColumn('plan_hash', 'varchar(64)')
+    .addColumn('summary', 'text')
+    /** The new accounts' one-time passwords, encrypted; cleared once the sheet is downloaded. */
+    .addColumn('credentials', 'text')
+    .addColumn('created_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
+    .addColumn('created_at', ts, (c) => c.notNull())
+    .addColumn('applied_at', ts)
+    .execute();
+  await db.schema.createIndex('imports_created_idx').on('imports').columns(['created_at']).execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('imports').execute();
+  await db.schema.dropIndex('audit_log_action_idx').execute();
+  await db.schema.dropIndex('audit_log_actor_idx').execute();
+  await db.schema.dropIndex('lecturers_archived_name_idx').execute();
+  await db.schema.dropIndex('students_archived_number_idx').execute();
+  await db.schema.dropIndex('students_archived_name_idx').execute();
+  await db.schema.dropIndex('lecturers_email_unique').execute();
+  await db.schema.createIndex('lecturers_email_idx').on('lecturers').column('email').execute();
+  await db.schema.dropIndex('students_email_unique').execute();
+  await db.schema.createIndex('students_email_idx').on('students').column('email').execute();
+  for (const table of ['students', 'lecturers']) {
+    await db.schema.alterTable(table).dropColumn('photo_thumbnail_file_id').execute();
+    await db.schema.alterTable(table).dropColumn('search_text').execute();
+  }
+}
+
+// Rows written before this migration: lower-case their e-mails and fill their search text the way
+// the services do from now on (kept here, frozen, so later changes to the services cannot alter
+// what this migration does).
+async function backfill(db: Kysely<any>) {
+  const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const rows = (await db.selectFrom('students').select(['id', 'student_number', 'first_name', 'last_name', 'patronymic', 'email', 'phone']).execute()) as Record<string, string | null>[];
+  for (const r of rows) {
+    await db
+      .updateTable('students')
+      .set({
+        email: r.email ? r.email.toLowerCase() : null,
+        search_text: fold([r.student_number, r.last_name, r.first_name, r.patronymic, r.email, r.phone].filter(Boolean).join(' ')),
+      })
+      .where('id', '=', r.id)
+      .execute();
+  }
+  const lecturers = (await db.selectFrom('lecturers').select(['id', 'first_name', 'last_name', 'patronymic', 'email', 'phone']).execute()) as Record<string, string | null>[];
+  for (const r of lecturers) {
+    await db
+      .updateTable('lecturers')
+      .set({
+        email: r.email ? r.email.toLowerCase() : null,
+        search_text: fold([r.last_name, r.first_name, r.patronymic, r.email, r.phone].filter(Boolean).join(' ')),
+      })
+      .where('id', '=', r.id)
+      .execute();
+  }
+}

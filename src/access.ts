@@ -81,6 +81,54 @@ export function visibleUserIds(actor: Actor): 'all' | readonly number[] {
   return actor.isAdmin ? 'all' : [actor.userId];
 }
 
+/**
+ * Which student records the actor may see. Admins: all. Lecturers: the students of the groups they
+ * teach. Students: their own record. Anyone else: none. Repositories turn this into a WHERE clause,
+ * so a record outside the scope is simply not found (404).
+ */
+export type StudentScope =
+  | { kind: 'all' }
+  | { kind: 'taughtBy'; lecturerId: number }
+  | { kind: 'self'; studentId: number }
+  | { kind: 'none' };
+
+export function studentScope(actor: Actor): StudentScope {
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'taughtBy', lecturerId: actor.lecturerId };
+  if (actor.role === 'student' && actor.studentId !== null) return { kind: 'self', studentId: actor.studentId };
+  return { kind: 'none' };
+}
+
+/**
+ * How much of a student record the actor sees. A lecturer gets what teaching needs (names, student
+ * number, group, e-mail, photo); birth date, phone and home address stay with the admins and the
+ * student.
+ */
+export function studentDetail(actor: Actor, studentId: number): 'full' | 'teaching' {
+  if (actor.isAdmin) return 'full';
+  if (actor.role === 'student' && actor.studentId === studentId) return 'full';
+  return 'teaching';
+}
+
+/** Which lecturer records the actor may see: admins all, a lecturer their own, others none. */
+export type LecturerScope = { kind: 'all' } | { kind: 'self'; lecturerId: number } | { kind: 'none' };
+
+export function lecturerScope(actor: Actor): LecturerScope {
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'self', lecturerId: actor.lecturerId };
+  return { kind: 'none' };
+}
+
+/** Which groups the actor may see: admins all, lecturers those they teach, students their own. */
+export type GroupScope = { kind: 'all' } | { kind: 'taughtBy'; lecturerId: number } | { kind: 'memberOf'; studentId: number } | { kind: 'none' };
+
+export function groupScope(actor: Actor): GroupScope {
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'taughtBy', lecturerId: actor.lecturerId };
+  if (actor.role === 'student' && actor.studentId !== null) return { kind: 'memberOf', studentId: actor.studentId };
+  return { kind: 'none' };
+}
+
 /** An admin may not disable or demote the account they are signed in with (no lock-out by mistake). */
 export function mayDisableAccount(actor: Actor, targetUserId: number): boolean {
   return can(actor, 'accounts.disable') && actor.userId !== targetUserId;

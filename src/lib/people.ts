@@ -1,0 +1,58 @@
+// Pure helpers for records of people: the folded search text, readable usernames, tidy contact
+// data. Students and lecturers share them so both lists search and name accounts the same way.
+import transliterate from '@sindresorhus/transliterate';
+
+/** Lower case without accents: "Šarić" and "saric" find each other. */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+/** The one column the lists search: every searchable field, folded, space-separated. */
+export function searchTextOf(fields: ReadonlyArray<string | null | undefined>): string {
+  return fold(fields.filter((f): f is string => typeof f === 'string' && f.length > 0).join(' '));
+}
+
+/** A search query folded the same way, or null when it has nothing to search for. */
+export function foldQuery(q: string | null | undefined): string | null {
+  const folded = q ? fold(q.trim()).replace(/\s+/g, ' ') : '';
+  return folded.length > 0 ? folded : null;
+}
+
+function asciiWord(text: string): string {
+  return transliterate(text.normalize('NFC'))
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+/**
+ * The readable base of a generated username: first initial, a dot, the last name, in ASCII
+ * ("Šárka Dvořáková" -> "s.dvorakova"). Collisions get a number: s.novak, s.novak2, s.novak3 …
+ */
+export function usernameBase(firstName: string, lastName: string): string {
+  const initial = asciiWord(firstName).slice(0, 1);
+  const last = asciiWord(lastName).slice(0, 40);
+  if (!last) return initial ? `${initial}.user` : 'user';
+  return initial ? `${initial}.${last}` : last;
+}
+
+/** The first free username from a base, given the usernames already taken (lower case). */
+export function firstFreeUsername(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** Whether a YYYY-MM-DD text names a real calendar day (no 2025-02-30). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+export function fullName(person: { firstName: string; lastName: string; patronymic?: string | null }): string {
+  return [person.firstName, person.patronymic, person.lastName].filter(Boolean).join(' ');
+}

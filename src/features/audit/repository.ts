@@ -15,6 +15,10 @@ export async function insertAuditEntry(db: Db, entry: AuditEntry) {
   await db.insertInto('auditLog').values(entry).execute();
 }
 
+export async function insertAuditEntries(db: Db, entries: AuditEntry[]) {
+  for (let i = 0; i < entries.length; i += 500) await db.insertInto('auditLog').values(entries.slice(i, i + 500)).execute();
+}
+
 export function listAuditEntries(db: Db, filter: { entity?: string; entityId?: string; limit: number }) {
   let query = db
     .selectFrom('auditLog')

@@ -27,6 +27,27 @@ export async function recordAudit(
   });
 }
 
+type AuditEvent = { action: string; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown };
+
+/** Many entries at once (a bulk import), written in a few statements with one timestamp. */
+export async function recordAuditMany(ctx: ServiceContext, events: readonly AuditEvent[]): Promise<void> {
+  const at = ctx.clock.now();
+  const actorId = ctx.actor && ctx.actor.userId > 0 ? ctx.actor.userId : null;
+  await repo.insertAuditEntries(
+    ctx.db,
+    events.map((event) => ({
+      actorId,
+      action: event.action,
+      entity: event.entity,
+      entityId: event.entityId === undefined || event.entityId === null ? null : String(event.entityId),
+      before: snapshot(event.before),
+      after: snapshot(event.after),
+      at,
+      ip: ctx.ip ?? null,
+    })),
+  );
+}
+
 export async function listAudit(ctx: ServiceContext, filter: { entity?: string; entityId?: string; limit?: number }) {
   authorize(ctx.actor, 'audit.view');
   return repo.listAuditEntries(ctx.db, { ...filter, limit: Math.min(filter.limit ?? 100, 500) });

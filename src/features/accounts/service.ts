@@ -4,10 +4,11 @@ import { authorize, mayDisableAccount } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import type { Role, User } from '../../db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
-import { passwordProblem } from '../../lib/passwords.js';
+import { hashOneTimePassword, passwordProblem } from '../../lib/passwords.js';
+import { firstFreeUsername, usernameBase } from '../../lib/people.js';
 import { oneTimePassword } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, recordAuditMany } from '../audit/service.js';
 import * as users from '../auth/service.js';
 import { hashNewPassword } from '../auth/service.js';
 import type { SessionStore } from '../auth/session-store.js';
@@ -83,7 +84,7 @@ export async function createAccount(
   const now = ctx.clock.now();
   const user = await users.insertUser(ctx, {
     username,
-    passwordHash: await hashNewPassword(ctx, password),
+    passwordHash: generated ? await hashOneTimePassword(generated) : await hashNewPassword(ctx, password),
     role: data.role,
     isAdmin: data.role === 'admin' || links.isAdmin === true,
     studentId: links.studentId ?? null,
@@ -111,7 +112,7 @@ export async function resetPassword(ctx: ServiceContext & { sessions: SessionSto
   const password = oneTimePassword();
   const now = ctx.clock.now();
   await users.updateUser(ctx, user.id, {
-    passwordHash: await hashNewPassword(ctx, password),
+    passwordHash: await hashOneTimePassword(password),
     mustChangePassword: true,
     failedLogins: 0,
     lockedUntil: null,
@@ -146,4 +147,102 @@ export async function findAccountByUsername(ctx: ServiceContext, username: strin
   const user = await users.findUserByUsername(ctx, username);
   if (!user) throw new NotFound(`No account named "${username}".`);
   return user;
+}
+
+// Accounts for people: every student and lecturer record gets its sign-in account, linked to it.
+
+export interface PersonAccountRequest {
+  role: 'student' | 'lecturer';
+  /** Given by the admin, or null to generate a readable one from the name. */
+  username: string | null;
+  firstName: string;
+  lastName: string;
+  studentId?: number;
+  lecturerId?: number;
+  isAdmin?: boolean;
+}
+
+export interface PersonAccount {
+  userId: number;
+  username: string;
+  oneTimePassword: string;
+}
+
+/** Creates the account of a new student or lecturer record, with a one-time password shown once. */
+export async function createPersonAccount(ctx: ServiceContext, request: PersonAccountRequest): Promise<PersonAccount> {
+  authorize(ctx.actor, 'accounts.create');
+  let username = request.username?.toLowerCase() ?? null;
+  if (!username) {
+    const base = usernameBase(request.firstName, request.lastName);
+    username = firstFreeUsername(base, await users.usernamesStartingWith(ctx, base));
+  }
+  const created = await createAccount(
+    ctx,
+    { username, role: request.role, displayName: `${request.firstName} ${request.lastName}`.trim() },
+    { studentId: request.studentId ?? null, lecturerId: request.lecturerId ?? null, isAdmin: request.isAdmin },
+  );
+  return { userId: created.user.id, username: created.user.username, oneTimePassword: created.oneTimePassword! };
+}
+
+/**
+ * Many accounts at once (a bulk import): readable usernames that avoid every taken one and each
+ * other, one-time passwords, a few INSERTs. Runs inside the caller's transaction.
+ */
+export async function createPersonAccountsInBulk(ctx: ServiceContext, requests: readonly PersonAccountRequest[]): Promise<PersonAccount[]> {
+  authorize(ctx.actor, 'accounts.create');
+  if (requests.length === 0) return [];
+  const taken = await users.allUsernames(ctx);
+  const now = ctx.clock.now();
+  const planned = requests.map((r) => {
+    const username = r.username?.toLowerCase() || firstFreeUsername(usernameBase(r.firstName, r.lastName), taken);
+    if (taken.has(username)) throw new Conflict(`The username "${username}" is taken.`, { username: `The username "${username}" is taken; choose another or leave it empty.` });
+    taken.add(username);
+    return { request: r, username, password: oneTimePassword() };
+  });
+  const hashes: string[] = [];
+  // A few hashes in flight at once: the argon2 binding works on libuv's thread pool.
+  for (let i = 0; i < planned.length; i += 64) hashes.push(...(await Promise.all(planned.slice(i, i + 64).map((p) => hashOneTimePassword(p.password)))));
+  const inserted = await users.insertUsers(
+    ctx,
+    planned.map((p, i) => ({
+      username: p.username,
+      passwordHash: hashes[i]!,
+      role: p.request.role,
+      isAdmin: p.request.isAdmin === true,
+      studentId: p.request.studentId ?? null,
+      lecturerId: p.request.lecturerId ?? null,
+      displayName: `${p.request.firstName} ${p.request.lastName}`.trim(),
+      mustChangePassword: true,
+      passwordChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  const idByUsername = new Map(inserted.map((u) => [u.username, u.id]));
+  await recordAuditMany(
+    ctx,
+    planned.map((p) => ({
+      action: 'account.created',
+      entity: 'user',
+      entityId: idByUsername.get(p.username)!,
+      after: { username: p.username, role: p.request.role, studentId: p.request.studentId ?? null, lecturerId: p.request.lecturerId ?? null },
+    })),
+  );
+  return planned.map((p) => ({ userId: idByUsername.get(p.username)!, username: p.username, oneTimePassword: p.password }));
+}
+
+/** The account linked to a student or lecturer record (admins, or the person themself). */
+export async function accountOfPerson(ctx: ServiceContext, person: { studentId: number } | { lecturerId: number }) {
+  const user = await users.findUserOfPerson(ctx, person);
+  return user ? publicAccount(user) : null;
+}
+
+/** Keeps the admin flag of a lecturer's account in step with the lecturer record. */
+export async function setAccountAdminFlag(ctx: ServiceContext, userId: number, isAdmin: boolean) {
+  authorize(ctx.actor, 'accounts.create');
+  const user = await requireAccount(ctx, userId);
+  if (user.role === 'admin' || user.isAdmin === isAdmin) return;
+  if (!isAdmin && ctx.actor.userId === userId) throw new Forbidden('You cannot remove your own admin rights.');
+  await users.updateUser(ctx, userId, { isAdmin, updatedAt: ctx.clock.now() });
+  await recordAudit(ctx, { action: 'account.updated', entity: 'user', entityId: userId, before: { isAdmin: user.isAdmin }, after: { isAdmin } });
 }

@@ -1,4 +1,5 @@
 // Queries for accounts, sessions and API tokens.
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { NewUser, Session, UserUpdate } from '../../db/schema.js';
 
@@ -111,4 +112,33 @@ export async function usernamesWithPasswordUnchangedSince(db: Db, at: Date): Pro
     .orderBy('username')
     .execute();
   return rows.map((r) => r.username);
+}
+
+/** Usernames equal to the base or starting with it (for picking the next free readable name). */
+export async function usernamesStartingWith(db: Db, base: string): Promise<string[]> {
+  const pattern = `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.selectFrom('users').select('username').where(sql<SqlBool>`username like ${pattern} escape '\\'`).execute();
+  return rows.map((r) => r.username);
+}
+
+export async function allUsernames(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('username').execute();
+  return rows.map((r) => r.username);
+}
+
+export async function insertUsers(db: Db, users: NewUser[]): Promise<{ id: number; username: string }[]> {
+  const out: { id: number; username: string }[] = [];
+  // Chunks stay under SQLite's bound-parameter limit (32,766) and keep statements small.
+  for (let i = 0; i < users.length; i += 500) {
+    out.push(...(await db.insertInto('users').values(users.slice(i, i + 500)).returning(['id', 'username']).execute()));
+  }
+  return out;
+}
+
+export function findUserOfStudent(db: Db, studentId: number) {
+  return db.selectFrom('users').selectAll().where('studentId', '=', studentId).executeTakeFirst();
+}
+
+export function findUserOfLecturer(db: Db, lecturerId: number) {
+  return db.selectFrom('users').selectAll().where('lecturerId', '=', lecturerId).executeTakeFirst();
 }

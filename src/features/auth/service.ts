@@ -252,3 +252,19 @@ export function updateUser(ctx: Pick<ServiceContext, 'db'>, id: number, changes:
 export function usernamesWithPasswordUnchangedSince(ctx: Pick<ServiceContext, 'db'>, at: Date) {
   return repo.usernamesWithPasswordUnchangedSince(ctx.db, at);
 }
+
+export async function usernamesStartingWith(ctx: Pick<ServiceContext, 'db'>, base: string): Promise<Set<string>> {
+  return new Set(await repo.usernamesStartingWith(ctx.db, base));
+}
+
+export async function allUsernames(ctx: Pick<ServiceContext, 'db'>): Promise<Set<string>> {
+  return new Set(await repo.allUsernames(ctx.db));
+}
+
+export function insertUsers(ctx: Pick<ServiceContext, 'db'>, users: Parameters<typeof repo.insertUsers>[1]) {
+  return repo.insertUsers(ctx.db, users);
+}
+
+export function findUserOfPerson(ctx: Pick<ServiceContext, 'db'>, person: { studentId: number } | { lecturerId: number }) {
+  return 'studentId' in person ? repo.findUserOfStudent(ctx.db, person.studentId) : repo.findUserOfLecturer(ctx.db, person.lecturerId);
+}

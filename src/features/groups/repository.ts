@@ -1,0 +1,68 @@
+import type { GroupScope } from '../../access.js';
+import type { Db } from '../../db/index.js';
+import type { GroupsTable } from '../../db/schema.js';
+import { containsIgnoringCase } from '../../db/search.js';
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+function scoped<O>(query: SelectQueryBuilder<Database, 'groups', O>, scope: GroupScope) {
+  switch (scope.kind) {
+    case 'all':
+      return query;
+    case 'taughtBy':
+      return query.where('groups.id', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId));
+    case 'memberOf':
+      return query.where('groups.id', 'in', (eb) => eb.selectFrom('students').select('students.groupId').where('students.id', '=', scope.studentId));
+    case 'none':
+      return query.where((eb) => eb.val(false));
+  }
+}
+
+function withCounts(db: Db) {
+  return db
+    .selectFrom('groups')
+    .selectAll('groups')
+    .select((eb) =>
+      eb
+        .selectFrom('students')
+        .select((s) => s.fn.countAll<number>().as('n'))
+        .whereRef('students.groupId', '=', 'groups.id')
+        .where('students.archived', '=', false)
+        .as('studentCount'),
+    );
+}
+
+export async function listGroups(
+  db: Db,
+  scope: GroupScope,
+  filter: { q?: string; archived: boolean; limit: number; after?: { name: string; id: number } },
+) {
+  let query = scoped(withCounts(db), scope).where('groups.archived', '=', filter.archived);
+  if (filter.q) query = query.where((eb) => containsIgnoringCase(eb.ref('groups.name'), filter.q!));
+  if (filter.after) {
+    const { name, id } = filter.after;
+    query = query.where((eb) => eb(eb.refTuple('groups.name', 'groups.id'), '>', eb.tuple(name, id)));
+  }
+  return query.orderBy('groups.name').orderBy('groups.id').limit(filter.limit).execute();
+}
+
+export function findGroup(db: Db, scope: GroupScope, id: number) {
+  return scoped(withCounts(db), scope).where('groups.id', '=', id).executeTakeFirst();
+}
+
+export function findGroupByName(db: Db, name: string) {
+  return db.selectFrom('groups').selectAll().where((eb) => eb(eb.fn('lower', [eb.ref('name')]), '=', name.toLowerCase())).executeTakeFirst();
+}
+
+export function insertGroup(db: Db, group: Insertable<GroupsTable>) {
+  return db.insertInto('groups').values(group).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateGroup(db: Db, id: number, changes: Updateable<GroupsTable>) {
+  await db.updateTable('groups').set(changes).where('id', '=', id).execute();
+}
+
+/** Every group's id by its name, for imports and forms (a department has hundreds, not millions). */
+export function allGroupNames(db: Db) {
+  return db.selectFrom('groups').select(['id', 'name', 'archived']).orderBy('name').execute();
+}

@@ -1,0 +1,131 @@
+// Groups (classes, cohorts): create, rename, describe, archive; lists with student counts.
+import { authorize, groupScope } from '../../access.js';
+import type { ServiceContext } from '../../context.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { Conflict, NotFound } from '../../lib/errors.js';
+import { validate } from '../../lib/validation.js';
+import { recordAudit } from '../audit/service.js';
+import * as repo from './repository.js';
+import { CreateGroupInput, ListGroupsQuery, UpdateGroupInput } from './schemas.js';
+
+export const GROUPS_PAGE_SIZE = 100;
+
+export interface GroupView {
+  id: number;
+  name: string;
+  description: string;
+  archived: boolean;
+  studentCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type GroupRow = NonNullable<Awaited<ReturnType<typeof repo.findGroup>>>;
+
+function view(row: GroupRow): GroupView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    archived: row.archived,
+    studentCount: Number(row.studentCount ?? 0),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function actorOf(ctx: ServiceContext) {
+  if (!ctx.actor) throw new NotFound();
+  return ctx.actor;
+}
+
+export async function listGroups(ctx: ServiceContext, query: unknown) {
+  const actor = actorOf(ctx);
+  const { q, archived = false, limit = GROUPS_PAGE_SIZE, cursor } = validate(ListGroupsQuery, query);
+  const after = cursor ? decodeCursor(cursor, 2) : null;
+  const rows = await repo.listGroups(ctx.db, groupScope(actor), {
+    q: q || undefined,
+    archived,
+    limit: limit + 1,
+    after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
+  });
+  const items = rows.slice(0, limit).map(view);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+export async function getGroup(ctx: ServiceContext, id: number): Promise<GroupView> {
+  const row = await repo.findGroup(ctx.db, groupScope(actorOf(ctx)), id);
+  if (!row) throw new NotFound('No such group.');
+  return view(row);
+}
+
+async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number) {
+  const existing = await repo.findGroupByName(ctx.db, name);
+  if (existing && existing.id !== exceptId)
+    throw new Conflict('That group name is taken.', { name: `A group named "${existing.name}" already exists${existing.archived ? ' (archived)' : ''}; choose another name.` });
+}
+
+export async function createGroup(ctx: ServiceContext, input: unknown): Promise<GroupView> {
+  authorize(ctx.actor, 'groups.manage');
+  const data = validate(CreateGroupInput, input);
+  await assertNameFree(ctx, data.name);
+  const now = ctx.clock.now();
+  const { id } = await repo.insertGroup(ctx.db, { name: data.name, description: data.description ?? '', archived: false, createdAt: now, updatedAt: now });
+  const group = await getGroup(ctx, id);
+  await recordAudit(ctx, { action: 'group.created', entity: 'group', entityId: id, after: auditable(group) });
+  return group;
+}
+
+function auditable(group: GroupView) {
+  return { name: group.name, description: group.description, archived: group.archived };
+}
+
+export async function updateGroup(ctx: ServiceContext, id: number, input: unknown): Promise<GroupView> {
+  authorize(ctx.actor, 'groups.manage');
+  const data = validate(UpdateGroupInput, input);
+  const before = await getGroup(ctx, id);
+  if (data.name !== undefined && data.name !== before.name) await assertNameFree(ctx, data.name, id);
+  const changes = {
+    ...(data.name !== undefined ? { name: data.name } : {}),
+    ...(data.description !== undefined ? { description: data.description } : {}),
+  };
+  if (Object.entries(changes).every(([k, v]) => before[k as keyof GroupView] === v)) return before;
+  await repo.updateGroup(ctx.db, id, { ...changes, updatedAt: ctx.clock.now() });
+  const after = await getGroup(ctx, id);
+  await recordAudit(ctx, { action: 'group.updated', entity: 'group', entityId: id, before: auditable(before), after: auditable(after) });
+  return after;
+}
+
+/** Archived groups leave the lists and the forms' choices but keep their students and history. */
+export async function archiveGroup(ctx: ServiceContext, id: number, archived = true): Promise<GroupView> {
+  authorize(ctx.actor, 'groups.manage');
+  const before = await getGroup(ctx, id);
+  if (before.archived === archived) return before;
+  await repo.updateGroup(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
+  await recordAudit(ctx, { action: archived ? 'group.archived' : 'group.restored', entity: 'group', entityId: id, before: { archived: before.archived }, after: { archived } });
+  return { ...before, archived };
+}
+
+/** The active groups for a form's choice list (any signed-in actor who may manage people). */
+export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; name: string }[]> {
+  actorOf(ctx);
+  return (await repo.allGroupNames(ctx.db)).filter((g) => !g.archived).map(({ id, name }) => ({ id, name }));
+}
+
+/**
+ * Every group by its name folded to lower case (archived ones included, flagged), for imports that
+ * name groups in a column.
+ */
+export async function groupIdsByName(ctx: ServiceContext): Promise<Map<string, { id: number; name: string; archived: boolean }>> {
+  actorOf(ctx);
+  const rows = await repo.allGroupNames(ctx.db);
+  return new Map(rows.map((g) => [g.name.toLowerCase(), g]));
+}
+
+/** Group names by id, for lists and exports that show a group's name. */
+export async function groupNamesById(ctx: ServiceContext): Promise<Map<number, string>> {
+  actorOf(ctx);
+  const rows = await repo.allGroupNames(ctx.db);
+  return new Map(rows.map((g) => [g.id, g.name]));
+}

@@ -1,0 +1,140 @@
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import type { StudentScope } from '../../access.js';
+import type { Db } from '../../db/index.js';
+import { matchesEveryWord } from '../../db/people-search.js';
+import type { Database, StudentsTable } from '../../db/schema.js';
+import type { CursorValue } from '../../lib/cursor.js';
+import type { StudentSort } from './schemas.js';
+
+export interface StudentFilter {
+  scope: StudentScope;
+  /** Folded search words (see lib/people foldQuery). */
+  q?: string | null;
+  groupId?: number | null;
+  archived: boolean;
+}
+
+function base(db: Db) {
+  return db.selectFrom('students').leftJoin('groups', 'groups.id', 'students.groupId');
+}
+
+function filtered<O>(query: SelectQueryBuilder<Database & { groups: Database['groups'] }, 'students' | 'groups', O>, filter: StudentFilter) {
+  let q = query.where('students.archived', '=', filter.archived);
+  const scope = filter.scope;
+  if (scope.kind === 'taughtBy')
+    q = q.where('students.groupId', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId));
+  else if (scope.kind === 'self') q = q.where('students.id', '=', scope.studentId);
+  else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
+  if (filter.groupId) q = q.where('students.groupId', '=', filter.groupId);
+  if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref('students.searchText'), filter.q!));
+  return q;
+}
+
+const columns = [
+  'students.id',
+  'students.studentNumber',
+  'students.firstName',
+  'students.lastName',
+  'students.patronymic',
+  'students.birthDate',
+  'students.email',
+  'students.phone',
+  'students.address',
+  'students.groupId',
+  'groups.name as groupName',
+  'students.photoFileId',
+  'students.photoThumbnailFileId',
+  'students.archived',
+  'students.createdAt',
+  'students.updatedAt',
+] as const;
+
+/** The sort's key columns, in order; the id is always last so equal names still page stably. */
+export function sortKeyOf(sort: StudentSort, row: { lastName: string; firstName: string; studentNumber: string; id: number }): CursorValue[] {
+  if (sort.endsWith('name')) return [row.lastName, row.firstName, row.id];
+  if (sort.endsWith('number')) return [row.studentNumber, row.id];
+  return [row.id];
+}
+
+export function sortKeyLength(sort: StudentSort): number {
+  return sort.endsWith('name') ? 3 : sort.endsWith('number') ? 2 : 1;
+}
+
+export function listStudents(db: Db, filter: StudentFilter, page: { sort: StudentSort; limit: number; after?: CursorValue[]; offset?: number }) {
+  const desc = page.sort.startsWith('-');
+  const direction = desc ? 'desc' : 'asc';
+  const op = desc ? '<' : '>';
+  let query = filtered(base(db).select(columns), filter);
+  const after = page.after;
+  if (page.sort.endsWith('name')) {
+    if (after) query = query.where((eb) => eb(eb.refTuple('students.lastName', 'students.firstName', 'students.id'), op, eb.tuple(String(after[0]), String(after[1]), Number(after[2]))));
+    query = query.orderBy('students.lastName', direction).orderBy('students.firstName', direction).orderBy('students.id', direction);
+  } else if (page.sort.endsWith('number')) {
+    if (after) query = query.where((eb) => eb(eb.refTuple('students.studentNumber', 'students.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
+    query = query.orderBy('students.studentNumber', direction).orderBy('students.id', direction);
+  } else {
+    if (after) query = query.where('students.id', op, Number(after[0]));
+    query = query.orderBy('students.id', direction);
+  }
+  if (page.offset) query = query.offset(page.offset);
+  return query.limit(page.limit).execute();
+}
+
+export async function countStudents(db: Db, filter: StudentFilter): Promise<number> {
+  const row = await filtered(base(db).select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One student within the actor's scope, archived or not. */
+export function findStudent(db: Db, scope: StudentScope, id: number) {
+  let query = base(db).select(columns).where('students.id', '=', id);
+  if (scope.kind === 'taughtBy')
+    query = query.where('students.groupId', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId));
+  else if (scope.kind === 'self') query = query.where('students.id', '=', scope.studentId);
+  else if (scope.kind === 'none') return Promise.resolve(undefined);
+  return query.executeTakeFirst();
+}
+
+export function findStudentByNumber(db: Db, studentNumber: string) {
+  return db.selectFrom('students').select(['id', 'studentNumber', 'archived']).where('studentNumber', '=', studentNumber).executeTakeFirst();
+}
+
+export function findStudentByEmail(db: Db, email: string) {
+  return db.selectFrom('students').select(['id', 'email', 'archived']).where('email', '=', email).executeTakeFirst();
+}
+
+export async function insertStudent(db: Db, student: Insertable<StudentsTable>) {
+  return db.insertInto('students').values(student).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateStudent(db: Db, id: number, changes: Updateable<StudentsTable>) {
+  await db.updateTable('students').set(changes).where('id', '=', id).execute();
+}
+
+/** Existing students whose number or e-mail appears in an import (in chunks of 500 keys). */
+export async function findStudentsByKeys(db: Db, numbers: readonly string[], emails: readonly string[]) {
+  const rows = new Map<number, Awaited<ReturnType<typeof findStudent>> & object>();
+  for (const [column, keys] of [
+    ['students.studentNumber', numbers],
+    ['students.email', emails],
+  ] as const) {
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      for (const row of await base(db).select(columns).where(column, 'in', chunk).execute()) rows.set(row.id, row);
+    }
+  }
+  return [...rows.values()];
+}
+
+export async function insertStudents(db: Db, students: Insertable<StudentsTable>[]): Promise<{ id: number; studentNumber: string }[]> {
+  const out: { id: number; studentNumber: string }[] = [];
+  for (let i = 0; i < students.length; i += 200) {
+    out.push(...(await db.insertInto('students').values(students.slice(i, i + 200)).returning(['id', 'studentNumber']).execute()));
+  }
+  return out;
+}
+
+export async function countActiveStudents(db: Db): Promise<number> {
+  const row = await db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,390 @@
+// Students: the department's records of its students, their accounts and photos. Every read is
+// scoped by access.ts (admins all, lecturers the groups they teach, a student their own record);
+// lecturers see what teaching needs, not birth dates, phones or home addresses.
+import { authorize, studentDetail, studentScope, type Actor } from '../../access.js';
+import type { ServiceContext } from '../../context.js';
+import type { Insertable } from 'kysely';
+import type { StudentsTable } from '../../db/schema.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { foldQuery, isCalendarDate, searchTextOf } from '../../lib/people.js';
+import { optionalText, requiredText } from '../../lib/person-fields.js';
+import { validate } from '../../lib/validation.js';
+import * as accounts from '../accounts/service.js';
+import { recordAudit, recordAuditMany } from '../audit/service.js';
+import * as groups from '../groups/service.js';
+import * as repo from './repository.js';
+import { CreateStudentInput, ListStudentsQuery, UpdateStudentInput, type StudentSort } from './schemas.js';
+
+export const STUDENTS_PAGE_SIZE = 50;
+
+type StudentRow = NonNullable<Awaited<ReturnType<typeof repo.findStudent>>>;
+
+export interface StudentView {
+  id: number;
+  studentNumber: string;
+  firstName: string;
+  lastName: string;
+  patronymic: string;
+  /** Absent for lecturers (teaching detail). */
+  birthDate?: string | null;
+  email: string | null;
+  phone?: string | null;
+  address?: string | null;
+  groupId: number | null;
+  groupName: string | null;
+  hasPhoto: boolean;
+  archived: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function view(row: StudentRow, actor: Actor): StudentView {
+  const common = {
+    id: row.id,
+    studentNumber: row.studentNumber,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    patronymic: row.patronymic,
+    email: row.email,
+    groupId: row.groupId,
+    groupName: row.groupName ?? null,
+    hasPhoto: row.photoFileId !== null,
+    archived: row.archived,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+  if (studentDetail(actor, row.id) === 'teaching') return common;
+  return { ...common, birthDate: row.birthDate, phone: row.phone, address: row.address };
+}
+
+/** The fields the audit trail keeps for a student (what an admin edits). */
+function auditable(s: Pick<StudentRow, 'studentNumber' | 'firstName' | 'lastName' | 'patronymic' | 'birthDate' | 'email' | 'phone' | 'address' | 'groupId'>) {
+  return {
+    studentNumber: s.studentNumber,
+    firstName: s.firstName,
+    lastName: s.lastName,
+    patronymic: s.patronymic,
+    birthDate: s.birthDate,
+    email: s.email,
+    phone: s.phone,
+    address: s.address,
+    groupId: s.groupId,
+  };
+}
+
+function actorOf(ctx: ServiceContext): Actor {
+  if (!ctx.actor) throw new NotFound();
+  return ctx.actor;
+}
+
+export function searchTextOfStudent(s: { studentNumber: string; firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null }) {
+  return searchTextOf([s.studentNumber, s.lastName, s.firstName, s.patronymic, s.email, s.phone, s.phone?.replace(/\D+/g, '')]);
+}
+
+// ---- lists -------------------------------------------------------------------------------------
+
+export interface StudentList {
+  items: StudentView[];
+  nextCursor: string | null;
+  /** Set for numbered pages (the web list); the API's cursor pages skip the count. */
+  total?: number;
+  page?: number;
+  pageSize: number;
+  sort: StudentSort;
+}
+
+export async function listStudents(ctx: ServiceContext, query: unknown): Promise<StudentList> {
+  const actor = actorOf(ctx);
+  const data = validate(ListStudentsQuery, query);
+  const sort: StudentSort = data.sort || 'name';
+  const limit = data.limit ?? STUDENTS_PAGE_SIZE;
+  const filter: repo.StudentFilter = {
+    scope: studentScope(actor),
+    q: foldQuery(data.q),
+    groupId: data.group || null,
+    archived: data.archived ?? false,
+  };
+  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyLength(sort)) : undefined;
+  const offset = !after && data.page ? (data.page - 1) * limit : undefined;
+  const [rows, total] = await Promise.all([
+    repo.listStudents(ctx.db, filter, { sort, limit: limit + 1, after, offset }),
+    data.page ? repo.countStudents(ctx.db, filter) : Promise.resolve(undefined),
+  ]);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => view(r, actor)),
+    nextCursor: rows.length > limit && last ? encodeCursor(repo.sortKeyOf(sort, last)) : null,
+    total,
+    page: data.page,
+    pageSize: limit,
+    sort,
+  };
+}
+
+/** Every student matching a list's filter, in its order, in batches: for exports of any size. */
+export async function* exportStudents(ctx: ServiceContext, query: unknown): AsyncGenerator<StudentView> {
+  const { cursor: _cursor, page: _page, limit: _limit, ...filter } = (query ?? {}) as Record<string, unknown>;
+  let cursor: string | null = null;
+  do {
+    const result: StudentList = await listStudents(ctx, { ...filter, limit: 500, ...(cursor ? { cursor } : {}) });
+    yield* result.items;
+    cursor = result.nextCursor;
+  } while (cursor);
+}
+
+// ---- one record --------------------------------------------------------------------------------
+
+async function requireRow(ctx: ServiceContext, id: number): Promise<StudentRow> {
+  const row = Number.isInteger(id) && id > 0 ? await repo.findStudent(ctx.db, studentScope(actorOf(ctx)), id) : undefined;
+  if (!row) throw new NotFound('No such student.');
+  return row;
+}
+
+export async function getStudent(ctx: ServiceContext, id: number): Promise<StudentView> {
+  return view(await requireRow(ctx, id), actorOf(ctx));
+}
+
+/** The linked sign-in account, for the record's page (admins only). */
+export async function accountOfStudent(ctx: ServiceContext, id: number) {
+  authorize(ctx.actor, 'students.manage');
+  await requireRow(ctx, id);
+  return accounts.accountOfPerson(ctx, { studentId: id });
+}
+
+type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'searchText'>;
+
+/** Turns validated input into columns, checking what a schema cannot: real dates, known groups. */
+async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof UpdateStudentInput.properties, unknown>>, current?: StudentRow): Promise<Partial<Columns>> {
+  const fields: FieldMessages = {};
+  const out: Partial<Columns> = {};
+  if (data.studentNumber !== undefined) out.studentNumber = requiredText(String(data.studentNumber));
+  if (data.firstName !== undefined) out.firstName = requiredText(String(data.firstName));
+  if (data.lastName !== undefined) out.lastName = requiredText(String(data.lastName));
+  if (data.patronymic !== undefined) out.patronymic = optionalText(data.patronymic as string | null) ?? '';
+  if (data.email !== undefined) out.email = optionalText(data.email as string | null)?.toLowerCase() ?? null;
+  if (data.phone !== undefined) out.phone = optionalText(data.phone as string | null);
+  if (data.address !== undefined) out.address = optionalText(data.address as string | null);
+  if (data.birthDate !== undefined) {
+    const text = optionalText(data.birthDate as string | null);
+    const today = ctx.clock.now().toISOString().slice(0, 10);
+    if (text && (!isCalendarDate(text) || text < '1900-01-01' || text > today)) fields.birthDate = 'Enter a real birth date between 1900-01-01 and today, as YYYY-MM-DD.';
+    else out.birthDate = text;
+  }
+  if (data.groupId !== undefined) {
+    const groupId = data.groupId === '' || data.groupId === null ? null : Number(data.groupId);
+    if (groupId !== null && groupId !== current?.groupId) {
+      const known = [...(await groups.groupIdsByName(ctx)).values()].find((g) => g.id === groupId);
+      if (!known) fields.groupId = 'Choose a group from the list.';
+      else if (known.archived) fields.groupId = `The group ${known.name} is archived; choose an active group.`;
+    }
+    out.groupId = groupId;
+  }
+  if (out.studentNumber !== undefined && out.studentNumber !== current?.studentNumber) {
+    const taken = await repo.findStudentByNumber(ctx.db, out.studentNumber);
+    if (taken) fields.studentNumber = `Student number ${out.studentNumber} belongs to another student${taken.archived ? ' (archived)' : ''}.`;
+  }
+  if (out.email && out.email !== current?.email) {
+    const taken = await repo.findStudentByEmail(ctx.db, out.email);
+    if (taken) fields.email = `The e-mail ${out.email} belongs to another student${taken.archived ? ' (archived)' : ''}.`;
+  }
+  if (Object.keys(fields).length > 0) {
+    const conflict = fields.studentNumber || fields.email;
+    if (conflict && Object.keys(fields).every((f) => f === 'studentNumber' || f === 'email')) throw new Conflict('Another student has the same details.', fields);
+    throw new Invalid('Check the highlighted fields.', fields);
+  }
+  return out;
+}
+
+export interface CreatedStudent {
+  student: StudentView;
+  account: { username: string; oneTimePassword: string };
+}
+
+/** Adds a student and their sign-in account (a one-time password, shown once). */
+export async function createStudent(ctx: ServiceContext, input: unknown): Promise<CreatedStudent> {
+  authorize(ctx.actor, 'students.manage');
+  const data = validate(CreateStudentInput, input);
+  const columns = (await columnsOf(ctx, data)) as Columns;
+  const now = ctx.clock.now();
+  const record = {
+    studentNumber: columns.studentNumber,
+    firstName: columns.firstName,
+    lastName: columns.lastName,
+    patronymic: columns.patronymic ?? '',
+    birthDate: columns.birthDate ?? null,
+    email: columns.email ?? null,
+    phone: columns.phone ?? null,
+    address: columns.address ?? null,
+    groupId: columns.groupId ?? null,
+  };
+  const { id } = await repo.insertStudent(ctx.db, { ...record, photoFileId: null, searchText: searchTextOfStudent(record), archived: false, createdAt: now, updatedAt: now });
+  const account = await accounts.createPersonAccount(ctx, {
+    role: 'student',
+    username: data.username || null,
+    firstName: record.firstName,
+    lastName: record.lastName,
+    studentId: id,
+  });
+  await recordAudit(ctx, { action: 'student.created', entity: 'student', entityId: id, after: { ...auditable(record), username: account.username } });
+  return { student: await getStudent(ctx, id), account: { username: account.username, oneTimePassword: account.oneTimePassword } };
+}
+
+export async function updateStudent(ctx: ServiceContext, id: number, input: unknown): Promise<StudentView> {
+  authorize(ctx.actor, 'students.manage');
+  const data = validate(UpdateStudentInput, input);
+  const before = await requireRow(ctx, id);
+  const columns = await columnsOf(ctx, data, before);
+  const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof StudentRow] !== v));
+  if (Object.keys(changed).length === 0) return view(before, ctx.actor);
+  const next = { ...before, ...changed };
+  await repo.updateStudent(ctx.db, id, { ...changed, searchText: searchTextOfStudent(next), updatedAt: ctx.clock.now() });
+  const beforeAudit = auditable(before);
+  const afterAudit = auditable(next);
+  await recordAudit(ctx, {
+    action: 'student.updated',
+    entity: 'student',
+    entityId: id,
+    before: Object.fromEntries(Object.keys(changed).map((k) => [k, beforeAudit[k as keyof typeof beforeAudit]])),
+    after: Object.fromEntries(Object.keys(changed).map((k) => [k, afterAudit[k as keyof typeof afterAudit]])),
+  });
+  return getStudent(ctx, id);
+}
+
+/** Archived students leave the lists but keep their record, account link and history. */
+export async function archiveStudent(ctx: ServiceContext, id: number, archived = true): Promise<StudentView> {
+  authorize(ctx.actor, 'students.manage');
+  const before = await requireRow(ctx, id);
+  if (before.archived === archived) return view(before, ctx.actor);
+  await repo.updateStudent(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
+  await recordAudit(ctx, { action: archived ? 'student.archived' : 'student.restored', entity: 'student', entityId: id, before: { archived: before.archived }, after: { archived } });
+  return getStudent(ctx, id);
+}
+
+// ---- photos ------------------------------------------------------------------------------------
+
+/** The stored file of a student's photo or thumbnail, if the actor may see the record. */
+export async function studentPhotoFileId(ctx: ServiceContext, id: number, size: 'photo' | 'thumbnail'): Promise<number> {
+  const row = await requireRow(ctx, id);
+  const fileId = size === 'thumbnail' ? (row.photoThumbnailFileId ?? row.photoFileId) : row.photoFileId;
+  if (fileId === null) throw new NotFound('This student has no photo.');
+  return fileId;
+}
+
+/** Records a new photo (already processed and stored by the photos service) for the student. */
+export async function setStudentPhotoFiles(ctx: ServiceContext, id: number, files: { photoFileId: number | null; thumbnailFileId: number | null }) {
+  authorize(ctx.actor, 'students.manage');
+  const before = await requireRow(ctx, id);
+  await repo.updateStudent(ctx.db, id, { photoFileId: files.photoFileId, photoThumbnailFileId: files.thumbnailFileId, updatedAt: ctx.clock.now() });
+  await recordAudit(ctx, {
+    action: files.photoFileId === null ? 'student.photo_removed' : 'student.photo_changed',
+    entity: 'student',
+    entityId: id,
+    before: { photoFileId: before.photoFileId },
+    after: { photoFileId: files.photoFileId },
+  });
+  return { previous: [before.photoFileId, before.photoThumbnailFileId].filter((f): f is number => f !== null) };
+}
+
+// ---- bulk import -------------------------------------------------------------------------------
+
+/** The import columns: canonical field, header aliases, whether required. */
+export const studentImportColumns = [
+  { field: 'studentNumber', aliases: ['student number', 'number', 'student no', 'student id'], required: true },
+  { field: 'lastName', aliases: ['last name', 'surname', 'family name'], required: true },
+  { field: 'firstName', aliases: ['first name', 'given name', 'name'], required: true },
+  { field: 'patronymic', aliases: ['middle name'], required: false },
+  { field: 'birthDate', aliases: ['birth date', 'date of birth', 'dob', 'birthday'], required: false },
+  { field: 'email', aliases: ['e-mail', 'mail'], required: false },
+  { field: 'phone', aliases: ['telephone', 'mobile'], required: false },
+  { field: 'address', aliases: [], required: false },
+  { field: 'group', aliases: ['group name', 'class', 'cohort'], required: false },
+  { field: 'username', aliases: ['login', 'user name'], required: false },
+] as const;
+
+/** Fields an import compares and may change on an existing student. */
+export const studentImportFields = ['studentNumber', 'firstName', 'lastName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'groupId'] as const;
+export type StudentImportRecord = { [K in (typeof studentImportFields)[number]]: K extends 'groupId' ? number | null : K extends 'studentNumber' | 'firstName' | 'lastName' | 'patronymic' ? string : string | null };
+
+/**
+ * Checks one import row with the same rules as the form (field -> message on failure) and turns it
+ * into the record an import would write. The group arrives as a name, resolved by the caller.
+ */
+export function checkStudentImportRow(raw: Record<string, unknown>, today: string): { record: Omit<StudentImportRecord, 'groupId'>; username: string | null } | { fields: FieldMessages } {
+  let data;
+  try {
+    data = validate(CreateStudentInput, raw);
+  } catch (error) {
+    if (error instanceof Invalid) return { fields: error.fields };
+    throw error;
+  }
+  const birthDate = optionalText(data.birthDate);
+  if (birthDate && (!isCalendarDate(birthDate) || birthDate < '1900-01-01' || birthDate > today))
+    return { fields: { birthDate: 'Enter a real birth date between 1900-01-01 and today, as YYYY-MM-DD.' } };
+  return {
+    record: {
+      studentNumber: requiredText(data.studentNumber),
+      firstName: requiredText(data.firstName),
+      lastName: requiredText(data.lastName),
+      patronymic: optionalText(data.patronymic) ?? '',
+      birthDate,
+      email: optionalText(data.email)?.toLowerCase() ?? null,
+      phone: optionalText(data.phone),
+      address: optionalText(data.address),
+    },
+    username: data.username ? data.username.toLowerCase() : null,
+  };
+}
+
+/** Existing students an import matches by student number or e-mail (admins only). */
+export async function findStudentsForImport(ctx: ServiceContext, keys: { studentNumbers: readonly string[]; emails: readonly string[] }) {
+  authorize(ctx.actor, 'students.manage');
+  const rows = await repo.findStudentsByKeys(ctx.db, keys.studentNumbers, keys.emails);
+  return rows.map((r) => ({ id: r.id, archived: r.archived, ...auditable(r) }));
+}
+
+export async function countActiveStudents(ctx: ServiceContext): Promise<number> {
+  authorize(ctx.actor, 'students.manage');
+  return repo.countActiveStudents(ctx.db);
+}
+
+/** Creates many students and their accounts in the caller's transaction. */
+export async function createStudentsInBulk(ctx: ServiceContext, records: readonly (StudentImportRecord & { username: string | null })[]) {
+  authorize(ctx.actor, 'students.manage');
+  const now = ctx.clock.now();
+  const inserted = await repo.insertStudents(
+    ctx.db,
+    records.map(({ username: _u, ...r }) => ({ ...r, photoFileId: null, searchText: searchTextOfStudent(r), archived: false, createdAt: now, updatedAt: now })),
+  );
+  const idByNumber = new Map(inserted.map((r) => [r.studentNumber, r.id]));
+  const created = await accounts.createPersonAccountsInBulk(
+    ctx,
+    records.map((r) => ({ role: 'student' as const, username: r.username, firstName: r.firstName, lastName: r.lastName, studentId: idByNumber.get(r.studentNumber)! })),
+  );
+  await recordAuditMany(
+    ctx,
+    records.map((r, i) => ({ action: 'student.created', entity: 'student', entityId: idByNumber.get(r.studentNumber)!, after: { ...auditable(r), username: created[i]!.username, via: 'import' } })),
+  );
+  return records.map((r, i) => ({ id: idByNumber.get(r.studentNumber)!, studentNumber: r.studentNumber, name: `${r.firstName} ${r.lastName}`, username: created[i]!.username, oneTimePassword: created[i]!.oneTimePassword }));
+}
+
+/** Applies field changes to many students (only the changed fields) in the caller's transaction. */
+export async function updateStudentsInBulk(ctx: ServiceContext, updates: readonly { id: number; before: StudentImportRecord; changes: Partial<StudentImportRecord> }[]) {
+  authorize(ctx.actor, 'students.manage');
+  const now = ctx.clock.now();
+  for (const u of updates) {
+    const next = { ...u.before, ...u.changes };
+    await repo.updateStudent(ctx.db, u.id, { ...u.changes, searchText: searchTextOfStudent(next), updatedAt: now });
+  }
+  await recordAuditMany(
+    ctx,
+    updates.map((u) => ({
+      action: 'student.updated',
+      entity: 'student',
+      entityId: u.id,
+      before: Object.fromEntries(Object.keys(u.changes).map((k) => [k, u.before[k as keyof StudentImportRecord]])),
+      after: { ...u.changes, via: 'import' },
+    })),
+  );
+}

@@ -3,7 +3,7 @@
 // photo is turned upright by its EXIF orientation and re-encoded, which drops every byte of the
 // original that is not pixels: EXIF (GPS position, camera serial), XMP, ICC profiles, comments and
 // anything hidden in them. A square thumbnail is cut from the result.
-import sharp from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { Invalid } from './errors.js';
 
 export type PhotoSourceType = 'jpeg' | 'png' | 'webp';
@@ -73,7 +73,7 @@ export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<
   if (hidden) throw refuse(`the ${label} image carries ${hidden} inside it, which is not allowed in a photo. Save the picture again from an image editor and upload that copy.`);
 
   const input = { limitInputPixels: options.maxPixels, failOn: 'error' as const, pages: 1 };
-  let metadata: sharp.Metadata;
+  let metadata: Metadata;
   try {
     // Reading the header decodes no pixels, so the pixel limit is checked below, with a clearer message.
     metadata = await sharp(bytes, { ...input, limitInputPixels: false }).metadata();
@@ -106,7 +106,7 @@ export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<
   }
 }
 
-async function encode(pipeline: sharp.Sharp, format: PhotoOutputFormat): Promise<EncodedImage> {
+async function encode(pipeline: Sharp, format: PhotoOutputFormat): Promise<EncodedImage> {
   // No keepMetadata()/withMetadata(): sharp writes none of the input's metadata. Transparency is
   // flattened onto white so a PNG with an alpha channel looks the same as a JPEG.
   const flattened = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb').timeout({ seconds: 30 });

@@ -1,0 +1,59 @@
+// Sending a photo from a route, with the headers that let browsers cache it privately and revalidate
+// it by its SHA-256. It takes any reply with header/code/send (Fastify's, or a test's), so this file
+// needs no Fastify import.
+import type { Readable } from 'node:stream';
+
+export interface PhotoReply {
+  header(name: string, value: string): unknown;
+  code(statusCode: number): unknown;
+  send(payload?: unknown): unknown;
+}
+
+export interface SendablePhoto {
+  contentType: string;
+  size: number;
+  sha256: string;
+  updatedAt: Date;
+  /** The bytes, already open (openPhoto); destroyed unread when the browser's copy is current. */
+  stream?: Readable;
+  /** Or a way to open them, called only when they are to be sent (photoInfo + a lazy open). */
+  open?: () => Promise<Readable>;
+}
+
+/** A day: a photo changes rarely, and a replaced photo is a new file with a new ETag. */
+export const PHOTO_CACHE_CONTROL = 'private, max-age=86400';
+
+export function photoEtag(sha256: string): string {
+  return `"${sha256}"`;
+}
+
+/** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
+export function etagMatches(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const tags = (Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch).split(',').map((t) => t.trim());
+  return tags.some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
+}
+
+/**
+ * Answers 304 when the browser's copy is current, else 200 with the bytes. Private caching only: a
+ * photo is personal data, never for a shared cache. nosniff and inline: shown as the image it is.
+ */
+export async function sendPhoto(reply: PhotoReply, ifNoneMatch: string | string[] | undefined, photo: SendablePhoto): Promise<unknown> {
+  const etag = photoEtag(photo.sha256);
+  reply.header('Cache-Control', PHOTO_CACHE_CONTROL);
+  reply.header('ETag', etag);
+  reply.header('Last-Modified', photo.updatedAt.toUTCString());
+  reply.header('X-Content-Type-Options', 'nosniff');
+  if (etagMatches(ifNoneMatch, etag)) {
+    photo.stream?.destroy();
+    reply.code(304);
+    return reply.send();
+  }
+  const stream = photo.stream ?? (photo.open ? await photo.open() : null);
+  if (!stream) throw new Error('sendPhoto needs the photo stream or a way to open it');
+  reply.header('Content-Type', photo.contentType);
+  reply.header('Content-Length', String(photo.size));
+  reply.header('Content-Disposition', 'inline');
+  reply.code(200);
+  return reply.send(stream);
+}

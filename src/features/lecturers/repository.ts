@@ -1,0 +1,118 @@
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import type { LecturerScope } from '../../access.js';
+import type { Db } from '../../db/index.js';
+import { matchesEveryWord } from '../../db/people-search.js';
+import type { Database, LecturersTable } from '../../db/schema.js';
+import type { CursorValue } from '../../lib/cursor.js';
+import type { LecturerSort } from './schemas.js';
+
+export interface LecturerFilter {
+  scope: LecturerScope;
+  q?: string | null;
+  degree?: string | null;
+  groupId?: number | null;
+  archived: boolean;
+}
+
+function filtered<O>(query: SelectQueryBuilder<Database, 'lecturers', O>, filter: LecturerFilter) {
+  let q = query.where('lecturers.archived', '=', filter.archived);
+  const scope = filter.scope;
+  if (scope.kind === 'self') q = q.where('lecturers.id', '=', scope.lecturerId);
+  else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
+  if (filter.degree) q = q.where('lecturers.academicDegree', '=', filter.degree);
+  if (filter.groupId) q = q.where('lecturers.id', 'in', (eb) => eb.selectFrom('teaching').select('teaching.lecturerId').where('teaching.groupId', '=', filter.groupId!));
+  if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref('lecturers.searchText'), filter.q!));
+  return q;
+}
+
+export function sortKeyOf(sort: LecturerSort, row: { lastName: string; firstName: string; id: number }): CursorValue[] {
+  return sort.endsWith('name') ? [row.lastName, row.firstName, row.id] : [row.id];
+}
+
+export function sortKeyLength(sort: LecturerSort): number {
+  return sort.endsWith('name') ? 3 : 1;
+}
+
+export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: LecturerSort; limit: number; after?: CursorValue[]; offset?: number }) {
+  const desc = page.sort.startsWith('-');
+  const direction = desc ? 'desc' : 'asc';
+  const op = desc ? '<' : '>';
+  let query = filtered(db.selectFrom('lecturers').selectAll('lecturers'), filter);
+  const after = page.after;
+  if (page.sort.endsWith('name')) {
+    if (after) query = query.where((eb) => eb(eb.refTuple('lecturers.lastName', 'lecturers.firstName', 'lecturers.id'), op, eb.tuple(String(after[0]), String(after[1]), Number(after[2]))));
+    query = query.orderBy('lecturers.lastName', direction).orderBy('lecturers.firstName', direction).orderBy('lecturers.id', direction);
+  } else {
+    if (after) query = query.where('lecturers.id', op, Number(after[0]));
+    query = query.orderBy('lecturers.id', direction);
+  }
+  if (page.offset) query = query.offset(page.offset);
+  return query.limit(page.limit).execute();
+}
+
+export async function countLecturers(db: Db, filter: LecturerFilter): Promise<number> {
+  const row = await filtered(db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function findLecturer(db: Db, scope: LecturerScope, id: number) {
+  if (scope.kind === 'none') return Promise.resolve(undefined);
+  let query = db.selectFrom('lecturers').selectAll().where('id', '=', id);
+  if (scope.kind === 'self') query = query.where('id', '=', scope.lecturerId);
+  return query.executeTakeFirst();
+}
+
+/** The groups each lecturer teaches (through any subject), by lecturer id. */
+export async function groupsTaughtBy(db: Db, lecturerIds: readonly number[]): Promise<Map<number, { id: number; name: string }[]>> {
+  const out = new Map<number, { id: number; name: string }[]>();
+  if (lecturerIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('teaching')
+    .innerJoin('groups', 'groups.id', 'teaching.groupId')
+    .select(['teaching.lecturerId', 'groups.id', 'groups.name'])
+    .distinct()
+    .where('teaching.lecturerId', 'in', lecturerIds)
+    .orderBy('groups.name')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.lecturerId) ?? [];
+    list.push({ id: r.id, name: r.name });
+    out.set(r.lecturerId, list);
+  }
+  return out;
+}
+
+export async function degrees(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('lecturers').select('academicDegree').distinct().where('academicDegree', '!=', '').orderBy('academicDegree').execute();
+  return rows.map((r) => r.academicDegree);
+}
+
+export function findLecturerByEmail(db: Db, email: string) {
+  return db.selectFrom('lecturers').select(['id', 'archived']).where('email', '=', email).executeTakeFirst();
+}
+
+export function insertLecturer(db: Db, lecturer: Insertable<LecturersTable>) {
+  return db.insertInto('lecturers').values(lecturer).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateLecturer(db: Db, id: number, changes: Updateable<LecturersTable>) {
+  await db.updateTable('lecturers').set(changes).where('id', '=', id).execute();
+}
+
+export async function findLecturersByEmails(db: Db, emails: readonly string[]) {
+  const out = [];
+  for (let i = 0; i < emails.length; i += 500) out.push(...(await db.selectFrom('lecturers').selectAll().where('email', 'in', emails.slice(i, i + 500)).execute()));
+  return out;
+}
+
+/** RETURNING promises no row order, so callers match the new ids back by e-mail. */
+export async function insertLecturers(db: Db, lecturers: Insertable<LecturersTable>[]): Promise<{ id: number; email: string | null }[]> {
+  const out: { id: number; email: string | null }[] = [];
+  for (let i = 0; i < lecturers.length; i += 200) out.push(...(await db.insertInto('lecturers').values(lecturers.slice(i, i + 200)).returning(['id', 'email']).execute()));
+  return out;
+}
+
+export async function countActiveLecturers(db: Db): Promise<number> {
+  const row = await db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,366 @@
+// Lecturers: their records, accounts (with the admin flag) and photos. Admins see and manage all;
+// a lecturer sees their own record.
+import { authorize, lecturerScope, type Actor } from '../../access.js';
+import type { ServiceContext } from '../../context.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { foldQuery, searchTextOf } from '../../lib/people.js';
+import { optionalText, requiredText } from '../../lib/person-fields.js';
+import { validate } from '../../lib/validation.js';
+import * as accounts from '../accounts/service.js';
+import { recordAudit, recordAuditMany } from '../audit/service.js';
+import * as repo from './repository.js';
+import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
+
+export const LECTURERS_PAGE_SIZE = 50;
+
+type LecturerRow = NonNullable<Awaited<ReturnType<typeof repo.findLecturer>>>;
+
+export interface LecturerView {
+  id: number;
+  firstName: string;
+  lastName: string;
+  patronymic: string;
+  academicDegree: string;
+  position: string;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  isAdmin: boolean;
+  groupsTaught: { id: number; name: string }[];
+  hasPhoto: boolean;
+  archived: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function view(row: LecturerRow, groupsTaught: { id: number; name: string }[]): LecturerView {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    patronymic: row.patronymic,
+    academicDegree: row.academicDegree,
+    position: row.position,
+    email: row.email,
+    phone: row.phone,
+    address: row.address,
+    isAdmin: row.isAdmin,
+    groupsTaught,
+    hasPhoto: row.photoFileId !== null,
+    archived: row.archived,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+type Editable = Pick<LecturerRow, 'firstName' | 'lastName' | 'patronymic' | 'academicDegree' | 'position' | 'email' | 'phone' | 'address' | 'isAdmin'>;
+
+function auditable(l: Editable) {
+  return {
+    firstName: l.firstName,
+    lastName: l.lastName,
+    patronymic: l.patronymic,
+    academicDegree: l.academicDegree,
+    position: l.position,
+    email: l.email,
+    phone: l.phone,
+    address: l.address,
+    isAdmin: l.isAdmin,
+  };
+}
+
+export function searchTextOfLecturer(l: { firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null; academicDegree: string; position: string }) {
+  return searchTextOf([l.lastName, l.firstName, l.patronymic, l.email, l.phone, l.phone?.replace(/\D+/g, ''), l.academicDegree, l.position]);
+}
+
+function actorOf(ctx: ServiceContext): Actor {
+  if (!ctx.actor) throw new NotFound();
+  return ctx.actor;
+}
+
+export interface LecturerList {
+  items: LecturerView[];
+  nextCursor: string | null;
+  total?: number;
+  page?: number;
+  pageSize: number;
+  sort: LecturerSort;
+}
+
+export async function listLecturers(ctx: ServiceContext, query: unknown): Promise<LecturerList> {
+  const actor = actorOf(ctx);
+  const data = validate(ListLecturersQuery, query);
+  const sort: LecturerSort = data.sort || 'name';
+  const limit = data.limit ?? LECTURERS_PAGE_SIZE;
+  const filter: repo.LecturerFilter = {
+    scope: lecturerScope(actor),
+    q: foldQuery(data.q),
+    degree: data.degree || null,
+    groupId: data.group || null,
+    archived: data.archived ?? false,
+  };
+  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyLength(sort)) : undefined;
+  const offset = !after && data.page ? (data.page - 1) * limit : undefined;
+  const [rows, total] = await Promise.all([
+    repo.listLecturers(ctx.db, filter, { sort, limit: limit + 1, after, offset }),
+    data.page ? repo.countLecturers(ctx.db, filter) : Promise.resolve(undefined),
+  ]);
+  const page = rows.slice(0, limit);
+  const taught = await repo.groupsTaughtBy(ctx.db, page.map((r) => r.id));
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => view(r, taught.get(r.id) ?? [])),
+    nextCursor: rows.length > limit && last ? encodeCursor(repo.sortKeyOf(sort, last)) : null,
+    total,
+    page: data.page,
+    pageSize: limit,
+    sort,
+  };
+}
+
+export async function* exportLecturers(ctx: ServiceContext, query: unknown): AsyncGenerator<LecturerView> {
+  const { cursor: _cursor, page: _page, limit: _limit, ...filter } = (query ?? {}) as Record<string, unknown>;
+  let cursor: string | null = null;
+  do {
+    const result: LecturerList = await listLecturers(ctx, { ...filter, limit: 500, ...(cursor ? { cursor } : {}) });
+    yield* result.items;
+    cursor = result.nextCursor;
+  } while (cursor);
+}
+
+/** The academic degrees in use, for the list's filter. */
+export async function lecturerDegrees(ctx: ServiceContext): Promise<string[]> {
+  authorize(ctx.actor, 'lecturers.manage');
+  return repo.degrees(ctx.db);
+}
+
+async function requireRow(ctx: ServiceContext, id: number): Promise<LecturerRow> {
+  const row = Number.isInteger(id) && id > 0 ? await repo.findLecturer(ctx.db, lecturerScope(actorOf(ctx)), id) : undefined;
+  if (!row) throw new NotFound('No such lecturer.');
+  return row;
+}
+
+export async function getLecturer(ctx: ServiceContext, id: number): Promise<LecturerView> {
+  const row = await requireRow(ctx, id);
+  const taught = await repo.groupsTaughtBy(ctx.db, [id]);
+  return view(row, taught.get(id) ?? []);
+}
+
+export async function accountOfLecturer(ctx: ServiceContext, id: number) {
+  authorize(ctx.actor, 'lecturers.manage');
+  await requireRow(ctx, id);
+  return accounts.accountOfPerson(ctx, { lecturerId: id });
+}
+
+async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof Editable, unknown>>, current?: LecturerRow): Promise<Partial<Editable>> {
+  const out: Partial<Editable> = {};
+  if (data.firstName !== undefined) out.firstName = requiredText(String(data.firstName));
+  if (data.lastName !== undefined) out.lastName = requiredText(String(data.lastName));
+  if (data.patronymic !== undefined) out.patronymic = optionalText(data.patronymic as string | null) ?? '';
+  if (data.academicDegree !== undefined) out.academicDegree = optionalText(data.academicDegree as string | null) ?? '';
+  if (data.position !== undefined) out.position = optionalText(data.position as string | null) ?? '';
+  if (data.email !== undefined) out.email = optionalText(data.email as string | null)?.toLowerCase() ?? null;
+  if (data.phone !== undefined) out.phone = optionalText(data.phone as string | null);
+  if (data.address !== undefined) out.address = optionalText(data.address as string | null);
+  if (data.isAdmin !== undefined) out.isAdmin = data.isAdmin === true;
+  const fields: FieldMessages = {};
+  if (out.email && out.email !== current?.email) {
+    const taken = await repo.findLecturerByEmail(ctx.db, out.email);
+    if (taken) fields.email = `The e-mail ${out.email} belongs to another lecturer${taken.archived ? ' (archived)' : ''}.`;
+  }
+  if (Object.keys(fields).length > 0) throw new Conflict('Another lecturer has the same e-mail.', fields);
+  return out;
+}
+
+export interface CreatedLecturer {
+  lecturer: LecturerView;
+  account: { username: string; oneTimePassword: string };
+}
+
+export async function createLecturer(ctx: ServiceContext, input: unknown): Promise<CreatedLecturer> {
+  authorize(ctx.actor, 'lecturers.manage');
+  const data = validate(CreateLecturerInput, input);
+  const c = await columnsOf(ctx, data);
+  const record = {
+    firstName: c.firstName!,
+    lastName: c.lastName!,
+    patronymic: c.patronymic ?? '',
+    academicDegree: c.academicDegree ?? '',
+    position: c.position ?? '',
+    email: c.email ?? null,
+    phone: c.phone ?? null,
+    address: c.address ?? null,
+    isAdmin: c.isAdmin ?? false,
+  };
+  const now = ctx.clock.now();
+  const { id } = await repo.insertLecturer(ctx.db, { ...record, photoFileId: null, searchText: searchTextOfLecturer(record), archived: false, createdAt: now, updatedAt: now });
+  const account = await accounts.createPersonAccount(ctx, {
+    role: 'lecturer',
+    username: data.username || null,
+    firstName: record.firstName,
+    lastName: record.lastName,
+    lecturerId: id,
+    isAdmin: record.isAdmin,
+  });
+  await recordAudit(ctx, { action: 'lecturer.created', entity: 'lecturer', entityId: id, after: { ...auditable(record), username: account.username } });
+  return { lecturer: await getLecturer(ctx, id), account: { username: account.username, oneTimePassword: account.oneTimePassword } };
+}
+
+export async function updateLecturer(ctx: ServiceContext, id: number, input: unknown): Promise<LecturerView> {
+  authorize(ctx.actor, 'lecturers.manage');
+  const data = validate(UpdateLecturerInput, input);
+  const before = await requireRow(ctx, id);
+  const columns = await columnsOf(ctx, data, before);
+  const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof LecturerRow] !== v)) as Partial<Editable>;
+  if (Object.keys(changed).length === 0) return getLecturer(ctx, id);
+  if (changed.isAdmin !== undefined) {
+    const account = await accounts.accountOfPerson(ctx, { lecturerId: id });
+    if (account) await accounts.setAccountAdminFlag(ctx, account.id, changed.isAdmin);
+  }
+  const next = { ...before, ...changed };
+  await repo.updateLecturer(ctx.db, id, { ...changed, searchText: searchTextOfLecturer(next), updatedAt: ctx.clock.now() });
+  const b = auditable(before);
+  const a = auditable(next);
+  await recordAudit(ctx, {
+    action: 'lecturer.updated',
+    entity: 'lecturer',
+    entityId: id,
+    before: Object.fromEntries(Object.keys(changed).map((k) => [k, b[k as keyof typeof b]])),
+    after: Object.fromEntries(Object.keys(changed).map((k) => [k, a[k as keyof typeof a]])),
+  });
+  return getLecturer(ctx, id);
+}
+
+export async function archiveLecturer(ctx: ServiceContext, id: number, archived = true): Promise<LecturerView> {
+  authorize(ctx.actor, 'lecturers.manage');
+  const before = await requireRow(ctx, id);
+  if (archived && ctx.actor.lecturerId === id) throw new Invalid('You cannot archive your own record.', {});
+  if (before.archived === archived) return getLecturer(ctx, id);
+  await repo.updateLecturer(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
+  await recordAudit(ctx, { action: archived ? 'lecturer.archived' : 'lecturer.restored', entity: 'lecturer', entityId: id, before: { archived: before.archived }, after: { archived } });
+  return getLecturer(ctx, id);
+}
+
+export async function lecturerPhotoFileId(ctx: ServiceContext, id: number, size: 'photo' | 'thumbnail'): Promise<number> {
+  const row = await requireRow(ctx, id);
+  const fileId = size === 'thumbnail' ? (row.photoThumbnailFileId ?? row.photoFileId) : row.photoFileId;
+  if (fileId === null) throw new NotFound('This lecturer has no photo.');
+  return fileId;
+}
+
+export async function setLecturerPhotoFiles(ctx: ServiceContext, id: number, files: { photoFileId: number | null; thumbnailFileId: number | null }) {
+  authorize(ctx.actor, 'lecturers.manage');
+  const before = await requireRow(ctx, id);
+  await repo.updateLecturer(ctx.db, id, { photoFileId: files.photoFileId, photoThumbnailFileId: files.thumbnailFileId, updatedAt: ctx.clock.now() });
+  await recordAudit(ctx, {
+    action: files.photoFileId === null ? 'lecturer.photo_removed' : 'lecturer.photo_changed',
+    entity: 'lecturer',
+    entityId: id,
+    before: { photoFileId: before.photoFileId },
+    after: { photoFileId: files.photoFileId },
+  });
+  return { previous: [before.photoFileId, before.photoThumbnailFileId].filter((f): f is number => f !== null) };
+}
+
+// ---- bulk import -------------------------------------------------------------------------------
+
+/** Lecturers are matched by e-mail, so an import row needs one. */
+export const lecturerImportColumns = [
+  { field: 'lastName', aliases: ['last name', 'surname', 'family name'], required: true },
+  { field: 'firstName', aliases: ['first name', 'given name', 'name'], required: true },
+  { field: 'patronymic', aliases: ['middle name'], required: false },
+  { field: 'email', aliases: ['e-mail', 'mail'], required: true },
+  { field: 'academicDegree', aliases: ['degree', 'academic degree'], required: false },
+  { field: 'position', aliases: ['title', 'job title'], required: false },
+  { field: 'phone', aliases: ['telephone', 'mobile'], required: false },
+  { field: 'address', aliases: [], required: false },
+  { field: 'isAdmin', aliases: ['admin'], required: false },
+  { field: 'username', aliases: ['login', 'user name'], required: false },
+] as const;
+
+export const lecturerImportFields = ['firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'email', 'phone', 'address', 'isAdmin'] as const;
+export type LecturerImportRecord = Editable & { email: string };
+
+/** Checks one import row with the form's rules; "yes"/"no"/"1"/"0" are accepted for the admin flag. */
+export function checkLecturerImportRow(raw: Record<string, unknown>): { record: LecturerImportRecord; username: string | null } | { fields: FieldMessages } {
+  const flag = typeof raw.isAdmin === 'string' ? raw.isAdmin.trim().toLowerCase() : raw.isAdmin;
+  const isAdmin = flag === undefined || flag === '' || flag === null ? false : ['yes', 'true', '1', 'y', 'x'].includes(String(flag)) ? true : ['no', 'false', '0', 'n'].includes(String(flag)) ? false : 'bad';
+  if (isAdmin === 'bad') return { fields: { isAdmin: 'Write yes or no in the admin column.' } };
+  let data;
+  try {
+    data = validate(CreateLecturerInput, { ...raw, isAdmin });
+  } catch (error) {
+    if (error instanceof Invalid) return { fields: error.fields };
+    throw error;
+  }
+  const email = optionalText(data.email)?.toLowerCase();
+  if (!email) return { fields: { email: 'Enter the e-mail: an import matches lecturers by it.' } };
+  return {
+    record: {
+      firstName: requiredText(data.firstName),
+      lastName: requiredText(data.lastName),
+      patronymic: optionalText(data.patronymic) ?? '',
+      academicDegree: optionalText(data.academicDegree) ?? '',
+      position: optionalText(data.position) ?? '',
+      email,
+      phone: optionalText(data.phone),
+      address: optionalText(data.address),
+      isAdmin,
+    },
+    username: data.username ? data.username.toLowerCase() : null,
+  };
+}
+
+export async function findLecturersForImport(ctx: ServiceContext, keys: { emails: readonly string[] }) {
+  authorize(ctx.actor, 'lecturers.manage');
+  const rows = await repo.findLecturersByEmails(ctx.db, keys.emails);
+  return rows.map((r) => ({ id: r.id, archived: r.archived, ...auditable(r) }));
+}
+
+export async function countActiveLecturers(ctx: ServiceContext): Promise<number> {
+  authorize(ctx.actor, 'lecturers.manage');
+  return repo.countActiveLecturers(ctx.db);
+}
+
+export async function createLecturersInBulk(ctx: ServiceContext, records: readonly (LecturerImportRecord & { username: string | null })[]) {
+  authorize(ctx.actor, 'lecturers.manage');
+  const now = ctx.clock.now();
+  const inserted = await repo.insertLecturers(
+    ctx.db,
+    records.map(({ username: _u, ...r }) => ({ ...r, photoFileId: null, searchText: searchTextOfLecturer(r), archived: false, createdAt: now, updatedAt: now })),
+  );
+  const idByEmail = new Map(inserted.map((r) => [r.email, r.id]));
+  const created = await accounts.createPersonAccountsInBulk(
+    ctx,
+    records.map((r) => ({ role: 'lecturer' as const, username: r.username, firstName: r.firstName, lastName: r.lastName, lecturerId: idByEmail.get(r.email)!, isAdmin: r.isAdmin })),
+  );
+  await recordAuditMany(
+    ctx,
+    records.map((r, i) => ({ action: 'lecturer.created', entity: 'lecturer', entityId: idByEmail.get(r.email)!, after: { ...auditable(r), username: created[i]!.username, via: 'import' } })),
+  );
+  return records.map((r, i) => ({ id: idByEmail.get(r.email)!, email: r.email, name: `${r.firstName} ${r.lastName}`, username: created[i]!.username, oneTimePassword: created[i]!.oneTimePassword }));
+}
+
+export async function updateLecturersInBulk(ctx: ServiceContext, updates: readonly { id: number; before: LecturerImportRecord; changes: Partial<LecturerImportRecord> }[]) {
+  authorize(ctx.actor, 'lecturers.manage');
+  const now = ctx.clock.now();
+  for (const u of updates) {
+    const next = { ...u.before, ...u.changes };
+    if (u.changes.isAdmin !== undefined) {
+      const account = await accounts.accountOfPerson(ctx, { lecturerId: u.id });
+      if (account) await accounts.setAccountAdminFlag(ctx, account.id, u.changes.isAdmin);
+    }
+    await repo.updateLecturer(ctx.db, u.id, { ...u.changes, searchText: searchTextOfLecturer(next), updatedAt: now });
+  }
+  await recordAuditMany(
+    ctx,
+    updates.map((u) => ({
+      action: 'lecturer.updated',
+      entity: 'lecturer',
+      entityId: u.id,
+      before: Object.fromEntries(Object.keys(u.changes).map((k) => [k, u.before[k as keyof LecturerImportRecord]])),
+      after: { ...u.changes, via: 'import' },
+    })),
+  );
+}

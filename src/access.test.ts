@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { actions, authorize, can, mayDisableAccount, systemActor, visibleUserIds, type Action, type Actor } from './access.js';
+import { actions, authorize, can, groupScope, lecturerScope, mayDisableAccount, studentDetail, studentScope, systemActor, visibleUserIds, type Action, type Actor } from './access.js';
 import { AppError, Forbidden } from './lib/errors.js';
 
 const base = { displayName: 'Someone', studentId: null, lecturerId: null };
@@ -29,9 +29,13 @@ const policy: Record<Action, string> = {
   'accounts.resetPassword':      ' Y       .           Y             .           .              . ',
   'accounts.disable':            ' Y       .           Y             .           .              . ',
   'audit.view':                  ' Y       .           Y             .           .              . ',
+  'groups.view':                 ' Y       Y           Y             .           .              . ',
   'groups.manage':               ' Y       .           Y             .           .              . ',
+  'students.view':               ' Y       Y           Y             .           .              . ',
   'students.manage':             ' Y       .           Y             .           .              . ',
+  'students.viewOwn':            ' .       .           .             Y           .              . ',
   'lecturers.manage':            ' Y       .           Y             .           .              . ',
+  'imports.run':                 ' Y       .           Y             .           .              . ',
   'subjects.manage':             ' Y       .           Y             .           .              . ',
   'subjects.teach':              ' .       Y           Y             .           .              . ',
   'submissions.grade':           ' .       Y           Y             .           .              . ',
@@ -122,5 +126,30 @@ describe('accounts', () => {
     assert.equal(visibleUserIds(actors.lecturerAdmin), 'all');
     assert.deepEqual(visibleUserIds(actors.lecturer), [actors.lecturer.userId]);
     assert.deepEqual(visibleUserIds(actors.student), [actors.student.userId]);
+  });
+});
+
+describe('record scopes', () => {
+  test('students: admins all, lecturers the groups they teach, a student their own record, else none', () => {
+    assert.deepEqual(studentScope(actors.admin), { kind: 'all' });
+    assert.deepEqual(studentScope(actors.lecturerAdmin), { kind: 'all' });
+    assert.deepEqual(studentScope(actors.lecturer), { kind: 'taughtBy', lecturerId: 20 });
+    assert.deepEqual(studentScope(actors.student), { kind: 'self', studentId: 40 });
+    assert.deepEqual(studentScope(actors.studentWithoutRecord), { kind: 'none' });
+  });
+
+  test('lecturers see the teaching detail of a student; admins and the student themself the full record', () => {
+    assert.equal(studentDetail(actors.lecturer, 40), 'teaching');
+    assert.equal(studentDetail(actors.admin, 40), 'full');
+    assert.equal(studentDetail(actors.student, 40), 'full');
+    assert.equal(studentDetail(actors.student, 41), 'teaching');
+  });
+
+  test('lecturer and group records follow the same rules', () => {
+    assert.deepEqual(lecturerScope(actors.lecturer), { kind: 'self', lecturerId: 20 });
+    assert.deepEqual(lecturerScope(actors.student), { kind: 'none' });
+    assert.deepEqual(groupScope(actors.lecturer), { kind: 'taughtBy', lecturerId: 20 });
+    assert.deepEqual(groupScope(actors.student), { kind: 'memberOf', studentId: 40 });
+    assert.deepEqual(groupScope(actors.studentWithoutRecord), { kind: 'none' });
   });
 });

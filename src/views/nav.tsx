@@ -10,7 +10,13 @@ interface NavEntry {
 
 const entries: NavEntry[] = [
   { href: '/dashboard', label: 'Dashboard', action: 'dashboard.view' },
+  { href: '/students', label: 'Students', action: 'students.view' },
+  { href: '/my-record', label: 'My record', action: 'students.viewOwn' },
+  { href: '/admin/lecturers', label: 'Lecturers', action: 'lecturers.manage' },
+  { href: '/groups', label: 'Groups', action: 'groups.view' },
+  { href: '/admin/imports', label: 'Import', action: 'imports.run' },
   { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list' },
+  { href: '/admin/audit', label: 'Audit trail', action: 'audit.view' },
 ];
 
 export function Nav({ page }: { page: PageContext }) {

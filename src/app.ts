@@ -12,6 +12,7 @@ import { trustProxyFunction } from './plugins/trust-proxy.js';
 import { createStorage, type Storage } from './storage/index.js';
 import { loggerOptions } from './logger.js';
 import accountRoutes from './features/accounts/routes.js';
+import apiDocsRoutes, { openApi } from './features/api/docs/routes.js';
 import apiRoutes from './features/api/routes.js';
 import authRoutes from './features/auth/routes.js';
 import { resolveApiToken, resolveSession } from './features/auth/service.js';
@@ -131,7 +132,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authRoutes, { demoLogins: () => (config.demoDepartment ? activeDemoLogins({ db }) : Promise.resolve([])) });
   await app.register(dashboardRoutes);
   await app.register(accountRoutes, { prefix: '/admin/accounts' });
+  await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });
+  await app.register(apiDocsRoutes); // /api/docs (Swagger UI) and /api/docs/openapi.json
 
   const sweep = setInterval(() => {
     sessions.sweep(clock.now()).catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));

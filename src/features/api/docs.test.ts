@@ -1,0 +1,160 @@
+// The OpenAPI document at /api/docs/openapi.json and the readable page at /api/docs (Swagger UI,
+// under the app's CSP), and the shared error shape every API error answers with.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import Value from 'typebox/value';
+import { buildTestApp } from '../../../test/build-test-app.js';
+import { createUser } from '../../../test/factories.js';
+import { allowSwaggerUiStyle, SWAGGER_UI_STYLE_HASH } from './docs/routes.js';
+import { ErrorResponse, Me } from './schemas.js';
+import { apiTokenFor, callApi } from './testing.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+describe('the OpenAPI document', () => {
+  test('is OpenAPI 3.1 with the API paths only, bearer security and the shared Error schema', async (t) => {
+    const { app } = await buildTestApp(t);
+    const response = await app.inject({ url: '/api/docs/openapi.json' });
+    assert.equal(response.statusCode, 200);
+    assert.match(String(response.headers['content-type']), /^application\/json/);
+    const doc = response.json();
+    assert.equal(doc.openapi, '3.1.0');
+    assert.equal(doc.info.title, 'FMS API');
+    assert.equal(doc.info.version, pkg.version, 'the version comes from package.json');
+    assert.deepEqual(doc.servers, [{ url: '/api/v1', description: 'This FMS server' }], 'relative: works behind any host name');
+    assert.deepEqual(doc.components.securitySchemes.bearerAuth, { ...doc.components.securitySchemes.bearerAuth, type: 'http', scheme: 'bearer' });
+    assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
+
+    const paths = Object.keys(doc.paths);
+    assert.ok(paths.includes('/me'), 'the /api/v1 routes are in, under the server URL');
+    for (const path of paths) assert.ok(!/^\/(api|login|logout|admin|account|dashboard|static)\b/.test(path), `not an API path: ${path}`);
+
+    const me = doc.paths['/me'].get;
+    assert.deepEqual(me.responses['200'].content['application/json'].schema, { $ref: '#/components/schemas/Me' });
+    assert.deepEqual(me.responses['401'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
+    assert.deepEqual(me.responses['4XX'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
+    assert.deepEqual(doc.components.schemas.Error.required, ['error']);
+    assert.deepEqual(doc.components.schemas.Error.properties.error.required, ['code', 'message']);
+    assert.ok(doc.components.schemas.Error.properties.error.properties.fields, 'fields are described');
+
+    // Every reference points at a schema the document has.
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const r of refs) {
+      const name = /#\/components\/schemas\/([^"]+)"/.exec(r)?.[1];
+      assert.ok(name && doc.components.schemas[name], `dangling ${r}`);
+    }
+
+    const swaggerUiCopy = await app.inject({ url: '/api/docs/json' });
+    assert.deepEqual(swaggerUiCopy.json(), doc, 'the page reads the same document');
+  });
+
+  test('/api/docs is an HTML page without inline script, under the strict CSP', async (t) => {
+    const { app } = await buildTestApp(t);
+    for (const url of ['/api/docs', '/api/docs/']) {
+      const response = await app.inject({ url });
+      assert.equal(response.statusCode, 200, url);
+      assert.match(String(response.headers['content-type']), /^text\/html/);
+      assert.match(response.body, /<title>FMS API<\/title>/);
+      const csp = String(response.headers['content-security-policy']);
+      assert.match(csp, /script-src 'self'(;|$)/, 'scripts from this site only');
+      assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.ok(csp.includes(`style-src 'self' ${SWAGGER_UI_STYLE_HASH}`), 'one known inline style allowed by its hash, here only');
+      for (const script of response.body.match(/<script[^>]*>/g) ?? []) assert.match(script, /src="(\/api\/docs|\.)\/static\/[\w.-]+\.js"/, script);
+      assert.ok(!/\son\w+=/i.test(response.body), 'no inline event handlers');
+    }
+    const initializer = await app.inject({ url: '/api/docs/static/swagger-initializer.js' });
+    assert.equal(initializer.statusCode, 200);
+    assert.match(initializer.body, /resolveUrl\('\.\/json'\)/);
+    assert.match(initializer.body, /validatorUrl: null/, 'the document is never sent to an outside validator');
+
+    const page = await app.inject({ url: '/dashboard', headers: { accept: 'text/html' } });
+    assert.ok(!String(page.headers['content-security-policy'] ?? '').includes('sha256'), 'the other pages keep the plain policy');
+  });
+
+  test('allowSwaggerUiStyle adds the hash to style-src only, once', () => {
+    const csp = "default-src 'self';style-src 'self';img-src 'self' data:";
+    const once = allowSwaggerUiStyle(csp);
+    assert.equal(once, `default-src 'self';style-src 'self' ${SWAGGER_UI_STYLE_HASH};img-src 'self' data:`);
+    assert.equal(allowSwaggerUiStyle(once), once);
+  });
+
+  test('GET /api/v1/me answers the Me schema; errors answer the Error schema', async (t) => {
+    const { app, ctx } = await buildTestApp(t);
+    const user = await createUser(ctx, { role: 'lecturer' });
+    const token = await apiTokenFor(ctx, user.id);
+    const me = await callApi(app, token, 'GET', '/api/v1/me');
+    assert.equal(me.statusCode, 200);
+    assert.ok(Value.Check(Me, me.json()), me.body);
+    assert.deepEqual(me.json(), { id: user.id, username: user.username, displayName: 'Test lecturer', role: 'lecturer', isAdmin: false, studentId: null, lecturerId: null });
+
+    const failures = [
+      await callApi(app, null, 'GET', '/api/v1/me'),
+      await callApi(app, 'fms_nonsense', 'GET', '/api/v1/me'),
+      await callApi(app, token, 'GET', '/api/v1/no-such-thing'),
+      await callApi(app, token, 'DELETE', '/api/v1/me'),
+    ];
+    assert.deepEqual(
+      failures.map((r) => [r.statusCode, r.json().error.code]),
+      [
+        [401, 'unauthenticated'],
+        [401, 'invalid_token'],
+        [404, 'not_found'],
+        [404, 'not_found'],
+      ],
+    );
+    for (const r of failures) {
+      assert.ok(Value.Check(ErrorResponse, r.json()), r.body);
+      assert.match(String(r.headers['content-type']), /^application\/json/);
+    }
+  });
+});
+
+describe('the docs page in a browser', () => {
+  test('Swagger UI renders the document under the CSP and calls the API with a token', async (t) => {
+    if (!existsSync(CHROMIUM)) {
+      const message = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`;
+      if (process.env.CI === 'true') assert.fail(`CI=true requires a browser: ${message}`);
+      t.skip(message);
+      return;
+    }
+    const { app, ctx } = await buildTestApp(t);
+    const user = await createUser(ctx, { role: 'admin' });
+    const token = await apiTokenFor(ctx, user.id);
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    t.after(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    await context.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline code')));`,
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+
+    await page.goto(`${base}/api/docs`);
+    await page.locator('.info .title', { hasText: 'FMS API' }).waitFor({ state: 'visible' });
+    await page.getByRole('button', { name: /Authorize/ }).first().click();
+    await page.locator('.modal-ux input').first().fill(token);
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+    await page.locator('.modal-ux .auth-btn-wrapper button.btn-done').click();
+    await page.locator('#operations-account-get_me .opblock-summary').click();
+    await page.getByRole('button', { name: 'Try it out' }).click();
+    await page.getByRole('button', { name: 'Execute' }).click();
+    const result = page.locator('.live-responses-table tr.response .response-col_status').first();
+    await result.waitFor({ state: 'visible' });
+    assert.equal((await result.innerText()).trim(), '200');
+    assert.match(await page.locator('.live-responses-table tr.response .response-col_description').first().innerText(), new RegExp(user.username));
+    assert.deepEqual(problems, [], `the browser reported problems:\n${problems.join('\n')}`);
+  });
+});

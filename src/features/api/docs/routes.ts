@@ -1,0 +1,88 @@
+// The OpenAPI document of the JSON API and a page to read it. `openApi` collects every route under
+// /api/v1 that carries a `schema` (TypeBox schemas are JSON Schema) as the routes are registered, so
+// app.ts registers it before the API; `apiDocsRoutes` serves /api/docs/openapi.json and /api/docs
+// (Swagger UI: external scripts and styles only, so it runs under the app's strict CSP).
+import { readFileSync } from 'node:fs';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { sharedSchemas } from '../schemas.js';
+
+export const API_PREFIX = '/api/v1';
+export const DOCS_PREFIX = '/api/docs';
+
+// package.json sits three folders up from both src/features/api/docs and dist/features/api/docs.
+const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string; description: string };
+
+const description = `The JSON API of FMS, the Faculty Management System: ${pkg.description.replace(/^[^:]*:\s*/, '')}.
+
+Authenticate with a personal API token as a bearer token (\`Authorization: Bearer fms_…\`); create one
+under Account › API tokens (\`/account/tokens\`) or with \`fms token create --username NAME\`. A token
+acts as its account, with the same rules as the pages: admins manage everything; lecturers see the
+students of the groups they teach, without private contact data; students see their own record.
+
+Each token may make 1000 requests an hour (\`RateLimit-*\` headers; 429 beyond). Lists answer
+\`{ "items": [...], "nextCursor": "…" }\`: pass \`nextCursor\` as \`cursor\` for the next page, until it
+is null. Errors answer \`{ "error": { "code", "message", "fields" } }\`. A record the token may not
+see is a 404; an action it may not take is a 403.`;
+
+export const openApi = fp(
+  async (app) => {
+    for (const schema of sharedSchemas) app.addSchema(schema);
+    await app.register(fastifySwagger, {
+      openapi: {
+        // 3.1: its schemas are JSON Schema 2020-12, so TypeBox's `{ "type": "null" }` is valid.
+        openapi: '3.1.0',
+        info: { title: 'FMS API', version: pkg.version, description },
+        servers: [{ url: API_PREFIX, description: 'This FMS server' }],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'fms_…', description: 'A personal API token (Account › API tokens, or `fms token create`).' },
+          },
+        },
+        security: [{ bearerAuth: [] }],
+        tags: [
+          { name: 'account', description: 'Who the token acts as.' },
+          { name: 'groups', description: 'Groups of students.' },
+          { name: 'students', description: 'Student records and their accounts.' },
+          { name: 'lecturers', description: 'Lecturer records and their accounts.' },
+          { name: 'imports', description: 'Bulk imports from spreadsheets (xlsx or csv).' },
+        ],
+      },
+      // Shared schemas keep their $id as their name under components.schemas (Error, Student, …).
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      // Only the API belongs in its document; pages and the docs themselves stay out.
+      transform: ({ schema, url }) => ({ schema: url.startsWith(`${API_PREFIX}/`) ? schema : { ...schema, hide: true }, url }),
+    });
+  },
+  { name: 'fms-openapi' },
+);
+
+/**
+ * Swagger UI's bundle adds one fixed <style> element at start. Its hash is allowed on the docs page
+ * only, so the page keeps the app's CSP otherwise (no inline script or other inline style). The
+ * browser test in docs.test.ts fails when an upgrade of @fastify/swagger-ui changes it.
+ */
+export const SWAGGER_UI_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+export function allowSwaggerUiStyle(csp: string): string {
+  return csp
+    .split(';')
+    .map((directive) => (/^\s*style-src\s/.test(directive) && !directive.includes(SWAGGER_UI_STYLE_HASH) ? `${directive} ${SWAGGER_UI_STYLE_HASH}` : directive))
+    .join(';');
+}
+
+export default async function apiDocsRoutes(app: FastifyInstance) {
+  app.get(`${DOCS_PREFIX}/openapi.json`, { schema: { hide: true } }, async (_request, reply) => {
+    return reply.type('application/json; charset=utf-8').send(app.swagger());
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // Never send the document to swagger.io's validator (connect-src 'self' would refuse it anyway).
+    validatorUrl: false,
+    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 1, tryItOutEnabled: false },
+    theme: { title: 'FMS API' },
+    transformStaticCSP: allowSwaggerUiStyle,
+  });
+}

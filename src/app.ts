@@ -29,6 +29,7 @@ import metricsPlugin, { type MetricsOptions } from './plugins/metrics.js';
 import pressurePlugin, { type PressureOptions } from './plugins/pressure.js';
 import { readLastBackup, readMaintenance } from './ops/maintenance.js';
 import htmlPlugin from './plugins/html.js';
+import uploadsPlugin from './plugins/uploads.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
@@ -110,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(rateLimitPlugin);
   await app.register(sessionPlugin, { resolveSession, resolveApiToken });
   await app.register(csrfPlugin);
+  await app.register(uploadsPlugin);
   await app.register(htmlPlugin);
   await app.register(healthPlugin, { lastBackup: () => readLastBackup({ db }), checks: { storage: () => storage.check() } });
 

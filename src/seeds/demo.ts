@@ -1,9 +1,12 @@
 // A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
-// assignments. Accounts are made through the accounts service; the records themselves are written
-// here directly until the people-and-records feature brings its services.
+// assignments. People and groups are made through their services (with their accounts and audit
+// entries); subjects and teaching are written directly until the subjects feature brings its service.
 import type { ServiceContext } from '../context.js';
 import { systemActor } from '../access.js';
-import { createAccount } from '../features/accounts/service.js';
+import { createAccount, setPasswordForDemo } from '../features/accounts/service.js';
+import { createGroup } from '../features/groups/service.js';
+import { createLecturer } from '../features/lecturers/service.js';
+import { createStudent } from '../features/students/service.js';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
 import { readSetting, writeSetting } from '../features/settings/service.js';
 import { DEMO_SEEDED_SETTING, demoLogins } from './demo-logins.js';
@@ -46,56 +49,38 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   await createAccount(ctx, { username: 'admin', role: 'admin', displayName: 'Department Administrator', password: password('admin') });
 
   const groupIds = new Map<string, number>();
-  for (const g of groups) {
-    const row = await ctx.db.insertInto('groups').values({ ...g, ...stamp }).returning('id').executeTakeFirstOrThrow();
-    groupIds.set(g.name, row.id);
-  }
+  for (const g of groups) groupIds.set(g.name, (await createGroup(ctx, g)).id);
+
+  // Records and accounts through the people services; then the published demo passwords.
+  const withPassword = async (username: string, role: 'lecturer' | 'student') => {
+    const user = await findUserByUsername(ctx, username);
+    await setPasswordForDemo(ctx, user!.id, password(role));
+  };
 
   const lecturerIds = new Map<string, number>();
   for (const l of lecturers) {
     const { username, ...record } = l;
-    const row = await ctx.db
-      .insertInto('lecturers')
-      .values({ ...record, email: `${username.replace('l.', '')}@fms.example`, phone: null, address: null, photoFileId: null, ...stamp })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    lecturerIds.set(username, row.id);
-    await createAccount(
-      ctx,
-      { username, role: 'lecturer', displayName: `${l.firstName} ${l.lastName}`, password: password('lecturer') },
-      { lecturerId: row.id, isAdmin: l.isAdmin },
-    );
+    const created = await createLecturer(ctx, { ...record, username, email: `${username.replace('l.', '')}@fms.example` });
+    lecturerIds.set(username, created.lecturer.id);
+    await withPassword(username, 'lecturer');
   }
 
   let n = 0;
   for (const g of groups) {
     for (let i = 0; i < 10; i++, n++) {
-      const firstName = firstNames[n % firstNames.length]!;
+      const firstName = n === 0 ? 'Sara' : firstNames[n % firstNames.length]!;
       const lastName = n === 0 ? 'Novak' : lastNames[(n * 7) % lastNames.length]!;
-      const studentNumber = `2026${String(n + 1).padStart(4, '0')}`;
-      const row = await ctx.db
-        .insertInto('students')
-        .values({
-          studentNumber,
-          groupId: groupIds.get(g.name)!,
-          firstName: n === 0 ? 'Sara' : firstName,
-          lastName,
-          patronymic: '',
-          birthDate: `${2005 + (n % 3)}-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 27) + 1).padStart(2, '0')}`,
-          email: `student${n + 1}@students.fms.example`,
-          phone: null,
-          address: null,
-          photoFileId: null,
-          ...stamp,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const username = n === 0 ? 's.novak' : `s.${studentNumber}`;
-      await createAccount(
-        ctx,
-        { username, role: 'student', displayName: `${n === 0 ? 'Sara' : firstName} ${lastName}`, password: password('student') },
-        { studentId: row.id },
-      );
+      const created = await createStudent(ctx, {
+        studentNumber: `2026${String(n + 1).padStart(4, '0')}`,
+        groupId: groupIds.get(g.name)!,
+        firstName,
+        lastName,
+        birthDate: `${2005 + (n % 3)}-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 27) + 1).padStart(2, '0')}`,
+        email: `student${n + 1}@students.fms.example`,
+        phone: `+385 1 555 ${String(1000 + n)}`,
+        username: n === 0 ? 's.novak' : '',
+      });
+      await withPassword(created.account.username, 'student');
     }
   }
 

@@ -246,3 +246,16 @@ export async function setAccountAdminFlag(ctx: ServiceContext, userId: number, i
   await users.updateUser(ctx, userId, { isAdmin, updatedAt: ctx.clock.now() });
   await recordAudit(ctx, { action: 'account.updated', entity: 'user', entityId: userId, before: { isAdmin: user.isAdmin }, after: { isAdmin } });
 }
+
+/**
+ * Gives an account a password chosen by the operator, not to be changed at the next sign-in: for
+ * the demo department's published logins (seeds) only. People's passwords are theirs to choose.
+ */
+export async function setPasswordForDemo(ctx: ServiceContext, userId: number, password: string) {
+  authorize(ctx.actor, 'accounts.resetPassword');
+  const user = await requireAccount(ctx, userId);
+  const problem = passwordProblem(password, { username: user.username });
+  if (problem) throw new Invalid('Check the password.', { password: problem });
+  const now = ctx.clock.now();
+  await users.updateUser(ctx, userId, { passwordHash: await hashNewPassword(ctx, password), mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
+}

@@ -9,6 +9,7 @@ import { searchPathOf } from '../data/database-url.js';
 import { findTool } from '../data/postgres-tools.js';
 import { countAllRows } from '../data/rows.js';
 import { listTables } from '../data/tables.js';
+import { migrations } from '../../db/migrations/index.js';
 import { openSite as openSiteOn, seedDepartment, startWriter, waitFor } from '../data/testing.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import { verifyBackup } from '../restore/verify-backup.js';
@@ -76,7 +77,7 @@ for (const database of await testDatabases()) {
       assert.match(archive, /fms-backup-20261128T183000Z\.tar\.gz$/);
       assert.equal(manifest.fmsVersion, JSON.parse(readFileSync('package.json', 'utf8')).version);
       assert.equal(manifest.dialect, database);
-      assert.deepEqual(manifest.migrations, ['0001_create_platform_schema']);
+      assert.deepEqual(manifest.migrations, Object.keys(migrations), 'every applied migration, in order');
       assert.equal(manifest.createdAt, '2026-11-28T18:30:00.000Z');
       assert.deepEqual(manifest.uploads, { included: true, files: 0, bytes: 0 }, 'a missing uploads folder is an empty one');
       const order = manifest.tables.map((t) => t.name);

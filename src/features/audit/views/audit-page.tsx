@@ -1,0 +1,136 @@
+import type { FieldMessages } from '../../../lib/errors.js';
+import { FormAlert } from '../../../views/form-field.js';
+import { Layout, PageHeader } from '../../../views/layout.js';
+import type { PageContext } from '../../../views/page.js';
+import { AuditEntriesTable, type AuditEntryProps } from '../../../views/record-history.js';
+import { auditEntities, knownAuditActions } from '../schemas.js';
+
+export interface AuditFilterValues {
+  actor?: string;
+  action?: string;
+  entity?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface AuditPageProps {
+  page: PageContext;
+  entries: AuditEntryProps[];
+  filter: AuditFilterValues;
+  olderCursor: string | null;
+  newerCursor: string | null;
+  errors?: FieldMessages;
+  message?: string;
+}
+
+const filterKeys = ['actor', 'action', 'entity', 'entityId', 'from', 'to'] as const;
+
+export function auditHref(filter: AuditFilterValues, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of filterKeys) if (filter[key]) params.set(key, filter[key]!);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  const query = params.toString();
+  return query ? `/admin/audit?${query}` : '/admin/audit';
+}
+
+const actionSuggestions = [...new Set(knownAuditActions.map((a) => `${a.split('.')[0]}.`)), ...knownAuditActions];
+
+function FilterInput(props: { name: keyof AuditFilterValues; label: string; value?: string; errors?: FieldMessages; type?: string; placeholder?: string; list?: string; col: string }) {
+  const error = props.errors?.[props.name];
+  const id = `audit-${props.name}`;
+  return (
+    <div class={props.col}>
+      <label class="form-label small mb-1" for={id} safe>{props.label}</label>
+      <input
+        class={`form-control form-control-sm${error ? ' is-invalid' : ''}`}
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value ?? ''}
+        placeholder={props.placeholder}
+        list={props.list}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error ? <div class="invalid-feedback" id={`${id}-error`} safe>{error}</div> : ''}
+    </div>
+  );
+}
+
+export function AuditPage(props: AuditPageProps) {
+  const { filter, errors } = props;
+  const entityChoices: string[] = [...auditEntities];
+  if (filter.entity && !entityChoices.includes(filter.entity)) entityChoices.push(filter.entity);
+  const entityError = errors?.entity;
+  const filtered = filterKeys.some((k) => filter[k]);
+  return (
+    <Layout page={props.page} title="Audit trail">
+      <PageHeader title="Audit trail" />
+      <FormAlert message={props.message} />
+      <form class="card card-body shadow-sm mb-3" method="get" action="/admin/audit" role="search" aria-label="Filter the audit trail">
+        <div class="row g-2 align-items-start">
+          <FilterInput col="col-sm-6 col-lg-2" name="actor" label="Who (username)" value={filter.actor} errors={errors} placeholder="e.g. ana.horvat" />
+          <FilterInput col="col-sm-6 col-lg-3" name="action" label="Action" value={filter.action} errors={errors} placeholder="student. or student.updated" list="audit-actions" />
+          <div class="col-sm-6 col-lg-2">
+            <label class="form-label small mb-1" for="audit-entity">Record type</label>
+            <select class={`form-select form-select-sm${entityError ? ' is-invalid' : ''}`} id="audit-entity" name="entity">
+              <option value="">Any</option>
+              {entityChoices.map((e) => (
+                <option value={e} selected={filter.entity === e} safe>{e}</option>
+              ))}
+            </select>
+            {entityError ? <div class="invalid-feedback" safe>{entityError}</div> : ''}
+          </div>
+          <FilterInput col="col-sm-6 col-lg-1" name="entityId" label="Record #" value={filter.entityId} errors={errors} />
+          <FilterInput col="col-sm-6 col-lg-2" name="from" label="From (UTC day)" type="date" value={filter.from} errors={errors} />
+          <FilterInput col="col-sm-6 col-lg-2" name="to" label="To (UTC day)" type="date" value={filter.to} errors={errors} />
+        </div>
+        <datalist id="audit-actions">
+          {actionSuggestions.map((a) => (
+            <option value={a} />
+          ))}
+        </datalist>
+        <div class="d-flex gap-2 mt-3">
+          <button class="btn btn-primary btn-sm" type="submit">Filter</button>
+          {filtered ? (
+            <a class="btn btn-outline-secondary btn-sm" href="/admin/audit">
+              Clear filters
+            </a>
+          ) : (
+            ''
+          )}
+        </div>
+      </form>
+      <div class="card shadow-sm">
+        <AuditEntriesTable entries={props.entries} showRecord={true} />
+      </div>
+      <AuditPager filter={filter} olderCursor={props.olderCursor} newerCursor={props.newerCursor} />
+    </Layout>
+  );
+}
+
+function AuditPager({ filter, olderCursor, newerCursor }: { filter: AuditFilterValues; olderCursor: string | null; newerCursor: string | null }) {
+  if (!olderCursor && !newerCursor) return '';
+  return (
+    <nav aria-label="Audit trail pages" class="mt-3">
+      <ul class="pagination">
+        <li class={`page-item${newerCursor ? '' : ' disabled'}`}>
+          <a class="page-link" href={newerCursor ? auditHref(filter) : '#'} rel="first">
+            Newest
+          </a>
+        </li>
+        <li class={`page-item${newerCursor ? '' : ' disabled'}`}>
+          <a class="page-link" href={newerCursor ? auditHref(filter, { after: newerCursor }) : '#'} rel="prev">
+            Newer
+          </a>
+        </li>
+        <li class={`page-item${olderCursor ? '' : ' disabled'}`}>
+          <a class="page-link" href={olderCursor ? auditHref(filter, { before: olderCursor }) : '#'} rel="next">
+            Older
+          </a>
+        </li>
+      </ul>
+    </nav>
+  );
+}

@@ -19,6 +19,9 @@ import { resolveApiToken, resolveSession } from './features/auth/service.js';
 import { databaseSessionStore, type SessionStore } from './features/auth/session-store.js';
 import { redisSessionStore } from './features/auth/redis-session-store.js';
 import dashboardRoutes from './features/dashboard/routes.js';
+import groupRoutes from './features/groups/routes.js';
+import lecturerRoutes from './features/lecturers/routes.js';
+import studentRoutes, { myRecordRoutes } from './features/students/routes.js';
 import { waitingRoomSize } from './features/dashboard/service.js';
 import assetsPlugin from './plugins/assets.js';
 import csrfPlugin from './plugins/csrf.js';
@@ -134,6 +137,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authRoutes, { demoLogins: () => (config.demoDepartment ? activeDemoLogins({ db }) : Promise.resolve([])) });
   await app.register(dashboardRoutes);
   await app.register(accountRoutes, { prefix: '/admin/accounts' });
+  await app.register(groupRoutes, { prefix: '/groups' });
+  await app.register(studentRoutes, { prefix: '/students' });
+  await app.register(myRecordRoutes);
+  await app.register(lecturerRoutes, { prefix: '/lecturers' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });
   await app.register(apiDocsRoutes); // /api/docs (Swagger UI) and /api/docs/openapi.json

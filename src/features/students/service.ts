@@ -1,7 +1,7 @@
 // Students: the department's records of its students, their accounts and photos. Every read is
 // scoped by access.ts (admins all, lecturers the groups they teach, a student their own record);
 // lecturers see what teaching needs, not birth dates, phones or home addresses.
-import { authorize, studentDetail, studentScope, type Actor } from '../../access.js';
+import { authorize, can, studentDetail, studentScope, type Actor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import type { Insertable } from 'kysely';
 import type { StudentsTable } from '../../db/schema.js';
@@ -103,7 +103,8 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
     scope: studentScope(actor),
     q: foldQuery(data.q),
     groupId: data.group || null,
-    archived: data.archived ?? false,
+    // Archived records stay in the admins' view only; for everyone else they leave the lists.
+    archived: (data.archived ?? false) && can(actor, 'students.manage'),
   };
   const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyLength(sort)) : undefined;
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;

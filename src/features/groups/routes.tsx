@@ -1,0 +1,123 @@
+// Group pages under /groups: admins create, rename, describe and archive; lecturers see the groups
+// they teach, read-only. Students have no group pages (their record names their group).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authorize, can } from '../../access.js';
+import { Conflict, Invalid } from '../../lib/errors.js';
+import { requireActor } from '../../plugins/session.js';
+import { HistoryLink } from '../students/shared/people-views.js';
+import * as groups from './service.js';
+import { GroupPage } from './views/group-page.js';
+import { GroupsPage } from './views/groups-page.js';
+import { NewGroupPage } from './views/new-group-page.js';
+
+type Query = Record<string, string | undefined>;
+
+function ctxOf(request: FastifyRequest) {
+  return { ...request.ctx(), actor: requireActor(request) };
+}
+
+/** One unit of work for the signed-in actor, in a transaction. */
+function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
+  const actor = requireActor(request);
+  return request.inTransaction((ctx) => work({ ...ctx, actor }));
+}
+
+function idOf(request: FastifyRequest<{ Params: { id: string } }>): number {
+  const id = Number(request.params.id);
+  return Number.isSafeInteger(id) && id > 0 ? id : 0;
+}
+
+function formValues(body: Record<string, unknown> | undefined) {
+  const b = body ?? {};
+  return { name: typeof b.name === 'string' ? b.name : '', description: typeof b.description === 'string' ? b.description : '' };
+}
+
+export default async function groupRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: Query }>('/', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'groups.view');
+    const mayManage = can(ctx.actor, 'groups.manage');
+    const q = (request.query.q ?? '').slice(0, 100);
+    const archived = mayManage && request.query.archived === 'true';
+    const cursor = request.query.cursor || undefined;
+    let result;
+    try {
+      result = await groups.listGroups(ctx, { q, archived, cursor });
+    } catch (error) {
+      // A damaged "next page" link starts again from the first page.
+      if (!(error instanceof Invalid) || !cursor) throw error;
+      result = await groups.listGroups(ctx, { q, archived });
+    }
+    const link = (extra: Record<string, string>) => {
+      const params = new URLSearchParams({ ...(q ? { q } : {}), ...(archived ? { archived: 'true' } : {}), ...extra }).toString();
+      return params ? `/groups?${params}` : '/groups';
+    };
+    return reply.html(
+      <GroupsPage
+        page={reply.pageContext()}
+        groups={result.items}
+        q={q}
+        archived={archived}
+        mayManage={mayManage}
+        nextHref={result.nextCursor ? link({ cursor: result.nextCursor }) : null}
+        firstHref={cursor ? link({}) : null}
+      />,
+    );
+  });
+
+  app.get('/new', async (request, reply) => {
+    authorize(ctxOf(request).actor, 'groups.manage');
+    return reply.html(<NewGroupPage page={reply.pageContext()} />);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/', async (request, reply) => {
+    const values = formValues(request.body);
+    try {
+      const group = await asActor(request, (ctx) => groups.createGroup(ctx, values));
+      reply.flash('success', `Group ${group.name} created.`);
+      return reply.redirect(`/groups/${group.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      reply.code(error.statusCode);
+      return reply.html(<NewGroupPage page={reply.pageContext()} values={values} errors={error.fields} message={error.message} />);
+    }
+  });
+
+  async function showGroup(request: FastifyRequest<{ Params: { id: string } }>, form?: Parameters<typeof GroupPage>[0]['form']) {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'groups.view');
+    const group = await groups.getGroup(ctx, idOf(request));
+    const history = can(ctx.actor, 'audit.view') ? <HistoryLink entity="group" id={group.id} /> : '';
+    return { group, mayManage: can(ctx.actor, 'groups.manage'), history, form };
+  }
+
+  app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
+    const shown = await showGroup(request);
+    return reply.html(<GroupPage page={reply.pageContext()} {...shown} />);
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/:id', async (request, reply) => {
+    const values = formValues(request.body);
+    try {
+      const group = await asActor(request, (ctx) => groups.updateGroup(ctx, idOf(request), values));
+      reply.flash('success', `Group ${group.name} saved.`);
+      return reply.redirect(`/groups/${group.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      const shown = await showGroup(request, { values, errors: error.fields, message: error.message });
+      reply.code(error.statusCode);
+      return reply.html(<GroupPage page={reply.pageContext()} {...shown} />);
+    }
+  });
+
+  for (const [path, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/:id/${path}`, async (request, reply) => {
+      const group = await asActor(request, (ctx) => groups.archiveGroup(ctx, idOf(request), archived));
+      reply.flash('success', archived ? `Group ${group.name} archived. Its students and history are kept.` : `Group ${group.name} restored.`);
+      return reply.redirect(`/groups/${group.id}`, 303);
+    });
+  }
+}

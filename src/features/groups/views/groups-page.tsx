@@ -1,0 +1,108 @@
+import { Layout, PageHeader } from '../../../views/layout.js';
+import type { PageContext } from '../../../views/page.js';
+import type { GroupView } from '../service.js';
+
+export interface GroupsListProps {
+  page: PageContext;
+  groups: GroupView[];
+  q: string;
+  archived: boolean;
+  /** Admins manage groups; lecturers see the groups they teach, read-only. */
+  mayManage: boolean;
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+export function GroupsPage(props: GroupsListProps) {
+  const title = props.mayManage ? (props.archived ? 'Archived groups' : 'Groups') : 'Groups you teach';
+  return (
+    <Layout page={props.page} title={title}>
+      <PageHeader title={title}>
+        {props.mayManage ? (
+          <>
+            <a class="btn btn-outline-secondary" href={props.archived ? '/groups' : '/groups?archived=true'} data-testid="archived-toggle">
+              {props.archived ? 'Show active groups' : 'Show archived'}
+            </a>
+            <a class="btn btn-primary" href="/groups/new">
+              New group
+            </a>
+          </>
+        ) : (
+          ''
+        )}
+      </PageHeader>
+      <form class="row g-2 mb-3" method="get" action="/groups" role="search">
+        {props.archived ? <input type="hidden" name="archived" value="true" /> : ''}
+        <div class="col-sm-8 col-md-6 col-lg-4">
+          <input class="form-control" type="search" name="q" value={props.q} placeholder="Search group names" aria-label="Search group names" />
+        </div>
+        <div class="col-auto">
+          <button class="btn btn-outline-secondary" type="submit">
+            Search
+          </button>
+        </div>
+      </form>
+      <div class="card shadow-sm">
+        <div class="table-responsive">
+          <table class="table table-hover align-middle mb-0" data-testid="groups-table">
+            <thead class="table-light">
+              <tr>
+                <th scope="col">Group</th>
+                <th scope="col">Description</th>
+                <th scope="col" class="text-end">Students</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.groups.length === 0 ? (
+                <tr>
+                  <td colspan="3" class="text-secondary py-4 text-center">
+                    {props.q ? 'No group matches this search.' : props.mayManage ? 'No groups yet.' : 'You teach no groups yet.'}
+                  </td>
+                </tr>
+              ) : (
+                props.groups.map((g) => (
+                  <tr>
+                    <td class="text-nowrap">
+                      <a class="fw-semibold" href={`/groups/${g.id}`} safe>
+                        {g.name}
+                      </a>
+                      {g.archived ? <span class="badge text-bg-secondary ms-2">archived</span> : ''}
+                    </td>
+                    <td class="text-secondary text-truncate" safe>
+                      {g.description.length > 120 ? `${g.description.slice(0, 117)}…` : g.description}
+                    </td>
+                    <td class="text-end">
+                      <a class="badge rounded-pill text-bg-light border text-decoration-none" href={`/students?group=${g.id}`} data-testid="student-count" safe>
+                        {String(g.studentCount)}
+                      </a>
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      {props.nextHref || props.firstHref ? (
+        <nav class="mt-3 d-flex gap-2" aria-label="Pages">
+          {props.firstHref ? (
+            <a class="btn btn-sm btn-outline-secondary" href={props.firstHref}>
+              First page
+            </a>
+          ) : (
+            ''
+          )}
+          {props.nextHref ? (
+            <a class="btn btn-sm btn-outline-secondary" href={props.nextHref}>
+              Next page
+            </a>
+          ) : (
+            ''
+          )}
+        </nav>
+      ) : (
+        ''
+      )}
+    </Layout>
+  );
+}

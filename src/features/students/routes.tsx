@@ -1,0 +1,373 @@
+// Student pages under /students, and /my-record for a student. Admins list, add, edit, archive,
+// upload photos and look after the linked account; lecturers see the students of the groups they
+// teach (what teaching needs); a student sees their own record only. Records outside the actor's
+// scope answer 404 (the service's scope), actions the actor may not take 403.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, can } from '../../access.js';
+import { DEFAULT_PHOTO_LIMITS } from '../../lib/images.js';
+import { fullName } from '../../lib/people.js';
+import { AppError, Conflict, Invalid, NotFound } from '../../lib/errors.js';
+import { readUpload, type Upload } from '../../plugins/uploads.js';
+import { requireActor } from '../../plugins/session.js';
+import * as accounts from '../accounts/service.js';
+import * as groups from '../groups/service.js';
+import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../photos/service.js';
+import { sendPhoto } from '../photos/send-photo.js';
+import * as students from './service.js';
+import { studentSorts } from './schemas.js';
+import { sendSheet, type ExportFormat } from './shared/export-sheet.js';
+import { readFormWithOptionalFile } from './shared/multipart-form.js';
+import { HistoryLink } from './shared/people-views.js';
+import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
+import { StudentPage, type StudentPageProps } from './views/student-page.js';
+import { StudentsPage, type StudentFilterValues } from './views/students-page.js';
+
+/** Photos may be at most 5 MB, as the photos service checks again. */
+export const PHOTO_MAX_BYTES = DEFAULT_PHOTO_LIMITS.maxBytes;
+
+type Query = Record<string, string | undefined>;
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+function ctxOf(request: FastifyRequest) {
+  return { ...request.ctx(), actor: requireActor(request) };
+}
+
+/** One unit of work for the signed-in actor, in a transaction. */
+function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
+  const actor = requireActor(request);
+  return request.inTransaction((ctx) => work({ ...ctx, actor }));
+}
+
+function idOf(request: IdRequest): number {
+  const id = Number(request.params.id);
+  return Number.isSafeInteger(id) && id > 0 ? id : 0;
+}
+
+const formFields = ['studentNumber', 'firstName', 'lastName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'groupId', 'username'] as const;
+
+function formValues(body: unknown, withUsername: boolean): StudentFormValues {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const out: StudentFormValues = {};
+  for (const f of formFields) if (withUsername || f !== 'username') out[f] = typeof b[f] === 'string' ? b[f] : '';
+  return out;
+}
+
+/** The list's filter from the address bar; anything unusable is dropped and explained. */
+function filterOf(query: Query, mayManage: boolean): { filter: StudentFilterValues; page: number; message: string | null } {
+  const problems: string[] = [];
+  const q = (query.q ?? '').trim().slice(0, 100);
+  let group = query.group ?? '';
+  if (group && !/^[1-9]\d{0,9}$/.test(group)) {
+    problems.push('The group filter was not understood and is ignored.');
+    group = '';
+  }
+  let sort = query.sort || 'name';
+  if (!(studentSorts as readonly string[]).includes(sort)) {
+    problems.push(`Sort by one of: ${studentSorts.join(', ')}; sorted by name instead.`);
+    sort = 'name';
+  }
+  const pageText = query.page ?? '1';
+  const page = /^[1-9]\d{0,5}$/.test(pageText) ? Number(pageText) : 1;
+  return { filter: { q, group, sort, archived: mayManage && query.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
+}
+
+function serviceQuery(filter: StudentFilterValues) {
+  return { q: filter.q, group: filter.group, sort: filter.sort, archived: filter.archived };
+}
+
+/** The groups a list or form may offer: all active groups for admins, the taught ones for lecturers. */
+async function groupOptions(ctx: ReturnType<typeof ctxOf>) {
+  if (can(ctx.actor, 'groups.manage')) return groups.groupChoices(ctx);
+  if (!can(ctx.actor, 'groups.view')) return [];
+  return (await groups.listGroups(ctx, { limit: 500 })).items.map(({ id, name }) => ({ id, name }));
+}
+
+/** A page that shows a password must not be kept by the browser or any cache. */
+function noStore(reply: FastifyReply) {
+  reply.header('Cache-Control', 'no-store');
+}
+
+function photoMessage(error: AppError): string {
+  return error.fields.photo ?? error.fields.file ?? error.message;
+}
+
+/** The record page's props for the actor (404 outside their scope). */
+async function recordPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Partial<StudentPageProps> = {}): Promise<StudentPageProps> {
+  const ctx = ctxOf(request);
+  const student = await students.getStudent(ctx, id);
+  const mayManage = can(ctx.actor, 'students.manage');
+  const account = mayManage ? await students.accountOfStudent(ctx, id) : undefined;
+  return {
+    page: reply.pageContext(),
+    student,
+    mayManage,
+    linkGroup: can(ctx.actor, 'groups.view'),
+    own: ctx.actor.role === 'student' && ctx.actor.studentId === id,
+    account,
+    accountIsSelf: account ? account.id === ctx.actor.userId : false,
+    history: can(ctx.actor, 'audit.view') ? <HistoryLink entity="student" id={id} /> : '',
+    now: ctx.clock.now(),
+    ...extra,
+  };
+}
+
+export default async function studentRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: Query }>('/', async (request, reply) => {
+    const ctx = ctxOf(request);
+    // A student has no list to browse: their own record is theirs to see.
+    if (!can(ctx.actor, 'students.view') && can(ctx.actor, 'students.viewOwn')) return reply.redirect('/my-record', 303);
+    authorize(ctx.actor, 'students.view');
+    const mayManage = can(ctx.actor, 'students.manage');
+    const { filter, page, message } = filterOf(request.query, mayManage);
+    const [list, groupList] = await Promise.all([students.listStudents(ctx, { ...serviceQuery(filter), page }), groupOptions(ctx)]);
+    return reply.html(
+      <StudentsPage
+        page={reply.pageContext()}
+        students={list.items}
+        total={list.total ?? list.items.length}
+        pageNumber={page}
+        pageSize={list.pageSize}
+        filter={filter}
+        groups={groupList}
+        mayManage={mayManage}
+        message={message}
+      />,
+    );
+  });
+
+  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
+    app.get<{ Querystring: Query }>(`/export.${format}`, async (request, reply) => {
+      const ctx = ctxOf(request);
+      authorize(ctx.actor, 'students.view');
+      const full = can(ctx.actor, 'students.manage');
+      const { filter } = filterOf(request.query, full);
+      // Lecturers' exports hold what teaching needs, as their pages do.
+      const columns = [
+        { header: 'Student number', key: 'studentNumber', width: 16 },
+        { header: 'Last name', key: 'lastName', width: 20 },
+        { header: 'First name', key: 'firstName', width: 20 },
+        { header: 'Patronymic', key: 'patronymic', width: 20 },
+        ...(full ? [{ header: 'Birth date', key: 'birthDate', width: 12 }] : []),
+        { header: 'E-mail', key: 'email', width: 30 },
+        ...(full
+          ? [
+              { header: 'Phone', key: 'phone', width: 18 },
+              { header: 'Address', key: 'address', width: 40 },
+            ]
+          : []),
+        { header: 'Group', key: 'group', width: 14 },
+        ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
+      ];
+      return sendSheet(reply, {
+        format,
+        basename: filter.archived ? 'students-archived' : 'students',
+        sheetName: 'Students',
+        today: ctx.clock.now(),
+        columns,
+        rows: students.exportStudents(ctx, serviceQuery(filter)),
+        toRecord: (s) => ({ ...s, group: s.groupName ?? '', archived: s.archived ? 'yes' : 'no' }),
+        log: request.log,
+      });
+    });
+  }
+
+  app.get('/new', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'students.manage');
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groups={await groupOptions(ctx)} />);
+  });
+
+  app.post('/', async (request, reply) => {
+    const ctx = ctxOf(request);
+    // Refused before the body (and any photo in it) is read.
+    authorize(ctx.actor, 'students.manage');
+    const form = await readFormWithOptionalFile(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
+    const values = formValues(form.fields, true);
+    const again = async (error: AppError, errors: Record<string, string>) => {
+      reply.code(error.statusCode);
+      return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={values} groups={await groupOptions(ctx)} errors={errors} message={error.message} />);
+    };
+    if (form.fileError) return again(form.fileError, { photo: photoMessage(form.fileError) });
+    let storedKeys: string[] = [];
+    try {
+      const created = await asActor(request, async (tx) => {
+        const made = await students.createStudent(tx, values);
+        if (form.file) {
+          const stored = await storePhoto(tx, form.file);
+          storedKeys = stored.storageKeys;
+          await students.setStudentPhotoFiles(tx, made.student.id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
+          return { ...made, student: await students.getStudent(tx, made.student.id) };
+        }
+        return made;
+      });
+      const props = await recordPage(request, reply, created.student.id, {
+        credentials: { ...created.account, password: created.account.oneTimePassword, title: `Student ${fullName(created.student)} added, with a sign-in account` },
+      });
+      noStore(reply);
+      reply.code(201);
+      return reply.html(<StudentPage {...props} />);
+    } catch (error) {
+      // The transaction rolled back: photo objects written for it have no row any more.
+      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      return again(error, error.fields);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
+    return reply.html(<StudentPage {...await recordPage(request, reply, idOf(request))} />);
+  });
+
+  app.get<{ Params: { id: string } }>('/:id/edit', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'students.manage');
+    const s = await students.getStudent(ctx, idOf(request));
+    const values: StudentFormValues = {
+      studentNumber: s.studentNumber,
+      firstName: s.firstName,
+      lastName: s.lastName,
+      patronymic: s.patronymic,
+      birthDate: s.birthDate ?? '',
+      email: s.email ?? '',
+      phone: s.phone ?? '',
+      address: s.address ?? '',
+      groupId: s.groupId === null ? '' : String(s.groupId),
+    };
+    const options = await groupOptions(ctx);
+    // An archived group stays selectable for the student already in it.
+    if (s.groupId !== null && s.groupName && !options.some((g) => g.id === s.groupId)) options.push({ id: s.groupId, name: `${s.groupName} (archived)` });
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={values} groups={options} />);
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/:id', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const id = idOf(request);
+    const values = formValues(request.body, false);
+    try {
+      const student = await asActor(request, (tx) => students.updateStudent(tx, id, values));
+      reply.flash('success', `Saved the record of ${fullName(student)}.`);
+      return reply.redirect(`/students/${student.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      const s = await students.getStudent(ctx, id);
+      const options = await groupOptions(ctx);
+      if (s.groupId !== null && s.groupName && !options.some((g) => g.id === s.groupId)) options.push({ id: s.groupId, name: `${s.groupName} (archived)` });
+      reply.code(error.statusCode);
+      return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={values} groups={options} errors={error.fields} message={error.message} />);
+    }
+  });
+
+  for (const [path, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/:id/${path}`, async (request, reply) => {
+      const student = await asActor(request, (tx) => students.archiveStudent(tx, idOf(request), archived));
+      reply.flash('success', archived ? `${fullName(student)} is archived: left out of the lists, kept in the history.` : `${fullName(student)} is restored.`);
+      return reply.redirect(`/students/${student.id}`, 303);
+    });
+  }
+
+  // ---- photos ----------------------------------------------------------------------------------
+
+  for (const size of ['photo', 'thumbnail'] as const) {
+    app.get<{ Params: { id: string } }>(size === 'photo' ? '/:id/photo' : '/:id/photo/thumbnail', async (request, reply) => {
+      const ctx = ctxOf(request);
+      // 404 when the record is outside the actor's scope or has no photo.
+      const fileId = await students.studentPhotoFileId(ctx, idOf(request), size);
+      const info = await photoInfo(ctx, fileId);
+      return sendPhoto(reply, request.headers['if-none-match'], { ...info, open: async () => (await openPhoto(ctx, fileId)).stream });
+    });
+  }
+
+  app.post<{ Params: { id: string } }>('/:id/photo', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'students.manage');
+    const id = idOf(request);
+    await students.getStudent(ctx, id);
+    const refused = async (error: AppError) => {
+      reply.code(error.statusCode);
+      return reply.html(<StudentPage {...await recordPage(request, reply, id, { photoError: photoMessage(error) })} />);
+    };
+    let upload: Upload;
+    try {
+      upload = await readUpload(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
+    } catch (error) {
+      if (error instanceof AppError) return refused(error);
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refused(new AppError(413, 'too_large', `The photo is larger than ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`));
+      throw error;
+    }
+    let storedKeys: string[] = [];
+    let replaced: DeletedPhotoFiles | null = null;
+    try {
+      await asActor(request, async (tx) => {
+        const stored = await storePhoto(tx, upload);
+        storedKeys = stored.storageKeys;
+        const { previous } = await students.setStudentPhotoFiles(tx, id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
+        replaced = await deletePhotoFiles(tx, previous);
+      });
+    } catch (error) {
+      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
+      if (error instanceof Invalid) return refused(error);
+      throw error;
+    }
+    // The old photo's objects go only once the rows pointing at the new one are committed.
+    await (replaced as DeletedPhotoFiles | null)?.removeStoredObjects();
+    reply.flash('success', 'Photo saved.');
+    return reply.redirect(`/students/${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/photo/remove', async (request, reply) => {
+    const id = idOf(request);
+    let removed: DeletedPhotoFiles | null = null;
+    await asActor(request, async (tx) => {
+      authorize(tx.actor, 'students.manage');
+      const student = await students.getStudent(tx, id);
+      if (!student.hasPhoto) return;
+      const { previous } = await students.setStudentPhotoFiles(tx, id, { photoFileId: null, thumbnailFileId: null });
+      removed = await deletePhotoFiles(tx, previous);
+    });
+    await (removed as DeletedPhotoFiles | null)?.removeStoredObjects();
+    reply.flash('success', 'Photo removed.');
+    return reply.redirect(`/students/${id}`, 303);
+  });
+
+  // ---- the linked account ----------------------------------------------------------------------
+
+  async function linkedAccount(ctx: ReturnType<typeof ctxOf>, id: number) {
+    const account = await students.accountOfStudent(ctx, id);
+    if (!account) throw new NotFound('This student has no sign-in account.');
+    return account;
+  }
+
+  app.post<{ Params: { id: string } }>('/:id/account/reset-password', async (request, reply) => {
+    const id = idOf(request);
+    const reset = await asActor(request, async (tx) => accounts.resetPassword(tx, (await linkedAccount(tx, id)).id));
+    const props = await recordPage(request, reply, id, {
+      credentials: { username: reset.user.username, password: reset.oneTimePassword, title: 'New one-time password' },
+    });
+    noStore(reply);
+    return reply.html(<StudentPage {...props} />);
+  });
+
+  for (const [path, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/:id/account/${path}`, async (request, reply) => {
+      const id = idOf(request);
+      const account = await asActor(request, async (tx) => accounts.setAccountDisabled(tx, (await linkedAccount(tx, id)).id, disabled));
+      reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
+      return reply.redirect(`/students/${id}`, 303);
+    });
+  }
+}
+
+/** /my-record: a student's way to their own record; anyone else finds nothing here. */
+export async function myRecordRoutes(app: FastifyInstance) {
+  app.get('/my-record', async (request, reply) => {
+    const actor = requireActor(request);
+    if (!can(actor, 'students.viewOwn') || actor.studentId === null) throw new NotFound();
+    return reply.redirect(`/students/${actor.studentId}`, 303);
+  });
+}

@@ -1,0 +1,105 @@
+// What the group, student and lecturer page suites share: an app with a signed-in admin, people
+// made through the services, teaching rows (until the subjects feature has a service), multipart
+// posts and small images.
+import type { TestContext } from 'node:test';
+import sharp from 'sharp';
+import { systemActor, type Actor } from '../../../access.js';
+import type { ServiceContext } from '../../../context.js';
+import type { Db } from '../../../db/index.js';
+import { buildTestApp } from '../../../../test/build-test-app.js';
+import { createUser, TEST_PASSWORD } from '../../../../test/factories.js';
+import { Browser } from '../../../../test/http.js';
+import type { TestDatabase } from '../../../../test/services.js';
+import { createGroup } from '../../groups/service.js';
+import { createLecturer } from '../../lecturers/service.js';
+import { createStudent } from '../service.js';
+
+export async function pagesApp(t: TestContext, database: TestDatabase) {
+  const built = await buildTestApp(t, { database });
+  const system: ServiceContext = { ...built.ctx, actor: systemActor, storage: built.app.deps.storage };
+  const adminUser = await createUser(built.ctx, { role: 'admin', username: 'chief' });
+  const admin = new Browser(built.app);
+  await admin.signIn(adminUser.username, TEST_PASSWORD);
+  return { ...built, system, admin, adminUser };
+}
+
+export function group(system: ServiceContext, name: string, description = '') {
+  return createGroup(system, { name, description });
+}
+
+let serial = 0;
+export async function student(system: ServiceContext, fields: Record<string, unknown> = {}) {
+  serial += 1;
+  return createStudent(system, { studentNumber: `N-${String(serial).padStart(5, '0')}`, firstName: 'Sam', lastName: `Student${serial}`, ...fields });
+}
+
+export async function lecturer(system: ServiceContext, fields: Record<string, unknown> = {}) {
+  serial += 1;
+  return createLecturer(system, { firstName: 'Lena', lastName: `Lecturer${serial}`, email: `lecturer${serial}@example.org`, academicDegree: 'PhD', ...fields });
+}
+
+/** Lecturer `lecturerId` teaches group `groupId` (through a subject made for it). */
+export async function teach(db: Db, lecturerId: number, groupId: number) {
+  const now = new Date();
+  const subject = await db
+    .insertInto('subjects')
+    .values({ name: `Subject ${lecturerId}-${groupId}-${++serial}`, description: '', createdAt: now, updatedAt: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('teaching').values({ subjectId: subject.id, lecturerId, groupId }).execute();
+}
+
+/** A browser signed in with a person's one-time password, past the forced password change. */
+export async function signInAsNew(app: Browser['app'], username: string, oneTimePassword: string): Promise<Browser> {
+  const browser = new Browser(app);
+  await browser.signIn(username, oneTimePassword);
+  const chosen = 'a brand new passphrase for tests 2026';
+  const changed = await browser.post('/account/password', { currentPassword: oneTimePassword, newPassword: chosen, confirmPassword: chosen }, { from: '/account/password' });
+  if (changed.statusCode !== 303) throw new Error(`password change failed: ${changed.statusCode}`);
+  return browser;
+}
+
+export function actorOf(system: ServiceContext): Actor {
+  return system.actor!;
+}
+
+export const png = (width = 800, height = 600) =>
+  sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 } } })
+    .png()
+    .toBuffer();
+
+/** A multipart/form-data body: text fields first, then the file (as browsers send a form whose file input is last). */
+export async function multipart(fields: Record<string, string>, file?: { field: string; filename: string; type: string; bytes: Buffer }) {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  if (file) form.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename);
+  const response = new Response(form);
+  return { payload: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
+}
+
+/** Posts a multipart form as `browser`, with the CSRF token in the query string as the pages do. */
+export async function postMultipart(browser: Browser, url: string, from: string, fields: Record<string, string>, file?: Parameters<typeof multipart>[1]) {
+  const token = await browser.csrfToken(from);
+  const body = await multipart(fields, file);
+  const response = await browser.app.inject({
+    method: 'POST',
+    url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`,
+    headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': body.contentType },
+    payload: body.payload,
+  });
+  for (const c of response.cookies as { name: string; value: string }[]) if (c.value) browser.cookies.set(c.name, c.value);
+  return response;
+}
+
+export function oneTimePasswordIn(body: string): string | undefined {
+  return /data-testid="one-time-password">([^<]+)</.exec(body)?.[1];
+}
+
+export function usernameIn(body: string): string | undefined {
+  return /data-testid="new-username">([^<]+)</.exec(body)?.[1];
+}
+
+/** The names in a rendered list, in order. */
+export function rowNames(body: string): string[] {
+  return [...body.matchAll(/<a class="fw-semibold" href="\/(?:students|lecturers)\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]!.replace(/&#39;/g, "'"));
+}

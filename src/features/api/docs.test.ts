@@ -32,6 +32,29 @@ describe('the OpenAPI document', () => {
     assert.ok(paths.includes('/me'), 'the /api/v1 routes are in, under the server URL');
     for (const path of paths) assert.ok(!/^\/(api|login|logout|admin|account|dashboard|static)\b/.test(path), `not an API path: ${path}`);
 
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    for (const resource of ['groups', 'students', 'lecturers']) {
+      for (const operation of [`GET /${resource}`, `POST /${resource}`, `GET /${resource}/{id}`, `PATCH /${resource}/{id}`, `DELETE /${resource}/{id}`, `POST /${resource}/{id}/archive`, `POST /${resource}/{id}/restore`]) {
+        assert.ok(operations.includes(operation), `${operation} is described`);
+      }
+      const list = doc.paths[`/${resource}`].get;
+      const parameters = list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+      for (const name of ['q', 'limit', 'cursor', 'archived']) assert.ok(parameters.includes(`query:${name}`), `${resource} takes ${name}`);
+      assert.deepEqual(list.responses['200'].content['application/json'].schema.properties.items.items, { $ref: `#/components/schemas/${resource === 'groups' ? 'Group' : resource === 'students' ? 'Student' : 'Lecturer'}` });
+      assert.ok(doc.paths[`/${resource}/{id}`].get.parameters.some((p: { name: string; in: string; required: boolean }) => p.name === 'id' && p.in === 'path' && p.required));
+      const create = doc.paths[`/${resource}`].post;
+      assert.ok(create.requestBody.content['application/json'].schema.$ref, 'the body is described by a shared schema');
+      assert.ok(create.responses['201'].headers.location, 'the Location header is described');
+      for (const status of ['403', '409', '422', '401']) assert.deepEqual(create.responses[status].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
+    }
+    assert.ok(doc.paths['/students'].get.parameters.some((p: { name: string }) => p.name === 'group'));
+    for (const name of ['Group', 'GroupInput', 'Student', 'StudentInput', 'StudentChanges', 'StudentCreated', 'Lecturer', 'LecturerCreated', 'NewAccount', 'Me', 'Error']) {
+      assert.ok(doc.components.schemas[name], `components.schemas.${name}`);
+    }
+    assert.deepEqual(doc.components.schemas.StudentCreated.properties.account, { $ref: '#/components/schemas/NewAccount' });
+    assert.equal(doc.components.schemas.Student.properties.birthDate.anyOf[0].type, 'string');
+    assert.ok(!doc.components.schemas.Student.required.includes('address'), 'private fields may be absent');
+
     const me = doc.paths['/me'].get;
     assert.deepEqual(me.responses['200'].content['application/json'].schema, { $ref: '#/components/schemas/Me' });
     assert.deepEqual(me.responses['401'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });

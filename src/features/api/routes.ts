@@ -1,20 +1,211 @@
 // The JSON API under /api/v1: bearer tokens (or a browser session), 1000 requests an hour per token.
 // Each route answers JSON and errors as { "error": { "code", "message", "fields" } }, and carries a
-// `schema` that the OpenAPI document (docs/routes.ts) is built from.
+// `schema` that the OpenAPI document (docs/routes.ts) is built from. The rules are the services':
+// the API sees and changes what the same account could on the pages.
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
-import { requireActor } from '../../plugins/session.js';
-import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
-import { errorResponses, Me, ref } from './schemas.js';
+import type { Static, TSchema } from 'typebox';
+import * as groups from '../groups/service.js';
+import * as lecturers from '../lecturers/service.js';
+import * as students from '../students/service.js';
+import { API_PREFIX, apiRouteConfig, callerOf, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
+import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, StudentsQuery } from './schemas.js';
 
-/** Every API route carries this config: 1000 requests an hour, counted per token. */
-export const apiRouteConfig = { rateLimit: { max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: apiKey } };
+export { apiRouteConfig };
+
+/** One kind of record the API lists, shows, creates, changes and archives. */
+interface Resource<V extends { id: number }> {
+  /** URL segment under /api/v1, and the OpenAPI tag. */
+  path: 'groups' | 'students' | 'lecturers';
+  noun: string;
+  /** The names of its schemas in components.schemas. */
+  schemas: { output: string; input: string; changes: string; created: string };
+  query: TSchema;
+  /** Who sees what, for the document. */
+  visibility: string;
+  list(ctx: ActorAuthContext, query: Record<string, unknown>): Promise<{ items: V[]; nextCursor: string | null }>;
+  get(ctx: ActorAuthContext, id: number): Promise<V>;
+  /** Creates the record; answers the record and what else the answer carries (the new account). */
+  create(ctx: ActorAuthContext, input: unknown): Promise<{ record: V; answer: unknown }>;
+  update(ctx: ActorAuthContext, id: number, input: unknown): Promise<V>;
+  archive(ctx: ActorAuthContext, id: number, archived: boolean): Promise<V>;
+}
+
+const resources = [
+  {
+    path: 'groups',
+    noun: 'group',
+    schemas: { output: 'Group', input: 'GroupInput', changes: 'GroupChanges', created: 'Group' },
+    query: GroupsQuery,
+    visibility: 'Admins see every group, lecturers the groups they teach, students their own group.',
+    list: groups.listGroups,
+    get: groups.getGroup,
+    create: async (ctx, input) => {
+      const group = await groups.createGroup(ctx, input);
+      return { record: group, answer: group };
+    },
+    update: groups.updateGroup,
+    archive: groups.archiveGroup,
+  } satisfies Resource<groups.GroupView>,
+  {
+    path: 'students',
+    noun: 'student',
+    schemas: { output: 'Student', input: 'StudentInput', changes: 'StudentChanges', created: 'StudentCreated' },
+    query: StudentsQuery,
+    visibility:
+      'Admins see every student; lecturers the students of the groups they teach, without `birthDate`, `phone` and `address`; a student only their own record.',
+    list: students.listStudents,
+    get: students.getStudent,
+    create: async (ctx, input) => {
+      const { student, account } = await students.createStudent(ctx, input);
+      return { record: student, answer: { ...student, account } };
+    },
+    update: students.updateStudent,
+    archive: students.archiveStudent,
+  } satisfies Resource<students.StudentView>,
+  {
+    path: 'lecturers',
+    noun: 'lecturer',
+    schemas: { output: 'Lecturer', input: 'LecturerInput', changes: 'LecturerChanges', created: 'LecturerCreated' },
+    query: LecturersQuery,
+    visibility: 'Admins see every lecturer; a lecturer only their own record; students none.',
+    list: lecturers.listLecturers,
+    get: lecturers.getLecturer,
+    create: async (ctx, input) => {
+      const { lecturer, account } = await lecturers.createLecturer(ctx, input);
+      return { record: lecturer, answer: { ...lecturer, account } };
+    },
+    update: lecturers.updateLecturer,
+    archive: lecturers.archiveLecturer,
+  } satisfies Resource<lecturers.LecturerView>,
+];
+
+const adminsOnly = 'Admins only: anyone else gets 403.';
+
+function registerResource<V extends { id: number }>(app: FastifyInstance, r: Resource<V>) {
+  const tags = [r.path];
+  const one = `/${r.path}/:id`;
+  const notFound = { ...ref('Error'), description: `No such ${r.noun}, or not one this token may see.` };
+  const forbidden = { ...ref('Error'), description: 'This token may see the record but not change it.' };
+  const invalid = { ...ref('Error'), description: 'The input breaks a rule; `error.fields` says what to fix in each field.' };
+  const conflict = { ...ref('Error'), description: 'Another record already has a value that must be unique; `error.fields` names it.' };
+  const queryKeys = Object.keys((r.query as unknown as { properties: object }).properties);
+
+  app.get(
+    `/${r.path}`,
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: `List ${r.path}`,
+        description: `${r.visibility} Archived ${r.path} are listed only with \`archived=true\`. Pages follow \`nextCursor\`.`,
+        querystring: r.query,
+        response: { 200: { ...pageOf(r.schemas.output), description: `A page of ${r.path}.` }, 422: invalid, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await r.list(readAs(request), pick(request.query, queryKeys, ['group', 'limit']));
+      return { items: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    one,
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: `Get one ${r.noun}`,
+        description: r.visibility,
+        params: IdParams,
+        response: { 200: { ...ref(r.schemas.output), description: `The ${r.noun}.` }, 404: notFound, ...errorResponses },
+      },
+    },
+    async (request) => r.get(readAs(request), recordId(request.params, r.noun)),
+  );
+
+  app.post(
+    `/${r.path}`,
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: `Create a ${r.noun}`,
+        description:
+          r.path === 'groups'
+            ? adminsOnly
+            : `${adminsOnly} Also creates the ${r.noun}'s sign-in account; its one-time password is in this answer only.`,
+        body: ref(r.schemas.input),
+        response: {
+          201: {
+            ...ref(r.schemas.created),
+            description: `The new ${r.noun}${r.path === 'groups' ? '' : ', with `account`'}.`,
+            headers: { location: { type: 'string', description: `The new ${r.noun}'s URL.` } },
+          },
+          403: forbidden,
+          409: conflict,
+          422: invalid,
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { record, answer } = await writeAs(request, (ctx) => r.create(ctx, request.body ?? {}));
+      reply.code(201).header('location', `${API_PREFIX}/${r.path}/${record.id}`);
+      return answer;
+    },
+  );
+
+  app.patch(
+    one,
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: `Change a ${r.noun}`,
+        description: `${adminsOnly} Send only the fields to change.`,
+        params: IdParams,
+        body: ref(r.schemas.changes),
+        response: { 200: { ...ref(r.schemas.output), description: `The ${r.noun} as it is now.` }, 403: forbidden, 404: notFound, 409: conflict, 422: invalid, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const id = recordId(request.params, r.noun);
+      return writeAs(request, (ctx) => r.update(ctx, id, request.body ?? {}));
+    },
+  );
+
+  const archiveRoute = (method: 'POST' | 'DELETE', url: string, archived: boolean, summary: string, description: string) =>
+    app.route({
+      method,
+      url,
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary,
+        description: `${adminsOnly} ${description}`,
+        params: IdParams,
+        response: { 200: { ...ref(r.schemas.output), description: `The ${r.noun} as it is now.` }, 403: forbidden, 404: notFound, ...errorResponses },
+      },
+      handler: async (request) => {
+        const id = recordId(request.params, r.noun);
+        return writeAs(request, (ctx) => r.archive(ctx, id, archived));
+      },
+    });
+  archiveRoute('POST', `${one}/archive`, true, `Archive a ${r.noun}`, 'Archived records leave the lists but keep their history; archiving twice is harmless.');
+  archiveRoute('POST', `${one}/restore`, false, `Restore an archived ${r.noun}`, 'Brings the record back into the lists.');
+  archiveRoute('DELETE', one, true, `Archive a ${r.noun} (same as POST …/archive)`, 'Nothing is ever deleted: DELETE archives the record, and POST …/restore brings it back.');
+}
 
 export default async function apiRoutes(app: FastifyInstance) {
   // The route schemas describe the API; the services validate the input with the features' own
   // schemas (lib/validation.ts), so the API gives the same rules and messages as the pages and the
   // CLI. Fastify's own validation would answer differently worded errors first, so it is off here.
   app.setValidatorCompiler(() => () => true);
+  // Every API call needs a caller. Refusing here, before the CSRF check of unsafe methods, answers
+  // an anonymous POST with 401 (send a token) rather than the CSRF check's 403.
+  app.addHook('preValidation', async (request) => {
+    callerOf(request);
+  });
 
   app.get(
     '/me',
@@ -27,7 +218,7 @@ export default async function apiRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const actor = requireActor(request);
+      const actor = callerOf(request);
       const me: Static<typeof Me> = {
         id: actor.userId,
         username: actor.username,
@@ -40,4 +231,6 @@ export default async function apiRoutes(app: FastifyInstance) {
       return me;
     },
   );
+
+  for (const resource of resources) registerResource(app, resource as Resource<{ id: number }>);
 }

@@ -3,6 +3,9 @@
 // schema (lib/validation.ts), the same rules and messages as the pages.
 import Type, { type TSchema } from 'typebox';
 import { roles } from '../accounts/schemas.js';
+import { CreateGroupInput, GroupOutput, UpdateGroupInput } from '../groups/schemas.js';
+import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
+import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
 
 /** Every error the API answers: the error handler's JSON body (plugins/error-handler.ts). */
 export const ErrorResponse = Type.Object(
@@ -68,5 +71,79 @@ export const errorResponses = {
   '5xx': { ...ref('Error'), description: 'A server error; `error.errorId` names it in the server log.' },
 } as const;
 
+/** A feature's schema under a name of the API's (its $id, and its name in components.schemas). */
+function named(schema: TSchema, $id: string, description: string): TSchema {
+  return { ...schema, $id, description } as TSchema;
+}
+
+export const NewAccount = Type.Object(
+  {
+    username: Type.String({ description: 'The sign-in name: the one given, or one generated from the name (s.novak, s.novak2 …).' }),
+    oneTimePassword: Type.String({ description: 'Shown only in this answer; the person must choose their own password at the first sign-in.' }),
+  },
+  { $id: 'NewAccount', description: 'The sign-in account made with the record.' },
+);
+
+const withAccount = (output: { properties: Record<string, TSchema> }, $id: string, description: string) =>
+  Type.Object({ ...output.properties, account: ref('NewAccount') }, { $id, description });
+
+const groupSchemas = [
+  named(GroupOutput, 'Group', 'A group of students.'),
+  named(CreateGroupInput, 'GroupInput', 'A new group.'),
+  named(UpdateGroupInput, 'GroupChanges', 'The fields to change; the others stay as they are.'),
+];
+
+const studentSchemas = [
+  named(
+    StudentOutput,
+    'Student',
+    'A student. `birthDate`, `phone` and `address` are private: only admins and the student themself receive them; lecturers see what teaching needs.',
+  ),
+  named(CreateStudentInput, 'StudentInput', 'A new student. `birthDate` is YYYY-MM-DD; `username` is generated from the name when omitted.'),
+  named(UpdateStudentInput, 'StudentChanges', 'The fields to change; the others stay as they are. Send null or "" to clear an optional field.'),
+  withAccount(StudentOutput, 'StudentCreated', 'The new student, with the sign-in account made for them.'),
+];
+
+const lecturerSchemas = [
+  named(LecturerOutput, 'Lecturer', 'A lecturer, with the groups they teach.'),
+  named(CreateLecturerInput, 'LecturerInput', 'A new lecturer. `username` is generated from the name when omitted; `isAdmin` lets them manage everything.'),
+  named(UpdateLecturerInput, 'LecturerChanges', 'The fields to change; the others stay as they are. Send null or "" to clear an optional field.'),
+  withAccount(LecturerOutput, 'LecturerCreated', 'The new lecturer, with the sign-in account made for them.'),
+];
+
+// ---- list parameters (the services validate them; these describe them) ----------------------------
+
+const listParameters = (pageSize: number) => ({
+  q: Type.String({ maxLength: 100, description: 'Search text: matches names (any order of words, accents and case ignored), and for people also e-mail, phone and numbers.' }),
+  archived: Type.Boolean({ description: 'true: list the archived records instead of the active ones. Default false.' }),
+  limit: Type.Integer({ minimum: 1, maximum: 500, description: `Items per page, 1–500. Default ${pageSize}.` }),
+  cursor: Type.String({ maxLength: 1024, description: 'The `nextCursor` of the previous page, unchanged; omit for the first page. Keep the other parameters the same.' }),
+});
+
+export const GroupsQuery = Type.Partial(Type.Object({ ...listParameters(100) }));
+
+export const StudentsQuery = Type.Partial(
+  Type.Object({
+    ...listParameters(50),
+    group: Type.Integer({ minimum: 1, description: 'Only the students of this group (its id).' }),
+    sort: Type.Union(
+      studentSorts.map((s) => Type.Literal(s)),
+      { description: 'Order: by name (last, first), student number or creation time; a leading `-` reverses it. Default `name`.' },
+    ),
+  }),
+);
+
+export const LecturersQuery = Type.Partial(
+  Type.Object({
+    ...listParameters(50),
+    degree: Type.String({ maxLength: 100, description: 'Only lecturers with this academic degree, e.g. PhD.' }),
+    group: Type.Integer({ minimum: 1, description: 'Only the lecturers who teach this group (its id).' }),
+    sort: Type.Union(
+      lecturerSorts.map((s) => Type.Literal(s)),
+      { description: 'Order: by name (last, first) or creation time; a leading `-` reverses it. Default `name`.' },
+    ),
+  }),
+);
+
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...studentSchemas, ...lecturerSchemas];

@@ -7,9 +7,9 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { API_PREFIX } from '../request.js';
 import { sharedSchemas } from '../schemas.js';
 
-export const API_PREFIX = '/api/v1';
 export const DOCS_PREFIX = '/api/docs';
 
 // package.json sits three folders up from both src/features/api/docs and dist/features/api/docs.

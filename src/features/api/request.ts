@@ -1,0 +1,62 @@
+// What every API route does with its request: the rate limit per token, the caller (401 without a
+// token), a read context or one transaction for a write, the record id from the URL. Typed by the
+// parts of Fastify's request it uses, so only the routes files import Fastify.
+import type { Actor } from '../../access.js';
+import { NotFound, Unauthenticated } from '../../lib/errors.js';
+import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
+import type { AuthContext } from '../auth/service.js';
+
+export const API_PREFIX = '/api/v1';
+
+/** Every API route carries this config: 1000 requests an hour, counted per token. */
+export const apiRouteConfig = { rateLimit: { max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: apiKey } };
+
+export interface ApiRequest {
+  readonly actor: Actor | null;
+  ctx(): AuthContext;
+  inTransaction<T>(work: (ctx: AuthContext) => Promise<T>): Promise<T>;
+}
+
+export type ActorAuthContext = AuthContext & { readonly actor: Actor };
+
+/** The caller, or 401: the API has no sign-in page to send anyone to. */
+export function callerOf(request: ApiRequest): Actor {
+  if (!request.actor) throw new Unauthenticated('Send an API token: Authorization: Bearer fms_… (create one under Account › API tokens).');
+  return request.actor;
+}
+
+/** A context for reads, as the caller. */
+export function readAs(request: ApiRequest): ActorAuthContext {
+  const actor = callerOf(request);
+  return { ...request.ctx(), actor };
+}
+
+/** One unit of work as the caller, in one transaction: all of it is written, or none. */
+export function writeAs<T>(request: ApiRequest, work: (ctx: ActorAuthContext) => Promise<T>): Promise<T> {
+  const actor = callerOf(request);
+  return request.inTransaction((ctx) => work({ ...ctx, actor }));
+}
+
+/** The `:id` of the URL; anything but a positive whole number names no record (404). */
+export function recordId(params: unknown, what = 'record'): number {
+  const text = (params as { id?: unknown } | null)?.id;
+  const id = typeof text === 'string' && /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id)) throw new NotFound(`No such ${what}.`);
+  return id;
+}
+
+/**
+ * Only the query parameters a list understands, as given (the service validates them). Whole
+ * numbers in `integers` are handed over as numbers: a query string has only text, and a schema that
+ * also accepts "" for "any" would otherwise refuse "42".
+ */
+export function pick(query: unknown, keys: readonly string[], integers: readonly string[] = []): Record<string, unknown> {
+  const source = (query ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = source[key];
+    if (value === undefined) continue;
+    out[key] = integers.includes(key) && typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : value;
+  }
+  return out;
+}

@@ -71,15 +71,34 @@ const entryColumns = [
  * One page of the trail in (at, id) order: newest first, or oldest first after a `newer` position.
  * Every filter is an equality or a range over an indexed column (actor_id+at, action+at,
  * entity+entity_id+at, at), and pages are keyset positions, never OFFSET, so the query stays fast
- * at any depth of a trail with millions of rows. An action prefix is a range (`student.` ≤ action <
- * `student/`), which uses the index on both engines where LIKE would not under every collation.
+ * at any depth of a trail with millions of rows.
+ *
+ * An action prefix ("student.") is the one filter an index cannot serve in time order: a range over
+ * (action, at) comes back sorted by action, and SQLite then sorts every matching row (a quarter of
+ * a million for a common prefix in a million entries: a quarter of a second). So the prefix is first
+ * expanded into the actions that exist under it, each found by one index seek, and each action's page
+ * is read in time order from (action, at); the pages are merged here. A prefix covering more than
+ * PREFIX_EXPANSION_LIMIT actions falls back to the range.
  */
-export function queryAuditEntries(db: Db, q: AuditQuery) {
+export async function queryAuditEntries(db: Db, q: AuditQuery) {
+  if (!q.action || 'exact' in q.action) return pageQuery(db, q, q.action?.exact).execute();
+  const actions = await actionsWithPrefix(db, q.action.prefix, PREFIX_EXPANSION_LIMIT + 1);
+  if (actions.length > PREFIX_EXPANSION_LIMIT) return pageQuery(db, q, { prefix: q.action.prefix }).execute();
+  const pages = [];
+  for (const action of actions) pages.push(...(await pageQuery(db, q, action).execute()));
+  const sign = q.position?.direction === 'newer' ? 1 : -1;
+  pages.sort((a, b) => sign * (a.at.getTime() - b.at.getTime() || a.id - b.id));
+  return pages.slice(0, q.limit);
+}
+
+const PREFIX_EXPANSION_LIMIT = 30;
+
+function pageQuery(db: Db, q: AuditQuery, action: string | { prefix: string } | undefined) {
   let query = db.selectFrom('auditLog').leftJoin('users', 'users.id', 'auditLog.actorId').select(entryColumns);
   if (q.actorId === null) query = query.where('auditLog.actorId', 'is', null);
   else if (q.actorId !== undefined) query = query.where('auditLog.actorId', '=', q.actorId);
-  if (q.action && 'exact' in q.action) query = query.where('auditLog.action', '=', q.action.exact);
-  else if (q.action) query = query.where('auditLog.action', '>=', q.action.prefix).where('auditLog.action', '<', prefixEnd(q.action.prefix));
+  if (typeof action === 'string') query = query.where('auditLog.action', '=', action);
+  else if (action) query = query.where('auditLog.action', '>=', action.prefix).where('auditLog.action', '<', prefixEnd(action.prefix));
   if (q.entity) query = query.where('auditLog.entity', '=', q.entity);
   if (q.entityId) query = query.where('auditLog.entityId', '=', q.entityId);
   if (q.from) query = query.where('auditLog.at', '>=', q.from);
@@ -87,16 +106,35 @@ export function queryAuditEntries(db: Db, q: AuditQuery) {
   const position = q.position;
   if (position?.direction === 'older') {
     // (at, id) < (p.at, p.id), spelled so that `at <= p.at` can drive the index.
-    query = query.where('auditLog.at', '<=', position.at).where((eb) =>
-      eb.or([eb('auditLog.at', '<', position.at), eb('auditLog.id', '<', position.id)]),
-    );
+    query = query.where('auditLog.at', '<=', position.at).where((eb) => eb.or([eb('auditLog.at', '<', position.at), eb('auditLog.id', '<', position.id)]));
   } else if (position?.direction === 'newer') {
-    query = query.where('auditLog.at', '>=', position.at).where((eb) =>
-      eb.or([eb('auditLog.at', '>', position.at), eb('auditLog.id', '>', position.id)]),
-    );
+    query = query.where('auditLog.at', '>=', position.at).where((eb) => eb.or([eb('auditLog.at', '>', position.at), eb('auditLog.id', '>', position.id)]));
   }
   const order = position?.direction === 'newer' ? 'asc' : 'desc';
-  return query.orderBy('auditLog.at', order).orderBy('auditLog.id', order).limit(q.limit).execute();
+  return query.orderBy('auditLog.at', order).orderBy('auditLog.id', order).limit(q.limit);
+}
+
+/**
+ * The distinct actions starting with `prefix`, at most `max`, each found by one seek on the
+ * (action, at) index (a loose index scan: neither engine skips through an index for DISTINCT). The
+ * prefix is a range (`student.` ≤ action < `student/`), which uses the index on both engines where
+ * LIKE would not under every collation.
+ */
+async function actionsWithPrefix(db: Db, prefix: string, max: number): Promise<string[]> {
+  const end = prefixEnd(prefix);
+  const found: string[] = [];
+  while (found.length < max) {
+    const last = found.at(-1);
+    const row = await db
+      .selectFrom('auditLog')
+      .select((eb) => eb.fn.min('auditLog.action').as('action'))
+      .where('auditLog.action', last === undefined ? '>=' : '>', last ?? prefix)
+      .where('auditLog.action', '<', end)
+      .executeTakeFirst();
+    if (!row?.action) break;
+    found.push(row.action);
+  }
+  return found;
 }
 
 /** The smallest string greater than every string starting with `prefix` (prefixes here are ASCII). */

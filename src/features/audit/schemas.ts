@@ -26,7 +26,7 @@ export const AuditFilterQuery = Type.Object({
 });
 
 /** The record types the trail names, with the admin page each one has. */
-export const auditEntities = ['user', 'student', 'lecturer', 'group', 'api_token'] as const;
+export const auditEntities = ['user', 'student', 'lecturer', 'group', 'api_token', 'import'] as const;
 
 /**
  * The actions features record today, for the filter's suggestions and docs/audit.md. Not a closed
@@ -64,4 +64,6 @@ export const knownAuditActions = [
   'lecturer.restored',
   'lecturer.photo_changed',
   'lecturer.photo_removed',
+  'import.applied',
+  'import.credentials_downloaded',
 ] as const;

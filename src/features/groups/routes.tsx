@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/session.js';
-import { HistoryLink } from '../students/shared/people-views.js';
+import { RecordHistory } from '../../views/record-history.js';
+import { recordHistory } from '../audit/service.js';
 import * as groups from './service.js';
 import { GroupPage } from './views/group-page.js';
 import { GroupsPage } from './views/groups-page.js';
@@ -87,7 +88,7 @@ export default async function groupRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'groups.view');
     const group = await groups.getGroup(ctx, idOf(request));
-    const history = can(ctx.actor, 'audit.view') ? <HistoryLink entity="group" id={group.id} /> : '';
+    const history = can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'group', group.id)} /> : '';
     return { group, mayManage: can(ctx.actor, 'groups.manage'), history, form };
   }
 

@@ -7,13 +7,14 @@ import { fullName } from '../../lib/people.js';
 import { AppError, Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
 import { readUpload, type Upload } from '../../plugins/uploads.js';
 import { requireActor } from '../../plugins/session.js';
+import { RecordHistory } from '../../views/record-history.js';
+import { recordHistory } from '../audit/service.js';
 import * as accounts from '../accounts/service.js';
 import * as groups from '../groups/service.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../photos/service.js';
 import { sendPhoto } from '../photos/send-photo.js';
 import { sendSheet, type ExportFormat } from '../students/shared/export-sheet.js';
 import { readFormWithOptionalFile } from '../students/shared/multipart-form.js';
-import { HistoryLink } from '../students/shared/people-views.js';
 import { lecturerSorts } from './schemas.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';
@@ -70,7 +71,7 @@ function filterOf(query: Query): { filter: LecturerFilterValues; page: number; m
 }
 
 function serviceQuery(filter: LecturerFilterValues) {
-  return { q: filter.q, degree: filter.degree, group: filter.group, sort: filter.sort, archived: filter.archived };
+  return { q: filter.q, degree: filter.degree, group: filter.group ? Number(filter.group) : '', sort: filter.sort, archived: filter.archived };
 }
 
 function noStore(reply: FastifyReply) {
@@ -93,7 +94,7 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     own: ctx.actor.lecturerId === id,
     account,
     accountIsSelf: account ? account.id === ctx.actor.userId : false,
-    history: can(ctx.actor, 'audit.view') ? <HistoryLink entity="lecturer" id={id} /> : '',
+    history: can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'lecturer', id)} /> : '',
     now: ctx.clock.now(),
     ...extra,
   };

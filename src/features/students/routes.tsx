@@ -9,6 +9,8 @@ import { fullName } from '../../lib/people.js';
 import { AppError, Conflict, Invalid, NotFound } from '../../lib/errors.js';
 import { readUpload, type Upload } from '../../plugins/uploads.js';
 import { requireActor } from '../../plugins/session.js';
+import { RecordHistory } from '../../views/record-history.js';
+import { recordHistory } from '../audit/service.js';
 import * as accounts from '../accounts/service.js';
 import * as groups from '../groups/service.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../photos/service.js';
@@ -17,7 +19,6 @@ import * as students from './service.js';
 import { studentSorts } from './schemas.js';
 import { sendSheet, type ExportFormat } from './shared/export-sheet.js';
 import { readFormWithOptionalFile } from './shared/multipart-form.js';
-import { HistoryLink } from './shared/people-views.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';
@@ -52,6 +53,15 @@ function formValues(body: unknown, withUsername: boolean): StudentFormValues {
   return out;
 }
 
+/**
+ * What the service receives from the form. The group arrives as text; the schema's choice of
+ * "a group id, or empty" is only converted from text when it is a number, so it is done here.
+ */
+function inputOf(values: StudentFormValues): Record<string, unknown> {
+  const group = values.groupId ?? '';
+  return { ...values, groupId: group === '' ? null : /^[1-9]\d{0,14}$/.test(group) ? Number(group) : group };
+}
+
 /** The list's filter from the address bar; anything unusable is dropped and explained. */
 function filterOf(query: Query, mayManage: boolean): { filter: StudentFilterValues; page: number; message: string | null } {
   const problems: string[] = [];
@@ -72,7 +82,7 @@ function filterOf(query: Query, mayManage: boolean): { filter: StudentFilterValu
 }
 
 function serviceQuery(filter: StudentFilterValues) {
-  return { q: filter.q, group: filter.group, sort: filter.sort, archived: filter.archived };
+  return { q: filter.q, group: filter.group ? Number(filter.group) : '', sort: filter.sort, archived: filter.archived };
 }
 
 /** The groups a list or form may offer: all active groups for admins, the taught ones for lecturers. */
@@ -105,7 +115,7 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     own: ctx.actor.role === 'student' && ctx.actor.studentId === id,
     account,
     accountIsSelf: account ? account.id === ctx.actor.userId : false,
-    history: can(ctx.actor, 'audit.view') ? <HistoryLink entity="student" id={id} /> : '',
+    history: can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'student', id)} /> : '',
     now: ctx.clock.now(),
     ...extra,
   };
@@ -191,7 +201,7 @@ export default async function studentRoutes(app: FastifyInstance) {
     let storedKeys: string[] = [];
     try {
       const created = await asActor(request, async (tx) => {
-        const made = await students.createStudent(tx, values);
+        const made = await students.createStudent(tx, inputOf(values));
         if (form.file) {
           const stored = await storePhoto(tx, form.file);
           storedKeys = stored.storageKeys;
@@ -244,7 +254,7 @@ export default async function studentRoutes(app: FastifyInstance) {
     const id = idOf(request);
     const values = formValues(request.body, false);
     try {
-      const student = await asActor(request, (tx) => students.updateStudent(tx, id, values));
+      const student = await asActor(request, (tx) => students.updateStudent(tx, id, inputOf(values)));
       reply.flash('success', `Saved the record of ${fullName(student)}.`);
       return reply.redirect(`/students/${student.id}`, 303);
     } catch (error) {

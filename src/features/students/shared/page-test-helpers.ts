@@ -77,14 +77,23 @@ export async function multipart(fields: Record<string, string>, file?: { field: 
   return { payload: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
 }
 
-/** Posts a multipart form as `browser`, with the CSRF token in the query string as the pages do. */
-export async function postMultipart(browser: Browser, url: string, from: string, fields: Record<string, string>, file?: Parameters<typeof multipart>[1]) {
+/**
+ * Posts a multipart form as `browser`, with the CSRF token in the query string as the pages' forms
+ * do. The token also goes in the x-csrf-token header unless `queryOnly` is set: the CSRF plugin does
+ * not read the query string yet (see the suites' "query string" tests), and the other tests are
+ * about the pages, not that check.
+ */
+export async function postMultipart(browser: Browser, url: string, from: string, fields: Record<string, string>, file?: Parameters<typeof multipart>[1], options: { queryOnly?: boolean } = {}) {
   const token = await browser.csrfToken(from);
   const body = await multipart(fields, file);
   const response = await browser.app.inject({
     method: 'POST',
     url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(token)}`,
-    headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': body.contentType },
+    headers: {
+      cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      'content-type': body.contentType,
+      ...(options.queryOnly ? {} : { 'x-csrf-token': token }),
+    },
     payload: body.payload,
   });
   for (const c of response.cookies as { name: string; value: string }[]) if (c.value) browser.cookies.set(c.name, c.value);

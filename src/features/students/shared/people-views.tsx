@@ -317,15 +317,3 @@ export function Detail(props: { label: string; value: string | null | undefined;
     </>
   );
 }
-
-/** Until the history view lands: where the record's entries are in the audit trail. */
-export function HistoryLink(props: { entity: string; id: number }) {
-  return (
-    <div class="card shadow-sm mt-4" data-testid="record-history">
-      <div class="card-header">History</div>
-      <div class="card-body">
-        <a href={`/admin/audit?${new URLSearchParams({ entity: props.entity, entityId: String(props.id) }).toString()}`}>This record's entries in the audit trail</a>
-      </div>
-    </div>
-  );
-}

@@ -1,0 +1,382 @@
+// The student pages as admins, lecturers and students use them: forms with their errors, the list
+// with search, filter, sorting and pages, exports, photos, the record's account box, and who may
+// see what.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { Browser } from '../../../test/http.js';
+import { testDatabases } from '../../../test/services.js';
+import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from './shared/page-test-helpers.js';
+
+const countRows = async (db: Awaited<ReturnType<typeof pagesApp>>['db'], table: 'students' | 'users' | 'files') =>
+  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+async function xlsxRows(bytes: Buffer): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const rows: string[][] = [];
+  workbook.worksheets[0]!.eachRow((row) => {
+    const values = row.values as unknown[];
+    rows.push(values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+  });
+  return rows;
+}
+
+for (const database of await testDatabases()) {
+  describe(`student pages on ${database}`, () => {
+    test('an admin adds a student with a photo in one form; the page shows the one-time credentials once, and they sign in', async (t) => {
+      const { app, admin, db, system } = await pagesApp(t, database);
+      const cs = await group(system, 'CS-1');
+      const form = await admin.get('/students/new');
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /enctype="multipart\/form-data"/);
+      assert.match(form.body, /action="\/students\?_csrf=/);
+
+      const created = await postMultipart(
+        admin,
+        '/students',
+        '/students/new',
+        { studentNumber: '2026-0001', lastName: 'Novak', firstName: 'Ana', patronymic: 'Petrovna', birthDate: '2005-04-01', email: 'Ana.Novak@Example.org', phone: '+359 2 123', address: 'Sofia', groupId: String(cs.id), username: '' },
+        { field: 'photo', filename: 'me.png', type: 'image/png', bytes: await png() },
+      );
+      assert.equal(created.statusCode, 201, created.body.slice(0, 2000));
+      assert.equal(created.headers['cache-control'], 'no-store');
+      const username = usernameIn(created.body);
+      const otp = oneTimePasswordIn(created.body);
+      assert.equal(username, 'a.novak');
+      assert.ok(otp && otp.length >= 12);
+      assert.match(created.body, /shown once; hand it over securely/);
+      assert.match(created.body, /data-testid="record-photo"/);
+      assert.match(created.body, /data-testid="account-card"/);
+      const row = await db.selectFrom('students').selectAll().where('studentNumber', '=', '2026-0001').executeTakeFirstOrThrow();
+      assert.equal(row.email, 'ana.novak@example.org');
+      assert.equal(row.groupId, cs.id);
+      assert.ok(row.photoFileId && row.photoThumbnailFileId);
+
+      const page = await admin.get(`/students/${row.id}`);
+      assert.equal(oneTimePasswordIn(page.body), undefined, 'the password is not shown again');
+      assert.match(page.body, new RegExp(`href="/groups/${cs.id}"`));
+      assert.match(page.body, /data-testid="birth-date">2005-04-01</);
+      assert.match(page.body, /Subjects/);
+      assert.match(page.body, /Exercises and scores/);
+      assert.match(page.body, /Thesis/);
+
+      const owner = await signInAsNew(app, username!, otp!);
+      const mine = await owner.get('/my-record');
+      assert.equal(mine.statusCode, 303);
+      assert.equal(mine.headers.location, `/students/${row.id}`);
+      const own = await owner.get(`/students/${row.id}`);
+      assert.equal(own.statusCode, 200);
+      assert.match(own.body, /My record/);
+      assert.match(own.body, /data-testid="phone">\+359 2 123</, 'a student sees their own contact data');
+      assert.doesNotMatch(own.body, /data-testid="account-card"/);
+      assert.doesNotMatch(own.body, /href="\/students\/\d+\/edit"/);
+      const photo = await owner.get(`/students/${row.id}/photo`);
+      assert.equal(photo.statusCode, 200);
+      assert.equal(photo.headers['content-type'], 'image/jpeg');
+    });
+
+    test('a new student without a photo (empty file input) and with a chosen username', async (t) => {
+      const { admin, db } = await pagesApp(t, database);
+      const created = await postMultipart(admin, '/students', '/students/new', { studentNumber: 'X-1', lastName: 'Ivanov', firstName: 'Ivan', username: 'Ivan.Custom' }, { field: 'photo', filename: '', type: 'application/octet-stream', bytes: Buffer.alloc(0) });
+      assert.equal(created.statusCode, 201, created.body.slice(0, 1500));
+      assert.equal(usernameIn(created.body), 'ivan.custom');
+      assert.match(created.body, /data-testid="photo-placeholder"/);
+      const row = await db.selectFrom('students').select(['photoFileId']).where('studentNumber', '=', 'X-1').executeTakeFirstOrThrow();
+      assert.equal(row.photoFileId, null);
+    });
+
+    test('the multipart forms work as a browser sends them: the CSRF token in the query string only', async (t) => {
+      const { admin, system } = await pagesApp(t, database);
+      const created = await postMultipart(admin, '/students', '/students/new', { studentNumber: 'Q-1', lastName: 'Query', firstName: 'Quinn' }, undefined, { queryOnly: true });
+      assert.equal(created.statusCode, 201, 'src/plugins/csrf.ts must accept the _csrf query parameter for multipart forms');
+      const made = await student(system);
+      const photo = await postMultipart(admin, `/students/${made.student.id}/photo`, `/students/${made.student.id}`, {}, { field: 'photo', filename: 'p.png', type: 'image/png', bytes: await png() }, { queryOnly: true });
+      assert.equal(photo.statusCode, 303);
+    });
+
+    test('form errors name the field, keep the input and leave nothing changed: bad date, duplicate number, unknown group, bad photo', async (t) => {
+      const { admin, db, system } = await pagesApp(t, database);
+      const first = await student(system, { studentNumber: 'TAKEN-1', email: 'taken@example.org' });
+      const students0 = await countRows(db, 'students');
+      const users0 = await countRows(db, 'users');
+      const base = { studentNumber: 'NEW-1', lastName: 'Kept', firstName: 'Name', email: 'new@example.org' };
+
+      const badDate = await postMultipart(admin, '/students', '/students/new', { ...base, birthDate: '2005-02-30' });
+      assert.equal(badDate.statusCode, 422);
+      assert.match(badDate.body, /Enter a real birth date/);
+      assert.match(badDate.body, /value="Kept"/);
+      assert.match(badDate.body, /is-invalid" id="field-birthDate"/);
+
+      const duplicate = await postMultipart(admin, '/students', '/students/new', { ...base, studentNumber: 'TAKEN-1' });
+      assert.equal(duplicate.statusCode, 409);
+      assert.match(duplicate.body, /Student number TAKEN-1 belongs to another student/);
+
+      const unknownGroup = await postMultipart(admin, '/students', '/students/new', { ...base, groupId: '999999' });
+      assert.equal(unknownGroup.statusCode, 422);
+      assert.match(unknownGroup.body, /Choose a group from the list/);
+
+      const notAnImage = await postMultipart(admin, '/students', '/students/new', base, { field: 'photo', filename: 'photo.jpg', type: 'image/jpeg', bytes: Buffer.from('this is not a picture') });
+      assert.equal(notAnImage.statusCode, 422);
+      assert.match(notAnImage.body, /JPEG, PNG or WebP/);
+      assert.match(notAnImage.body, /value="NEW-1"/);
+
+      const tooBig = await postMultipart(admin, '/students', '/students/new', base, { field: 'photo', filename: 'big.png', type: 'image/png', bytes: Buffer.alloc(5 * 1024 * 1024 + 10, 1) });
+      assert.equal(tooBig.statusCode, 413);
+      assert.match(tooBig.body, /5 MB/);
+      assert.match(tooBig.body, /value="Kept"/);
+
+      assert.equal(await countRows(db, 'students'), students0, 'no student was added');
+      assert.equal(await countRows(db, 'users'), users0, 'no account was added');
+      assert.equal(await countRows(db, 'files'), 0, 'no photo was kept');
+
+      const editPage = `/students/${first.student.id}/edit`;
+      assert.equal((await admin.get(editPage)).statusCode, 200);
+      const badEdit = await admin.post(`/students/${first.student.id}`, { studentNumber: 'TAKEN-1', lastName: 'Changed', firstName: 'Sam', birthDate: 'yesterday' }, { from: editPage });
+      assert.equal(badEdit.statusCode, 422);
+      assert.match(badEdit.body, /Enter the birth date as YYYY-MM-DD/);
+      assert.match(badEdit.body, /value="Changed"/);
+      const unchanged = await db.selectFrom('students').select(['lastName']).where('id', '=', first.student.id).executeTakeFirstOrThrow();
+      assert.notEqual(unchanged.lastName, 'Changed');
+    });
+
+    test('edit, archive and restore: archived students leave the list, stay on their page and in the history', async (t) => {
+      const { admin, db, system } = await pagesApp(t, database);
+      const g = await group(system, 'G-1');
+      const made = await student(system, { lastName: 'Before' });
+      const id = made.student.id;
+      const saved = await admin.post(
+        `/students/${id}`,
+        { studentNumber: made.student.studentNumber, lastName: 'After', firstName: 'Sam', patronymic: '', birthDate: '2004-12-31', email: 'after@example.org', phone: '', address: '', groupId: String(g.id) },
+        { from: `/students/${id}/edit` },
+      );
+      assert.equal(saved.statusCode, 303);
+      const page = await admin.get(`/students/${id}`);
+      assert.match(page.body, /Saved the record/);
+      assert.match(page.body, /data-testid="birth-date">2004-12-31</);
+      assert.match(page.body, /G-1/);
+
+      assert.equal((await admin.post(`/students/${id}/archive`, {}, { from: `/students/${id}` })).statusCode, 303);
+      assert.deepEqual(rowNames((await admin.get('/students')).body), []);
+      assert.deepEqual(rowNames((await admin.get('/students?archived=true')).body), ['After, Sam']);
+      const archivedPage = await admin.get(`/students/${id}`);
+      assert.equal(archivedPage.statusCode, 200);
+      assert.match(archivedPage.body, /data-testid="archived-badge"/);
+      assert.equal((await admin.post(`/students/${id}/restore`, {}, { from: `/students/${id}` })).statusCode, 303);
+      assert.deepEqual(rowNames((await admin.get('/students')).body), ['After, Sam']);
+      const actions = (await db.selectFrom('auditLog').select('action').where('entity', '=', 'student').where('entityId', '=', String(id)).orderBy('id').execute()).map((r) => r.action);
+      assert.deepEqual(actions, ['student.created', 'student.updated', 'student.archived', 'student.restored']);
+    });
+
+    test('the list searches number, name, patronymic, phone and e-mail, filters by group, sorts and pages', async (t) => {
+      const { admin, system } = await pagesApp(t, database);
+      const a = await group(system, 'Alpha');
+      const b = await group(system, 'Beta');
+      await student(system, { studentNumber: 'S-003', lastName: 'Zeller', firstName: 'Zoe', patronymic: 'Markovna', phone: '+359 88 111 2222', email: 'zoe@uni.example', groupId: a.id });
+      await student(system, { studentNumber: 'S-001', lastName: 'Adams', firstName: 'Amy', email: 'amy@uni.example', groupId: b.id });
+      await student(system, { studentNumber: 'S-002', lastName: 'Mikić', firstName: 'Ivo', groupId: a.id });
+
+      const names = async (query: string) => rowNames((await admin.get(`/students?${query}`)).body);
+      assert.deepEqual(await names(''), ['Adams, Amy', 'Mikić, Ivo', 'Zeller, Zoe Markovna']);
+      assert.deepEqual(await names('q=S-001'), ['Adams, Amy']);
+      assert.deepEqual(await names('q=zell'), ['Zeller, Zoe Markovna']);
+      assert.deepEqual(await names('q=mikic'), ['Mikić, Ivo'], 'accents fold');
+      assert.deepEqual(await names('q=markovna'), ['Zeller, Zoe Markovna']);
+      assert.deepEqual(await names('q=1112222'), ['Zeller, Zoe Markovna'], 'phone digits without spaces');
+      assert.deepEqual(await names('q=amy%40uni'), ['Adams, Amy']);
+      assert.deepEqual(await names(`group=${a.id}`), ['Mikić, Ivo', 'Zeller, Zoe Markovna']);
+      assert.deepEqual(await names(`group=${a.id}&q=ivo`), ['Mikić, Ivo']);
+      assert.deepEqual(await names('sort=number'), ['Adams, Amy', 'Mikić, Ivo', 'Zeller, Zoe Markovna']);
+      assert.deepEqual(await names('sort=-number'), ['Zeller, Zoe Markovna', 'Mikić, Ivo', 'Adams, Amy']);
+      assert.deepEqual(await names('sort=-name'), ['Zeller, Zoe Markovna', 'Mikić, Ivo', 'Adams, Amy']);
+      const sorted = await admin.get('/students?sort=number&q=s-');
+      assert.match(sorted.body, /aria-sort="ascending"/);
+      assert.match(sorted.body, /href="\/students\?q=s-&sort=-number"/, 'the header link reverses the order and keeps the search');
+      const bad = await admin.get('/students?sort=shoe-size&group=abc');
+      assert.equal(bad.statusCode, 200);
+      assert.match(bad.body, /sorted by name instead/);
+
+      for (let i = 0; i < 57; i++) await student(system, { studentNumber: `P-${String(i).padStart(3, '0')}`, lastName: `Page${String(i).padStart(3, '0')}`, groupId: b.id });
+      const first = await admin.get(`/students?group=${b.id}&sort=number`);
+      assert.equal(rowNames(first.body).length, 50);
+      assert.match(first.body, /Showing 1–50 of 58 students/);
+      assert.match(first.body, new RegExp(`href="/students\\?group=${b.id}&sort=number&page=2"`));
+      const second = await admin.get(`/students?group=${b.id}&sort=number&page=2`);
+      assert.match(second.body, /Showing 51–58 of 58 students/);
+      // By number, P-… comes before S-…: the second page ends with the group's S-001.
+      assert.deepEqual(rowNames(second.body), ['Page050, Sam', 'Page051, Sam', 'Page052, Sam', 'Page053, Sam', 'Page054, Sam', 'Page055, Sam', 'Page056, Sam', 'Adams, Amy']);
+    });
+
+    test('exports carry the filter, neutralise formula-like cells, and follow what the actor may see', async (t) => {
+      const { app, admin, db, system } = await pagesApp(t, database);
+      const a = await group(system, 'Export-A');
+      const b = await group(system, 'Export-B');
+      await student(system, { studentNumber: 'E-1', lastName: '=cmd|calc', firstName: 'Eve', birthDate: '2003-03-03', phone: '+1 555', groupId: a.id });
+      await student(system, { studentNumber: 'E-2', lastName: 'Plain', firstName: 'Paul', groupId: b.id });
+
+      const list = await admin.get(`/students?group=${a.id}`);
+      assert.match(list.body, new RegExp(`href="/students/export.xlsx\\?group=${a.id}"`));
+      assert.match(list.body, new RegExp(`href="/students/export.csv\\?group=${a.id}"`));
+
+      const xlsx = await admin.get(`/students/export.xlsx?group=${a.id}`);
+      assert.equal(xlsx.statusCode, 200);
+      assert.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      assert.match(String(xlsx.headers['content-disposition']), /^attachment; filename="students-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+      assert.equal(xlsx.headers['x-content-type-options'], 'nosniff');
+      const rows = await xlsxRows(xlsx.rawPayload);
+      assert.deepEqual(rows[0], ['Student number', 'Last name', 'First name', 'Patronymic', 'Birth date', 'E-mail', 'Phone', 'Address', 'Group']);
+      assert.equal(rows.length, 2, 'only the filtered group');
+      assert.equal(rows[1]![0], 'E-1');
+      assert.equal(rows[1]![1], "'=cmd|calc", 'the formula is neutralised');
+
+      const csv = await admin.get(`/students/export.csv?q=plain`);
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-type']), /^text\/csv/);
+      assert.match(String(csv.headers['content-disposition']), /filename="students-\d{4}-\d{2}-\d{2}\.csv"/);
+      const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+      assert.equal(lines.length, 2);
+      assert.match(lines[1]!, /^E-2,Plain,Paul,/);
+      const all = (await admin.get('/students/export.csv')).body;
+      assert.match(all, /'=cmd\|calc/);
+
+      const made = await lecturer(system);
+      await teach(db, made.lecturer.id, a.id);
+      const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
+      const theirs = await teacher.get('/students/export.csv');
+      assert.equal(theirs.statusCode, 200);
+      const theirLines = theirs.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+      assert.equal(theirLines[0], 'Student number,Last name,First name,Patronymic,E-mail,Group', 'no birth date, phone or address');
+      assert.equal(theirLines.length, 2, "only the taught group's students");
+      assert.doesNotMatch(theirs.body, /2003-03-03|\+1 555/);
+    });
+
+    test('a lecturer sees the students of the groups they teach, without birth date, phone or address; others are 404', async (t) => {
+      const { app, db, system } = await pagesApp(t, database);
+      const taught = await group(system, 'Taught');
+      const other = await group(system, 'Other');
+      const mine = await student(system, { lastName: 'Mine', birthDate: '2002-02-02', phone: '+44 20 7946 0000', address: '1 Secret Street', email: 'mine@example.org', groupId: taught.id });
+      const notMine = await student(system, { lastName: 'NotMine', groupId: other.id });
+      const made = await lecturer(system);
+      await teach(db, made.lecturer.id, taught.id);
+      const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
+
+      const list = await teacher.get('/students');
+      assert.equal(list.statusCode, 200);
+      assert.deepEqual(rowNames(list.body), ['Mine, Sam']);
+      assert.doesNotMatch(list.body, /New student/);
+      assert.doesNotMatch(list.body, /Show archived/);
+      assert.doesNotMatch(list.body, /\+44 20/);
+      const groupOptions = [...list.body.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1]));
+      assert.deepEqual(groupOptions, [taught.id], 'the group filter offers the taught groups only');
+
+      const page = await teacher.get(`/students/${mine.student.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /mine@example.org/);
+      assert.doesNotMatch(page.body, /2002-02-02|\+44 20 7946|Secret Street/);
+      assert.doesNotMatch(page.body, /data-testid="account-card"|\/edit"|Archive/);
+      assert.equal((await teacher.get(`/students/${notMine.student.id}`)).statusCode, 404);
+      assert.equal((await teacher.get(`/students/${notMine.student.id}/photo`)).statusCode, 404);
+      assert.equal((await teacher.get('/students/new')).statusCode, 403);
+      assert.equal((await teacher.post(`/students/${mine.student.id}/archive`, {}, { from: '/students' })).statusCode, 403);
+      assert.equal((await teacher.get('/my-record')).statusCode, 404);
+    });
+
+    test('a student sees only their own record: others are 404, the list leads to their record', async (t) => {
+      const { app, system } = await pagesApp(t, database);
+      const g = await group(system, 'Mates');
+      const me = await student(system, { lastName: 'Me', groupId: g.id });
+      const mate = await student(system, { lastName: 'Mate', groupId: g.id });
+      const browser = await signInAsNew(app, me.account.username, me.account.oneTimePassword);
+      assert.equal((await browser.get(`/students/${me.student.id}`)).statusCode, 200);
+      assert.equal((await browser.get(`/students/${mate.student.id}`)).statusCode, 404);
+      assert.equal((await browser.get(`/students/${mate.student.id}/photo/thumbnail`)).statusCode, 404);
+      const list = await browser.get('/students');
+      assert.equal(list.statusCode, 303);
+      assert.equal(list.headers.location, '/my-record');
+      assert.equal((await browser.get('/students/export.csv')).statusCode, 403);
+      const own = await browser.get(`/students/${me.student.id}`);
+      assert.doesNotMatch(own.body, /href="\/groups\//, 'no link to group pages a student cannot open');
+      assert.match(own.body, /Mates/);
+    });
+
+    test('photos: upload, served with ETag and private caching to those allowed, replaced, removed; refusals explained', async (t) => {
+      const { app, admin, db, system } = await pagesApp(t, database);
+      const g = await group(system, 'Photo-G');
+      const made = await student(system, { groupId: g.id });
+      const id = made.student.id;
+      assert.equal((await admin.get(`/students/${id}/photo`)).statusCode, 404, 'no photo yet');
+
+      const uploaded = await postMultipart(admin, `/students/${id}/photo`, `/students/${id}`, {}, { field: 'photo', filename: 'face.png', type: 'image/png', bytes: await png() });
+      assert.equal(uploaded.statusCode, 303, uploaded.body.slice(0, 1000));
+      const page = await admin.get(`/students/${id}`);
+      assert.match(page.body, new RegExp(`src="/students/${id}/photo"`));
+      assert.match(page.body, /Remove photo/);
+
+      const photo = await admin.get(`/students/${id}/photo`);
+      assert.equal(photo.statusCode, 200);
+      assert.equal(photo.headers['content-type'], 'image/jpeg');
+      assert.equal(photo.headers['cache-control'], 'private, max-age=86400');
+      assert.equal(photo.headers['x-content-type-options'], 'nosniff');
+      const etag = String(photo.headers.etag);
+      assert.match(etag, /^"[0-9a-f]{64}"$/);
+      assert.equal((await admin.get(`/students/${id}/photo`, { 'if-none-match': etag })).statusCode, 304);
+      const thumb = await admin.get(`/students/${id}/photo/thumbnail`);
+      assert.equal(thumb.statusCode, 200);
+      assert.ok(thumb.rawPayload.length < photo.rawPayload.length);
+      assert.match((await admin.get('/students')).body, new RegExp(`src="/students/${id}/photo/thumbnail"`));
+
+      const made2 = await lecturer(system);
+      await teach(db, made2.lecturer.id, g.id);
+      const teacher = await signInAsNew(app, made2.account.username, made2.account.oneTimePassword);
+      assert.equal((await teacher.get(`/students/${id}/photo`)).statusCode, 200, 'a lecturer of the group sees it');
+      const outsider = await lecturer(system);
+      const stranger = await signInAsNew(app, outsider.account.username, outsider.account.oneTimePassword);
+      assert.equal((await stranger.get(`/students/${id}/photo`)).statusCode, 404);
+      assert.equal((await new Browser(app).get(`/students/${id}/photo`)).statusCode, 303, 'signed out: to the sign-in page');
+      assert.equal((await postMultipart(teacher, `/students/${id}/photo`, '/students', {}, { field: 'photo', filename: 'x.png', type: 'image/png', bytes: await png() })).statusCode, 403);
+
+      const refused = await postMultipart(admin, `/students/${id}/photo`, `/students/${id}`, {}, { field: 'photo', filename: 'evil.jpg', type: 'image/jpeg', bytes: Buffer.from('<script>alert(1)</script>') });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /JPEG, PNG or WebP/);
+      assert.equal((await admin.get(`/students/${id}/photo`)).headers.etag, etag, 'the photo is unchanged');
+
+      const replaced = await postMultipart(admin, `/students/${id}/photo`, `/students/${id}`, {}, { field: 'photo', filename: 'new.png', type: 'image/png', bytes: await png(640, 640) });
+      assert.equal(replaced.statusCode, 303);
+      assert.notEqual((await admin.get(`/students/${id}/photo`)).headers.etag, etag);
+      assert.equal(await countRows(db, 'files'), 2, 'the replaced photo and thumbnail are deleted');
+
+      const removed = await admin.post(`/students/${id}/photo/remove`, {}, { from: `/students/${id}` });
+      assert.equal(removed.statusCode, 303);
+      assert.equal((await admin.get(`/students/${id}/photo`)).statusCode, 404);
+      assert.equal(await countRows(db, 'files'), 0);
+      assert.match((await admin.get(`/students/${id}`)).body, /data-testid="photo-placeholder"/);
+    });
+
+    test("the record's account box: reset shows a one-time password that signs in; disable and enable", async (t) => {
+      const { app, admin, system } = await pagesApp(t, database);
+      const made = await student(system);
+      const id = made.student.id;
+      const page = await admin.get(`/students/${id}`);
+      assert.match(page.body, new RegExp(`data-testid="account-card"`));
+      assert.match(page.body, new RegExp(made.account.username.replace('.', '\\.')));
+
+      const reset = await admin.post(`/students/${id}/account/reset-password`, {}, { from: `/students/${id}` });
+      assert.equal(reset.statusCode, 200);
+      assert.equal(reset.headers['cache-control'], 'no-store');
+      const otp = oneTimePasswordIn(reset.body);
+      assert.ok(otp && otp !== made.account.oneTimePassword);
+      assert.equal((await new Browser(app).post('/login', { username: made.account.username, password: made.account.oneTimePassword })).statusCode, 401, 'the old password is gone');
+      const owner = await signInAsNew(app, made.account.username, otp!);
+      assert.equal((await owner.get('/dashboard')).statusCode, 200);
+
+      const disabled = await admin.post(`/students/${id}/account/disable`, {}, { from: `/students/${id}` });
+      assert.equal(disabled.statusCode, 303);
+      assert.equal(disabled.headers.location, `/students/${id}`);
+      assert.equal((await owner.get('/dashboard')).statusCode, 303, 'signed out everywhere');
+      assert.match((await admin.get(`/students/${id}`)).body, /Enable account/);
+      const enabled = await admin.post(`/students/${id}/account/enable`, {}, { from: `/students/${id}` });
+      assert.equal(enabled.statusCode, 303);
+      assert.match((await admin.get(`/students/${id}`)).body, /Disable account/);
+    });
+  });
+}

@@ -110,5 +110,11 @@ export function usernameIn(body: string): string | undefined {
 
 /** The names in a rendered list, in order. */
 export function rowNames(body: string): string[] {
-  return [...body.matchAll(/<a class="fw-semibold" href="\/(?:students|lecturers)\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]!.replace(/&#39;/g, "'"));
+  return [...body.matchAll(/<a class="fw-semibold" href="\/(?:students|lecturers)\/\d+">([^<]+)<\/a>/g)].map((m) =>
+    m[1]!
+      .replace(/&#39;/g, "'")
+      .replace(/&#34;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&amp;/g, '&'),
+  );
 }

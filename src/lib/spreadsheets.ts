@@ -421,7 +421,8 @@ export interface SheetColumn {
   width?: number;
 }
 
-export type SheetRecord = Record<string, unknown>;
+/** A row to write: any object; each column's `key` picks its value. */
+export type SheetRecord = object;
 export type SheetRecords = AsyncIterable<SheetRecord> | Iterable<SheetRecord>;
 
 export interface SheetSpec {
@@ -452,7 +453,7 @@ export async function writeXlsx(stream: Writable, sheets: readonly SheetSpec[]):
       sheet.getRow(1).commit();
       let count = 0;
       for await (const record of spec.rows) {
-        const row = sheet.addRow(spec.columns.map((c) => xlsxValue(record[c.key])));
+        const row = sheet.addRow(spec.columns.map((c) => xlsxValue((record as Record<string, unknown>)[c.key])));
         row.eachCell((cell) => {
           if (cell.value instanceof Date) cell.numFmt = dateText(cell.value).length === 10 ? 'yyyy-mm-dd' : 'yyyy-mm-dd hh:mm:ss';
         });
@@ -480,7 +481,7 @@ export async function writeCsv(stream: Writable, columns: readonly SheetColumn[]
     let chunk = '\uFEFF' + columns.map((c) => csvField(String(neutraliseCell(c.header)))).join(',') + '\r\n';
     let count = 0;
     for await (const record of rows) {
-      chunk += columns.map((c) => csvField(csvValue(record[c.key]))).join(',') + '\r\n';
+      chunk += columns.map((c) => csvField(csvValue((record as Record<string, unknown>)[c.key]))).join(',') + '\r\n';
       if (++count % YIELD_EVERY === 0 || chunk.length > 65536) {
         if (!stream.write(chunk)) await once(stream, 'drain');
         chunk = '';

@@ -1,0 +1,588 @@
+// Bulk import of students and lecturers: the dry run's report (every kind of error, the diff), the
+// all-or-nothing apply, the large-change confirmation, the web flow with its one-time credentials,
+// refused files, 10,000 rows, and the CLI — on SQLite and PostgreSQL.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { systemActor, type Actor } from '../../access.js';
+import { buildApp } from '../../app.js';
+import { envSchema, secretVariables } from '../../config/schema.js';
+import type { ServiceContext } from '../../context.js';
+import { migrateOrThrow } from '../../db/migrator.js';
+import { ManualClock } from '../../lib/clock.js';
+import { readSheetRows } from '../../lib/spreadsheets.js';
+import { buildZip, deflatedZeros, WORKBOOK_PARTS } from '../../../test/fixtures/spreadsheets/build-zip.js';
+import { csvFile, STUDENT_HEADER, studentRows, xlsxFile, type Cell } from '../../../test/fixtures/spreadsheets/people.js';
+import { openTestDatabase, testConfig } from '../../../test/build-test-app.js';
+import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
+import { Browser } from '../../../test/http.js';
+import { testDatabases, type TestDatabase } from '../../../test/services.js';
+import * as groups from '../groups/service.js';
+import * as lecturers from '../lecturers/service.js';
+import * as students from '../students/service.js';
+import importRoutes from './routes.js';
+import {
+  applyImport,
+  ImportHasErrors,
+  LargeChangeUnconfirmed,
+  planImport,
+  type ImportIssue,
+  type ImportReport,
+} from './service.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** The whole app, with the import pages registered even before app.ts lists them. */
+async function importApp(t: TestContext, database: TestDatabase, env: Record<string, string> = {}) {
+  const { db, url } = await openTestDatabase(t, database);
+  await migrateOrThrow(db);
+  const uploads = mkdtempSync(join(tmpdir(), 'fms-uploads-'));
+  t.after(() => rmSync(uploads, { recursive: true, force: true }));
+  const config = testConfig({ UPLOAD_FOLDER: uploads, ...env });
+  const clock = new ManualClock(new Date());
+  const app = await buildApp({ config, db, clock, redis: null, logger: false, maintenanceCacheMs: 0 });
+  if (!app.hasRoute({ method: 'GET', url: '/admin/imports' })) await app.register(importRoutes, { prefix: '/admin/imports' });
+  t.after(() => app.close());
+  await app.ready();
+  const ctx: ServiceContext = { db, actor: systemActor, clock, config, log: quietLog, ip: null, storage: app.deps.storage };
+  return { app, db, url, config, clock, ctx, uploads };
+}
+
+type Ctx = Awaited<ReturnType<typeof importApp>>['ctx'];
+
+async function seedGroups(ctx: Ctx, names: string[], archived: string[] = []) {
+  const ids = new Map<string, number>();
+  for (const name of [...names, ...archived]) ids.set(name, (await groups.createGroup(ctx, { name })).id);
+  for (const name of archived) await groups.archiveGroup(ctx, ids.get(name)!);
+  return ids;
+}
+
+async function seedStudent(ctx: Ctx, values: Record<string, unknown>) {
+  return (await students.createStudent(ctx, { firstName: 'Seed', lastName: 'Student', ...values })).student;
+}
+
+function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+}
+
+async function counts(ctx: Ctx) {
+  const count = async (table: 'students' | 'lecturers' | 'users' | 'imports' | 'files') =>
+    Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { students: await count('students'), lecturers: await count('lecturers'), users: await count('users'), imports: await count('imports'), files: await count('files') };
+}
+
+function issuesOf(report: ImportReport) {
+  return report.errors.map((e: ImportIssue) => ({ row: e.row, column: e.column, code: e.code }));
+}
+
+function storedFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(d, entry.name));
+      else found.push(join(d, entry.name));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return found;
+}
+
+/** A multipart/form-data body as a browser sends it. */
+function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer; type?: string }) {
+  const boundary = `----fms${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  if (file)
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function signedInAdmin(app: FastifyInstance, ctx: Ctx) {
+  const admin = await createUser(ctx, { role: 'admin' });
+  const browser = new Browser(app);
+  await browser.signIn(admin.username, TEST_PASSWORD);
+  return { admin, browser };
+}
+
+/** Uploads a file through the import page's form, CSRF token in the URL as the form sends it. */
+async function upload(app: FastifyInstance, browser: Browser, kind: string, file: { name: string; bytes: Buffer }, options: { token?: string | null } = {}) {
+  const token = options.token === undefined ? await browser.csrfToken('/admin/imports') : options.token;
+  const body = multipart({ kind }, file);
+  return app.inject({
+    method: 'POST',
+    url: token === null ? '/admin/imports' : `/admin/imports?_csrf=${encodeURIComponent(token)}`,
+    headers: { ...(token === null ? {} : { 'x-csrf-token': token }), 'content-type': body.contentType, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    payload: body.payload,
+  });
+}
+
+function text(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+for (const database of await testDatabases()) {
+  describe(`imports on ${database}`, () => {
+    test('the dry run reports every kind of error by row, column and reason, and writes nothing', async (t) => {
+      const { ctx } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101', 'CS-102'], ['OLD-1']);
+      const ana = await seedStudent(ctx, { studentNumber: '2026-0001', firstName: 'Ana', lastName: 'Kovač', email: 'ana@example.edu', birthDate: '2005-01-02' });
+      await seedStudent(ctx, { studentNumber: '2026-0002', firstName: 'Bo', lastName: 'Li', email: 'bo@example.edu' });
+      await seedStudent(ctx, { studentNumber: '2026-0004', firstName: 'Di', lastName: 'Ng', email: 'di@example.edu' });
+      const gone = await seedStudent(ctx, { studentNumber: '2026-0003', firstName: 'Cy', lastName: 'Old', email: 'cy@example.edu' });
+      await students.archiveStudent(ctx, gone.id);
+      await createUser(ctx, { role: 'student', username: 'taken.name' });
+      const before = await counts(ctx);
+
+      const header = ['Student number', 'Last name', 'First name', 'Birth date', 'E-mail', 'Group', 'Username', 'Shoe size'];
+      const rows: Cell[][] = [
+        ['2026-0001', 'Kovač', 'Ana', '2005-01-02', 'ana.new@example.edu', 'CS-102', '', '40'], // 2: update (email, group)
+        ['2026-0002', 'Li', 'Bo', null, 'bo@example.edu', null, '', ''], // 3: unchanged
+        ['2026-0100', 'New', 'Nia', new Date(Date.UTC(2006, 3, 1)), 'nia@example.edu', 'cs-101', '', ''], // 4: create (group name in any case)
+        ['2026-0101', '', 'Nameless', null, null, null, '', ''], // 5: missing last name
+        ['2026-0102', 'Bad', 'Date', '2006-02-30', null, null, '', ''], // 6: bad date
+        ['2026-0103', 'Un', 'Known', null, null, 'CS-999', '', ''], // 7: unknown group
+        ['2026-0104', 'Arch', 'Ived', null, null, 'OLD-1', '', ''], // 8: archived group
+        ['2026-0100', 'Twin', 'Nia', null, null, null, '', ''], // 9: duplicate student number in the file
+        ['2026-0105', 'Dup', 'Mail', null, 'NIA@example.edu', null, '', ''], // 10: duplicate e-mail in the file
+        ['2026-0004', 'Ng', 'Di', null, 'ana@example.edu', null, '', ''], // 11: number is Di's, e-mail is Ana's
+        ['2026-0106', 'User', 'Taken', null, null, null, 'taken.name', ''], // 12: username taken in the database
+        ['2026-0003', 'Old', 'Cy', null, 'cy@example.edu', null, '', ''], // 13: archived student
+        ['2026-0107', 'Phone', 'Less', null, 'not-an-email', null, '', ''], // 14: invalid e-mail
+      ];
+      const report = await planImport(ctx, 'students', { bytes: await xlsxFile(header, rows), filename: 'students.xlsx' });
+      assert.deepEqual(issuesOf(report), [
+        { row: 5, column: 'Last name', code: 'missing' },
+        { row: 6, column: 'Birth date', code: 'invalid' },
+        { row: 7, column: 'Group', code: 'unknown_group' },
+        { row: 8, column: 'Group', code: 'archived_group' },
+        { row: 9, column: 'Student number', code: 'duplicate_in_file' },
+        { row: 10, column: 'E-mail', code: 'duplicate_in_file' },
+        { row: 11, column: 'E-mail', code: 'duplicate_in_database' },
+        { row: 12, column: 'Username', code: 'duplicate_in_database' },
+        { row: 13, column: 'Student number', code: 'archived_record' },
+        { row: 14, column: 'E-mail', code: 'invalid' },
+      ]);
+      const message = (row: number) => report.errors.find((e) => e.row === row)!.message;
+      assert.match(message(6), /YYYY-MM-DD/);
+      assert.match(message(7), /no group named "CS-999"/);
+      assert.match(message(9), /also on row 4/);
+      assert.match(message(11), /ana@example\.edu belongs to Ana Kovač \(2026-0001\), but the student number 2026-0004 to Di Ng/);
+      assert.match(message(12), /username taken\.name is taken/);
+      assert.match(message(13), /archived student/);
+      assert.deepEqual(report.counts, { create: 1, update: 1, unchanged: 1, rowsWithErrors: 10 });
+      assert.deepEqual(report.creates, [{ row: 4, label: 'Nia New (2026-0100)' }]);
+      assert.equal(report.updates.length, 1);
+      assert.equal(report.updates[0]!.id, ana.id);
+      assert.deepEqual(report.updates[0]!.changes, [
+        { field: 'email', column: 'E-mail', before: 'ana@example.edu', after: 'ana.new@example.edu' },
+        { field: 'groupId', column: 'Group', before: '', after: 'CS-102' },
+      ]);
+      assert.deepEqual(report.warnings.length, 1);
+      assert.match(report.warnings[0]!, /"Shoe size" is not an import column/);
+      assert.equal(report.canApply, false);
+      assert.deepEqual(await counts(ctx), before, 'a dry run writes nothing');
+
+      await assert.rejects(
+        inTransaction(ctx, (tx) => applyImport(tx, 'students', { bytes: csvFile(header, rows), filename: 'students.csv' })),
+        (error: unknown) => error instanceof ImportHasErrors && error.statusCode === 422 && /10 errors on 10 rows/.test(error.message),
+      );
+      assert.deepEqual(await counts(ctx), before, 'a file with errors writes nothing, not even its good rows');
+      const unchangedAna = await students.getStudent(ctx, ana.id);
+      assert.equal(unchangedAna.email, 'ana@example.edu');
+    });
+
+    test('file-level problems: missing and doubled columns; headers match ignoring case, spaces, underscores', async (t) => {
+      const { ctx } = await importApp(t, database);
+      const missing = await planImport(ctx, 'students', { bytes: csvFile(['Student number', 'First name'], [['1', 'A']]), filename: 'a.csv' });
+      assert.deepEqual(issuesOf(missing), [{ row: null, column: 'Last name', code: 'missing_column' }]);
+      assert.match(missing.errors[0]!.message, /no "Last name" column/);
+      const doubled = await planImport(ctx, 'students', { bytes: csvFile(['student_number', 'LastName', 'first name', 'Email', 'mail'], [['1', 'A', 'B', 'a@x.edu', 'a@x.edu']]), filename: 'a.csv' });
+      assert.deepEqual(issuesOf(doubled), [{ row: null, column: 'Email, mail', code: 'duplicate_column' }]);
+      const fine = await planImport(ctx, 'students', { bytes: csvFile(['STUDENT NUMBER', 'last-name', 'First_Name', 'BirthDate'], [['7', 'Li', 'Bo', '2004-05-06']]), filename: 'a.csv' });
+      assert.deepEqual(fine.errors, []);
+      assert.deepEqual(fine.columns.map((c) => c.field), ['studentNumber', 'lastName', 'firstName', 'birthDate']);
+      assert.equal(fine.counts.create, 1);
+    });
+
+    test('applying creates and updates in one go, with accounts and one-time passwords; an absent column is left alone', async (t) => {
+      const { ctx, app } = await importApp(t, database);
+      const ids = await seedGroups(ctx, ['CS-101', 'CS-102']);
+      const ana = await seedStudent(ctx, { studentNumber: '2026-0001', firstName: 'Ana', lastName: 'Kovač', email: 'ana@example.edu', phone: '+385 1', groupId: ids.get('CS-101') });
+      // No phone column: Ana keeps her phone. Her row matches by e-mail and gives her a new number.
+      const file = csvFile(
+        ['Student number', 'Last name', 'First name', 'Email', 'Group', 'Username'],
+        [
+          ['2026-0009', 'Kovač', 'Ana', 'ANA@example.edu', 'CS-102', ''],
+          ['2026-0100', 'Šarić', 'Đuro', 'duro@example.edu', 'CS-101', ''],
+          ['2026-0101', 'Li', 'Bo', '', '', 'bo.chosen'],
+        ],
+      );
+      // One existing student, updated: 100% of them, so the large change is confirmed.
+      const result = await inTransaction(ctx, (tx) => applyImport(tx, 'students', { bytes: file, filename: 'students.csv' }, { confirmLargeChange: true }));
+      assert.deepEqual(result.report.counts, { create: 2, update: 1, unchanged: 0, rowsWithErrors: 0 });
+      const updated = await students.getStudent(ctx, ana.id);
+      assert.equal(updated.studentNumber, '2026-0009');
+      assert.equal(updated.groupName, 'CS-102');
+      assert.equal(updated.phone, '+385 1', 'a column the file does not have is not touched');
+      assert.deepEqual(result.credentials.map((c) => [c.row, c.key, c.username]), [
+        [3, '2026-0100', 'd.saric'],
+        [4, '2026-0101', 'bo.chosen'],
+      ]);
+      const duro = (await students.listStudents(ctx, { q: 'saric' })).items[0]!;
+      assert.equal(duro.groupName, 'CS-101');
+      assert.equal(duro.email, 'duro@example.edu');
+      // The one-time password works once and must be changed.
+      const signIn = await new Browser(app).signIn('d.saric', result.credentials[0]!.oneTimePassword);
+      assert.equal(signIn.headers.location, '/account/password');
+      const audit = await ctx.db.selectFrom('auditLog').select('action').where('action', 'in', ['student.created', 'student.updated']).where('after', 'like', '%"via":"import"%').execute();
+      assert.deepEqual(audit.map((a) => a.action).sort(), ['student.created', 'student.created', 'student.updated']);
+    });
+
+    test('a change to more than 20% of the existing records needs an explicit second confirmation', async (t) => {
+      const { ctx } = await importApp(t, database);
+      for (let i = 1; i <= 10; i++) await seedStudent(ctx, { studentNumber: `S-${i}`, firstName: `F${i}`, lastName: `L${i}` });
+      const rows = [1, 2, 3].map((i) => [`S-${i}`, `L${i}`, `Renamed${i}`]);
+      const file = { bytes: csvFile(['Student number', 'Last name', 'First name'], rows), filename: 'rename.csv' };
+      const report = await planImport(ctx, 'students', file);
+      assert.equal(report.largeChange, true);
+      assert.equal(report.changedShare, 0.3);
+      await assert.rejects(inTransaction(ctx, (tx) => applyImport(tx, 'students', file)), (error: unknown) => {
+        assert.ok(error instanceof LargeChangeUnconfirmed);
+        assert.equal(error.statusCode, 409);
+        assert.match(error.message, /changes 30% of the existing students \(more than 20%\)/);
+        return true;
+      });
+      assert.equal((await students.listStudents(ctx, { q: 'renamed' })).items.length, 0, 'nothing was written');
+      await inTransaction(ctx, (tx) => applyImport(tx, 'students', file, { confirmLargeChange: true }));
+      assert.equal((await students.listStudents(ctx, { q: 'renamed' })).items.length, 3);
+      // Two of ten is not more than 20%: no second confirmation.
+      const small = await planImport(ctx, 'students', { bytes: csvFile(['Student number', 'Last name', 'First name'], [['S-4', 'L4', 'X'], ['S-5', 'L5', 'Y']]), filename: 'small.csv' });
+      assert.equal(small.largeChange, false);
+    });
+
+    test('10,000 rows import, everything is there; a failing last row, or a failure mid-way, leaves the database unchanged', async (t) => {
+      const { ctx } = await importApp(t, database);
+      await seedGroups(ctx, ['G-1', 'G-2', 'G-3']);
+      const rows = studentRows(10_000, ['G-1', 'G-2', 'G-3']);
+      const before = await counts(ctx);
+
+      const broken = { bytes: await xlsxFile(STUDENT_HEADER, [...rows.slice(0, 9_999), ['2026-99999', 'Last', 'First', '2005-13-01', 'last@example.edu', 'G-1']]), filename: 'broken.xlsx' };
+      await assert.rejects(
+        inTransaction(ctx, (tx) => applyImport(tx, 'students', broken)),
+        (error: unknown) => error instanceof ImportHasErrors && error.report.errors.length === 1 && error.report.errors[0]!.row === 10_001,
+      );
+      assert.deepEqual(await counts(ctx), before, 'the 9,999 good rows were not written');
+
+      const file = { bytes: await xlsxFile(STUDENT_HEADER, rows), filename: 'all.xlsx' };
+      let steps = 0;
+      await assert.rejects(
+        inTransaction(ctx, (tx) =>
+          applyImport(tx, 'students', file, {
+            onProgress: (event) => {
+              if (event.step === 'creating students' && event.done >= 9_500 && event.done < 10_000) throw new Error('the disk is full');
+              steps++;
+            },
+          }),
+        ),
+        /the disk is full/,
+      );
+      assert.ok(steps >= 19, 'rows had been written batch after batch before the failure');
+      assert.deepEqual(await counts(ctx), before, 'the batches written before the failure were rolled back');
+
+      const progress: number[] = [];
+      const result = await inTransaction(ctx, (tx) => applyImport(tx, 'students', file, { onProgress: (e) => progress.push(e.done) }));
+      assert.equal(result.report.counts.create, 10_000);
+      assert.equal(result.credentials.length, 10_000);
+      assert.equal(progress.at(-1), 10_000);
+      const after = await counts(ctx);
+      assert.equal(after.students - before.students, 10_000);
+      assert.equal(after.users - before.users, 10_000);
+      const last = await ctx.db.selectFrom('students').selectAll().where('studentNumber', '=', '2026-10000').executeTakeFirstOrThrow();
+      assert.equal(last.email, 'student10000@example.edu');
+      assert.equal(last.birthDate, '2005-05-05');
+      const grouped = await ctx.db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).where('groupId', 'is not', null).executeTakeFirstOrThrow();
+      assert.equal(Number(grouped.n), 10_000);
+      const accounts = await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('studentId', 'is not', null).where('mustChangePassword', '=', true).executeTakeFirstOrThrow();
+      assert.equal(Number(accounts.n), 10_000);
+
+      // The same file again: nothing to do.
+      const again = await planImport(ctx, 'students', file);
+      assert.deepEqual(again.counts, { create: 0, update: 0, unchanged: 10_000, rowsWithErrors: 0 });
+    });
+
+    test('lecturers: matched by e-mail, the admin flag follows, an admin cannot remove their own rights', async (t) => {
+      const { ctx } = await importApp(t, database);
+      const existing = await lecturers.createLecturer(ctx, { firstName: 'Ivan', lastName: 'Horvat', email: 'ivan@example.edu', academicDegree: 'MSc' });
+      const header = ['Last name', 'First name', 'Email', 'Academic degree', 'Admin'];
+      const file = csvFile(header, [
+        ['Horvat', 'Ivan', 'IVAN@example.edu', 'PhD', 'yes'],
+        ['Novak', 'Mila', 'mila@example.edu', '', 'no'],
+        ['Bad', 'Flag', 'flag@example.edu', '', 'maybe'],
+        ['No', 'Mail', '', '', ''],
+      ]);
+      const report = await planImport(ctx, 'lecturers', { bytes: file, filename: 'l.csv' });
+      assert.deepEqual(issuesOf(report), [
+        { row: 4, column: 'Admin', code: 'invalid' },
+        { row: 5, column: 'Email', code: 'missing' },
+      ]);
+      const good = csvFile(header, [
+        ['Horvat', 'Ivan', 'IVAN@example.edu', 'PhD', 'yes'],
+        ['Novak', 'Mila', 'mila@example.edu', '', 'no'],
+      ]);
+      const result = await inTransaction(ctx, (tx) => applyImport(tx, 'lecturers', { bytes: good, filename: 'l.csv' }, { confirmLargeChange: true }));
+      assert.deepEqual(result.report.updates[0]!.changes.map((c) => [c.column, c.before, c.after]), [
+        ['Academic degree', 'MSc', 'PhD'],
+        ['Admin', 'no', 'yes'],
+      ]);
+      const ivan = await lecturers.getLecturer(ctx, existing.lecturer.id);
+      assert.equal(ivan.isAdmin, true);
+      assert.equal(ivan.academicDegree, 'PhD');
+      assert.equal(result.credentials.length, 1);
+      assert.equal(result.credentials[0]!.key, 'mila@example.edu');
+
+      // Ivan, now an admin, imports a file that would take his own rights away.
+      const account = await ctx.db.selectFrom('users').selectAll().where('lecturerId', '=', ivan.id).executeTakeFirstOrThrow();
+      const ivanActor: Actor = { userId: account.id, username: account.username, role: 'lecturer', isAdmin: true, studentId: null, lecturerId: ivan.id, displayName: 'Ivan' };
+      const demote = await planImport({ ...ctx, actor: ivanActor }, 'lecturers', { bytes: csvFile(header, [['Horvat', 'Ivan', 'ivan@example.edu', 'PhD', 'no']]), filename: 'l.csv' });
+      assert.deepEqual(issuesOf(demote), [{ row: 2, column: 'Admin', code: 'not_allowed' }]);
+    });
+
+    test('only admins import', async (t) => {
+      const { ctx } = await importApp(t, database);
+      const lecturer = await lecturers.createLecturer(ctx, { firstName: 'Lena', lastName: 'Test', email: 'lena@example.edu' });
+      const lecturerActor: Actor = { userId: 99, username: 'lena', role: 'lecturer', isAdmin: false, studentId: null, lecturerId: lecturer.lecturer.id, displayName: 'Lena' };
+      await assert.rejects(planImport({ ...ctx, actor: lecturerActor }, 'students', { bytes: csvFile(['a'], [['b']]), filename: 'a.csv' }), { statusCode: 403 });
+    });
+
+    test('web: template, upload, report with diff, confirm, credentials downloadable once', async (t) => {
+      const { app, ctx } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101']);
+      const bo = await seedStudent(ctx, { studentNumber: '2026-0002', firstName: 'Bo', lastName: 'Li', email: 'bo@example.edu' });
+      // Four more students, so updating Bo is a small change (1 of 5).
+      for (let i = 1; i <= 4; i++) await seedStudent(ctx, { studentNumber: `OTHER-${i}` });
+      const { admin, browser } = await signedInAdmin(app, ctx);
+
+      const page = await browser.get('/admin/imports');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /enctype="multipart\/form-data"/);
+      const template = await browser.get('/admin/imports/template/students');
+      assert.equal(template.statusCode, 200);
+      assert.match(String(template.headers['content-type']), /spreadsheetml/);
+      assert.match(String(template.headers['content-disposition']), /attachment; filename="fms-students-template.xlsx"/);
+      assert.equal(template.headers['x-content-type-options'], 'nosniff');
+      const sheet = await readSheetRows({ bytes: template.rawPayload, filename: 't.xlsx' }, { maxRows: 10 });
+      assert.deepEqual(sheet.headers, ['Student number', 'Last name', 'First name', 'Patronymic', 'Birth date', 'Email', 'Phone', 'Address', 'Group', 'Username']);
+      assert.equal(sheet.rows.length, 1, 'one example row');
+      // The template, filled in: its example row plus an update of Bo.
+      const filled = await xlsxFile(sheet.headers, [
+        sheet.headers.map((h) => sheet.rows[0]!.cells[h] ?? ''),
+        ['2026-0002', 'Li', 'Bo', '', '2004-02-03', 'bo@example.edu', '', '', 'CS-101', ''],
+      ]);
+      const uploaded = await upload(app, browser, 'students', { name: 'filled.xlsx', bytes: filled });
+      assert.equal(uploaded.statusCode, 303, uploaded.body.slice(0, 300));
+      const reportUrl = String(uploaded.headers.location);
+      assert.match(reportUrl, /^\/admin\/imports\/\d+$/);
+      const report = await browser.get(reportUrl);
+      assert.equal(report.statusCode, 200);
+      assert.match(report.body, /data-testid="count-create">1</);
+      assert.match(report.body, /data-testid="count-update">1</);
+      const diff = text(report.body);
+      assert.match(diff, /Row 3 · Bo Li \(2026-0002\) · 2 changes/);
+      assert.match(diff, /Birth date empty 2004-02-03/);
+      assert.match(diff, /Group empty CS-101/);
+      assert.equal((await students.getStudent(ctx, bo.id)).birthDate, null, 'the dry run changed nothing');
+
+      const planHash = /name="planHash" value="([0-9a-f]{64})"/.exec(report.body)?.[1];
+      assert.ok(planHash);
+      const confirmed = await browser.post(`${reportUrl}/confirm`, { planHash }, { from: reportUrl });
+      assert.equal(confirmed.statusCode, 303);
+      const result = await browser.get(reportUrl);
+      assert.match(result.body, /data-testid="applied"/);
+      assert.equal((await students.getStudent(ctx, bo.id)).birthDate, '2004-02-03');
+      assert.equal((await students.listStudents(ctx, { q: 'kovac' })).items.length, 1);
+
+      // Another admin may not take the credentials.
+      const other = await signedInAdmin(app, ctx);
+      assert.equal((await other.browser.get(`${reportUrl}/credentials`)).statusCode, 403);
+      const download = await browser.get(`${reportUrl}/credentials`);
+      assert.equal(download.statusCode, 200);
+      assert.equal(download.headers['cache-control'], 'no-store');
+      const credentials = await readSheetRows({ bytes: download.rawPayload, filename: 'c.xlsx' }, { maxRows: 10 });
+      assert.equal(credentials.rows.length, 1);
+      const [row] = credentials.rows;
+      assert.equal(row!.cells['Student number'], '2026-0042');
+      const signIn = await new Browser(app).signIn(row!.cells.Username!, row!.cells['One-time password']!);
+      assert.equal(signIn.headers.location, '/account/password', 'the one-time password from the sheet works');
+      const imported = await ctx.db.selectFrom('imports').selectAll().executeTakeFirstOrThrow();
+      assert.equal(imported.credentials, null, 'the sealed passwords are gone from the database');
+      assert.equal(imported.status, 'applied');
+      assert.equal(imported.createdBy, admin.id);
+      const again = await browser.get(`${reportUrl}/credentials`);
+      assert.equal(again.statusCode, 410);
+      assert.match(again.body, /already downloaded/);
+      // A second confirmation does nothing.
+      assert.equal((await browser.post(`${reportUrl}/confirm`, { planHash }, { from: reportUrl })).statusCode, 409);
+    });
+
+    test('web: records changed after the dry run get a new report instead of the import; large changes need the box ticked', async (t) => {
+      const { app, ctx } = await importApp(t, database);
+      const seeded = [];
+      for (let i = 1; i <= 4; i++) seeded.push(await seedStudent(ctx, { studentNumber: `S-${i}`, firstName: `F${i}`, lastName: `L${i}` }));
+      const { browser } = await signedInAdmin(app, ctx);
+      const file = csvFile(['Student number', 'Last name', 'First name'], [['S-1', 'L1', 'New1'], ['S-2', 'L2', 'New2']]);
+      const uploaded = await upload(app, browser, 'students', { name: 'rename.csv', bytes: file });
+      const reportUrl = String(uploaded.headers.location);
+      const report = await browser.get(reportUrl);
+      assert.match(report.body, /changes 2 of the 4 existing students \(50%, more than 20%\)/);
+      const planHash = /name="planHash" value="([0-9a-f]{64})"/.exec(report.body)![1]!;
+
+      // Someone renames S-2 in the meantime, to what the file says: the plan is not the one shown.
+      await students.updateStudent(ctx, seeded[1]!.id, { firstName: 'New2' });
+      const changed = await browser.post(`${reportUrl}/confirm`, { planHash, confirmLargeChange: 'yes' }, { from: reportUrl });
+      assert.equal(changed.statusCode, 303);
+      const renewed = await browser.get(reportUrl);
+      assert.match(renewed.body, /The records changed since the dry run/);
+      assert.match(renewed.body, /data-testid="count-update">1</);
+      assert.equal((await students.getStudent(ctx, seeded[0]!.id)).firstName, 'F1', 'nothing was imported');
+      const newHash = /name="planHash" value="([0-9a-f]{64})"/.exec(renewed.body)![1]!;
+      assert.notEqual(newHash, planHash);
+
+      // 1 of 4 is still more than 20%: without the box ticked the import is refused.
+      const unticked = await browser.post(`${reportUrl}/confirm`, { planHash: newHash }, { from: reportUrl });
+      assert.equal(unticked.statusCode, 409);
+      assert.match(text(unticked.body), /confirm the large change/);
+      assert.equal((await students.getStudent(ctx, seeded[0]!.id)).firstName, 'F1');
+      const ticked = await browser.post(`${reportUrl}/confirm`, { planHash: newHash, confirmLargeChange: 'yes' }, { from: reportUrl });
+      assert.equal(ticked.statusCode, 303);
+      assert.equal((await students.getStudent(ctx, seeded[0]!.id)).firstName, 'New1');
+      const done = await browser.get(reportUrl);
+      assert.doesNotMatch(done.body, /data-testid="credentials"/, 'no new accounts, no credentials sheet');
+    });
+
+    test('web: empty, malformed, password-protected, zip-bomb and oversized files are refused and leave nothing behind', async (t) => {
+      const { app, ctx, uploads } = await importApp(t, database, { MAX_CONTENT_LENGTH: '256KiB' });
+      const { browser } = await signedInAdmin(app, ctx);
+      const before = await counts(ctx);
+      const cases: { name: string; bytes: Buffer; status: number; message: RegExp }[] = [
+        { name: 'empty.csv', bytes: Buffer.alloc(0), status: 422, message: /was empty or missing/ },
+        { name: 'header-only.csv', bytes: csvFile(STUDENT_HEADER, []), status: 422, message: /no data rows/ },
+        { name: 'secret.xlsx', bytes: Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]), status: 422, message: /password-protected or in the old \.xls format/ },
+        { name: 'garbage.xlsx', bytes: Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919) % 256)), status: 422, message: /neither an \.xlsx workbook nor CSV text/ },
+        { name: 'broken.xlsx', bytes: (await xlsxFile(STUDENT_HEADER, studentRows(50, ['G']))).subarray(0, 3000), status: 422, message: /damaged/ },
+        { name: 'bomb.xlsx', bytes: buildZip([...WORKBOOK_PARTS, { name: 'xl/worksheets/sheet1.xml', deflated: deflatedZeros(150 * 1024 * 1024) }]), status: 422, message: /unpacks to more than 100 MB/ },
+        { name: 'big.csv', bytes: Buffer.alloc(300 * 1024, 'a'), status: 413, message: /larger than the limit/ },
+      ];
+      for (const c of cases) {
+        const response = await upload(app, browser, 'students', { name: c.name, bytes: c.bytes });
+        assert.equal(response.statusCode, c.status, `${c.name}: ${response.body.slice(0, 200)}`);
+        assert.match(text(response.body), c.message, c.name);
+      }
+      assert.deepEqual(await counts(ctx), before, 'no import row, no file row, no student');
+      assert.deepEqual(storedFiles(uploads), [], 'nothing in storage');
+    });
+
+    test('web: the upload needs the CSRF token, and only admins reach the pages', async (t) => {
+      const { app, ctx } = await importApp(t, database);
+      const { browser } = await signedInAdmin(app, ctx);
+      const file = csvFile(STUDENT_HEADER, studentRows(1, ['']));
+      const forged = await upload(app, browser, 'students', { name: 'a.csv', bytes: file }, { token: null });
+      assert.equal(forged.statusCode, 403);
+      assert.equal((await counts(ctx)).imports, 0);
+      const lecturer = await createUser(ctx, { role: 'lecturer' });
+      const lecturerBrowser = new Browser(app);
+      await lecturerBrowser.signIn(lecturer.username, TEST_PASSWORD);
+      assert.equal((await lecturerBrowser.get('/admin/imports')).statusCode, 403);
+      assert.equal((await lecturerBrowser.get('/admin/imports/template/students')).statusCode, 403);
+      const attempt = await upload(app, lecturerBrowser, 'students', { name: 'a.csv', bytes: file }, { token: await lecturerBrowser.csrfToken('/dashboard') });
+      assert.equal(attempt.statusCode, 403);
+      assert.equal((await counts(ctx)).imports, 0);
+    });
+
+    test('CLI: fms import students FILE [--dry-run] prints the report, exits non-zero on errors, writes a private credentials sheet', async (t) => {
+      const { ctx, url } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101']);
+      const dir = mkdtempSync(join(tmpdir(), 'fms-import-cli-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const good = join(dir, 'students.xlsx');
+      writeFileSync(good, await xlsxFile(STUDENT_HEADER, studentRows(1_200, ['CS-101'])));
+      const bad = join(dir, 'bad.csv');
+      writeFileSync(bad, csvFile(STUDENT_HEADER, [...studentRows(3, ['CS-101']), ['2026-77777', 'X', 'Y', '2005-01-01', 'y@example.edu', 'NOPE']]));
+      const env = { DATABASE_URL: url, UPLOAD_FOLDER: join(dir, 'uploads') };
+
+      const badRun = await fms(['import', 'students', bad], env, dir);
+      assert.equal(badRun.code, 1, badRun.stderr);
+      assert.match(badRun.stdout, /row 5, Group: There is no group named "NOPE"/);
+      assert.match(badRun.stdout, /Nothing was imported/);
+      assert.match(badRun.stderr, /1 error: fix the file/);
+      assert.equal((await counts(ctx)).students, 0);
+
+      const dry = await fms(['import', 'students', good, '--dry-run'], env, dir);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /1,200 {2}to create/);
+      assert.match(dry.stdout, /Dry run: nothing was written/);
+      assert.equal((await counts(ctx)).students, 0);
+
+      const credentials = join(dir, 'out', '..', 'creds.xlsx');
+      const real = await fms(['import', 'students', good, '--credentials', credentials], env, dir);
+      assert.equal(real.code, 0, real.stderr);
+      assert.match(real.stdout, /Imported: every row was applied/);
+      assert.match(real.stdout, /One-time passwords of the 1200 new account\(s\)/);
+      assert.doesNotMatch(real.stdout, /[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}/, 'no password on the terminal');
+      assert.equal((await counts(ctx)).students, 1_200);
+      assert.equal(statSync(credentials).mode & 0o777, 0o600);
+      const sheet = await readSheetRows({ bytes: readFileSync(credentials), filename: 'c.xlsx' }, { maxRows: 2_000 });
+      assert.equal(sheet.rows.length, 1_200);
+
+      // The same file again, with a credentials file that exists: refused before anything changes.
+      const rename = join(dir, 'rename.csv');
+      writeFileSync(rename, csvFile(['Student number', 'Last name', 'First name'], [['2026-00001', 'Renamed', 'A']]));
+      const exists = await fms(['import', 'students', join(dir, 'missing.xlsx')], env, dir);
+      assert.equal(exists.code, 1);
+      assert.match(exists.stderr, /there is no such file/);
+      const json = await fms(['import', 'students', rename, '--dry-run', '--json'], env, dir);
+      assert.equal(json.code, 0, json.stderr);
+      assert.equal((JSON.parse(json.stdout) as ImportReport).counts.update, 1);
+    });
+  });
+}
+
+// The caller's own configuration must not leak into the commands under test.
+const inherited = { ...process.env };
+for (const name of Object.keys(envSchema.properties)) delete inherited[name];
+for (const name of secretVariables) delete inherited[`${name}_FILE`];
+
+function fms(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'test/fixtures/spreadsheets/fms-import.ts'), ...args], {
+      cwd,
+      env: { ...inherited, FMS_CONFIG: 'testing', DEMO_DEPARTMENT: 'false', LOG_LEVEL: 'silent', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}

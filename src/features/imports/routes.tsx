@@ -1,0 +1,155 @@
+// Admins' import pages under /admin/imports: templates, upload for a dry run, the report, the
+// confirmation and the one-time credentials download.
+import { PassThrough, type Writable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, can } from '../../access.js';
+import { AppError } from '../../lib/errors.js';
+import { validate } from '../../lib/validation.js';
+import { requireActor } from '../../plugins/session.js';
+import { formatBytes, readUpload } from '../../plugins/uploads.js';
+import * as imports from './service.js';
+import { ConfirmImportInput } from './schemas.js';
+import { ImportsPage } from './views/imports-page.js';
+import { ERRORS_PAGE_SIZE, ImportReportPage, UPDATES_PAGE_SIZE } from './views/report-page.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function ctxOf(request: FastifyRequest) {
+  return { ...request.ctx(), actor: requireActor(request) };
+}
+
+function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
+  const id = Number(request.params.id);
+  return Number.isInteger(id) && id > 0 ? id : 0;
+}
+
+function pageParam(value: string | undefined, total: number, size: number): number {
+  const page = Number(value);
+  const last = Math.max(1, Math.ceil(total / size));
+  return Number.isInteger(page) && page >= 1 ? Math.min(page, last) : 1;
+}
+
+/** Writes a sheet into memory: templates and credentials sheets are small, and a failure then still gets an error page. */
+async function sheetBytes(write: (stream: Writable) => Promise<void>): Promise<Buffer> {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await write(stream);
+  return Buffer.concat(chunks);
+}
+
+function sendXlsx(reply: FastifyReply, filename: string, bytes: Buffer) {
+  return reply
+    .header('content-type', XLSX)
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .send(bytes);
+}
+
+export default async function importRoutes(app: FastifyInstance) {
+  const { config } = app.deps;
+
+  async function uploadPage(request: FastifyRequest, reply: FastifyReply, state: { kind?: string; errors?: Record<string, string>; message?: string | null } = {}) {
+    const ctx = ctxOf(request);
+    const recent = await imports.listImports(ctx);
+    const kinds = imports.importKinds.filter((k) => can(ctx.actor, k === 'students' ? 'students.manage' : 'lecturers.manage'));
+    return reply.html(
+      <ImportsPage
+        page={reply.pageContext()}
+        kinds={kinds}
+        recent={recent}
+        kind={state.kind}
+        errors={state.errors}
+        message={state.message}
+        maxRows={imports.IMPORT_MAX_ROWS}
+        maxBytesLabel={formatBytes(config.maxContentLength)}
+      />,
+    );
+  }
+
+  app.get<{ Querystring: { kind?: string } }>('/', async (request, reply) => uploadPage(request, reply, { kind: request.query.kind }));
+
+  app.get<{ Params: { kind: string } }>('/template/:kind', async (request, reply) => {
+    const kind = request.params.kind;
+    if (!imports.isImportKind(kind)) throw new AppError(404, 'not_found', 'There is no such template: choose students or lecturers.');
+    const ctx = ctxOf(request);
+    const bytes = await sheetBytes((stream) => imports.writeImportTemplate(ctx, kind, stream));
+    return sendXlsx(reply, `fms-${kind}-template.xlsx`, bytes);
+  });
+
+  app.post('/', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'imports.run');
+    let upload;
+    try {
+      upload = await readUpload(request, { field: 'file', maxBytes: config.maxContentLength });
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields.file) throw error;
+      reply.code(error.statusCode);
+      return uploadPage(request, reply, { errors: error.fields, message: error.message });
+    }
+    const kind = upload.fields.kind;
+    if (!imports.isImportKind(kind)) {
+      reply.code(422);
+      return uploadPage(request, reply, { errors: { kind: 'Choose what the file holds: students or lecturers.' }, message: 'Check the highlighted fields.' });
+    }
+    let started;
+    try {
+      started = await request.inTransaction((tx) => imports.startImport({ ...tx, actor: ctx.actor }, kind, { bytes: upload.bytes, filename: upload.filename, contentType: upload.mimetype }));
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields.file) throw error;
+      reply.code(error.statusCode);
+      return uploadPage(request, reply, { kind, errors: error.fields, message: 'The file was not imported: nothing changed.' });
+    }
+    // Old dry runs nobody confirmed: cleaned up now and then, never at the cost of this request.
+    await imports.discardStaleImports(ctx).catch((error: unknown) => request.log.warn({ err: error }, 'could not discard stale imports'));
+    return reply.redirect(`/admin/imports/${started.id}`, 303);
+  });
+
+  async function reportPage(request: FastifyRequest<{ Params: { id: string }; Querystring: { errors?: string; updates?: string } }>, reply: FastifyReply, confirmError?: string) {
+    const view = await imports.getImport(ctxOf(request), idParam(request));
+    return reply.html(
+      <ImportReportPage
+        page={reply.pageContext()}
+        view={view}
+        errorsPage={pageParam(request.query.errors, view.report.errors.length, ERRORS_PAGE_SIZE)}
+        updatesPage={pageParam(request.query.updates, view.report.updates.length, UPDATES_PAGE_SIZE)}
+        confirmError={confirmError}
+      />,
+    );
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { errors?: string; updates?: string } }>('/:id', async (request, reply) => reportPage(request, reply));
+
+  app.post<{ Params: { id: string }; Body: Record<string, string>; Querystring: { errors?: string; updates?: string } }>('/:id/confirm', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const input = validate(ConfirmImportInput, { planHash: request.body?.planHash ?? '', confirmLargeChange: request.body?.confirmLargeChange ?? '' });
+    const id = idParam(request);
+    let outcome;
+    try {
+      outcome = await request.inTransaction((tx) =>
+        imports.confirmImport({ ...tx, actor: ctx.actor }, id, { planHash: input.planHash || undefined, confirmLargeChange: input.confirmLargeChange === 'yes' }),
+      );
+    } catch (error) {
+      if (!(error instanceof imports.LargeChangeUnconfirmed)) throw error;
+      reply.code(error.statusCode);
+      return reportPage(request, reply, error.message);
+    }
+    if (outcome.outcome === 'changed') reply.flash('warning', 'The records changed since the dry run, so this is the report as it stands now. Nothing was imported yet: review it and confirm again.');
+    else
+      reply.flash(
+        'success',
+        `Imported: ${outcome.report.counts.create} ${outcome.report.kind} created, ${outcome.report.counts.update} updated.${outcome.accounts ? ' Download the credentials sheet now: it is given out only once.' : ''}`,
+      );
+    return reply.redirect(`/admin/imports/${id}`, 303);
+  });
+
+  app.get<{ Params: { id: string } }>('/:id/credentials', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const id = idParam(request);
+    const taken = await request.inTransaction((tx) => imports.takeImportCredentials({ ...tx, actor: ctx.actor }, id));
+    const bytes = await sheetBytes((stream) => imports.writeCredentialsSheet(stream, taken.kind, taken.credentials));
+    return sendXlsx(reply, `fms-${taken.kind}-credentials-import-${id}.xlsx`, bytes);
+  });
+}

@@ -1,0 +1,48 @@
+// The imports' inputs and the report as the JSON API answers it.
+import Type from 'typebox';
+
+export const ImportKindInput = Type.Union([Type.Literal('students'), Type.Literal('lecturers')], {
+  title: 'Import',
+  errorMessage: 'Choose what to import: students or lecturers.',
+});
+
+export const ConfirmImportInput = Type.Object({
+  planHash: Type.Optional(Type.String({ maxLength: 64, pattern: '^[0-9a-f]{0,64}$', errorMessage: 'Reload the report and confirm again.' })),
+  confirmLargeChange: Type.Optional(Type.Union([Type.Literal('yes'), Type.Literal('')], { errorMessage: 'Tick the box to confirm the large change.' })),
+});
+
+const Issue = Type.Object({
+  row: Type.Union([Type.Integer(), Type.Null()], { description: 'The row number as the spreadsheet shows it; null for the file as a whole.' }),
+  column: Type.Union([Type.String(), Type.Null()], { description: 'The column as the file names it.' }),
+  code: Type.Union(
+    ['missing_column', 'duplicate_column', 'missing', 'invalid', 'unknown_group', 'archived_group', 'duplicate_in_file', 'duplicate_in_database', 'archived_record', 'not_allowed'].map((c) => Type.Literal(c)),
+  ),
+  message: Type.String({ description: 'What is wrong and how to fix it.' }),
+});
+
+/** What importing a file would do (the dry run) or did. */
+export const ImportReportOutput = Type.Object({
+  kind: ImportKindInput,
+  fileName: Type.String(),
+  format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')]),
+  rows: Type.Integer({ description: 'Data rows in the file.' }),
+  counts: Type.Object({ create: Type.Integer(), update: Type.Integer(), unchanged: Type.Integer(), rowsWithErrors: Type.Integer() }),
+  errors: Type.Array(Issue),
+  warnings: Type.Array(Type.String()),
+  columns: Type.Array(Type.Object({ header: Type.String(), field: Type.String() })),
+  creates: Type.Array(Type.Object({ row: Type.Integer(), label: Type.String() })),
+  updates: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      id: Type.Integer(),
+      label: Type.String(),
+      changes: Type.Array(Type.Object({ field: Type.String(), column: Type.String(), before: Type.String(), after: Type.String() })),
+    }),
+  ),
+  existingActive: Type.Integer(),
+  changedShare: Type.Number({ description: 'Updated records / active records before the import.' }),
+  largeChangeThreshold: Type.Number(),
+  largeChange: Type.Boolean({ description: 'Applying needs confirmLargeChange=true.' }),
+  planHash: Type.String({ description: 'sha256 of what applying would write.' }),
+  canApply: Type.Boolean(),
+});

@@ -12,6 +12,7 @@ import { trustProxyFunction } from './plugins/trust-proxy.js';
 import { createStorage, type Storage } from './storage/index.js';
 import { loggerOptions } from './logger.js';
 import accountRoutes from './features/accounts/routes.js';
+import auditRoutes from './features/audit/routes.js';
 import apiDocsRoutes, { openApi } from './features/api/docs/routes.js';
 import apiRoutes from './features/api/routes.js';
 import authRoutes from './features/auth/routes.js';
@@ -137,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authRoutes, { demoLogins: () => (config.demoDepartment ? activeDemoLogins({ db }) : Promise.resolve([])) });
   await app.register(dashboardRoutes);
   await app.register(accountRoutes, { prefix: '/admin/accounts' });
+  await app.register(auditRoutes, { prefix: '/admin/audit' });
   await app.register(groupRoutes, { prefix: '/groups' });
   await app.register(studentRoutes, { prefix: '/students' });
   await app.register(myRecordRoutes);

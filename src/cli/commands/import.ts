@@ -79,7 +79,10 @@ async function importFile(kind: ImportKind, path: string, flags: ImportFlags): P
       await writing;
       await (handle as FileHandle).close();
       handle = null;
-      process.stdout.write(`One-time passwords of the ${result.credentials.length} new account(s): ${credentialsPath} (readable only by you; hand them out, then delete the file).\n`);
+      // Beside --json's report, not inside it: stdout stays one JSON document.
+      (flags.json ? process.stderr : process.stdout).write(
+        `One-time passwords of the ${result.credentials.length} new account(s): ${credentialsPath} (readable only by you; hand them out, then delete the file).\n`,
+      );
     }
   } catch (error) {
     if (handle) {

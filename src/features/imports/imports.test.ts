@@ -6,26 +6,21 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { systemActor, type Actor } from '../../access.js';
-import { buildApp } from '../../app.js';
+import type { Actor } from '../../access.js';
 import { envSchema, secretVariables } from '../../config/schema.js';
-import type { ServiceContext } from '../../context.js';
-import { migrateOrThrow } from '../../db/migrator.js';
-import { ManualClock } from '../../lib/clock.js';
 import { readSheetRows } from '../../lib/spreadsheets.js';
 import { buildZip, deflatedZeros, WORKBOOK_PARTS } from '../../../test/fixtures/spreadsheets/build-zip.js';
+import { importApp } from '../../../test/fixtures/spreadsheets/import-app.js';
 import { csvFile, STUDENT_HEADER, studentRows, xlsxFile, type Cell } from '../../../test/fixtures/spreadsheets/people.js';
-import { openTestDatabase, testConfig } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
-import { testDatabases, type TestDatabase } from '../../../test/services.js';
+import { testDatabases } from '../../../test/services.js';
 import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import * as students from '../students/service.js';
-import importRoutes from './routes.js';
 import {
   applyImport,
   ImportHasErrors,
@@ -36,23 +31,6 @@ import {
 } from './service.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
-
-/** The whole app, with the import pages registered even before app.ts lists them. */
-async function importApp(t: TestContext, database: TestDatabase, env: Record<string, string> = {}) {
-  const { db, url } = await openTestDatabase(t, database);
-  await migrateOrThrow(db);
-  const uploads = mkdtempSync(join(tmpdir(), 'fms-uploads-'));
-  t.after(() => rmSync(uploads, { recursive: true, force: true }));
-  const config = testConfig({ UPLOAD_FOLDER: uploads, ...env });
-  const clock = new ManualClock(new Date());
-  const app = await buildApp({ config, db, clock, redis: null, logger: false, maintenanceCacheMs: 0 });
-  if (!app.hasRoute({ method: 'GET', url: '/admin/imports' })) await app.register(importRoutes, { prefix: '/admin/imports' });
-  t.after(() => app.close());
-  await app.ready();
-  const ctx: ServiceContext = { db, actor: systemActor, clock, config, log: quietLog, ip: null, storage: app.deps.storage };
-  return { app, db, url, config, clock, ctx, uploads };
-}
 
 type Ctx = Awaited<ReturnType<typeof importApp>>['ctx'];
 
@@ -538,26 +516,41 @@ for (const database of await testDatabases()) {
       assert.match(dry.stdout, /Dry run: nothing was written/);
       assert.equal((await counts(ctx)).students, 0);
 
-      const credentials = join(dir, 'out', '..', 'creds.xlsx');
+      const credentials = join(dir, 'creds.xlsx');
       const real = await fms(['import', 'students', good, '--credentials', credentials], env, dir);
       assert.equal(real.code, 0, real.stderr);
       assert.match(real.stdout, /Imported: every row was applied/);
       assert.match(real.stdout, /One-time passwords of the 1200 new account\(s\)/);
       assert.doesNotMatch(real.stdout, /[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}/, 'no password on the terminal');
       assert.equal((await counts(ctx)).students, 1_200);
-      assert.equal(statSync(credentials).mode & 0o777, 0o600);
+      assert.equal(statSync(credentials).mode & 0o777, 0o600, 'only the operator may read the passwords');
       const sheet = await readSheetRows({ bytes: readFileSync(credentials), filename: 'c.xlsx' }, { maxRows: 2_000 });
       assert.equal(sheet.rows.length, 1_200);
+      assert.deepEqual(Object.keys(sheet.rows[0]!.cells), ['Name', 'Student number', 'Username', 'One-time password', 'Row in the import']);
 
-      // The same file again, with a credentials file that exists: refused before anything changes.
+      // A credentials file is never overwritten: refused before anything is imported.
+      const more = join(dir, 'more.csv');
+      writeFileSync(more, csvFile(STUDENT_HEADER, studentRows(2, ['CS-101'], 5_000)));
+      const refused = await fms(['import', 'students', more, '--credentials', credentials], env, dir);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /exists already; choose another file with --credentials \(nothing was imported\)/);
+      assert.equal((await counts(ctx)).students, 1_200);
+
+      // Renaming 300 of 1,200 (25%) needs --confirm-large-change.
       const rename = join(dir, 'rename.csv');
-      writeFileSync(rename, csvFile(['Student number', 'Last name', 'First name'], [['2026-00001', 'Renamed', 'A']]));
-      const exists = await fms(['import', 'students', join(dir, 'missing.xlsx')], env, dir);
-      assert.equal(exists.code, 1);
-      assert.match(exists.stderr, /there is no such file/);
-      const json = await fms(['import', 'students', rename, '--dry-run', '--json'], env, dir);
+      writeFileSync(rename, csvFile(['Student number', 'Last name', 'First name'], studentRows(300, []).map((r) => [r[0]!, 'Renamed', r[2]!])));
+      const unconfirmed = await fms(['import', 'students', rename], env, dir);
+      assert.equal(unconfirmed.code, 1);
+      assert.match(unconfirmed.stderr, /changes 25% of the existing students .* run again with --confirm-large-change/);
+      assert.equal((await students.listStudents(ctx, { q: 'renamed' })).items.length, 0);
+      const json = await fms(['import', 'students', rename, '--confirm-large-change', '--json'], env, dir);
       assert.equal(json.code, 0, json.stderr);
-      assert.equal((JSON.parse(json.stdout) as ImportReport).counts.update, 1);
+      assert.equal((JSON.parse(json.stdout) as ImportReport).counts.update, 300);
+      assert.equal((await students.listStudents(ctx, { q: 'renamed', limit: 500 })).items.length, 300);
+
+      const missing = await fms(['import', 'lecturers', join(dir, 'missing.xlsx')], env, dir);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /there is no such file/);
     });
   });
 }

@@ -418,6 +418,28 @@ for (const database of await testDatabases()) {
       assert.equal((await browser.post(`${reportUrl}/confirm`, { planHash }, { from: reportUrl })).statusCode, 409);
     });
 
+    test('web: a report with errors lists them by row and column, offers no confirmation, and refuses one', async (t) => {
+      const { app, ctx } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101']);
+      const { browser } = await signedInAdmin(app, ctx);
+      const rows = [...studentRows(2, ['CS-101']), ['2026-00009', 'Doe', 'Jo', '2005-02-30', 'jo@example.edu', 'CS-404']];
+      const uploaded = await upload(app, browser, 'students', { name: 'errors.xlsx', bytes: await xlsxFile(STUDENT_HEADER, rows) });
+      assert.equal(uploaded.statusCode, 303);
+      const reportUrl = String(uploaded.headers.location);
+      const report = await browser.get(reportUrl);
+      const errors = /<table[^>]*data-testid="errors"[\s\S]*?<\/table>/.exec(report.body)?.[0] ?? '';
+      assert.match(text(errors), /4 Birth date Enter a real birth date/);
+      assert.match(text(errors), /4 Group There is no group named "CS-404"/);
+      assert.match(report.body, /data-testid="count-errors">1</);
+      assert.doesNotMatch(report.body, /data-testid="confirm"/, 'no confirmation for a file with errors');
+      const forced = await browser.post(`${reportUrl}/confirm`, {}, { from: reportUrl });
+      assert.equal(forced.statusCode, 422);
+      assert.match(text(forced.body), /2 errors on 1 row; fix them and upload it again/);
+      assert.equal((await counts(ctx)).students, 0);
+      const row = await ctx.db.selectFrom('imports').select(['status', 'appliedAt']).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { status: 'dry_run', appliedAt: null });
+    });
+
     test('web: records changed after the dry run get a new report instead of the import; large changes need the box ticked', async (t) => {
       const { app, ctx } = await importApp(t, database);
       const seeded = [];

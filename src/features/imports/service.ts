@@ -557,10 +557,13 @@ export async function confirmImport(
   const bytes = await readStoredUpload(ctx, row.fileId);
   const plan = await buildPlan(ctx, adapter, await readImportSheet({ bytes, filename: row.originalName }), row.originalName);
   const seen = input.planHash || row.planHash;
-  if (plan.report.planHash !== seen || !plan.report.canApply) {
+  if (plan.report.planHash !== seen) {
     await repo.updateImport(ctx.db, id, { planHash: plan.report.planHash, summary: JSON.stringify(plan.report), appliedAt: null });
     return { outcome: 'changed', report: plan.report };
   }
+  // The plan the admin saw, but one that cannot be applied (the page offers no button for it).
+  if (plan.report.errors.length > 0) throw new ImportHasErrors(plan.report);
+  if (!plan.report.canApply) throw new Conflict('There is nothing to import: every row matches the records already.');
   const result = await applyPlan(ctx, adapter, plan, { confirmLargeChange: input.confirmLargeChange, onProgress: options.onProgress });
   await repo.updateImport(ctx.db, id, {
     status: 'applied',

@@ -42,7 +42,7 @@ function actorOf(ctx: ServiceContext) {
 export async function listGroups(ctx: ServiceContext, query: unknown) {
   const actor = actorOf(ctx);
   const { q, archived = false, limit = GROUPS_PAGE_SIZE, cursor } = validate(ListGroupsQuery, query);
-  const after = cursor ? decodeCursor(cursor, 2) : null;
+  const after = cursor ? decodeCursor(cursor, ['string', 'id']) : null;
   const rows = await repo.listGroups(ctx.db, groupScope(actor), {
     q: q || undefined,
     archived,

@@ -3,7 +3,7 @@ import type { LecturerScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import { matchesEveryWord } from '../../db/people-search.js';
 import type { Database, LecturersTable } from '../../db/schema.js';
-import type { CursorValue } from '../../lib/cursor.js';
+import type { CursorPart, CursorValue } from '../../lib/cursor.js';
 import type { LecturerSort } from './schemas.js';
 
 export interface LecturerFilter {
@@ -29,8 +29,9 @@ export function sortKeyOf(sort: LecturerSort, row: { lastName: string; firstName
   return sort.endsWith('name') ? [row.lastName, row.firstName, row.id] : [row.id];
 }
 
-export function sortKeyLength(sort: LecturerSort): number {
-  return sort.endsWith('name') ? 3 : 1;
+/** What each value of the sort's cursor must be, so a forged cursor never reaches the query. */
+export function sortKeyShape(sort: LecturerSort): CursorPart[] {
+  return sort.endsWith('name') ? ['string', 'string', 'id'] : ['id'];
 }
 
 export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: LecturerSort; limit: number; after?: CursorValue[]; offset?: number }) {

@@ -100,7 +100,7 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
     groupId: data.group || null,
     archived: data.archived ?? false,
   };
-  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyLength(sort)) : undefined;
+  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyShape(sort)) : undefined;
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;
   const [rows, total] = await Promise.all([
     repo.listLecturers(ctx.db, filter, { sort, limit: limit + 1, after, offset }),

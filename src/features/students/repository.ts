@@ -3,7 +3,7 @@ import type { StudentScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import { matchesEveryWord } from '../../db/people-search.js';
 import type { Database, StudentsTable } from '../../db/schema.js';
-import type { CursorValue } from '../../lib/cursor.js';
+import type { CursorPart, CursorValue } from '../../lib/cursor.js';
 import type { StudentSort } from './schemas.js';
 
 export interface StudentFilter {
@@ -56,8 +56,9 @@ export function sortKeyOf(sort: StudentSort, row: { lastName: string; firstName:
   return [row.id];
 }
 
-export function sortKeyLength(sort: StudentSort): number {
-  return sort.endsWith('name') ? 3 : sort.endsWith('number') ? 2 : 1;
+/** What each value of the sort's cursor must be, so a forged cursor never reaches the query. */
+export function sortKeyShape(sort: StudentSort): CursorPart[] {
+  return sort.endsWith('name') ? ['string', 'string', 'id'] : sort.endsWith('number') ? ['string', 'id'] : ['id'];
 }
 
 export function listStudents(db: Db, filter: StudentFilter, page: { sort: StudentSort; limit: number; after?: CursorValue[]; offset?: number }) {

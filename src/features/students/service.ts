@@ -106,7 +106,7 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
     // Archived records stay in the admins' view only; for everyone else they leave the lists.
     archived: (data.archived ?? false) && can(actor, 'students.manage'),
   };
-  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyLength(sort)) : undefined;
+  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyShape(sort)) : undefined;
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;
   const [rows, total] = await Promise.all([
     repo.listStudents(ctx.db, filter, { sort, limit: limit + 1, after, offset }),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
-import { group, lecturer, pagesApp, signInAsNew, student, teach } from '../students/shared/page-test-helpers.js';
+import { group, lecturer, pagesApp, signInAsNew, student, teach } from '../../../test/people/page-helpers.js';
 
 const listed = (body: string) => [...body.matchAll(/<a class="fw-semibold" href="\/groups\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
 

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
-import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../students/shared/page-test-helpers.js';
+import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../../../test/people/page-helpers.js';
 
 for (const database of await testDatabases()) {
   describe(`lecturer pages on ${database}`, () => {

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
-import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from './shared/page-test-helpers.js';
+import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../../../test/people/page-helpers.js';
 
 const countRows = async (db: Awaited<ReturnType<typeof pagesApp>>['db'], table: 'students' | 'users' | 'files') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

@@ -3,16 +3,16 @@
 // posts and small images.
 import type { TestContext } from 'node:test';
 import sharp from 'sharp';
-import { systemActor, type Actor } from '../../../access.js';
-import type { ServiceContext } from '../../../context.js';
-import type { Db } from '../../../db/index.js';
-import { buildTestApp } from '../../../../test/build-test-app.js';
-import { createUser, TEST_PASSWORD } from '../../../../test/factories.js';
-import { Browser } from '../../../../test/http.js';
-import type { TestDatabase } from '../../../../test/services.js';
-import { createGroup } from '../../groups/service.js';
-import { createLecturer } from '../../lecturers/service.js';
-import { createStudent } from '../service.js';
+import { systemActor } from '../../src/access.js';
+import type { ServiceContext } from '../../src/context.js';
+import type { Db } from '../../src/db/index.js';
+import { buildTestApp } from '../build-test-app.js';
+import { createUser, TEST_PASSWORD } from '../factories.js';
+import { Browser } from '../http.js';
+import type { TestDatabase } from '../services.js';
+import { createGroup } from '../../src/features/groups/service.js';
+import { createLecturer } from '../../src/features/lecturers/service.js';
+import { createStudent } from '../../src/features/students/service.js';
 
 export async function pagesApp(t: TestContext, database: TestDatabase) {
   const built = await buildTestApp(t, { database });
@@ -57,10 +57,6 @@ export async function signInAsNew(app: Browser['app'], username: string, oneTime
   const changed = await browser.post('/account/password', { currentPassword: oneTimePassword, newPassword: chosen, confirmPassword: chosen }, { from: '/account/password' });
   if (changed.statusCode !== 303) throw new Error(`password change failed: ${changed.statusCode}`);
   return browser;
-}
-
-export function actorOf(system: ServiceContext): Actor {
-  return system.actor!;
 }
 
 export const png = (width = 800, height = 600) =>

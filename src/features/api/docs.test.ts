@@ -48,7 +48,17 @@ describe('the OpenAPI document', () => {
       for (const status of ['403', '409', '422', '401']) assert.deepEqual(create.responses[status].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
     }
     assert.ok(doc.paths['/students'].get.parameters.some((p: { name: string }) => p.name === 'group'));
-    for (const name of ['Group', 'GroupInput', 'Student', 'StudentInput', 'StudentChanges', 'StudentCreated', 'Lecturer', 'LecturerCreated', 'NewAccount', 'Me', 'Error']) {
+    for (const kind of ['students', 'lecturers']) {
+      const run = doc.paths[`/imports/${kind}`].post;
+      assert.deepEqual(run.requestBody.content['multipart/form-data'].schema.properties.file, { type: 'string', format: 'binary', description: 'The spreadsheet, at most MAX_CONTENT_LENGTH.' });
+      assert.deepEqual(
+        run.parameters.map((p: { name: string }) => p.name),
+        ['dryRun', 'confirmLargeChange', 'planHash'],
+      );
+      assert.deepEqual(run.responses['200'].content['application/json'].schema, { $ref: '#/components/schemas/ImportOutcome' });
+      assert.deepEqual(run.responses['422'].content['application/json'].schema, { $ref: '#/components/schemas/ImportRefused' });
+    }
+    for (const name of ['Group', 'GroupInput', 'Student', 'StudentInput', 'StudentChanges', 'StudentCreated', 'Lecturer', 'LecturerCreated', 'NewAccount', 'Me', 'Error', 'ImportReport', 'ImportOutcome', 'ImportRefused']) {
       assert.ok(doc.components.schemas[name], `components.schemas.${name}`);
     }
     assert.deepEqual(doc.components.schemas.StudentCreated.properties.account, { $ref: '#/components/schemas/NewAccount' });

@@ -7,6 +7,7 @@ import type { Static, TSchema } from 'typebox';
 import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import * as students from '../students/service.js';
+import importRoutes from './imports/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, StudentsQuery } from './schemas.js';
 
@@ -233,4 +234,5 @@ export default async function apiRoutes(app: FastifyInstance) {
   );
 
   for (const resource of resources) registerResource(app, resource as Resource<{ id: number }>);
+  await app.register(importRoutes, { prefix: '/imports' });
 }

@@ -4,6 +4,7 @@
 import Type, { type TSchema } from 'typebox';
 import { roles } from '../accounts/schemas.js';
 import { CreateGroupInput, GroupOutput, UpdateGroupInput } from '../groups/schemas.js';
+import { ImportReportOutput } from '../imports/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
 
@@ -113,18 +114,18 @@ const lecturerSchemas = [
 
 // ---- list parameters (the services validate them; these describe them) ----------------------------
 
-const listParameters = (pageSize: number) => ({
-  q: Type.String({ maxLength: 100, description: 'Search text: matches names (any order of words, accents and case ignored), and for people also e-mail, phone and numbers.' }),
+const listParameters = (pageSize: number, searches: string) => ({
+  q: Type.String({ maxLength: 100, description: `Search text: ${searches}` }),
   archived: Type.Boolean({ description: 'true: list the archived records instead of the active ones. Default false.' }),
   limit: Type.Integer({ minimum: 1, maximum: 500, description: `Items per page, 1–500. Default ${pageSize}.` }),
   cursor: Type.String({ maxLength: 1024, description: 'The `nextCursor` of the previous page, unchanged; omit for the first page. Keep the other parameters the same.' }),
 });
 
-export const GroupsQuery = Type.Partial(Type.Object({ ...listParameters(100) }));
+export const GroupsQuery = Type.Partial(Type.Object({ ...listParameters(100, 'part of the name, case ignored.') }));
 
 export const StudentsQuery = Type.Partial(
   Type.Object({
-    ...listParameters(50),
+    ...listParameters(50, 'every word must appear in the names, student number, e-mail or phone; accents and case ignored.'),
     group: Type.Integer({ minimum: 1, description: 'Only the students of this group (its id).' }),
     sort: Type.Union(
       studentSorts.map((s) => Type.Literal(s)),
@@ -135,7 +136,7 @@ export const StudentsQuery = Type.Partial(
 
 export const LecturersQuery = Type.Partial(
   Type.Object({
-    ...listParameters(50),
+    ...listParameters(50, 'every word must appear in the names, e-mail, phone, degree or position; accents and case ignored.'),
     degree: Type.String({ maxLength: 100, description: 'Only lecturers with this academic degree, e.g. PhD.' }),
     group: Type.Integer({ minimum: 1, description: 'Only the lecturers who teach this group (its id).' }),
     sort: Type.Union(
@@ -145,5 +146,33 @@ export const LecturersQuery = Type.Partial(
   }),
 );
 
+const importSchemas = [
+  named(ImportReportOutput, 'ImportReport', 'What importing the file would do (dry run) or did: counts, row errors, planned creates and field-by-field updates.'),
+  Type.Object(
+    {
+      applied: Type.Boolean({ description: 'false for a dry run: nothing was written.' }),
+      report: ref('ImportReport'),
+      accounts: Type.Array(
+        Type.Object({
+          row: Type.Integer({ description: 'The file row the person came from.' }),
+          name: Type.String(),
+          key: Type.String({ description: 'The student number, or the lecturer\'s e-mail.' }),
+          username: Type.String(),
+          oneTimePassword: Type.String({ description: 'Shown only in this answer; hand it to the person, who must change it at the first sign-in.' }),
+        }),
+        { description: 'The accounts made for the new records (empty for a dry run).' },
+      ),
+    },
+    { $id: 'ImportOutcome', description: 'The report of a dry run, or of the applied import with the new accounts.' },
+  ),
+  Type.Object(
+    {
+      error: ErrorResponse.properties.error,
+      report: Type.Optional(ref('ImportReport')),
+    },
+    { $id: 'ImportRefused', description: 'An import that was refused: nothing was written. With `import_invalid`, `import_changed` and `confirmation_required`, `report` says why.' },
+  ),
+];
+
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...studentSchemas, ...lecturerSchemas];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...studentSchemas, ...lecturerSchemas, ...importSchemas];

@@ -100,7 +100,7 @@ async function upload(app: FastifyInstance, browser: Browser, kind: string, file
   return app.inject({
     method: 'POST',
     url: token === null ? '/admin/imports' : `/admin/imports?_csrf=${encodeURIComponent(token)}`,
-    headers: { ...(token === null ? {} : { 'x-csrf-token': token }), 'content-type': body.contentType, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    headers: { 'content-type': body.contentType, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     payload: body.payload,
   });
 }

@@ -127,3 +127,10 @@ describe('validate', () => {
     }
   });
 });
+
+test('a select with an empty choice still turns digits into the id it names', () => {
+  const schema = Type.Object({ groupId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null(), Type.Literal('')])) });
+  assert.deepEqual(validate(schema, { groupId: '7' }), { groupId: 7 });
+  assert.deepEqual(validate(schema, { groupId: '' }), { groupId: '' });
+  assert.throws(() => validate(schema, { groupId: '7.5' }), /Check the highlighted fields/);
+});

@@ -6,6 +6,7 @@ import { Invalid, type FieldMessages } from './errors.js';
 
 interface Described {
   errorMessage?: string;
+  const?: unknown;
   title?: string;
   type?: string | string[];
   anyOf?: Described[];
@@ -36,6 +37,8 @@ export function validate<S extends TSchema>(schema: S, input: unknown, message =
 function typesOf(schema: Described | undefined): string[] {
   if (!schema) return [];
   if (schema.anyOf) return schema.anyOf.flatMap(typesOf);
+  // Literal('') (the empty choice of a select) is not free text: "42" beside it may still be a number.
+  if (schema.const === '') return ['empty'];
   return Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
 }
 

@@ -278,7 +278,9 @@ for (const database of await testDatabases()) {
       assert.equal((await teacher.get(`/students/${notMine.student.id}/photo`)).statusCode, 404);
       assert.equal((await teacher.get('/students/new')).statusCode, 403);
       assert.equal((await teacher.post(`/students/${mine.student.id}/archive`, {}, { from: '/students' })).statusCode, 403);
-      assert.equal((await teacher.get('/my-record')).statusCode, 404);
+      const ownRecord = await teacher.get('/my-record');
+      assert.equal(ownRecord.statusCode, 303, "a lecturer's own record is theirs to open");
+      assert.equal(ownRecord.headers.location, `/lecturers/${made.lecturer.id}`);
     });
 
     test('a student sees only their own record: others are 404, the list leads to their record', async (t) => {

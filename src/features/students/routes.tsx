@@ -17,8 +17,8 @@ import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto
 import { sendPhoto } from '../photos/send-photo.js';
 import * as students from './service.js';
 import { studentSorts } from './schemas.js';
-import { sendSheet, type ExportFormat } from './shared/export-sheet.js';
-import { readFormWithOptionalFile } from './shared/multipart-form.js';
+import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
+import { readFormWithOptionalFile } from '../../plugins/multipart-form.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';
@@ -125,7 +125,7 @@ export default async function studentRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Query }>('/', async (request, reply) => {
     const ctx = ctxOf(request);
     // A student has no list to browse: their own record is theirs to see.
-    if (!can(ctx.actor, 'students.view') && can(ctx.actor, 'students.viewOwn')) return reply.redirect('/my-record', 303);
+    if (!can(ctx.actor, 'students.view') && can(ctx.actor, 'records.viewOwn')) return reply.redirect('/my-record', 303);
     authorize(ctx.actor, 'students.view');
     const mayManage = can(ctx.actor, 'students.manage');
     const { filter, page, message } = filterOf(request.query, mayManage);
@@ -374,10 +374,13 @@ export default async function studentRoutes(app: FastifyInstance) {
 }
 
 /** /my-record: a student's way to their own record; anyone else finds nothing here. */
+/** "My record": a student's own student record, a lecturer's own lecturer record. */
 export async function myRecordRoutes(app: FastifyInstance) {
   app.get('/my-record', async (request, reply) => {
     const actor = requireActor(request);
-    if (!can(actor, 'students.viewOwn') || actor.studentId === null) throw new NotFound();
-    return reply.redirect(`/students/${actor.studentId}`, 303);
+    if (!can(actor, 'records.viewOwn')) throw new NotFound();
+    if (actor.studentId !== null) return reply.redirect(`/students/${actor.studentId}`, 303);
+    if (actor.lecturerId !== null) return reply.redirect(`/lecturers/${actor.lecturerId}`, 303);
+    throw new NotFound();
   });
 }

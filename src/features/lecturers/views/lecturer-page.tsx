@@ -2,7 +2,7 @@ import { fullName } from '../../../lib/people.js';
 import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { AccountCard, ArchiveForm, CredentialsAlert, Detail, PhotoForms, RecordPhoto, type AccountSummary } from '../../students/shared/people-views.js';
+import { AccountCard, ArchiveForm, CredentialsAlert, Detail, PhotoForms, RecordPhoto, type AccountSummary } from '../../../views/people.js';
 import type { LecturerView } from '../service.js';
 
 export interface LecturerPageProps {

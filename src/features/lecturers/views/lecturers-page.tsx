@@ -1,6 +1,6 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { Avatar, ExportLinks, listName, NumberedPagination, queryString, SortHeader } from '../../students/shared/people-views.js';
+import { Avatar, ExportLinks, listName, NumberedPagination, queryString, SortHeader } from '../../../views/people.js';
 import type { LecturerView } from '../service.js';
 
 export interface LecturerFilterValues {

@@ -1,8 +1,8 @@
 // Page parts the student and lecturer pages share: numbered pages, sortable headers, photos and
 // their placeholders, the one-time credentials alert, the account box, export links and the
 // archive form. Pure functions of their props (no database, no Fastify).
-import { CsrfField } from '../../../views/form-field.js';
-import { formatDateTime } from '../../../views/format.js';
+import { CsrfField } from './form-field.js';
+import { formatDateTime } from './format.js';
 
 // ---- lists -------------------------------------------------------------------------------------
 

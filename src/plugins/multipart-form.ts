@@ -2,8 +2,8 @@
 // lecturer" forms). readUpload() in plugins/uploads.ts insists on a file; here an empty file input
 // is simply "no photo", and the text fields survive either way so the form can be shown again.
 // Structural types keep Fastify out of this file (only routes import it).
-import { AppError, Invalid } from '../../../lib/errors.js';
-import { UploadTooLarge } from '../../../plugins/uploads.js';
+import { AppError, Invalid } from '../lib/errors.js';
+import { UploadTooLarge } from './uploads.js';
 
 type Part =
   | { type: 'field'; fieldname: string; value: unknown }

@@ -3,7 +3,7 @@
 // before any header is sent, so a refused filter or a missing permission still answers with a
 // proper error page instead of a broken download. Structural reply type: no Fastify here.
 import { PassThrough } from 'node:stream';
-import { writeCsv, writeXlsx, type SheetColumn, type SheetRecord } from '../../../lib/spreadsheets.js';
+import { writeCsv, writeXlsx, type SheetColumn, type SheetRecord } from '../lib/spreadsheets.js';
 
 export type ExportFormat = 'xlsx' | 'csv';
 

@@ -3,7 +3,7 @@ import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { AccountCard, ArchiveForm, CredentialsAlert, Detail, PhotoForms, RecordPhoto, type AccountSummary } from '../shared/people-views.js';
+import { AccountCard, ArchiveForm, CredentialsAlert, Detail, PhotoForms, RecordPhoto, type AccountSummary } from '../../../views/people.js';
 
 export interface StudentPageProps {
   page: PageContext;

@@ -1,7 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { Avatar, ExportLinks, listName, NumberedPagination, queryString, SortHeader } from '../shared/people-views.js';
+import { Avatar, ExportLinks, listName, NumberedPagination, queryString, SortHeader } from '../../../views/people.js';
 
 export interface StudentFilterValues {
   q: string;

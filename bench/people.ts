@@ -99,12 +99,18 @@ async function run(engine: 'sqlite' | 'postgres') {
     await measure('search a student number ("S0054321")', () => students.listStudents(ctx, { q: 'S0054321' }));
     await measure('group filter with total', () => students.listStudents(ctx, { group: groupIds[17], page: 1 }));
     await measure('sort by number descending, first page', () => students.listStudents(ctx, { sort: '-number' }));
-    // The approach this replaced: lower() of each column, per row, in a LIKE (a JS function on SQLite).
+    // The approach this replaced: lower() of each column, per row, in a LIKE (a JS function on SQLite),
+    // in the same list order and with the same page size as the service's query.
     const old = () =>
       db
         .selectFrom('students')
-        .select('id')
-        .where((eb) => eb.or([containsIgnoringCase(eb.ref('lastName'), 'šarićić'), containsIgnoringCase(eb.ref('firstName'), 'šarićić'), containsIgnoringCase(eb.ref('email'), 'šarićić'), containsIgnoringCase(eb.ref('studentNumber'), 'šarićić')]))
+        .leftJoin('groups', 'groups.id', 'students.groupId')
+        .selectAll('students')
+        .where('students.archived', '=', false)
+        .where((eb) => eb.or([containsIgnoringCase(eb.ref('students.lastName'), 'šarićić'), containsIgnoringCase(eb.ref('students.firstName'), 'šarićić'), containsIgnoringCase(eb.ref('students.email'), 'šarićić'), containsIgnoringCase(eb.ref('students.studentNumber'), 'šarićić'), containsIgnoringCase(eb.ref('students.phone'), 'šarićić')]))
+        .orderBy('students.lastName')
+        .orderBy('students.firstName')
+        .orderBy('students.id')
         .limit(51)
         .execute();
     const folded = () => students.listStudents(ctx, { q: 'šarićić' });
@@ -135,9 +141,9 @@ const lines = [
   '',
   'Search: the folded `search_text` LIKE against the per-column `lower()` it replaced (first page, no total):',
   '',
-  '| engine | lower() per column, ms | search_text, ms | ratio |',
+  '| engine | lower() per column, ms | search_text, ms | search_text is |',
   '| --- | ---: | ---: | ---: |',
-  ...results.map((r) => `| ${r.engine} | ${r.oldMs.toFixed(1)} | ${r.newMs.toFixed(1)} | ${(r.oldMs / r.newMs).toFixed(1)}× faster |`),
+  ...results.map((r) => `| ${r.engine} | ${r.oldMs.toFixed(1)} | ${r.newMs.toFixed(1)} | ${(r.oldMs / r.newMs).toFixed(1)}× as fast |`),
   '',
 ];
 writeFileSync('bench/PEOPLE-RESULTS.md', lines.join('\n'));

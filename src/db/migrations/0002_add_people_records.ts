@@ -22,10 +22,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('students_email_unique').on('students').column('email').unique().execute();
   await db.schema.dropIndex('lecturers_email_idx').execute();
   await db.schema.createIndex('lecturers_email_unique').on('lecturers').column('email').unique().execute();
-  // The lists' default order and their sortable columns, active records first.
-  await db.schema.createIndex('students_archived_name_idx').on('students').columns(['archived', 'last_name', 'first_name', 'id']).execute();
-  await db.schema.createIndex('students_archived_number_idx').on('students').columns(['archived', 'student_number']).execute();
-  await db.schema.createIndex('lecturers_archived_name_idx').on('lecturers').columns(['archived', 'last_name', 'first_name', 'id']).execute();
+  // The lists' default order and their sortable columns, active records first. search_text rides
+  // along so a search walks the index in list order and reads a table row only for a match (at
+  // 100,000 students SQLite's rare-word search drops from ~130 ms to ~20 ms; bench/people.ts).
+  await db.schema.createIndex('students_archived_name_idx').on('students').columns(['archived', 'last_name', 'first_name', 'id', 'search_text']).execute();
+  await db.schema.createIndex('students_archived_number_idx').on('students').columns(['archived', 'student_number', 'search_text']).execute();
+  await db.schema.createIndex('lecturers_archived_name_idx').on('lecturers').columns(['archived', 'last_name', 'first_name', 'id', 'search_text']).execute();
 
   await db.schema.createIndex('audit_log_actor_idx').on('audit_log').columns(['actor_id', 'at']).execute();
   await db.schema.createIndex('audit_log_action_idx').on('audit_log').columns(['action', 'at']).execute();

@@ -2,9 +2,16 @@
 // data. Students and lecturers share them so both lists search and name accounts the same way.
 import transliterate from '@sindresorhus/transliterate';
 
-/** Lower case without accents: "Šarić" and "saric" find each other. */
+// Latin letters that Unicode does not decompose into a base letter and a mark.
+const separateLetters: Record<string, string> = { đ: 'd', ð: 'd', ł: 'l', ø: 'o', ħ: 'h', ı: 'i', ŧ: 't', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th' };
+
+/** Lower case without accents: "Šarić" and "saric", "Đurđa" and "durda" find each other. */
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[đðłøħıŧæœßþ]/g, (c) => separateLetters[c]!);
 }
 
 /** The one column the lists search: every searchable field, folded, space-separated. */
@@ -35,10 +42,13 @@ export function usernameBase(firstName: string, lastName: string): string {
   return initial ? `${initial}.${last}` : last;
 }
 
-/** The first free username from a base, given the usernames already taken (lower case). */
-export function firstFreeUsername(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
+/**
+ * The first free username from a base, given the usernames already taken (lower case). `from` lets a
+ * bulk caller resume numbering where the last name with the same base stopped.
+ */
+export function firstFreeUsername(base: string, taken: ReadonlySet<string>, from = 2): string {
+  if (from <= 2 && !taken.has(base)) return base;
+  for (let n = Math.max(from, 2); ; n++) {
     const candidate = `${base}${n}`;
     if (!taken.has(candidate)) return candidate;
   }

@@ -70,7 +70,13 @@ export async function down(db: Kysely<any>): Promise<void> {
 // the services do from now on (kept here, frozen, so later changes to the services cannot alter
 // what this migration does).
 async function backfill(db: Kysely<any>) {
-  const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const separate: Record<string, string> = { đ: 'd', ð: 'd', ł: 'l', ø: 'o', ħ: 'h', ı: 'i', ŧ: 't', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th' };
+  const fold = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[đðłøħıŧæœßþ]/g, (c) => separate[c]!);
   const rows = (await db.selectFrom('students').select(['id', 'student_number', 'first_name', 'last_name', 'patronymic', 'email', 'phone']).execute()) as Record<string, string | null>[];
   for (const r of rows) {
     await db

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { firstFreeUsername, fold, foldQuery, isCalendarDate, searchTextOf, usernameBase } from './people.js';
+
+test('folding removes accents and case, so plain letters find accented names', () => {
+  assert.equal(fold('Šarić Đurđa ÉLODIE Łukasz Søren'), 'saric durda elodie lukasz soren');
+  assert.equal(fold('Жуков'), 'жуков', 'other scripts keep their letters, in lower case');
+  assert.equal(foldQuery('  ŠARIĆ   sara '), 'saric sara');
+  assert.equal(foldQuery('   '), null);
+  assert.equal(searchTextOf(['2026-01', null, 'Novak', '', undefined]), '2026-01 novak');
+});
+
+test('generated usernames are readable ASCII: initial, dot, surname', () => {
+  assert.equal(usernameBase('Šárka', 'Dvořáková'), 's.dvorakova');
+  assert.equal(usernameBase('Ёлка', 'Жуков'), 'y.zhukov');
+  assert.equal(usernameBase('Anne-Marie', "O'Neil Smith"), 'a.oneilsmith');
+  assert.equal(usernameBase('', 'Novak'), 'novak');
+  assert.equal(usernameBase('李', '王'), 'user', 'a name with no Latin spelling falls back to "user" (then user2 …)');
+});
+
+test('a taken username gets the next free number, resuming where a bulk caller stopped', () => {
+  const taken = new Set(['s.novak', 's.novak2', 's.novak4']);
+  assert.equal(firstFreeUsername('s.novak', taken), 's.novak3');
+  assert.equal(firstFreeUsername('s.horvat', taken), 's.horvat');
+  assert.equal(firstFreeUsername('s.novak', taken, 4), 's.novak5');
+});
+
+test('calendar dates: real days only', () => {
+  assert.ok(isCalendarDate('2024-02-29'));
+  assert.ok(!isCalendarDate('2025-02-29'));
+  assert.ok(!isCalendarDate('2025-13-01'));
+  assert.ok(!isCalendarDate('01.02.2005'));
+});

@@ -13,6 +13,7 @@ import { createStorage, type Storage } from './storage/index.js';
 import { loggerOptions } from './logger.js';
 import accountRoutes from './features/accounts/routes.js';
 import auditRoutes from './features/audit/routes.js';
+import importRoutes from './features/imports/routes.js';
 import apiDocsRoutes, { openApi } from './features/api/docs/routes.js';
 import apiRoutes from './features/api/routes.js';
 import authRoutes from './features/auth/routes.js';
@@ -143,6 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(studentRoutes, { prefix: '/students' });
   await app.register(myRecordRoutes);
   await app.register(lecturerRoutes, { prefix: '/lecturers' });
+  await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });
   await app.register(apiDocsRoutes); // /api/docs (Swagger UI) and /api/docs/openapi.json

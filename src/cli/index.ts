@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.js';
 import { registerStorage } from './commands/storage.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
+import { registerImport } from './commands/import.js';
 
 const program = new Command();
 program
@@ -28,6 +29,7 @@ registerRestore(program);
 registerDb(program);
 registerSeedDemo(program);
 registerUser(program);
+registerImport(program);
 registerToken(program);
 registerMaintenance(program);
 registerDoctor(program);

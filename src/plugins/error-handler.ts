@@ -10,7 +10,7 @@ import type { PageContext } from '../views/page.js';
 import './types.js';
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldMessages; errorId?: string };
+  error: { code: string; message: string; fields: FieldMessages; errorId?: string };
 }
 
 /** JSON for the API and for clients that ask for it; HTML for browsers. */
@@ -109,7 +109,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   reply.code(d.status);
   if (d.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '30');
   if (wantsJson(request)) {
-    const body: ErrorBody = { error: { code: d.code, message: d.message, ...(d.fields ? { fields: d.fields } : {}), ...(d.errorId ? { errorId: d.errorId } : {}) } };
+    // `fields` is always there (empty when no field is at fault), so clients need no special case.
+    const body: ErrorBody = { error: { code: d.code, message: d.message, fields: d.fields ?? {}, ...(d.errorId ? { errorId: d.errorId } : {}) } };
     return reply.type('application/json; charset=utf-8').send(body);
   }
   if (request.headers['hx-request']) {

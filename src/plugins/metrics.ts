@@ -87,7 +87,7 @@ export default fp(
       const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
       if (!match || !sameSecret(match[1]!, token)) {
         reply.code(401).header('www-authenticate', 'Bearer realm="metrics"');
-        return { error: { code: 'unauthenticated', message: 'Send METRICS_TOKEN as a bearer token.' } };
+        return { error: { code: 'unauthenticated', message: 'Send METRICS_TOKEN as a bearer token.', fields: {} } };
       }
       const { contentType, body } = options.collect ? await options.collect() : await metricsText();
       return reply.type(contentType).send(body);

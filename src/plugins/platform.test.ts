@@ -72,7 +72,7 @@ for (const database of await testDatabases()) {
       assert.match(page.body, /Page not found/);
       const api = await app.inject({ url: '/api/v1/nothing' });
       assert.equal(api.statusCode, 404);
-      assert.deepEqual(api.json(), { error: { code: 'not_found', message: 'Not found.' } });
+      assert.deepEqual(api.json(), { error: { code: 'not_found', message: 'Not found.', fields: {} } });
     });
 
     test('a student gets 403 on the admin pages; an anonymous API call gets 401 JSON', async (t) => {

@@ -70,7 +70,7 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(me.responses['401'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
     assert.deepEqual(me.responses['4XX'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
     assert.deepEqual(doc.components.schemas.Error.required, ['error']);
-    assert.deepEqual(doc.components.schemas.Error.properties.error.required, ['code', 'message']);
+    assert.deepEqual(doc.components.schemas.Error.properties.error.required, ['code', 'message', 'fields']);
     assert.ok(doc.components.schemas.Error.properties.error.properties.fields, 'fields are described');
 
     // Every reference points at a schema the document has.

@@ -18,15 +18,13 @@ export const ErrorResponse = Type.Object(
         examples: ['invalid'],
       }),
       message: Type.String({ description: 'What went wrong, for people.', examples: ['Check the highlighted fields.'] }),
-      fields: Type.Optional(
-        Type.Object(
-          {},
-          {
-            additionalProperties: Type.String(),
-            description: 'One message per input field that needs fixing (with `invalid`, sometimes `conflict`); absent when no field is to blame.',
-            examples: [{ lastName: 'Enter the last name.' }],
-          },
-        ),
+      fields: Type.Object(
+        {},
+        {
+          additionalProperties: Type.String(),
+          description: 'One message per input field that needs fixing (with `invalid`, sometimes `conflict`); empty when no field is to blame.',
+          examples: [{ lastName: 'Enter the last name.' }],
+        },
       ),
       errorId: Type.Optional(Type.String({ description: 'With a 5xx: quote it to the operators; the server log has the details under this id.' })),
     }),

@@ -36,8 +36,7 @@ function withReport(error: unknown): (Error & { statusCode: number; code: string
 }
 
 function sendWithReport(reply: FastifyReply, error: NonNullable<ReturnType<typeof withReport>>) {
-  const fields = Object.keys(error.fields).length ? { fields: error.fields } : {};
-  return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, ...fields }, report: error.report });
+  return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, fields: error.fields }, report: error.report });
 }
 
 export default async function importRoutes(app: FastifyInstance) {

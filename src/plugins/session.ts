@@ -10,7 +10,7 @@ import './types.js';
 
 export interface SessionPluginOptions {
   resolveSession: (ctx: AuthContext, sessionId: string) => Promise<{ actor: Actor; mustChangePassword: boolean } | null>;
-  resolveApiToken: (ctx: AuthContext, token: string) => Promise<{ actor: Actor } | null>;
+  resolveApiToken: (ctx: AuthContext, token: string) => Promise<{ actor: Actor; mustChangePassword: boolean } | null>;
 }
 
 export function sessionCookieName(secure: boolean): string {
@@ -72,6 +72,9 @@ export default fp(
           return;
         }
         request.actor = resolved.actor;
+        // After an admin's password reset the account's tokens wait, like its pages, until the
+        // owner has chosen a new password.
+        request.mustChangePassword = resolved.mustChangePassword;
         request.viaToken = true;
         request.tokenHash = sha256(match![1]!);
         return;

@@ -218,7 +218,7 @@ export async function revokeApiToken(ctx: ActorContext, tokenId: number) {
 }
 
 /** The actor behind a bearer token, or null when unknown, revoked, expired or its user disabled. */
-export async function resolveApiToken(ctx: ServiceContext, token: string): Promise<{ actor: Actor; tokenHash: string } | null> {
+export async function resolveApiToken(ctx: ServiceContext, token: string): Promise<{ actor: Actor; tokenHash: string; mustChangePassword: boolean } | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const tokenHash = sha256(token);
   const row = await repo.findTokenByHash(ctx.db, tokenHash);
@@ -227,7 +227,7 @@ export async function resolveApiToken(ctx: ServiceContext, token: string): Promi
   const user = await repo.findUserById(ctx.db, row.userId);
   if (!user || user.disabled) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) await repo.markTokenUsed(ctx.db, row.id, now);
-  return { actor: actorFromUser(user), tokenHash };
+  return { actor: actorFromUser(user), tokenHash, mustChangePassword: user.mustChangePassword };
 }
 
 // The account records this feature owns, for other services (accounts, seeds). These do no access

@@ -68,6 +68,30 @@ for (const database of await testDatabases()) {
       }
     });
 
+    test("after an admin resets the account's password its tokens wait until the owner chooses a new one", async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const user = await createUser(ctx, { role: 'lecturer' });
+      const browser = new Browser(app);
+      await browser.signIn(user.username, TEST_PASSWORD);
+      const created = await browser.post('/account/tokens', { name: 'script', expiresInDays: '' }, { from: '/account/tokens' });
+      const token = /data-testid="new-token">([^<]+)</.exec(created.body)![1]!;
+      const call = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await call()).statusCode, 200);
+      const adminBrowser = new Browser(app);
+      await adminBrowser.signIn(admin.username, TEST_PASSWORD);
+      const reset = await adminBrowser.post(`/admin/accounts/${user.id}/reset-password`, {}, { from: `/admin/accounts/${user.id}` });
+      const otp = /data-testid="one-time-password">([^<]+)</.exec(reset.body)![1]!;
+      const waiting = await call();
+      assert.equal(waiting.statusCode, 403);
+      assert.equal(waiting.json().error.code, 'password_change_required');
+      const owner = new Browser(app);
+      await owner.signIn(user.username, otp);
+      const chosen = 'a brand new passphrase 2026';
+      await owner.post('/account/password', { currentPassword: otp, newPassword: chosen, confirmPassword: chosen }, { from: '/account/password' });
+      assert.equal((await call()).statusCode, 200, 'the token works again');
+    });
+
     test('a token name is required and the expiry must be a sensible number of days', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const user = await createUser(ctx);

@@ -62,7 +62,7 @@ export function LecturerPage(props: LecturerPageProps) {
         <div class="col-md-5 col-lg-4">
           <div class="card shadow-sm mb-4">
             <div class="card-body">
-              <RecordPhoto src={l.hasPhoto ? `/lecturers/${l.id}/photo` : null} person={l} name={name} />
+              <RecordPhoto src={l.hasPhoto ? `/lecturers/${l.id}/photo?v=${l.updatedAt.getTime()}` : null} person={l} name={name} />
               {props.mayManage ? <PhotoForms action={`/lecturers/${l.id}/photo`} csrfToken={props.page.csrfToken} hasPhoto={l.hasPhoto} error={props.photoError} /> : ''}
             </div>
           </div>

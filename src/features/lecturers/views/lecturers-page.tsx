@@ -135,7 +135,7 @@ export function LecturersPage(props: LecturersPageProps) {
                   <tr data-testid="lecturer-row">
                     <td>
                       <div class="d-flex align-items-center gap-2">
-                        <Avatar src={l.hasPhoto ? `/lecturers/${l.id}/photo/thumbnail` : null} person={l} />
+                        <Avatar src={l.hasPhoto ? `/lecturers/${l.id}/photo/thumbnail?v=${l.updatedAt.getTime()}` : null} person={l} />
                         <a class="fw-semibold" href={`/lecturers/${l.id}`} safe>
                           {listName(l)}
                         </a>

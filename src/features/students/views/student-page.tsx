@@ -83,7 +83,7 @@ export function StudentPage(props: StudentPageProps) {
         <div class="col-md-5 col-lg-4">
           <div class="card shadow-sm mb-4">
             <div class="card-body">
-              <RecordPhoto src={s.hasPhoto ? `/students/${s.id}/photo` : null} person={s} name={name} />
+              <RecordPhoto src={s.hasPhoto ? `/students/${s.id}/photo?v=${s.updatedAt.getTime()}` : null} person={s} name={name} />
               {props.mayManage ? <PhotoForms action={`/students/${s.id}/photo`} csrfToken={props.page.csrfToken} hasPhoto={s.hasPhoto} error={props.photoError} /> : ''}
             </div>
           </div>

@@ -134,7 +134,7 @@ export function StudentsPage(props: StudentsPageProps) {
                   <tr data-testid="student-row">
                     <td>
                       <div class="d-flex align-items-center gap-2">
-                        <Avatar src={s.hasPhoto ? `/students/${s.id}/photo/thumbnail` : null} person={s} />
+                        <Avatar src={s.hasPhoto ? `/students/${s.id}/photo/thumbnail?v=${s.updatedAt.getTime()}` : null} person={s} />
                         <a class="fw-semibold" href={`/students/${s.id}`} safe>
                           {listName(s)}
                         </a>

@@ -136,3 +136,12 @@ describe('hashPassword and verifyPassword', () => {
     await assert.doesNotReject(verifyAgainstDummy('any password at all', { fast: true }));
   });
 });
+
+test('one-time password hashes are recognised as light, chosen ones are not', async () => {
+  const { hashOneTimePassword, isOneTimeHash, hashPassword, verifyPassword } = await import('./passwords.js');
+  const light = await hashOneTimePassword('abcd-efgh-jkmn-pqrs');
+  assert.ok(isOneTimeHash(light));
+  assert.ok(await verifyPassword(light, 'abcd-efgh-jkmn-pqrs'));
+  assert.ok(!isOneTimeHash(await hashPassword('a chosen passphrase 2026', { fast: true })));
+  assert.ok(!isOneTimeHash(await hashPassword('a chosen passphrase 2026')));
+});

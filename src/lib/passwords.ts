@@ -48,7 +48,17 @@ export async function hashPassword(password: string, options: HashOptions = {}):
  * holder must choose their own password at the first sign-in, which gets the full cost (ADR 0007).
  */
 export async function hashOneTimePassword(password: string): Promise<string> {
-  return hash(password, { algorithm: ALGORITHM_ARGON2ID, memoryCost: 256, timeCost: 1, parallelism: 1 });
+  return hash(password, { algorithm: ALGORITHM_ARGON2ID, memoryCost: ONE_TIME_MEMORY_KIB, timeCost: 1, parallelism: 1 });
+}
+
+const ONE_TIME_MEMORY_KIB = 256;
+
+/**
+ * Whether a stored hash has the light one-time parameters. Sign-in then spends the full cost as
+ * well, so timing cannot tell an untouched new account from any other.
+ */
+export function isOneTimeHash(hashed: string): boolean {
+  return hashed.startsWith(`$argon2id$v=19$m=${ONE_TIME_MEMORY_KIB},t=1,p=1$`);
 }
 
 export async function verifyPassword(hashed: string, password: string): Promise<boolean> {

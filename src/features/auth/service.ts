@@ -3,7 +3,7 @@ import { authorize, type Actor } from '../../access.js';
 import type { ServiceContext, ActorContext } from '../../context.js';
 import type { User } from '../../db/schema.js';
 import { Invalid, NotFound } from '../../lib/errors.js';
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../../lib/passwords.js';
+import { hashPassword, isOneTimeHash, passwordProblem, verifyAgainstDummy, verifyPassword } from '../../lib/passwords.js';
 import { randomToken, sha256 } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
@@ -76,6 +76,8 @@ export async function signIn(ctx: AuthContext, input: unknown, userAgent: string
   }
   const locked = user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime();
   const passwordOk = await verifyPassword(user.passwordHash, password);
+  // A one-time password's hash is light (ADR 0007): add the usual work so the answer takes as long.
+  if (isOneTimeHash(user.passwordHash)) await verifyAgainstDummy(password, hashOptions(ctx));
   if (locked || user.disabled || !passwordOk) {
     if (!locked && !user.disabled) await registerFailure(ctx, user, now);
     else await recordAudit(ctx, { action: 'auth.sign_in_refused', entity: 'user', entityId: user.id, actorId: null, after: { reason: locked ? 'locked' : 'disabled' } });

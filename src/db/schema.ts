@@ -57,6 +57,8 @@ interface PersonColumns {
 }
 
 export interface StudentsTable extends PersonColumns {
+  /** The search text without private contact data, for lecturers' searches. */
+  teachingSearchText: ColumnType<string, string | undefined, string>;
   studentNumber: string;
   groupId: number | null;
   /** YYYY-MM-DD: a calendar date, not an instant. */

@@ -90,6 +90,9 @@ for (const database of await testDatabases()) {
       assert.equal(sara.email, 'sara@students.example', 'the e-mail is what teaching needs');
       for (const field of ['phone', 'address', 'birthDate'] as const) assert.ok(!(field in sara), `${field} is withheld`);
       await rejects(students.getStudent(petrova, d.ivan.student.id), 404);
+      assert.deepEqual((await students.listStudents(petrova, { q: '5550101' })).items, [], 'no searching by a phone a lecturer may not see');
+      assert.equal((await students.listStudents(petrova, { q: 'sarić' })).items.length, 1);
+      assert.equal((await students.listStudents(d.admin, { q: '5550101' })).items.length, 1, 'admins search phones');
       await rejects(students.updateStudent(petrova, d.sara.student.id, { phone: '1' }), 403);
       await rejects(students.createStudent(petrova, { studentNumber: 'x1', firstName: 'a', lastName: 'b' }), 403);
       assert.deepEqual((await groups.listGroups(petrova, {})).items.map((g) => g.name), ['CS-101']);

@@ -16,7 +16,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('photo_thumbnail_file_id', 'integer', (c) => c.references('files.id').onDelete('set null'))
       .execute();
   }
+  // What a lecturer may search by: the same without the phone (they do not see it).
+  await db.schema.alterTable('students').addColumn('teaching_search_text', 'text', (c) => c.notNull().defaultTo('')).execute();
   await backfill(db);
+  await refuseDuplicateEmails(db);
   // E-mails are stored lower-cased; an import matches existing records by them.
   await db.schema.dropIndex('students_email_idx').execute();
   await db.schema.createIndex('students_email_unique').on('students').column('email').unique().execute();
@@ -60,6 +63,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('lecturers_email_idx').on('lecturers').column('email').execute();
   await db.schema.dropIndex('students_email_unique').execute();
   await db.schema.createIndex('students_email_idx').on('students').column('email').execute();
+  await db.schema.alterTable('students').dropColumn('teaching_search_text').execute();
   for (const table of ['students', 'lecturers']) {
     await db.schema.alterTable(table).dropColumn('photo_thumbnail_file_id').execute();
     await db.schema.alterTable(table).dropColumn('search_text').execute();
@@ -77,26 +81,47 @@ async function backfill(db: Kysely<any>) {
       .replace(/\p{M}+/gu, '')
       .toLowerCase()
       .replace(/[đðłøħıŧæœßþ]/g, (c) => separate[c]!);
+  const text = (fields: (string | null | undefined)[]) => fold(fields.filter(Boolean).join(' '));
   const rows = (await db.selectFrom('students').select(['id', 'student_number', 'first_name', 'last_name', 'patronymic', 'email', 'phone']).execute()) as Record<string, string | null>[];
   for (const r of rows) {
+    const teaching = [r.student_number, r.last_name, r.first_name, r.patronymic, r.email];
     await db
       .updateTable('students')
       .set({
         email: r.email ? r.email.toLowerCase() : null,
-        search_text: fold([r.student_number, r.last_name, r.first_name, r.patronymic, r.email, r.phone].filter(Boolean).join(' ')),
+        search_text: text([...teaching, r.phone, r.phone ? r.phone.replace(/\D+/g, '') : null]),
+        teaching_search_text: text(teaching),
       })
       .where('id', '=', r.id)
       .execute();
   }
-  const lecturers = (await db.selectFrom('lecturers').select(['id', 'first_name', 'last_name', 'patronymic', 'email', 'phone']).execute()) as Record<string, string | null>[];
+  const lecturers = (await db.selectFrom('lecturers').select(['id', 'first_name', 'last_name', 'patronymic', 'email', 'phone', 'academic_degree', 'position']).execute()) as Record<string, string | null>[];
   for (const r of lecturers) {
     await db
       .updateTable('lecturers')
       .set({
         email: r.email ? r.email.toLowerCase() : null,
-        search_text: fold([r.last_name, r.first_name, r.patronymic, r.email, r.phone].filter(Boolean).join(' ')),
+        search_text: text([r.last_name, r.first_name, r.patronymic, r.email, r.phone, r.phone ? r.phone.replace(/\D+/g, '') : null, r.academic_degree, r.position]),
       })
       .where('id', '=', r.id)
       .execute();
+  }
+}
+
+/** E-mails become unique: say which records share one instead of failing on the index. */
+async function refuseDuplicateEmails(db: Kysely<any>) {
+  for (const table of ['students', 'lecturers']) {
+    const dupes = (await db
+      .selectFrom(table)
+      .select(['email', (eb) => eb.fn.countAll().as('n')])
+      .where('email', 'is not', null)
+      .groupBy('email')
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .limit(10)
+      .execute()) as { email: string }[];
+    if (dupes.length > 0)
+      throw new Error(
+        `Some ${table} share an e-mail address (${dupes.map((d) => d.email).join(', ')}); e-mails must now be unique. Give each record its own address (or none) and run \`fms migrate\` again.`,
+      );
   }
 }

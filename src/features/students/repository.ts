@@ -26,7 +26,9 @@ function filtered<O>(query: SelectQueryBuilder<Database & { groups: Database['gr
   else if (scope.kind === 'self') q = q.where('students.id', '=', scope.studentId);
   else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
   if (filter.groupId) q = q.where('students.groupId', '=', filter.groupId);
-  if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref('students.searchText'), filter.q!));
+  // Lecturers search without the phone (see searchColumnsOfStudent).
+  const column = scope.kind === 'all' || scope.kind === 'self' ? 'students.searchText' : 'students.teachingSearchText';
+  if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref(column), filter.q!));
   return q;
 }
 

@@ -78,8 +78,13 @@ function actorOf(ctx: ServiceContext): Actor {
   return ctx.actor;
 }
 
-export function searchTextOfStudent(s: { studentNumber: string; firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null }) {
-  return searchTextOf([s.studentNumber, s.lastName, s.firstName, s.patronymic, s.email, s.phone, s.phone?.replace(/\D+/g, '')]);
+/**
+ * The two folded search columns: everything an admin may search by, and what a lecturer may (no
+ * phone), so a lecturer cannot learn a phone number by searching for guesses of it.
+ */
+export function searchColumnsOfStudent(s: { studentNumber: string; firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null }) {
+  const teaching = [s.studentNumber, s.lastName, s.firstName, s.patronymic, s.email];
+  return { searchText: searchTextOf([...teaching, s.phone, s.phone?.replace(/\D+/g, '')]), teachingSearchText: searchTextOf(teaching) };
 }
 
 // ---- lists -------------------------------------------------------------------------------------
@@ -154,7 +159,7 @@ export async function accountOfStudent(ctx: ServiceContext, id: number) {
   return accounts.accountOfPerson(ctx, { studentId: id });
 }
 
-type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'searchText'>;
+type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'searchText' | 'teachingSearchText'>;
 
 /** Turns validated input into columns, checking what a schema cannot: real dates, known groups. */
 async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof UpdateStudentInput.properties, unknown>>, current?: StudentRow): Promise<Partial<Columns>> {
@@ -220,7 +225,7 @@ export async function createStudent(ctx: ServiceContext, input: unknown): Promis
     address: columns.address ?? null,
     groupId: columns.groupId ?? null,
   };
-  const { id } = await repo.insertStudent(ctx.db, { ...record, photoFileId: null, searchText: searchTextOfStudent(record), archived: false, createdAt: now, updatedAt: now });
+  const { id } = await repo.insertStudent(ctx.db, { ...record, photoFileId: null, ...searchColumnsOfStudent(record), archived: false, createdAt: now, updatedAt: now });
   const account = await accounts.createPersonAccount(ctx, {
     role: 'student',
     username: data.username || null,
@@ -240,7 +245,7 @@ export async function updateStudent(ctx: ServiceContext, id: number, input: unkn
   const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof StudentRow] !== v));
   if (Object.keys(changed).length === 0) return view(before, ctx.actor);
   const next = { ...before, ...changed };
-  await repo.updateStudent(ctx.db, id, { ...changed, searchText: searchTextOfStudent(next), updatedAt: ctx.clock.now() });
+  await repo.updateStudent(ctx.db, id, { ...changed, ...searchColumnsOfStudent(next), updatedAt: ctx.clock.now() });
   const beforeAudit = auditable(before);
   const afterAudit = auditable(next);
   await recordAudit(ctx, {
@@ -356,7 +361,7 @@ export async function createStudentsInBulk(ctx: ServiceContext, records: readonl
   const now = ctx.clock.now();
   const inserted = await repo.insertStudents(
     ctx.db,
-    records.map(({ username: _u, ...r }) => ({ ...r, photoFileId: null, searchText: searchTextOfStudent(r), archived: false, createdAt: now, updatedAt: now })),
+    records.map(({ username: _u, ...r }) => ({ ...r, photoFileId: null, ...searchColumnsOfStudent(r), archived: false, createdAt: now, updatedAt: now })),
   );
   const idByNumber = new Map(inserted.map((r) => [r.studentNumber, r.id]));
   const created = await accounts.createPersonAccountsInBulk(
@@ -376,7 +381,7 @@ export async function updateStudentsInBulk(ctx: ServiceContext, updates: readonl
   const now = ctx.clock.now();
   for (const u of updates) {
     const next = { ...u.before, ...u.changes };
-    await repo.updateStudent(ctx.db, u.id, { ...u.changes, searchText: searchTextOfStudent(next), updatedAt: now });
+    await repo.updateStudent(ctx.db, u.id, { ...u.changes, ...searchColumnsOfStudent(next), updatedAt: now });
   }
   await recordAuditMany(
     ctx,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
@@ -60,6 +60,38 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 
 export function assertNoProblems(problems: string[], where: string): void {
   assert.deepEqual(problems, [], `${where}: the browser reported problems:\n${problems.join('\n')}`);
+}
+
+/**
+ * Takes the problems a step caused on purpose (a refused form answers 4xx, and Chromium logs that
+ * as a console error too) out of `problems`, and returns them for the step to check. Only for the
+ * step that expects them: anything else stays and fails assertNoProblems.
+ */
+export function takeExpectedProblems(problems: string[], expected: RegExp[]): string[] {
+  const taken = problems.filter((p) => expected.some((re) => re.test(p)));
+  const rest = problems.filter((p) => !taken.includes(p));
+  problems.splice(0, problems.length, ...rest);
+  return taken;
+}
+
+/** Waits until an <img> has loaded, and returns its natural size (0×0 would be a broken image). */
+export async function loadedImageSize(image: Locator): Promise<{ width: number; height: number }> {
+  await image.waitFor({ state: 'visible' });
+  await image.scrollIntoViewIfNeeded();
+  // Resolves once the image has loaded or failed (lazy images load when scrolled into view).
+  await image.evaluate(
+    (element) =>
+      new Promise<void>((done) => {
+        const img = element as unknown as { complete: boolean; addEventListener(type: string, listener: () => void): void };
+        if (img.complete) return done();
+        img.addEventListener('load', done);
+        img.addEventListener('error', done);
+      }),
+  );
+  return image.evaluate((element) => {
+    const img = element as unknown as { naturalWidth: number; naturalHeight: number };
+    return { width: img.naturalWidth, height: img.naturalHeight };
+  });
 }
 
 

@@ -3,6 +3,7 @@
 // outside development; its error id is shown to the user and written to the log beside the stack.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { uniqueViolation } from '../db/constraint-errors.js';
 import { AppError, type FieldMessages } from '../lib/errors.js';
 import { errorId as newErrorId } from '../lib/secrets.js';
 import { ErrorPage } from '../views/error-page.js';
@@ -56,6 +57,15 @@ function describe(error: unknown, request: FastifyRequest): Described {
       fields[field] ??= `${field} ${v.message ?? 'is invalid'}`;
     }
     return { status: 422, code: 'invalid', message: 'Check the highlighted fields.', fields };
+  }
+  const unique = uniqueViolation(error);
+  if (unique) {
+    return {
+      status: 409,
+      code: 'conflict',
+      message: 'Someone saved the same details a moment ago. Check the highlighted field and try again.',
+      fields: { [unique.field]: 'This value was just taken by another record; choose another.' },
+    };
   }
   if (isBackendUnavailable(error)) {
     request.log.error({ err: error }, 'a backing service is unavailable');

@@ -188,24 +188,36 @@ export async function createPersonAccount(ctx: ServiceContext, request: PersonAc
  * Many accounts at once (a bulk import): readable usernames that avoid every taken one and each
  * other, one-time passwords, a few INSERTs. Runs inside the caller's transaction.
  */
-export async function createPersonAccountsInBulk(ctx: ServiceContext, requests: readonly PersonAccountRequest[]): Promise<PersonAccount[]> {
+export async function createPersonAccountsInBulk(
+  ctx: ServiceContext,
+  requests: readonly PersonAccountRequest[],
+  options: { reserved?: ReadonlySet<string> } = {},
+): Promise<PersonAccount[]> {
   authorize(ctx.actor, 'accounts.create');
   if (requests.length === 0) return [];
   const taken = await users.allUsernames(ctx);
   const now = ctx.clock.now();
+  const refuse = (username: string) => new Conflict(`The username "${username}" is taken.`, { username: `The username "${username}" is taken; choose another or leave it empty.` });
+  // Names asked for explicitly (in these requests, or in later batches of the same import: options.
+  // reserved) are kept free of generated ones, so an earlier row's generated name never takes them.
+  const avoid = new Set([...taken, ...(options.reserved ?? [])]);
+  const explicit = new Set<string>();
+  for (const r of requests) {
+    const username = r.username?.toLowerCase();
+    if (!username) continue;
+    if (taken.has(username) || explicit.has(username)) throw refuse(username);
+    explicit.add(username);
+    avoid.add(username);
+  }
   // Where numbering stopped per base, so 500 namesakes cost 500 lookups, not 125,000.
   const nextNumber = new Map<string, number>();
   const generate = (base: string) => {
-    const username = firstFreeUsername(base, taken, nextNumber.get(base));
+    const username = firstFreeUsername(base, avoid, nextNumber.get(base));
     nextNumber.set(base, username === base ? 2 : Number(username.slice(base.length)) + 1);
+    avoid.add(username);
     return username;
   };
-  const planned = requests.map((r) => {
-    const username = r.username?.toLowerCase() || generate(usernameBase(r.firstName, r.lastName));
-    if (taken.has(username)) throw new Conflict(`The username "${username}" is taken.`, { username: `The username "${username}" is taken; choose another or leave it empty.` });
-    taken.add(username);
-    return { request: r, username, password: oneTimePassword() };
-  });
+  const planned = requests.map((r) => ({ request: r, username: r.username?.toLowerCase() || generate(usernameBase(r.firstName, r.lastName)), password: oneTimePassword() }));
   const hashes: string[] = [];
   // A few hashes in flight at once: the argon2 binding works on libuv's thread pool.
   for (let i = 0; i < planned.length; i += 64) hashes.push(...(await Promise.all(planned.slice(i, i + 64).map((p) => hashOneTimePassword(p.password)))));

@@ -232,6 +232,16 @@ for (const database of await testDatabases()) {
       assert.deepEqual(audit.map((a) => a.action).sort(), ['student.created', 'student.created', 'student.updated']);
     });
 
+    test('a username asked for by a later row is never taken by an earlier row generated from the same name', async (t) => {
+      const { ctx } = await importApp(t, database);
+      const file = { bytes: csvFile(['Student number', 'Last name', 'First name', 'Username'], [['N-1', 'Novak', 'Jan', ''], ['N-2', 'Novak', 'Jana', 'j.novak']]), filename: 'students.csv' };
+      const result = await inTransaction(ctx, (tx) => applyImport(tx, 'students', file));
+      assert.deepEqual(result.credentials.map((c) => [c.key, c.username]), [
+        ['N-1', 'j.novak2'],
+        ['N-2', 'j.novak'],
+      ]);
+    });
+
     test('a change to more than 20% of the existing records needs an explicit second confirmation', async (t) => {
       const { ctx } = await importApp(t, database);
       for (let i = 1; i <= 10; i++) await seedStudent(ctx, { studentNumber: `S-${i}`, firstName: `F${i}`, lastName: `L${i}` });

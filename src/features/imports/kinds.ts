@@ -52,7 +52,8 @@ export interface KindAdapter {
   check(raw: Record<string, string>, today: string): { record: ImportRecord; username: string | null } | { fields: FieldMessages };
   find(ctx: ServiceContext, keys: Record<MatchKey, string[]>): Promise<ExistingRecord[]>;
   countActive(ctx: ServiceContext): Promise<number>;
-  create(ctx: ServiceContext, records: readonly (ImportRecord & { username: string | null })[]): Promise<CreatedAccount[]>;
+  /** `reserved`: usernames the whole import asks for, kept free of generated ones. */
+  create(ctx: ServiceContext, records: readonly (ImportRecord & { username: string | null })[], reserved: ReadonlySet<string>): Promise<CreatedAccount[]>;
   update(ctx: ServiceContext, updates: readonly { id: number; before: ImportRecord; changes: ImportRecord }[]): Promise<void>;
   /** How a record is named in reports: "Ana Kovač (2026-0042)". */
   label(record: ImportRecord): string;
@@ -103,10 +104,10 @@ const studentAdapter: KindAdapter = {
     return rows.map(({ id, archived, ...values }) => ({ id, archived, values: values as ImportRecord }));
   },
   countActive: (ctx) => students.countActiveStudents(ctx),
-  async create(ctx, records) {
+  async create(ctx, records, reserved) {
     // A file without a group column puts new students in no group.
     const complete = records.map((r) => ({ groupId: null, ...r }));
-    const created = await students.createStudentsInBulk(ctx, complete as unknown as Parameters<typeof students.createStudentsInBulk>[1]);
+    const created = await students.createStudentsInBulk(ctx, complete as unknown as Parameters<typeof students.createStudentsInBulk>[1], { reservedUsernames: reserved });
     return created.map((c) => ({ id: c.id, name: c.name, key: c.studentNumber, username: c.username, oneTimePassword: c.oneTimePassword }));
   },
   async update(ctx, updates) {
@@ -156,8 +157,8 @@ const lecturerAdapter: KindAdapter = {
     return rows.map(({ id, archived, ...values }) => ({ id, archived, values: values as ImportRecord }));
   },
   countActive: (ctx) => lecturers.countActiveLecturers(ctx),
-  async create(ctx, records) {
-    const created = await lecturers.createLecturersInBulk(ctx, records as unknown as Parameters<typeof lecturers.createLecturersInBulk>[1]);
+  async create(ctx, records, reserved) {
+    const created = await lecturers.createLecturersInBulk(ctx, records as unknown as Parameters<typeof lecturers.createLecturersInBulk>[1], { reservedUsernames: reserved });
     return created.map((c) => ({ id: c.id, name: c.name, key: c.email, username: c.username, oneTimePassword: c.oneTimePassword }));
   },
   async update(ctx, updates) {

@@ -323,7 +323,7 @@ export async function countActiveLecturers(ctx: ServiceContext): Promise<number>
   return repo.countActiveLecturers(ctx.db);
 }
 
-export async function createLecturersInBulk(ctx: ServiceContext, records: readonly (LecturerImportRecord & { username: string | null })[]) {
+export async function createLecturersInBulk(ctx: ServiceContext, records: readonly (LecturerImportRecord & { username: string | null })[], options: { reservedUsernames?: ReadonlySet<string> } = {}) {
   authorize(ctx.actor, 'lecturers.manage');
   const now = ctx.clock.now();
   const inserted = await repo.insertLecturers(
@@ -334,6 +334,7 @@ export async function createLecturersInBulk(ctx: ServiceContext, records: readon
   const created = await accounts.createPersonAccountsInBulk(
     ctx,
     records.map((r) => ({ role: 'lecturer' as const, username: r.username, firstName: r.firstName, lastName: r.lastName, lecturerId: idByEmail.get(r.email)!, isAdmin: r.isAdmin })),
+    { reserved: options.reservedUsernames },
   );
   await recordAuditMany(
     ctx,

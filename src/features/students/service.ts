@@ -356,7 +356,7 @@ export async function countActiveStudents(ctx: ServiceContext): Promise<number> 
 }
 
 /** Creates many students and their accounts in the caller's transaction. */
-export async function createStudentsInBulk(ctx: ServiceContext, records: readonly (StudentImportRecord & { username: string | null })[]) {
+export async function createStudentsInBulk(ctx: ServiceContext, records: readonly (StudentImportRecord & { username: string | null })[], options: { reservedUsernames?: ReadonlySet<string> } = {}) {
   authorize(ctx.actor, 'students.manage');
   const now = ctx.clock.now();
   const inserted = await repo.insertStudents(
@@ -367,6 +367,7 @@ export async function createStudentsInBulk(ctx: ServiceContext, records: readonl
   const created = await accounts.createPersonAccountsInBulk(
     ctx,
     records.map((r) => ({ role: 'student' as const, username: r.username, firstName: r.firstName, lastName: r.lastName, studentId: idByNumber.get(r.studentNumber)! })),
+    { reserved: options.reservedUsernames },
   );
   await recordAuditMany(
     ctx,

@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { Download, Page } from 'playwright-core';
 import { demoLogins } from '../../src/seeds/demo-logins.js';
-import { assertNoProblems, newContext, screenshots, signIn, startDemoInChromium, watchProblems } from './chromium.js';
+import { assertNoProblems, newContext, screenshots, signIn, startDemoInChromium, takeExpectedProblems, watchProblems } from './chromium.js';
 
 const admin = demoLogins.find((l) => l.role === 'admin')!;
 
@@ -236,11 +236,14 @@ test('imports: template, a dry run with an error, a corrected file confirmed, cr
     firstCredential = accounts.rows.find((r) => r['Student number'] === '2026-9001');
     assert.equal(firstCredential?.Name, 'Ivana Šimić');
 
-    const again = await page.request.get(`${baseUrl}/admin/imports/${importId}/credentials`);
+    // The same button again (the page still shows it): the sheet is given out once.
+    const [again] = await Promise.all([page.waitForResponse(`${baseUrl}/admin/imports/${importId}/credentials`), page.getByTestId('credentials').click()]);
     assert.equal(again.status(), 410, 'the sheet is given out once');
     assert.doesNotMatch(await again.text(), /One-time password/);
+    const refused = takeExpectedProblems(problems, [/\b410\b/]);
+    assert.ok(refused.length > 0, 'the refusal was the 410 this step expects');
 
-    await page.reload();
+    await page.goto(`${baseUrl}/admin/imports/${importId}`);
     await page.getByText('The credentials sheet was downloaded.').waitFor({ state: 'visible' });
     assert.equal(await page.getByTestId('credentials').count(), 0, 'the download button is gone');
     assertNoProblems(problems, 'the credentials download');

@@ -407,8 +407,9 @@ for (const database of await testDatabases()) {
 
       // Another admin may not take the credentials.
       const other = await signedInAdmin(app, ctx);
-      assert.equal((await other.browser.get(`${reportUrl}/credentials`)).statusCode, 403);
-      const download = await browser.get(`${reportUrl}/credentials`);
+      assert.equal((await other.browser.post(`${reportUrl}/credentials`, {}, { from: reportUrl })).statusCode, 403);
+      assert.equal((await browser.get(`${reportUrl}/credentials`)).statusCode, 404, 'a GET (a prefetch, a link scanner) never takes the sheet');
+      const download = await browser.post(`${reportUrl}/credentials`, {}, { from: reportUrl });
       assert.equal(download.statusCode, 200);
       assert.equal(download.headers['cache-control'], 'no-store');
       const credentials = await readSheetRows({ bytes: download.rawPayload, filename: 'c.xlsx' }, { maxRows: 10 });
@@ -421,7 +422,7 @@ for (const database of await testDatabases()) {
       assert.equal(imported.credentials, null, 'the sealed passwords are gone from the database');
       assert.equal(imported.status, 'applied');
       assert.equal(imported.createdBy, admin.id);
-      const again = await browser.get(`${reportUrl}/credentials`);
+      const again = await browser.post(`${reportUrl}/credentials`, {}, { from: reportUrl });
       assert.equal(again.statusCode, 410);
       assert.match(again.body, /already downloaded/);
       // A second confirmation does nothing.

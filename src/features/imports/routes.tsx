@@ -145,11 +145,16 @@ export default async function importRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/imports/${id}`, 303);
   });
 
-  app.get<{ Params: { id: string } }>('/:id/credentials', async (request, reply) => {
+  // A POST with the CSRF token, not a link: taking the sheet uses it up, and a prefetch or a link
+  // scanner must not. The sheet is built before the transaction commits, so a failure to build it
+  // leaves the passwords in place for another try.
+  app.post<{ Params: { id: string } }>('/:id/credentials', async (request, reply) => {
     const ctx = ctxOf(request);
     const id = idParam(request);
-    const taken = await request.inTransaction((tx) => imports.takeImportCredentials({ ...tx, actor: ctx.actor }, id));
-    const bytes = await sheetBytes((stream) => imports.writeCredentialsSheet(stream, taken.kind, taken.credentials));
-    return sendXlsx(reply, `fms-${taken.kind}-credentials-import-${id}.xlsx`, bytes);
+    const { kind, bytes } = await request.inTransaction(async (tx) => {
+      const taken = await imports.takeImportCredentials({ ...tx, actor: ctx.actor }, id);
+      return { kind: taken.kind, bytes: await sheetBytes((stream) => imports.writeCredentialsSheet(stream, taken.kind, taken.credentials)) };
+    });
+    return sendXlsx(reply, `fms-${kind}-credentials-import-${id}.xlsx`, bytes);
   });
 }

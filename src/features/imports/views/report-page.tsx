@@ -70,7 +70,7 @@ export function ImportReportPage(props: {
       ) : (
         ''
       )}
-      {applied ? <CredentialsBox view={view} /> : ''}
+      {applied ? <CredentialsBox view={view} csrfToken={props.page.csrfToken} /> : ''}
       <Counts report={report} applied={applied} />
       {report.warnings.length ? (
         <div class="alert alert-warning" role="status">
@@ -213,7 +213,7 @@ function ConfirmBox({ page, view, error }: { page: PageContext; view: ImportView
   );
 }
 
-function CredentialsBox({ view }: { view: ImportView }) {
+function CredentialsBox({ view, csrfToken }: { view: ImportView; csrfToken: string }) {
   if (view.report.counts.create === 0) return '';
   if (view.mayTakeCredentials)
     return (
@@ -222,9 +222,12 @@ function CredentialsBox({ view }: { view: ImportView }) {
           The new accounts' one-time passwords are in a credentials sheet you can download <strong>once</strong>. Keep it safe, hand each
           person their own line, then delete it.
         </p>
-        <a class="btn btn-warning" href={`/admin/imports/${view.id}/credentials`} data-testid="credentials" download="">
-          Download the credentials sheet (.xlsx)
-        </a>
+        <form method="post" action={`/admin/imports/${view.id}/credentials`}>
+          <CsrfField token={csrfToken} />
+          <button class="btn btn-warning" type="submit" data-testid="credentials">
+            Download the credentials sheet (.xlsx)
+          </button>
+        </form>
       </div>
     );
   if (view.credentialsWaiting)

@@ -57,6 +57,7 @@ async function importFile(kind: ImportKind, path: string, flags: ImportFlags): P
   // Opened before the import so a path that cannot be written fails before anything changes.
   const credentialsPath = resolve(flags.credentials ?? `fms-${kind}-credentials-${stamp(new Date())}.xlsx`);
   let handle: FileHandle | null = null;
+  let sheetWritten = false;
   const progress = progressReporter();
   try {
     const result = await withSession(async (session) => {
@@ -64,7 +65,18 @@ async function importFile(kind: ImportKind, path: string, flags: ImportFlags): P
       try {
         return await session.inTransaction(async (ctx) => {
           const applied = await applyImport(ctx, kind, file, { confirmLargeChange: flags.confirmLargeChange, onProgress: progress.update });
-          if (applied.credentials.length) handle = await openPrivate(credentialsPath);
+          // The sheet is written before the transaction commits: if it cannot be written, nothing
+          // is imported, and no account exists whose password nobody has.
+          if (applied.credentials.length) {
+            handle = await openPrivate(credentialsPath);
+            sheetWritten = true;
+            const out = new PassThrough();
+            const writing = writeCredentialsSheet(out, kind, applied.credentials);
+            for await (const chunk of out) await (handle as FileHandle).write(chunk as Buffer);
+            await writing;
+            await (handle as FileHandle).close();
+            handle = null;
+          }
           return applied;
         });
       } finally {
@@ -72,23 +84,16 @@ async function importFile(kind: ImportKind, path: string, flags: ImportFlags): P
       }
     });
     print(result.report, flags, 'Imported: every row was applied.');
-    if (result.credentials.length && handle) {
-      const out = new PassThrough();
-      const writing = writeCredentialsSheet(out, kind, result.credentials);
-      for await (const chunk of out) await (handle as FileHandle).write(chunk as Buffer);
-      await writing;
-      await (handle as FileHandle).close();
-      handle = null;
+    if (result.credentials.length) {
       // Beside --json's report, not inside it: stdout stays one JSON document.
       (flags.json ? process.stderr : process.stdout).write(
         `One-time passwords of the ${result.credentials.length} new account(s): ${credentialsPath} (readable only by you; hand them out, then delete the file).\n`,
       );
     }
   } catch (error) {
-    if (handle) {
-      await (handle as FileHandle).close().catch(() => {});
-      await unlink(credentialsPath).catch(() => {});
-    }
+    // The transaction rolled back: a sheet written for it names accounts that do not exist.
+    if (handle) await (handle as FileHandle).close().catch(() => {});
+    if (sheetWritten) await unlink(credentialsPath).catch(() => {});
     if (error instanceof ImportHasErrors) {
       print(error.report, flags, 'Nothing was imported.');
       throw new CliError(`${plural(error.report.errors.length, 'error')}: fix the file and run the command again.`);

@@ -450,7 +450,7 @@ describe('writeXlsx', () => {
     assert.equal(students!.getCell('D2').value, `'=HYPERLINK("http://evil","click")`);
     assert.equal(students!.getCell('A3').value, "'-Bo");
     assert.equal(students!.getCell('A4').value, "'@Cy");
-    assert.equal(students!.getCell('D4').value, "'+1 555");
+    assert.equal(students!.getCell('D4').value, '+1 555', 'a phone number is text in an xlsx and keeps no apostrophe');
     assert.equal(notesSheet!.getCell('A3').value, "'-not a formula");
     // No cell anywhere is a formula.
     students!.eachRow((row) => row.eachCell((cell) => assert.notEqual(cell.type, ExcelJS.ValueType.Formula, cell.address)));

@@ -501,8 +501,14 @@ function xlsxValue(value: unknown): ExcelJS.CellValue {
   if (typeof value === 'boolean') return value;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
   if (typeof value === 'bigint') return String(value);
-  return neutraliseCell(String(value));
+  const text = String(value);
+  // An xlsx text cell is stored as text and never run; the apostrophe is kept for what would run if
+  // the cell were retyped or the sheet saved as CSV. Phone numbers ("+385 1 555 0101") cannot call
+  // anything, so they stay as people wrote them instead of showing a stray apostrophe.
+  return PHONE_OR_NUMBER.test(text) ? text : neutraliseCell(text);
 }
+
+const PHONE_OR_NUMBER = /^[+-][\d\s().\/-]*$/;
 
 function csvValue(value: unknown): string {
   if (value === null || value === undefined) return '';

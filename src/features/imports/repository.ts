@@ -71,6 +71,11 @@ export function staleDryRuns(db: Db, before: Date) {
   return db.selectFrom('imports').select(['id', 'fileId']).where('status', '=', 'dry_run').where('createdAt', '<', before).limit(100).execute();
 }
 
-export async function deleteImports(db: Db, ids: readonly number[]): Promise<void> {
-  if (ids.length) await db.deleteFrom('imports').where('id', 'in', ids).execute();
+/**
+ * Deletes those of the given imports that are still unconfirmed dry runs (one may have been confirmed
+ * since it was chosen) and answers the files of the ones it deleted.
+ */
+export async function deleteDryRuns(db: Db, ids: readonly number[]): Promise<{ id: number; fileId: number | null }[]> {
+  if (!ids.length) return [];
+  return db.deleteFrom('imports').where('id', 'in', ids).where('status', '=', 'dry_run').where('appliedAt', 'is', null).returning(['id', 'fileId']).execute();
 }

@@ -604,18 +604,18 @@ export async function takeImportCredentials(ctx: ServiceContext, id: number): Pr
 export async function discardStaleImports(ctx: ServiceContext): Promise<number> {
   const stale = await repo.staleDryRuns(ctx.db, new Date(ctx.clock.now().getTime() - DRY_RUN_LIFETIME_MS));
   if (stale.length === 0) return 0;
-  await repo.deleteImports(
+  const removed = await repo.deleteDryRuns(
     ctx.db,
     stale.map((s) => s.id),
   );
   const deleted = await files.deleteFileRecords(
     ctx,
-    stale.flatMap((s) => (s.fileId === null ? [] : [s.fileId])),
+    removed.flatMap((s) => (s.fileId === null ? [] : [s.fileId])),
     Object.values(CONTENT_TYPES),
   );
   const storage = storageOf(ctx);
   for (const { storageKey: key } of deleted) await storage.delete(key).catch((e: unknown) => ctx.log.warn({ err: e, key }, 'could not delete a stale import upload'));
-  return stale.length;
+  return removed.length;
 }
 
 // ---- sheets handed out -------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 // Groups (classes, cohorts): create, rename, describe, archive; lists with student counts.
-import { authorize, groupScope } from '../../access.js';
+import { authorize, can, groupScope } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { Conflict, NotFound } from '../../lib/errors.js';
+import { Conflict, Forbidden, NotFound } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './repository.js';
@@ -45,7 +45,8 @@ export async function listGroups(ctx: ServiceContext, query: unknown) {
   const after = cursor ? decodeCursor(cursor, ['string', 'id']) : null;
   const rows = await repo.listGroups(ctx.db, groupScope(actor), {
     q: q || undefined,
-    archived,
+    // Archived groups are the admins' to list; anyone else gets the active ones.
+    archived: archived && can(actor, 'groups.manage'),
     limit: limit + 1,
     after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
   });
@@ -107,9 +108,14 @@ export async function archiveGroup(ctx: ServiceContext, id: number, archived = t
   return { ...before, archived };
 }
 
-/** The active groups for a form's choice list (any signed-in actor who may manage people). */
+/** Only those who manage people choose among all groups (everyone else sees their scope's). */
+function authorizeGroupChoice(ctx: ServiceContext) {
+  if (!can(ctx.actor, 'students.manage') && !can(ctx.actor, 'lecturers.manage')) throw new Forbidden();
+}
+
+/** The active groups for a form's choice list. */
 export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; name: string }[]> {
-  actorOf(ctx);
+  authorizeGroupChoice(ctx);
   return (await repo.allGroupNames(ctx.db)).filter((g) => !g.archived).map(({ id, name }) => ({ id, name }));
 }
 
@@ -118,14 +124,7 @@ export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; n
  * name groups in a column.
  */
 export async function groupIdsByName(ctx: ServiceContext): Promise<Map<string, { id: number; name: string; archived: boolean }>> {
-  actorOf(ctx);
+  authorizeGroupChoice(ctx);
   const rows = await repo.allGroupNames(ctx.db);
   return new Map(rows.map((g) => [g.name.toLowerCase(), g]));
-}
-
-/** Group names by id, for lists and exports that show a group's name. */
-export async function groupNamesById(ctx: ServiceContext): Promise<Map<number, string>> {
-  actorOf(ctx);
-  const rows = await repo.allGroupNames(ctx.db);
-  return new Map(rows.map((g) => [g.id, g.name]));
 }

@@ -1,6 +1,6 @@
 // Lecturers: their records, accounts (with the admin flag) and photos. Admins see and manage all;
 // a lecturer sees their own record.
-import { authorize, lecturerScope, type Actor } from '../../access.js';
+import { authorize, can, lecturerScope, type Actor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
@@ -98,7 +98,7 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
     q: foldQuery(data.q),
     degree: data.degree || null,
     groupId: data.group || null,
-    archived: data.archived ?? false,
+    archived: (data.archived ?? false) && can(actor, 'lecturers.manage'),
   };
   const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyShape(sort)) : undefined;
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;

@@ -6,6 +6,7 @@ import { systemActor, type Actor } from '../../src/access.js';
 import type { ServiceContext } from '../../src/context.js';
 import { migrateOrThrow } from '../../src/db/migrator.js';
 import { actorFromUser, findUserByUsername } from '../../src/features/auth/service.js';
+import { databaseSessionStore, type SessionStore } from '../../src/features/auth/session-store.js';
 import * as groups from '../../src/features/groups/service.js';
 import * as lecturers from '../../src/features/lecturers/service.js';
 import * as students from '../../src/features/students/service.js';
@@ -20,8 +21,8 @@ const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
 async function department(t: TestContext, database: TestDatabase) {
   const { db } = await openTestDatabase(t, database);
   await migrateOrThrow(db);
-  const base: ServiceContext = { db, actor: null, clock: new ManualClock(new Date('2026-11-28T12:00:00Z')), config: testConfig(), log: quietLog, ip: '203.0.113.9' };
-  const admin: ServiceContext = { ...base, actor: systemActor };
+  const base: ServiceContext & { sessions: SessionStore } = { db, actor: null, clock: new ManualClock(new Date('2026-11-28T12:00:00Z')), config: testConfig(), log: quietLog, ip: '203.0.113.9', sessions: databaseSessionStore(db) };
+  const admin = { ...base, actor: systemActor };
   const cs = await groups.createGroup(admin, { name: 'CS-101', description: 'Computer Science' });
   const ma = await groups.createGroup(admin, { name: 'MA-101' });
   const petrova = await lecturers.createLecturer(admin, { firstName: 'Elena', lastName: 'Petrova', academicDegree: 'PhD', position: 'Professor', email: 'Petrova@FMS.example' });
@@ -31,7 +32,7 @@ async function department(t: TestContext, database: TestDatabase) {
   await db.insertInto('teaching').values({ subjectId: subject.id, lecturerId: petrova.lecturer.id, groupId: cs.id }).execute();
   const sara = await students.createStudent(admin, { studentNumber: '2026-0001', firstName: 'Sara', lastName: 'Šarić', birthDate: '2005-04-01', email: 'Sara@Students.example', phone: '+385 1 555 0101', address: 'Ilica 1', groupId: cs.id });
   const ivan = await students.createStudent(admin, { studentNumber: '2026-0002', firstName: 'Ivan', lastName: 'Horvat', groupId: ma.id, phone: '091 222 333' });
-  const as = async (username: string): Promise<ServiceContext> => ({ ...base, actor: actorFromUser((await findUserByUsername(base, username))!) as Actor });
+  const as = async (username: string) => ({ ...base, actor: actorFromUser((await findUserByUsername(base, username))!) as Actor });
   return { db, base, admin, cs, ma, petrova, schmidt, sara, ivan, as };
 }
 
@@ -157,9 +158,14 @@ for (const database of await testDatabases()) {
       assert.deepEqual((await students.listStudents(d.admin, {})).items.map((s) => s.studentNumber), ['2026-0002']);
       assert.deepEqual((await students.listStudents(d.admin, { archived: true })).items.map((s) => s.studentNumber), ['2026-0001']);
       assert.equal((await students.getStudent(d.admin, d.sara.student.id)).archived, true);
+      assert.equal((await findUserByUsername(d.base, 's.saric'))!.disabled, true, 'archiving disables the account');
+      await students.archiveStudent(d.admin, d.sara.student.id, false);
+      assert.equal((await findUserByUsername(d.base, 's.saric'))!.disabled, true, 'restoring leaves the account to the admin');
+      await students.archiveStudent(d.admin, d.sara.student.id);
       assert.equal((await groups.getGroup(d.admin, d.ma.id)).studentCount, 1, 'counts leave archived students out');
       const trail = await d.db.selectFrom('auditLog').selectAll().where('entity', '=', 'student').where('entityId', '=', String(d.sara.student.id)).orderBy('id').execute();
-      assert.deepEqual(trail.map((e) => e.action), ['student.created', 'student.updated', 'student.archived']);
+      assert.deepEqual(trail.map((e) => e.action), ['student.created', 'student.updated', 'student.archived', 'student.restored', 'student.archived']);
+      assert.deepEqual(JSON.parse(trail[2]!.after!), { archived: true, accountDisabled: true });
       const update = trail[1]!;
       assert.deepEqual(JSON.parse(update.before!), { phone: '+385 1 555 0101', groupId: d.cs.id });
       assert.deepEqual(JSON.parse(update.after!), { phone: '+385 1 555 0199', groupId: d.ma.id });

@@ -278,3 +278,15 @@ export async function setPasswordForDemo(ctx: ServiceContext, userId: number, pa
   const now = ctx.clock.now();
   await users.updateUser(ctx, userId, { passwordHash: await hashNewPassword(ctx, password), mustChangePassword: false, passwordChangedAt: now, updatedAt: now });
 }
+
+/**
+ * Disables the account of a student or lecturer record being archived (its sessions end, its tokens
+ * stop). Answers whether it was enabled before.
+ */
+export async function disablePersonAccount(ctx: ServiceContext & { sessions: SessionStore }, person: { studentId: number } | { lecturerId: number }): Promise<boolean> {
+  authorize(ctx.actor, 'accounts.disable');
+  const user = await users.findUserOfPerson(ctx, person);
+  if (!user || user.disabled) return false;
+  await setAccountDisabled(ctx, user.id, true);
+  return true;
+}

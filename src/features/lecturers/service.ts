@@ -8,6 +8,7 @@ import { foldQuery, searchTextOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
+import type { SessionStore } from '../auth/session-store.js';
 import { recordAudit, recordAuditMany } from '../audit/service.js';
 import * as repo from './repository.js';
 import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
@@ -232,13 +233,21 @@ export async function updateLecturer(ctx: ServiceContext, id: number, input: unk
   return getLecturer(ctx, id);
 }
 
-export async function archiveLecturer(ctx: ServiceContext, id: number, archived = true): Promise<LecturerView> {
+/** As for students: archiving also disables the lecturer's account; restoring leaves it to the admin. */
+export async function archiveLecturer(ctx: ServiceContext & { sessions: SessionStore }, id: number, archived = true): Promise<LecturerView> {
   authorize(ctx.actor, 'lecturers.manage');
   const before = await requireRow(ctx, id);
   if (archived && ctx.actor.lecturerId === id) throw new Invalid('You cannot archive your own record.', {});
   if (before.archived === archived) return getLecturer(ctx, id);
   await repo.updateLecturer(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
-  await recordAudit(ctx, { action: archived ? 'lecturer.archived' : 'lecturer.restored', entity: 'lecturer', entityId: id, before: { archived: before.archived }, after: { archived } });
+  const accountDisabled = archived ? await accounts.disablePersonAccount(ctx, { lecturerId: id }) : false;
+  await recordAudit(ctx, {
+    action: archived ? 'lecturer.archived' : 'lecturer.restored',
+    entity: 'lecturer',
+    entityId: id,
+    before: { archived: before.archived },
+    after: { archived, ...(accountDisabled ? { accountDisabled } : {}) },
+  });
   return getLecturer(ctx, id);
 }
 

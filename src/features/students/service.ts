@@ -11,6 +11,7 @@ import { foldQuery, isCalendarDate, searchTextOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
+import type { SessionStore } from '../auth/session-store.js';
 import { recordAudit, recordAuditMany } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import * as repo from './repository.js';
@@ -258,13 +259,24 @@ export async function updateStudent(ctx: ServiceContext, id: number, input: unkn
   return getStudent(ctx, id);
 }
 
-/** Archived students leave the lists but keep their record, account link and history. */
-export async function archiveStudent(ctx: ServiceContext, id: number, archived = true): Promise<StudentView> {
+/**
+ * Archived students leave the lists but keep their record, account link and history. Archiving also
+ * disables their account (sessions end, tokens stop); restoring leaves that to the admin, who may
+ * have had other reasons to disable it.
+ */
+export async function archiveStudent(ctx: ServiceContext & { sessions: SessionStore }, id: number, archived = true): Promise<StudentView> {
   authorize(ctx.actor, 'students.manage');
   const before = await requireRow(ctx, id);
   if (before.archived === archived) return view(before, ctx.actor);
   await repo.updateStudent(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
-  await recordAudit(ctx, { action: archived ? 'student.archived' : 'student.restored', entity: 'student', entityId: id, before: { archived: before.archived }, after: { archived } });
+  const accountDisabled = archived ? await accounts.disablePersonAccount(ctx, { studentId: id }) : false;
+  await recordAudit(ctx, {
+    action: archived ? 'student.archived' : 'student.restored',
+    entity: 'student',
+    entityId: id,
+    before: { archived: before.archived },
+    after: { archived, ...(accountDisabled ? { accountDisabled } : {}) },
+  });
   return getStudent(ctx, id);
 }
 

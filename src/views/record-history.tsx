@@ -71,11 +71,41 @@ function Value({ value }: { value: unknown }) {
   return <span class={shown.muted ? 'text-secondary fst-italic' : 'audit-value'} safe>{shown.text}</span>;
 }
 
+// The names the forms use for the fields the audit trail records; anything else shows as recorded.
+const fieldLabels: Record<string, string> = {
+  studentNumber: 'Student number',
+  firstName: 'First name',
+  lastName: 'Last name',
+  patronymic: 'Patronymic',
+  birthDate: 'Birth date',
+  email: 'E-mail',
+  phone: 'Phone',
+  address: 'Address',
+  groupId: 'Group (id)',
+  photoFileId: 'Photo (file id)',
+  academicDegree: 'Academic degree',
+  position: 'Position',
+  isAdmin: 'Admin',
+  archived: 'Archived',
+  accountDisabled: 'Account disabled',
+  username: 'Username',
+  displayName: 'Display name',
+  role: 'Role',
+  disabled: 'Disabled',
+  name: 'Name',
+  description: 'Description',
+  via: 'Made by',
+};
+
+function fieldLabel(field: string): string {
+  return fieldLabels[field] ?? field;
+}
+
 /** What changed in one entry, folded in a <details> (no script: the CSP allows none inline). */
 export function AuditChanges({ before, after }: { before: string | null; after: string | null }) {
   const changes = auditChanges(before, after);
   if (changes.length === 0) return <span class="text-secondary small">{before === null && after === null ? 'No details recorded' : 'No field changed'}</span>;
-  const names = changes.map((c) => c.field);
+  const names = changes.map((c) => fieldLabel(c.field));
   const summary = `${changes.length} field${changes.length === 1 ? '' : 's'}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`;
   return (
     <details class="audit-changes">
@@ -91,8 +121,8 @@ export function AuditChanges({ before, after }: { before: string | null; after: 
         <tbody>
           {changes.map((c) => (
             <tr>
-              <th scope="row">
-                <code safe>{c.field}</code>
+              <th scope="row" class="fw-normal" safe>
+                {fieldLabel(c.field)}
               </th>
               <td class="text-break">
                 <Value value={c.before} />

@@ -213,7 +213,8 @@ test('imports: template, a dry run with an error, a corrected file confirmed, cr
     await Promise.all([page.waitForURL(`${baseUrl}/admin/imports/${importId}`), confirm.click()]);
     await page.waitForLoadState('load');
     await page.getByRole('heading', { name: 'Imported students' }).waitFor({ state: 'visible' });
-    await page.locator('.alert', { hasText: 'Imported: 4 students created, 1 updated. Download the credentials sheet now' }).waitFor({ state: 'visible' });
+    await page.getByTestId('applied').filter({ hasText: '4 students created, 1 updated' }).waitFor({ state: 'visible' });
+    await page.locator('.alert', { hasText: 'Download the credentials sheet now: it is given out only once.' }).waitFor({ state: 'visible' });
     assert.match(await page.getByTestId('applied').innerText(), /4 students created, 1 updated, 1 unchanged/);
     assert.deepEqual(await counts(page), { create: 4, update: 1, unchanged: 1, errors: 0 });
     assert.equal(await page.getByTestId('confirm').count(), 0, 'an applied import cannot be confirmed again');

@@ -137,11 +137,8 @@ export default async function importRoutes(app: FastifyInstance) {
       return reportPage(request, reply, error.message);
     }
     if (outcome.outcome === 'changed') reply.flash('warning', 'The records changed since the dry run, so this is the report as it stands now. Nothing was imported yet: review it and confirm again.');
-    else
-      reply.flash(
-        'success',
-        `Imported: ${outcome.report.counts.create} ${outcome.report.kind} created, ${outcome.report.counts.update} updated.${outcome.accounts ? ' Download the credentials sheet now: it is given out only once.' : ''}`,
-      );
+    // The page itself says what was applied; the flash adds only what must not be missed.
+    else if (outcome.accounts) reply.flash('warning', 'Download the credentials sheet now: it is given out only once.');
     return reply.redirect(`/admin/imports/${id}`, 303);
   });
 

@@ -61,7 +61,7 @@ export function ImportReportPage(props: {
         <a class="btn btn-outline-secondary" href="/admin/imports">All imports</a>
       </PageHeader>
       <p class="text-secondary" safe>
-        {`${view.originalName} · ${report.format.toUpperCase()} · ${report.rows.toLocaleString('en')} data row(s) · uploaded ${formatDateTime(view.createdAt)}${view.createdByName ? ` by ${view.createdByName}` : ''}`}
+        {`${view.originalName} · ${report.format.toUpperCase()} · ${report.rows.toLocaleString('en')} data ${report.rows === 1 ? 'row' : 'rows'} · uploaded ${formatDateTime(view.createdAt)}${view.createdByName ? ` by ${view.createdByName}` : ''}`}
       </p>
       {applied ? (
         <div class="alert alert-success" role="status" data-testid="applied">
@@ -86,7 +86,12 @@ export function ImportReportPage(props: {
       {fileErrors.length ? (
         <section class="mb-4" aria-labelledby="errors-heading">
           <h2 class="h5" id="errors-heading" safe>{`Errors (${fileErrors.length.toLocaleString('en')})`}</h2>
-          <p class="text-secondary">Nothing is imported while the file has errors. Fix them in the file and upload it again.</p>
+          <p class="text-secondary d-flex flex-wrap align-items-center gap-2">
+            <span>Nothing is imported while the file has errors. Fix them in the file and upload it again.</span>
+            <a class="btn btn-sm btn-outline-primary" href={`/admin/imports?kind=${encodeURIComponent(report.kind)}`} data-testid="upload-again">
+              Upload a corrected file
+            </a>
+          </p>
           <div class="card shadow-sm">
             <div class="table-responsive">
               <table class="table table-sm mb-0 align-middle" data-testid="errors">

@@ -193,6 +193,11 @@ export const TOKEN_PREFIX = 'fms_';
 export async function createApiToken(ctx: ActorContext, input: unknown) {
   authorize(ctx.actor, 'profile.manageTokens');
   const { name, expiresInDays } = validate(CreateTokenInput, input);
+  // Tokens of an account that still holds a one-time password are refused (see the session
+  // plugin), so making one would only hand out something that does not work.
+  const owner = await repo.findUserById(ctx.db, ctx.actor.userId);
+  if (owner?.mustChangePassword)
+    throw new Invalid(`The account "${owner.username}" still has a one-time password; its owner signs in and chooses a password first (or the account is made with a chosen password).`);
   const token = TOKEN_PREFIX + randomToken(32);
   const now = ctx.clock.now();
   const row = await repo.insertToken(ctx.db, {

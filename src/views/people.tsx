@@ -1,8 +1,13 @@
-// Page parts the student and lecturer pages share: numbered pages, sortable headers, photos and
-// their placeholders, the one-time credentials alert, the account box, export links and the
-// archive form. Pure functions of their props (no database, no Fastify).
-import { CsrfField } from './form-field.js';
+// Page parts the student and lecturer pages share: numbered pages, sortable headers, the list's
+// table, photos and their placeholders, the one-time credentials alert, the account box, export
+// links, the archive form, the record page's frame and the add/edit form's frame. Each feature
+// keeps its own fields. Pure functions of their props (no database, no Fastify).
+import type { Children } from '@kitajs/html';
+import type { FieldMessages } from '../lib/errors.js';
+import { CsrfField, FormAlert, FormField } from './form-field.js';
 import { formatDateTime } from './format.js';
+import { Layout, PageHeader } from './layout.js';
+import type { PageContext } from './page.js';
 
 // ---- lists -------------------------------------------------------------------------------------
 
@@ -315,5 +320,400 @@ export function Detail(props: { label: string; value: string | null | undefined;
       <dt class="col-sm-4 text-secondary fw-normal" safe>{props.label}</dt>
       <dd class="col-sm-8" data-testid={props.testId} safe>{text}</dd>
     </>
+  );
+}
+
+// ---- list pages --------------------------------------------------------------------------------
+
+/** A filter the list could not use, explained above it instead of silently changed. */
+export function FilterMessage({ message }: { message?: string | null }) {
+  return message ? (
+    <div class="alert alert-warning" role="alert" safe>
+      {message}
+    </div>
+  ) : (
+    ''
+  );
+}
+
+/** The filter form's "Show archived" box, Apply and (when something is filtered) Clear. */
+export function FilterActions(props: { archived: boolean | null; filtered: boolean; clearHref: string }) {
+  return (
+    <>
+      {props.archived === null ? (
+        ''
+      ) : (
+        <div class="col-sm-6 col-md-auto">
+          <div class="form-check mb-2">
+            <input class="form-check-input" type="checkbox" id="filter-archived" name="archived" value="true" checked={props.archived} />
+            <label class="form-check-label" for="filter-archived">
+              Show archived
+            </label>
+          </div>
+        </div>
+      )}
+      <div class="col-auto d-flex gap-2">
+        <button class="btn btn-primary" type="submit">
+          Apply
+        </button>
+        {props.filtered ? (
+          <a class="btn btn-outline-secondary" href={props.clearHref}>
+            Clear
+          </a>
+        ) : (
+          ''
+        )}
+      </div>
+    </>
+  );
+}
+
+/** The list's table in its card: the header row, then the rows or one line saying there are none. */
+export function PeopleTable(props: { testId: string; columns: number; head: Children; empty: string | null; children: Children }) {
+  return (
+    <div class="card shadow-sm">
+      <div class="table-responsive">
+        <table class="table table-hover align-middle mb-0" data-testid={props.testId}>
+          <thead class="table-light">
+            <tr>{props.head}</tr>
+          </thead>
+          <tbody>
+            {props.empty === null ? (
+              props.children
+            ) : (
+              <tr>
+                <td colspan={String(props.columns)} class="text-secondary text-center py-4" safe>
+                  {props.empty}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** A list row's first cell: the photo thumbnail (or initials) and the name linking to the record. */
+export function NameCell(props: { base: string; person: { id: number; firstName: string; lastName: string; patronymic?: string | null; hasPhoto: boolean; updatedAt: Date } }) {
+  const p = props.person;
+  return (
+    <td>
+      <div class="d-flex align-items-center gap-2">
+        <Avatar src={p.hasPhoto ? `${props.base}/${p.id}/photo/thumbnail?v=${p.updatedAt.getTime()}` : null} person={p} />
+        <a class="fw-semibold" href={`${props.base}/${p.id}`} safe>
+          {listName(p)}
+        </a>
+      </div>
+    </td>
+  );
+}
+
+// ---- record pages ------------------------------------------------------------------------------
+
+export interface PersonRecordFrameProps {
+  page: PageContext;
+  /** "/students" or "/lecturers". */
+  base: string;
+  /** "Students" or "Lecturers": the breadcrumb's first step. */
+  listLabel: string;
+  /** "student" or "lecturer". */
+  noun: string;
+  person: { id: number; firstName: string; lastName: string; email: string | null; hasPhoto: boolean; archived: boolean; createdAt: Date; updatedAt: Date };
+  name: string;
+  title: string;
+  /** null: no breadcrumb; false: the list is named but not linked. */
+  linkList: boolean | null;
+  badges?: Children;
+  mayManage: boolean;
+  mayArchive: boolean;
+  credentials?: { username: string; password: string; title: string } | null;
+  photoError?: string | null;
+  account?: AccountSummary | null;
+  accountIsSelf?: boolean;
+  now: Date;
+  /** The "Record" card's rows (Detail elements). */
+  details: Children;
+  /** The contact card's rows after the e-mail, and a note below them. */
+  contact: Children;
+  contactNote?: Children;
+  /** What follows the contact card (teaching, subjects, …). */
+  below: Children;
+  history: Children;
+}
+
+/** A person's record page: header with edit/archive, photo and account, record and contact cards. */
+export function PersonRecordFrame(props: PersonRecordFrameProps) {
+  const p = props.person;
+  const href = `${props.base}/${p.id}`;
+  return (
+    <Layout page={props.page} title={props.name}>
+      {props.linkList === null ? (
+        ''
+      ) : (
+        <nav aria-label="breadcrumb">
+          <ol class="breadcrumb">
+            <li class="breadcrumb-item">
+              {props.linkList ? (
+                <a href={props.base} safe>
+                  {props.listLabel}
+                </a>
+              ) : (
+                <span safe>{props.listLabel}</span>
+              )}
+            </li>
+            <li class="breadcrumb-item active" aria-current="page" safe>
+              {props.name}
+            </li>
+          </ol>
+        </nav>
+      )}
+      <PageHeader title={props.title}>
+        <>
+          {props.badges ?? ''}
+          {p.archived ? <span class="badge text-bg-secondary align-self-center" data-testid="archived-badge">archived</span> : ''}
+          {props.mayManage ? (
+            <>
+              <a class="btn btn-outline-primary" href={`${href}/edit`}>
+                Edit
+              </a>
+              {props.mayArchive ? <ArchiveForm action={href} archived={p.archived} csrfToken={props.page.csrfToken} noun={props.noun} /> : ''}
+            </>
+          ) : (
+            ''
+          )}
+        </>
+      </PageHeader>
+      {props.credentials ? <CredentialsAlert {...props.credentials} /> : ''}
+      {p.archived ? (
+        <div class="alert alert-secondary" role="status" safe>
+          {`This ${props.noun} is archived: the record is left out of the lists and kept with its history.`}
+        </div>
+      ) : (
+        ''
+      )}
+      <div class="row g-4">
+        <div class="col-md-5 col-lg-4">
+          <div class="card shadow-sm mb-4">
+            <div class="card-body">
+              <RecordPhoto src={p.hasPhoto ? `${href}/photo?v=${p.updatedAt.getTime()}` : null} person={p} name={props.name} />
+              {props.mayManage ? <PhotoForms action={`${href}/photo`} csrfToken={props.page.csrfToken} hasPhoto={p.hasPhoto} error={props.photoError} /> : ''}
+            </div>
+          </div>
+          {props.mayManage && props.account !== undefined ? (
+            <AccountCard account={props.account} action={`${href}/account`} csrfToken={props.page.csrfToken} now={props.now} isSelf={props.accountIsSelf === true} />
+          ) : (
+            ''
+          )}
+        </div>
+        <div class="col-md-7 col-lg-8">
+          <div class="card shadow-sm mb-4">
+            <div class="card-header">Record</div>
+            <div class="card-body">
+              <dl class="row mb-0" data-testid={`${props.noun}-details`}>
+                {props.details}
+              </dl>
+            </div>
+          </div>
+          <div class="card shadow-sm mb-4">
+            <div class="card-header">Contact</div>
+            <div class="card-body">
+              <dl class="row mb-0" data-testid={`${props.noun}-contact`}>
+                <dt class="col-sm-4 text-secondary fw-normal">E-mail</dt>
+                <dd class="col-sm-8 text-break">
+                  {p.email ? (
+                    <a href={`mailto:${p.email}`} safe>
+                      {p.email}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
+                </dd>
+                {props.contact}
+              </dl>
+              {props.contactNote ?? ''}
+            </div>
+          </div>
+          {props.below}
+          <p class="small text-secondary mt-3 mb-0" safe>
+            {`Record created ${formatDateTime(p.createdAt)} · last changed ${formatDateTime(p.updatedAt)}`}
+          </p>
+        </div>
+      </div>
+      {props.history}
+    </Layout>
+  );
+}
+
+/** A muted card for a part of the record that later features fill in. */
+export function LaterCard(props: { title: string; text: string; width?: string }) {
+  return (
+    <div class={props.width ?? 'col-md-4'}>
+      <div class="card h-100 border-0 bg-body-tertiary">
+        <div class="card-body">
+          <h2 class="h6 mb-1" safe>{props.title}</h2>
+          <p class="small text-secondary mb-0" safe>{props.text}</p>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+// ---- add / edit forms --------------------------------------------------------------------------
+
+export type PersonFormValues = Partial<Record<'firstName' | 'lastName' | 'patronymic' | 'email' | 'phone' | 'address', string>>;
+
+export interface PersonFormFrameProps {
+  page: PageContext;
+  base: string;
+  listLabel: string;
+  noun: string;
+  /** null: a new record (multipart, with a photo); else the record being edited. */
+  record: { id: number; name: string } | null;
+  values: PersonFormValues;
+  errors?: FieldMessages;
+  message?: string | null;
+  /** A photo was sent with a form that is shown again: it must be chosen again. */
+  photoAgain?: string;
+  /** Fields after the names in the "Person" card. */
+  personExtra?: Children;
+  /** The feature's own card ("Studies", "Position"). */
+  roleCard: { title: string; body: Children };
+}
+
+function FormCard(props: { title: string; children: Children }) {
+  return (
+    <div class="col-lg-6">
+      <div class="card shadow-sm h-100">
+        <div class="card-header" safe>
+          {props.title}
+        </div>
+        <div class="card-body">{props.children}</div>
+      </div>
+    </div>
+  );
+}
+
+/** A person's add or edit form: names, the feature's own card, contact and (when new) the photo. */
+export function PersonFormFrame(props: PersonFormFrameProps) {
+  const v = props.values;
+  const e = props.errors;
+  const isNew = props.record === null;
+  const title = isNew ? `New ${props.noun}` : `Edit ${props.record!.name}`;
+  const csrf = props.page.csrfToken;
+  const recordHref = isNew ? props.base : `${props.base}/${props.record!.id}`;
+  const submitLabel = isNew ? `Create ${props.noun} and account` : 'Save changes';
+  const addressError = e?.address;
+  const photoError = e?.photo ?? e?.file;
+  return (
+    <Layout page={props.page} title={title}>
+      <nav aria-label="breadcrumb">
+        <ol class="breadcrumb">
+          <li class="breadcrumb-item">
+            <a href={props.base} safe>
+              {props.listLabel}
+            </a>
+          </li>
+          {isNew ? (
+            ''
+          ) : (
+            <li class="breadcrumb-item">
+              <a href={recordHref} safe>
+                {props.record!.name}
+              </a>
+            </li>
+          )}
+          <li class="breadcrumb-item active" aria-current="page">
+            {isNew ? 'New' : 'Edit'}
+          </li>
+        </ol>
+      </nav>
+      <PageHeader title={title} />
+      <FormAlert message={props.message} />
+      <form
+        method="post"
+        action={isNew ? `${props.base}?_csrf=${encodeURIComponent(csrf)}` : recordHref}
+        enctype={isNew ? 'multipart/form-data' : undefined}
+        novalidate
+        data-testid={`${props.noun}-form`}
+      >
+        {isNew ? '' : <CsrfField token={csrf} />}
+        <div class="row g-4">
+          <FormCard title="Person">
+            <>
+              <FormField name="lastName" label="Last name" value={v.lastName} errors={e} required maxlength={100} autocomplete="off" />
+              <FormField name="firstName" label="First name" value={v.firstName} errors={e} required maxlength={100} autocomplete="off" />
+              <FormField name="patronymic" label="Patronymic" value={v.patronymic} errors={e} maxlength={100} autocomplete="off" />
+              {props.personExtra ?? ''}
+            </>
+          </FormCard>
+          <FormCard title={props.roleCard.title}>{props.roleCard.body}</FormCard>
+          <FormCard title="Contact">
+            <>
+              <FormField name="email" label="E-mail" type="email" value={v.email} errors={e} maxlength={254} autocomplete="off" />
+              <FormField name="phone" label="Phone" type="tel" value={v.phone} errors={e} maxlength={50} autocomplete="off" />
+              <div class="mb-3">
+                <label class="form-label" for="field-address">
+                  Address
+                </label>
+                <textarea class={`form-control${addressError ? ' is-invalid' : ''}`} id="field-address" name="address" rows="2" maxlength="500" aria-invalid={addressError ? 'true' : undefined} safe>
+                  {v.address ?? ''}
+                </textarea>
+                {addressError ? (
+                  <div class="invalid-feedback" safe>
+                    {addressError}
+                  </div>
+                ) : (
+                  ''
+                )}
+              </div>
+            </>
+          </FormCard>
+          {isNew ? (
+            <FormCard title="Photo (optional)">
+              <>
+                {/* The file input comes last: every text field reaches the server before it. */}
+                <label class="form-label" for="field-photo">
+                  Photo
+                </label>
+                <input
+                  class={`form-control${photoError ? ' is-invalid' : ''}`}
+                  id="field-photo"
+                  type="file"
+                  name="photo"
+                  accept="image/jpeg,image/png,image/webp"
+                  aria-describedby={props.photoAgain && !photoError ? 'field-photo-again field-photo-help' : 'field-photo-help'}
+                />
+                {photoError ? (
+                  <div class="invalid-feedback" safe>
+                    {photoError}
+                  </div>
+                ) : props.photoAgain ? (
+                  <div class="alert alert-warning py-2 px-3 mt-2 mb-0 small" id="field-photo-again" role="alert" data-testid="photo-again" safe>
+                    {props.photoAgain}
+                  </div>
+                ) : (
+                  ''
+                )}
+                <div class="form-text" id="field-photo-help">
+                  JPEG, PNG or WebP, at most 5 MB. It is re-encoded without its metadata. A photo refused here must be chosen again.
+                </div>
+              </>
+            </FormCard>
+          ) : (
+            ''
+          )}
+        </div>
+        <div class="d-flex gap-2 mt-4">
+          <button class="btn btn-primary" type="submit" safe>
+            {submitLabel}
+          </button>
+          <a class="btn btn-outline-secondary" href={recordHref}>
+            Cancel
+          </a>
+        </div>
+        {isNew ? <p class="text-secondary small mt-2">A sign-in account with a one-time password is created with the record; the password is shown once on the next page.</p> : ''}
+      </form>
+    </Layout>
   );
 }

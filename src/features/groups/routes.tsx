@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
-import { requireActor } from '../../plugins/session.js';
+import { asActor, ctxOf, formMessage, idOf } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from './service.js';
@@ -12,21 +12,6 @@ import { GroupsPage } from './views/groups-page.js';
 import { NewGroupPage } from './views/new-group-page.js';
 
 type Query = Record<string, string | undefined>;
-
-function ctxOf(request: FastifyRequest) {
-  return { ...request.ctx(), actor: requireActor(request) };
-}
-
-/** One unit of work for the signed-in actor, in a transaction. */
-function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
-  const actor = requireActor(request);
-  return request.inTransaction((ctx) => work({ ...ctx, actor }));
-}
-
-function idOf(request: FastifyRequest<{ Params: { id: string } }>): number {
-  const id = Number(request.params.id);
-  return Number.isSafeInteger(id) && id > 0 ? id : 0;
-}
 
 function formValues(body: Record<string, unknown> | undefined) {
   const b = body ?? {};
@@ -80,7 +65,7 @@ export default async function groupRoutes(app: FastifyInstance) {
     } catch (error) {
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       reply.code(error.statusCode);
-      return reply.html(<NewGroupPage page={reply.pageContext()} values={values} errors={error.fields} message={error.message} />);
+      return reply.html(<NewGroupPage page={reply.pageContext()} values={values} errors={error.fields} message={formMessage(error)} />);
     }
   });
 
@@ -105,7 +90,7 @@ export default async function groupRoutes(app: FastifyInstance) {
       return reply.redirect(`/groups/${group.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
-      const shown = await showGroup(request, { values, errors: error.fields, message: error.message });
+      const shown = await showGroup(request, { values, errors: error.fields, message: formMessage(error) });
       reply.code(error.statusCode);
       return reply.html(<GroupPage page={reply.pageContext()} {...shown} />);
     }

@@ -2,17 +2,25 @@
 // flag and look after the linked account; a lecturer sees their own record only (others 404).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
-import { DEFAULT_PHOTO_LIMITS } from '../../lib/images.js';
 import { fullName } from '../../lib/people.js';
-import { AppError, Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
-import { readUpload, type Upload } from '../../plugins/uploads.js';
-import { requireActor } from '../../plugins/session.js';
+import { AppError, Conflict, Forbidden, Invalid } from '../../lib/errors.js';
+import {
+  asActor,
+  ctxOf,
+  formMessage,
+  idOf,
+  noStore,
+  PHOTO_MAX_BYTES,
+  photoAgainMessage,
+  photoMessage,
+  registerAccountRoutes,
+  registerPhotoRoutes,
+  type PersonKind,
+} from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
-import * as accounts from '../accounts/service.js';
 import * as groups from '../groups/service.js';
-import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../photos/service.js';
-import { sendPhoto } from '../photos/send-photo.js';
+import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
 import { readFormWithOptionalFile } from '../../plugins/multipart-form.js';
 import { lecturerSorts } from './schemas.js';
@@ -21,24 +29,7 @@ import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form
 import { LecturerPage, type LecturerPageProps } from './views/lecturer-page.js';
 import { LecturersPage, type LecturerFilterValues } from './views/lecturers-page.js';
 
-export const PHOTO_MAX_BYTES = DEFAULT_PHOTO_LIMITS.maxBytes;
-
 type Query = Record<string, string | undefined>;
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
-function ctxOf(request: FastifyRequest) {
-  return { ...request.ctx(), actor: requireActor(request) };
-}
-
-function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
-  const actor = requireActor(request);
-  return request.inTransaction((ctx) => work({ ...ctx, actor }));
-}
-
-function idOf(request: IdRequest): number {
-  const id = Number(request.params.id);
-  return Number.isSafeInteger(id) && id > 0 ? id : 0;
-}
 
 const textFields = ['firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'email', 'phone', 'address', 'username'] as const;
 
@@ -74,14 +65,6 @@ function serviceQuery(filter: LecturerFilterValues) {
   return { q: filter.q, degree: filter.degree, group: filter.group ? Number(filter.group) : '', sort: filter.sort, archived: filter.archived };
 }
 
-function noStore(reply: FastifyReply) {
-  reply.header('Cache-Control', 'no-store');
-}
-
-function photoMessage(error: AppError): string {
-  return error.fields.photo ?? error.fields.file ?? error.message;
-}
-
 async function recordPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Partial<LecturerPageProps> = {}): Promise<LecturerPageProps> {
   const ctx = ctxOf(request);
   const lecturer = await lecturers.getLecturer(ctx, id);
@@ -99,6 +82,17 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     ...extra,
   };
 }
+
+const lecturerKind: PersonKind = {
+  base: '/lecturers',
+  noun: 'lecturer',
+  manage: 'lecturers.manage',
+  get: lecturers.getLecturer,
+  photoFileId: lecturers.lecturerPhotoFileId,
+  setPhotoFiles: lecturers.setLecturerPhotoFiles,
+  accountOf: lecturers.accountOfLecturer,
+  recordPage: async (request, reply, id, extra) => <LecturerPage {...await recordPage(request, reply, id, extra)} />,
+};
 
 export default async function lecturerRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Query }>('/', async (request, reply) => {
@@ -169,7 +163,17 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     const values = formValues(form.fields, true);
     const again = async (error: AppError, errors: Record<string, string>) => {
       reply.code(error.statusCode);
-      return reply.html(<LecturerFormPage page={reply.pageContext()} lecturer={null} values={values} degrees={await lecturers.lecturerDegrees(ctx)} errors={errors} message={error.message} />);
+      return reply.html(
+        <LecturerFormPage
+          page={reply.pageContext()}
+          lecturer={null}
+          values={values}
+          degrees={await lecturers.lecturerDegrees(ctx)}
+          errors={errors}
+          message={formMessage(error)}
+          photoAgain={photoAgainMessage(form.file)}
+        />,
+      );
     };
     if (form.fileError) return again(form.fileError, { photo: photoMessage(form.fileError) });
     let storedKeys: string[] = [];
@@ -240,7 +244,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
           values={values}
           degrees={await lecturers.lecturerDegrees(ctx)}
           errors={ownRights ? { isAdmin: e.message } : e.fields}
-          message={ownRights ? 'Nothing was saved.' : e.message}
+          message={ownRights ? 'Nothing was saved.' : formMessage(e)}
         />,
       );
     }
@@ -263,95 +267,6 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     });
   }
 
-  // ---- photos ----------------------------------------------------------------------------------
-
-  for (const size of ['photo', 'thumbnail'] as const) {
-    app.get<{ Params: { id: string } }>(size === 'photo' ? '/:id/photo' : '/:id/photo/thumbnail', async (request, reply) => {
-      const ctx = ctxOf(request);
-      const fileId = await lecturers.lecturerPhotoFileId(ctx, idOf(request), size);
-      const info = await photoInfo(ctx, fileId);
-      return sendPhoto(reply, request.headers['if-none-match'], { ...info, open: async () => (await openPhoto(ctx, fileId)).stream });
-    });
-  }
-
-  app.post<{ Params: { id: string } }>('/:id/photo', async (request, reply) => {
-    const ctx = ctxOf(request);
-    authorize(ctx.actor, 'lecturers.manage');
-    const id = idOf(request);
-    await lecturers.getLecturer(ctx, id);
-    const refused = async (error: AppError) => {
-      reply.code(error.statusCode);
-      return reply.html(<LecturerPage {...await recordPage(request, reply, id, { photoError: photoMessage(error) })} />);
-    };
-    let upload: Upload;
-    try {
-      upload = await readUpload(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
-    } catch (error) {
-      if (error instanceof AppError) return refused(error);
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refused(new AppError(413, 'too_large', `The photo is larger than ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`));
-      throw error;
-    }
-    let storedKeys: string[] = [];
-    let replaced: DeletedPhotoFiles | null = null;
-    try {
-      await asActor(request, async (tx) => {
-        const stored = await storePhoto(tx, upload);
-        storedKeys = stored.storageKeys;
-        const { previous } = await lecturers.setLecturerPhotoFiles(tx, id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
-        replaced = await deletePhotoFiles(tx, previous);
-      });
-    } catch (error) {
-      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
-      if (error instanceof Invalid) return refused(error);
-      throw error;
-    }
-    await (replaced as DeletedPhotoFiles | null)?.removeStoredObjects();
-    reply.flash('success', 'Photo saved.');
-    return reply.redirect(`/lecturers/${id}`, 303);
-  });
-
-  app.post<{ Params: { id: string } }>('/:id/photo/remove', async (request, reply) => {
-    const id = idOf(request);
-    let removed: DeletedPhotoFiles | null = null;
-    await asActor(request, async (tx) => {
-      authorize(tx.actor, 'lecturers.manage');
-      const lecturer = await lecturers.getLecturer(tx, id);
-      if (!lecturer.hasPhoto) return;
-      const { previous } = await lecturers.setLecturerPhotoFiles(tx, id, { photoFileId: null, thumbnailFileId: null });
-      removed = await deletePhotoFiles(tx, previous);
-    });
-    await (removed as DeletedPhotoFiles | null)?.removeStoredObjects();
-    reply.flash('success', 'Photo removed.');
-    return reply.redirect(`/lecturers/${id}`, 303);
-  });
-
-  // ---- the linked account ----------------------------------------------------------------------
-
-  async function linkedAccount(ctx: ReturnType<typeof ctxOf>, id: number) {
-    const account = await lecturers.accountOfLecturer(ctx, id);
-    if (!account) throw new NotFound('This lecturer has no sign-in account.');
-    return account;
-  }
-
-  app.post<{ Params: { id: string } }>('/:id/account/reset-password', async (request, reply) => {
-    const id = idOf(request);
-    const reset = await asActor(request, async (tx) => accounts.resetPassword(tx, (await linkedAccount(tx, id)).id));
-    const props = await recordPage(request, reply, id, {
-      credentials: { username: reset.user.username, password: reset.oneTimePassword, title: 'New one-time password' },
-    });
-    noStore(reply);
-    return reply.html(<LecturerPage {...props} />);
-  });
-
-  for (const [path, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
-    app.post<{ Params: { id: string } }>(`/:id/account/${path}`, async (request, reply) => {
-      const id = idOf(request);
-      const account = await asActor(request, async (tx) => accounts.setAccountDisabled(tx, (await linkedAccount(tx, id)).id, disabled));
-      reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
-      return reply.redirect(`/lecturers/${id}`, 303);
-    });
-  }
+  registerPhotoRoutes(app, lecturerKind);
+  registerAccountRoutes(app, lecturerKind);
 }

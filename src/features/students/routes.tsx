@@ -4,17 +4,27 @@
 // scope answer 404 (the service's scope), actions the actor may not take 403.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
-import { DEFAULT_PHOTO_LIMITS } from '../../lib/images.js';
 import { fullName } from '../../lib/people.js';
 import { AppError, Conflict, Invalid, NotFound } from '../../lib/errors.js';
-import { readUpload, type Upload } from '../../plugins/uploads.js';
 import { requireActor } from '../../plugins/session.js';
+import {
+  asActor,
+  ctxOf,
+  formMessage,
+  idOf,
+  noStore,
+  PHOTO_MAX_BYTES,
+  photoAgainMessage,
+  photoMessage,
+  registerAccountRoutes,
+  registerPhotoRoutes,
+  type PersonKind,
+  type RequestContext,
+} from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
-import * as accounts from '../accounts/service.js';
 import * as groups from '../groups/service.js';
-import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../photos/service.js';
-import { sendPhoto } from '../photos/send-photo.js';
+import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import * as students from './service.js';
 import { studentSorts } from './schemas.js';
 import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
@@ -23,26 +33,7 @@ import { StudentFormPage, type StudentFormValues } from './views/student-form-pa
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';
 
-/** Photos may be at most 5 MB, as the photos service checks again. */
-export const PHOTO_MAX_BYTES = DEFAULT_PHOTO_LIMITS.maxBytes;
-
 type Query = Record<string, string | undefined>;
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
-function ctxOf(request: FastifyRequest) {
-  return { ...request.ctx(), actor: requireActor(request) };
-}
-
-/** One unit of work for the signed-in actor, in a transaction. */
-function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
-  const actor = requireActor(request);
-  return request.inTransaction((ctx) => work({ ...ctx, actor }));
-}
-
-function idOf(request: IdRequest): number {
-  const id = Number(request.params.id);
-  return Number.isSafeInteger(id) && id > 0 ? id : 0;
-}
 
 const formFields = ['studentNumber', 'firstName', 'lastName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'groupId', 'username'] as const;
 
@@ -86,19 +77,10 @@ function serviceQuery(filter: StudentFilterValues) {
 }
 
 /** The groups a list or form may offer: all active groups for admins, the taught ones for lecturers. */
-async function groupOptions(ctx: ReturnType<typeof ctxOf>) {
+async function groupOptions(ctx: RequestContext) {
   if (can(ctx.actor, 'groups.manage')) return groups.groupChoices(ctx);
   if (!can(ctx.actor, 'groups.view')) return [];
   return (await groups.listGroups(ctx, { limit: 500 })).items.map(({ id, name }) => ({ id, name }));
-}
-
-/** A page that shows a password must not be kept by the browser or any cache. */
-function noStore(reply: FastifyReply) {
-  reply.header('Cache-Control', 'no-store');
-}
-
-function photoMessage(error: AppError): string {
-  return error.fields.photo ?? error.fields.file ?? error.message;
 }
 
 /** The record page's props for the actor (404 outside their scope). */
@@ -120,6 +102,17 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     ...extra,
   };
 }
+
+const studentKind: PersonKind = {
+  base: '/students',
+  noun: 'student',
+  manage: 'students.manage',
+  get: students.getStudent,
+  photoFileId: students.studentPhotoFileId,
+  setPhotoFiles: students.setStudentPhotoFiles,
+  accountOf: students.accountOfStudent,
+  recordPage: async (request, reply, id, extra) => <StudentPage {...await recordPage(request, reply, id, extra)} />,
+};
 
 export default async function studentRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Query }>('/', async (request, reply) => {
@@ -195,7 +188,17 @@ export default async function studentRoutes(app: FastifyInstance) {
     const values = formValues(form.fields, true);
     const again = async (error: AppError, errors: Record<string, string>) => {
       reply.code(error.statusCode);
-      return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={values} groups={await groupOptions(ctx)} errors={errors} message={error.message} />);
+      return reply.html(
+        <StudentFormPage
+          page={reply.pageContext()}
+          student={null}
+          values={values}
+          groups={await groupOptions(ctx)}
+          errors={errors}
+          message={formMessage(error)}
+          photoAgain={photoAgainMessage(form.file)}
+        />,
+      );
     };
     if (form.fileError) return again(form.fileError, { photo: photoMessage(form.fileError) });
     let storedKeys: string[] = [];
@@ -263,7 +266,7 @@ export default async function studentRoutes(app: FastifyInstance) {
       const options = await groupOptions(ctx);
       if (s.groupId !== null && s.groupName && !options.some((g) => g.id === s.groupId)) options.push({ id: s.groupId, name: `${s.groupName} (archived)` });
       reply.code(error.statusCode);
-      return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={values} groups={options} errors={error.fields} message={error.message} />);
+      return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={values} groups={options} errors={error.fields} message={formMessage(error)} />);
     }
   });
 
@@ -278,99 +281,8 @@ export default async function studentRoutes(app: FastifyInstance) {
     });
   }
 
-  // ---- photos ----------------------------------------------------------------------------------
-
-  for (const size of ['photo', 'thumbnail'] as const) {
-    app.get<{ Params: { id: string } }>(size === 'photo' ? '/:id/photo' : '/:id/photo/thumbnail', async (request, reply) => {
-      const ctx = ctxOf(request);
-      // 404 when the record is outside the actor's scope or has no photo.
-      const fileId = await students.studentPhotoFileId(ctx, idOf(request), size);
-      const info = await photoInfo(ctx, fileId);
-      return sendPhoto(reply, request.headers['if-none-match'], { ...info, open: async () => (await openPhoto(ctx, fileId)).stream });
-    });
-  }
-
-  app.post<{ Params: { id: string } }>('/:id/photo', async (request, reply) => {
-    const ctx = ctxOf(request);
-    authorize(ctx.actor, 'students.manage');
-    const id = idOf(request);
-    await students.getStudent(ctx, id);
-    const refused = async (error: AppError) => {
-      reply.code(error.statusCode);
-      return reply.html(<StudentPage {...await recordPage(request, reply, id, { photoError: photoMessage(error) })} />);
-    };
-    let upload: Upload;
-    try {
-      upload = await readUpload(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
-    } catch (error) {
-      if (error instanceof AppError) return refused(error);
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refused(new AppError(413, 'too_large', `The photo is larger than ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`));
-      throw error;
-    }
-    let storedKeys: string[] = [];
-    let replaced: DeletedPhotoFiles | null = null;
-    try {
-      await asActor(request, async (tx) => {
-        const stored = await storePhoto(tx, upload);
-        storedKeys = stored.storageKeys;
-        const { previous } = await students.setStudentPhotoFiles(tx, id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
-        replaced = await deletePhotoFiles(tx, previous);
-      });
-    } catch (error) {
-      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
-      if (error instanceof Invalid) return refused(error);
-      throw error;
-    }
-    // The old photo's objects go only once the rows pointing at the new one are committed.
-    await (replaced as DeletedPhotoFiles | null)?.removeStoredObjects();
-    reply.flash('success', 'Photo saved.');
-    return reply.redirect(`/students/${id}`, 303);
-  });
-
-  app.post<{ Params: { id: string } }>('/:id/photo/remove', async (request, reply) => {
-    const id = idOf(request);
-    let removed: DeletedPhotoFiles | null = null;
-    await asActor(request, async (tx) => {
-      authorize(tx.actor, 'students.manage');
-      const student = await students.getStudent(tx, id);
-      if (!student.hasPhoto) return;
-      const { previous } = await students.setStudentPhotoFiles(tx, id, { photoFileId: null, thumbnailFileId: null });
-      removed = await deletePhotoFiles(tx, previous);
-    });
-    await (removed as DeletedPhotoFiles | null)?.removeStoredObjects();
-    reply.flash('success', 'Photo removed.');
-    return reply.redirect(`/students/${id}`, 303);
-  });
-
-  // ---- the linked account ----------------------------------------------------------------------
-
-  async function linkedAccount(ctx: ReturnType<typeof ctxOf>, id: number) {
-    const account = await students.accountOfStudent(ctx, id);
-    if (!account) throw new NotFound('This student has no sign-in account.');
-    return account;
-  }
-
-  app.post<{ Params: { id: string } }>('/:id/account/reset-password', async (request, reply) => {
-    const id = idOf(request);
-    const reset = await asActor(request, async (tx) => accounts.resetPassword(tx, (await linkedAccount(tx, id)).id));
-    const props = await recordPage(request, reply, id, {
-      credentials: { username: reset.user.username, password: reset.oneTimePassword, title: 'New one-time password' },
-    });
-    noStore(reply);
-    return reply.html(<StudentPage {...props} />);
-  });
-
-  for (const [path, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
-    app.post<{ Params: { id: string } }>(`/:id/account/${path}`, async (request, reply) => {
-      const id = idOf(request);
-      const account = await asActor(request, async (tx) => accounts.setAccountDisabled(tx, (await linkedAccount(tx, id)).id, disabled));
-      reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
-      return reply.redirect(`/students/${id}`, 303);
-    });
-  }
+  registerPhotoRoutes(app, studentKind);
+  registerAccountRoutes(app, studentKind);
 }
 
 /** /my-record: a student's way to their own record; anyone else finds nothing here. */

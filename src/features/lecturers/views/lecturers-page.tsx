@@ -1,6 +1,6 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { Avatar, ExportLinks, listName, NumberedPagination, queryString, SortHeader } from '../../../views/people.js';
+import { ExportLinks, FilterActions, FilterMessage, NameCell, NumberedPagination, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
 import type { LecturerView } from '../service.js';
 
 export interface LecturerFilterValues {
@@ -44,13 +44,7 @@ export function LecturersPage(props: LecturersPageProps) {
           </a>
         </>
       </PageHeader>
-      {props.message ? (
-        <div class="alert alert-warning" role="alert" safe>
-          {props.message}
-        </div>
-      ) : (
-        ''
-      )}
+      <FilterMessage message={props.message} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/lecturers" role="search" data-testid="lecturer-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-12 col-lg-4">
@@ -86,90 +80,56 @@ export function LecturersPage(props: LecturersPageProps) {
             </select>
           </div>
           {f.sort && f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : ''}
-          <div class="col-sm-6 col-lg-auto">
-            <div class="form-check mb-2">
-              <input class="form-check-input" type="checkbox" id="filter-archived" name="archived" value="true" checked={f.archived} />
-              <label class="form-check-label" for="filter-archived">
-                Show archived
-              </label>
-            </div>
-          </div>
-          <div class="col-auto d-flex gap-2">
-            <button class="btn btn-primary" type="submit">
-              Apply
-            </button>
-            {f.q || f.degree || f.group || f.archived ? (
-              <a class="btn btn-outline-secondary" href="/lecturers">
-                Clear
-              </a>
-            ) : (
-              ''
-            )}
-          </div>
+          <FilterActions archived={f.archived} filtered={Boolean(f.q || f.degree || f.group || f.archived)} clearHref="/lecturers" />
         </div>
       </form>
-      <div class="card shadow-sm">
-        <div class="table-responsive">
-          <table class="table table-hover align-middle mb-0" data-testid="lecturers-table">
-            <thead class="table-light">
-              <tr>
-                <SortHeader label="Name" sortKey="name" sort={f.sort} href={(sort) => href({ sort })} />
-                <th scope="col">Degree</th>
-                <th scope="col">Position</th>
-                <th scope="col">Groups taught</th>
-                <th scope="col">E-mail</th>
-                <th scope="col" class="text-end">
-                  <span class="visually-hidden">Status</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.lecturers.length === 0 ? (
-                <tr>
-                  <td colspan="6" class="text-secondary text-center py-4">
-                    {f.q || f.degree || f.group ? 'No lecturer matches this filter.' : f.archived ? 'No archived lecturers.' : 'No lecturers yet.'}
-                  </td>
-                </tr>
-              ) : (
-                props.lecturers.map((l) => (
-                  <tr data-testid="lecturer-row">
-                    <td>
-                      <div class="d-flex align-items-center gap-2">
-                        <Avatar src={l.hasPhoto ? `/lecturers/${l.id}/photo/thumbnail?v=${l.updatedAt.getTime()}` : null} person={l} />
-                        <a class="fw-semibold" href={`/lecturers/${l.id}`} safe>
-                          {listName(l)}
-                        </a>
-                      </div>
-                    </td>
-                    <td safe>{l.academicDegree}</td>
-                    <td safe>{l.position}</td>
-                    <td>
-                      {l.groupsTaught.length === 0 ? (
-                        <span class="text-secondary">—</span>
-                      ) : (
-                        <div class="d-flex flex-wrap gap-1">
-                          {l.groupsTaught.map((g) => (
-                            <a class="badge text-bg-light border text-decoration-none" href={`/groups/${g.id}`} safe>
-                              {g.name}
-                            </a>
-                          ))}
-                        </div>
-                      )}
-                    </td>
-                    <td class="text-break" safe>
-                      {l.email ?? ''}
-                    </td>
-                    <td class="text-end text-nowrap">
-                      {l.isAdmin ? <span class="badge text-bg-primary">admin</span> : ''}
-                      {l.archived ? <span class="badge text-bg-secondary ms-1">archived</span> : ''}
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      </div>
+      <PeopleTable
+        testId="lecturers-table"
+        columns={6}
+        head={
+          <>
+            <SortHeader label="Name" sortKey="name" sort={f.sort} href={(sort) => href({ sort })} />
+            <th scope="col">Degree</th>
+            <th scope="col">Position</th>
+            <th scope="col">Groups taught</th>
+            <th scope="col">E-mail</th>
+            <th scope="col" class="text-end">
+              <span class="visually-hidden">Status</span>
+            </th>
+          </>
+        }
+        empty={props.lecturers.length > 0 ? null : f.q || f.degree || f.group ? 'No lecturer matches this filter.' : f.archived ? 'No archived lecturers.' : 'No lecturers yet.'}
+      >
+        <>
+          {props.lecturers.map((l) => (
+            <tr data-testid="lecturer-row">
+              <NameCell base="/lecturers" person={l} />
+              <td safe>{l.academicDegree}</td>
+              <td safe>{l.position}</td>
+              <td>
+                {l.groupsTaught.length === 0 ? (
+                  <span class="text-secondary">—</span>
+                ) : (
+                  <div class="d-flex flex-wrap gap-1">
+                    {l.groupsTaught.map((g) => (
+                      <a class="badge text-bg-light border text-decoration-none" href={`/groups/${g.id}`} safe>
+                        {g.name}
+                      </a>
+                    ))}
+                  </div>
+                )}
+              </td>
+              <td class="text-break" safe>
+                {l.email ?? ''}
+              </td>
+              <td class="text-end text-nowrap">
+                {l.isAdmin ? <span class="badge text-bg-primary">admin</span> : ''}
+                {l.archived ? <span class="badge text-bg-secondary ms-1">archived</span> : ''}
+              </td>
+            </tr>
+          ))}
+        </>
+      </PeopleTable>
       <NumberedPagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="lecturers" />
     </Layout>
   );

@@ -1,7 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { Avatar, ExportLinks, listName, NumberedPagination, queryString, SortHeader } from '../../../views/people.js';
+import { ExportLinks, FilterActions, FilterMessage, NameCell, NumberedPagination, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
 
 export interface StudentFilterValues {
   q: string;
@@ -37,7 +37,6 @@ export function StudentsPage(props: StudentsPageProps) {
   };
   const sortHref = (sort: string) => href({ sort });
   const title = f.archived ? 'Archived students' : 'Students';
-  const columns = props.mayManage ? 6 : 5;
   return (
     <Layout page={props.page} title={title}>
       <PageHeader title={title}>
@@ -52,13 +51,7 @@ export function StudentsPage(props: StudentsPageProps) {
           )}
         </>
       </PageHeader>
-      {props.message ? (
-        <div class="alert alert-warning" role="alert" safe>
-          {props.message}
-        </div>
-      ) : (
-        ''
-      )}
+      <FilterMessage message={props.message} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/students" role="search" data-testid="student-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-6 col-lg-5">
@@ -81,95 +74,57 @@ export function StudentsPage(props: StudentsPageProps) {
             </select>
           </div>
           {f.sort && f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : ''}
-          {props.mayManage ? (
-            <div class="col-sm-6 col-md-auto">
-              <div class="form-check mb-2">
-                <input class="form-check-input" type="checkbox" id="filter-archived" name="archived" value="true" checked={f.archived} />
-                <label class="form-check-label" for="filter-archived">
-                  Show archived
-                </label>
-              </div>
-            </div>
-          ) : (
-            ''
-          )}
-          <div class="col-auto d-flex gap-2">
-            <button class="btn btn-primary" type="submit">
-              Apply
-            </button>
-            {f.q || f.group || f.archived ? (
-              <a class="btn btn-outline-secondary" href="/students">
-                Clear
-              </a>
-            ) : (
-              ''
-            )}
-          </div>
+          <FilterActions archived={props.mayManage ? f.archived : null} filtered={Boolean(f.q || f.group || f.archived)} clearHref="/students" />
         </div>
       </form>
-      <div class="card shadow-sm">
-        <div class="table-responsive">
-          <table class="table table-hover align-middle mb-0" data-testid="students-table">
-            <thead class="table-light">
-              <tr>
-                <SortHeader label="Name" sortKey="name" sort={f.sort} href={sortHref} />
-                <SortHeader label="Student number" sortKey="number" sort={f.sort} href={sortHref} />
-                <th scope="col">Group</th>
-                <th scope="col">E-mail</th>
-                {props.mayManage ? <th scope="col">Phone</th> : ''}
-                <th scope="col" class="text-end">
-                  <span class="visually-hidden">Status</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.students.length === 0 ? (
-                <tr>
-                  <td colspan={String(columns)} class="text-secondary text-center py-4">
-                    {f.q || f.group ? 'No student matches this filter.' : f.archived ? 'No archived students.' : 'No students yet.'}
-                  </td>
-                </tr>
+      <PeopleTable
+        testId="students-table"
+        columns={props.mayManage ? 6 : 5}
+        head={
+          <>
+            <SortHeader label="Name" sortKey="name" sort={f.sort} href={sortHref} />
+            <SortHeader label="Student number" sortKey="number" sort={f.sort} href={sortHref} />
+            <th scope="col">Group</th>
+            <th scope="col">E-mail</th>
+            {props.mayManage ? <th scope="col">Phone</th> : ''}
+            <th scope="col" class="text-end">
+              <span class="visually-hidden">Status</span>
+            </th>
+          </>
+        }
+        empty={props.students.length > 0 ? null : f.q || f.group ? 'No student matches this filter.' : f.archived ? 'No archived students.' : 'No students yet.'}
+      >
+        <>
+          {props.students.map((s) => (
+            <tr data-testid="student-row">
+              <NameCell base="/students" person={s} />
+              <td class="font-monospace text-nowrap" safe>
+                {s.studentNumber}
+              </td>
+              <td class="text-nowrap">
+                {s.groupName ? (
+                  <span class="badge text-bg-light border" safe>
+                    {s.groupName}
+                  </span>
+                ) : (
+                  <span class="text-secondary">—</span>
+                )}
+              </td>
+              <td class="text-break" safe>
+                {s.email ?? ''}
+              </td>
+              {props.mayManage ? (
+                <td class="text-nowrap" safe>
+                  {s.phone ?? ''}
+                </td>
               ) : (
-                props.students.map((s) => (
-                  <tr data-testid="student-row">
-                    <td>
-                      <div class="d-flex align-items-center gap-2">
-                        <Avatar src={s.hasPhoto ? `/students/${s.id}/photo/thumbnail?v=${s.updatedAt.getTime()}` : null} person={s} />
-                        <a class="fw-semibold" href={`/students/${s.id}`} safe>
-                          {listName(s)}
-                        </a>
-                      </div>
-                    </td>
-                    <td class="font-monospace text-nowrap" safe>
-                      {s.studentNumber}
-                    </td>
-                    <td class="text-nowrap">
-                      {s.groupName ? (
-                        <span class="badge text-bg-light border" safe>
-                          {s.groupName}
-                        </span>
-                      ) : (
-                        <span class="text-secondary">—</span>
-                      )}
-                    </td>
-                    <td class="text-break" safe>
-                      {s.email ?? ''}
-                    </td>
-                    {props.mayManage ? (
-                      <td class="text-nowrap" safe>
-                        {s.phone ?? ''}
-                      </td>
-                    ) : (
-                      ''
-                    )}
-                    <td class="text-end">{s.archived ? <span class="badge text-bg-secondary">archived</span> : ''}</td>
-                  </tr>
-                ))
+                ''
               )}
-            </tbody>
-          </table>
-        </div>
-      </div>
+              <td class="text-end">{s.archived ? <span class="badge text-bg-secondary">archived</span> : ''}</td>
+            </tr>
+          ))}
+        </>
+      </PeopleTable>
       <NumberedPagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="students" />
     </Layout>
   );

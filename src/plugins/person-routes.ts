@@ -1,0 +1,181 @@
+// Route helpers the people features share: the signed-in actor's context, the record id from the
+// address, and the routes every person record (student, lecturer) has alike: its photo (serve,
+// upload, remove) and its linked sign-in account (reset password, disable, enable). Each feature
+// describes its kind of person (its service functions and how its record page is rendered) and
+// registers these routes once; the pages and fields that differ stay in the feature's routes.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, type Action } from '../access.js';
+import type { ActorContext } from '../context.js';
+import type { AuthContext } from '../features/auth/service.js';
+import * as accounts from '../features/accounts/service.js';
+import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../features/photos/service.js';
+import { sendPhoto } from '../features/photos/send-photo.js';
+import { DEFAULT_PHOTO_LIMITS } from '../lib/images.js';
+import { AppError, Invalid, NotFound } from '../lib/errors.js';
+import { requireActor } from './session.js';
+import { readUpload, type Upload } from './uploads.js';
+
+/** Photos may be at most 5 MB, as the photos service checks again. */
+export const PHOTO_MAX_BYTES = DEFAULT_PHOTO_LIMITS.maxBytes;
+
+export type RequestContext = AuthContext & ActorContext;
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/** The request's service context with the signed-in actor (401 without one). */
+export function ctxOf(request: FastifyRequest): RequestContext {
+  return { ...request.ctx(), actor: requireActor(request) };
+}
+
+/** One unit of work for the signed-in actor, in a transaction. */
+export function asActor<T>(request: FastifyRequest, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+  const actor = requireActor(request);
+  return request.inTransaction((ctx) => work({ ...ctx, actor }));
+}
+
+/** The `:id` of the address; anything but a positive integer becomes 0, which no record has (404). */
+export function idOf(request: IdRequest): number {
+  const id = Number(request.params.id);
+  return Number.isSafeInteger(id) && id > 0 ? id : 0;
+}
+
+/** A page that shows a password must not be kept by the browser or any cache. */
+export function noStore(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store');
+}
+
+export function photoMessage(error: AppError): string {
+  return error.fields.photo ?? error.fields.file ?? error.message;
+}
+
+/** The alert above a refused form: the field messages say what is wrong, the alert where to look. */
+export function formMessage(error: AppError): string {
+  return Object.keys(error.fields).length > 0 ? 'Check the highlighted fields.' : error.message;
+}
+
+/**
+ * A browser cannot be told to keep a chosen file when a refused form is shown again: say so by the
+ * photo field, naming the file, when one was sent.
+ */
+export function photoAgainMessage(file: { filename: string } | null): string | undefined {
+  return file ? `Choose the photo (${file.filename || 'the file'}) again: files cannot be kept when the form is shown again.` : undefined;
+}
+
+type PhotoFiles = { photoFileId: number | null; thumbnailFileId: number | null };
+
+/** What the shared routes need to know about one kind of person record. */
+export interface PersonKind {
+  /** The URL prefix of the records, e.g. "/students". */
+  base: string;
+  /** The noun in messages, e.g. "student". */
+  noun: string;
+  /** The permission to change photos and accounts. */
+  manage: Action;
+  get(ctx: RequestContext, id: number): Promise<{ hasPhoto: boolean }>;
+  photoFileId(ctx: RequestContext, id: number, size: 'photo' | 'thumbnail'): Promise<number>;
+  setPhotoFiles(ctx: RequestContext, id: number, files: PhotoFiles): Promise<{ previous: (number | null)[] }>;
+  accountOf(ctx: RequestContext, id: number): Promise<{ id: number } | null>;
+  /** The record page, with a refused photo's message or a one-time password to show. */
+  recordPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    extra: { photoError?: string; credentials?: { username: string; password: string; title: string } },
+  ): Promise<string>;
+}
+
+/** The photo routes (/:id/photo, /:id/photo/thumbnail, /:id/photo/remove) of a kind of person. */
+export function registerPhotoRoutes(app: FastifyInstance, kind: PersonKind): void {
+  for (const size of ['photo', 'thumbnail'] as const) {
+    app.get<{ Params: { id: string } }>(size === 'photo' ? '/:id/photo' : '/:id/photo/thumbnail', async (request, reply) => {
+      const ctx = ctxOf(request);
+      // 404 when the record is outside the actor's scope or has no photo.
+      const fileId = await kind.photoFileId(ctx, idOf(request), size);
+      const info = await photoInfo(ctx, fileId);
+      return sendPhoto(reply, request.headers['if-none-match'], { ...info, open: async () => (await openPhoto(ctx, fileId)).stream });
+    });
+  }
+
+  app.post<{ Params: { id: string } }>('/:id/photo', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, kind.manage);
+    const id = idOf(request);
+    await kind.get(ctx, id);
+    const refused = async (error: AppError) => {
+      reply.code(error.statusCode);
+      return reply.html(kind.recordPage(request, reply, id, { photoError: photoMessage(error) }));
+    };
+    let upload: Upload;
+    try {
+      upload = await readUpload(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
+    } catch (error) {
+      if (error instanceof AppError) return refused(error);
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refused(new AppError(413, 'too_large', `The photo is larger than ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`));
+      throw error;
+    }
+    let storedKeys: string[] = [];
+    let replaced: DeletedPhotoFiles | null = null;
+    try {
+      await asActor(request, async (tx) => {
+        const stored = await storePhoto(tx, upload);
+        storedKeys = stored.storageKeys;
+        const { previous } = await kind.setPhotoFiles(tx, id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
+        replaced = await deletePhotoFiles(tx, previous);
+      });
+    } catch (error) {
+      // The transaction rolled back: photo objects written for it have no row any more.
+      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
+      if (error instanceof Invalid) return refused(error);
+      throw error;
+    }
+    // The old photo's objects go only once the rows pointing at the new one are committed.
+    await (replaced as DeletedPhotoFiles | null)?.removeStoredObjects();
+    reply.flash('success', 'Photo saved.');
+    return reply.redirect(`${kind.base}/${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/photo/remove', async (request, reply) => {
+    const id = idOf(request);
+    let removed: DeletedPhotoFiles | null = null;
+    await asActor(request, async (tx) => {
+      authorize(tx.actor, kind.manage);
+      const person = await kind.get(tx, id);
+      if (!person.hasPhoto) return;
+      const { previous } = await kind.setPhotoFiles(tx, id, { photoFileId: null, thumbnailFileId: null });
+      removed = await deletePhotoFiles(tx, previous);
+    });
+    await (removed as DeletedPhotoFiles | null)?.removeStoredObjects();
+    reply.flash('success', 'Photo removed.');
+    return reply.redirect(`${kind.base}/${id}`, 303);
+  });
+}
+
+/** The linked account's routes (/:id/account/reset-password, disable, enable) of a kind of person. */
+export function registerAccountRoutes(app: FastifyInstance, kind: PersonKind): void {
+  async function linkedAccount(ctx: RequestContext, id: number) {
+    const account = await kind.accountOf(ctx, id);
+    if (!account) throw new NotFound(`This ${kind.noun} has no sign-in account.`);
+    return account;
+  }
+
+  app.post<{ Params: { id: string } }>('/:id/account/reset-password', async (request, reply) => {
+    const id = idOf(request);
+    const reset = await asActor(request, async (tx) => accounts.resetPassword(tx, (await linkedAccount(tx, id)).id));
+    const page = await kind.recordPage(request, reply, id, {
+      credentials: { username: reset.user.username, password: reset.oneTimePassword, title: 'New one-time password' },
+    });
+    noStore(reply);
+    return reply.html(page);
+  });
+
+  for (const [path, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/:id/account/${path}`, async (request, reply) => {
+      const id = idOf(request);
+      const account = await asActor(request, async (tx) => accounts.setAccountDisabled(tx, (await linkedAccount(tx, id)).id, disabled));
+      reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
+      return reply.redirect(`${kind.base}/${id}`, 303);
+    });
+  }
+}

@@ -24,8 +24,12 @@ export default fp(
       sampleInterval: options.sampleInterval ?? 1000,
       retryAfter: 10,
       // A rejected promise reaches our error handler, which renders the 503 page or JSON.
-      pressureHandler: async (request, reply, type) => {
+      pressureHandler: async (request, reply, type, value) => {
         if (request.url === '/healthz') return;
+        // under-pressure reports an interval without a single lag sample as Infinity: the loop was
+        // busy for all of it once (starting up, parsing a big upload), which is over by now. Only a
+        // measured lag means requests keep waiting.
+        if (type === 'eventLoopDelay' && value === Infinity) return;
         reply.header('retry-after', '10');
         request.log.warn({ type }, 'overloaded: refusing a request with 503');
         throw new AppError(503, 'overloaded', 'FMS is very busy right now. Try again in a few seconds.');

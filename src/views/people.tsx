@@ -575,6 +575,10 @@ export interface PersonFormFrameProps {
   message?: string | null;
   /** A photo was sent with a form that is shown again: it must be chosen again. */
   photoAgain?: string;
+  /** A new form's random id: the same form sent twice creates one record. */
+  formId?: string;
+  /** This form was sent before and created that record. */
+  alreadyCreated?: { href: string; name: string };
   /** Fields after the names in the "Person" card. */
   personExtra?: Children;
   /** The feature's own card ("Studies", "Position"). */
@@ -629,7 +633,17 @@ export function PersonFormFrame(props: PersonFormFrameProps) {
         </ol>
       </nav>
       <PageHeader title={title} />
-      <FormAlert message={props.message} />
+      {props.alreadyCreated ? (
+        <div class="alert alert-warning" role="alert" data-testid="already-submitted">
+          This form was already submitted; the record was created:{' '}
+          <a class="alert-link" href={props.alreadyCreated.href} safe>
+            {props.alreadyCreated.name}
+          </a>
+          . Its one-time password was shown then; reset it from the record if it was lost.
+        </div>
+      ) : (
+        <FormAlert message={props.message} />
+      )}
       <form
         method="post"
         action={isNew ? `${props.base}?_csrf=${encodeURIComponent(csrf)}` : recordHref}
@@ -638,6 +652,7 @@ export function PersonFormFrame(props: PersonFormFrameProps) {
         data-testid={`${props.noun}-form`}
       >
         {isNew ? '' : <CsrfField token={csrf} />}
+        {isNew && props.formId ? <input type="hidden" name="formId" value={props.formId} /> : ''}
         <div class="row g-4">
           <FormCard title="Person">
             <>

@@ -39,6 +39,30 @@ for (const database of await testDatabases()) {
       assert.equal(oneTimePasswordIn((await admin.get(`/lecturers/${row.id}`)).body), undefined, 'shown once');
     });
 
+    test('the new-lecturer form carries a one-time id: sent again (a refreshed answer), it creates nobody and links the lecturer it created', async (t) => {
+      const { admin, db } = await pagesApp(t, database);
+      const form = await admin.get('/lecturers/new');
+      const formId = /name="formId" value="([0-9a-f-]{36})"/.exec(form.body)?.[1];
+      assert.ok(formId, 'the form holds a random id');
+      assert.notEqual(/name="formId" value="([0-9a-f-]{36})"/.exec((await admin.get('/lecturers/new')).body)?.[1], formId, 'each form its own');
+      const fields = { lastName: 'Twice', firstName: 'Tom', formId };
+      const refused = await postMultipart(admin, '/lecturers', '/lecturers/new', { ...fields, email: 'bad' });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, new RegExp(`name="formId" value="${formId}"`), 'a refused form keeps its id');
+      assert.match(refused.body, /Check the highlighted fields\./);
+      const first = await postMultipart(admin, '/lecturers', '/lecturers/new', fields);
+      assert.equal(first.statusCode, 201);
+      const again = await postMultipart(admin, '/lecturers', '/lecturers/new', fields);
+      assert.equal(again.statusCode, 409);
+      const row = await db.selectFrom('lecturers').select('id').where('lastName', '=', 'Twice').execute();
+      assert.equal(row.length, 1, 'one lecturer');
+      assert.match(again.body, /This form was already submitted; the record was created:/);
+      assert.match(again.body, new RegExp(`href="/lecturers/${row[0]!.id}"`));
+      assert.equal(oneTimePasswordIn(again.body), undefined, 'no password shown again');
+      const other = await postMultipart(admin, '/lecturers', '/lecturers/new', { lastName: 'Twice', firstName: 'Tom' });
+      assert.equal(other.statusCode, 201, 'a form without the id (the API, older pages) still creates');
+    });
+
     test('form errors keep the input and change nothing: bad e-mail, duplicate e-mail, removing one’s own admin rights', async (t) => {
       const { app, admin, db, system } = await pagesApp(t, database);
       await lecturer(system, { email: 'taken@example.org' });

@@ -1,5 +1,6 @@
 // Lecturer pages under /lecturers. Admins list, add, edit, archive, upload photos, set the admin
 // flag and look after the linked account; a lecturer sees their own record only (others 404).
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { fullName } from '../../lib/people.js';
@@ -153,7 +154,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
   app.get('/new', async (request, reply) => {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'lecturers.manage');
-    return reply.html(<LecturerFormPage page={reply.pageContext()} lecturer={null} values={{}} degrees={await lecturers.lecturerDegrees(ctx)} />);
+    return reply.html(<LecturerFormPage page={reply.pageContext()} lecturer={null} values={{}} degrees={await lecturers.lecturerDegrees(ctx)} formId={randomUUID()} />);
   });
 
   app.post('/', async (request, reply) => {
@@ -161,7 +162,9 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     authorize(ctx.actor, 'lecturers.manage');
     const form = await readFormWithOptionalFile(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
     const values = formValues(form.fields, true);
-    const again = async (error: AppError, errors: Record<string, string>) => {
+    // The form's id survives a refused attempt: corrected and sent again, it still creates one lecturer.
+    const formId = /^[0-9a-f-]{36}$/.test(form.fields.formId ?? '') ? form.fields.formId : randomUUID();
+    const again = async (error: AppError, errors: Record<string, string>, alreadyCreated?: { href: string; name: string }) => {
       reply.code(error.statusCode);
       return reply.html(
         <LecturerFormPage
@@ -171,7 +174,9 @@ export default async function lecturerRoutes(app: FastifyInstance) {
           degrees={await lecturers.lecturerDegrees(ctx)}
           errors={errors}
           message={formMessage(error)}
-          photoAgain={photoAgainMessage(form.file)}
+          photoAgain={alreadyCreated ? undefined : photoAgainMessage(form.file)}
+          formId={formId}
+          alreadyCreated={alreadyCreated}
         />,
       );
     };
@@ -179,7 +184,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     let storedKeys: string[] = [];
     try {
       const created = await asActor(request, async (tx) => {
-        const made = await lecturers.createLecturer(tx, values);
+        const made = await lecturers.createLecturer(tx, values, { formId: form.fields.formId });
         if (form.file) {
           const stored = await storePhoto(tx, form.file);
           storedKeys = stored.storageKeys;
@@ -195,6 +200,11 @@ export default async function lecturerRoutes(app: FastifyInstance) {
       return reply.html(<LecturerPage {...props} />);
     } catch (error) {
       if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
+      if (error instanceof lecturers.AlreadySubmitted) {
+        // A refresh of the "created" page: no second lecturer, a link to the first.
+        const earlier = await lecturers.getLecturer(ctx, error.lecturerId);
+        return again(error, {}, { href: `/lecturers/${earlier.id}`, name: fullName(earlier) });
+      }
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       return again(error, error.fields);
     }

@@ -179,8 +179,28 @@ export interface CreatedLecturer {
   account: { username: string; oneTimePassword: string };
 }
 
-export async function createLecturer(ctx: ServiceContext, input: unknown): Promise<CreatedLecturer> {
+/** The form was already sent and created `lecturerId`. */
+export class AlreadySubmitted extends Conflict {
+  constructor(readonly lecturerId: number) {
+    super('This form was already submitted; the lecturer was created.', {});
+  }
+}
+
+/** How long a new-lecturer form's id is remembered: a refresh of the answer within it adds nobody. */
+export const FORM_ID_MEMORY_MS = 60 * 60 * 1000;
+
+/**
+ * `options.formId`: the random id of the form the input came from. The same form sent again within
+ * an hour (a browser refreshing the "created" page re-sends it) is refused with 409, naming the
+ * lecturer it created, instead of adding a second one.
+ */
+export async function createLecturer(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedLecturer> {
   authorize(ctx.actor, 'lecturers.manage');
+  const formId = options.formId && /^[0-9a-f-]{36}$/.test(options.formId) ? options.formId : undefined;
+  if (formId) {
+    const earlier = await repo.lecturerCreatedByForm(ctx.db, formId, new Date(ctx.clock.now().getTime() - FORM_ID_MEMORY_MS));
+    if (earlier !== null) throw new AlreadySubmitted(earlier);
+  }
   const data = validate(CreateLecturerInput, input);
   const c = await columnsOf(ctx, data);
   const record = {
@@ -204,7 +224,7 @@ export async function createLecturer(ctx: ServiceContext, input: unknown): Promi
     lecturerId: id,
     isAdmin: record.isAdmin,
   });
-  await recordAudit(ctx, { action: 'lecturer.created', entity: 'lecturer', entityId: id, after: { ...auditable(record), username: account.username } });
+  await recordAudit(ctx, { action: 'lecturer.created', entity: 'lecturer', entityId: id, after: { ...auditable(record), username: account.username, ...(formId ? { formId } : {}) } });
   return { lecturer: await getLecturer(ctx, id), account: { username: account.username, oneTimePassword: account.oneTimePassword } };
 }
 

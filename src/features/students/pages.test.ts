@@ -111,6 +111,12 @@ for (const database of await testDatabases()) {
       const duplicate = await postMultipart(admin, '/students', '/students/new', { ...base, studentNumber: 'TAKEN-1' });
       assert.equal(duplicate.statusCode, 409);
       assert.match(duplicate.body, /Student number TAKEN-1 belongs to another student/);
+      assert.match(duplicate.body, /Check the highlighted fields\./, 'the alert points at the fields, which name the problem');
+      assert.doesNotMatch(duplicate.body, /data-testid="photo-again"/, 'no photo was sent: nothing to choose again');
+
+      const withPhoto = await postMultipart(admin, '/students', '/students/new', { ...base, studentNumber: 'TAKEN-1' }, { field: 'photo', filename: 'ana.png', type: 'image/png', bytes: await png() });
+      assert.equal(withPhoto.statusCode, 409);
+      assert.match(withPhoto.body, /Choose the photo \(ana\.png\) again: files cannot be kept when the form is shown again\./);
 
       const unknownGroup = await postMultipart(admin, '/students', '/students/new', { ...base, groupId: '999999' });
       assert.equal(unknownGroup.statusCode, 422);
@@ -299,6 +305,8 @@ for (const database of await testDatabases()) {
       const own = await browser.get(`/students/${me.student.id}`);
       assert.doesNotMatch(own.body, /href="\/groups\//, 'no link to group pages a student cannot open');
       assert.match(own.body, /Mates/);
+      assert.match(own.body, /The subjects you take appear here/, 'the student is addressed directly on their own record');
+      assert.doesNotMatch(own.body, /this student takes/);
     });
 
     test('photos: upload, served with ETag and private caching to those allowed, replaced, removed; refusals explained', async (t) => {

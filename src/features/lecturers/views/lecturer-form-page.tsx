@@ -16,6 +16,9 @@ export interface LecturerFormPageProps {
   message?: string | null;
   /** A photo sent with a refused new-lecturer form, to be chosen again. */
   photoAgain?: string;
+  /** The new-lecturer form's random id (one lecturer per form, however often it is sent). */
+  formId?: string;
+  alreadyCreated?: { href: string; name: string };
 }
 
 export function LecturerFormPage(props: LecturerFormPageProps) {
@@ -33,6 +36,8 @@ export function LecturerFormPage(props: LecturerFormPageProps) {
       errors={e}
       message={props.message}
       photoAgain={props.photoAgain}
+      formId={props.formId}
+      alreadyCreated={props.alreadyCreated}
       roleCard={{
         title: 'Position',
         body: (

@@ -508,7 +508,7 @@ function xlsxValue(value: unknown): ExcelJS.CellValue {
   return PHONE_OR_NUMBER.test(text) ? text : neutraliseCell(text);
 }
 
-const PHONE_OR_NUMBER = /^[+-][\d\s().\/-]*$/;
+const PHONE_OR_NUMBER = /^[+-][\d\s()./-]*$/;
 
 function csvValue(value: unknown): string {
   if (value === null || value === undefined) return '';

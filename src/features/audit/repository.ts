@@ -146,3 +146,20 @@ export async function userIdByUsername(db: Db, username: string): Promise<number
   const row = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   return row?.id ?? null;
 }
+
+/**
+ * The record whose creation (`action`) since `since` came from the form `formId` (a random UUID the
+ * form carries into the audit entry), if any.
+ */
+export async function entityCreatedByForm(db: Db, action: string, formId: string, since: Date): Promise<string | null> {
+  if (!/^[0-9a-f-]{36}$/.test(formId)) return null;
+  const row = await db
+    .selectFrom('auditLog')
+    .select('entityId')
+    .where('action', '=', action)
+    .where('at', '>=', since)
+    .where('after', 'like', `%"formId":"${formId}"%`)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.entityId ?? null;
+}

@@ -215,3 +215,12 @@ export async function recordHistory(ctx: ServiceContext, entity: string, entityI
     trailHref: `/admin/audit?${new URLSearchParams({ entity, entityId: id }).toString()}`,
   };
 }
+
+/**
+ * Which record a form already created: forms that answer 201 with a page (the one-time password must
+ * not travel through a redirect) carry a random id into their creation's audit entry, so a refreshed
+ * page cannot create the record twice.
+ */
+export async function recordCreatedByForm(ctx: ServiceContext, action: string, formId: string, since: Date): Promise<string | null> {
+  return repo.entityCreatedByForm(ctx.db, action, formId, since);
+}

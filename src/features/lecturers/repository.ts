@@ -117,20 +117,3 @@ export async function countActiveLecturers(db: Db): Promise<number> {
   const row = await db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
   return Number(row.n);
 }
-
-/**
- * The lecturer created since `since` from the new-lecturer form `formId` (a random UUID the form
- * carries, kept in the creation's audit entry), if any: a re-sent form must not add them twice.
- */
-export async function lecturerCreatedByForm(db: Db, formId: string, since: Date): Promise<number | null> {
-  if (!/^[0-9a-f-]{36}$/.test(formId)) return null;
-  const row = await db
-    .selectFrom('auditLog')
-    .select('entityId')
-    .where('action', '=', 'lecturer.created')
-    .where('at', '>=', since)
-    .where('after', 'like', `%"formId":"${formId}"%`)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return row?.entityId ? Number(row.entityId) : null;
-}

@@ -9,7 +9,7 @@ import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../auth/session-store.js';
-import { recordAudit, recordAuditMany } from '../audit/service.js';
+import { recordAudit, recordAuditMany, recordCreatedByForm } from '../audit/service.js';
 import * as repo from './repository.js';
 import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
 
@@ -198,7 +198,8 @@ export async function createLecturer(ctx: ServiceContext, input: unknown, option
   authorize(ctx.actor, 'lecturers.manage');
   const formId = options.formId && /^[0-9a-f-]{36}$/.test(options.formId) ? options.formId : undefined;
   if (formId) {
-    const earlier = await repo.lecturerCreatedByForm(ctx.db, formId, new Date(ctx.clock.now().getTime() - FORM_ID_MEMORY_MS));
+    const created = await recordCreatedByForm(ctx, 'lecturer.created', formId, new Date(ctx.clock.now().getTime() - FORM_ID_MEMORY_MS));
+    const earlier = created === null ? null : Number(created);
     if (earlier !== null) throw new AlreadySubmitted(earlier);
   }
   const data = validate(CreateLecturerInput, input);

@@ -51,6 +51,8 @@ interface PersonColumns {
   photoThumbnailFileId: ColumnType<number | null, number | null | undefined, number | null>;
   /** Lower-cased, accent-free copy of the searchable fields, written by the service. */
   searchText: ColumnType<string, string | undefined, string>;
+  /** Folded surname and first name: the lists' name order (lib/people sortNameOf). */
+  sortName: ColumnType<string, string | undefined, string>;
   archived: Flag;
   createdAt: Timestamp;
   updatedAt: Timestamp;

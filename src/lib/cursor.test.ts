@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeOrderedCursor, encodeCursor, encodeOrderedCursor } from './cursor.js';
 import { Invalid } from './errors.js';
 
 function refused(text: string, shape: Parameters<typeof decodeCursor>[1]) {
@@ -45,4 +45,11 @@ describe('keyset cursors', () => {
     refused(raw(['x'.repeat(501), 1]), 2);
     refused(Buffer.from('[1e400,1]').toString('base64url'), 2); // JSON's 1e400 parses to Infinity
   });
+});
+
+test('an ordered cursor is refused for another order, even when its values have the same kinds', () => {
+  const byName = encodeOrderedCursor('name', ['novak\u0001sara', 7]);
+  assert.deepEqual(decodeOrderedCursor(byName, 'name', ['string', 'id']), ['novak\u0001sara', 7]);
+  assert.throws(() => decodeOrderedCursor(byName, 'number', ['string', 'id']), /not valid for this list/);
+  assert.throws(() => decodeOrderedCursor(encodeCursor(['novak', 7]), 'name', ['string', 'id']), /not valid for this list/);
 });

@@ -32,8 +32,9 @@ function fits(value: unknown, part: CursorPart | null): boolean {
  * A cursor that was not made here (or belongs to another sort order) is refused with a message
  * naming the field, never a 500.
  */
+const refuse = () => new Invalid('The cursor is not valid for this list.', { cursor: 'Use the nextCursor value from the previous page, unchanged.' });
+
 export function decodeCursor(text: string, shape: number | readonly CursorPart[]): CursorValue[] {
-  const refuse = () => new Invalid('The cursor is not valid for this list.', { cursor: 'Use the nextCursor value from the previous page, unchanged.' });
   if (typeof text !== 'string' || text.length === 0 || text.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(text)) throw refuse();
   let values: unknown;
   try {
@@ -48,4 +49,18 @@ export function decodeCursor(text: string, shape: number | readonly CursorPart[]
     if (!fits(v, parts ? parts[i]! : null)) throw refuse();
   });
   return values as CursorValue[];
+}
+
+/**
+ * A cursor for one sort order of a list: the order's name travels with the values, so a cursor made
+ * for another order (whose values may have the same kinds) is refused instead of misread.
+ */
+export function encodeOrderedCursor(order: string, values: readonly CursorValue[]): string {
+  return encodeCursor([order, ...values]);
+}
+
+export function decodeOrderedCursor(text: string, order: string, shape: readonly CursorPart[]): CursorValue[] {
+  const [tag, ...values] = decodeCursor(text, ['string', ...shape]);
+  if (tag !== order) throw refuse();
+  return values;
 }

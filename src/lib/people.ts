@@ -19,6 +19,14 @@ export function searchTextOf(fields: ReadonlyArray<string | null | undefined>): 
   return fold(fields.filter((f): f is string => typeof f === 'string' && f.length > 0).join(' '));
 }
 
+/**
+ * The key the lists sort names by: folded surname, then folded first name, so "Šarić" sorts with
+ * "Saric" between "Popović" and "Vuković" on both engines instead of after "Z" by its bytes.
+ */
+export function sortNameOf(person: { lastName: string; firstName: string }): string {
+  return `${fold(person.lastName)}\u0001${fold(person.firstName)}`;
+}
+
 /** A search query folded the same way, or null when it has nothing to search for. */
 export function foldQuery(q: string | null | undefined): string | null {
   const folded = q ? fold(q.trim()).replace(/\s+/g, ' ') : '';

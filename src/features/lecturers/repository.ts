@@ -25,13 +25,13 @@ function filtered<O>(query: SelectQueryBuilder<Database, 'lecturers', O>, filter
   return q;
 }
 
-export function sortKeyOf(sort: LecturerSort, row: { lastName: string; firstName: string; id: number }): CursorValue[] {
-  return sort.endsWith('name') ? [row.lastName, row.firstName, row.id] : [row.id];
+export function sortKeyOf(sort: LecturerSort, row: { sortName: string; id: number }): CursorValue[] {
+  return sort.endsWith('name') ? [row.sortName, row.id] : [row.id];
 }
 
 /** What each value of the sort's cursor must be, so a forged cursor never reaches the query. */
 export function sortKeyShape(sort: LecturerSort): CursorPart[] {
-  return sort.endsWith('name') ? ['string', 'string', 'id'] : ['id'];
+  return sort.endsWith('name') ? ['string', 'id'] : ['id'];
 }
 
 export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: LecturerSort; limit: number; after?: CursorValue[]; offset?: number }) {
@@ -41,8 +41,8 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
   let query = filtered(db.selectFrom('lecturers').selectAll('lecturers'), filter);
   const after = page.after;
   if (page.sort.endsWith('name')) {
-    if (after) query = query.where((eb) => eb(eb.refTuple('lecturers.lastName', 'lecturers.firstName', 'lecturers.id'), op, eb.tuple(String(after[0]), String(after[1]), Number(after[2]))));
-    query = query.orderBy('lecturers.lastName', direction).orderBy('lecturers.firstName', direction).orderBy('lecturers.id', direction);
+    if (after) query = query.where((eb) => eb(eb.refTuple('lecturers.sortName', 'lecturers.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
+    query = query.orderBy('lecturers.sortName', direction).orderBy('lecturers.id', direction);
   } else {
     if (after) query = query.where('lecturers.id', op, Number(after[0]));
     query = query.orderBy('lecturers.id', direction);

@@ -2,9 +2,9 @@
 // a lecturer sees their own record.
 import { authorize, can, lecturerScope, type Actor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
-import { foldQuery, searchTextOf } from '../../lib/people.js';
+import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
@@ -71,8 +71,9 @@ function auditable(l: Editable) {
   };
 }
 
-export function searchTextOfLecturer(l: { firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null; academicDegree: string; position: string }) {
-  return searchTextOf([l.lastName, l.firstName, l.patronymic, l.email, l.phone, l.phone?.replace(/\D+/g, ''), l.academicDegree, l.position]);
+/** The folded search text and the name order key, written with every change. */
+export function searchColumnsOfLecturer(l: { firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null; academicDegree: string; position: string }) {
+  return { searchText: searchTextOf([l.lastName, l.firstName, l.patronymic, l.email, l.phone, l.phone?.replace(/\D+/g, ''), l.academicDegree, l.position]), sortName: sortNameOf(l) };
 }
 
 function actorOf(ctx: ServiceContext): Actor {
@@ -101,7 +102,7 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
     groupId: data.group || null,
     archived: (data.archived ?? false) && can(actor, 'lecturers.manage'),
   };
-  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyShape(sort)) : undefined;
+  const after = data.cursor ? decodeOrderedCursor(data.cursor, sort, repo.sortKeyShape(sort)) : undefined;
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;
   const [rows, total] = await Promise.all([
     repo.listLecturers(ctx.db, filter, { sort, limit: limit + 1, after, offset }),
@@ -112,7 +113,7 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
   const last = page.at(-1);
   return {
     items: page.map((r) => view(r, taught.get(r.id) ?? [])),
-    nextCursor: rows.length > limit && last ? encodeCursor(repo.sortKeyOf(sort, last)) : null,
+    nextCursor: rows.length > limit && last ? encodeOrderedCursor(sort, repo.sortKeyOf(sort, last)) : null,
     total,
     page: data.page,
     pageSize: limit,
@@ -216,7 +217,7 @@ export async function createLecturer(ctx: ServiceContext, input: unknown, option
     isAdmin: c.isAdmin ?? false,
   };
   const now = ctx.clock.now();
-  const { id } = await repo.insertLecturer(ctx.db, { ...record, photoFileId: null, searchText: searchTextOfLecturer(record), archived: false, createdAt: now, updatedAt: now });
+  const { id } = await repo.insertLecturer(ctx.db, { ...record, photoFileId: null, ...searchColumnsOfLecturer(record), archived: false, createdAt: now, updatedAt: now });
   const account = await accounts.createPersonAccount(ctx, {
     role: 'lecturer',
     username: data.username || null,
@@ -241,7 +242,7 @@ export async function updateLecturer(ctx: ServiceContext, id: number, input: unk
     if (account) await accounts.setAccountAdminFlag(ctx, account.id, changed.isAdmin);
   }
   const next = { ...before, ...changed };
-  await repo.updateLecturer(ctx.db, id, { ...changed, searchText: searchTextOfLecturer(next), updatedAt: ctx.clock.now() });
+  await repo.updateLecturer(ctx.db, id, { ...changed, ...searchColumnsOfLecturer(next), updatedAt: ctx.clock.now() });
   const b = auditable(before);
   const a = auditable(next);
   await recordAudit(ctx, {
@@ -358,7 +359,7 @@ export async function createLecturersInBulk(ctx: ServiceContext, records: readon
   const now = ctx.clock.now();
   const inserted = await repo.insertLecturers(
     ctx.db,
-    records.map(({ username: _u, ...r }) => ({ ...r, photoFileId: null, searchText: searchTextOfLecturer(r), archived: false, createdAt: now, updatedAt: now })),
+    records.map(({ username: _u, ...r }) => ({ ...r, photoFileId: null, ...searchColumnsOfLecturer(r), archived: false, createdAt: now, updatedAt: now })),
   );
   const idByEmail = new Map(inserted.map((r) => [r.email, r.id]));
   const created = await accounts.createPersonAccountsInBulk(
@@ -382,7 +383,7 @@ export async function updateLecturersInBulk(ctx: ServiceContext, updates: readon
       const account = await accounts.accountOfPerson(ctx, { lecturerId: u.id });
       if (account) await accounts.setAccountAdminFlag(ctx, account.id, u.changes.isAdmin);
     }
-    await repo.updateLecturer(ctx.db, u.id, { ...u.changes, searchText: searchTextOfLecturer(next), updatedAt: now });
+    await repo.updateLecturer(ctx.db, u.id, { ...u.changes, ...searchColumnsOfLecturer(next), updatedAt: now });
   }
   await recordAuditMany(
     ctx,

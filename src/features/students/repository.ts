@@ -49,18 +49,19 @@ const columns = [
   'students.archived',
   'students.createdAt',
   'students.updatedAt',
+  'students.sortName',
 ] as const;
 
 /** The sort's key columns, in order; the id is always last so equal names still page stably. */
-export function sortKeyOf(sort: StudentSort, row: { lastName: string; firstName: string; studentNumber: string; id: number }): CursorValue[] {
-  if (sort.endsWith('name')) return [row.lastName, row.firstName, row.id];
+export function sortKeyOf(sort: StudentSort, row: { sortName: string; studentNumber: string; id: number }): CursorValue[] {
+  if (sort.endsWith('name')) return [row.sortName, row.id];
   if (sort.endsWith('number')) return [row.studentNumber, row.id];
   return [row.id];
 }
 
 /** What each value of the sort's cursor must be, so a forged cursor never reaches the query. */
 export function sortKeyShape(sort: StudentSort): CursorPart[] {
-  return sort.endsWith('name') ? ['string', 'string', 'id'] : sort.endsWith('number') ? ['string', 'id'] : ['id'];
+  return sort.endsWith('name') || sort.endsWith('number') ? ['string', 'id'] : ['id'];
 }
 
 export function listStudents(db: Db, filter: StudentFilter, page: { sort: StudentSort; limit: number; after?: CursorValue[]; offset?: number }) {
@@ -70,8 +71,8 @@ export function listStudents(db: Db, filter: StudentFilter, page: { sort: Studen
   let query = filtered(base(db).select(columns), filter);
   const after = page.after;
   if (page.sort.endsWith('name')) {
-    if (after) query = query.where((eb) => eb(eb.refTuple('students.lastName', 'students.firstName', 'students.id'), op, eb.tuple(String(after[0]), String(after[1]), Number(after[2]))));
-    query = query.orderBy('students.lastName', direction).orderBy('students.firstName', direction).orderBy('students.id', direction);
+    if (after) query = query.where((eb) => eb(eb.refTuple('students.sortName', 'students.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
+    query = query.orderBy('students.sortName', direction).orderBy('students.id', direction);
   } else if (page.sort.endsWith('number')) {
     if (after) query = query.where((eb) => eb(eb.refTuple('students.studentNumber', 'students.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
     query = query.orderBy('students.studentNumber', direction).orderBy('students.id', direction);

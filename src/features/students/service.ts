@@ -5,9 +5,9 @@ import { authorize, can, studentDetail, studentScope, type Actor } from '../../a
 import type { ServiceContext } from '../../context.js';
 import type { Insertable } from 'kysely';
 import type { StudentsTable } from '../../db/schema.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
-import { foldQuery, isCalendarDate, searchTextOf } from '../../lib/people.js';
+import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
@@ -85,7 +85,7 @@ function actorOf(ctx: ServiceContext): Actor {
  */
 export function searchColumnsOfStudent(s: { studentNumber: string; firstName: string; lastName: string; patronymic: string; email: string | null; phone: string | null }) {
   const teaching = [s.studentNumber, s.lastName, s.firstName, s.patronymic, s.email];
-  return { searchText: searchTextOf([...teaching, s.phone, s.phone?.replace(/\D+/g, '')]), teachingSearchText: searchTextOf(teaching) };
+  return { searchText: searchTextOf([...teaching, s.phone, s.phone?.replace(/\D+/g, '')]), teachingSearchText: searchTextOf(teaching), sortName: sortNameOf(s) };
 }
 
 // ---- lists -------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
     // Archived records stay in the admins' view only; for everyone else they leave the lists.
     archived: (data.archived ?? false) && can(actor, 'students.manage'),
   };
-  const after = data.cursor ? decodeCursor(data.cursor, repo.sortKeyShape(sort)) : undefined;
+  const after = data.cursor ? decodeOrderedCursor(data.cursor, sort, repo.sortKeyShape(sort)) : undefined;
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;
   const [rows, total] = await Promise.all([
     repo.listStudents(ctx.db, filter, { sort, limit: limit + 1, after, offset }),
@@ -122,7 +122,7 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
   const last = page.at(-1);
   return {
     items: page.map((r) => view(r, actor)),
-    nextCursor: rows.length > limit && last ? encodeCursor(repo.sortKeyOf(sort, last)) : null,
+    nextCursor: rows.length > limit && last ? encodeOrderedCursor(sort, repo.sortKeyOf(sort, last)) : null,
     total,
     page: data.page,
     pageSize: limit,
@@ -160,7 +160,7 @@ export async function accountOfStudent(ctx: ServiceContext, id: number) {
   return accounts.accountOfPerson(ctx, { studentId: id });
 }
 
-type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'searchText' | 'teachingSearchText'>;
+type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'searchText' | 'teachingSearchText' | 'sortName'>;
 
 /** Turns validated input into columns, checking what a schema cannot: real dates, known groups. */
 async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof UpdateStudentInput.properties, unknown>>, current?: StudentRow): Promise<Partial<Columns>> {

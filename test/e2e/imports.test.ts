@@ -159,7 +159,7 @@ test('imports: template, a dry run with an error, a corrected file confirmed, cr
     const headers = exportHeaders;
     const file = await xlsxFile(headers, [newRows[0]!, newRows[1]!, badRow, updated, unchanged, newRows[2]!]);
     const id = await dryRun(page, baseUrl, { name: 'students-2026.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
-    assert.match(await page.locator('body').innerText(), /students-2026\.xlsx · XLSX · 6 data row\(s\)/);
+    assert.match(await page.locator('body').innerText(), /students-2026\.xlsx · XLSX · 6 data rows/);
 
     assert.deepEqual(await counts(page), { create: 3, update: 1, unchanged: 1, errors: 1 });
     const errors = page.getByTestId('errors');

@@ -238,6 +238,22 @@ describe('a schema vanishing under the migrator', () => {
         /t_ours/,
       );
       assert.equal(calls, 1, 'our own schema missing is a real error');
+      calls = 0;
+      const relation = await retryingVanishedSchema(db, async () => {
+        calls++;
+        if (calls < 2) throw Object.assign(new Error('relation "t_someone_else.api_tokens" does not exist'), { code: '42P01' });
+        return 'listed';
+      });
+      assert.equal(relation, 'listed', "a table of another schema vanishing is retried too");
+      calls = 0;
+      await assert.rejects(
+        retryingVanishedSchema(db, async () => {
+          calls++;
+          throw Object.assign(new Error('relation "t_ours.fms_migrations" does not exist'), { code: '42P01' });
+        }),
+        /t_ours/,
+      );
+      assert.equal(calls, 1, 'a table of ours missing is a real error');
     } finally {
       await db.destroy();
     }

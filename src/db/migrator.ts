@@ -14,10 +14,15 @@ export function createMigrator(db: Db): Migrator {
   });
 }
 
+// 3F000: a schema gone; 42P01: a table gone ("relation "t_x.api_tokens" does not exist") while the
+// schema holding it was being dropped.
+const vanishedCodes = new Set(['3F000', '42P01']);
+
 /**
  * Kysely finds its own table by listing every table of every schema. When another process drops a
  * schema during that listing (`fms backup --verify` drops its scratch schema; test suites drop
- * theirs), PostgreSQL answers "schema … does not exist" (3F000) about a schema that is not ours.
+ * theirs), PostgreSQL answers "schema … does not exist" (3F000), or "relation … does not exist"
+ * (42P01) for a table of it, about a schema that is not ours.
  * That says nothing about our database: ask again.
  */
 export async function retryingVanishedSchema<T>(db: Db, work: () => Promise<T>, attempts = 4): Promise<T> {
@@ -27,7 +32,8 @@ export async function retryingVanishedSchema<T>(db: Db, work: () => Promise<T>, 
     } catch (error) {
       const e = error as { code?: string; message?: string };
       const ours = schemaOf(db);
-      const vanishedOther = e?.code === '3F000' && !(ours && String(e.message).includes(`"${ours}"`));
+      const aboutOurs = ours !== null && ours !== undefined && (String(e?.message).includes(`"${ours}"`) || String(e?.message).includes(`"${ours}.`));
+      const vanishedOther = vanishedCodes.has(String(e?.code)) && !aboutOurs;
       if (!vanishedOther || attempt >= attempts) throw error;
     }
   }
@@ -37,7 +43,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const result = await retryingVanishedSchema(db, async () => {
     const r = await createMigrator(db).migrateToLatest();
     // The migrator reports failures as a result; surface this one kind so it is retried.
-    if ((r.error as { code?: string } | undefined)?.code === '3F000') throw r.error;
+    if (vanishedCodes.has(String((r.error as { code?: string } | undefined)?.code))) throw r.error;
     return r;
   });
   return result;

@@ -64,24 +64,52 @@ export function sortKeyShape(sort: StudentSort): CursorPart[] {
   return sort.endsWith('name') || sort.endsWith('number') ? ['string', 'id'] : ['id'];
 }
 
-export function listStudents(db: Db, filter: StudentFilter, page: { sort: StudentSort; limit: number; after?: CursorValue[]; offset?: number }) {
-  const desc = page.sort.startsWith('-');
+type Joined = SelectQueryBuilder<Database & { groups: Database['groups'] }, 'students' | 'groups', object>;
+
+/** The sort's order, starting after (or, inclusive, at) a key. */
+function ordered<Q extends Joined>(query: Q, sort: StudentSort, from?: { key: CursorValue[]; inclusive: boolean }): Q {
+  const desc = sort.startsWith('-');
   const direction = desc ? 'desc' : 'asc';
-  const op = desc ? '<' : '>';
-  let query = filtered(base(db).select(columns), filter);
-  const after = page.after;
-  if (page.sort.endsWith('name')) {
-    if (after) query = query.where((eb) => eb(eb.refTuple('students.sortName', 'students.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
-    query = query.orderBy('students.sortName', direction).orderBy('students.id', direction);
-  } else if (page.sort.endsWith('number')) {
-    if (after) query = query.where((eb) => eb(eb.refTuple('students.studentNumber', 'students.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
-    query = query.orderBy('students.studentNumber', direction).orderBy('students.id', direction);
+  const op = from?.inclusive ? (desc ? '<=' : '>=') : desc ? '<' : '>';
+  const key = from?.key;
+  let q = query as Joined;
+  if (sort.endsWith('name')) {
+    if (key) q = q.where((eb) => eb(eb.refTuple('students.sortName', 'students.id'), op, eb.tuple(String(key[0]), Number(key[1]))));
+    q = q.orderBy('students.sortName', direction).orderBy('students.id', direction);
+  } else if (sort.endsWith('number')) {
+    if (key) q = q.where((eb) => eb(eb.refTuple('students.studentNumber', 'students.id'), op, eb.tuple(String(key[0]), Number(key[1]))));
+    q = q.orderBy('students.studentNumber', direction).orderBy('students.id', direction);
   } else {
-    if (after) query = query.where('students.id', op, Number(after[0]));
-    query = query.orderBy('students.id', direction);
+    if (key) q = q.where('students.id', op, Number(key[0]));
+    q = q.orderBy('students.id', direction);
   }
-  if (page.offset) query = query.offset(page.offset);
-  return query.limit(page.limit).execute();
+  return q as Q;
+}
+
+/** The sort key of the row at `offset`, selecting only the sort's own (indexed) columns. */
+async function anchorKey(db: Db, filter: StudentFilter, sort: StudentSort, offset: number): Promise<CursorValue[] | null> {
+  if (sort.endsWith('name')) {
+    const row = await ordered(filtered(base(db).select(['students.sortName', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+    return row ? [row.sortName, row.id] : null;
+  }
+  if (sort.endsWith('number')) {
+    const row = await ordered(filtered(base(db).select(['students.studentNumber', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+    return row ? [row.studentNumber, row.id] : null;
+  }
+  const row = await ordered(filtered(base(db).select(['students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+  return row ? [row.id] : null;
+}
+
+export async function listStudents(db: Db, filter: StudentFilter, page: { sort: StudentSort; limit: number; after?: CursorValue[]; offset?: number }) {
+  let from = page.after ? { key: page.after, inclusive: false } : undefined;
+  if (!from && page.offset) {
+    // A numbered page far down the list: find its first row's key through the index alone (no
+    // table row read for the rows skipped), then read the page from that key.
+    const key = await anchorKey(db, filter, page.sort, page.offset);
+    if (!key) return [];
+    from = { key, inclusive: true };
+  }
+  return ordered(filtered(base(db).select(columns), filter), page.sort, from).limit(page.limit).execute();
 }
 
 export async function countStudents(db: Db, filter: StudentFilter): Promise<number> {

@@ -44,13 +44,9 @@ function formValues(body: unknown, withUsername: boolean): StudentFormValues {
   return out;
 }
 
-/**
- * What the service receives from the form. The group arrives as text; the schema's choice of
- * "a group id, or empty" is only converted from text when it is a number, so it is done here.
- */
+/** What the service receives from the form: an empty group choice means no group. */
 function inputOf(values: StudentFormValues): Record<string, unknown> {
-  const group = values.groupId ?? '';
-  return { ...values, groupId: group === '' ? null : /^[1-9]\d{0,14}$/.test(group) ? Number(group) : group };
+  return { ...values, groupId: values.groupId === '' ? null : values.groupId };
 }
 
 /** The list's filter from the address bar; anything unusable is dropped and explained. */
@@ -285,8 +281,7 @@ export default async function studentRoutes(app: FastifyInstance) {
   registerAccountRoutes(app, studentKind);
 }
 
-/** /my-record: a student's way to their own record; anyone else finds nothing here. */
-/** "My record": a student's own student record, a lecturer's own lecturer record. */
+/** "My record": a student's own student record, a lecturer's own lecturer record; others find nothing. */
 export async function myRecordRoutes(app: FastifyInstance) {
   app.get('/my-record', async (request, reply) => {
     const actor = requireActor(request);

@@ -160,6 +160,13 @@ export async function accountOfStudent(ctx: ServiceContext, id: number) {
   return accounts.accountOfPerson(ctx, { studentId: id });
 }
 
+const BIRTH_DATE_MESSAGE = 'Enter a real birth date between 1900-01-01 and today, as YYYY-MM-DD.';
+
+/** A real calendar day from 1900 up to today (a form or a sheet may say 2005-02-30, or 2205). */
+function isPlausibleBirthDate(text: string, today: string): boolean {
+  return isCalendarDate(text) && text >= '1900-01-01' && text <= today;
+}
+
 type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'searchText' | 'teachingSearchText' | 'sortName'>;
 
 /** Turns validated input into columns, checking what a schema cannot: real dates, known groups. */
@@ -176,7 +183,7 @@ async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof 
   if (data.birthDate !== undefined) {
     const text = optionalText(data.birthDate as string | null);
     const today = ctx.clock.now().toISOString().slice(0, 10);
-    if (text && (!isCalendarDate(text) || text < '1900-01-01' || text > today)) fields.birthDate = 'Enter a real birth date between 1900-01-01 and today, as YYYY-MM-DD.';
+    if (text && !isPlausibleBirthDate(text, today)) fields.birthDate = BIRTH_DATE_MESSAGE;
     else out.birthDate = text;
   }
   if (data.groupId !== undefined) {
@@ -338,8 +345,7 @@ export function checkStudentImportRow(raw: Record<string, unknown>, today: strin
     throw error;
   }
   const birthDate = optionalText(data.birthDate);
-  if (birthDate && (!isCalendarDate(birthDate) || birthDate < '1900-01-01' || birthDate > today))
-    return { fields: { birthDate: 'Enter a real birth date between 1900-01-01 and today, as YYYY-MM-DD.' } };
+  if (birthDate && !isPlausibleBirthDate(birthDate, today)) return { fields: { birthDate: BIRTH_DATE_MESSAGE } };
   return {
     record: {
       studentNumber: requiredText(data.studentNumber),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { actions, authorize, can, groupScope, lecturerScope, mayDisableAccount, studentDetail, studentScope, systemActor, visibleUserIds, type Action, type Actor } from './access.js';
+import { actions, authorize, can, groupScope, lecturerScope, mayDisableAccount, ownsStudentRecord, studentDetail, studentScope, studentSearchFields, systemActor, visibleUserIds, type Action, type Actor } from './access.js';
 import { AppError, Forbidden } from './lib/errors.js';
 
 const base = { displayName: 'Someone', studentId: null, lecturerId: null };
@@ -30,6 +30,7 @@ const policy: Record<Action, string> = {
   'accounts.disable':            ' Y       .           Y             .           .              . ',
   'audit.view':                  ' Y       .           Y             .           .              . ',
   'groups.view':                 ' Y       Y           Y             .           .              . ',
+  'groups.chooseAny':            ' Y       .           Y             .           .              . ',
   'groups.manage':               ' Y       .           Y             .           .              . ',
   'students.view':               ' Y       Y           Y             .           .              . ',
   'students.manage':             ' Y       .           Y             .           .              . ',
@@ -143,6 +144,15 @@ describe('record scopes', () => {
     assert.equal(studentDetail(actors.admin, 40), 'full');
     assert.equal(studentDetail(actors.student, 40), 'full');
     assert.equal(studentDetail(actors.student, 41), 'teaching');
+  });
+
+  test('own records and the fields a search may match', () => {
+    assert.equal(ownsStudentRecord(actors.student, 40), true);
+    assert.equal(ownsStudentRecord(actors.student, 41), false);
+    assert.equal(ownsStudentRecord(actors.admin, 40), false);
+    assert.equal(studentSearchFields(studentScope(actors.admin)), 'full');
+    assert.equal(studentSearchFields(studentScope(actors.student)), 'full');
+    assert.equal(studentSearchFields(studentScope(actors.lecturer)), 'teaching');
   });
 
   test('lecturer and group records follow the same rules', () => {

@@ -26,6 +26,7 @@ export const actions = [
   'accounts.disable',
   'audit.view',
   'groups.view',
+  'groups.chooseAny',
   'groups.manage',
   'students.view',
   'students.manage',
@@ -59,6 +60,8 @@ const rules: Record<Action, Rule> = {
   'accounts.disable': admin,
   'audit.view': admin,
   'groups.view': (a) => admin(a) || lecturer(a),
+  // Every group's name, for the forms and imports that place people in groups.
+  'groups.chooseAny': admin,
   'groups.manage': admin,
   'students.view': (a) => admin(a) || lecturer(a),
   'students.manage': admin,
@@ -117,6 +120,19 @@ export function studentDetail(actor: Actor, studentId: number): 'full' | 'teachi
   if (actor.isAdmin) return 'full';
   if (actor.role === 'student' && actor.studentId === studentId) return 'full';
   return 'teaching';
+}
+
+/** Whether the record is the actor's own student record (pages then speak to them as "you"). */
+export function ownsStudentRecord(actor: Actor, studentId: number): boolean {
+  return actor.role === 'student' && actor.studentId === studentId;
+}
+
+/**
+ * Which fields a search of students may match: all of them for the admins and a student's own
+ * record; for a lecturer only those shown to them, so guesses cannot reveal a hidden phone number.
+ */
+export function studentSearchFields(scope: StudentScope): 'full' | 'teaching' {
+  return scope.kind === 'all' || scope.kind === 'self' ? 'full' : 'teaching';
 }
 
 /** Which lecturer records the actor may see: admins all, a lecturer their own, others none. */

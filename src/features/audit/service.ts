@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { Invalid } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
+import type { AuditEntryProps } from '../../views/record-history.js';
 import * as repo from './repository.js';
 import { AuditFilterQuery } from './schemas.js';
 
@@ -61,21 +62,8 @@ export const AUDIT_PAGE_SIZE = 50;
 export const RECORD_HISTORY_LIMIT = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** One entry as pages show it: the stored before/after JSON is left for the view to parse. */
-export interface AuditEntryView {
-  id: number;
-  at: Date;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  before: string | null;
-  after: string | null;
-  ip: string | null;
-  actorId: number | null;
-  /** The account's username; null when the entry has no account (system) or the account is gone. */
-  actorUsername: string | null;
-  actorName: string | null;
-}
+/** One entry as pages show it (the view parses the stored before/after JSON); the name is always set, null for none. */
+export type AuditEntryView = AuditEntryProps & { actorName: string | null };
 
 /** The filter as understood: empty fields dropped, so it can be echoed into the form and links. */
 export interface AuditFilter {

@@ -2,7 +2,7 @@
 import { authorize, can, groupScope } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { Conflict, Forbidden, NotFound } from '../../lib/errors.js';
+import { Conflict, NotFound } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './repository.js';
@@ -108,14 +108,9 @@ export async function archiveGroup(ctx: ServiceContext, id: number, archived = t
   return { ...before, archived };
 }
 
-/** Only those who manage people choose among all groups (everyone else sees their scope's). */
-function authorizeGroupChoice(ctx: ServiceContext) {
-  if (!can(ctx.actor, 'students.manage') && !can(ctx.actor, 'lecturers.manage')) throw new Forbidden();
-}
-
 /** The active groups for a form's choice list. */
 export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; name: string }[]> {
-  authorizeGroupChoice(ctx);
+  authorize(ctx.actor, 'groups.chooseAny');
   return (await repo.allGroupNames(ctx.db)).filter((g) => !g.archived).map(({ id, name }) => ({ id, name }));
 }
 
@@ -124,7 +119,7 @@ export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; n
  * name groups in a column.
  */
 export async function groupIdsByName(ctx: ServiceContext): Promise<Map<string, { id: number; name: string; archived: boolean }>> {
-  authorizeGroupChoice(ctx);
+  authorize(ctx.actor, 'groups.chooseAny');
   const rows = await repo.allGroupNames(ctx.db);
   return new Map(rows.map((g) => [g.name.toLowerCase(), g]));
 }

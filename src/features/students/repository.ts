@@ -8,6 +8,8 @@ import type { StudentSort } from './schemas.js';
 
 export interface StudentFilter {
   scope: StudentScope;
+  /** Which search column the words must match (access.ts studentSearchFields). */
+  searchFields: 'full' | 'teaching';
   /** Folded search words (see lib/people foldQuery). */
   q?: string | null;
   groupId?: number | null;
@@ -26,8 +28,7 @@ function filtered<O>(query: SelectQueryBuilder<Database & { groups: Database['gr
   else if (scope.kind === 'self') q = q.where('students.id', '=', scope.studentId);
   else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
   if (filter.groupId) q = q.where('students.groupId', '=', filter.groupId);
-  // Lecturers search without the phone (see searchColumnsOfStudent).
-  const column = scope.kind === 'all' || scope.kind === 'self' ? 'students.searchText' : 'students.teachingSearchText';
+  const column = filter.searchFields === 'full' ? 'students.searchText' : 'students.teachingSearchText';
   if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref(column), filter.q!));
   return q;
 }

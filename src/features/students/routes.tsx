@@ -3,7 +3,7 @@
 // teach (what teaching needs); a student sees their own record only. Records outside the actor's
 // scope answer 404 (the service's scope), actions the actor may not take 403.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, can } from '../../access.js';
+import { authorize, can, ownsStudentRecord } from '../../access.js';
 import { fullName } from '../../lib/people.js';
 import { AppError, Conflict, Invalid, NotFound } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/session.js';
@@ -90,7 +90,7 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     student,
     mayManage,
     linkGroup: can(ctx.actor, 'groups.view'),
-    own: ctx.actor.role === 'student' && ctx.actor.studentId === id,
+    own: ownsStudentRecord(ctx.actor, id),
     account,
     accountIsSelf: account ? account.id === ctx.actor.userId : false,
     history: can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'student', id)} /> : '',

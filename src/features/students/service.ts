@@ -1,7 +1,7 @@
 // Students: the department's records of its students, their accounts and photos. Every read is
 // scoped by access.ts (admins all, lecturers the groups they teach, a student their own record);
 // lecturers see what teaching needs, not birth dates, phones or home addresses.
-import { authorize, can, studentDetail, studentScope, type Actor } from '../../access.js';
+import { authorize, can, studentDetail, studentScope, studentSearchFields, type Actor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import type { Insertable } from 'kysely';
 import type { StudentsTable } from '../../db/schema.js';
@@ -105,8 +105,10 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
   const data = validate(ListStudentsQuery, query);
   const sort: StudentSort = data.sort || 'name';
   const limit = data.limit ?? STUDENTS_PAGE_SIZE;
+  const scope = studentScope(actor);
   const filter: repo.StudentFilter = {
-    scope: studentScope(actor),
+    scope,
+    searchFields: studentSearchFields(scope),
     q: foldQuery(data.q),
     groupId: data.group || null,
     // Archived records stay in the admins' view only; for everyone else they leave the lists.

@@ -23,7 +23,7 @@ import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
-import { readFormWithOptionalFile } from '../../plugins/multipart-form.js';
+import { readFormWithOptionalFile } from '../../plugins/uploads.js';
 import { lecturerSorts } from './schemas.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';

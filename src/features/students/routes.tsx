@@ -28,7 +28,7 @@ import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import * as students from './service.js';
 import { studentSorts } from './schemas.js';
 import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
-import { readFormWithOptionalFile } from '../../plugins/multipart-form.js';
+import { readFormWithOptionalFile } from '../../plugins/uploads.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';

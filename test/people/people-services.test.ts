@@ -187,6 +187,7 @@ for (const database of await testDatabases()) {
       assert.deepEqual((await lecturers.listLecturers(d.admin, { group: d.cs.id })).items.map((l) => l.lastName), ['Petrova']);
       assert.deepEqual((await lecturers.getLecturer(d.admin, d.petrova.lecturer.id)).groupsTaught, [{ id: d.cs.id, name: 'CS-101' }]);
       await lecturers.updateLecturer(d.admin, d.schmidt.lecturer.id, { isAdmin: true });
+      await rejects(lecturers.archiveLecturer(await d.as('a.schmidt'), d.schmidt.lecturer.id), 403);
       const user = (await findUserByUsername(d.base, 'a.schmidt'))!;
       assert.equal(user.isAdmin, true);
       assert.equal(actorFromUser(user).isAdmin, true, 'she now manages the department');

@@ -3,7 +3,7 @@
 import { authorize, can, lecturerScope, type Actor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
-import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
@@ -259,7 +259,7 @@ export async function updateLecturer(ctx: ServiceContext, id: number, input: unk
 export async function archiveLecturer(ctx: ServiceContext & { sessions: SessionStore }, id: number, archived = true): Promise<LecturerView> {
   authorize(ctx.actor, 'lecturers.manage');
   const before = await requireRow(ctx, id);
-  if (archived && ctx.actor.lecturerId === id) throw new Invalid('You cannot archive your own record.', {});
+  if (archived && ctx.actor.lecturerId === id) throw new Forbidden('You cannot archive your own record (it would disable the account you are signed in with); another administrator can.');
   if (before.archived === archived) return getLecturer(ctx, id);
   await repo.updateLecturer(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
   const accountDisabled = archived ? await accounts.disablePersonAccount(ctx, { lecturerId: id }) : false;

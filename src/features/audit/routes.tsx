@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Invalid } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/session.js';
 import * as audit from './service.js';
-import { AuditPage, type AuditFilterValues } from './views/audit-page.js';
+import { AuditPage } from './views/audit-page.js';
 
 const queryKeys = ['actor', 'action', 'entity', 'entityId', 'from', 'to', 'before', 'after', 'limit'] as const;
 
@@ -28,7 +28,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       // A filter that cannot be used: the form again, with what was typed and what to fix.
       if (!(error instanceof Invalid)) throw error;
       reply.code(error.statusCode);
-      const typed: AuditFilterValues = { actor: query.actor, action: query.action, entity: query.entity, entityId: query.entityId, from: query.from, to: query.to };
+      const typed: audit.AuditFilter = { actor: query.actor, action: query.action, entity: query.entity, entityId: query.entityId, from: query.from, to: query.to };
       return reply.html(<AuditPage page={reply.pageContext()} entries={[]} filter={typed} olderCursor={null} newerCursor={null} errors={error.fields} message={error.message} />);
     }
   });

@@ -4,20 +4,12 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { AuditEntriesTable, type AuditEntryProps } from '../../../views/record-history.js';
 import { auditEntities, knownAuditActions } from '../schemas.js';
-
-export interface AuditFilterValues {
-  actor?: string;
-  action?: string;
-  entity?: string;
-  entityId?: string;
-  from?: string;
-  to?: string;
-}
+import type { AuditFilter } from '../service.js';
 
 export interface AuditPageProps {
   page: PageContext;
   entries: AuditEntryProps[];
-  filter: AuditFilterValues;
+  filter: AuditFilter;
   olderCursor: string | null;
   newerCursor: string | null;
   errors?: FieldMessages;
@@ -26,7 +18,7 @@ export interface AuditPageProps {
 
 const filterKeys = ['actor', 'action', 'entity', 'entityId', 'from', 'to'] as const;
 
-export function auditHref(filter: AuditFilterValues, extra: Record<string, string> = {}): string {
+export function auditHref(filter: AuditFilter, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const key of filterKeys) if (filter[key]) params.set(key, filter[key]!);
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
@@ -36,7 +28,7 @@ export function auditHref(filter: AuditFilterValues, extra: Record<string, strin
 
 const actionSuggestions = [...new Set(knownAuditActions.map((a) => `${a.split('.')[0]}.`)), ...knownAuditActions];
 
-function FilterInput(props: { name: keyof AuditFilterValues; label: string; value?: string; errors?: FieldMessages; type?: string; placeholder?: string; list?: string; col: string }) {
+function FilterInput(props: { name: keyof AuditFilter; label: string; value?: string; errors?: FieldMessages; type?: string; placeholder?: string; list?: string; col: string }) {
   const error = props.errors?.[props.name];
   const id = `audit-${props.name}`;
   return (
@@ -110,7 +102,7 @@ export function AuditPage(props: AuditPageProps) {
   );
 }
 
-function AuditPager({ filter, olderCursor, newerCursor }: { filter: AuditFilterValues; olderCursor: string | null; newerCursor: string | null }) {
+function AuditPager({ filter, olderCursor, newerCursor }: { filter: AuditFilter; olderCursor: string | null; newerCursor: string | null }) {
   if (!olderCursor && !newerCursor) return '';
   return (
     <nav aria-label="Audit trail pages" class="mt-3">

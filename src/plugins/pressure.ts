@@ -1,14 +1,19 @@
-// Overload protection: when the event loop lags or the heap is nearly full, answer 503 with
-// Retry-After at once instead of queueing requests until the process falls over. /healthz keeps
-// answering so an orchestrator does not kill a server that is merely busy.
+// Overload protection: when the event loop keeps lagging or the heap is nearly full, answer 503
+// with Retry-After at once instead of queueing requests until the process falls over. /healthz
+// keeps answering so an orchestrator does not kill a server that is merely busy.
+//
+// @fastify/under-pressure watches the heap. Event-loop lag is watched here instead: under-pressure
+// refuses after a single sample over the limit, and on a loaded machine one long pause while the
+// server starts made its first requests fail (see lib/event-loop-lag.ts).
 import underPressure from '@fastify/under-pressure';
 import fp from 'fastify-plugin';
 import { getHeapStatistics } from 'node:v8';
 import { AppError } from '../lib/errors.js';
+import { SustainedLag } from '../lib/event-loop-lag.js';
 import './types.js';
 
 export interface PressureOptions {
-  /** Event-loop lag (ms) beyond which requests are refused (default 1000). */
+  /** Event-loop lag (ms) beyond which, sustained, requests are refused (default 1000). */
   maxEventLoopDelay?: number;
   /** Heap use (bytes) beyond which requests are refused (default 92% of the heap limit). */
   maxHeapUsedBytes?: number;
@@ -16,23 +21,44 @@ export interface PressureOptions {
   sampleInterval?: number;
 }
 
+function overloaded(): AppError {
+  return new AppError(503, 'overloaded', 'FMS is very busy right now. Try again in a few seconds.');
+}
+
 export default fp(
   async (app, options: PressureOptions) => {
+    const sampleInterval = options.sampleInterval ?? 1000;
+    const lag = new SustainedLag(options.maxEventLoopDelay ?? 1000);
+    // Lag is how late our own timer fires. A histogram (perf_hooks.monitorEventLoopDelay) cannot be
+    // used: after a reset it drops its first tick, so while the loop is busy between every tick it
+    // records nothing at all, exactly when the measure matters.
+    let due = performance.now() + sampleInterval;
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      lag.record(Math.max(0, now - due));
+      due = now + sampleInterval;
+    }, sampleInterval);
+    sampler.unref();
+    app.addHook('onClose', async () => clearInterval(sampler));
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (!lag.overloaded || request.url === '/healthz') return;
+      reply.header('retry-after', '10');
+      request.log.warn({ type: 'eventLoopDelay', lagMs: Math.round(lag.lastLagMs) }, 'overloaded: refusing a request with 503');
+      throw overloaded();
+    });
+
     await app.register(underPressure, {
-      maxEventLoopDelay: options.maxEventLoopDelay ?? 1000,
+      maxEventLoopDelay: 0,
       maxHeapUsedBytes: options.maxHeapUsedBytes ?? Math.floor(getHeapStatistics().heap_size_limit * 0.92),
-      sampleInterval: options.sampleInterval ?? 1000,
+      sampleInterval,
       retryAfter: 10,
       // A rejected promise reaches our error handler, which renders the 503 page or JSON.
-      pressureHandler: async (request, reply, type, value) => {
+      pressureHandler: async (request, reply, type) => {
         if (request.url === '/healthz') return;
-        // under-pressure reports an interval without a single lag sample as Infinity: the loop was
-        // busy for all of it once (starting up, parsing a big upload), which is over by now. Only a
-        // measured lag means requests keep waiting.
-        if (type === 'eventLoopDelay' && value === Infinity) return;
         reply.header('retry-after', '10');
         request.log.warn({ type }, 'overloaded: refusing a request with 503');
-        throw new AppError(503, 'overloaded', 'FMS is very busy right now. Try again in a few seconds.');
+        throw overloaded();
       },
     });
   },

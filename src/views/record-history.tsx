@@ -101,6 +101,13 @@ function fieldLabel(field: string): string {
   return fieldLabels[field] ?? field;
 }
 
+/** What changed in one entry as one line of text, for exports: "Phone: 061 → 062; Group (id): 3 → 4". */
+export function auditChangesText(before: string | null, after: string | null): string {
+  return auditChanges(before, after)
+    .map((c) => `${fieldLabel(c.field)}: ${displayValue(c.before).text} → ${displayValue(c.after).text}`)
+    .join('; ');
+}
+
 /** What changed in one entry, folded in a <details> (no script: the CSP allows none inline). */
 export function AuditChanges({ before, after }: { before: string | null; after: string | null }) {
   const changes = auditChanges(before, after);

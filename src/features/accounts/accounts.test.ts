@@ -5,6 +5,7 @@ import { buildTestApp } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
+import { csvLines, xlsxRows } from '../../../test/sheet-rows.js';
 
 const CHOSEN = 'my own chosen passphrase 2026';
 
@@ -117,6 +118,63 @@ for (const database of await testDatabases()) {
       assert.ok(!literal.body.includes('anna.k'), 'an underscore is a character, not a wildcard');
       assert.equal((await browser.get('/admin/accounts/999999')).statusCode, 404);
       assert.equal((await browser.get('/admin/accounts/not-a-number')).statusCode, 404);
+    });
+
+    test('the list exports with its search and role, in every batch, with each status in words; others are refused', async (t) => {
+      const { app, ctx, db, clock } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin', username: 'chief' });
+      // 600 students: more than one of the export's batches of 500 (written directly: hashing 600
+      // passwords would only slow the test down; none of them signs in).
+      const now = clock.now();
+      const students = Array.from({ length: 600 }, (_, i) => ({
+        username: `s.${String(i).padStart(3, '0')}`,
+        passwordHash: 'not-a-usable-hash',
+        role: 'student' as const,
+        isAdmin: false,
+        studentId: null,
+        lecturerId: null,
+        displayName: 'Test student',
+        lockedUntil: null,
+        mustChangePassword: false,
+        disabled: false,
+        lastLoginAt: null,
+        passwordChangedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      for (let i = 0; i < students.length; i += 100) await db.insertInto('users').values(students.slice(i, i + 100)).execute();
+      await createUser(ctx, { role: 'lecturer', username: 'l.one' });
+      await db.updateTable('users').set({ disabled: true }).where('username', '=', 's.001').execute();
+      await db.updateTable('users').set({ lockedUntil: new Date(clock.now().getTime() + 60_000) }).where('username', '=', 's.002').execute();
+      await db.updateTable('users').set({ mustChangePassword: true }).where('username', '=', 's.003').execute();
+      const browser = new Browser(app);
+      await browser.signIn(admin.username, TEST_PASSWORD);
+
+      const list = await browser.get('/admin/accounts?q=s.&role=student');
+      assert.match(list.body, /href="\/admin\/accounts\/export\.csv\?q=s\.&amp;role=student"/);
+      const csv = await browser.get('/admin/accounts/export.csv?q=s.&role=student');
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-disposition']), /^attachment; filename="accounts-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const lines = csvLines(csv.body);
+      assert.equal(lines[0], 'Username,Name,Role,Status,Last sign-in (UTC),Created (UTC)');
+      assert.equal(lines.length, 1 + 600, 'every student, across batches, and nobody else');
+      assert.match(lines[1]!, /^s\.000,Test student,student,active,,\d{4}-/);
+      assert.match(lines[2]!, /^s\.001,Test student,student,disabled,/);
+      assert.match(lines[3]!, /^s\.002,Test student,student,locked,/);
+      assert.match(lines[4]!, /^s\.003,Test student,student,one-time password,/);
+      assert.match(lines[600]!, /^s\.599,/);
+
+      const xlsx = await browser.get('/admin/accounts/export.xlsx?role=lecturer');
+      assert.equal(xlsx.statusCode, 200);
+      const rows = await xlsxRows(xlsx.rawPayload);
+      assert.deepEqual(rows.map((r) => r[0]), ['Username', 'l.one']);
+      const signedIn = csvLines((await browser.get('/admin/accounts/export.csv?q=chief')).body);
+      assert.match(signedIn[1]!, /^chief,Test admin,admin,active,\d{4}-\d{2}-\d{2}T/, 'the last sign-in is there');
+
+      assert.equal((await browser.get('/admin/accounts/export.csv?role=janitor')).statusCode, 422);
+      const lecturer = new Browser(app);
+      await lecturer.signIn('l.one', TEST_PASSWORD);
+      assert.equal((await lecturer.get('/admin/accounts/export.csv')).statusCode, 403);
     });
   });
 }

@@ -2,7 +2,9 @@ import type { Db } from '../../db/index.js';
 import type { Role } from '../../db/schema.js';
 import { containsIgnoringCase } from '../../db/search.js';
 
-export async function listAccounts(db: Db, filter: { q?: string; role?: Role; limit: number; offset: number }) {
+const accountColumns = ['id', 'username', 'displayName', 'role', 'isAdmin', 'disabled', 'lockedUntil', 'mustChangePassword', 'lastLoginAt', 'createdAt'] as const;
+
+function filtered(db: Db, filter: { q?: string; role?: Role }) {
   let query = db.selectFrom('users');
   if (filter.q) {
     const q = filter.q;
@@ -11,15 +13,22 @@ export async function listAccounts(db: Db, filter: { q?: string; role?: Role; li
     );
   }
   if (filter.role) query = query.where('role', '=', filter.role);
+  return query;
+}
+
+export async function listAccounts(db: Db, filter: { q?: string; role?: Role; limit: number; offset: number }) {
+  const query = filtered(db, filter);
   const [rows, total] = await Promise.all([
-    query
-      .select(['id', 'username', 'displayName', 'role', 'isAdmin', 'disabled', 'lockedUntil', 'mustChangePassword', 'lastLoginAt', 'createdAt'])
-      .orderBy('username')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
+    query.select(accountColumns).orderBy('username').limit(filter.limit).offset(filter.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.count) };
+}
+
+/** The accounts after a username, in username order (unique): keyset batches for an export. */
+export function accountsAfter(db: Db, filter: { q?: string; role?: Role; after?: string; limit: number }) {
+  let query = filtered(db, filter);
+  if (filter.after !== undefined) query = query.where('username', '>', filter.after);
+  return query.select(accountColumns).orderBy('username').limit(filter.limit).execute();
 }
 

@@ -1,10 +1,12 @@
 // Admins' account pages under /admin/accounts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Conflict, Invalid } from '../../lib/errors.js';
+import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
+import { roleLabel } from '../../views/nav.js';
 import * as accounts from './service.js';
 import { AccountPage } from './views/account-page.js';
-import { AccountsPage } from './views/accounts-page.js';
+import { accountStatus, AccountsPage } from './views/accounts-page.js';
 import { NewAccountPage } from './views/new-account-page.js';
 
 function ctxOf(request: FastifyRequest) {
@@ -31,6 +33,37 @@ export default async function accountRoutes(app: FastifyInstance) {
       <AccountsPage page={reply.pageContext()} rows={result.rows} total={result.total} pageNumber={result.page} pageSize={result.pageSize} q={query.q} role={query.role} now={ctx.clock.now()} />,
     );
   });
+
+  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
+    app.get<{ Querystring: Record<string, string> }>(`/export.${format}`, async (request, reply) => {
+      const ctx = ctxOf(request);
+      const now = ctx.clock.now();
+      return sendSheet(reply, {
+        format,
+        basename: 'accounts',
+        sheetName: 'Accounts',
+        today: now,
+        columns: [
+          { header: 'Username', key: 'username', width: 20 },
+          { header: 'Name', key: 'displayName', width: 30 },
+          { header: 'Role', key: 'role', width: 18 },
+          { header: 'Status', key: 'status', width: 18 },
+          { header: 'Last sign-in (UTC)', key: 'lastLoginAt', width: 22 },
+          { header: 'Created (UTC)', key: 'createdAt', width: 22 },
+        ],
+        rows: accounts.exportAccounts(ctx, { q: request.query.q ?? '', role: request.query.role ?? '' }),
+        toRecord: (a) => ({
+          username: a.username,
+          displayName: a.displayName,
+          role: roleLabel(a),
+          status: accountStatus(a, now),
+          lastLoginAt: a.lastLoginAt ? a.lastLoginAt.toISOString() : '',
+          createdAt: a.createdAt.toISOString(),
+        }),
+        log: request.log,
+      });
+    });
+  }
 
   app.get('/new', async (request, reply) => {
     accounts.assertMayCreateAccounts(ctxOf(request));

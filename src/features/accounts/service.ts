@@ -49,6 +49,19 @@ export async function listAccounts(ctx: ServiceContext, query: unknown) {
   return { rows, total, page, pageSize: ACCOUNTS_PAGE_SIZE };
 }
 
+/** Every account the list shows under its search and role (username order), in batches, for an export. */
+export async function* exportAccounts(ctx: ServiceContext, query: unknown) {
+  authorize(ctx.actor, 'accounts.list');
+  const { q, role } = validate(ListAccountsQuery, query);
+  let after: string | undefined;
+  for (;;) {
+    const rows = await repo.accountsAfter(ctx.db, { q: q || undefined, role: (role || undefined) as Role | undefined, after, limit: 500 });
+    yield* rows;
+    if (rows.length < 500) return;
+    after = rows[rows.length - 1]!.username;
+  }
+}
+
 export async function getAccount(ctx: ServiceContext, userId: number) {
   authorize(ctx.actor, 'accounts.list');
   const user = await users.findUserById(ctx, userId);

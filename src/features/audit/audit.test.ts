@@ -8,6 +8,7 @@ import { auditChanges, RecordHistory } from '../../views/record-history.js';
 import { buildTestApp } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
+import { csvLines, xlsxRows } from '../../../test/sheet-rows.js';
 import { testDatabases, type TestDatabase } from '../../../test/services.js';
 import { listAuditPage, recordAudit, recordAuditMany, recordHistory } from './service.js';
 
@@ -216,6 +217,54 @@ for (const database of await testDatabases()) {
       const anonymous = await app.inject({ url: '/admin/audit' });
       assert.notEqual(anonymous.statusCode, 200);
       assert.ok([302, 303, 401].includes(anonymous.statusCode), String(anonymous.statusCode));
+    });
+
+    test('exports: the filtered trail, every page of it, newest first, with the changes in words; bad filters and others refused', async (t) => {
+      const { app, ana, lecturer, as, clock } = await department(t, database);
+      // 250 sign-ins: more than one of the export's pages of 200.
+      clock.set('2026-03-04T10:00:00Z');
+      await recordAuditMany(as(ana), Array.from({ length: 250 }, (_, i) => ({ action: 'auth.sign_in', entity: 'user', entityId: 9000 + i })));
+      clock.set('2026-03-05T10:00:00Z');
+      await recordAudit(as(ana), { action: 'student.updated', entity: 'student', entityId: 13, before: { phone: '061' }, after: { phone: '=1+1' } });
+      const browser = new Browser(app);
+      await browser.signIn(ana.username, TEST_PASSWORD);
+
+      const page = await browser.get('/admin/audit?action=student.&entityId=12');
+      assert.match(page.body, /href="\/admin\/audit\/export\.csv\?action=student\.&amp;entityId=12"/, 'the export link keeps the filter');
+      const csv = await browser.get('/admin/audit/export.csv?action=student.&entityId=12');
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-disposition']), /^attachment; filename="audit-trail-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const lines = csvLines(csv.body);
+      assert.equal(lines[0], 'When (UTC),Who,Name,Action,Record type,Record,Changes,Address,Before (JSON),After (JSON)');
+      assert.deepEqual(
+        lines.slice(1).map((l) => l.split(',').slice(0, 6).join(',')),
+        ['2026-03-02T00:00:00.000Z,boss,Test admin,student.archived,student,12', '2026-03-01T23:59:59.999Z,ana,Test admin,student.updated,student,12'],
+        'the prefix "student." leaves student_card.printed out, as on the page',
+      );
+      assert.match(lines[1]!, /Archived: false → true/);
+      assert.match(lines[2]!, /First name: Ivo → <script>alert\(1\)<\/script>/);
+
+      const xlsx = await browser.get('/admin/audit/export.xlsx?action=auth.sign_in&from=2026-03-04');
+      assert.equal(xlsx.statusCode, 200);
+      const rows = await xlsxRows(xlsx.rawPayload);
+      assert.equal(rows.length, 1 + 250, 'every page of the filtered trail, not just the first');
+      assert.equal(rows[1]![5], '9249', 'newest first');
+      assert.equal(rows.at(-1)![5], '9000');
+
+      const changed = csvLines((await browser.get('/admin/audit/export.csv?entityId=13')).body);
+      assert.match(changed[1]!, /Phone: 061 → =1\+1/, 'the changes column names the field');
+      assert.match(changed[1]!, /"\{""phone"":""=1\+1""\}"/);
+      const neutral = csvLines((await browser.get('/admin/audit/export.csv?entityId=13&action=student.updated')).body)[1]!;
+      assert.ok(!/(^|,)=/.test(neutral), `no cell starts with = : ${neutral}`);
+
+      const bad = await browser.get('/admin/audit/export.csv?from=2026-02-30');
+      assert.equal(bad.statusCode, 422);
+      assert.match(bad.body, /There is no day 2026-02-30/);
+      assert.doesNotMatch(String(bad.headers['content-disposition'] ?? ''), /attachment/);
+
+      const other = new Browser(app);
+      await other.signIn(lecturer.username, TEST_PASSWORD);
+      assert.equal((await other.get('/admin/audit/export.csv')).statusCode, 403);
     });
 
     test("a record's history: its own entries, newest first, limited, admins only", async (t) => {

@@ -181,6 +181,20 @@ export async function listAuditPage(ctx: ServiceContext, query: unknown): Promis
   };
 }
 
+/**
+ * Every entry the audit page shows under its filter, newest first, page by page, for an export. A
+ * filter that cannot be used is refused before the first entry, as on the page.
+ */
+export async function* exportAudit(ctx: ServiceContext, query: unknown): AsyncGenerator<AuditEntryView> {
+  const { before: _before, after: _after, limit: _limit, ...filter } = (query ?? {}) as Record<string, unknown>;
+  let before: string | null = null;
+  do {
+    const page: AuditPage = await listAuditPage(ctx, { ...filter, limit: 200, ...(before ? { before } : {}) });
+    yield* page.entries;
+    before = page.olderCursor;
+  } while (before);
+}
+
 export interface RecordHistoryResult {
   entries: AuditEntryView[];
   /** More entries exist than shown; the full trail is at `trailHref`. */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
+import { csvLines, xlsxRows } from '../../../test/sheet-rows.js';
 import { group, lecturer, pagesApp, signInAsNew, student, teach } from '../../../test/people/page-helpers.js';
 
 const listed = (body: string) => [...body.matchAll(/<a class="fw-semibold" href="\/groups\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
@@ -50,6 +51,53 @@ for (const database of await testDatabases()) {
       assert.deepEqual(listed((await admin.get('/groups')).body), ['CS-102']);
       const actions = (await db.selectFrom('auditLog').select('action').where('entity', '=', 'group').where('entityId', '=', String(id)).orderBy('id').execute()).map((r) => r.action);
       assert.deepEqual(actions, ['group.created', 'group.updated', 'group.archived', 'group.restored']);
+    });
+
+    test('exports carry the search and the archived switch, neutralise formula-like names, and hold only the groups the actor may see', async (t) => {
+      const { app, admin, db, system } = await pagesApp(t, database);
+      const cs = await group(system, 'CS-1');
+      await group(system, 'CS-2');
+      await group(system, 'Math-1');
+      const formula = await group(system, '=A1+1');
+      await db.updateTable('groups').set({ description: '@risky note' }).where('id', '=', formula.id).execute();
+      await student(system, { groupId: cs.id });
+      await student(system, { groupId: cs.id });
+      await admin.post(`/groups/${(await group(system, 'CS-Old')).id}/archive`, {}, { from: '/groups' });
+
+      const list = await admin.get('/groups?q=cs');
+      assert.match(list.body, /href="\/groups\/export\.xlsx\?q=cs"/);
+      assert.match(list.body, /href="\/groups\/export\.csv\?q=cs"/);
+
+      const xlsx = await admin.get('/groups/export.xlsx?q=cs');
+      assert.equal(xlsx.statusCode, 200);
+      assert.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      assert.match(String(xlsx.headers['content-disposition']), /^attachment; filename="groups-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+      assert.deepEqual(await xlsxRows(xlsx.rawPayload), [
+        ['Group', 'Description', 'Students'],
+        ['CS-1', '', '2'],
+        ['CS-2', '', '0'],
+      ]);
+
+      const csv = await admin.get('/groups/export.csv');
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-type']), /^text\/csv/);
+      assert.deepEqual(csvLines(csv.body), ['Group,Description,Students', "'=A1+1,'@risky note,0", 'CS-1,,2', 'CS-2,,0', 'Math-1,,0']);
+
+      const archived = await admin.get('/groups/export.csv?archived=true');
+      assert.match(String(archived.headers['content-disposition']), /filename="groups-archived-/);
+      assert.deepEqual(csvLines(archived.body), ['Group,Description,Students,Archived', 'CS-Old,,0,yes']);
+
+      // A lecturer exports the groups they teach, and never the archived ones.
+      const made = await lecturer(system);
+      await teach(db, made.lecturer.id, cs.id);
+      const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
+      assert.match((await teacher.get('/groups')).body, /href="\/groups\/export\.csv"/);
+      assert.deepEqual(csvLines((await teacher.get('/groups/export.csv')).body), ['Group,Description,Students', 'CS-1,,2']);
+      assert.deepEqual(csvLines((await teacher.get('/groups/export.csv?archived=true')).body), ['Group,Description,Students', 'CS-1,,2']);
+
+      const pupil = await student(system, { groupId: cs.id });
+      const learner = await signInAsNew(app, pupil.account.username, pupil.account.oneTimePassword);
+      assert.equal((await learner.get('/groups/export.csv')).statusCode, 403);
     });
 
     test('form errors name the field, keep the input and change nothing: empty name, duplicate name', async (t) => {

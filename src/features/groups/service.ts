@@ -55,6 +55,17 @@ export async function listGroups(ctx: ServiceContext, query: unknown) {
   return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
 }
 
+/** Every group the list shows under its filter (name order), in batches, for an export. */
+export async function* exportGroups(ctx: ServiceContext, query: unknown): AsyncGenerator<GroupView> {
+  const { cursor: _cursor, limit: _limit, ...filter } = (query ?? {}) as Record<string, unknown>;
+  let cursor: string | null = null;
+  do {
+    const result: Awaited<ReturnType<typeof listGroups>> = await listGroups(ctx, { ...filter, limit: 500, ...(cursor ? { cursor } : {}) });
+    yield* result.items;
+    cursor = result.nextCursor;
+  } while (cursor);
+}
+
 export async function getGroup(ctx: ServiceContext, id: number): Promise<GroupView> {
   const row = await repo.findGroup(ctx.db, groupScope(actorOf(ctx)), id);
   if (!row) throw new NotFound('No such group.');

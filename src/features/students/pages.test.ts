@@ -3,24 +3,13 @@
 // see what.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import ExcelJS from 'exceljs';
 import { Browser } from '../../../test/http.js';
+import { xlsxRows } from '../../../test/sheet-rows.js';
 import { testDatabases } from '../../../test/services.js';
 import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../../../test/people/page-helpers.js';
 
 const countRows = async (db: Awaited<ReturnType<typeof pagesApp>>['db'], table: 'students' | 'users' | 'files') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-
-async function xlsxRows(bytes: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  workbook.worksheets[0]!.eachRow((row) => {
-    const values = row.values as unknown[];
-    rows.push(values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
-  });
-  return rows;
-}
 
 for (const database of await testDatabases()) {
   describe(`student pages on ${database}`, () => {

@@ -3,6 +3,7 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { Pagination } from '../../../views/pagination.js';
 import { roleLabel } from '../../../views/nav.js';
+import { ExportLinks, queryString } from '../../../views/people.js';
 
 export interface AccountRow {
   id: number;
@@ -21,7 +22,10 @@ export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; tot
   return (
     <Layout page={props.page} title="Accounts">
       <PageHeader title="Accounts">
-        <a class="btn btn-primary" href="/admin/accounts/new">New account</a>
+        <>
+          <ExportLinks base="/admin/accounts" query={queryString({ q: props.q, role: props.role })} />
+          <a class="btn btn-primary" href="/admin/accounts/new">New account</a>
+        </>
       </PageHeader>
       <form class="row g-2 mb-3" method="get" action="/admin/accounts" role="search">
         <div class="col-sm-6 col-md-5">
@@ -79,9 +83,19 @@ export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; tot
   );
 }
 
-export function AccountStatus({ account, now }: { account: Pick<AccountRow, 'disabled' | 'lockedUntil' | 'mustChangePassword'>; now: Date }) {
-  if (account.disabled) return <span class="badge text-bg-secondary">disabled</span>;
-  if (account.lockedUntil && account.lockedUntil.getTime() > now.getTime()) return <span class="badge text-bg-danger">locked</span>;
-  if (account.mustChangePassword) return <span class="badge text-bg-warning">one-time password</span>;
-  return <span class="badge text-bg-success">active</span>;
+type StatusFields = Pick<AccountRow, 'disabled' | 'lockedUntil' | 'mustChangePassword'>;
+
+/** An account's status in words, as the list and its export name it. */
+export function accountStatus(account: StatusFields, now: Date): 'disabled' | 'locked' | 'one-time password' | 'active' {
+  if (account.disabled) return 'disabled';
+  if (account.lockedUntil && account.lockedUntil.getTime() > now.getTime()) return 'locked';
+  if (account.mustChangePassword) return 'one-time password';
+  return 'active';
+}
+
+const statusBadges = { disabled: 'text-bg-secondary', locked: 'text-bg-danger', 'one-time password': 'text-bg-warning', active: 'text-bg-success' } as const;
+
+export function AccountStatus({ account, now }: { account: StatusFields; now: Date }) {
+  const status = accountStatus(account, now);
+  return <span class={`badge ${statusBadges[status]}`}>{status}</span>;
 }

@@ -2,6 +2,7 @@ import type { FieldMessages } from '../../../lib/errors.js';
 import { FormAlert } from '../../../views/form-field.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
+import { ExportLinks } from '../../../views/people.js';
 import { AuditEntriesTable, type AuditEntryProps } from '../../../views/record-history.js';
 import { auditEntities, knownAuditActions } from '../schemas.js';
 import type { AuditFilter } from '../service.js';
@@ -58,7 +59,9 @@ export function AuditPage(props: AuditPageProps) {
   const filtered = filterKeys.some((k) => filter[k]);
   return (
     <Layout page={props.page} title="Audit trail">
-      <PageHeader title="Audit trail" />
+      <PageHeader title="Audit trail">
+        {props.errors ? '' : <ExportLinks base="/admin/audit" query={auditHref(filter).split('?')[1] ?? ''} />}
+      </PageHeader>
       <FormAlert message={props.message} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/admin/audit" role="search" aria-label="Filter the audit trail">
         <div class="row g-2 align-items-start">

@@ -1,5 +1,6 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
+import { ExportLinks, queryString } from '../../../views/people.js';
 import type { GroupView } from '../service.js';
 
 export interface GroupsListProps {
@@ -18,18 +19,21 @@ export function GroupsPage(props: GroupsListProps) {
   return (
     <Layout page={props.page} title={title}>
       <PageHeader title={title}>
-        {props.mayManage ? (
-          <>
-            <a class="btn btn-outline-secondary" href={props.archived ? '/groups' : '/groups?archived=true'} data-testid="archived-toggle">
-              {props.archived ? 'Show active groups' : 'Show archived'}
-            </a>
-            <a class="btn btn-primary" href="/groups/new">
-              New group
-            </a>
-          </>
-        ) : (
-          ''
-        )}
+        <>
+          <ExportLinks base="/groups" query={queryString({ q: props.q, archived: props.archived })} />
+          {props.mayManage ? (
+            <>
+              <a class="btn btn-outline-secondary" href={props.archived ? '/groups' : '/groups?archived=true'} data-testid="archived-toggle">
+                {props.archived ? 'Show active groups' : 'Show archived'}
+              </a>
+              <a class="btn btn-primary" href="/groups/new">
+                New group
+              </a>
+            </>
+          ) : (
+            ''
+          )}
+        </>
       </PageHeader>
       <form class="row g-2 mb-3" method="get" action="/groups" role="search">
         {props.archived ? <input type="hidden" name="archived" value="true" /> : ''}

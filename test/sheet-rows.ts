@@ -7,7 +7,8 @@ export async function xlsxRows(bytes: Buffer): Promise<string[][]> {
   const rows: string[][] = [];
   workbook.worksheets[0]!.eachRow((row) => {
     const values = row.values as unknown[];
-    rows.push(values.slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    // Empty cells are holes in ExcelJS's array: Array.from turns them into ''.
+    rows.push(Array.from(values.slice(1), (v) => (v === null || v === undefined ? '' : String(v))));
   });
   return rows;
 }

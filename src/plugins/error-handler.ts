@@ -129,7 +129,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   }
   const detail = development && d.status >= 500 && error instanceof Error ? error.stack : undefined;
   try {
-    return reply.html(ErrorPage({ page: safePageContext(reply), status: d.status, message: d.status === 500 || d.status === 404 ? undefined : d.message, errorId: d.errorId, detail }));
+    return reply.html(ErrorPage({ page: safePageContext(reply), status: d.status, message: d.status === 500 || d.status === 404 ? undefined : d.message, errorId: d.errorId, detail, fields: d.status < 500 ? d.fields : undefined }));
   } catch (renderError) {
     // Never let a failure to render the error page show its own message: a plain page will do.
     request.log.error({ err: renderError }, 'could not render the error page');

@@ -23,7 +23,12 @@ const explanations: Record<number, string> = {
   503: 'FMS is busy or being maintained. Try again in a minute.',
 };
 
-export function ErrorPage(props: { page: PageContext; status: number; message?: string; errorId?: string; detail?: string }) {
+/**
+ * `fields`: what is wrong with which input, when no form is there to highlight it (a hand-made
+ * link, an export with a filter the page would refuse).
+ */
+export function ErrorPage(props: { page: PageContext; status: number; message?: string; errorId?: string; detail?: string; fields?: Record<string, string> }) {
+  const fields = Object.entries(props.fields ?? {});
   const title = titles[props.status] ?? 'Error';
   return (
     <Layout page={props.page} title={title}>
@@ -31,6 +36,17 @@ export function ErrorPage(props: { page: PageContext; status: number; message?: 
         <div class="error-code" safe>{String(props.status)}</div>
         <h1 class="h3 mb-3" safe>{title}</h1>
         <p class="lead text-secondary mx-auto col-md-8" safe>{props.message ?? explanations[props.status] ?? ''}</p>
+        {fields.length ? (
+          <ul class="list-unstyled mx-auto col-md-8" data-testid="error-fields">
+            {fields.map(([field, message]) => (
+              <li>
+                <code safe>{field}</code>: <span safe>{message}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          ''
+        )}
         {props.errorId ? (
           <p>
             Error id: <code data-testid="error-id" safe>{props.errorId}</code>

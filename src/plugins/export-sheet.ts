@@ -1,7 +1,8 @@
 // Streaming a list export (xlsx or csv) to the browser: the rows come from a service's async
 // generator in batches, so a 100,000-row export never sits in memory. The first row is pulled
 // before any header is sent, so a refused filter or a missing permission still answers with a
-// proper error page instead of a broken download. Structural reply type: no Fastify here.
+// proper error page instead of a broken download.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { writeCsv, writeXlsx, type SheetColumn, type SheetRecord } from '../lib/spreadsheets.js';
 
@@ -17,19 +18,20 @@ const contentTypes: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
+/** What a list's export holds: which rows, how each becomes a spreadsheet row, and the file's name. */
+export interface ListExport<T> {
+  /** "students" -> students-2026-05-01.xlsx */
+  basename: string;
+  sheetName: string;
+  today: Date;
+  columns: readonly SheetColumn[];
+  rows: AsyncIterable<T>;
+  toRecord: (item: T) => SheetRecord;
+}
+
 export async function sendSheet<T>(
   reply: SheetReply,
-  options: {
-    format: ExportFormat;
-    /** "students" -> students-2026-05-01.xlsx */
-    basename: string;
-    sheetName: string;
-    today: Date;
-    columns: readonly SheetColumn[];
-    rows: AsyncIterable<T>;
-    toRecord: (item: T) => SheetRecord;
-    log: { warn(object: object, message: string): void };
-  },
+  options: ListExport<T> & { format: ExportFormat; log: { warn(object: object, message: string): void } },
 ): Promise<unknown> {
   const iterator = options.rows[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -53,4 +55,14 @@ export async function sendSheet<T>(
   // download breaks off visibly rather than ending as a short file that looks complete.
   writing.catch((error: unknown) => options.log.warn({ err: error, filename }, 'export failed while streaming'));
   return reply.send(stream);
+}
+
+/**
+ * GET `export.xlsx` and `export.csv` under the routes' prefix (a list page's own filter parameters
+ * apply): `describe` checks the actor and reads the filter, exactly as the list page does.
+ */
+export function addExportRoutes<Q, T>(app: FastifyInstance, describe: (request: FastifyRequest<{ Querystring: Q }>) => ListExport<T>): void {
+  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
+    app.get<{ Querystring: Q }>(`/export.${format}`, async (request, reply) => sendSheet(reply, { ...describe(request), format, log: request.log }));
+  }
 }

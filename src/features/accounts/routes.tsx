@@ -1,7 +1,7 @@
 // Admins' account pages under /admin/accounts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Conflict, Invalid } from '../../lib/errors.js';
-import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
 import { roleLabel } from '../../views/nav.js';
 import * as accounts from './service.js';
@@ -34,36 +34,32 @@ export default async function accountRoutes(app: FastifyInstance) {
     );
   });
 
-  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
-    app.get<{ Querystring: Record<string, string> }>(`/export.${format}`, async (request, reply) => {
-      const ctx = ctxOf(request);
-      const now = ctx.clock.now();
-      return sendSheet(reply, {
-        format,
-        basename: 'accounts',
-        sheetName: 'Accounts',
-        today: now,
-        columns: [
-          { header: 'Username', key: 'username', width: 20 },
-          { header: 'Name', key: 'displayName', width: 30 },
-          { header: 'Role', key: 'role', width: 18 },
-          { header: 'Status', key: 'status', width: 18 },
-          { header: 'Last sign-in (UTC)', key: 'lastLoginAt', width: 22 },
-          { header: 'Created (UTC)', key: 'createdAt', width: 22 },
-        ],
-        rows: accounts.exportAccounts(ctx, { q: request.query.q ?? '', role: request.query.role ?? '' }),
-        toRecord: (a) => ({
-          username: a.username,
-          displayName: a.displayName,
-          role: roleLabel(a),
-          status: accountStatus(a, now),
-          lastLoginAt: a.lastLoginAt ? a.lastLoginAt.toISOString() : '',
-          createdAt: a.createdAt.toISOString(),
-        }),
-        log: request.log,
-      });
-    });
-  }
+  addExportRoutes(app, (request: FastifyRequest<{ Querystring: Record<string, string> }>) => {
+    const ctx = ctxOf(request);
+    const now = ctx.clock.now();
+    return {
+      basename: 'accounts',
+      sheetName: 'Accounts',
+      today: now,
+      columns: [
+        { header: 'Username', key: 'username', width: 20 },
+        { header: 'Name', key: 'displayName', width: 30 },
+        { header: 'Role', key: 'role', width: 18 },
+        { header: 'Status', key: 'status', width: 18 },
+        { header: 'Last sign-in (UTC)', key: 'lastLoginAt', width: 22 },
+        { header: 'Created (UTC)', key: 'createdAt', width: 22 },
+      ],
+      rows: accounts.exportAccounts(ctx, { q: request.query.q ?? '', role: request.query.role ?? '' }),
+      toRecord: (a) => ({
+        username: a.username,
+        displayName: a.displayName,
+        role: roleLabel(a),
+        status: accountStatus(a, now),
+        lastLoginAt: a.lastLoginAt ? a.lastLoginAt.toISOString() : '',
+        createdAt: a.createdAt.toISOString(),
+      }),
+    };
+  });
 
   app.get('/new', async (request, reply) => {
     accounts.assertMayCreateAccounts(ctxOf(request));

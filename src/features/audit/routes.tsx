@@ -1,7 +1,7 @@
 // Admins' audit trail page under /admin/audit: the whole trail, filtered by GET parameters.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Invalid } from '../../lib/errors.js';
-import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
 import { auditChangesText } from '../../views/record-history.js';
 import * as audit from './service.js';
@@ -35,41 +35,37 @@ export default async function auditRoutes(app: FastifyInstance) {
     }
   });
 
-  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
-    app.get<{ Querystring: Record<string, unknown> }>(`/export.${format}`, async (request, reply) => {
-      const ctx = { ...request.ctx(), actor: requireActor(request) };
-      return sendSheet(reply, {
-        format,
-        basename: 'audit-trail',
-        sheetName: 'Audit trail',
-        today: ctx.clock.now(),
-        columns: [
-          { header: 'When (UTC)', key: 'at', width: 22 },
-          { header: 'Who', key: 'actor', width: 16 },
-          { header: 'Name', key: 'actorName', width: 24 },
-          { header: 'Action', key: 'action', width: 26 },
-          { header: 'Record type', key: 'entity', width: 12 },
-          { header: 'Record', key: 'entityId', width: 10 },
-          { header: 'Changes', key: 'changes', width: 80 },
-          { header: 'Address', key: 'ip', width: 16 },
-          { header: 'Before (JSON)', key: 'before', width: 40 },
-          { header: 'After (JSON)', key: 'after', width: 40 },
-        ],
-        rows: audit.exportAudit(ctx, queryOf(request)),
-        toRecord: (e) => ({
-          at: e.at.toISOString(),
-          actor: e.actorUsername ?? 'system',
-          actorName: e.actorName ?? '',
-          action: e.action,
-          entity: e.entity,
-          entityId: e.entityId ?? '',
-          changes: auditChangesText(e.before, e.after),
-          ip: e.ip ?? '',
-          before: e.before ?? '',
-          after: e.after ?? '',
-        }),
-        log: request.log,
-      });
-    });
-  }
+  addExportRoutes(app, (request: FastifyRequest<{ Querystring: Record<string, unknown> }>) => {
+    const ctx = { ...request.ctx(), actor: requireActor(request) };
+    return {
+      basename: 'audit-trail',
+      sheetName: 'Audit trail',
+      today: ctx.clock.now(),
+      columns: [
+        { header: 'When (UTC)', key: 'at', width: 22 },
+        { header: 'Who', key: 'actor', width: 16 },
+        { header: 'Name', key: 'actorName', width: 24 },
+        { header: 'Action', key: 'action', width: 26 },
+        { header: 'Record type', key: 'entity', width: 12 },
+        { header: 'Record', key: 'entityId', width: 10 },
+        { header: 'Changes', key: 'changes', width: 80 },
+        { header: 'Address', key: 'ip', width: 16 },
+        { header: 'Before (JSON)', key: 'before', width: 40 },
+        { header: 'After (JSON)', key: 'after', width: 40 },
+      ],
+      rows: audit.exportAudit(ctx, queryOf(request)),
+      toRecord: (e) => ({
+        at: e.at.toISOString(),
+        actor: e.actorUsername ?? 'system',
+        actorName: e.actorName ?? '',
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId ?? '',
+        changes: auditChangesText(e.before, e.after),
+        ip: e.ip ?? '',
+        before: e.before ?? '',
+        after: e.after ?? '',
+      }),
+    };
+  });
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
-import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { asActor, ctxOf, formMessage, idOf } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
@@ -52,29 +52,25 @@ export default async function groupRoutes(app: FastifyInstance) {
     );
   });
 
-  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
-    app.get<{ Querystring: Query }>(`/export.${format}`, async (request, reply) => {
-      const ctx = ctxOf(request);
-      authorize(ctx.actor, 'groups.view');
-      const q = (request.query.q ?? '').slice(0, 100);
-      const archived = can(ctx.actor, 'groups.manage') && request.query.archived === 'true';
-      return sendSheet(reply, {
-        format,
-        basename: archived ? 'groups-archived' : 'groups',
-        sheetName: 'Groups',
-        today: ctx.clock.now(),
-        columns: [
-          { header: 'Group', key: 'name', width: 16 },
-          { header: 'Description', key: 'description', width: 50 },
-          { header: 'Students', key: 'studentCount', width: 10 },
-          ...(archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
-        ],
-        rows: groups.exportGroups(ctx, { ...(q ? { q } : {}), archived }),
-        toRecord: (g) => ({ name: g.name, description: g.description, studentCount: g.studentCount, archived: g.archived ? 'yes' : 'no' }),
-        log: request.log,
-      });
-    });
-  }
+  addExportRoutes(app, (request: FastifyRequest<{ Querystring: Query }>) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'groups.view');
+    const q = (request.query.q ?? '').slice(0, 100);
+    const archived = can(ctx.actor, 'groups.manage') && request.query.archived === 'true';
+    return {
+      basename: archived ? 'groups-archived' : 'groups',
+      sheetName: 'Groups',
+      today: ctx.clock.now(),
+      columns: [
+        { header: 'Group', key: 'name', width: 16 },
+        { header: 'Description', key: 'description', width: 50 },
+        { header: 'Students', key: 'studentCount', width: 10 },
+        ...(archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
+      ],
+      rows: groups.exportGroups(ctx, { ...(q ? { q } : {}), archived }),
+      toRecord: (g) => ({ name: g.name, description: g.description, studentCount: g.studentCount, archived: g.archived ? 'yes' : 'no' }),
+    };
+  });
 
   app.get('/new', async (request, reply) => {
     authorize(ctxOf(request).actor, 'groups.manage');

@@ -22,7 +22,7 @@ import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import { discardPhotoObjects, storePhoto } from '../photos/service.js';
-import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { readFormWithOptionalFile } from '../../plugins/uploads.js';
 import { lecturerSorts } from './schemas.js';
 import * as lecturers from './service.js';
@@ -120,36 +120,32 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     );
   });
 
-  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
-    app.get<{ Querystring: Query }>(`/export.${format}`, async (request, reply) => {
-      const ctx = ctxOf(request);
-      authorize(ctx.actor, 'lecturers.manage');
-      const { filter } = filterOf(request.query);
-      const columns = [
-        { header: 'Last name', key: 'lastName', width: 20 },
-        { header: 'First name', key: 'firstName', width: 20 },
-        { header: 'Patronymic', key: 'patronymic', width: 20 },
-        { header: 'Academic degree', key: 'academicDegree', width: 16 },
-        { header: 'Position', key: 'position', width: 24 },
-        { header: 'E-mail', key: 'email', width: 30 },
-        { header: 'Phone', key: 'phone', width: 18 },
-        { header: 'Address', key: 'address', width: 40 },
-        { header: 'Admin', key: 'admin', width: 8 },
-        { header: 'Groups taught', key: 'groups', width: 30 },
-        ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
-      ];
-      return sendSheet(reply, {
-        format,
-        basename: filter.archived ? 'lecturers-archived' : 'lecturers',
-        sheetName: 'Lecturers',
-        today: ctx.clock.now(),
-        columns,
-        rows: lecturers.exportLecturers(ctx, serviceQuery(filter)),
-        toRecord: (l) => ({ ...l, admin: l.isAdmin ? 'yes' : 'no', groups: l.groupsTaught.map((g) => g.name).join(', '), archived: l.archived ? 'yes' : 'no' }),
-        log: request.log,
-      });
-    });
-  }
+  addExportRoutes(app, (request: FastifyRequest<{ Querystring: Query }>) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'lecturers.manage');
+    const { filter } = filterOf(request.query);
+    const columns = [
+      { header: 'Last name', key: 'lastName', width: 20 },
+      { header: 'First name', key: 'firstName', width: 20 },
+      { header: 'Patronymic', key: 'patronymic', width: 20 },
+      { header: 'Academic degree', key: 'academicDegree', width: 16 },
+      { header: 'Position', key: 'position', width: 24 },
+      { header: 'E-mail', key: 'email', width: 30 },
+      { header: 'Phone', key: 'phone', width: 18 },
+      { header: 'Address', key: 'address', width: 40 },
+      { header: 'Admin', key: 'admin', width: 8 },
+      { header: 'Groups taught', key: 'groups', width: 30 },
+      ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
+    ];
+    return {
+      basename: filter.archived ? 'lecturers-archived' : 'lecturers',
+      sheetName: 'Lecturers',
+      today: ctx.clock.now(),
+      columns,
+      rows: lecturers.exportLecturers(ctx, serviceQuery(filter)),
+      toRecord: (l) => ({ ...l, admin: l.isAdmin ? 'yes' : 'no', groups: l.groupsTaught.map((g) => g.name).join(', '), archived: l.archived ? 'yes' : 'no' }),
+    };
+  });
 
   app.get('/new', async (request, reply) => {
     const ctx = ctxOf(request);

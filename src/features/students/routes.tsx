@@ -27,7 +27,7 @@ import * as groups from '../groups/service.js';
 import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import * as students from './service.js';
 import { studentSorts } from './schemas.js';
-import { sendSheet, type ExportFormat } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { readFormWithOptionalFile } from '../../plugins/uploads.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
@@ -134,41 +134,37 @@ export default async function studentRoutes(app: FastifyInstance) {
     );
   });
 
-  for (const format of ['xlsx', 'csv'] as const satisfies readonly ExportFormat[]) {
-    app.get<{ Querystring: Query }>(`/export.${format}`, async (request, reply) => {
-      const ctx = ctxOf(request);
-      authorize(ctx.actor, 'students.view');
-      const full = can(ctx.actor, 'students.manage');
-      const { filter } = filterOf(request.query, full);
-      // Lecturers' exports hold what teaching needs, as their pages do.
-      const columns = [
-        { header: 'Student number', key: 'studentNumber', width: 16 },
-        { header: 'Last name', key: 'lastName', width: 20 },
-        { header: 'First name', key: 'firstName', width: 20 },
-        { header: 'Patronymic', key: 'patronymic', width: 20 },
-        ...(full ? [{ header: 'Birth date', key: 'birthDate', width: 12 }] : []),
-        { header: 'E-mail', key: 'email', width: 30 },
-        ...(full
-          ? [
-              { header: 'Phone', key: 'phone', width: 18 },
-              { header: 'Address', key: 'address', width: 40 },
-            ]
-          : []),
-        { header: 'Group', key: 'group', width: 14 },
-        ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
-      ];
-      return sendSheet(reply, {
-        format,
-        basename: filter.archived ? 'students-archived' : 'students',
-        sheetName: 'Students',
-        today: ctx.clock.now(),
-        columns,
-        rows: students.exportStudents(ctx, serviceQuery(filter)),
-        toRecord: (s) => ({ ...s, group: s.groupName ?? '', archived: s.archived ? 'yes' : 'no' }),
-        log: request.log,
-      });
-    });
-  }
+  addExportRoutes(app, (request: FastifyRequest<{ Querystring: Query }>) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'students.view');
+    const full = can(ctx.actor, 'students.manage');
+    const { filter } = filterOf(request.query, full);
+    // Lecturers' exports hold what teaching needs, as their pages do.
+    const columns = [
+      { header: 'Student number', key: 'studentNumber', width: 16 },
+      { header: 'Last name', key: 'lastName', width: 20 },
+      { header: 'First name', key: 'firstName', width: 20 },
+      { header: 'Patronymic', key: 'patronymic', width: 20 },
+      ...(full ? [{ header: 'Birth date', key: 'birthDate', width: 12 }] : []),
+      { header: 'E-mail', key: 'email', width: 30 },
+      ...(full
+        ? [
+            { header: 'Phone', key: 'phone', width: 18 },
+            { header: 'Address', key: 'address', width: 40 },
+          ]
+        : []),
+      { header: 'Group', key: 'group', width: 14 },
+      ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
+    ];
+    return {
+      basename: filter.archived ? 'students-archived' : 'students',
+      sheetName: 'Students',
+      today: ctx.clock.now(),
+      columns,
+      rows: students.exportStudents(ctx, serviceQuery(filter)),
+      toRecord: (s) => ({ ...s, group: s.groupName ?? '', archived: s.archived ? 'yes' : 'no' }),
+    };
+  });
 
   app.get('/new', async (request, reply) => {
     const ctx = ctxOf(request);

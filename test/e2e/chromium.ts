@@ -121,3 +121,18 @@ export async function startDemoInChromium(t: TestContext): Promise<{ baseUrl: st
   mkdirSync(screenshots, { recursive: true });
   return { baseUrl: server.url, browser, uploads };
 }
+
+/**
+ * The demo server and Chromium (startDemoInChromium), and one page, in a context that accepts
+ * downloads, signed in as `login`; its console and CSP problems are collected in `problems`.
+ */
+export async function signedInDemoPage(t: TestContext, login: { username: string; password: string }) {
+  const started = await startDemoInChromium(t);
+  if (!started) return null;
+  const context = await newContext(started.browser, { acceptDownloads: true });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await signIn(page, started.baseUrl, login.username, login.password);
+  return { ...started, page, problems };
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { demoLogins } from '../../src/seeds/demo-logins.js';
-import { assertNoProblems, newContext, screenshots, signIn, startDemoInChromium, watchProblems } from './chromium.js';
+import { assertNoProblems, screenshots, signedInDemoPage } from './chromium.js';
 
 const admin = demoLogins.find((l) => l.role === 'admin')!;
 
@@ -20,14 +20,9 @@ async function downloadCsv(page: Page): Promise<{ filename: string; lines: strin
 }
 
 test('exports: groups, the audit trail and accounts download as filtered on their pages', async (t: TestContext) => {
-  const started = await startDemoInChromium(t);
+  const started = await signedInDemoPage(t, admin);
   if (!started) return;
-  const { baseUrl, browser } = started;
-  const context = await newContext(browser, { acceptDownloads: true });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await signIn(page, baseUrl, admin.username, admin.password);
+  const { baseUrl, page, problems } = started;
 
   await page.goto(`${baseUrl}/groups`);
   await page.getByRole('searchbox', { name: 'Search group names' }).fill('cs');

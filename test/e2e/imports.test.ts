@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { Download, Page } from 'playwright-core';
 import { demoLogins } from '../../src/seeds/demo-logins.js';
-import { assertNoProblems, newContext, screenshots, signIn, startDemoInChromium, takeExpectedProblems, watchProblems } from './chromium.js';
+import { assertNoProblems, newContext, screenshots, signedInDemoPage, takeExpectedProblems, watchProblems } from './chromium.js';
 
 const admin = demoLogins.find((l) => l.role === 'admin')!;
 
@@ -100,15 +100,9 @@ async function listRows(page: Page, baseUrl: string, q: string): Promise<string[
 }
 
 test('imports: template, a dry run with an error, a corrected file confirmed, credentials once', async (t: TestContext) => {
-  const started = await startDemoInChromium(t);
+  const started = await signedInDemoPage(t, admin);
   if (!started) return;
-  const { baseUrl, browser } = started;
-  const context = await newContext(browser, { acceptDownloads: true });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-
-  await signIn(page, baseUrl, admin.username, admin.password);
+  const { baseUrl, browser, page, problems } = started;
 
   // Two demo students as the list exports them: the file updates one and repeats the other as is.
   const exported = await page.request.get(`${baseUrl}/students/export.xlsx`);

@@ -14,6 +14,7 @@ import {
   readSheetRows,
   rowFields,
   SpreadsheetRefused,
+  StreamAbandoned,
   writeCsv,
   writeXlsx,
   type ReadSheetOptions,
@@ -501,6 +502,41 @@ describe('writeXlsx', () => {
     await assert.rejects(writeXlsx(stream, [{ name: 'S', columns: exportColumns, rows: broken() }]), /database went away/);
     assert.match(String(await errored), /database went away/);
   });
+});
+
+describe('a download abandoned mid-way', () => {
+  // Fastify destroys the reply's stream without an error when the client goes away; the writer must
+  // stop and let the row source close, not wait for a 'drain' that never comes.
+  for (const format of ['csv', 'xlsx'] as const) {
+    test(`${format}: the writer stops, fails with StreamAbandoned, and the row source is closed`, async () => {
+      let produced = 0;
+      let closed = false;
+      async function* endless() {
+        try {
+          for (;;) {
+            produced += 1;
+            yield { name: `Student ${produced}`, number: produced, birthDate: null, note: 'x'.repeat(200) };
+          }
+        } finally {
+          closed = true;
+        }
+      }
+      const stream = new PassThrough({ highWaterMark: 1024 });
+      // Nobody reads: the buffer fills and the writer waits for 'drain'.
+      const writing = format === 'csv' ? writeCsv(stream, exportColumns, endless()) : writeXlsx(stream, [{ name: 'S', columns: exportColumns, rows: endless() }]);
+      const outcome = writing.then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
+      while (!stream.writableNeedDrain) await new Promise((resolve) => setImmediate(resolve));
+      const before = produced;
+      stream.destroy();
+      const result = await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+      assert.ok(result instanceof StreamAbandoned, `the writer failed with StreamAbandoned, not: ${String(result)}`);
+      assert.equal(closed, true, "the row source's finally ran");
+      assert.ok(produced - before <= 1000, `rows stopped being read (${produced - before} more after the close)`);
+    });
+  }
 });
 
 describe('writeCsv', () => {

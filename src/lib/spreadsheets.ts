@@ -2,8 +2,8 @@
 // names and rows of trimmed text, refusing (SpreadsheetRefused, naming the fix) anything that is
 // empty, damaged, password-protected, in the old .xls format, a zip bomb or too big. Writing streams
 // xlsx and CSV, neutralising every text cell a spreadsheet program could run as a formula.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { Invalid } from './errors.js';
@@ -440,9 +440,6 @@ const YIELD_EVERY = 500;
  * in memory together.
  */
 export async function writeXlsx(stream: Writable, sheets: readonly SheetSpec[]): Promise<void> {
-  const finished = once(stream, 'finish');
-  // Nothing may await this before the end; a failure is reported by the awaits below.
-  finished.catch(() => {});
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
     const names = new Set<string>();
@@ -463,7 +460,7 @@ export async function writeXlsx(stream: Writable, sheets: readonly SheetSpec[]):
       sheet.commit();
     }
     await workbook.commit();
-    await finished;
+    await finished(stream, { readable: false });
   } catch (error) {
     stream.destroy(error as Error);
     throw error;
@@ -475,20 +472,19 @@ export async function writeXlsx(stream: Writable, sheets: readonly SheetSpec[]):
  * header row, RFC 4180 quoting, CRLF line ends.
  */
 export async function writeCsv(stream: Writable, columns: readonly SheetColumn[], rows: SheetRecords): Promise<void> {
-  const finished = once(stream, 'finish');
-  finished.catch(() => {});
   try {
     let chunk = '\uFEFF' + columns.map((c) => csvField(String(neutraliseCell(c.header)))).join(',') + '\r\n';
     let count = 0;
     for await (const record of rows) {
       chunk += columns.map((c) => csvField(csvValue((record as Record<string, unknown>)[c.key]))).join(',') + '\r\n';
       if (++count % YIELD_EVERY === 0 || chunk.length > 65536) {
-        if (!stream.write(chunk)) await once(stream, 'drain');
+        if (!stream.write(chunk)) await drained(stream);
+        else if (stream.destroyed) throw new StreamAbandoned();
         chunk = '';
       }
     }
     stream.end(chunk);
-    await finished;
+    await finished(stream, { readable: false });
   } catch (error) {
     stream.destroy(error as Error);
     throw error;
@@ -527,7 +523,37 @@ function sheetName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
+/** The reader went away (a browser cancelled the download): the writer stops reading rows. */
+export class StreamAbandoned extends Error {
+  constructor() {
+    super('The stream was closed before it took every row (the download was abandoned).');
+    this.name = 'StreamAbandoned';
+  }
+}
+
 async function drain(stream: Writable): Promise<void> {
-  if (stream.writableNeedDrain) await once(stream, 'drain');
+  if (stream.writableNeedDrain) await drained(stream);
+  else if (stream.destroyed) throw new StreamAbandoned();
   else await yieldToEventLoop();
+}
+
+/**
+ * Waits for 'drain', or fails when the stream is destroyed first. Fastify destroys a reply's stream
+ * without an error when the client disconnects, and events.once(stream, 'drain') would then wait
+ * forever, holding the row generator and its batch.
+ */
+function drained(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.reject(new StreamAbandoned());
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new StreamAbandoned());
+    stream.on('drain', onDrain);
+    stream.on('close', onClose);
+  });
 }

@@ -4,7 +4,7 @@
 // proper error page instead of a broken download.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
-import { writeCsv, writeXlsx, type SheetColumn, type SheetRecord } from '../lib/spreadsheets.js';
+import { StreamAbandoned, writeCsv, writeXlsx, type SheetColumn, type SheetRecord } from '../lib/spreadsheets.js';
 
 export type ExportFormat = 'xlsx' | 'csv';
 
@@ -31,7 +31,7 @@ export interface ListExport<T> {
 
 export async function sendSheet<T>(
   reply: SheetReply,
-  options: ListExport<T> & { format: ExportFormat; log: { warn(object: object, message: string): void } },
+  options: ListExport<T> & { format: ExportFormat; log: { info(object: object, message: string): void; warn(object: object, message: string): void } },
 ): Promise<unknown> {
   const iterator = options.rows[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -53,7 +53,11 @@ export async function sendSheet<T>(
   const writing = options.format === 'xlsx' ? writeXlsx(stream, [{ name: options.sheetName, columns: options.columns, rows: records() }]) : writeCsv(stream, options.columns, records());
   // Headers are gone by the time a later batch could fail: the writer destroys the stream, so the
   // download breaks off visibly rather than ending as a short file that looks complete.
-  writing.catch((error: unknown) => options.log.warn({ err: error, filename }, 'export failed while streaming'));
+  writing.catch((error: unknown) => {
+    // A cancelled download is the user's choice, not a fault: the writer has stopped reading rows.
+    if (error instanceof StreamAbandoned) options.log.info({ filename }, 'export abandoned by the client');
+    else options.log.warn({ err: error, filename }, 'export failed while streaming');
+  });
   return reply.send(stream);
 }
 

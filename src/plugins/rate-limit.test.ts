@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildServersSharingRedis, buildTestApp } from '../../test/build-test-app.js';
+import { createUser } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
+import { apiTokenFor } from '../features/api/testing.js';
 import { isRedisAvailable } from '../../test/services.js';
 import { API_LIMIT_PER_HOUR, SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
 
@@ -52,6 +54,22 @@ describe('rate limits', () => {
       if (i === 0) assert.equal(last, 401);
     }
     assert.equal(last, 429, 'a fresh random token does not buy a fresh counter');
+  });
+
+  test("one token has one budget across every API route, not a thousand for each route", async (t) => {
+    const { app, ctx } = await buildTestApp(t);
+    const admin = await createUser(ctx, { role: 'admin' });
+    const token = await apiTokenFor(ctx, admin.id);
+    const remaining = async (url: string) => {
+      const response = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+      return Number(response.headers['ratelimit-remaining']);
+    };
+    const first = await remaining('/api/v1/me');
+    assert.equal(first, API_LIMIT_PER_HOUR - 1);
+    assert.equal(await remaining('/api/v1/students?limit=1'), first - 1, 'another route counts against the same budget');
+    assert.equal(await remaining('/api/v1/groups'), first - 2);
+    assert.equal(await remaining('/api/v1/me'), first - 3);
   });
 
   test('with Redis, two servers share the counters', async (t) => {

@@ -10,6 +10,7 @@ import * as students from '../students/service.js';
 import importRoutes from './imports/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, StudentsQuery } from './schemas.js';
+import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
 
 export { apiRouteConfig };
 
@@ -207,6 +208,9 @@ export default async function apiRoutes(app: FastifyInstance) {
   app.addHook('preValidation', async (request) => {
     callerOf(request);
   });
+  // One budget per token (per address without a valid one) shared by every API route. The session
+  // plugin's hook, registered before, has resolved the token by then.
+  app.addHook('onRequest', app.rateLimit({ max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: apiKey }));
 
   app.get(
     '/me',

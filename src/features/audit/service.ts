@@ -2,7 +2,7 @@
 import { authorize } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { Invalid } from '../../lib/errors.js';
+import { Conflict, Invalid } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import type { AuditEntryProps } from '../../views/record-history.js';
 import * as repo from './repository.js';
@@ -225,4 +225,29 @@ export async function recordHistory(ctx: ServiceContext, entity: string, entityI
  */
 export async function recordCreatedByForm(ctx: ServiceContext, action: string, formId: string, since: Date): Promise<string | null> {
   return repo.entityCreatedByForm(ctx.db, action, formId, since);
+}
+
+/** A new-record form sent again (a refresh of its answer page) after it created a record: 409 naming it. */
+export class AlreadySubmitted extends Conflict {
+  constructor(
+    readonly recordId: number,
+    noun: string,
+  ) {
+    super(`This form was already submitted; the ${noun} was created.`, {});
+  }
+}
+
+/** How long a new-record form's id is remembered: a refresh of the answer within it adds nobody. */
+export const FORM_ID_MEMORY_MS = 60 * 60 * 1000;
+
+/**
+ * The form's id when it is one (a random UUID the new-record page put in it), after checking it has
+ * not created a record by `action` within the last hour; AlreadySubmitted if it has. The id then goes
+ * into the creation's audit entry as `formId`.
+ */
+export async function formIdNotYetUsed(ctx: ServiceContext, action: string, noun: string, formId: string | undefined): Promise<string | undefined> {
+  if (!formId || !/^[0-9a-f-]{36}$/.test(formId)) return undefined;
+  const created = await recordCreatedByForm(ctx, action, formId, new Date(ctx.clock.now().getTime() - FORM_ID_MEMORY_MS));
+  if (created !== null) throw new AlreadySubmitted(Number(created), noun);
+  return formId;
 }

@@ -19,7 +19,7 @@ import {
   type PersonKind,
 } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
-import { recordHistory } from '../audit/service.js';
+import { AlreadySubmitted, recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
@@ -196,9 +196,9 @@ export default async function lecturerRoutes(app: FastifyInstance) {
       return reply.html(<LecturerPage {...props} />);
     } catch (error) {
       if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
-      if (error instanceof lecturers.AlreadySubmitted) {
+      if (error instanceof AlreadySubmitted) {
         // A refresh of the "created" page: no second lecturer, a link to the first.
-        const earlier = await lecturers.getLecturer(ctx, error.lecturerId);
+        const earlier = await lecturers.getLecturer(ctx, error.recordId);
         return again(error, {}, { href: `/lecturers/${earlier.id}`, name: fullName(earlier) });
       }
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;

@@ -9,7 +9,7 @@ import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../auth/session-store.js';
-import { recordAudit, recordAuditMany, recordCreatedByForm } from '../audit/service.js';
+import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as repo from './repository.js';
 import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
 
@@ -181,15 +181,6 @@ export interface CreatedLecturer {
 }
 
 /** The form was already sent and created `lecturerId`. */
-export class AlreadySubmitted extends Conflict {
-  constructor(readonly lecturerId: number) {
-    super('This form was already submitted; the lecturer was created.', {});
-  }
-}
-
-/** How long a new-lecturer form's id is remembered: a refresh of the answer within it adds nobody. */
-export const FORM_ID_MEMORY_MS = 60 * 60 * 1000;
-
 /**
  * `options.formId`: the random id of the form the input came from. The same form sent again within
  * an hour (a browser refreshing the "created" page re-sends it) is refused with 409, naming the
@@ -197,12 +188,7 @@ export const FORM_ID_MEMORY_MS = 60 * 60 * 1000;
  */
 export async function createLecturer(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedLecturer> {
   authorize(ctx.actor, 'lecturers.manage');
-  const formId = options.formId && /^[0-9a-f-]{36}$/.test(options.formId) ? options.formId : undefined;
-  if (formId) {
-    const created = await recordCreatedByForm(ctx, 'lecturer.created', formId, new Date(ctx.clock.now().getTime() - FORM_ID_MEMORY_MS));
-    const earlier = created === null ? null : Number(created);
-    if (earlier !== null) throw new AlreadySubmitted(earlier);
-  }
+  const formId = await formIdNotYetUsed(ctx, 'lecturer.created', 'lecturer', options.formId);
   const data = validate(CreateLecturerInput, input);
   const c = await columnsOf(ctx, data);
   const record = {

@@ -202,6 +202,29 @@ for (const database of await testDatabases()) {
       assert.deepEqual(rowNames(second.body), ['Page050, Sam', 'Page051, Sam', 'Page052, Sam', 'Page053, Sam', 'Page054, Sam', 'Page055, Sam', 'Page056, Sam', 'Adams, Amy']);
     });
 
+    test('the new-student form carries a one-time id: sent again (a refreshed answer), it says the student was created and links them', async (t) => {
+      const { admin, db } = await pagesApp(t, database);
+      const form = await admin.get('/students/new');
+      const formId = /name="formId" value="([0-9a-f-]{36})"/.exec(form.body)?.[1];
+      assert.ok(formId, 'the form holds a random id');
+      const fields = { studentNumber: 'R-1', lastName: 'Again', firstName: 'Rita', formId };
+      const refused = await postMultipart(admin, '/students', '/students/new', { ...fields, birthDate: '2006-02-30' });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, new RegExp(`name="formId" value="${formId}"`), 'a refused form keeps its id');
+      const first = await postMultipart(admin, '/students', '/students/new', fields);
+      assert.equal(first.statusCode, 201);
+      const again = await postMultipart(admin, '/students', '/students/new', fields);
+      assert.equal(again.statusCode, 409);
+      const rows = await db.selectFrom('students').select('id').where('studentNumber', '=', 'R-1').execute();
+      assert.equal(rows.length, 1, 'one student');
+      assert.match(again.body, /This form was already submitted; the record was created:/);
+      assert.doesNotMatch(again.body, /belongs to another student/, 'not the taken-number error, which reads as a failure');
+      assert.match(again.body, new RegExp(`href="/students/${rows[0]!.id}"`));
+      assert.equal(oneTimePasswordIn(again.body), undefined, 'no password shown again');
+      const other = await postMultipart(admin, '/students', '/students/new', { studentNumber: 'R-2', lastName: 'Other', firstName: 'Olga' });
+      assert.equal(other.statusCode, 201, 'a form without the id (the API, older pages) still creates');
+    });
+
     test('exports carry the filter, neutralise formula-like cells, and follow what the actor may see', async (t) => {
       const { app, admin, db, system } = await pagesApp(t, database);
       const a = await group(system, 'Export-A');

@@ -2,6 +2,7 @@
 // upload photos and look after the linked account; lecturers see the students of the groups they
 // teach (what teaching needs); a student sees their own record only. Records outside the actor's
 // scope answer 404 (the service's scope), actions the actor may not take 403.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, ownsStudentRecord } from '../../access.js';
 import { fullName } from '../../lib/people.js';
@@ -22,7 +23,7 @@ import {
   type RequestContext,
 } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
-import { recordHistory } from '../audit/service.js';
+import { AlreadySubmitted, recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import * as students from './service.js';
@@ -169,7 +170,7 @@ export default async function studentRoutes(app: FastifyInstance) {
   app.get('/new', async (request, reply) => {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'students.manage');
-    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groups={await groupOptions(ctx)} />);
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groups={await groupOptions(ctx)} formId={randomUUID()} />);
   });
 
   app.post('/', async (request, reply) => {
@@ -178,7 +179,9 @@ export default async function studentRoutes(app: FastifyInstance) {
     authorize(ctx.actor, 'students.manage');
     const form = await readFormWithOptionalFile(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
     const values = formValues(form.fields, true);
-    const again = async (error: AppError, errors: Record<string, string>) => {
+    // The form's id survives a refused attempt: corrected and sent again, it still creates one student.
+    const formId = /^[0-9a-f-]{36}$/.test(form.fields.formId ?? '') ? form.fields.formId : randomUUID();
+    const again = async (error: AppError, errors: Record<string, string>, alreadyCreated?: { href: string; name: string }) => {
       reply.code(error.statusCode);
       return reply.html(
         <StudentFormPage
@@ -188,7 +191,9 @@ export default async function studentRoutes(app: FastifyInstance) {
           groups={await groupOptions(ctx)}
           errors={errors}
           message={formMessage(error)}
-          photoAgain={photoAgainMessage(form.file)}
+          photoAgain={alreadyCreated ? undefined : photoAgainMessage(form.file)}
+          formId={formId}
+          alreadyCreated={alreadyCreated}
         />,
       );
     };
@@ -196,7 +201,7 @@ export default async function studentRoutes(app: FastifyInstance) {
     let storedKeys: string[] = [];
     try {
       const created = await asActor(request, async (tx) => {
-        const made = await students.createStudent(tx, inputOf(values));
+        const made = await students.createStudent(tx, inputOf(values), { formId: form.fields.formId });
         if (form.file) {
           const stored = await storePhoto(tx, form.file);
           storedKeys = stored.storageKeys;
@@ -214,6 +219,11 @@ export default async function studentRoutes(app: FastifyInstance) {
     } catch (error) {
       // The transaction rolled back: photo objects written for it have no row any more.
       if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
+      if (error instanceof AlreadySubmitted) {
+        // A refresh of the "created" page: no second student, a link to the first.
+        const earlier = await students.getStudent(ctx, error.recordId);
+        return again(error, {}, { href: `/students/${earlier.id}`, name: fullName(earlier) });
+      }
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       return again(error, error.fields);
     }

@@ -12,7 +12,7 @@ import { optionalText, requiredText } from '../../lib/person-fields.js';
 import { validate } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../auth/session-store.js';
-import { recordAudit, recordAuditMany } from '../audit/service.js';
+import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import * as repo from './repository.js';
 import { CreateStudentInput, ListStudentsQuery, UpdateStudentInput, type StudentSort } from './schemas.js';
@@ -219,8 +219,14 @@ export interface CreatedStudent {
 }
 
 /** Adds a student and their sign-in account (a one-time password, shown once). */
-export async function createStudent(ctx: ServiceContext, input: unknown): Promise<CreatedStudent> {
+/**
+ * `options.formId`: the random id of the new-student page's form. The same form sent again within
+ * an hour (a browser refreshing the "created" page re-sends it) is refused with AlreadySubmitted,
+ * naming the student it created, rather than with the taken student number.
+ */
+export async function createStudent(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedStudent> {
   authorize(ctx.actor, 'students.manage');
+  const formId = await formIdNotYetUsed(ctx, 'student.created', 'student', options.formId);
   const data = validate(CreateStudentInput, input);
   const columns = (await columnsOf(ctx, data)) as Columns;
   const now = ctx.clock.now();
@@ -243,7 +249,7 @@ export async function createStudent(ctx: ServiceContext, input: unknown): Promis
     lastName: record.lastName,
     studentId: id,
   });
-  await recordAudit(ctx, { action: 'student.created', entity: 'student', entityId: id, after: { ...auditable(record), username: account.username } });
+  await recordAudit(ctx, { action: 'student.created', entity: 'student', entityId: id, after: { ...auditable(record), username: account.username, ...(formId ? { formId } : {}) } });
   return { student: await getStudent(ctx, id), account: { username: account.username, oneTimePassword: account.oneTimePassword } };
 }
 

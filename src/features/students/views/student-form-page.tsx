@@ -15,6 +15,9 @@ export interface StudentFormPageProps {
   message?: string | null;
   /** A photo sent with a refused new-student form, to be chosen again. */
   photoAgain?: string;
+  /** The new-student form's random id (one student per form, however often it is sent). */
+  formId?: string;
+  alreadyCreated?: { href: string; name: string };
 }
 
 export function StudentFormPage(props: StudentFormPageProps) {
@@ -31,6 +34,8 @@ export function StudentFormPage(props: StudentFormPageProps) {
       errors={e}
       message={props.message}
       photoAgain={props.photoAgain}
+      formId={props.formId}
+      alreadyCreated={props.alreadyCreated}
       // The browser shows a date field in its own locale's format: no format hint here.
       personExtra={<FormField name="birthDate" label="Birth date" type="date" value={v.birthDate} errors={e} />}
       roleCard={{

@@ -154,6 +154,14 @@ export function groupScope(actor: Actor): GroupScope {
   return { kind: 'none' };
 }
 
+/**
+ * An admin resets other people's passwords; their own they change under Account › Change password
+ * (a reset would sign them out at once, on a one-time password they have only just seen).
+ */
+export function mayResetPassword(actor: Actor, targetUserId: number): boolean {
+  return can(actor, 'accounts.resetPassword') && actor.userId !== targetUserId;
+}
+
 /** An admin may not disable or demote the account they are signed in with (no lock-out by mistake). */
 export function mayDisableAccount(actor: Actor, targetUserId: number): boolean {
   return can(actor, 'accounts.disable') && actor.userId !== targetUserId;

@@ -257,14 +257,23 @@ export function AccountCard(props: { account: AccountSummary | null; action: str
               <dd class="col-7" safe>{formatDateTime(a.lastLoginAt)}</dd>
             </dl>
             <div class="d-grid gap-2">
-              <form method="post" action={`${props.action}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
-                <CsrfField token={props.csrfToken} />
-                <button class="btn btn-outline-primary btn-sm w-100" type="submit">
-                  Reset password
-                </button>
-              </form>
               {props.isSelf ? (
-                <p class="text-secondary small mb-0">You cannot disable the account you are signed in with.</p>
+                <>
+                  <a class="btn btn-outline-primary btn-sm w-100" href="/account/password">
+                    Change your password
+                  </a>
+                  <p class="text-secondary small mb-0">This is the account you are signed in with: you cannot reset or disable it here.</p>
+                </>
+              ) : (
+                <form method="post" action={`${props.action}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
+                  <CsrfField token={props.csrfToken} />
+                  <button class="btn btn-outline-primary btn-sm w-100" type="submit">
+                    Reset password
+                  </button>
+                </form>
+              )}
+              {props.isSelf ? (
+                ''
               ) : a.disabled ? (
                 <form method="post" action={`${props.action}/enable`}>
                   <CsrfField token={props.csrfToken} />

@@ -98,6 +98,23 @@ for (const database of await testDatabases()) {
       assert.equal((await adminBrowser.get('/dashboard')).statusCode, 200);
     });
 
+    test('an admin cannot reset their own password from Accounts (it would sign them out): the page offers Change your password', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const browser = new Browser(app);
+      await browser.signIn(admin.username, TEST_PASSWORD);
+      const own = await browser.get(`/admin/accounts/${admin.id}`);
+      assert.doesNotMatch(own.body, /reset-password/);
+      assert.match(own.body, /href="\/account\/password">Change your password</);
+      const refused = await browser.post(`/admin/accounts/${admin.id}/reset-password`, {}, { from: `/admin/accounts/${admin.id}` });
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /change it under Account › Change password/);
+      assert.equal((await browser.get('/dashboard')).statusCode, 200, 'still signed in');
+      assert.equal((await new Browser(app).post('/login', { username: admin.username, password: TEST_PASSWORD })).statusCode, 303, 'the password is unchanged');
+      const other = await createUser(ctx, { role: 'lecturer' });
+      assert.match((await browser.get(`/admin/accounts/${other.id}`)).body, /reset-password/, "others' pages keep Reset password");
+    });
+
     test('the list searches usernames and names, filters by role, and an unknown account is 404', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const admin = await createUser(ctx, { role: 'admin', username: 'chief' });

@@ -1,6 +1,6 @@
 // Admins' account management: list, create, reset a password, disable. The CLI calls the same
 // functions with the system actor.
-import { authorize, mayDisableAccount } from '../../access.js';
+import { authorize, mayDisableAccount, mayResetPassword } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import type { Role, User } from '../../db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
@@ -122,6 +122,7 @@ async function requireAccount(ctx: ServiceContext, userId: number) {
 export async function resetPassword(ctx: ServiceContext & { sessions: SessionStore }, userId: number) {
   authorize(ctx.actor, 'accounts.resetPassword');
   const user = await requireAccount(ctx, userId);
+  if (!mayResetPassword(ctx.actor, user.id)) throw new Forbidden('You cannot reset your own password here: change it under Account › Change password (/account/password).');
   const password = oneTimePassword();
   const now = ctx.clock.now();
   await users.updateUser(ctx, user.id, {

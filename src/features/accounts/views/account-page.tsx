@@ -53,12 +53,19 @@ export function AccountPage(props: { page: PageContext; account: Account; oneTim
           <div class="card shadow-sm">
             <div class="card-body d-grid gap-2">
               <h2 class="h6">Actions</h2>
-              <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
-                <CsrfField token={props.page.csrfToken} />
-                <button class="btn btn-outline-primary w-100" type="submit">Reset password</button>
-              </form>
               {props.isSelf ? (
-                <p class="text-secondary small mb-0">You cannot disable the account you are signed in with.</p>
+                <>
+                  <a class="btn btn-outline-primary w-100" href="/account/password">Change your password</a>
+                  <p class="text-secondary small mb-0">This is the account you are signed in with: you cannot reset or disable it here.</p>
+                </>
+              ) : (
+                <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
+                  <CsrfField token={props.page.csrfToken} />
+                  <button class="btn btn-outline-primary w-100" type="submit">Reset password</button>
+                </form>
+              )}
+              {props.isSelf ? (
+                ''
               ) : a.disabled ? (
                 <form method="post" action={`/admin/accounts/${a.id}/enable`}>
                   <CsrfField token={props.page.csrfToken} />

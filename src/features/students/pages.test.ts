@@ -198,6 +198,9 @@ for (const database of await testDatabases()) {
       assert.match(first.body, new RegExp(`href="/students\\?group=${b.id}&sort=number&page=2"`));
       const second = await admin.get(`/students?group=${b.id}&sort=number&page=2`);
       assert.match(second.body, /Showing 51–58 of 58 students/);
+      const beyond = await admin.get(`/students?group=${b.id}&page=99`);
+      assert.match(beyond.body, /No students on this page\./, 'not "No students yet": there are 58');
+      assert.match(beyond.body, /Page 99 is past the end/);
       // By number, P-… comes before S-…: the second page ends with the group's S-001.
       assert.deepEqual(rowNames(second.body), ['Page050, Sam', 'Page051, Sam', 'Page052, Sam', 'Page053, Sam', 'Page054, Sam', 'Page055, Sam', 'Page056, Sam', 'Adams, Amy']);
     });
@@ -284,6 +287,7 @@ for (const database of await testDatabases()) {
       assert.doesNotMatch(list.body, /New student/);
       assert.doesNotMatch(list.body, /Show archived/);
       assert.doesNotMatch(list.body, /\+44 20/);
+      assert.match(list.body, /placeholder="Number, name, patronymic or e-mail"/, 'the search box does not promise a phone search');
       const groupOptions = [...list.body.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1]));
       assert.deepEqual(groupOptions, [taught.id], 'the group filter offers the taught groups only');
 

@@ -98,7 +98,7 @@ export function LecturersPage(props: LecturersPageProps) {
             </th>
           </>
         }
-        empty={props.lecturers.length > 0 ? null : f.q || f.degree || f.group ? 'No lecturer matches this filter.' : f.archived ? 'No archived lecturers.' : 'No lecturers yet.'}
+        empty={props.lecturers.length > 0 ? null : props.total > 0 ? 'No lecturers on this page.' : f.q || f.degree || f.group ? 'No lecturer matches this filter.' : f.archived ? 'No archived lecturers.' : 'No lecturers yet.'}
       >
         <>
           {props.lecturers.map((l) => (

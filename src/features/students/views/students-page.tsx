@@ -58,7 +58,7 @@ export function StudentsPage(props: StudentsPageProps) {
             <label class="form-label small text-secondary" for="filter-q">
               Search
             </label>
-            <input class="form-control" id="filter-q" type="search" name="q" value={f.q} maxlength="100" placeholder="Number, name, patronymic, phone or e-mail" />
+            <input class="form-control" id="filter-q" type="search" name="q" value={f.q} maxlength="100" placeholder={props.mayManage ? 'Number, name, patronymic, phone or e-mail' : 'Number, name, patronymic or e-mail'} />
           </div>
           <div class="col-sm-6 col-md-3">
             <label class="form-label small text-secondary" for="filter-group">
@@ -92,7 +92,7 @@ export function StudentsPage(props: StudentsPageProps) {
             </th>
           </>
         }
-        empty={props.students.length > 0 ? null : f.q || f.group ? 'No student matches this filter.' : f.archived ? 'No archived students.' : 'No students yet.'}
+        empty={props.students.length > 0 ? null : props.total > 0 ? 'No students on this page.' : f.q || f.group ? 'No student matches this filter.' : f.archived ? 'No archived students.' : 'No students yet.'}
       >
         <>
           {props.students.map((s) => (

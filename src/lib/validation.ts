@@ -3,7 +3,7 @@
 import type { TSchema, Static } from 'typebox';
 import Compile from 'typebox/compile';
 import Value from 'typebox/value';
-import { Invalid, type FieldMessages } from './errors.js';
+import { Conflict, Invalid, type FieldMessages } from './errors.js';
 
 interface Described {
   errorMessage?: string;
@@ -36,13 +36,14 @@ function withoutUnknownFields(schema: TSchema, input: unknown): unknown {
   return out;
 }
 
-export function validate<S extends TSchema>(schema: S, input: unknown, message = 'Check the highlighted fields.'): Static<S> {
+/** The input as the schema takes it (trimmed, exactly converted, unknown fields dropped), and what it refuses. */
+function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<string, unknown>; fields: FieldMessages | null } {
   const properties = (schema as Described).properties ?? {};
   const prepared = convertExactly(properties, trimStrings(input));
-  const cleaned = withoutUnknownFields(schema, prepared);
-  if (checkerOf(schema).Check(cleaned)) return cleaned as Static<S>;
+  const cleaned = withoutUnknownFields(schema, prepared) as Record<string, unknown>;
+  if (checkerOf(schema).Check(cleaned)) return { data: cleaned, fields: null };
   const errors = [...Value.Errors(schema, cleaned)];
-  if (errors.length === 0) return cleaned as Static<S>;
+  if (errors.length === 0) return { data: cleaned, fields: null };
   const fields: FieldMessages = {};
   const describe = (field: string, fallback: string) => {
     const described = properties[field];
@@ -55,7 +56,37 @@ export function validate<S extends TSchema>(schema: S, input: unknown, message =
     else if (missing?.length) for (const name of missing) describe(name, 'is required');
     else fields._ ??= 'Send the fields as an object.';
   }
-  throw new Invalid(message, fields);
+  return { data: cleaned, fields };
+}
+
+export function validate<S extends TSchema>(schema: S, input: unknown, message = 'Check the highlighted fields.'): Static<S> {
+  const { data, fields } = inspect(schema, input);
+  if (fields) throw new Invalid(message, fields);
+  return data as Static<S>;
+}
+
+/**
+ * validate, then `check` (a service's checks that need the database or the clock: a real birth
+ * date, a known group, a number nobody has). When the schema refuses some fields, `check` still runs
+ * on the fields it let through, so one answer names every problem instead of one round at a time.
+ */
+export async function validateAndCheck<S extends TSchema, T>(
+  schema: S,
+  input: unknown,
+  check: (data: Partial<Static<S>>) => Promise<T>,
+): Promise<{ data: Static<S>; checked: T }> {
+  const { data, fields } = inspect(schema, input);
+  if (!fields) return { data: data as Static<S>, checked: await check(data as Static<S>) };
+  if (fields._) throw new Invalid('Check the highlighted fields.', fields);
+  const passed = Object.fromEntries(Object.entries(data).filter(([key]) => !(key in fields)));
+  let more: FieldMessages = {};
+  try {
+    await check(passed as Partial<Static<S>>);
+  } catch (error) {
+    if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+    more = error.fields;
+  }
+  throw new Invalid('Check the highlighted fields.', { ...more, ...fields });
 }
 
 function typesOf(schema: Described | undefined): string[] {

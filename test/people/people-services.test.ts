@@ -78,6 +78,23 @@ for (const database of await testDatabases()) {
       await rejects(students.createStudent(d.admin, { studentNumber: '2026-0106', firstName: 'X', lastName: 'Y', groupId: d.ma.id }), 422, 'groupId');
       await rejects(groups.createGroup(d.admin, { name: 'cs-101' }), 409, 'name');
       await rejects(lecturers.createLecturer(d.admin, { firstName: 'A', lastName: 'B', email: 'PETROVA@fms.example' }), 409, 'email');
+      // Every problem in one answer, whether the schema or the service's own checks find it.
+      const all = await students.createStudent(d.admin, { studentNumber: 'bad number!', firstName: '', lastName: 'Y', birthDate: '2006-02-30', groupId: 9999, email: 'SARA@students.example' }).then(
+        () => assert.fail('created'),
+        (error: { statusCode: number; fields: Record<string, string> }) => error,
+      );
+      assert.equal(all.statusCode, 422);
+      assert.deepEqual(Object.keys(all.fields).sort(), ['birthDate', 'email', 'firstName', 'groupId', 'studentNumber']);
+      const edit = await students.updateStudent(d.admin, d.ivan.student.id, { firstName: '', birthDate: '2099-01-01' }).then(
+        () => assert.fail('updated'),
+        (error: { fields: Record<string, string> }) => error,
+      );
+      assert.deepEqual(Object.keys(edit.fields).sort(), ['birthDate', 'firstName']);
+      const lecturerAll = await lecturers.createLecturer(d.admin, { firstName: '', lastName: 'B', email: 'PETROVA@fms.example' }).then(
+        () => assert.fail('created'),
+        (error: { fields: Record<string, string> }) => error,
+      );
+      assert.deepEqual(Object.keys(lecturerAll.fields).sort(), ['email', 'firstName']);
       const after = await d.db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(after.n), Number(before.n));
     });

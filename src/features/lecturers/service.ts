@@ -6,7 +6,7 @@ import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
-import { validate } from '../../lib/validation.js';
+import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
@@ -189,8 +189,7 @@ export interface CreatedLecturer {
 export async function createLecturer(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedLecturer> {
   authorize(ctx.actor, 'lecturers.manage');
   const formId = await formIdNotYetUsed(ctx, 'lecturer.created', 'lecturer', options.formId);
-  const data = validate(CreateLecturerInput, input);
-  const c = await columnsOf(ctx, data);
+  const { data, checked: c } = await validateAndCheck(CreateLecturerInput, input, (valid) => columnsOf(ctx, valid));
   const record = {
     firstName: c.firstName!,
     lastName: c.lastName!,
@@ -218,9 +217,8 @@ export async function createLecturer(ctx: ServiceContext, input: unknown, option
 
 export async function updateLecturer(ctx: ServiceContext, id: number, input: unknown): Promise<LecturerView> {
   authorize(ctx.actor, 'lecturers.manage');
-  const data = validate(UpdateLecturerInput, input);
   const before = await requireRow(ctx, id);
-  const columns = await columnsOf(ctx, data, before);
+  const { checked: columns } = await validateAndCheck(UpdateLecturerInput, input, (valid) => columnsOf(ctx, valid, before));
   const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof LecturerRow] !== v)) as Partial<Editable>;
   if (Object.keys(changed).length === 0) return getLecturer(ctx, id);
   if (changed.isAdmin !== undefined) {

@@ -9,7 +9,7 @@ import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
 import { optionalText, requiredText } from '../../lib/person-fields.js';
-import { validate } from '../../lib/validation.js';
+import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
@@ -227,8 +227,8 @@ export interface CreatedStudent {
 export async function createStudent(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedStudent> {
   authorize(ctx.actor, 'students.manage');
   const formId = await formIdNotYetUsed(ctx, 'student.created', 'student', options.formId);
-  const data = validate(CreateStudentInput, input);
-  const columns = (await columnsOf(ctx, data)) as Columns;
+  const { data, checked } = await validateAndCheck(CreateStudentInput, input, (valid) => columnsOf(ctx, valid));
+  const columns = checked as Columns;
   const now = ctx.clock.now();
   const record = {
     studentNumber: columns.studentNumber,
@@ -255,9 +255,8 @@ export async function createStudent(ctx: ServiceContext, input: unknown, options
 
 export async function updateStudent(ctx: ServiceContext, id: number, input: unknown): Promise<StudentView> {
   authorize(ctx.actor, 'students.manage');
-  const data = validate(UpdateStudentInput, input);
   const before = await requireRow(ctx, id);
-  const columns = await columnsOf(ctx, data, before);
+  const { checked: columns } = await validateAndCheck(UpdateStudentInput, input, (valid) => columnsOf(ctx, valid, before));
   const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof StudentRow] !== v));
   if (Object.keys(changed).length === 0) return view(before, ctx.actor);
   const next = { ...before, ...changed };

@@ -36,7 +36,7 @@ const policy: Record<Action, string> = {
   'students.manage':             ' Y       .           Y             .           .              . ',
   'lecturers.manage':            ' Y       .           Y             .           .              . ',
   'imports.run':                 ' Y       .           Y             .           .              . ',
-  'records.viewOwn':             ' .       Y           .             Y           .              . ',
+  'records.viewOwn':             ' .       Y           Y             Y           .              . ',
   'subjects.manage':             ' Y       .           Y             .           .              . ',
   'subjects.teach':              ' .       Y           Y             .           .              . ',
   'submissions.grade':           ' .       Y           Y             .           .              . ',

@@ -24,7 +24,7 @@ export class NotFound extends AppError {
 
 /** The actor may see the record but may not take this action. */
 export class Forbidden extends AppError {
-  constructor(message = 'You may not do this') {
+  constructor(message = 'You may not do this.') {
     super(403, 'forbidden', message);
   }
 }

@@ -34,12 +34,14 @@ export function NumberedPagination(props: { page: number; pageSize: number; tota
   const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
   const first = props.total === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
   const last = Math.min(props.total, props.page * props.pageSize);
+  // The noun is given in the plural ("students"): one of them is "1 student".
+  const noun = props.total === 1 ? props.noun.replace(/s$/, '') : props.noun;
   const summary =
     props.total === 0
       ? `No ${props.noun}`
       : first > props.total
-        ? `Page ${props.page} is past the end: ${formatCount(props.total)} ${props.noun} in ${formatCount(pages)} page(s)`
-        : `Showing ${formatCount(first)}–${formatCount(last)} of ${formatCount(props.total)} ${props.noun}`;
+        ? `Page ${props.page} is past the end: ${formatCount(props.total)} ${noun} in ${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'}`
+        : `Showing ${formatCount(first)}–${formatCount(last)} of ${formatCount(props.total)} ${noun}`;
   return (
     <div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mt-3">
       <p class="text-secondary small mb-0" data-testid="list-summary" safe>{summary}</p>

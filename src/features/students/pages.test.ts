@@ -7,6 +7,7 @@ import { Browser } from '../../../test/http.js';
 import { xlsxRows } from '../../../test/sheet-rows.js';
 import { testDatabases } from '../../../test/services.js';
 import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../../../test/people/page-helpers.js';
+import * as groups from '../groups/service.js';
 
 const countRows = async (db: Awaited<ReturnType<typeof pagesApp>>['db'], table: 'students' | 'users' | 'files') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -198,6 +199,10 @@ for (const database of await testDatabases()) {
       assert.match(first.body, new RegExp(`href="/students\\?group=${b.id}&sort=number&page=2"`));
       const second = await admin.get(`/students?group=${b.id}&sort=number&page=2`);
       assert.match(second.body, /Showing 51–58 of 58 students/);
+      await groups.archiveGroup(system, b.id);
+      const archivedGroup = await admin.get(`/students?group=${b.id}`);
+      assert.match(archivedGroup.body, new RegExp(`<option value="${b.id}" selected>[^<]*\\(archived\\)</option>`), 'an archived group filter shows in the choice');
+      await groups.archiveGroup(system, b.id, false);
       const beyond = await admin.get(`/students?group=${b.id}&page=99`);
       assert.match(beyond.body, /No students on this page\./, 'not "No students yet": there are 58');
       assert.match(beyond.body, /Page 99 is past the end/);

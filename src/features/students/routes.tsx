@@ -119,7 +119,18 @@ export default async function studentRoutes(app: FastifyInstance) {
     authorize(ctx.actor, 'students.view');
     const mayManage = can(ctx.actor, 'students.manage');
     const { filter, page, message } = filterOf(request.query, mayManage);
-    const [list, groupList] = await Promise.all([students.listStudents(ctx, { ...serviceQuery(filter), page }), groupOptions(ctx)]);
+    const [list, choices] = await Promise.all([students.listStudents(ctx, { ...serviceQuery(filter), page }), groupOptions(ctx)]);
+    // A list filtered by an archived group (a link from that group's page) keeps it in the choice,
+    // so the filter shows and survives Apply.
+    let groupList = choices;
+    const chosen = filter.group ? Number(filter.group) : NaN;
+    if (Number.isInteger(chosen) && can(ctx.actor, 'groups.manage') && !choices.some((g) => g.id === chosen)) {
+      const archived = await groups.getGroup(ctx, chosen).catch((error: unknown) => {
+        if (error instanceof NotFound) return null;
+        throw error;
+      });
+      if (archived) groupList = [...choices, { id: archived.id, name: `${archived.name} (archived)` }];
+    }
     return reply.html(
       <StudentsPage
         page={reply.pageContext()}

@@ -9,7 +9,8 @@ export class Browser {
   ) {}
 
   private cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    // Sent encoded, as a browser sends what the server set: inject hands the values back decoded.
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
   }
 
   private keep(response: LightMyRequestResponse) {

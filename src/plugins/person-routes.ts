@@ -8,6 +8,7 @@ import { authorize, type Action } from '../access.js';
 import type { ActorContext } from '../context.js';
 import type { AuthContext } from '../features/auth/service.js';
 import * as accounts from '../features/accounts/service.js';
+import { AlreadySubmitted } from '../features/audit/service.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../features/photos/service.js';
 import { sendPhoto } from '../features/photos/send-photo.js';
 import { DEFAULT_PHOTO_LIMITS } from '../lib/images.js';
@@ -157,9 +158,18 @@ export function registerAccountRoutes(app: FastifyInstance, kind: PersonKind): v
     return account;
   }
 
-  app.post<{ Params: { id: string } }>('/:id/account/reset-password', async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>('/:id/account/reset-password', async (request, reply) => {
     const id = idOf(request);
-    const reset = await asActor(request, async (tx) => accounts.resetPassword(tx, (await linkedAccount(tx, id)).id));
+    const formId = typeof request.body?.resetId === 'string' ? request.body.resetId : undefined;
+    let reset;
+    try {
+      reset = await asActor(request, async (tx) => accounts.resetPassword(tx, (await linkedAccount(tx, id)).id, { formId }));
+    } catch (error) {
+      // A reload of the page that showed the new password: say so on the record, and make none.
+      if (!(error instanceof AlreadySubmitted)) throw error;
+      reply.flash('warning', error.message);
+      return reply.redirect(`${kind.base}/${id}`, 303);
+    }
     const page = await kind.recordPage(request, reply, id, {
       credentials: { username: reset.user.username, password: reset.oneTimePassword, title: 'New one-time password' },
     });

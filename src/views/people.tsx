@@ -269,6 +269,8 @@ export function AccountCard(props: { account: AccountSummary | null; action: str
               ) : (
                 <form method="post" action={`${props.action}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
                   <CsrfField token={props.csrfToken} />
+                  {/* One reset per page view: reloading the page that shows the new password makes no other. */}
+                  <input type="hidden" name="resetId" value={crypto.randomUUID()} />
                   <button class="btn btn-outline-primary btn-sm w-100" type="submit">
                     Reset password
                   </button>

@@ -75,6 +75,30 @@ for (const database of await testDatabases()) {
       assert.equal(again.headers.location, '/account/password');
     });
 
+    test('reset password: the same form sent again (a reloaded answer) makes no second password; a fresh form does', async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const user = await createUser(ctx, { role: 'student' });
+      const browser = new Browser(app);
+      await browser.signIn(admin.username, TEST_PASSWORD);
+      const page = await browser.get(`/admin/accounts/${user.id}`);
+      const resetId = /name="resetId" value="([0-9a-f-]{36})"/.exec(page.body)?.[1];
+      assert.ok(resetId, 'the form holds a random id');
+      const first = await browser.post(`/admin/accounts/${user.id}/reset-password`, { resetId }, { from: `/admin/accounts/${user.id}` });
+      const otp = /data-testid="one-time-password">([^<]+)</.exec(first.body)?.[1];
+      assert.ok(otp);
+      const reloaded = await browser.post(`/admin/accounts/${user.id}/reset-password`, { resetId }, { from: `/admin/accounts/${user.id}` });
+      assert.equal(reloaded.statusCode, 303);
+      assert.equal(reloaded.headers.location, `/admin/accounts/${user.id}`);
+      assert.match((await browser.get(`/admin/accounts/${user.id}`)).body, /already reset from this page/);
+      assert.equal((await new Browser(app).signIn(user.username, otp)).headers.location, '/account/password', 'the password handed out still works');
+      const fresh = /name="resetId" value="([0-9a-f-]{36})"/.exec((await browser.get(`/admin/accounts/${user.id}`)).body)?.[1];
+      assert.ok(fresh && fresh !== resetId);
+      const second = await browser.post(`/admin/accounts/${user.id}/reset-password`, { resetId: fresh }, { from: `/admin/accounts/${user.id}` });
+      assert.equal(second.statusCode, 200, 'pressing Reset password again makes a new one');
+      assert.notEqual(/data-testid="one-time-password">([^<]+)</.exec(second.body)?.[1], otp);
+    });
+
     test('disable ends sessions and refuses sign-in; enable restores it; an admin cannot disable themself', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const admin = await createUser(ctx, { role: 'admin' });

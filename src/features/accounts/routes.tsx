@@ -4,6 +4,7 @@ import { Conflict, Invalid } from '../../lib/errors.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
 import { roleLabel } from '../../views/nav.js';
+import { AlreadySubmitted } from '../audit/service.js';
 import * as accounts from './service.js';
 import { AccountPage } from './views/account-page.js';
 import { accountStatus, AccountsPage } from './views/accounts-page.js';
@@ -89,9 +90,19 @@ export default async function accountRoutes(app: FastifyInstance) {
     return reply.html(<AccountPage page={reply.pageContext()} account={account} isSelf={account.id === ctx.actor.userId} now={ctx.clock.now()} />);
   });
 
-  app.post<{ Params: { id: string } }>('/:id/reset-password', async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>('/:id/reset-password', async (request, reply) => {
     const ctx = ctxOf(request);
-    const { user, oneTimePassword } = await asActor(request, (tx) => accounts.resetPassword(tx, idParam(request)));
+    const formId = typeof request.body?.resetId === 'string' ? request.body.resetId : undefined;
+    let reset;
+    try {
+      reset = await asActor(request, (tx) => accounts.resetPassword(tx, idParam(request), { formId }));
+    } catch (error) {
+      // A reload of the page that showed the new password: say so, and make none.
+      if (!(error instanceof AlreadySubmitted)) throw error;
+      reply.flash('warning', error.message);
+      return reply.redirect(`/admin/accounts/${idParam(request)}`, 303);
+    }
+    const { user, oneTimePassword } = reset;
     const account = await accounts.getAccount(ctx, user.id);
     return reply.html(<AccountPage page={reply.pageContext()} account={account} oneTimePassword={oneTimePassword} isSelf={account.id === ctx.actor.userId} now={ctx.clock.now()} />);
   });

@@ -8,7 +8,7 @@ import { hashOneTimePassword, passwordProblem } from '../../lib/passwords.js';
 import { firstFreeUsername, usernameBase } from '../../lib/people.js';
 import { oneTimePassword } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
-import { recordAudit, recordAuditMany } from '../audit/service.js';
+import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as users from '../auth/service.js';
 import { hashNewPassword } from '../auth/service.js';
 import type { SessionStore } from '../auth/session-store.js';
@@ -119,10 +119,21 @@ async function requireAccount(ctx: ServiceContext, userId: number) {
 }
 
 /** Gives the account a one-time password (shown once), unlocks it and ends its sessions. */
-export async function resetPassword(ctx: ServiceContext & { sessions: SessionStore }, userId: number) {
+/**
+ * `options.formId`: the random id of the page's Reset password form. The same form sent again (a
+ * browser reloading the page that showed the new password) is refused with AlreadySubmitted, so the
+ * password just handed out keeps working.
+ */
+export async function resetPassword(ctx: ServiceContext & { sessions: SessionStore }, userId: number, options: { formId?: string } = {}) {
   authorize(ctx.actor, 'accounts.resetPassword');
   const user = await requireAccount(ctx, userId);
   if (!mayResetPassword(ctx.actor, user.id)) throw new Forbidden('You cannot reset your own password here: change it under Account › Change password (/account/password).');
+  const formId = await formIdNotYetUsed(
+    ctx,
+    'account.password_reset',
+    'This password was already reset from this page, and its one-time password was shown then; it still works. To make another, press Reset password again.',
+    options.formId,
+  );
   const password = oneTimePassword();
   const now = ctx.clock.now();
   await users.updateUser(ctx, user.id, {
@@ -134,7 +145,7 @@ export async function resetPassword(ctx: ServiceContext & { sessions: SessionSto
     updatedAt: now,
   });
   await ctx.sessions.destroyForUser(user.id);
-  await recordAudit(ctx, { action: 'account.password_reset', entity: 'user', entityId: user.id });
+  await recordAudit(ctx, { action: 'account.password_reset', entity: 'user', entityId: user.id, ...(formId ? { after: { formId } } : {}) });
   return { user: publicAccount(user), oneTimePassword: password };
 }
 

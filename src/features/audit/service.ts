@@ -231,9 +231,9 @@ export async function recordCreatedByForm(ctx: ServiceContext, action: string, f
 export class AlreadySubmitted extends Conflict {
   constructor(
     readonly recordId: number,
-    noun: string,
+    message: string,
   ) {
-    super(`This form was already submitted; the ${noun} was created.`, {});
+    super(message, {});
   }
 }
 
@@ -241,13 +241,13 @@ export class AlreadySubmitted extends Conflict {
 export const FORM_ID_MEMORY_MS = 60 * 60 * 1000;
 
 /**
- * The form's id when it is one (a random UUID the new-record page put in it), after checking it has
- * not created a record by `action` within the last hour; AlreadySubmitted if it has. The id then goes
- * into the creation's audit entry as `formId`.
+ * The form's id when it is one (a random UUID its page put in it), after checking it has not done
+ * `action` within the last hour; AlreadySubmitted with `already` if it has. The id then goes into
+ * the action's audit entry as `formId`.
  */
-export async function formIdNotYetUsed(ctx: ServiceContext, action: string, noun: string, formId: string | undefined): Promise<string | undefined> {
+export async function formIdNotYetUsed(ctx: ServiceContext, action: string, already: string, formId: string | undefined): Promise<string | undefined> {
   if (!formId || !/^[0-9a-f-]{36}$/.test(formId)) return undefined;
   const created = await recordCreatedByForm(ctx, action, formId, new Date(ctx.clock.now().getTime() - FORM_ID_MEMORY_MS));
-  if (created !== null) throw new AlreadySubmitted(Number(created), noun);
+  if (created !== null) throw new AlreadySubmitted(Number(created), already);
   return formId;
 }

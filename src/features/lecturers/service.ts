@@ -188,7 +188,7 @@ export interface CreatedLecturer {
  */
 export async function createLecturer(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedLecturer> {
   authorize(ctx.actor, 'lecturers.manage');
-  const formId = await formIdNotYetUsed(ctx, 'lecturer.created', 'lecturer', options.formId);
+  const formId = await formIdNotYetUsed(ctx, 'lecturer.created', 'This form was already submitted; the lecturer was created.', options.formId);
   const { data, checked: c } = await validateAndCheck(CreateLecturerInput, input, (valid) => columnsOf(ctx, valid));
   const record = {
     firstName: c.firstName!,

@@ -391,8 +391,13 @@ for (const database of await testDatabases()) {
       assert.match(page.body, new RegExp(`data-testid="account-card"`));
       assert.match(page.body, new RegExp(made.account.username.replace('.', '\\.')));
 
-      const reset = await admin.post(`/students/${id}/account/reset-password`, {}, { from: `/students/${id}` });
+      const resetId = /name="resetId" value="([0-9a-f-]{36})"/.exec(page.body)?.[1];
+      assert.ok(resetId, 'the reset form holds a random id');
+      const reset = await admin.post(`/students/${id}/account/reset-password`, { resetId }, { from: `/students/${id}` });
       assert.equal(reset.statusCode, 200);
+      const reloaded = await admin.post(`/students/${id}/account/reset-password`, { resetId }, { from: `/students/${id}` });
+      assert.equal(reloaded.statusCode, 303, 'a reloaded answer makes no second password');
+      assert.match((await admin.get(`/students/${id}`)).body, /already reset from this page/);
       assert.equal(reset.headers['cache-control'], 'no-store');
       const otp = oneTimePasswordIn(reset.body);
       assert.ok(otp && otp !== made.account.oneTimePassword);

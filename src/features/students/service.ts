@@ -226,7 +226,7 @@ export interface CreatedStudent {
  */
 export async function createStudent(ctx: ServiceContext, input: unknown, options: { formId?: string } = {}): Promise<CreatedStudent> {
   authorize(ctx.actor, 'students.manage');
-  const formId = await formIdNotYetUsed(ctx, 'student.created', 'student', options.formId);
+  const formId = await formIdNotYetUsed(ctx, 'student.created', 'This form was already submitted; the student was created.', options.formId);
   const { data, checked } = await validateAndCheck(CreateStudentInput, input, (valid) => columnsOf(ctx, valid));
   const columns = checked as Columns;
   const now = ctx.clock.now();

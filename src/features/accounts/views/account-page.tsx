@@ -61,6 +61,8 @@ export function AccountPage(props: { page: PageContext; account: Account; oneTim
               ) : (
                 <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
                   <CsrfField token={props.page.csrfToken} />
+                  {/* One reset per page view: reloading the page that shows the new password makes no other. */}
+                  <input type="hidden" name="resetId" value={crypto.randomUUID()} />
                   <button class="btn btn-outline-primary w-100" type="submit">Reset password</button>
                 </form>
               )}

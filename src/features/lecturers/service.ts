@@ -310,7 +310,7 @@ export function checkLecturerImportRow(raw: Record<string, unknown>): { record: 
     throw error;
   }
   const email = optionalText(data.email)?.toLowerCase();
-  if (!email) return { fields: { email: 'Enter the e-mail: an import matches lecturers by it.' } };
+  if (!email) return { fields: { email: 'Enter the e-mail: an import matches lecturers by it. A lecturer kept without one is edited on their page, or given an e-mail there first.' } };
   return {
     record: {
       firstName: requiredText(data.firstName),

@@ -201,6 +201,11 @@ for (const database of await testDatabases()) {
     test('lecturers: filters by degree and group taught; the admin flag follows to the account', async (t) => {
       const d = await department(t, database);
       assert.deepEqual((await lecturers.listLecturers(d.admin, { degree: 'MSc' })).items.map((l) => l.lastName), ['Schmidt']);
+      // A degree typed in other capitals joins the department's spelling.
+      const typed = await lecturers.createLecturer(d.admin, { firstName: 'Ole', lastName: 'Lowercase', academicDegree: 'msc', email: 'ole@fms.example' });
+      assert.equal(typed.lecturer.academicDegree, 'MSc');
+      assert.deepEqual((await lecturers.listLecturers(d.admin, { degree: 'MSc' })).items.map((l) => l.lastName), ['Lowercase', 'Schmidt']);
+      await lecturers.archiveLecturer(d.admin, typed.lecturer.id);
       assert.deepEqual((await lecturers.listLecturers(d.admin, { group: d.cs.id })).items.map((l) => l.lastName), ['Petrova']);
       assert.deepEqual((await lecturers.getLecturer(d.admin, d.petrova.lecturer.id)).groupsTaught, [{ id: d.cs.id, name: 'CS-101' }]);
       await lecturers.updateLecturer(d.admin, d.schmidt.lecturer.id, { isAdmin: true });

@@ -160,7 +160,13 @@ async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof Editabl
   if (data.firstName !== undefined) out.firstName = requiredText(String(data.firstName));
   if (data.lastName !== undefined) out.lastName = requiredText(String(data.lastName));
   if (data.patronymic !== undefined) out.patronymic = optionalText(data.patronymic as string | null) ?? '';
-  if (data.academicDegree !== undefined) out.academicDegree = optionalText(data.academicDegree as string | null) ?? '';
+  if (data.academicDegree !== undefined) {
+    const degree = optionalText(data.academicDegree as string | null) ?? '';
+    // "phd" typed where the department writes "PhD" joins it, rather than starting a second
+    // entry in the degree filter that the first does not find.
+    const known = degree ? (await repo.degrees(ctx.db)).find((d) => d.toLowerCase() === degree.toLowerCase()) : undefined;
+    out.academicDegree = known ?? degree;
+  }
   if (data.position !== undefined) out.position = optionalText(data.position as string | null) ?? '';
   if (data.email !== undefined) out.email = optionalText(data.email as string | null)?.toLowerCase() ?? null;
   if (data.phone !== undefined) out.phone = optionalText(data.phone as string | null);

@@ -174,7 +174,7 @@ describe('processPhoto', () => {
 
   test('size and pixel limits: too many bytes, and a small file claiming a huge image (pixel bomb), are refused before decoding', async () => {
     const jpeg = await picture(1200, 1000).jpeg().toBuffer();
-    assert.match(await refusal(processPhoto(jpeg, { ...limits, maxBytes: 10_000 })), /the file is \d+ KB; photos may be at most 10 KB/);
+    assert.match(await refusal(processPhoto(jpeg, { ...limits, maxBytes: 10_000 })), /^The file is \d+ KB; photos may be at most 10 KB/);
     assert.match(await refusal(processPhoto(jpeg, { ...limits, maxPixels: 1_000_000 })), /1200 × 1000 pixels \(1\.2 megapixels\); photos may have at most 1 megapixels/);
 
     const bomb = pngClaiming(60_000, 60_000);

@@ -48,7 +48,8 @@ export const ACCEPTED_PHOTO_TYPES = 'JPEG, PNG or WebP';
 const FIELD = 'photo';
 
 function refuse(reason: string): Invalid {
-  return new Invalid(`The photo cannot be used: ${reason}`, { [FIELD]: reason });
+  // The field's message stands alone under the field, so it starts with a capital.
+  return new Invalid(`The photo cannot be used: ${reason}`, { [FIELD]: reason.charAt(0).toUpperCase() + reason.slice(1) });
 }
 
 const damaged = (type: string) => refuse(`the file is damaged or incomplete; it cannot be read as a ${type} image. Upload the original ${ACCEPTED_PHOTO_TYPES} file again.`);

@@ -90,9 +90,10 @@ export function LecturersPage(props: LecturersPageProps) {
           <>
             <SortHeader label="Name" sortKey="name" sort={f.sort} href={(sort) => href({ sort })} />
             <th scope="col">Degree</th>
-            <th scope="col">Position</th>
-            <th scope="col">Groups taught</th>
-            <th scope="col">E-mail</th>
+            {/* On a phone the list keeps name and degree; the record has the rest. */}
+            <th scope="col" class="d-none d-lg-table-cell">Position</th>
+            <th scope="col" class="d-none d-md-table-cell">Groups taught</th>
+            <th scope="col" class="d-none d-md-table-cell">E-mail</th>
             <th scope="col" class="text-end">
               <span class="visually-hidden">Status</span>
             </th>
@@ -105,8 +106,10 @@ export function LecturersPage(props: LecturersPageProps) {
             <tr data-testid="lecturer-row">
               <NameCell base="/lecturers" person={l} />
               <td safe>{l.academicDegree}</td>
-              <td safe>{l.position}</td>
-              <td>
+              <td class="d-none d-lg-table-cell" safe>
+                {l.position}
+              </td>
+              <td class="d-none d-md-table-cell">
                 {l.groupsTaught.length === 0 ? (
                   <span class="text-secondary">—</span>
                 ) : (
@@ -119,7 +122,7 @@ export function LecturersPage(props: LecturersPageProps) {
                   </div>
                 )}
               </td>
-              <td class="text-break" safe>
+              <td class="text-break d-none d-md-table-cell" safe>
                 {l.email ?? ''}
               </td>
               <td class="text-end text-nowrap">

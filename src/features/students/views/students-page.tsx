@@ -85,8 +85,9 @@ export function StudentsPage(props: StudentsPageProps) {
             <SortHeader label="Name" sortKey="name" sort={f.sort} href={sortHref} />
             <SortHeader label="Student number" sortKey="number" sort={f.sort} href={sortHref} />
             <th scope="col">Group</th>
-            <th scope="col">E-mail</th>
-            {props.mayManage ? <th scope="col">Phone</th> : ''}
+            {/* On a phone the list keeps name, number and group; the record has the rest. */}
+            <th scope="col" class="d-none d-md-table-cell">E-mail</th>
+            {props.mayManage ? <th scope="col" class="d-none d-lg-table-cell">Phone</th> : ''}
             <th scope="col" class="text-end">
               <span class="visually-hidden">Status</span>
             </th>
@@ -110,11 +111,11 @@ export function StudentsPage(props: StudentsPageProps) {
                   <span class="text-secondary">—</span>
                 )}
               </td>
-              <td class="text-break" safe>
+              <td class="text-break d-none d-md-table-cell" safe>
                 {s.email ?? ''}
               </td>
               {props.mayManage ? (
-                <td class="text-nowrap" safe>
+                <td class="text-nowrap d-none d-lg-table-cell" safe>
                   {s.phone ?? ''}
                 </td>
               ) : (

@@ -2,7 +2,7 @@
 // token), a read context or one transaction for a write, the record id from the URL. Typed by the
 // parts of Fastify's request it uses, so only the routes files import Fastify.
 import type { Actor } from '../../access.js';
-import { NotFound, Unauthenticated } from '../../lib/errors.js';
+import { Invalid, NotFound, Unauthenticated } from '../../lib/errors.js';
 import type { AuthContext } from '../auth/service.js';
 
 export const API_PREFIX = '/api/v1';
@@ -62,4 +62,18 @@ export function pick(query: unknown, keys: readonly string[], integers: readonly
     out[key] = integers.includes(key) && typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : value;
   }
   return out;
+}
+
+/**
+ * A JSON body's fields must all be the schema's: the services drop what they do not know (forms
+ * carry `_csrf` and buttons), and a client sending `username` in a change would otherwise hear
+ * 200 for a change that never happened.
+ */
+export function knownFieldsOnly(body: unknown, schema: { properties?: Record<string, unknown> }): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const known = Object.keys(schema.properties ?? {});
+  const unknown = Object.keys(body).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return body;
+  const fields = Object.fromEntries(unknown.map((key) => [key, `Not a field here; the fields are ${known.join(', ')}.`]));
+  throw new Invalid('The body has fields this call does not take.', fields);
 }

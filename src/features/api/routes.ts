@@ -8,8 +8,8 @@ import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import * as students from '../students/service.js';
 import importRoutes from './imports/routes.js';
-import { API_PREFIX, apiRouteConfig, callerOf, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
-import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, StudentsQuery } from './schemas.js';
+import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
+import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery } from './schemas.js';
 import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
 
 export { apiRouteConfig };
@@ -151,7 +151,8 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
       },
     },
     async (request, reply) => {
-      const { record, answer } = await writeAs(request, (ctx) => r.create(ctx, request.body ?? {}));
+      const body = knownFieldsOnly(request.body ?? {}, sharedSchema(r.schemas.input));
+      const { record, answer } = await writeAs(request, (ctx) => r.create(ctx, body));
       reply.code(201).header('location', `${API_PREFIX}/${r.path}/${record.id}`);
       return answer;
     },
@@ -172,7 +173,8 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
     },
     async (request) => {
       const id = recordId(request.params, r.noun);
-      return writeAs(request, (ctx) => r.update(ctx, id, request.body ?? {}));
+      const body = knownFieldsOnly(request.body ?? {}, sharedSchema(r.schemas.changes));
+      return writeAs(request, (ctx) => r.update(ctx, id, body));
     },
   );
 
@@ -203,6 +205,8 @@ export default async function apiRoutes(app: FastifyInstance) {
   // schemas (lib/validation.ts), so the API gives the same rules and messages as the pages and the
   // CLI. Fastify's own validation would answer differently worded errors first, so it is off here.
   app.setValidatorCompiler(() => () => true);
+  // Bodies are JSON (imports multipart): a form-encoded body answers 415, as the document says.
+  app.removeContentTypeParser('application/x-www-form-urlencoded');
   // Every API call needs a caller. Refusing here, before the CSRF check of unsafe methods, answers
   // an anonymous POST with 401 (send a token) rather than the CSRF check's 403.
   app.addHook('preValidation', async (request) => {

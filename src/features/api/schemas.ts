@@ -174,3 +174,10 @@ const importSchemas = [
 
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
 export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
+
+/** A shared schema by its name, for checking a body against what the document promises. */
+export function sharedSchema(id: string): TSchema {
+  const schema = sharedSchemas.find((s) => (s as { $id?: string }).$id === id);
+  if (!schema) throw new Error(`no shared schema ${id}`);
+  return schema;
+}

@@ -77,6 +77,19 @@ for (const database of await testDatabases()) {
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: student.studentNumber, firstName: 'A', lastName: 'B' }), 409, 'conflict', 'studentNumber');
       assertError(await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { email: 'SARA@example.org' }), 409, 'conflict', 'email');
       assertError(await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { groupId: 'MA-201' }), 422, 'invalid', 'groupId');
+      // A field the call does not take is named, not dropped with a 200 for a change that never happened.
+      const renamed = await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { username: 'new.name', phone: '+1 555' });
+      assertError(renamed, 422, 'invalid', 'username');
+      assert.deepEqual(Object.keys(renamed.json().error.fields), ['username']);
+      assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X2', firstName: 'A', lastName: 'B', nickname: 'x' }), 422, 'invalid', 'nickname');
+      // Bodies are JSON: a form-encoded one is refused as the document says.
+      const form = await app.inject({
+        method: 'POST',
+        url: '/api/v1/students',
+        headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'studentNumber=X3&firstName=A&lastName=B',
+      });
+      assertError(form, 415, 'fst_err_ctp_invalid_media_type');
       const all = (await callApi(app, tokens.admin, 'GET', '/api/v1/students?limit=500')).json().items;
       assert.deepEqual(
         all.map((s: { id: number; email: string | null; groupId: number }) => [s.id, s.email, s.groupId]),

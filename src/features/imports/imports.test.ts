@@ -449,6 +449,13 @@ for (const database of await testDatabases()) {
       assert.equal((await counts(ctx)).students, 0);
       const row = await ctx.db.selectFrom('imports').select(['status', 'appliedAt']).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'dry_run', appliedAt: null });
+
+      // A file missing a column: its problems are counted as the file's, not as "0 rows with errors".
+      const columnless = await upload(app, browser, 'students', { name: 'columns.csv', bytes: csvFile(['Student number', 'First name'], [['1', 'A']]) });
+      const columnReport = await browser.get(String(columnless.headers.location));
+      assert.match(columnReport.body, /data-testid="count-file-errors">1</);
+      assert.match(text(columnReport.body), /1 problem with the file/);
+      assert.doesNotMatch(columnReport.body, /data-testid="count-errors"/);
     });
 
     test('web: records changed after the dry run get a new report instead of the import; large changes need the box ticked', async (t) => {

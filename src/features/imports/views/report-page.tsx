@@ -22,6 +22,10 @@ function Counts({ report, applied }: { report: ImportReport; applied: boolean })
     { label: 'unchanged', value: report.counts.unchanged, tone: 'secondary', id: 'unchanged' },
     { label: 'rows with errors', value: report.counts.rowsWithErrors, tone: report.counts.rowsWithErrors ? 'danger' : 'secondary', id: 'errors' },
   ];
+  // Problems with the file as a whole (a missing column) belong to no row: counted apart, so the
+  // page never says "0 rows with errors" above a list of errors.
+  const fileProblems = report.errors.filter((e) => e.row === null).length;
+  if (fileProblems > 0) items[3] = { label: fileProblems === 1 ? 'problem with the file' : 'problems with the file', value: fileProblems, tone: 'danger', id: 'file-errors' };
   return (
     <div class="row g-3 mb-4">
       {items.map((i) => (

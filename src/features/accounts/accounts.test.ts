@@ -5,6 +5,8 @@ import { buildTestApp } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
+import { systemActor } from '../../access.js';
+import { createStudent } from '../students/service.js';
 import { csvLines, xlsxRows } from '../../../test/sheet-rows.js';
 
 const CHOSEN = 'my own chosen passphrase 2026';
@@ -157,6 +159,13 @@ for (const database of await testDatabases()) {
       const literal = await browser.get('/admin/accounts?q=_');
       assert.match(literal.body, /percent_50/);
       assert.ok(!literal.body.includes('anna.k'), 'an underscore is a character, not a wildcard');
+      // Accounts of people are found as the people lists find them: accents and capitals ignored,
+      // and by the record's number.
+      await createStudent({ ...ctx, actor: systemActor }, { studentNumber: '2026-7777', firstName: 'Željko', lastName: 'Šimić' });
+      const folded = await browser.get('/admin/accounts?q=zeljko%20simic');
+      assert.match(folded.body, />z\.simic</);
+      assert.match((await browser.get('/admin/accounts?q=2026-7777')).body, />z\.simic</);
+      assert.doesNotMatch((await browser.get('/admin/accounts?q=zeljko&role=lecturer')).body, />z\.simic</);
       assert.equal((await browser.get('/admin/accounts/999999')).statusCode, 404);
       assert.equal((await browser.get('/admin/accounts/not-a-number')).statusCode, 404);
     });

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/index.js';
 import type { Role } from '../../db/schema.js';
+import { matchesEveryWord } from '../../db/people-search.js';
 import { containsIgnoringCase } from '../../db/search.js';
+import { foldQuery } from '../../lib/people.js';
 
 const accountColumns = ['id', 'username', 'displayName', 'role', 'isAdmin', 'disabled', 'lockedUntil', 'mustChangePassword', 'lastLoginAt', 'createdAt'] as const;
 
@@ -8,8 +10,20 @@ function filtered(db: Db, filter: { q?: string; role?: Role }) {
   let query = db.selectFrom('users');
   if (filter.q) {
     const q = filter.q;
+    // An account linked to a student or lecturer is also found by that record's folded search text,
+    // as the people lists find it: "zeljko" finds Željko, a student number finds its account.
+    const folded = foldQuery(q);
     query = query.where((eb) =>
-      eb.or([containsIgnoringCase(eb.ref('username'), q), containsIgnoringCase(eb.ref('displayName'), q)]),
+      eb.or([
+        containsIgnoringCase(eb.ref('username'), q),
+        containsIgnoringCase(eb.ref('displayName'), q),
+        ...(folded
+          ? [
+              eb('users.studentId', 'in', eb.selectFrom('students').select('students.id').where((s) => matchesEveryWord(s.ref('students.searchText'), folded))),
+              eb('users.lecturerId', 'in', eb.selectFrom('lecturers').select('lecturers.id').where((l) => matchesEveryWord(l.ref('lecturers.searchText'), folded))),
+            ]
+          : []),
+      ]),
     );
   }
   if (filter.role) query = query.where('role', '=', filter.role);

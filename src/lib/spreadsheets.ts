@@ -460,7 +460,7 @@ export async function writeXlsx(stream: Writable, sheets: readonly SheetSpec[]):
       sheet.commit();
     }
     await workbook.commit();
-    await finished(stream, { readable: false });
+    await ended(stream);
   } catch (error) {
     stream.destroy(error as Error);
     throw error;
@@ -484,7 +484,7 @@ export async function writeCsv(stream: Writable, columns: readonly SheetColumn[]
       }
     }
     stream.end(chunk);
-    await finished(stream, { readable: false });
+    await ended(stream);
   } catch (error) {
     stream.destroy(error as Error);
     throw error;
@@ -521,6 +521,15 @@ function sheetName(name: string, taken: Set<string>): string {
   for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
   taken.add(candidate.toLowerCase());
   return candidate;
+}
+
+/** Waits until the writer's side of `stream` has finished; a stream destroyed first was abandoned. */
+async function ended(stream: Writable): Promise<void> {
+  try {
+    await finished(stream, { readable: false });
+  } catch (error) {
+    throw stream.destroyed && !stream.errored ? new StreamAbandoned() : error;
+  }
 }
 
 /** The reader went away (a browser cancelled the download): the writer stops reading rows. */

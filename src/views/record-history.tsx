@@ -45,7 +45,8 @@ export interface FieldChange {
 export function auditChanges(before: string | null, after: string | null): FieldChange[] {
   const was = parseSnapshot(before) ?? new Map<string, unknown>();
   const is = parseSnapshot(after) ?? new Map<string, unknown>();
-  const fields = [...is.keys(), ...[...was.keys()].filter((k) => !is.has(k))];
+  // A form's random id (kept so a reloaded page cannot act twice) is no change to show.
+  const fields = [...is.keys(), ...[...was.keys()].filter((k) => !is.has(k))].filter((k) => k !== 'formId');
   const changes: FieldChange[] = [];
   for (const field of fields) {
     const b = was.has(field) ? was.get(field) : ABSENT;

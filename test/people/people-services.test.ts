@@ -206,6 +206,11 @@ for (const database of await testDatabases()) {
       assert.equal(typed.lecturer.academicDegree, 'MSc');
       assert.deepEqual((await lecturers.listLecturers(d.admin, { degree: 'MSc' })).items.map((l) => l.lastName), ['Lowercase', 'Schmidt']);
       await lecturers.archiveLecturer(d.admin, typed.lecturer.id);
+      // A spelling in use stays as it is, even where another spelling of it exists too (from an import).
+      await d.db.updateTable('lecturers').set({ academicDegree: 'MSC' }).where('id', '=', typed.lecturer.id).execute();
+      const kept = await lecturers.updateLecturer(d.admin, d.schmidt.lecturer.id, { academicDegree: 'MSc', phone: '+1 555 0100' });
+      assert.equal(kept.academicDegree, 'MSc');
+      await d.db.updateTable('lecturers').set({ academicDegree: 'MSc' }).where('id', '=', typed.lecturer.id).execute();
       assert.deepEqual((await lecturers.listLecturers(d.admin, { group: d.cs.id })).items.map((l) => l.lastName), ['Petrova']);
       assert.deepEqual((await lecturers.getLecturer(d.admin, d.petrova.lecturer.id)).groupsTaught, [{ id: d.cs.id, name: 'CS-101' }]);
       await lecturers.updateLecturer(d.admin, d.schmidt.lecturer.id, { isAdmin: true });

@@ -72,7 +72,8 @@ export function pick(query: unknown, keys: readonly string[], integers: readonly
 export function knownFieldsOnly(body: unknown, schema: { properties?: Record<string, unknown> }): unknown {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
   const known = Object.keys(schema.properties ?? {});
-  const unknown = Object.keys(body).filter((key) => !known.includes(key));
+  // `_csrf` is how a signed-in browser may send its token (plugins/csrf.ts), not a field.
+  const unknown = Object.keys(body).filter((key) => key !== '_csrf' && !known.includes(key));
   if (unknown.length === 0) return body;
   const fields = Object.fromEntries(unknown.map((key) => [key, `Not a field here; the fields are ${known.join(', ')}.`]));
   throw new Invalid('The body has fields this call does not take.', fields);

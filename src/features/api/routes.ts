@@ -207,14 +207,16 @@ export default async function apiRoutes(app: FastifyInstance) {
   app.setValidatorCompiler(() => () => true);
   // Bodies are JSON (imports multipart): a form-encoded body answers 415, as the document says.
   app.removeContentTypeParser('application/x-www-form-urlencoded');
-  // Every API call needs a caller. Refusing here, before the CSRF check of unsafe methods, answers
-  // an anonymous POST with 401 (send a token) rather than the CSRF check's 403.
-  app.addHook('preValidation', async (request) => {
+  // One budget per token (per address without a valid one) shared by every API route. The session
+  // plugin's hook, registered before, has resolved the token by then. The key's prefix keeps these
+  // counters apart from any other limiter made with app.rateLimit().
+  app.addHook('onRequest', app.rateLimit({ max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: (request) => `api:${apiKey(request)}` }));
+  // Every API call needs a caller. Refusing here, after the count (guessing tokens is limited) and
+  // before the body is read or CSRF checked, answers an anonymous call with 401 (send a token)
+  // rather than a 415 for its body or the CSRF check's 403.
+  app.addHook('onRequest', async (request) => {
     callerOf(request);
   });
-  // One budget per token (per address without a valid one) shared by every API route. The session
-  // plugin's hook, registered before, has resolved the token by then.
-  app.addHook('onRequest', app.rateLimit({ max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: apiKey }));
 
   app.get(
     '/me',

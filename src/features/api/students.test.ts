@@ -90,6 +90,8 @@ for (const database of await testDatabases()) {
         payload: 'studentNumber=X3&firstName=A&lastName=B',
       });
       assertError(form, 415, 'fst_err_ctp_invalid_media_type');
+      const anonymous = await app.inject({ method: 'POST', url: '/api/v1/students', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'studentNumber=X4' });
+      assertError(anonymous, 401, 'unauthenticated');
       const all = (await callApi(app, tokens.admin, 'GET', '/api/v1/students?limit=500')).json().items;
       assert.deepEqual(
         all.map((s: { id: number; email: string | null; groupId: number }) => [s.id, s.email, s.groupId]),

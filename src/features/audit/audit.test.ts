@@ -307,6 +307,7 @@ describe('changes between snapshots', () => {
     assert.deepEqual(auditChanges('not json {', '"text"').map((c) => [c.field, c.before, c.after]), [['value', 'not json {', 'text']]);
     assert.deepEqual(auditChanges('[1]', '[2]').map((c) => c.field), ['value']);
     assert.deepEqual(auditChanges(null, null), []);
+    assert.deepEqual(auditChanges(null, JSON.stringify({ name: 'A', formId: '7d2c1f9e-0000-4000-8000-000000000000' })).map((c) => c.field), ['name'], "a form's id is no change");
     const proto = auditChanges(null, '{"__proto__": {"polluted": 1}, "constructor": "x"}');
     assert.deepEqual(proto.map((c) => c.field), ['__proto__', 'constructor']);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -164,8 +164,9 @@ async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof Editabl
     const degree = optionalText(data.academicDegree as string | null) ?? '';
     // "phd" typed where the department writes "PhD" joins it, rather than starting a second
     // entry in the degree filter that the first does not find.
-    const known = degree ? (await repo.degrees(ctx.db)).find((d) => d.toLowerCase() === degree.toLowerCase()) : undefined;
-    out.academicDegree = known ?? degree;
+    // A spelling already in use stays as it is (two may exist, from imports or older data).
+    const known = degree ? await repo.degrees(ctx.db) : [];
+    out.academicDegree = known.includes(degree) ? degree : (known.find((d) => d.toLowerCase() === degree.toLowerCase()) ?? degree);
   }
   if (data.position !== undefined) out.position = optionalText(data.position as string | null) ?? '';
   if (data.email !== undefined) out.email = optionalText(data.email as string | null)?.toLowerCase() ?? null;

@@ -89,10 +89,7 @@ export default fp(
       request.mustChangePassword = resolved.mustChangePassword;
     });
 
-    app.addHook('preValidation', async (request) => {
-      if (request.invalidToken)
-        throw new AppError(401, 'invalid_token', 'The API token is missing, malformed, revoked or expired. Create a new one under Account › API tokens.');
-    });
+    app.addHook('preValidation', async (request) => refuseInvalidToken(request));
 
     app.addHook('preHandler', async (request, reply) => {
       if (!request.mustChangePassword) return;
@@ -105,6 +102,12 @@ export default fp(
   },
   { name: 'fms-session' },
 );
+
+/** 401 for a bearer token that names nobody (the rate limiter has counted the request by then). */
+export function refuseInvalidToken(request: FastifyRequest): void {
+  if (request.invalidToken)
+    throw new AppError(401, 'invalid_token', 'The API token is missing, malformed, revoked or expired. Create a new one under Account › API tokens.');
+}
 
 /** The signed-in actor, or 401 (pages redirect to the sign-in page). */
 export function requireActor(request: FastifyRequest): Actor {

@@ -11,6 +11,7 @@ import importRoutes from './imports/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery } from './schemas.js';
 import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
+import { refuseInvalidToken } from '../../plugins/session.js';
 
 export { apiRouteConfig };
 
@@ -215,6 +216,7 @@ export default async function apiRoutes(app: FastifyInstance) {
   // before the body is read or CSRF checked, answers an anonymous call with 401 (send a token)
   // rather than a 415 for its body or the CSRF check's 403.
   app.addHook('onRequest', async (request) => {
+    refuseInvalidToken(request);
     callerOf(request);
   });
 

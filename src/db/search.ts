@@ -10,3 +10,12 @@ export function containsIgnoringCase(column: Expression<unknown>, text: string):
   const pattern = `%${escapeLike(text.toLowerCase())}%`;
   return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
 }
+
+/**
+ * "Contains" over a column stored in lower case (usernames, e-mails): no per-row lower(), which on
+ * SQLite is a JavaScript call for every row.
+ */
+export function containsInLowerCase(column: Expression<unknown>, text: string): Expression<SqlBool> {
+  const pattern = `%${escapeLike(text.toLowerCase())}%`;
+  return sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+}

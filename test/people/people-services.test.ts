@@ -63,6 +63,19 @@ for (const database of await testDatabases()) {
       assert.equal(d.petrova.account.username, 'e.petrova');
     });
 
+    test("renaming a person renames their account (greeting, accounts list), by form or import; the username stays", async (t) => {
+      const d = await department(t, database);
+      await students.updateStudent(d.admin, d.sara.student.id, { lastName: 'Horvat' });
+      const renamed = (await findUserByUsername(d.base, 's.saric'))!;
+      assert.equal(renamed.displayName, 'Sara Horvat');
+      const [ivan] = await students.findStudentsForImport(d.admin, { studentNumbers: [d.ivan.student.studentNumber], emails: [] });
+      const { id: _id, archived: _archived, ...before } = ivan!;
+      await students.updateStudentsInBulk(d.admin, [{ id: d.ivan.student.id, before, changes: { firstName: 'Ivo' } }]);
+      assert.equal((await findUserByUsername(d.base, d.ivan.account.username))!.displayName.split(' ')[0], 'Ivo');
+      await lecturers.updateLecturer(d.admin, d.petrova.lecturer.id, { firstName: 'Jelena' });
+      assert.equal((await findUserByUsername(d.base, 'e.petrova'))!.displayName, 'Jelena Petrova');
+    });
+
     test('bad input names the field and changes nothing', async (t) => {
       const d = await department(t, database);
       const before = await d.db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -281,6 +281,17 @@ export async function accountOfPerson(ctx: ServiceContext, person: { studentId: 
   return user ? publicAccount(user) : null;
 }
 
+/**
+ * Keeps a person's account named as their record is (a student who changes their name is greeted,
+ * listed and found by the new one). The account's own history needs no entry: the record's holds it.
+ */
+export async function renamePersonAccount(ctx: ServiceContext, person: { studentId: number } | { lecturerId: number }, name: { firstName: string; lastName: string }) {
+  const user = await users.findUserOfPerson(ctx, person);
+  const displayName = `${name.firstName} ${name.lastName}`.trim();
+  if (!user || user.displayName === displayName) return;
+  await users.updateUser(ctx, user.id, { displayName, updatedAt: ctx.clock.now() });
+}
+
 /** Keeps the admin flag of a lecturer's account in step with the lecturer record. */
 export async function setAccountAdminFlag(ctx: ServiceContext, userId: number, isAdmin: boolean) {
   authorize(ctx.actor, 'accounts.create');

@@ -234,6 +234,7 @@ export async function updateLecturer(ctx: ServiceContext, id: number, input: unk
   }
   const next = { ...before, ...changed };
   await repo.updateLecturer(ctx.db, id, { ...changed, ...searchColumnsOfLecturer(next), updatedAt: ctx.clock.now() });
+  if (changed.firstName !== undefined || changed.lastName !== undefined) await accounts.renamePersonAccount(ctx, { lecturerId: id }, next);
   const b = auditable(before);
   const a = auditable(next);
   await recordAudit(ctx, {
@@ -375,6 +376,7 @@ export async function updateLecturersInBulk(ctx: ServiceContext, updates: readon
       if (account) await accounts.setAccountAdminFlag(ctx, account.id, u.changes.isAdmin);
     }
     await repo.updateLecturer(ctx.db, u.id, { ...u.changes, ...searchColumnsOfLecturer(next), updatedAt: now });
+    if (u.changes.firstName !== undefined || u.changes.lastName !== undefined) await accounts.renamePersonAccount(ctx, { lecturerId: u.id }, next);
   }
   await recordAuditMany(
     ctx,

@@ -261,6 +261,7 @@ export async function updateStudent(ctx: ServiceContext, id: number, input: unkn
   if (Object.keys(changed).length === 0) return view(before, ctx.actor);
   const next = { ...before, ...changed };
   await repo.updateStudent(ctx.db, id, { ...changed, ...searchColumnsOfStudent(next), updatedAt: ctx.clock.now() });
+  if (changed.firstName !== undefined || changed.lastName !== undefined) await accounts.renamePersonAccount(ctx, { studentId: id }, next);
   const beforeAudit = auditable(before);
   const afterAudit = auditable(next);
   await recordAudit(ctx, {
@@ -408,6 +409,7 @@ export async function updateStudentsInBulk(ctx: ServiceContext, updates: readonl
   for (const u of updates) {
     const next = { ...u.before, ...u.changes };
     await repo.updateStudent(ctx.db, u.id, { ...u.changes, ...searchColumnsOfStudent(next), updatedAt: now });
+    if (u.changes.firstName !== undefined || u.changes.lastName !== undefined) await accounts.renamePersonAccount(ctx, { studentId: u.id }, next);
   }
   await recordAuditMany(
     ctx,

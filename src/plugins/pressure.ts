@@ -56,11 +56,12 @@ export default fp(
     });
     app.addHook('onClose', async () => clearInterval(sampler));
 
-    app.addHook('onRequest', async (request, reply) => {
-      if (!lag.overloaded || request.url === '/healthz') return;
+    // A callback hook, not an async one: it runs on every request and is nearly always a no-op.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!lag.overloaded || request.url === '/healthz') return done();
       reply.header('retry-after', '10');
       request.log.warn({ type: 'eventLoopDelay', lagMs: Math.round(lag.lastLagMs) }, 'overloaded: refusing a request with 503');
-      throw overloaded();
+      done(overloaded());
     });
 
     await app.register(underPressure, {

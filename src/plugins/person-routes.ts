@@ -63,6 +63,28 @@ export function photoAgainMessage(file: { filename: string } | null): string | u
 
 type PhotoFiles = { photoFileId: number | null; thumbnailFileId: number | null };
 
+/**
+ * What every people list reads from the address bar: the search, the group, the sort and the page.
+ * Anything unusable is dropped, and `problems` say so on the page rather than failing it.
+ */
+export function readListFilter(query: Record<string, string | undefined>, sorts: readonly string[]) {
+  const problems: string[] = [];
+  const q = (query.q ?? '').trim().slice(0, 100);
+  let group = query.group ?? '';
+  if (group && !/^[1-9]\d{0,9}$/.test(group)) {
+    problems.push('The group filter was not understood and is ignored.');
+    group = '';
+  }
+  let sort = query.sort || 'name';
+  if (!sorts.includes(sort)) {
+    problems.push(`Sort by one of: ${sorts.join(', ')}; sorted by name instead.`);
+    sort = 'name';
+  }
+  const pageText = query.page ?? '1';
+  const page = /^[1-9]\d{0,5}$/.test(pageText) ? Number(pageText) : 1;
+  return { q, group, sort, page, problems };
+}
+
 /** What the shared routes need to know about one kind of person record. */
 export interface PersonKind {
   /** The URL prefix of the records, e.g. "/students". */

@@ -14,6 +14,7 @@ import {
   PHOTO_MAX_BYTES,
   photoAgainMessage,
   photoMessage,
+  readListFilter,
   registerAccountRoutes,
   registerPhotoRoutes,
   type PersonKind,
@@ -44,21 +45,8 @@ function formValues(body: unknown, withUsername: boolean): LecturerFormValues & 
 }
 
 function filterOf(query: Query): { filter: LecturerFilterValues; page: number; message: string | null } {
-  const problems: string[] = [];
-  const q = (query.q ?? '').trim().slice(0, 100);
+  const { q, group, sort, page, problems } = readListFilter(query, lecturerSorts);
   const degree = (query.degree ?? '').trim().slice(0, 100);
-  let group = query.group ?? '';
-  if (group && !/^[1-9]\d{0,9}$/.test(group)) {
-    problems.push('The group filter was not understood and is ignored.');
-    group = '';
-  }
-  let sort = query.sort || 'name';
-  if (!(lecturerSorts as readonly string[]).includes(sort)) {
-    problems.push(`Sort by one of: ${lecturerSorts.join(', ')}; sorted by name instead.`);
-    sort = 'name';
-  }
-  const pageText = query.page ?? '1';
-  const page = /^[1-9]\d{0,5}$/.test(pageText) ? Number(pageText) : 1;
   return { filter: { q, degree, group, sort, archived: query.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
 }
 
@@ -99,8 +87,8 @@ export default async function lecturerRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Query }>('/', async (request, reply) => {
     const ctx = ctxOf(request);
     if (!can(ctx.actor, 'lecturers.manage')) {
-      // A lecturer sees their own record only.
-      if (ctx.actor.role === 'lecturer' && ctx.actor.lecturerId !== null) return reply.redirect(`/lecturers/${ctx.actor.lecturerId}`, 303);
+      // A lecturer sees their own record only (My record); anyone else may not look.
+      if (ctx.actor.lecturerId !== null && can(ctx.actor, 'records.viewOwn')) return reply.redirect(`/lecturers/${ctx.actor.lecturerId}`, 303);
       throw new Forbidden();
     }
     const { filter, page, message } = filterOf(request.query);

@@ -17,6 +17,7 @@ import {
   PHOTO_MAX_BYTES,
   photoAgainMessage,
   photoMessage,
+  readListFilter,
   registerAccountRoutes,
   registerPhotoRoutes,
   type PersonKind,
@@ -52,20 +53,7 @@ function inputOf(values: StudentFormValues): Record<string, unknown> {
 
 /** The list's filter from the address bar; anything unusable is dropped and explained. */
 function filterOf(query: Query, mayManage: boolean): { filter: StudentFilterValues; page: number; message: string | null } {
-  const problems: string[] = [];
-  const q = (query.q ?? '').trim().slice(0, 100);
-  let group = query.group ?? '';
-  if (group && !/^[1-9]\d{0,9}$/.test(group)) {
-    problems.push('The group filter was not understood and is ignored.');
-    group = '';
-  }
-  let sort = query.sort || 'name';
-  if (!(studentSorts as readonly string[]).includes(sort)) {
-    problems.push(`Sort by one of: ${studentSorts.join(', ')}; sorted by name instead.`);
-    sort = 'name';
-  }
-  const pageText = query.page ?? '1';
-  const page = /^[1-9]\d{0,5}$/.test(pageText) ? Number(pageText) : 1;
+  const { q, group, sort, page, problems } = readListFilter(query, studentSorts);
   return { filter: { q, group, sort, archived: mayManage && query.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
 }
 

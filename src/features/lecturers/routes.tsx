@@ -6,25 +6,20 @@ import { authorize, can } from '../../access.js';
 import { fullName } from '../../lib/people.js';
 import { AppError, Conflict, Forbidden, Invalid } from '../../lib/errors.js';
 import {
+  addPersonFromForm,
   asActor,
   ctxOf,
   formMessage,
   idOf,
-  noStore,
-  PHOTO_MAX_BYTES,
-  photoAgainMessage,
-  photoMessage,
   readListFilter,
   registerAccountRoutes,
   registerPhotoRoutes,
   type PersonKind,
 } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
-import { AlreadySubmitted, recordHistory } from '../audit/service.js';
+import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
-import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
-import { readFormWithOptionalFile } from '../../plugins/uploads.js';
 import { lecturerSorts } from './schemas.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';
@@ -141,58 +136,19 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     return reply.html(<LecturerFormPage page={reply.pageContext()} lecturer={null} values={{}} degrees={await lecturers.lecturerDegrees(ctx)} formId={randomUUID()} />);
   });
 
-  app.post('/', async (request, reply) => {
-    const ctx = ctxOf(request);
-    authorize(ctx.actor, 'lecturers.manage');
-    const form = await readFormWithOptionalFile(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
-    const values = formValues(form.fields, true);
-    // The form's id survives a refused attempt: corrected and sent again, it still creates one lecturer.
-    const formId = /^[0-9a-f-]{36}$/.test(form.fields.formId ?? '') ? form.fields.formId : randomUUID();
-    const again = async (error: AppError, errors: Record<string, string>, alreadyCreated?: { href: string; name: string }) => {
-      reply.code(error.statusCode);
-      return reply.html(
-        <LecturerFormPage
-          page={reply.pageContext()}
-          lecturer={null}
-          values={values}
-          degrees={await lecturers.lecturerDegrees(ctx)}
-          errors={errors}
-          message={formMessage(error)}
-          photoAgain={alreadyCreated ? undefined : photoAgainMessage(form.file)}
-          formId={formId}
-          alreadyCreated={alreadyCreated}
-        />,
-      );
-    };
-    if (form.fileError) return again(form.fileError, { photo: photoMessage(form.fileError) });
-    let storedKeys: string[] = [];
-    try {
-      const created = await asActor(request, async (tx) => {
-        const made = await lecturers.createLecturer(tx, values, { formId: form.fields.formId });
-        if (form.file) {
-          const stored = await storePhoto(tx, form.file);
-          storedKeys = stored.storageKeys;
-          await lecturers.setLecturerPhotoFiles(tx, made.lecturer.id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
-        }
-        return made;
-      });
-      const props = await recordPage(request, reply, created.lecturer.id, {
-        credentials: { ...created.account, password: created.account.oneTimePassword, title: `Lecturer ${fullName(created.lecturer)} added, with a sign-in account` },
-      });
-      noStore(reply);
-      reply.code(201);
-      return reply.html(<LecturerPage {...props} />);
-    } catch (error) {
-      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
-      if (error instanceof AlreadySubmitted) {
-        // A refresh of the "created" page: no second lecturer, a link to the first.
-        const earlier = await lecturers.getLecturer(ctx, error.recordId);
-        return again(error, {}, { href: `/lecturers/${earlier.id}`, name: fullName(earlier) });
-      }
-      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
-      return again(error, error.fields);
-    }
-  });
+  app.post('/', async (request, reply) =>
+    addPersonFromForm(request, reply, lecturerKind, {
+      valuesOf: (fields) => formValues(fields, true),
+      create: async (tx, values, formId) => {
+        const { lecturer, account } = await lecturers.createLecturer(tx, values, { formId });
+        return { ...lecturer, account };
+      },
+      get: lecturers.getLecturer,
+      formPage: async (values, state) => (
+        <LecturerFormPage page={reply.pageContext()} lecturer={null} values={values} degrees={await lecturers.lecturerDegrees(ctxOf(request))} {...state} />
+      ),
+    }),
+  );
 
   app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
     return reply.html(<LecturerPage {...await recordPage(request, reply, idOf(request))} />);

@@ -6,17 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, ownsStudentRecord } from '../../access.js';
 import { fullName } from '../../lib/people.js';
-import { AppError, Conflict, Invalid, NotFound } from '../../lib/errors.js';
+import { Conflict, Invalid, NotFound } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/session.js';
 import {
+  addPersonFromForm,
   asActor,
   ctxOf,
   formMessage,
   idOf,
-  noStore,
-  PHOTO_MAX_BYTES,
-  photoAgainMessage,
-  photoMessage,
   readListFilter,
   registerAccountRoutes,
   registerPhotoRoutes,
@@ -24,13 +21,11 @@ import {
   type RequestContext,
 } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
-import { AlreadySubmitted, recordHistory } from '../audit/service.js';
+import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
-import { discardPhotoObjects, storePhoto } from '../photos/service.js';
 import * as students from './service.js';
 import { studentSorts } from './schemas.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
-import { readFormWithOptionalFile } from '../../plugins/uploads.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';
@@ -172,61 +167,17 @@ export default async function studentRoutes(app: FastifyInstance) {
     return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groups={await groupOptions(ctx)} formId={randomUUID()} />);
   });
 
-  app.post('/', async (request, reply) => {
-    const ctx = ctxOf(request);
-    // Refused before the body (and any photo in it) is read.
-    authorize(ctx.actor, 'students.manage');
-    const form = await readFormWithOptionalFile(request, { field: 'photo', maxBytes: PHOTO_MAX_BYTES });
-    const values = formValues(form.fields, true);
-    // The form's id survives a refused attempt: corrected and sent again, it still creates one student.
-    const formId = /^[0-9a-f-]{36}$/.test(form.fields.formId ?? '') ? form.fields.formId : randomUUID();
-    const again = async (error: AppError, errors: Record<string, string>, alreadyCreated?: { href: string; name: string }) => {
-      reply.code(error.statusCode);
-      return reply.html(
-        <StudentFormPage
-          page={reply.pageContext()}
-          student={null}
-          values={values}
-          groups={await groupOptions(ctx)}
-          errors={errors}
-          message={formMessage(error)}
-          photoAgain={alreadyCreated ? undefined : photoAgainMessage(form.file)}
-          formId={formId}
-          alreadyCreated={alreadyCreated}
-        />,
-      );
-    };
-    if (form.fileError) return again(form.fileError, { photo: photoMessage(form.fileError) });
-    let storedKeys: string[] = [];
-    try {
-      const created = await asActor(request, async (tx) => {
-        const made = await students.createStudent(tx, inputOf(values), { formId: form.fields.formId });
-        if (form.file) {
-          const stored = await storePhoto(tx, form.file);
-          storedKeys = stored.storageKeys;
-          await students.setStudentPhotoFiles(tx, made.student.id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
-          return { ...made, student: await students.getStudent(tx, made.student.id) };
-        }
-        return made;
-      });
-      const props = await recordPage(request, reply, created.student.id, {
-        credentials: { ...created.account, password: created.account.oneTimePassword, title: `Student ${fullName(created.student)} added, with a sign-in account` },
-      });
-      noStore(reply);
-      reply.code(201);
-      return reply.html(<StudentPage {...props} />);
-    } catch (error) {
-      // The transaction rolled back: photo objects written for it have no row any more.
-      if (storedKeys.length) await discardPhotoObjects(ctx, storedKeys);
-      if (error instanceof AlreadySubmitted) {
-        // A refresh of the "created" page: no second student, a link to the first.
-        const earlier = await students.getStudent(ctx, error.recordId);
-        return again(error, {}, { href: `/students/${earlier.id}`, name: fullName(earlier) });
-      }
-      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
-      return again(error, error.fields);
-    }
-  });
+  app.post('/', async (request, reply) =>
+    addPersonFromForm(request, reply, studentKind, {
+      valuesOf: (fields) => formValues(fields, true),
+      create: async (tx, values, formId) => {
+        const { student, account } = await students.createStudent(tx, inputOf(values), { formId });
+        return { ...student, account };
+      },
+      get: students.getStudent,
+      formPage: async (values, state) => <StudentFormPage page={reply.pageContext()} student={null} values={values} groups={await groupOptions(ctxOf(request))} {...state} />,
+    }),
+  );
 
   app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
     return reply.html(<StudentPage {...await recordPage(request, reply, idOf(request))} />);

@@ -1,6 +1,7 @@
 // Route helpers the people features share: the signed-in actor's context, the record id from the
 // address, and the routes every person record (student, lecturer) has alike: its photo (serve,
-// upload, remove) and its linked sign-in account (reset password, disable, enable). Each feature
+// upload, remove) and its linked sign-in account (reset password, disable, enable), the new-person
+// form's POST (addPersonFromForm) and the list filter (readListFilter). Each feature
 // describes its kind of person (its service functions and how its record page is rendered) and
 // registers these routes once; the pages and fields that differ stay in the feature's routes.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

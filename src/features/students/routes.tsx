@@ -58,7 +58,7 @@ function serviceQuery(filter: StudentFilterValues) {
 
 /** The groups a list or form may offer: all active groups for admins, the taught ones for lecturers. */
 async function groupOptions(ctx: RequestContext) {
-  if (can(ctx.actor, 'groups.manage')) return groups.groupChoices(ctx);
+  if (can(ctx.actor, 'groups.chooseAny')) return groups.groupChoices(ctx);
   if (!can(ctx.actor, 'groups.view')) return [];
   return (await groups.listGroups(ctx, { limit: 500 })).items.map(({ id, name }) => ({ id, name }));
 }

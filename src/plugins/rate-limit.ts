@@ -35,7 +35,7 @@ export default fp(
       ...(redis ? { redis, nameSpace: 'fms:ratelimit:' } : {}),
       enableDraftSpec: true,
       skipOnError: false,
-      allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url) || request.url.startsWith('/static/'),
+      allowList: (request) => ['/healthz', '/metrics'].includes(request.url) || request.url.startsWith('/static/'),
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         code: 'rate_limited',

@@ -20,7 +20,9 @@ export interface UsersTable {
   studentId: number | null;
   lecturerId: number | null;
   displayName: string;
+  /** Failed password checks of the account as a whole since firstFailedLoginAt (see auth/lockout.ts). */
   failedLogins: ColumnType<number, number | undefined, number>;
+  firstFailedLoginAt: NullableTimestamp;
   lockedUntil: NullableTimestamp;
   mustChangePassword: Flag;
   disabled: Flag;
@@ -222,6 +224,15 @@ export interface ApiTokensTable {
   revokedAt: NullableTimestamp;
 }
 
+/** Failed password checks of one account from one client (an address, or an IPv6 /64). */
+export interface SignInFailuresTable {
+  userId: number;
+  client: string;
+  failures: number;
+  firstFailedAt: Timestamp;
+  lockedUntil: NullableTimestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -247,6 +258,7 @@ export interface Database {
   imports: ImportsTable;
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;
+  signInFailures: SignInFailuresTable;
   settings: SettingsTable;
 }
 

@@ -157,7 +157,7 @@ for (const database of await testDatabases()) {
       for (const key of orphan.storageKeys) assert.equal(await storage.exists(key), false);
     });
 
-    test('sendPhoto: private caching, ETag by SHA-256, 304 when the browser has it, nosniff, inline', async (t) => {
+    test('sendPhoto: private, revalidated before every use, ETag by SHA-256, 304 when the browser has it, nosniff, inline', async (t) => {
       const { pctx } = await setup(t, database);
       const stored = await storePhoto(pctx, { bytes: await png(300, 300), filename: 'me.png' });
       const server = Fastify();
@@ -178,7 +178,7 @@ for (const database of await testDatabases()) {
         assert.equal(first.statusCode, 200);
         assert.equal(first.headers['content-type'], 'image/jpeg');
         assert.equal(first.headers['content-length'], String(expected.size));
-        assert.equal(first.headers['cache-control'], 'private, max-age=86400');
+        assert.equal(first.headers['cache-control'], 'private, no-cache');
         assert.equal(first.headers.etag, `"${expected.sha256}"`);
         assert.equal(first.headers['x-content-type-options'], 'nosniff');
         assert.equal(first.headers['content-disposition'], 'inline');
@@ -190,7 +190,7 @@ for (const database of await testDatabases()) {
           assert.equal(again.statusCode, 304, ifNoneMatch);
           assert.equal(again.rawPayload.length, 0);
           assert.equal(again.headers.etag, `"${expected.sha256}"`);
-          assert.equal(again.headers['cache-control'], 'private, max-age=86400');
+          assert.equal(again.headers['cache-control'], 'private, no-cache');
         }
         const changed = await server.inject({ url: `/photos/${stored.photoFileId}`, headers: { ...lazy, 'if-none-match': '"0000"' } });
         assert.equal(changed.statusCode, 200);

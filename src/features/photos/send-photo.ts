@@ -1,5 +1,5 @@
-// Sending a photo from a route, with the headers that let browsers cache it privately and revalidate
-// it by its SHA-256. It takes any reply with header/code/send (Fastify's, or a test's), so this file
+// Sending a photo from a route, with the headers that let browsers keep it privately and revalidate
+// it by its SHA-256 before every use. It takes any reply with header/code/send (Fastify's, or a test's), so this file
 // needs no Fastify import.
 import type { Readable } from 'node:stream';
 
@@ -20,8 +20,13 @@ export interface SendablePhoto {
   open?: () => Promise<Readable>;
 }
 
-/** A day: a photo changes rarely, and a replaced photo is a new file with a new ETag. */
-export const PHOTO_CACHE_CONTROL = 'private, max-age=86400';
+/**
+ * The browser asks again before every use (no-cache), so a photo is shown only while its viewer may
+ * see it: after sign-out, or once a lecturer no longer teaches the group, the route's access check
+ * answers 303 or 404 instead of 304, and the copy is not shown (ASVS 8.2.1). While access lasts, the
+ * question costs one row read and a 304 without the bytes. Never in a shared cache (private).
+ */
+export const PHOTO_CACHE_CONTROL = 'private, no-cache';
 
 export function photoEtag(sha256: string): string {
   return `"${sha256}"`;
@@ -35,8 +40,9 @@ export function etagMatches(ifNoneMatch: string | string[] | undefined, etag: st
 }
 
 /**
- * Answers 304 when the browser's copy is current, else 200 with the bytes. Private caching only: a
- * photo is personal data, never for a shared cache. nosniff and inline: shown as the image it is.
+ * Answers 304 when the browser's copy is current, else 200 with the bytes. Call it only after the
+ * access check: a conditional request must be refused like any other when the actor may not see the
+ * photo (a 304 would tell the browser to show what it kept). nosniff and inline: shown as the image it is.
  */
 export async function sendPhoto(reply: PhotoReply, ifNoneMatch: string | string[] | undefined, photo: SendablePhoto): Promise<unknown> {
   const etag = photoEtag(photo.sha256);

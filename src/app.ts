@@ -17,6 +17,7 @@ import importRoutes from './features/imports/routes.js';
 import apiDocsRoutes, { openApi } from './features/api/docs/routes.js';
 import apiRoutes from './features/api/routes.js';
 import authRoutes from './features/auth/routes.js';
+import { sweepLockout } from './features/auth/lockout.js';
 import { resolveApiToken, resolveSession } from './features/auth/service.js';
 import { databaseSessionStore, type SessionStore } from './features/auth/session-store.js';
 import { redisSessionStore } from './features/auth/redis-session-store.js';
@@ -151,6 +152,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const sweep = setInterval(() => {
     sessions.sweep(clock.now()).catch((error: unknown) => app.log.warn({ err: error }, 'session sweep failed'));
+    sweepLockout({ db }, clock.now()).catch((error: unknown) => app.log.warn({ err: error }, 'sign-in failure sweep failed'));
   }, SESSION_SWEEP_MS);
   sweep.unref();
   app.addHook('onClose', async () => {

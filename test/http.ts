@@ -6,6 +6,8 @@ export class Browser {
   constructor(
     readonly app: FastifyInstance,
     readonly headers: Record<string, string> = {},
+    /** The client's address as the server sees it (inject's default is 127.0.0.1). */
+    readonly remoteAddress?: string,
   ) {}
 
   private cookieHeader(): string {
@@ -22,7 +24,7 @@ export class Browser {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    const response = await this.app.inject({ method: 'GET', url, headers: { ...this.headers, cookie: this.cookieHeader(), ...headers } });
+    const response = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { ...this.headers, cookie: this.cookieHeader(), ...headers } });
     this.keep(response);
     return response;
   }
@@ -34,6 +36,7 @@ export class Browser {
     const response = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
       payload: new URLSearchParams(body).toString(),
     });

@@ -50,7 +50,7 @@ for (const database of await testDatabases()) {
       assert.equal(Number(after.n), Number(before.n), 'no token was created');
       // The same request with the token from the page works; htmx sends it as a header.
       const token = await browser.csrfToken('/account/tokens');
-      const viaHeader = await browser.post('/account/tokens', { name: 'script' , _csrf: '' }, { headers: { 'x-csrf-token': token, 'hx-request': 'true' } });
+      const viaHeader = await browser.post('/account/tokens', { name: 'script', currentPassword: TEST_PASSWORD, _csrf: '' }, { headers: { 'x-csrf-token': token, 'hx-request': 'true' } });
       assert.equal(viaHeader.statusCode, 201);
     });
 
@@ -133,7 +133,7 @@ for (const database of await testDatabases()) {
       const user = await createUser(ctx);
       const browser = new Browser(app);
       await browser.signIn(user.username, TEST_PASSWORD);
-      const token = await browser.post('/account/tokens', { name: 'logged?' }, { from: '/account/tokens' });
+      const token = await browser.post('/account/tokens', { name: 'logged?', currentPassword: TEST_PASSWORD }, { from: '/account/tokens' });
       const bearer = /data-testid="new-token">([^<]+)</.exec(token.body)?.[1];
       assert.ok(bearer);
       await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${bearer}` } });

@@ -4,15 +4,16 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { clientOf } from '../lib/client-address.js';
 import './types.js';
 
 export const SIGN_IN_LIMIT_PER_MINUTE = 10;
 export const API_LIMIT_PER_HOUR = 1000;
 
-/** Everything is counted per client address. */
+/** Everything is counted per client: an IPv4 address or an IPv6 /64 (lib/client-address.ts). */
 export function clientKey(request: FastifyRequest): string {
   // Over a unix socket without TRUST_PROXY=unix there is no address: all such clients share one key.
-  return `ip:${request.ip ?? 'unix-socket'}`;
+  return `ip:${clientOf(request.ip)}`;
 }
 
 /**

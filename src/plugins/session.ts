@@ -58,35 +58,43 @@ export default fp(
       return db.transaction().execute((trx) => work({ ...base, db: trx, sessions: sessionsFor(trx) }));
     });
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       // /metrics has its own bearer token (METRICS_TOKEN), not a user's API token.
       if (request.url.startsWith('/static/') || request.url === '/metrics') return;
       const authorization = request.headers.authorization;
-      if (authorization) {
+      // A personal token is for the JSON API only: anywhere else its header is ignored, so a leaked
+      // script token cannot open the account pages, make more tokens or change the password
+      // (security review F3). Pages go by the session cookie alone.
+      if (authorization && isApiRequest(request)) {
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);
         const resolved = match ? await options.resolveApiToken(request.ctx(), match[1]!) : null;
         // A bad token is refused in preValidation, after the rate limiter has counted it against
         // the client's address: guessing tokens is limited like any other request.
         if (!resolved) {
           request.invalidToken = true;
+          refuseLargeAnonymousBody(request, reply);
           return;
         }
         request.actor = resolved.actor;
-        // After an admin's password reset the account's tokens wait, like its pages, until the
-        // owner has chosen a new password.
+        // After an admin's password reset the account's tokens are revoked; a token made by an
+        // operator for an account that has not chosen its password yet waits like its pages.
         request.mustChangePassword = resolved.mustChangePassword;
         request.viaToken = true;
         request.tokenHash = sha256(match![1]!);
         return;
       }
       const sessionId = request.cookies[cookieName];
-      if (!sessionId || sessionId.length > 200) return;
-      const resolved = await options.resolveSession(request.ctx(), sessionId);
-      if (!resolved) return;
-      request.actor = resolved.actor;
-      request.sessionId = sessionId;
-      request.sessionIdHash = sha256(sessionId);
-      request.mustChangePassword = resolved.mustChangePassword;
+      if (sessionId && sessionId.length <= 200) {
+        const resolved = await options.resolveSession(request.ctx(), sessionId);
+        if (resolved) {
+          request.actor = resolved.actor;
+          request.sessionId = sessionId;
+          request.sessionIdHash = sha256(sessionId);
+          request.mustChangePassword = resolved.mustChangePassword;
+          return;
+        }
+      }
+      refuseLargeAnonymousBody(request, reply);
     });
 
     app.addHook('preValidation', async (request) => refuseInvalidToken(request));
@@ -102,6 +110,42 @@ export default fp(
   },
   { name: 'fms-session' },
 );
+
+/**
+ * Whether the request is for the JSON API. The raw path decides (an unknown /api/v1 path must still
+ * answer 401 without a token), and a route that matched must be an API route too; a path that only
+ * looks like one elsewhere gets no token, which can only take rights away.
+ */
+function isApiRequest(request: FastifyRequest): boolean {
+  if (!request.url.startsWith('/api/')) return false;
+  const route = request.routeOptions.url;
+  return route === undefined || route.startsWith('/api/') || route === '*';
+}
+
+/** What an anonymous request may send: a sign-in form, with room to spare. */
+export const ANONYMOUS_BODY_LIMIT = 16 * 1024;
+const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * An anonymous request can only sign in; anything bigger than a sign-in form is refused before its
+ * body is read, so nobody can make the server parse megabytes only to answer "forbidden" (security
+ * review F14). A body of unknown length (chunked) is refused too: browsers always give the length.
+ */
+function refuseLargeAnonymousBody(request: FastifyRequest, reply: FastifyReply): void {
+  if (!bodyMethods.has(request.method)) return;
+  // An API route answers a caller without a token 401 in its own onRequest hook, before any body.
+  if (request.routeOptions.url?.startsWith('/api/')) return;
+  const length = request.headers['content-length'];
+  if (length === undefined) {
+    if (request.headers['transfer-encoding'] === undefined) return;
+    reply.header('connection', 'close');
+    throw new AppError(411, 'length_required', 'Sign in first; a request without a Content-Length is accepted only from a signed-in user.');
+  }
+  if (Number(length) > ANONYMOUS_BODY_LIMIT) {
+    reply.header('connection', 'close');
+    throw new AppError(413, 'too_large', 'Sign in first: requests from visitors who are not signed in are limited to 16 KiB.');
+  }
+}
 
 /** 401 for a bearer token that names nobody (the rate limiter has counted the request by then). */
 export function refuseInvalidToken(request: FastifyRequest): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { findAccountByUsername } from '../../features/accounts/service.js';
-import { actorFromUser, createApiToken } from '../../features/auth/service.js';
+import { actorFromUser, createApiTokenAsOperator } from '../../features/auth/service.js';
 import { CliError, openSession, run } from '../context.js';
 
 export function registerToken(program: Command) {
@@ -19,7 +19,7 @@ export function registerToken(program: Command) {
         try {
           const user = await findAccountByUsername(session.ctx, options.username);
           if (user.disabled) throw new CliError(`The account "${user.username}" is disabled; enable it first with \`fms user enable ${user.username}\`.`);
-          const created = await session.inTransaction((ctx) => createApiToken({ ...ctx, actor: actorFromUser(user) }, { name: options.name, expiresInDays: days }));
+          const created = await session.inTransaction((ctx) => createApiTokenAsOperator({ ...ctx, actor: actorFromUser(user) }, { name: options.name, expiresInDays: days }));
           process.stdout.write(`${created.token}\n`);
         } finally {
           await session.close();

@@ -11,6 +11,7 @@ import { validate } from '../../lib/validation.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as users from '../auth/service.js';
 import { hashNewPassword } from '../auth/service.js';
+import { clearLockout } from '../auth/lockout.js';
 import type { SessionStore } from '../auth/session-store.js';
 import * as repo from './repository.js';
 import { CreateAccountInput, ListAccountsQuery } from './schemas.js';
@@ -118,8 +119,10 @@ async function requireAccount(ctx: ServiceContext, userId: number) {
   return user;
 }
 
-/** Gives the account a one-time password (shown once), unlocks it and ends its sessions. */
 /**
+ * Gives the account a one-time password (shown once), unlocks it, ends its sessions and revokes its
+ * API tokens.
+ *
  * `options.formId`: the random id of the page's Reset password form. The same form sent again (a
  * browser reloading the page that showed the new password) is refused with AlreadySubmitted, so the
  * password just handed out keeps working.
@@ -139,30 +142,39 @@ export async function resetPassword(ctx: ServiceContext & { sessions: SessionSto
   await users.updateUser(ctx, user.id, {
     passwordHash: await hashOneTimePassword(password),
     mustChangePassword: true,
-    failedLogins: 0,
-    lockedUntil: null,
     passwordChangedAt: now,
     updatedAt: now,
   });
+  // A reset is how an account is taken back: every way in that the old password opened ends here,
+  // the API tokens too, for good (security review F3). The locks lift with the new password.
+  await clearLockout(ctx, user.id);
   await ctx.sessions.destroyForUser(user.id);
-  await recordAudit(ctx, { action: 'account.password_reset', entity: 'user', entityId: user.id, ...(formId ? { after: { formId } } : {}) });
+  const tokensRevoked = await users.revokeAllTokensOfUser(ctx, user.id);
+  await recordAudit(ctx, { action: 'account.password_reset', entity: 'user', entityId: user.id, after: { ...(formId ? { formId } : {}), tokensRevoked } });
   return { user: publicAccount(user), oneTimePassword: password };
 }
 
-/** Disables (or re-enables) an account; disabling ends its sessions and stops its API tokens. */
+/**
+ * Disables (or re-enables) an account. Disabling ends its sessions and revokes its API tokens, so
+ * enabling it again brings none of them back: its owner signs in and makes new ones.
+ */
 export async function setAccountDisabled(ctx: ServiceContext & { sessions: SessionStore }, userId: number, disabled: boolean) {
   authorize(ctx.actor, 'accounts.disable');
   const user = await requireAccount(ctx, userId);
   if (disabled && !mayDisableAccount(ctx.actor, user.id)) throw new Forbidden('You cannot disable the account you are signed in with.');
   if (user.disabled === disabled) return publicAccount(user);
   await users.updateUser(ctx, user.id, { disabled, updatedAt: ctx.clock.now() });
-  if (disabled) await ctx.sessions.destroyForUser(user.id);
+  let tokensRevoked = 0;
+  if (disabled) {
+    await ctx.sessions.destroyForUser(user.id);
+    tokensRevoked = await users.revokeAllTokensOfUser(ctx, user.id);
+  }
   await recordAudit(ctx, {
     action: disabled ? 'account.disabled' : 'account.enabled',
     entity: 'user',
     entityId: user.id,
     before: { disabled: user.disabled },
-    after: { disabled },
+    after: { disabled, ...(tokensRevoked ? { tokensRevoked } : {}) },
   });
   return publicAccount({ ...user, disabled });
 }

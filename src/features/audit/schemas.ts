@@ -42,6 +42,8 @@ export const knownAuditActions = [
   'auth.sign_in_failed',
   'auth.sign_in_refused',
   'auth.locked',
+  'auth.client_locked',
+  'auth.password_check_failed',
   'auth.sign_out',
   'auth.password_changed',
   'auth.session_ended',

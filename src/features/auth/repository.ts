@@ -19,15 +19,101 @@ export async function updateUser(db: Db, id: number, changes: UserUpdate) {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
-/** Adds one failed sign-in atomically and returns the new count. */
-export async function incrementFailedLogins(db: Db, id: number): Promise<number> {
+// The lockout (lockout.ts). Each reservation is one statement, atomic on SQLite and PostgreSQL, and
+// must not run inside a longer transaction: a rollback would take the counted attempt back.
+
+export interface LockoutWindow {
+  now: Date;
+  /** Failures that started at or before this instant have expired: the count starts again. */
+  windowStart: Date;
+  max: number;
+}
+
+/**
+ * Counts one more password check of the account from the client, or answers null (and counts
+ * nothing) while the pair is locked or already holds `max` checks in its window.
+ */
+export async function reserveClientAttempt(db: Db, userId: number, client: string, w: LockoutWindow): Promise<number | null> {
+  const row = await db
+    .insertInto('signInFailures')
+    .values({ userId, client, failures: 1, firstFailedAt: w.now, lockedUntil: null })
+    .onConflict((oc) =>
+      oc
+        .columns(['userId', 'client'])
+        .doUpdateSet((eb) => {
+          const expired = eb('signInFailures.firstFailedAt', '<=', w.windowStart);
+          return {
+            failures: eb.case().when(expired).then(1).else(eb('signInFailures.failures', '+', 1)).end(),
+            firstFailedAt: eb.case().when(expired).then(w.now).else(eb.ref('signInFailures.firstFailedAt')).end(),
+          };
+        })
+        .where((eb) =>
+          eb.and([
+            eb.or([eb('signInFailures.lockedUntil', 'is', null), eb('signInFailures.lockedUntil', '<=', w.now)]),
+            eb.or([eb('signInFailures.firstFailedAt', '<=', w.windowStart), eb('signInFailures.failures', '<', w.max)]),
+          ]),
+        ),
+    )
+    .returning('failures')
+    .executeTakeFirst();
+  return row ? row.failures : null;
+}
+
+/** The same for the account as a whole, on its users row. */
+export async function reserveAccountAttempt(db: Db, userId: number, w: LockoutWindow): Promise<number | null> {
   const row = await db
     .updateTable('users')
-    .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
-    .where('id', '=', id)
+    .set((eb) => {
+      const expired = eb.or([eb('firstFailedLoginAt', 'is', null), eb('firstFailedLoginAt', '<=', w.windowStart)]);
+      return {
+        failedLogins: eb.case().when(expired).then(1).else(eb('failedLogins', '+', 1)).end(),
+        firstFailedLoginAt: eb.case().when(expired).then(w.now).else(eb.ref('firstFailedLoginAt')).end(),
+      };
+    })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', w.now)]))
+    .where((eb) => eb.or([eb('firstFailedLoginAt', 'is', null), eb('firstFailedLoginAt', '<=', w.windowStart), eb('failedLogins', '<', w.max)]))
     .returning('failedLogins')
     .executeTakeFirst();
-  return row?.failedLogins ?? 0;
+  return row ? row.failedLogins : null;
+}
+
+/** Gives back a reserved client check that was never made (the account turned out locked). */
+export async function releaseClientAttempt(db: Db, userId: number, client: string) {
+  await db
+    .updateTable('signInFailures')
+    .set((eb) => ({ failures: eb.case().when('failures', '>', 0).then(eb('failures', '-', 1)).else(0).end() }))
+    .where('userId', '=', userId)
+    .where('client', '=', client)
+    .execute();
+}
+
+/** Locks the pair; its count starts again when the lock ends. */
+export async function lockClient(db: Db, userId: number, client: string, until: Date) {
+  await db.updateTable('signInFailures').set({ lockedUntil: until, failures: 0 }).where('userId', '=', userId).where('client', '=', client).execute();
+}
+
+/** Locks the account as a whole; its count starts again when the lock ends. */
+export async function lockAccount(db: Db, userId: number, until: Date) {
+  await db.updateTable('users').set({ lockedUntil: until, failedLogins: 0, firstFailedLoginAt: null }).where('id', '=', userId).execute();
+}
+
+/** A right password: the client's count and the account's start again. */
+export async function clearFailures(db: Db, userId: number, client: string | null) {
+  let query = db.deleteFrom('signInFailures').where('userId', '=', userId);
+  if (client !== null) query = query.where('client', '=', client);
+  await query.execute();
+  await db.updateTable('users').set({ failedLogins: 0, firstFailedLoginAt: null, lockedUntil: null }).where('id', '=', userId).execute();
+}
+
+/** Rows whose window and lock are both over; they would only start again from zero. */
+export async function deleteStaleFailures(db: Db, windowStart: Date, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('signInFailures')
+    .where('firstFailedAt', '<=', windowStart)
+    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 // Sessions (the database store; see redis-session-store.ts for the Redis one).
@@ -96,6 +182,30 @@ export async function revokeToken(db: Db, userId: number, tokenId: number, at: D
     .where('revokedAt', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Revokes every active token of the account (expired ones stay as they are); answers how many. */
+export async function revokeTokensOfUser(db: Db, userId: number, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('apiTokens')
+    .set({ revokedAt: at })
+    .where('userId', '=', userId)
+    .where('revokedAt', 'is', null)
+    .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', at)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Tokens that still work: neither revoked nor expired. */
+export async function countActiveTokensOfUser(db: Db, userId: number, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom('apiTokens')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('userId', '=', userId)
+    .where('revokedAt', 'is', null)
+    .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function markTokenUsed(db: Db, tokenId: number, at: Date) {

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActorContext } from '../../context.js';
 import { Invalid } from '../../lib/errors.js';
+import { rotateCsrfSecret } from '../../plugins/csrf.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../plugins/session.js';
 import { SIGN_IN_LIMIT_PER_MINUTE } from '../../plugins/rate-limit.js';
 import * as auth from './service.js';
@@ -73,6 +74,13 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
         // A new session id at every sign-in: a session planted before sign-in is worth nothing.
         if (request.sessionId) await auth.signOut(request.ctx(), request.sessionId);
         setSessionCookie(request, reply, result.sessionId);
+        // A CSRF token seen before sign-in (on a shared computer, in a proxy log) is worth nothing after it.
+        rotateCsrfSecret(reply);
+        if (result.recentFailures > 0)
+          reply.flash(
+            'warning',
+            `${result.recentFailures === 1 ? 'One wrong password was' : `${result.recentFailures} wrong passwords were`} given for your account recently. If that was not you, change your password.`,
+          );
         if (result.mustChangePassword) return reply.redirect('/account/password', 303);
         return reply.redirect(safeNext(body.next), 303);
       } catch (error) {
@@ -87,25 +95,34 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     const sessionId = request.sessionId;
     if (sessionId) await request.inTransaction((ctx) => auth.signOut(ctx, sessionId));
     clearSessionCookie(request, reply);
+    rotateCsrfSecret(reply);
     reply.flash('success', 'You have signed out.');
     return reply.redirect('/login', 303);
   });
 
-  app.get('/account/password', async (request, reply) => {
-    requireActor(request);
-    return reply.html(<PasswordPage page={reply.pageContext()} mustChange={request.mustChangePassword} />);
-  });
+  const renderPasswordPage = async (request: FastifyRequest, reply: FastifyReply, props: { message?: string; errors?: Record<string, string>; revokeTokens?: boolean } = {}) => {
+    const activeTokens = await auth.countActiveTokens(request.ctx(), requireActor(request).userId);
+    return reply.html(
+      <PasswordPage page={reply.pageContext()} mustChange={request.mustChangePassword} activeTokens={activeTokens} message={props.message} errors={props.errors} values={{ revokeTokens: props.revokeTokens }} />,
+    );
+  };
 
-  app.post('/account/password', async (request, reply) => {
+  app.get('/account/password', async (request, reply) => renderPasswordPage(request, reply));
+
+  app.post<{ Body: Record<string, unknown> }>('/account/password', async (request, reply) => {
     try {
-      const { id } = await asActor(request, (ctx) => auth.changeOwnPassword(ctx, request.body, request.headers['user-agent'] ?? null));
+      // The current password is checked first and on its own, outside the change's transaction:
+      // a wrong one must stay counted toward the lockout.
+      const change = await auth.prepareOwnPasswordChange(actorCtx(request), request.body);
+      const { id, tokensRevoked } = await asActor(request, (ctx) => auth.changeOwnPassword(ctx, change, request.headers['user-agent'] ?? null));
       setSessionCookie(request, reply, id);
-      reply.flash('success', 'Your password has been changed. Other sessions have been signed out.');
+      const tokens = tokensRevoked === 0 ? '' : tokensRevoked === 1 ? ' Your API token has been revoked.' : ` Your ${tokensRevoked} API tokens have been revoked.`;
+      reply.flash('success', `Your password has been changed. Other sessions have been signed out.${tokens}`);
       return reply.redirect('/dashboard', 303);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       reply.code(422);
-      return reply.html(<PasswordPage page={reply.pageContext()} mustChange={request.mustChangePassword} message={error.message} errors={error.fields} />);
+      return renderPasswordPage(request, reply, { message: error.message, errors: error.fields, revokeTokens: request.body?.revokeTokens === 'true' });
     }
   });
 
@@ -130,7 +147,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
 
   app.get('/account/tokens', async (request, reply) => {
     const tokens = await auth.listApiTokens(actorCtx(request));
-    return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} />);
+    return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} maxActive={auth.MAX_ACTIVE_TOKENS} />);
   });
 
   app.post<{ Body: Record<string, unknown> }>('/account/tokens', async (request, reply) => {
@@ -138,16 +155,18 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     const body = { ...(request.body ?? {}) };
     if (body.expiresInDays === '') delete body.expiresInDays;
     try {
-      const created = await asActor(request, (tx) => auth.createApiToken(tx, body));
+      // The password is checked outside the transaction that makes the token (see lockout.ts).
+      const asked = await auth.prepareOwnToken(ctx, body);
+      const created = await asActor(request, (tx) => auth.createApiToken(tx, asked));
       const tokens = await auth.listApiTokens(ctx);
       reply.code(201);
-      return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} created={created} />);
+      return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} created={created} maxActive={auth.MAX_ACTIVE_TOKENS} />);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const tokens = await auth.listApiTokens(ctx);
       reply.code(422);
       const values = { name: String(body.name ?? ''), expiresInDays: String(body.expiresInDays ?? '') };
-      return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} errors={error.fields} values={values} />);
+      return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} errors={error.fields} values={values} maxActive={auth.MAX_ACTIVE_TOKENS} />);
     }
   });
 

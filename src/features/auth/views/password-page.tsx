@@ -4,7 +4,15 @@ import type { PageContext } from '../../../views/page.js';
 import type { FieldMessages } from '../../../lib/errors.js';
 import { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from '../../../lib/passwords.js';
 
-export function PasswordPage(props: { page: PageContext; mustChange: boolean; message?: string | null; errors?: FieldMessages }) {
+export function PasswordPage(props: {
+  page: PageContext;
+  mustChange: boolean;
+  /** The user's API tokens that still work: the form offers to revoke them. */
+  activeTokens: number;
+  message?: string | null;
+  errors?: FieldMessages;
+  values?: { revokeTokens?: boolean };
+}) {
   return (
     <Layout page={props.page} title="Change password">
       <div class="col-lg-6">
@@ -30,11 +38,24 @@ export function PasswordPage(props: { page: PageContext; mustChange: boolean; me
                 help={`${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; any characters, spaces included. A passphrase of several words is easiest to remember. Common and breached passwords are refused.`}
               />
               <FormField name="confirmPassword" label="Repeat the new password" type="password" errors={props.errors} autocomplete="new-password" required />
+              {props.activeTokens > 0 ? (
+                <div class="form-check mb-3">
+                  <input class="form-check-input" type="checkbox" id="field-revokeTokens" name="revokeTokens" value="true" checked={props.values?.revokeTokens === true} />
+                  <label class="form-check-label" for="field-revokeTokens">
+                    Also revoke my {props.activeTokens === 1 ? 'API token' : `${props.activeTokens} API tokens`} (scripts using {props.activeTokens === 1 ? 'it' : 'them'} stop working)
+                  </label>
+                  <div class="form-text">Do this if you change your password because someone else may know it.</div>
+                </div>
+              ) : (
+                ''
+              )}
               <button type="submit" class="btn btn-primary">Change password</button>
             </form>
           </div>
         </div>
-        <p class="text-secondary small mt-3">Changing your password signs you out everywhere else.</p>
+        <p class="text-secondary small mt-3">
+          Changing your password signs you out everywhere else. Wrong current passwords count toward the sign-in lockout: after 5 in a row, wait 15 minutes.
+        </p>
       </div>
     </Layout>
   );

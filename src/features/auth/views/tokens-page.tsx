@@ -20,14 +20,18 @@ export function TokensPage(props: {
   created?: { token: string; name: string } | null;
   errors?: FieldMessages;
   values?: { name?: string; expiresInDays?: string };
+  /** The most active tokens an account may hold. */
+  maxActive: number;
 }) {
   const now = Date.now();
+  const active = props.tokens.filter((t) => !t.revokedAt && (t.expiresAt === null || t.expiresAt.getTime() > now)).length;
   return (
     <Layout page={props.page} title="API tokens">
       <PageHeader title="API tokens" />
       <p class="text-secondary">
         Personal tokens let scripts use the JSON API under <code>/api/v1</code> as you, with your permissions. Send one as{' '}
-        <code>Authorization: Bearer fms_…</code>. Each token is shown once; revoke any you no longer use.
+        <code>Authorization: Bearer fms_…</code>. A token works under <code>/api/</code> only, never on these pages. Each token is shown once; revoke any you no
+        longer use. Your tokens are revoked when an admin resets your password or disables your account.
       </p>
       {props.created ? (
         <div class="alert alert-success" role="status">
@@ -48,7 +52,9 @@ export function TokensPage(props: {
                 <CsrfField token={props.page.csrfToken} />
                 <FormField name="name" label="Name" value={props.values?.name} errors={props.errors} required maxlength={100} help="What the token is for, e.g. “grading script”." />
                 <FormField name="expiresInDays" label="Expires after (days)" type="number" min={1} max={3650} value={props.values?.expiresInDays ?? '90'} errors={props.errors} help="Leave empty for a token that does not expire." />
+                <FormField name="currentPassword" label="Your current password" type="password" errors={props.errors} autocomplete="current-password" required help="A token acts as you: confirm it is you who asks for one." />
                 <button class="btn btn-primary" type="submit">Create token</button>
+                <p class="form-text mb-0 mt-2" data-testid="token-count" safe>{`${active} of at most ${props.maxActive} tokens active.`}</p>
               </form>
             </div>
           </div>

@@ -19,6 +19,8 @@ const auditLabels: Record<string, string> = {
   'auth.sign_in_failed': 'Failed sign-in',
   'auth.sign_in_refused': 'Sign-in refused',
   'auth.locked': 'Account locked',
+  'auth.client_locked': 'Sign-in locked for one address',
+  'auth.password_check_failed': 'Wrong current password',
   'auth.password_changed': 'Password changed',
   'auth.session_ended': 'Session ended',
   'auth.sessions_ended': 'Other sessions ended',

@@ -2,6 +2,7 @@
 // stop working at sign-in and sign-out (security review F12); visitors who are not signed in cannot
 // make the server read a large body (F14).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../test/factories.js';
@@ -91,3 +92,21 @@ for (const database of await testDatabases()) {
     });
   });
 }
+
+describe('flash messages in production', () => {
+  test('the flash cookie has the __Host- prefix, so a sibling subdomain cannot plant one', async (t) => {
+    const { app, ctx } = await buildTestApp(t, { env: { FMS_CONFIG: 'production', SECRET_KEY: randomBytes(32).toString('hex'), DEMO_DEPARTMENT: 'false' } });
+    const user = await createUser(ctx);
+    const browser = new Browser(app);
+    await browser.signIn(user.username, TEST_PASSWORD);
+    const out = await browser.post('/logout', {}, { from: '/dashboard' });
+    const flash = out.cookies.find((c) => c.name.endsWith('fms_flash'));
+    assert.equal(flash?.name, '__Host-fms_flash');
+    assert.equal(flash.secure, true);
+    assert.equal(flash.path, '/');
+    const login = await browser.get('/login');
+    assert.match(login.body, /You have signed out/);
+    const planted = await app.inject({ url: '/login', cookies: { fms_flash: 'anything' } });
+    assert.doesNotMatch(planted.body, /alert-/, 'a cookie without the prefix is not read');
+  });
+});

@@ -5,17 +5,25 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FlashMessage, PageContext } from '../views/page.js';
 import './types.js';
 
-const FLASH_COOKIE = 'fms_flash';
+/**
+ * Over HTTPS the __Host- prefix makes browsers refuse the cookie from a sibling subdomain, which
+ * could otherwise plant a message on our pages (it would still need SECRET_KEY to sign it).
+ */
+export function flashCookieName(secure: boolean): string {
+  return secure ? '__Host-fms_flash' : 'fms_flash';
+}
 
 export default fp(
   async (app) => {
+    const secure = app.deps.config.cookieSecure;
+    const FLASH_COOKIE = flashCookieName(secure);
     app.decorateRequest('flashMessages', null as unknown as FlashMessage[]);
     app.addHook('onRequest', async (request, reply) => {
       request.flashMessages = [];
       const raw = request.cookies[FLASH_COOKIE];
       if (!raw) return;
       const unsigned = request.unsignCookie(raw);
-      reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      reply.clearCookie(FLASH_COOKIE, { path: '/', secure });
       if (!unsigned.valid || !unsigned.value) return;
       try {
         const parsed = JSON.parse(unsigned.value) as FlashMessage[];
@@ -37,7 +45,7 @@ export default fp(
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
-        secure: app.deps.config.cookieSecure,
+        secure,
         signed: true,
         maxAge: 60,
       });

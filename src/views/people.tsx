@@ -267,7 +267,7 @@ export function AccountCard(props: { account: AccountSummary | null; action: str
                   <p class="text-secondary small mb-0">This is the account you are signed in with: you cannot reset or disable it here.</p>
                 </>
               ) : (
-                <form method="post" action={`${props.action}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
+                <form method="post" action={`${props.action}/reset-password`} data-confirm="Replace this account's password with a one-time password, sign it out everywhere and revoke its API tokens?">
                   <CsrfField token={props.csrfToken} />
                   {/* One reset per page view: reloading the page that shows the new password makes no other. */}
                   <input type="hidden" name="resetId" value={crypto.randomUUID()} />
@@ -286,7 +286,7 @@ export function AccountCard(props: { account: AccountSummary | null; action: str
                   </button>
                 </form>
               ) : (
-                <form method="post" action={`${props.action}/disable`} data-confirm="Disable this account? Its sessions end and its API tokens stop working.">
+                <form method="post" action={`${props.action}/disable`} data-confirm="Disable this account? Its sessions end and its API tokens are revoked for good.">
                   <CsrfField token={props.csrfToken} />
                   <button class="btn btn-outline-danger btn-sm w-100" type="submit">
                     Disable account

@@ -29,7 +29,7 @@ export function registerUser(program: Command) {
 
   user
     .command('reset-password')
-    .description('Give an account a one-time password, unlock it and end its sessions')
+    .description('Give an account a one-time password, unlock it, end its sessions and revoke its API tokens')
     .argument('<username>')
     .action((username: string) =>
       run(async () => {
@@ -45,7 +45,7 @@ export function registerUser(program: Command) {
     );
 
   for (const [name, disabled, description] of [
-    ['disable', true, 'Disable an account: it cannot sign in, its sessions end and its API tokens stop working'],
+    ['disable', true, 'Disable an account: it cannot sign in, its sessions end and its API tokens are revoked for good'],
     ['enable', false, 'Enable a disabled account again'],
   ] as const) {
     user

@@ -59,7 +59,7 @@ export function AccountPage(props: { page: PageContext; account: Account; oneTim
                   <p class="text-secondary small mb-0">This is the account you are signed in with: you cannot reset or disable it here.</p>
                 </>
               ) : (
-                <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password and sign it out everywhere?">
+                <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password, sign it out everywhere and revoke its API tokens?">
                   <CsrfField token={props.page.csrfToken} />
                   {/* One reset per page view: reloading the page that shows the new password makes no other. */}
                   <input type="hidden" name="resetId" value={crypto.randomUUID()} />
@@ -74,7 +74,7 @@ export function AccountPage(props: { page: PageContext; account: Account; oneTim
                   <button class="btn btn-outline-success w-100" type="submit">Enable account</button>
                 </form>
               ) : (
-                <form method="post" action={`/admin/accounts/${a.id}/disable`} data-confirm="Disable this account? Its sessions end and its API tokens stop working.">
+                <form method="post" action={`/admin/accounts/${a.id}/disable`} data-confirm="Disable this account? Its sessions end and its API tokens are revoked for good.">
                   <CsrfField token={props.page.csrfToken} />
                   <button class="btn btn-outline-danger w-100" type="submit">Disable account</button>
                 </form>

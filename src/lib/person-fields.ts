@@ -1,9 +1,11 @@
 // The TypeBox rules for the fields students and lecturers share, with messages that name the fix.
-// One definition serves the forms, the JSON API, the imports and the CLI.
+// One definition serves the forms, the JSON API, the imports and the CLI. The characters each field
+// refuses and how its text is normalised come from lib/text-rules.ts.
 import Type from 'typebox';
+import { multiLineText, singleLineText } from './text-rules.js';
 
 const name = (title: string, required: boolean) =>
-  Type.String({
+  singleLineText({
     minLength: required ? 1 : 0,
     maxLength: 100,
     title,
@@ -20,30 +22,43 @@ const optional = <T extends ReturnType<typeof Type.String>>(schema: T) => {
   return Type.Optional(Type.Union([schema, Type.Null()], { errorMessage, title }));
 };
 
+// An address as mail systems and spreadsheets take it without surprises, not every form RFC 5322
+// allows: a dot-atom local part of ASCII letters, digits and _ % + - ' (no quotes, ; , < > or
+// spaces, which make one cell read as several addresses or a formula: a@x.com;=1+1), no leading,
+// trailing or double dot; then a domain of labels that start and end with a letter or digit, in
+// any script (bücher.de) or as punycode (xn--bcher-kva.de), ending in a name, not a number.
+const local = "[A-Za-z0-9_%+'-]+(?:\\.[A-Za-z0-9_%+'-]+)*";
+const label = '[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,61}[\\p{L}\\p{M}\\p{N}])?';
+const topLevel = '(?:\\p{L}[\\p{L}\\p{M}]{0,62}\\p{L}|xn--[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])?)';
+export const EMAIL_PATTERN = `^$|^${local}@(?:${label}\\.)+${topLevel}$`;
+
 export const Email = optional(
-  Type.String({
+  singleLineText({
     maxLength: 254,
-    // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
-    pattern: '^$|^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
+    pattern: EMAIL_PATTERN,
+    // Fullwidth letters and "＠" become plain ones; the services store e-mails in lower case.
+    form: 'NFKC',
     title: 'E-mail',
-    errorMessage: 'Enter an e-mail address like name@example.org.',
+    errorMessage: 'Enter an e-mail address like name@example.org (letters, digits and . _ % + - \' before the @).',
   }),
 );
 
 export const Phone = optional(
-  Type.String({
+  singleLineText({
     maxLength: 50,
     pattern: '^$|^\\+?[0-9 ()./-]{3,49}$',
+    form: 'NFKC',
     title: 'Phone',
     errorMessage: 'Enter a phone number of digits, spaces and + ( ) - / . only, e.g. +359 2 123 4567.',
   }),
 );
 
-export const Address = optional(Type.String({ maxLength: 500, title: 'Address', errorMessage: 'Use at most 500 characters for the address.' }));
+export const Address = optional(multiLineText({ maxLength: 500, title: 'Address', errorMessage: 'Use at most 500 characters for the address.' }));
 
 export const BirthDate = optional(
-  Type.String({
+  singleLineText({
     pattern: '^$|^\\d{4}-\\d{2}-\\d{2}$',
+    form: 'NFKC',
     title: 'Birth date',
     errorMessage: 'Enter the birth date as YYYY-MM-DD, e.g. 2005-04-01.',
   }),

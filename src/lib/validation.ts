@@ -1,9 +1,12 @@
 // One validation path for forms, the JSON API and the CLI: TypeBox schemas, form strings converted
-// only where the conversion is exact, errors turned into Invalid with a message per field.
+// only where the conversion is exact, text normalised and checked by its declared rule
+// (lib/text-rules.ts), errors turned into Invalid with a message per field.
 import type { TSchema, Static } from 'typebox';
 import Compile from 'typebox/compile';
 import Value from 'typebox/value';
 import { Conflict, Invalid, type FieldMessages } from './errors.js';
+import { repeatedFields } from './query-values.js';
+import { breaksTextRule, normaliseText, textRuleMessage, textRuleOf } from './text-rules.js';
 
 interface Described {
   errorMessage?: string;
@@ -36,10 +39,16 @@ function withoutUnknownFields(schema: TSchema, input: unknown): unknown {
   return out;
 }
 
-/** The input as the schema takes it (trimmed, exactly converted, unknown fields dropped), and what it refuses. */
-function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<string, unknown>; fields: FieldMessages | null } {
+/**
+ * The input as the schema takes it (trimmed, text normalised, exactly converted, unknown fields
+ * dropped), and what it refuses. `repeated`: a field given more than once (?q=a&q=b) — what the
+ * person must fix first, so the answer names only that.
+ */
+function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<string, unknown>; fields: FieldMessages | null; repeated?: boolean } {
   const properties = (schema as Described).properties ?? {};
-  const prepared = convertExactly(properties, trimStrings(input));
+  const repeated = repeatedFields(schema, input);
+  if (repeated) return { data: {}, fields: repeated, repeated: true };
+  const prepared = convertExactly(properties, trimStrings(normaliseTexts(properties, input)));
   const cleaned = withoutUnknownFields(schema, prepared) as Record<string, unknown>;
   if (checkerOf(schema).Check(cleaned)) return { data: cleaned, fields: null };
   const errors = [...Value.Errors(schema, cleaned)];
@@ -47,6 +56,10 @@ function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<s
   const fields: FieldMessages = {};
   const describe = (field: string, fallback: string) => {
     const described = properties[field];
+    // An invisible or control character is what to fix, whatever else the field's rule says.
+    const rule = textRuleOf(described as TSchema | undefined);
+    const value = cleaned[field];
+    if (rule && typeof value === 'string' && breaksTextRule(rule, value)) fields[field] ??= textRuleMessage(rule, rule.title);
     fields[field] ??= described?.errorMessage ?? `${described?.title ?? field} ${fallback}`;
   };
   for (const error of errors) {
@@ -60,8 +73,8 @@ function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<s
 }
 
 export function validate<S extends TSchema>(schema: S, input: unknown, message = 'Check the highlighted fields.'): Static<S> {
-  const { data, fields } = inspect(schema, input);
-  if (fields) throw new Invalid(message, fields);
+  const { data, fields, repeated } = inspect(schema, input);
+  if (fields) throw new Invalid(repeated ? Object.values(fields).join(' ') : message, fields);
   return data as Static<S>;
 }
 
@@ -75,8 +88,9 @@ export async function validateAndCheck<S extends TSchema, T>(
   input: unknown,
   check: (data: Partial<Static<S>>) => Promise<T>,
 ): Promise<{ data: Static<S>; checked: T }> {
-  const { data, fields } = inspect(schema, input);
+  const { data, fields, repeated } = inspect(schema, input);
   if (!fields) return { data: data as Static<S>, checked: await check(data as Static<S>) };
+  if (repeated) throw new Invalid(Object.values(fields).join(' '), fields);
   if (fields._) throw new Invalid('Check the highlighted fields.', fields);
   const passed = Object.fromEntries(Object.entries(data).filter(([key]) => !(key in fields)));
   let more: FieldMessages = {};
@@ -112,6 +126,17 @@ function convertExactly(properties: Record<string, Described>, input: unknown): 
     if (types.includes('integer') && /^-?\d{1,15}$/.test(value)) out[key] = Number(value);
     else if (types.includes('number') && /^-?\d{1,15}(\.\d{1,15})?$/.test(value)) out[key] = Number(value);
     else if (types.includes('boolean') && (value === 'true' || value === 'false')) out[key] = value === 'true';
+  }
+  return out;
+}
+
+/** Text in the form its field's rule stores (lib/text-rules.ts), before the rule checks it. */
+function normaliseTexts(properties: Record<string, Described>, input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(out)) {
+    const rule = typeof value === 'string' && Object.hasOwn(properties, key) ? textRuleOf(properties[key] as TSchema) : undefined;
+    if (rule) out[key] = normaliseText(rule, value as string);
   }
   return out;
 }

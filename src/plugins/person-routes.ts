@@ -14,8 +14,10 @@ import { AlreadySubmitted } from '../features/audit/service.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../features/photos/service.js';
 import { sendPhoto } from '../features/photos/send-photo.js';
 import { DEFAULT_PHOTO_LIMITS } from '../lib/images.js';
+import type { TSchema } from 'typebox';
 import { AppError, Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { fullName } from '../lib/people.js';
+import { singleQueryValues } from '../lib/query-values.js';
 import { requireActor } from './session.js';
 import { readFormWithOptionalFile, readUpload, type Upload } from './uploads.js';
 
@@ -67,25 +69,28 @@ export function photoAgainMessage(file: { filename: string } | null): string | u
 type PhotoFiles = { photoFileId: number | null; thumbnailFileId: number | null };
 
 /**
- * What every people list reads from the address bar: the search, the group, the sort and the page.
- * Anything unusable is dropped, and `problems` say so on the page rather than failing it.
+ * What every people list reads from the address bar: the search, the group, the sort and the page,
+ * by the list's query schema. A parameter given twice (?q=a&q=b) answers 422 naming it (lib/query-values);
+ * anything else unusable is dropped, and `problems` say so on the page rather than failing it.
+ * `values` holds every parameter of the schema, as one text each, for the list's own filters.
  */
-export function readListFilter(query: Record<string, string | undefined>, sorts: readonly string[]) {
+export function readListFilter(query: unknown, schema: TSchema, sorts: readonly string[]) {
+  const values = singleQueryValues(schema, query);
   const problems: string[] = [];
-  const q = (query.q ?? '').trim().slice(0, 100);
-  let group = query.group ?? '';
+  const q = (values.q ?? '').trim().slice(0, 100);
+  let group = values.group ?? '';
   if (group && !/^[1-9]\d{0,9}$/.test(group)) {
     problems.push('The group filter was not understood and is ignored.');
     group = '';
   }
-  let sort = query.sort || 'name';
+  let sort = values.sort || 'name';
   if (!sorts.includes(sort)) {
     problems.push(`Sort by one of: ${sorts.join(', ')}; sorted by name instead.`);
     sort = 'name';
   }
-  const pageText = query.page ?? '1';
+  const pageText = values.page ?? '1';
   const page = /^[1-9]\d{0,5}$/.test(pageText) ? Number(pageText) : 1;
-  return { q, group, sort, page, problems };
+  return { q, group, sort, page, problems, values };
 }
 
 /** What the shared routes need to know about one kind of person record. */

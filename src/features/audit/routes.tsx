@@ -1,21 +1,24 @@
 // Admins' audit trail page under /admin/audit: the whole trail, filtered by GET parameters.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authorize } from '../../access.js';
 import { Invalid } from '../../lib/errors.js';
+import { singleQueryValues } from '../../lib/query-values.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
 import { auditChangesText } from '../../views/record-history.js';
+import { AuditFilterQuery } from './schemas.js';
 import * as audit from './service.js';
 import { AuditPage } from './views/audit-page.js';
 
-const queryKeys = ['actor', 'action', 'entity', 'entityId', 'from', 'to', 'before', 'after', 'limit'] as const;
-
-/** The query's single string values (a repeated parameter is not a filter anyone typed). */
+/**
+ * The filter's parameters as typed, empty ones left out. A parameter given twice answers 422 naming
+ * it, as on every list (lib/query-values): nobody typed two filters into one box.
+ */
 function queryOf(request: FastifyRequest<{ Querystring: Record<string, unknown> }>): Record<string, string> {
+  // Who may not see the trail hears 403 whatever the address says.
+  authorize(requireActor(request), 'audit.view');
   const query: Record<string, string> = {};
-  for (const key of queryKeys) {
-    const value = request.query[key];
-    if (typeof value === 'string' && value !== '') query[key] = value;
-  }
+  for (const [key, value] of Object.entries(singleQueryValues(AuditFilterQuery, request.query))) if (value) query[key] = value;
   return query;
 }
 

@@ -5,6 +5,14 @@ import { containsIgnoringCase } from '../../db/search.js';
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
+/**
+ * The groups table with its name key (migration 0004): the key unique names are compared by
+ * (lib/text-rules uniqueNameKey), null for rows written without the service.
+ * TODO(schema.ts): declare `nameKey: string | null` on GroupsTable and drop this.
+ */
+type WithNameKey = { groups: { nameKey: string | null } };
+const keyed = (db: Db) => db.withTables<WithNameKey>();
+
 function scoped<O>(query: SelectQueryBuilder<Database, 'groups', O>, scope: GroupScope) {
   switch (scope.kind) {
     case 'all':
@@ -50,16 +58,25 @@ export function findGroup(db: Db, scope: GroupScope, id: number) {
   return scoped(withCounts(db), scope).where('groups.id', '=', id).executeTakeFirst();
 }
 
-export function findGroupByName(db: Db, name: string) {
-  return db.selectFrom('groups').selectAll().where((eb) => eb(eb.fn('lower', [eb.ref('name')]), '=', name.toLowerCase())).executeTakeFirst();
+/**
+ * The group whose name is the same as `name` once folded (its key), or whose name is exactly
+ * `name` (a row written without a key).
+ */
+export function findGroupByNameKey(db: Db, key: string, name: string) {
+  return keyed(db)
+    .selectFrom('groups')
+    .select(['id', 'name', 'archived'])
+    .where((eb) => eb.or([eb('nameKey', '=', key), eb('name', '=', name)]))
+    .orderBy('id')
+    .executeTakeFirst();
 }
 
-export function insertGroup(db: Db, group: Insertable<GroupsTable>) {
-  return db.insertInto('groups').values(group).returning('id').executeTakeFirstOrThrow();
+export function insertGroup(db: Db, group: Insertable<GroupsTable> & { nameKey: string }) {
+  return keyed(db).insertInto('groups').values(group).returning('id').executeTakeFirstOrThrow();
 }
 
-export async function updateGroup(db: Db, id: number, changes: Updateable<GroupsTable>) {
-  await db.updateTable('groups').set(changes).where('id', '=', id).execute();
+export async function updateGroup(db: Db, id: number, changes: Updateable<GroupsTable> & { nameKey?: string }) {
+  await keyed(db).updateTable('groups').set(changes).where('id', '=', id).execute();
 }
 
 /** Every group's id by its name, for imports and forms (a department has hundreds, not millions). */

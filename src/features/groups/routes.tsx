@@ -3,16 +3,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
+import { singleQueryValues } from '../../lib/query-values.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { asActor, ctxOf, formMessage, idOf } from '../../plugins/person-routes.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
+import { ListGroupsQuery } from './schemas.js';
 import * as groups from './service.js';
 import { GroupPage } from './views/group-page.js';
 import { GroupsPage } from './views/groups-page.js';
 import { NewGroupPage } from './views/new-group-page.js';
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, unknown>;
 
 function formValues(body: Record<string, unknown> | undefined) {
   const b = body ?? {};
@@ -24,9 +26,11 @@ export default async function groupRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'groups.view');
     const mayManage = can(ctx.actor, 'groups.manage');
-    const q = (request.query.q ?? '').slice(0, 100);
-    const archived = mayManage && request.query.archived === 'true';
-    const cursor = request.query.cursor || undefined;
+    // A parameter given twice answers 422 naming it, as on every list (lib/query-values).
+    const query = singleQueryValues(ListGroupsQuery, request.query);
+    const q = (query.q ?? '').slice(0, 100);
+    const archived = mayManage && query.archived === 'true';
+    const cursor = query.cursor || undefined;
     let result;
     try {
       result = await groups.listGroups(ctx, { q, archived, cursor });
@@ -55,8 +59,9 @@ export default async function groupRoutes(app: FastifyInstance) {
   addExportRoutes(app, (request: FastifyRequest<{ Querystring: Query }>) => {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'groups.view');
-    const q = (request.query.q ?? '').slice(0, 100);
-    const archived = can(ctx.actor, 'groups.manage') && request.query.archived === 'true';
+    const query = singleQueryValues(ListGroupsQuery, request.query);
+    const q = (query.q ?? '').slice(0, 100);
+    const archived = can(ctx.actor, 'groups.manage') && query.archived === 'true';
     return {
       basename: archived ? 'groups-archived' : 'groups',
       sheetName: 'Groups',

@@ -1,13 +1,16 @@
 import Type from 'typebox';
+import { ArchivedParameter, CursorParameter, LimitParameter, SearchParameter } from '../../lib/list-parameters.js';
+import { multiLineText, singleLineText } from '../../lib/text-rules.js';
 
-export const GroupName = Type.String({
+/** Unique by its folded key (lib/text-rules uniqueNameKey): case, width and dashes aside. */
+export const GroupName = singleLineText({
   minLength: 1,
   maxLength: 100,
-  title: 'Name',
+  title: 'Group name',
   errorMessage: 'Enter a name of 1–100 characters, e.g. CS-101.',
 });
 
-export const GroupDescription = Type.String({ maxLength: 2000, title: 'Description', errorMessage: 'Use at most 2,000 characters.' });
+export const GroupDescription = multiLineText({ maxLength: 2000, title: 'Description', errorMessage: 'Use at most 2,000 characters.' });
 
 export const CreateGroupInput = Type.Object({
   name: GroupName,
@@ -20,10 +23,10 @@ export const UpdateGroupInput = Type.Object({
 });
 
 export const ListGroupsQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 100, errorMessage: 'Search with at most 100 characters.' })),
-  archived: Type.Optional(Type.Boolean({ errorMessage: 'Use true or false.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, errorMessage: 'Use a limit from 1 to 500.' })),
-  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
+  q: SearchParameter,
+  archived: ArchivedParameter,
+  limit: LimitParameter(500),
+  cursor: CursorParameter,
 });
 
 /** A group as pages and the API show it. */

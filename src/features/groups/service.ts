@@ -2,7 +2,9 @@
 import { authorize, can, groupScope } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { uniqueViolation } from '../../db/constraint-errors.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
+import { uniqueNameKey } from '../../lib/text-rules.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './repository.js';
@@ -72,10 +74,30 @@ export async function getGroup(ctx: ServiceContext, id: number): Promise<GroupVi
   return view(row);
 }
 
+function nameTaken(existing: { name: string; archived: boolean }, name: string): Conflict {
+  // "ＣＳ-101" or "cs‐101" beside "CS-101": say why a name that differs counts as the same.
+  const alike = existing.name === name ? '' : ' (names that differ only in capitals, character width, dashes or invisible characters count as the same)';
+  return new Conflict('That group name is taken.', { name: `A group named "${existing.name}" already exists${existing.archived ? ' (archived)' : ''}${alike}; choose another name.` });
+}
+
+/**
+ * Names are compared by their folded key (lib/text-rules uniqueNameKey), which a unique index also
+ * holds (migration 0004): the key, not the name, is folded, so the name stays as it was typed.
+ */
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number) {
-  const existing = await repo.findGroupByName(ctx.db, name);
-  if (existing && existing.id !== exceptId)
-    throw new Conflict('That group name is taken.', { name: `A group named "${existing.name}" already exists${existing.archived ? ' (archived)' : ''}; choose another name.` });
+  const existing = await repo.findGroupByNameKey(ctx.db, uniqueNameKey(name), name);
+  if (existing && existing.id !== exceptId) throw nameTaken(existing, name);
+}
+
+/** A write the unique index refused after the check let it through (a request at the same moment). */
+async function keyedWrite<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const unique = uniqueViolation(error);
+    if (name === undefined || !unique || (unique.field !== 'nameKey' && unique.field !== 'name')) throw error;
+    throw nameTaken({ name, archived: false }, name);
+  }
 }
 
 export async function createGroup(ctx: ServiceContext, input: unknown): Promise<GroupView> {
@@ -83,7 +105,9 @@ export async function createGroup(ctx: ServiceContext, input: unknown): Promise<
   const data = validate(CreateGroupInput, input);
   await assertNameFree(ctx, data.name);
   const now = ctx.clock.now();
-  const { id } = await repo.insertGroup(ctx.db, { name: data.name, description: data.description ?? '', archived: false, createdAt: now, updatedAt: now });
+  const { id } = await keyedWrite(data.name, () =>
+    repo.insertGroup(ctx.db, { name: data.name, nameKey: uniqueNameKey(data.name), description: data.description ?? '', archived: false, createdAt: now, updatedAt: now }),
+  );
   const group = await getGroup(ctx, id);
   await recordAudit(ctx, { action: 'group.created', entity: 'group', entityId: id, after: auditable(group) });
   return group;
@@ -103,7 +127,8 @@ export async function updateGroup(ctx: ServiceContext, id: number, input: unknow
     ...(data.description !== undefined ? { description: data.description } : {}),
   };
   if (Object.entries(changes).every(([k, v]) => before[k as keyof GroupView] === v)) return before;
-  await repo.updateGroup(ctx.db, id, { ...changes, updatedAt: ctx.clock.now() });
+  const key = changes.name !== undefined && changes.name !== before.name ? { nameKey: uniqueNameKey(changes.name) } : {};
+  await keyedWrite(changes.name, () => repo.updateGroup(ctx.db, id, { ...changes, ...key, updatedAt: ctx.clock.now() }));
   const after = await getGroup(ctx, id);
   await recordAudit(ctx, { action: 'group.updated', entity: 'group', entityId: id, before: auditable(before), after: auditable(after) });
   return after;
@@ -126,11 +151,21 @@ export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; n
 }
 
 /**
- * Every group by its name folded to lower case (archived ones included, flagged), for imports that
- * name groups in a column.
+ * Every group by its folded name key (archived ones included, flagged), for imports that name
+ * groups in a column: look a cell up with `groupNameKey(text)`, so "cs-101" or "ＣＳ-101" finds CS-101.
+ * Of old look-alikes (migration 0004) the oldest has the key, as in the database; the others stay
+ * in the map (callers look groups up by id too) under a key no text folds to.
  */
 export async function groupIdsByName(ctx: ServiceContext): Promise<Map<string, { id: number; name: string; archived: boolean }>> {
   authorize(ctx.actor, 'groups.chooseAny');
   const rows = await repo.allGroupNames(ctx.db);
-  return new Map(rows.map((g) => [g.name.toLowerCase(), g]));
+  const byKey = new Map<string, { id: number; name: string; archived: boolean }>();
+  for (const g of [...rows].sort((a, b) => a.id - b.id)) {
+    const key = uniqueNameKey(g.name);
+    byKey.set(byKey.has(key) ? `\u0000${g.id}` : key, g);
+  }
+  return byKey;
 }
+
+/** The key groupIdsByName's map is keyed by. */
+export const groupNameKey = uniqueNameKey;

@@ -6,6 +6,17 @@ export const ImportKindInput = Type.Union([Type.Literal('students'), Type.Litera
   errorMessage: 'Choose what to import: students or lecturers.',
 });
 
+/** The imports page's address: which kind the upload form starts with (?kind=students). */
+export const ImportsPageQuery = Type.Object({
+  kind: Type.Optional(Type.String({ maxLength: 16, title: 'Import kind' })),
+});
+
+/** The report page's address: the page of its error list and of its update list. */
+export const ReportPageQuery = Type.Object({
+  errors: Type.Optional(Type.String({ maxLength: 10, title: 'Errors page' })),
+  updates: Type.Optional(Type.String({ maxLength: 10, title: 'Updates page' })),
+});
+
 export const ConfirmImportInput = Type.Object({
   planHash: Type.Optional(Type.String({ maxLength: 64, pattern: '^[0-9a-f]{0,64}$', errorMessage: 'Reload the report and confirm again.' })),
   confirmLargeChange: Type.Optional(Type.Union([Type.Literal('yes'), Type.Literal('')], { errorMessage: 'Tick the box to confirm the large change.' })),

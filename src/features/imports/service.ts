@@ -247,7 +247,7 @@ async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet: Sheet
     }
     let groupId: number | null | undefined;
     if (groupText !== undefined && adapter.kind === 'students') {
-      const group = groupText === '' ? null : groupsByName.get(groupText.toLowerCase());
+      const group = groupText === '' ? null : groupsByName.get(groups.groupNameKey(groupText));
       if (group === null) groupId = null;
       else if (!group) {
         ok = false;

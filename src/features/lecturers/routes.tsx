@@ -20,13 +20,13 @@ import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
-import { lecturerSorts } from './schemas.js';
+import { ListLecturersQuery, lecturerSorts } from './schemas.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';
 import { LecturerPage, type LecturerPageProps } from './views/lecturer-page.js';
 import { LecturersPage, type LecturerFilterValues } from './views/lecturers-page.js';
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, unknown>;
 
 const textFields = ['firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'email', 'phone', 'address', 'username'] as const;
 
@@ -40,9 +40,9 @@ function formValues(body: unknown, withUsername: boolean): LecturerFormValues & 
 }
 
 function filterOf(query: Query): { filter: LecturerFilterValues; page: number; message: string | null } {
-  const { q, group, sort, page, problems } = readListFilter(query, lecturerSorts);
-  const degree = (query.degree ?? '').trim().slice(0, 100);
-  return { filter: { q, degree, group, sort, archived: query.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
+  const { q, group, sort, page, problems, values } = readListFilter(query, ListLecturersQuery, lecturerSorts);
+  const degree = (values.degree ?? '').trim().slice(0, 100);
+  return { filter: { q, degree, group, sort, archived: values.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
 }
 
 function serviceQuery(filter: LecturerFilterValues) {

@@ -24,13 +24,13 @@ import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import * as students from './service.js';
-import { studentSorts } from './schemas.js';
+import { ListStudentsQuery, studentSorts } from './schemas.js';
 import { addExportRoutes } from '../../plugins/export-sheet.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, unknown>;
 
 const formFields = ['studentNumber', 'firstName', 'lastName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'groupId', 'username'] as const;
 
@@ -48,8 +48,8 @@ function inputOf(values: StudentFormValues): Record<string, unknown> {
 
 /** The list's filter from the address bar; anything unusable is dropped and explained. */
 function filterOf(query: Query, mayManage: boolean): { filter: StudentFilterValues; page: number; message: string | null } {
-  const { q, group, sort, page, problems } = readListFilter(query, studentSorts);
-  return { filter: { q, group, sort, archived: mayManage && query.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
+  const { q, group, sort, page, problems, values } = readListFilter(query, ListStudentsQuery, studentSorts);
+  return { filter: { q, group, sort, archived: mayManage && values.archived === 'true' }, page, message: problems.length ? problems.join(' ') : null };
 }
 
 function serviceQuery(filter: StudentFilterValues) {

@@ -1,11 +1,16 @@
 import Type from 'typebox';
 import { Username } from '../accounts/schemas.js';
+import { ArchivedParameter, CursorParameter, GroupParameter, LimitParameter, PageParameter, SearchParameter, SortParameter } from '../../lib/list-parameters.js';
 import { BirthDate, personFields } from '../../lib/person-fields.js';
+import { singleLineText } from '../../lib/text-rules.js';
 
-export const StudentNumber = Type.String({
+// ASCII only, so a number has one spelling: fullwidth digits are turned into plain ones (NFKC) and
+// nothing invisible fits the pattern. Case is kept as the registry issued the number.
+export const StudentNumber = singleLineText({
   minLength: 1,
   maxLength: 50,
   pattern: '^[A-Za-z0-9][A-Za-z0-9/._-]*$',
+  form: 'NFKC',
   title: 'Student number',
   errorMessage: 'Enter the student number: letters, digits and / . _ - (up to 50), e.g. 2026-0042.',
 });
@@ -33,13 +38,13 @@ export const studentSorts = ['name', '-name', 'number', '-number', 'created', '-
 export type StudentSort = (typeof studentSorts)[number];
 
 export const ListStudentsQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 100, errorMessage: 'Search with at most 100 characters.' })),
-  group: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('')], { errorMessage: 'Choose a group from the list.' })),
-  sort: Type.Optional(Type.Union([...studentSorts.map((s) => Type.Literal(s)), Type.Literal('')], { errorMessage: `Sort by one of: ${studentSorts.join(', ')}.` })),
-  archived: Type.Optional(Type.Boolean({ errorMessage: 'Use true or false.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, errorMessage: 'Use a limit from 1 to 500.' })),
-  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, errorMessage: 'Use a page number from 1.' })),
+  q: SearchParameter,
+  group: GroupParameter,
+  sort: SortParameter(studentSorts),
+  archived: ArchivedParameter,
+  limit: LimitParameter(500),
+  cursor: CursorParameter,
+  page: PageParameter(1_000_000),
 });
 
 const nullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});

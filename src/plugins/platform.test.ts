@@ -70,9 +70,11 @@ for (const database of await testDatabases()) {
       assert.equal(page.statusCode, 404);
       assert.match(String(page.headers['content-type']), /text\/html/);
       assert.match(page.body, /Page not found/);
-      const api = await app.inject({ url: '/api/v1/nothing' });
+      // Under /api/ the 404 is JSON (under /api/v1 only with a token: src/features/api/answers.test.ts).
+      const api = await app.inject({ url: '/api/nothing' });
       assert.equal(api.statusCode, 404);
-      assert.deepEqual(api.json(), { error: { code: 'not_found', message: 'Not found.', fields: {} } });
+      assert.equal(api.json().error.code, 'not_found');
+      assert.deepEqual(api.json().error.fields, {});
     });
 
     test('a student gets 403 on the admin pages; an anonymous API call gets 401 JSON', async (t) => {

@@ -23,7 +23,8 @@ describe('the OpenAPI document', () => {
     const doc = response.json();
     assert.equal(doc.openapi, '3.1.0');
     assert.equal(doc.info.title, 'FMS API');
-    assert.equal(doc.info.version, pkg.version, 'the version comes from package.json');
+    assert.equal(doc.info.version, '1', "the API's version, as in its path");
+    assert.ok(!response.body.includes(pkg.version), `the server's release (${pkg.version}) is not shown`);
     assert.deepEqual(doc.servers, [{ url: '/api/v1', description: 'This FMS server' }], 'relative: works behind any host name');
     assert.deepEqual(doc.components.securitySchemes.bearerAuth, { ...doc.components.securitySchemes.bearerAuth, type: 'http', scheme: 'bearer' });
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
@@ -98,6 +99,7 @@ describe('the OpenAPI document', () => {
       assert.ok(csp.includes(`style-src 'self' ${SWAGGER_UI_STYLE_HASH}`), 'one known inline style allowed by its hash, here only');
       for (const script of response.body.match(/<script[^>]*>/g) ?? []) assert.match(script, /src="(\/api\/docs|\.)\/static\/[\w.-]+\.js"/, script);
       assert.ok(!/\son\w+=/i.test(response.body), 'no inline event handlers');
+      assert.ok(!response.body.includes(pkg.version), `the server's release (${pkg.version}) is not shown`);
     }
     const initializer = await app.inject({ url: '/api/docs/static/swagger-initializer.js' });
     assert.equal(initializer.statusCode, 200);
@@ -171,8 +173,10 @@ describe('the docs page in a browser', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    const apiAnswers: Record<string, string>[] = [];
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+      if (new URL(response.url()).pathname === '/api/v1/me') apiAnswers.push(response.headers());
     });
 
     await page.goto(`${base}/api/docs`);
@@ -188,6 +192,7 @@ describe('the docs page in a browser', () => {
     await result.waitFor({ state: 'visible' });
     assert.equal((await result.innerText()).trim(), '200');
     assert.match(await page.locator('.live-responses-table tr.response .response-col_description').first().innerText(), new RegExp(user.username));
+    assert.equal(apiAnswers[0]?.['content-disposition'], 'attachment; filename="api.json"', 'the answer was an attachment, and the page still shows its JSON');
     assert.deepEqual(problems, [], `the browser reported problems:\n${problems.join('\n')}`);
   });
 });

@@ -5,7 +5,9 @@ import type { Actor } from '../../access.js';
 import { Invalid, NotFound, Unauthenticated } from '../../lib/errors.js';
 import type { AuthContext } from '../auth/service.js';
 
-export const API_PREFIX = '/api/v1';
+/** The version of the API's contract: in its path, and in the OpenAPI document. */
+export const API_VERSION = '1';
+export const API_PREFIX = `/api/v${API_VERSION}`;
 
 /**
  * Every API route carries this config: the site-wide limit per address gives way to the API's own,

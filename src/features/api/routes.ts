@@ -7,6 +7,8 @@ import type { Static, TSchema } from 'typebox';
 import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import * as students from '../students/service.js';
+import { NotFound } from '../../lib/errors.js';
+import { jsonAsAttachment } from './attachment.js';
 import importRoutes from './imports/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery } from './schemas.js';
@@ -83,6 +85,19 @@ const resources = [
 ];
 
 const adminsOnly = 'Admins only: anyone else gets 403.';
+const adminsOnlyOnRecord = 'Admins only: anyone else gets 404 for a record they may not see (as for one that does not exist), 403 for one they may.';
+
+/**
+ * A write to one record first reads it as the caller would: 404 when the caller may not see it, the
+ * same answer as for a record that does not exist, so a write tells no one whether a record they
+ * cannot see exists. Only then may the service refuse the action with 403 (a lecturer changing a
+ * student of their group). The services authorize the action before they look the record up, so
+ * without this read every write by a student or lecturer would answer 403, seen or not.
+ */
+async function ifVisible<V extends { id: number }, T>(r: Resource<V>, ctx: ActorAuthContext, id: number, write: () => Promise<T>): Promise<T> {
+  await r.get(ctx, id);
+  return write();
+}
 
 function registerResource<V extends { id: number }>(app: FastifyInstance, r: Resource<V>) {
   const tags = [r.path];
@@ -166,7 +181,7 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
       schema: {
         tags,
         summary: `Change a ${r.noun}`,
-        description: `${adminsOnly} Send only the fields to change.`,
+        description: `${adminsOnlyOnRecord} Send only the fields to change.`,
         params: IdParams,
         body: ref(r.schemas.changes),
         response: { 200: { ...ref(r.schemas.output), description: `The ${r.noun} as it is now.` }, 403: forbidden, 404: notFound, 409: conflict, 422: invalid, ...errorResponses },
@@ -175,7 +190,7 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
     async (request) => {
       const id = recordId(request.params, r.noun);
       const body = knownFieldsOnly(request.body ?? {}, sharedSchema(r.schemas.changes));
-      return writeAs(request, (ctx) => r.update(ctx, id, body));
+      return writeAs(request, (ctx) => ifVisible(r, ctx, id, () => r.update(ctx, id, body)));
     },
   );
 
@@ -187,13 +202,13 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
       schema: {
         tags,
         summary,
-        description: `${adminsOnly} ${description}`,
+        description: `${adminsOnlyOnRecord} ${description}`,
         params: IdParams,
         response: { 200: { ...ref(r.schemas.output), description: `The ${r.noun} as it is now.` }, 403: forbidden, 404: notFound, ...errorResponses },
       },
       handler: async (request) => {
         const id = recordId(request.params, r.noun);
-        return writeAs(request, (ctx) => r.archive(ctx, id, archived));
+        return writeAs(request, (ctx) => ifVisible(r, ctx, id, () => r.archive(ctx, id, archived)));
       },
     });
   archiveRoute('POST', `${one}/archive`, true, `Archive a ${r.noun}`, 'Archived records leave the lists but keep their history; archiving twice is harmless.');
@@ -219,6 +234,13 @@ export default async function apiRoutes(app: FastifyInstance) {
     refuseInvalidToken(request);
     callerOf(request);
   });
+  // An address under /api/v1 that names no call goes through the same hooks: without a token it is
+  // 401 like any other (the docs list every call anyway), with one it is 404.
+  app.setNotFoundHandler(async () => {
+    throw new NotFound('No such API call: /api/docs lists them.');
+  });
+  // JSON answers are downloads, not pages (attachment.ts); errors included.
+  app.addHook('onSend', jsonAsAttachment);
 
   app.get(
     '/me',

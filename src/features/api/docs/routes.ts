@@ -1,19 +1,22 @@
 // The OpenAPI document of the JSON API and a page to read it. `openApi` collects every route under
 // /api/v1 that carries a `schema` (TypeBox schemas are JSON Schema) as the routes are registered, so
 // app.ts registers it before the API; `apiDocsRoutes` serves /api/docs/openapi.json and /api/docs
-// (Swagger UI: external scripts and styles only, so it runs under the app's strict CSP).
+// (Swagger UI: external scripts and styles only, so it runs under the app's strict CSP). Both are
+// public, as docs/api.md says: the route table is no secret, and a token is needed for every call.
 import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { API_PREFIX } from '../request.js';
+import { NotFound } from '../../../lib/errors.js';
+import { jsonAsAttachment } from '../attachment.js';
+import { API_PREFIX, API_VERSION } from '../request.js';
 import { sharedSchemas } from '../schemas.js';
 
 export const DOCS_PREFIX = '/api/docs';
 
 // package.json sits three folders up from both src/features/api/docs and dist/features/api/docs.
-const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string; description: string };
+const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { description: string };
 
 const description = `The JSON API of FMS, the Faculty Management System: ${pkg.description.replace(/^[^:]*:\s*/, '')}.
 
@@ -34,7 +37,10 @@ export const openApi = fp(
       openapi: {
         // 3.1: its schemas are JSON Schema 2020-12, so TypeBox's `{ "type": "null" }` is valid.
         openapi: '3.1.0',
-        info: { title: 'FMS API', version: pkg.version, description },
+        // The version of the API (the one in its path), not of the server: a client needs to know
+        // which contract it reads, and anyone reading the public document would otherwise learn
+        // which release runs here, and so which of its known bugs to try.
+        info: { title: 'FMS API', version: API_VERSION, description },
         servers: [{ url: API_PREFIX, description: 'This FMS server' }],
         components: {
           securitySchemes: {
@@ -73,7 +79,22 @@ export function allowSwaggerUiStyle(csp: string): string {
     .join(';');
 }
 
+/**
+ * Swagger UI shows an answer with Content-Disposition: attachment as a "Download file" link instead
+ * of its JSON. The page reads the API with fetch(), where the header protects nothing, so it is
+ * dropped from what the page shows. This runs in the browser: @fastify/swagger-ui writes its source
+ * into swagger-initializer.js, so it may use nothing from this module.
+ */
+const showApiJsonInPage = (response: { headers?: Record<string, string> }) => {
+  for (const name of Object.keys(response.headers ?? {})) {
+    if (/^content-disposition$/i.test(name) && response.headers![name] === 'attachment; filename="api.json"') delete response.headers![name];
+  }
+  return response;
+};
+
 export default async function apiDocsRoutes(app: FastifyInstance) {
+  // The document and Swagger UI's own JSON (./json, ./uiConfig, …) are JSON answers under /api/ too.
+  app.addHook('onSend', jsonAsAttachment);
   app.get(`${DOCS_PREFIX}/openapi.json`, { schema: { hide: true } }, async (_request, reply) => {
     return reply.type('application/json; charset=utf-8').send(app.swagger());
   });
@@ -81,8 +102,17 @@ export default async function apiDocsRoutes(app: FastifyInstance) {
     routePrefix: DOCS_PREFIX,
     // Never send the document to swagger.io's validator (connect-src 'self' would refuse it anyway).
     validatorUrl: false,
-    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 1, tryItOutEnabled: false },
+    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 1, tryItOutEnabled: false, responseInterceptor: showApiJsonInPage },
     theme: { title: 'FMS API' },
     transformStaticCSP: allowSwaggerUiStyle,
   });
+  // Any other address under /api/ (not /api/v1, which answers for itself): the JSON 404, as an attachment.
+  await app.register(
+    async (rest) => {
+      rest.setNotFoundHandler(async () => {
+        throw new NotFound(`No such address: the API is under ${API_PREFIX}, its documentation at ${DOCS_PREFIX}.`);
+      });
+    },
+    { prefix: '/api' },
+  );
 }

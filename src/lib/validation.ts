@@ -50,9 +50,11 @@ function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<s
   if (repeated) return { data: {}, fields: repeated, repeated: true };
   const prepared = convertExactly(properties, trimStrings(normaliseTexts(properties, input)));
   const cleaned = withoutUnknownFields(schema, prepared) as Record<string, unknown>;
-  if (checkerOf(schema).Check(cleaned)) return { data: cleaned, fields: null };
-  const errors = [...Value.Errors(schema, cleaned)];
-  if (errors.length === 0) return { data: cleaned, fields: null };
+  // PostgreSQL cannot hold U+0000 in text: a NUL in any field (a username on the sign-in form, a
+  // search) would fail the query with a 500, so it is refused here even where no text rule applies.
+  const withNul = Object.keys(cleaned && typeof cleaned === 'object' ? cleaned : {}).filter((key) => typeof cleaned[key] === 'string' && (cleaned[key] as string).includes('\u0000'));
+  const errors = checkerOf(schema).Check(cleaned) ? [] : [...Value.Errors(schema, cleaned)];
+  if (errors.length === 0 && withNul.length === 0) return { data: cleaned, fields: null };
   const fields: FieldMessages = {};
   const describe = (field: string, fallback: string) => {
     const described = properties[field];
@@ -62,6 +64,12 @@ function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<s
     if (rule && typeof value === 'string' && breaksTextRule(rule, value)) fields[field] ??= textRuleMessage(rule, rule.title);
     fields[field] ??= described?.errorMessage ?? `${described?.title ?? field} ${fallback}`;
   };
+  for (const field of withNul) {
+    const described = properties[field];
+    // A field with a text rule names the character in its own words (describe); others say NUL.
+    if (textRuleOf(described as TSchema | undefined)) describe(field, '');
+    else fields[field] = `The ${described?.title ? described.title.charAt(0).toLowerCase() + described.title.slice(1) : field} contains a NUL character; retype it.`;
+  }
   for (const error of errors) {
     const field = error.instancePath.replace(/^\//, '').split('/')[0];
     const missing = (error.params as { requiredProperties?: string[] }).requiredProperties;

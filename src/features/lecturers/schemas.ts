@@ -29,7 +29,9 @@ export type LecturerSort = (typeof lecturerSorts)[number];
 
 export const ListLecturersQuery = Type.Object({
   q: SearchParameter,
-  degree: Type.Optional(singleLineText({ maxLength: 100, title: 'Academic degree', errorMessage: 'Choose a degree from the list (at most 100 characters).' })),
+  // Not the text rule: the choices are the degrees in use, and a record saved before the rule may
+  // hold one with an invisible character. A NUL is refused (lib/validation), as PostgreSQL needs.
+  degree: Type.Optional(Type.String({ maxLength: 100, title: 'Academic degree', errorMessage: 'Choose a degree from the list (at most 100 characters).' })),
   group: GroupParameter,
   sort: SortParameter(lecturerSorts),
   archived: ArchivedParameter,

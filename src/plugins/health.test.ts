@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { buildServersSharingRedis, buildTestApp } from '../../test/build-test-app.js';
 import { isRedisAvailable, testDatabases } from '../../test/services.js';
 import { READYZ_LIMIT_PER_MINUTE } from './health.js';
@@ -135,6 +136,21 @@ describe('readyz limit across servers', () => {
     for (let i = 0; i < READYZ_LIMIT_PER_MINUTE; i++) assert.equal((await probe(i % 2 ? one.app : two.app, REMOTE)).statusCode, 200, `probe ${i + 1}`);
     assert.equal((await probe(one.app, REMOTE)).statusCode, 429);
     assert.equal((await one.app.inject({ url: '/login', remoteAddress: REMOTE })).statusCode, 200, 'the probes did not use up the page limit');
+  });
+});
+
+describe('readyz with Redis down', () => {
+  test('a remote probe still answers unavailable, not an error of the rate limiter', async (t) => {
+    // Port 9 (discard) on loopback: nothing listens there.
+    const redis = new Redis('redis://127.0.0.1:9', { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    redis.on('error', () => {});
+    t.after(() => redis.disconnect());
+    const { app } = await buildTestApp(t, { sharedRedis: redis, env: { METRICS_TOKEN } });
+    const anonymous = await probe(app, REMOTE);
+    assert.equal(anonymous.statusCode, 503);
+    assert.deepEqual(anonymous.json(), { status: 'unavailable' });
+    const operator = await probe(app, REMOTE, { authorization: `Bearer ${METRICS_TOKEN}` });
+    assert.match(operator.json().reason, /redis unreachable/);
   });
 });
 

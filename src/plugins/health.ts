@@ -77,7 +77,11 @@ export default fp(
       '/readyz',
       {
         // The bearer token here is METRICS_TOKEN: the session plugin reads users' tokens under /api/ only.
-        config: { rateLimit: { max: READYZ_LIMIT_PER_MINUTE, timeWindow: 60_000, allowList: (request) => isLocalCaller(request) } },
+        // When the counters' Redis is down the probe goes uncounted (skipOnError): it must still
+        // answer, and say "unavailable", rather than fail on the limiter with an error of its own.
+        config: {
+          rateLimit: { max: READYZ_LIMIT_PER_MINUTE, timeWindow: 60_000, allowList: (request) => isLocalCaller(request), skipOnError: true },
+        },
       },
       async (request, reply) => {
         const checks = await runChecks();

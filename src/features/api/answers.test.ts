@@ -38,6 +38,10 @@ for (const database of await testDatabases()) {
         assertError(known, 404, 'not_found');
         assertDownload(known, `${method} ${url} with a token`);
       }
+      // A CORS preflight gets no permission either: no Access-Control-* headers.
+      const preflight = await app.inject({ method: 'OPTIONS', url: '/api/v1/students', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET' } });
+      assertError(preflight, 401, 'unauthenticated');
+      assert.ok(!Object.keys(preflight.headers).some((name) => name.startsWith('access-control-')), JSON.stringify(preflight.headers));
       const body = (await callApi(app, null, 'GET', '/api/v1/nope')).json();
       assert.deepEqual(body, (await callApi(app, null, 'GET', '/api/v1/me')).json(), 'a made-up call and a real one answer alike without a token');
     });

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { MAX_PASSWORD_LENGTH } from '../../lib/passwords.js';
+import { singleLineText } from '../../lib/text-rules.js';
 
 export const SignInInput = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64, errorMessage: 'Enter your username.' }),
@@ -16,7 +17,7 @@ export const ChangePasswordInput = Type.Object({
 });
 
 const tokenFields = {
-  name: Type.String({ minLength: 1, maxLength: 100, errorMessage: 'Name the token (1–100 characters), e.g. "grading script".' }),
+  name: singleLineText({ minLength: 1, maxLength: 100, title: 'Name', errorMessage: 'Name the token (1–100 characters), e.g. "grading script".' }),
   expiresInDays: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 3650, errorMessage: 'Give a number of days from 1 to 3650, or leave it empty for no expiry.' }),
   ),

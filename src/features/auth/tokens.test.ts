@@ -210,6 +210,9 @@ for (const database of await testDatabases()) {
       assert.match(response.body, /Name the token/);
       assert.match(response.body, /from 1 to 3650/);
       assert.match(response.body, /value="99999"/, 'the input is kept');
+      const bidi = await browser.post('/account/tokens', { name: 'script\u202Etxt.exe', expiresInDays: '', currentPassword: TEST_PASSWORD }, { from: '/account/tokens' });
+      assert.equal(bidi.statusCode, 422, 'a name with a bidi override is refused');
+      assert.match(bidi.body, /invisible or control character/);
     });
 
     test('disabling an account through the service revokes its tokens, and the audit entry says how many', async (t) => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import proxyAddr from '@fastify/proxy-addr';
 import { ConfigError, developmentSecretKey, documentedSecretKeys, loadConfig, type Config } from './index.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, { dotenvDir: false });
@@ -161,8 +163,141 @@ describe('production refuses an unsafe SECRET_KEY', () => {
     assert.equal(load({ FMS_CONFIG: 'production', SECRET_KEY: randomBytes(24).toString('base64') }).isProduction, true);
   });
 
+  test('the outputs of the usual generators are accepted', () => {
+    for (const key of [
+      randomBytes(32).toString('hex'), // openssl rand -hex 32
+      randomBytes(16).toString('hex'), // openssl rand -hex 16
+      randomBytes(32).toString('base64'), // openssl rand -base64 32
+      randomBytes(48).toString('base64'), // openssl rand -base64 48
+      randomBytes(32).toString('base64url'), // secrets.token_urlsafe(32)
+    ])
+      assert.equal(load({ FMS_CONFIG: 'production', SECRET_KEY: key }).secretKey, key);
+  });
+
+  test('the Flask guide placeholder and Flask\'s documented example key', () => {
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: 'your_very_long_random_and_ultra_secret_key_goes_here_do_not_share!' }), /documentation/);
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: '192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf' }), /documentation/);
+  });
+
+  test('a documented value with spaces around it or in other capitals', () => {
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: ' change-me-to-a-long-random-string-of-at-least-32-characters' }), /documentation/);
+    assert.match(expectOneSecretKeyProblem({ SECRET_KEY: 'Change-Me-To-A-Long-Random-String-Of-At-Least-32-Characters  ' }), /documentation/);
+  });
+
+  test('near copies of documented values: one character less, one more, one changed', () => {
+    for (const key of [
+      developmentSecretKey.slice(0, -1),
+      developmentSecretKey.slice(1),
+      `${developmentSecretKey}!`,
+      developmentSecretKey.replace('insecure', 'inSECURE-x'),
+      'your_very_long_random_and_ultra_secret_key_goes_here_do_not_share',
+      '192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcb0',
+    ])
+      assert.match(expectOneSecretKeyProblem({ SECRET_KEY: key }), /near copy/, key);
+  });
+
+  test('sequences, repetitions and words, though long and with 8 distinct characters', () => {
+    for (const key of [
+      'abcdefghijklmnopqrstuvwxyz123456',
+      '0123456789abcdef0123456789abcdef',
+      '12345678901234567890123456789012',
+      `${'a'.repeat(57)}bcdefgh`,
+      'ababababcdefghijcdefghijcdefghijcdefghij',
+      'Passw0rd!Passw0rd!Passw0rd!Passw0rd!',
+      'FacultyManagementSystemSecretKey2026!',
+    ])
+      assert.match(expectOneSecretKeyProblem({ SECRET_KEY: key }), /not random enough|made of words|near copy/, key);
+  });
+
+  test('every SECRET_KEY or METRICS_TOKEN value printed in the docs, README, .env.example and deploy/ is refused', () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+    const files = ['README.md', 'SECURITY.md', '.env.example', 'Dockerfile', 'compose.yaml', 'Procfile'];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else files.push(join(dir, entry.name));
+      }
+    };
+    walk('docs');
+    walk('deploy');
+    const printed = new Set<string>();
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(join(root, file), 'utf8');
+      } catch {
+        continue;
+      }
+      for (const match of text.matchAll(/\b(?:SECRET_KEY|METRICS_TOKEN)\s*[=:]\s*["']?([^\s"'`$<…]{4,})/g)) printed.add(match[1]!);
+    }
+    assert.ok(printed.has('change-me-to-a-long-random-string-of-at-least-32-characters'), `found ${[...printed].join(', ')}`);
+    for (const value of printed) {
+      assert.ok(problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: value }).some((p) => p.startsWith('SECRET_KEY')), value);
+      assert.ok(problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: goodKey(), METRICS_TOKEN: value }).some((p) => p.startsWith('METRICS_TOKEN')), value);
+    }
+  });
+
   test('outside production a short SECRET_KEY is used as given', () => {
     assert.equal(load({ SECRET_KEY: 'short' }).secretKey, 'short');
+  });
+});
+
+describe('METRICS_TOKEN must be random in production', () => {
+  const production = (token: string) => ({ FMS_CONFIG: 'production', SECRET_KEY: goodKey(), METRICS_TOKEN: token });
+
+  test('sixteen of one character are refused, naming the fix', () => {
+    for (const token of ['aaaaaaaaaaaaaaaa', '0000000000000000', 'metrics-token-metrics-token']) {
+      const problems = problemsOf(production(token));
+      assert.equal(problems.length, 1, problems.join(' | '));
+      assert.match(problems[0]!, /^METRICS_TOKEN is (not random enough|made of words|a value from)/);
+      assert.match(problems[0]!, /openssl rand -hex 32/);
+    }
+  });
+
+  test('a documented value is refused too', () => {
+    assert.match(problemsOf(production(developmentSecretKey))[0]!, /^METRICS_TOKEN is a value from the documentation/);
+  });
+
+  test('openssl rand -hex 32 and -hex 24 are accepted', () => {
+    for (const token of [randomBytes(32).toString('hex'), randomBytes(24).toString('hex')]) assert.equal(load(production(token)).metricsToken, token);
+  });
+
+  test('shorter than 16 characters is refused in every mode; outside production a long weak token is left to fms doctor', () => {
+    assert.match(problemsOf({ METRICS_TOKEN: 'short-token' })[0]!, /^METRICS_TOKEN is shorter than 16 characters: .*openssl rand -hex 32/);
+    assert.equal(load({ METRICS_TOKEN: 'aaaaaaaaaaaaaaaa' }).metricsToken, 'aaaaaaaaaaaaaaaa');
+  });
+});
+
+describe('NODE_ENV=production without FMS_CONFIG means production (fail closed)', () => {
+  test('the mode is production, with its cookies and without the demo department', () => {
+    const config = load({ NODE_ENV: 'production', SECRET_KEY: goodKey() });
+    assert.equal(config.mode, 'production');
+    assert.equal(config.isProduction, true);
+    assert.equal(config.demoDepartment, false);
+    assert.equal(config.cookieSecure, true);
+  });
+
+  test("production's refusals follow: no SECRET_KEY is one clear problem, not the development key", () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^SECRET_KEY is missing: .*openssl rand -hex 32/);
+    assert.match(problemsOf({ NODE_ENV: 'production', SECRET_KEY: goodKey(), DEMO_DEPARTMENT: 'true' })[0]!, /^DEMO_DEPARTMENT cannot be true in production/);
+  });
+
+  test('an explicit FMS_CONFIG wins; an empty one counts as unset', () => {
+    assert.equal(load({ NODE_ENV: 'production', FMS_CONFIG: 'development' }).mode, 'development');
+    assert.equal(load({ NODE_ENV: 'production', FMS_CONFIG: 'testing' }).mode, 'testing');
+    assert.equal(load({ NODE_ENV: 'production', FMS_CONFIG: '', SECRET_KEY: goodKey() }).mode, 'production');
+  });
+
+  test('other NODE_ENV values keep the development default', () => {
+    for (const value of ['development', 'test', 'staging', '']) assert.equal(load({ NODE_ENV: value }).mode, 'development', value);
+  });
+
+  test('NODE_ENV from a .env file counts as well', (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, '.env'), 'NODE_ENV=production\n');
+    assert.match(problemsOf({}, { dotenvDir: dir })[0]!, /^SECRET_KEY is missing/);
   });
 });
 
@@ -263,6 +398,33 @@ describe('values', () => {
       const problems = problemsOf({ TRUST_PROXY: `127.0.0.1,${junk}` });
       assert.equal(problems.length, 1, junk);
       assert.ok(problems[0]!.startsWith(`TRUST_PROXY entry "${junk}" is not an address`), problems[0]);
+    }
+  });
+
+  test('TRUST_PROXY refuses a range of every address, which the server cannot compile either', () => {
+    for (const everything of ['0.0.0.0/0', '::/0', '10.0.0.0/0']) {
+      const problems = problemsOf({ TRUST_PROXY: `127.0.0.1,${everything}` });
+      assert.equal(problems.length, 1, everything);
+      assert.match(problems[0]!, new RegExp(`^TRUST_PROXY entry "${everything.replace(/\./g, '\\.')}" trusts every address.*list only your proxies`));
+    }
+  });
+
+  test("TRUST_PROXY accepts exactly what the server's proxy-addr can compile", () => {
+    const entries = ['127.0.0.1', '10.0.0.0/8', '0.0.0.0/1', '128.0.0.0/1', '::1', 'fd00::/8', '::/1', '::ffff:10.0.0.0/104', '0.0.0.0/0', '::/0', '1.2.3.4/33', 'loopback', 'linklocal', 'uniquelocal'];
+    for (const entry of entries) {
+      let compiles = true;
+      try {
+        proxyAddr.compile([entry]);
+      } catch {
+        compiles = false;
+      }
+      let accepted = true;
+      try {
+        load({ TRUST_PROXY: entry });
+      } catch {
+        accepted = false;
+      }
+      assert.equal(accepted, compiles, entry);
     }
   });
 

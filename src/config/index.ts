@@ -1,12 +1,15 @@
 // The only module that reads the environment. loadConfig(env) validates every variable, reports all
 // problems at once (one line each, naming the variable and the fix) and returns a frozen Config.
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { envSchema as schemaFn } from 'env-schema';
 import { envSchema, secretVariables, variableHelp, type Mode } from './schema.js';
 import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
+import { developmentSecretKey, secretFix, secretProblem } from './secrets.js';
+import { trustProxyEntryProblem } from './trust-proxy.js';
+
+export { developmentSecretKey, documentedSecretKeys } from './secrets.js';
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; file: string; url: string }
@@ -71,22 +74,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Used when SECRET_KEY is unset outside production; production refuses it. */
-export const developmentSecretKey = 'development-only-insecure-secret-key-not-for-production';
-
-/** Values printed in our docs and examples, and the usual placeholders: never acceptable in production. */
-export const documentedSecretKeys = new Set([
-  developmentSecretKey,
-  'change-me-to-a-long-random-string-of-at-least-32-characters',
-  'change-me',
-  'changeme',
-  'secret',
-  'your-secret-key',
-  'your-secret-key-here',
-  'you-will-never-guess',
-  'dev',
-  'development',
-]);
+/** SECRET_KEY must be at least this long in production, whatever else it is. */
+export const SECRET_KEY_MIN_LENGTH = 32;
+/** METRICS_TOKEN must be at least this long in every mode. */
+export const METRICS_TOKEN_MIN_LENGTH = 16;
 
 export interface LoadOptions {
   /** Read `.env` from this folder (default: the current folder). Set false to skip it. */
@@ -96,6 +87,9 @@ export interface LoadOptions {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const problems: string[] = [];
   const merged = withSecretFiles(withDotenv(env, options), problems);
+  // Fail closed: a host that says NODE_ENV=production (most PaaS, many systemd units) gets
+  // production's refusals, never the development mode with its demo logins. FMS_CONFIG wins.
+  if (merged.FMS_CONFIG === undefined && merged.NODE_ENV?.trim().toLowerCase() === 'production') merged.FMS_CONFIG = 'production';
 
   // Validate once; drop every variable that fails and validate again, so the defaults stand in for
   // the broken ones and the checks below still run: every problem is reported in one go.
@@ -124,12 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   let secretKey = text('SECRET_KEY');
   let secretKeyIsDevelopmentDefault = false;
   if (isProduction) {
-    const fix = 'set SECRET_KEY to a random value of at least 32 characters, e.g. the output of `openssl rand -hex 32`';
-    if (!secretKey) problems.push(`SECRET_KEY is missing: ${fix}`);
-    else if (documentedSecretKeys.has(secretKey.toLowerCase()))
-      problems.push(`SECRET_KEY is a value from the documentation: ${fix}`);
-    else if (secretKey.length < 32) problems.push(`SECRET_KEY is shorter than 32 characters: ${fix}`);
-    else if (new Set(secretKey).size < 8) problems.push(`SECRET_KEY is too repetitive to be random: ${fix}`);
+    const problem = secretProblem('SECRET_KEY', secretKey, SECRET_KEY_MIN_LENGTH);
+    if (problem) problems.push(problem);
   } else if (!secretKey) {
     secretKey = developmentSecretKey;
     secretKeyIsDevelopmentDefault = true;
@@ -170,7 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     problems.push('DEMO_DEPARTMENT cannot be true in production: demo accounts have published passwords; unset it');
 
   const metricsText = text('METRICS_TOKEN');
-  if (metricsText && metricsText.length < 16) problems.push('METRICS_TOKEN is shorter than 16 characters: use a random value, e.g. `openssl rand -hex 24`');
+  if (metricsText) {
+    // Outside production only a short token is refused; `fms doctor` warns about a weak one.
+    const problem = isProduction
+      ? secretProblem('METRICS_TOKEN', metricsText, METRICS_TOKEN_MIN_LENGTH)
+      : [...metricsText.trim()].length < METRICS_TOKEN_MIN_LENGTH
+        ? `METRICS_TOKEN is shorter than ${METRICS_TOKEN_MIN_LENGTH} characters: ${secretFix('METRICS_TOKEN')}`
+        : null;
+    if (problem) problems.push(problem);
+  }
 
   const storage = parseStorage(text, problems);
 
@@ -179,10 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     .map((s) => s.trim())
     .filter(Boolean);
   for (const entry of trustProxy) {
-    if (!isAddressOrRange(entry))
-      problems.push(
-        `TRUST_PROXY entry "${entry}" is not an address: give comma-separated IPs or CIDR ranges (127.0.0.1,10.0.0.0/8), loopback, or unix for a proxy on our unix socket`,
-      );
+    const problem = trustProxyEntryProblem(entry);
+    if (problem) problems.push(problem);
   }
 
   if (problems.length) throw new ConfigError(problems);
@@ -214,17 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     shutdownGraceMs: shutdownGraceMs!,
     logFile: text('LOG_FILE') ? Object.freeze({ path: resolve(text('LOG_FILE')), size: text('LOG_FILE_SIZE'), keep: Number(raw.LOG_FILE_KEEP) }) : null,
   });
-}
-
-/** An IP address, a CIDR range with a possible prefix, or one of proxy-addr's named ranges. */
-function isAddressOrRange(entry: string): boolean {
-  if (['loopback', 'linklocal', 'uniquelocal', 'unix'].includes(entry)) return true;
-  const [address, prefix, ...rest] = entry.split('/');
-  const version = isIP(address ?? '');
-  if (version === 0 || rest.length) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function withDotenv(env: NodeJS.ProcessEnv, options: LoadOptions): Record<string, string | undefined> {

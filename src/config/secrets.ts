@@ -1,0 +1,109 @@
+// The policy for the machine secrets an operator sets (SECRET_KEY, METRICS_TOKEN): random, never a
+// value anyone has seen in print. Production refuses a weak one (loadConfig), `fms doctor` reports
+// it in every mode, and each refusal names the variable and the command that makes a good value.
+// eslint-disable-next-line import-x/no-restricted-paths -- a pure estimate (no config, no framework); config/ is where secrets are judged
+import { secretWeakness } from '../lib/secret-strength.js';
+
+export type SecretName = 'SECRET_KEY' | 'METRICS_TOKEN';
+
+/** Used when SECRET_KEY is unset outside production; production refuses it. */
+export const developmentSecretKey = 'development-only-insecure-secret-key-not-for-production';
+
+/**
+ * Secrets printed where anyone can read them: our docs, .env.example and test suites (which are
+ * public with the code), the Flask guide and Flask's own docs that FMS's operators know, and the
+ * usual placeholders. Compared after trimming and case-folding, and as near copies (see
+ * nearCopyOf), since people edit a placeholder a little rather than replace it.
+ */
+export const publishedSecretValues: readonly string[] = [
+  developmentSecretKey,
+  // .env.example
+  'change-me-to-a-long-random-string-of-at-least-32-characters',
+  // The Flask deployment guide that FMS's operators followed before.
+  'your_very_long_random_and_ultra_secret_key_goes_here_do_not_share!',
+  // Flask's documentation: the configuration example and the old quickstart.
+  '192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf',
+  'A0Zr98j/3yX R~XHH!jmN]LWX/,?RT',
+  // Keys written into FMS's test suites.
+  '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+  'doctor-test-secret-key-with-enough-entropy-5d2a',
+  'a-production-secret-key-with-entropy-8e1f0c',
+  'production-secret-key-with-enough-entropy-4f9a2c',
+  // Placeholders from tutorials.
+  'change-me',
+  'changeme',
+  'secret',
+  'secret-key',
+  'secretkey',
+  'super-secret-key',
+  'supersecretkey',
+  'your-secret-key',
+  'your-secret-key-here',
+  'you-will-never-guess',
+  'dev',
+  'development',
+];
+
+const fold = (value: string) => value.trim().toLowerCase();
+
+/** Every published value, folded: the exact matches production refuses. */
+export const documentedSecretKeys: ReadonlySet<string> = new Set(publishedSecretValues.map(fold));
+
+/** The service's own words: an attacker tries them first (they count in the estimate, not as a match). */
+const serviceWords = ['fms', 'faculty', 'management', 'system', 'faculty management system', 'secret', 'key', 'token', 'metrics', 'production'];
+
+/** What a good value is, in every message. */
+export function secretFix(name: SecretName): string {
+  return name === 'SECRET_KEY'
+    ? 'set SECRET_KEY to the output of `openssl rand -hex 32`'
+    : 'set METRICS_TOKEN to the output of `openssl rand -hex 32` (and give Prometheus the same value)';
+}
+
+/**
+ * A run of this many characters shared with a published value makes a near copy: the development
+ * key minus one character shares 54, while two random keys share 12 characters in a row about once
+ * in 10^11 tries (hex) or never (base64).
+ */
+const NEAR_COPY_RUN = 12;
+
+/** The published value this one is a near copy of (a long shared run of characters), if any. */
+export function nearCopyOf(value: string): string | null {
+  const folded = fold(value).slice(0, 256);
+  for (const published of publishedSecretValues) {
+    const other = fold(published);
+    if (other.length >= NEAR_COPY_RUN && longestCommonRun(folded, other) >= NEAR_COPY_RUN) return published;
+  }
+  return null;
+}
+
+function longestCommonRun(a: string, b: string): number {
+  let best = 0;
+  let previous = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) {
+      if (a[i - 1] === b[j - 1]) {
+        current[j] = previous[j - 1]! + 1;
+        if (current[j]! > best) best = current[j]!;
+      }
+    }
+    previous = current;
+  }
+  return best;
+}
+
+/**
+ * What is wrong with a secret, as one line naming the variable and the fix, or null when it is
+ * random enough. The checks run from the plainest mistake to the subtlest, so the message says the
+ * most useful thing: a printed value, a near copy of one, too short, then not random (by estimate).
+ */
+export function secretProblem(name: SecretName, value: string, minLength: number): string | null {
+  const fix = secretFix(name);
+  const trimmed = value.trim();
+  if (!trimmed) return `${name} is missing: ${fix}`;
+  if (documentedSecretKeys.has(fold(trimmed))) return `${name} is a value from the documentation: ${fix}`;
+  if (nearCopyOf(trimmed)) return `${name} is a near copy of a value from the documentation or an example: ${fix}`;
+  if ([...trimmed].length < minLength) return `${name} is shorter than ${minLength} characters: ${fix}`;
+  const weakness = secretWeakness(trimmed, [...publishedSecretValues, ...serviceWords]);
+  return weakness ? `${name} ${weakness}: ${fix}` : null;
+}

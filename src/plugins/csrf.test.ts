@@ -56,7 +56,8 @@ for (const database of await testDatabases()) {
       assert.equal(fresh.statusCode, 303, 'a page after sign-in gives a working token');
 
       const signedInToken = await browser.csrfToken('/groups/new');
-      await browser.post('/logout', { _csrf: signedInToken });
+      const out = await browser.post('/logout', { _csrf: signedInToken });
+      assert.equal(out.headers['clear-site-data'], '"cache"', 'sign-out also clears what the browser kept');
       await browser.signIn(admin.username, TEST_PASSWORD);
       assert.equal((await browser.post('/groups', { name: 'Older', _csrf: signedInToken })).statusCode, 403, 'retired at sign-out too');
     });

@@ -96,6 +96,8 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     if (sessionId) await request.inTransaction((ctx) => auth.signOut(ctx, sessionId));
     clearSessionCookie(request, reply);
     rotateCsrfSecret(reply);
+    // Photos and other private answers the browser kept (revalidated, but stored) go with the session.
+    reply.header('clear-site-data', '"cache"');
     reply.flash('success', 'You have signed out.');
     return reply.redirect('/login', 303);
   });

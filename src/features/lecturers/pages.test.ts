@@ -190,7 +190,7 @@ for (const database of await testDatabases()) {
       assert.equal(uploaded.statusCode, 303);
       const photo = await admin.get(`/lecturers/${id}/photo/thumbnail`);
       assert.equal(photo.statusCode, 200);
-      assert.equal(photo.headers['cache-control'], 'private, max-age=86400');
+      assert.equal(photo.headers['cache-control'], 'private, no-cache');
       assert.equal((await admin.get(`/lecturers/${id}/photo/thumbnail`, { 'if-none-match': String(photo.headers.etag) })).statusCode, 304);
       const owner = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
       assert.equal((await owner.get(`/lecturers/${id}/photo`)).statusCode, 200, 'the lecturer sees their own photo');

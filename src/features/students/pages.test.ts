@@ -346,7 +346,7 @@ for (const database of await testDatabases()) {
       const photo = await admin.get(`/students/${id}/photo`);
       assert.equal(photo.statusCode, 200);
       assert.equal(photo.headers['content-type'], 'image/jpeg');
-      assert.equal(photo.headers['cache-control'], 'private, max-age=86400');
+      assert.equal(photo.headers['cache-control'], 'private, no-cache');
       assert.equal(photo.headers['x-content-type-options'], 'nosniff');
       const etag = String(photo.headers.etag);
       assert.match(etag, /^"[0-9a-f]{64}"$/);

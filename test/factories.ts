@@ -5,7 +5,8 @@ import type { Role } from '../src/db/schema.js';
 import { createAccount } from '../src/features/accounts/service.js';
 import { randomToken } from '../src/lib/secrets.js';
 
-export const TEST_PASSWORD = 'correct horse battery staple 42';
+/** A passphrase of unrelated words: passes the password policy, as a user's own would. */
+export const TEST_PASSWORD = 'quiet lantern orbit 7 velvet harbor';
 
 export async function createUser(
   ctx: ServiceContext,

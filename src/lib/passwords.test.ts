@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { TEST_PASSWORD } from '../../test/factories.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { demoPasswords } from './published-passwords.js';
 
 /** A password of exactly n characters that is on no list and repeats nothing predictable. */
 const randomPassword = (n: number) => randomBytes(n).toString('base64url').slice(0, n);
+/** Twelve characters picked at random once (random ones pass too, but one in many thousands reads as a word). */
+const TWELVE = 'q7Vm2xL9pR4t';
 
 describe('passwordProblem: length', () => {
   test('the limits are the NIST ones: 12 to 128', () => {
@@ -14,7 +18,8 @@ describe('passwordProblem: length', () => {
 
   test('11 characters are refused, 12 accepted', () => {
     assert.equal(passwordProblem(randomPassword(11)), 'Use at least 12 characters.');
-    assert.equal(passwordProblem(randomPassword(12)), null);
+    assert.equal(passwordProblem(TWELVE.slice(0, 11)), 'Use at least 12 characters.');
+    assert.equal(passwordProblem(TWELVE), null);
     assert.equal(passwordProblem(''), 'Use at least 12 characters.');
   });
 
@@ -81,6 +86,62 @@ describe('passwordProblem: known and guessable passwords', () => {
     assert.equal(passwordProblem('my-alice-password-2024', { username: 'Alice' }), 'The password must not contain your username.');
     assert.equal(passwordProblem('my-alice-password-2024', { username: 'bob' }), null);
     assert.equal(passwordProblem('my-alice-password-2024'), null);
+  });
+});
+
+describe('passwordProblem: published, context-specific and guessable passwords (F5)', () => {
+  const advice = /choose a longer passphrase of several unrelated words\.$/;
+
+  test('the published demo passwords are refused, in any case, saying what to do', () => {
+    for (const published of Object.values(demoPasswords)) {
+      for (const variant of [published, published.toUpperCase(), ` ${published} `]) {
+        const problem = passwordProblem(variant) ?? 'accepted';
+        assert.match(problem, /published demo password/, variant);
+        assert.match(problem, advice);
+      }
+    }
+  });
+
+  test('the demo seed may set exactly the published demo passwords, and nothing else weak', () => {
+    for (const published of Object.values(demoPasswords)) assert.equal(passwordProblem(published, { username: 's.novak' }, { allowPublishedDemoPassword: true }), null);
+    const allowed = { allowPublishedDemoPassword: true };
+    assert.match(passwordProblem(demoPasswords.student.toUpperCase(), {}, allowed) ?? 'accepted', /published demo password/);
+    assert.match(passwordProblem('Welcome12345', {}, allowed) ?? 'accepted', advice);
+    assert.match(passwordProblem(`${demoPasswords.admin}-2`, {}, allowed) ?? 'accepted', advice);
+  });
+
+  test("the service's own words are refused", () => {
+    for (const password of ['FacultyManagementSystem', 'faculty-fms-2026', 'fmsfmsfmsfms', 'Faculty Management System', 'fms-demo-student-2']) {
+      const problem = passwordProblem(password) ?? 'accepted';
+      assert.match(problem, /this service's name, your username or a published password|easy to guess|repeats/, password);
+    }
+  });
+
+  test('the weak passwords the review saw accepted are refused', () => {
+    for (const password of ['correcthorsebatterystaple', 'P@ssw0rd1234', 'Welcome12345', 'December2026!', 'changeme1234', 'abcdabcdabcd', 'Summer2026!!', 'iloveyou2026', 'lecturer2026']) {
+      assert.match(passwordProblem(password) ?? 'accepted', advice, password);
+    }
+  });
+
+  test('the famous xkcd passphrase is refused in any spacing, with anything added', () => {
+    for (const password of ['correct horse battery staple', 'Correct-Horse-Battery-Staple', 'correct horse battery staple 42', 'my correcthorsebatterystaple!']) {
+      assert.match(passwordProblem(password) ?? 'accepted', /famous example passphrase/, password);
+    }
+  });
+
+  test('parts of the username count as guessable', () => {
+    assert.match(passwordProblem('l-petrova-88-q', { username: 'l.petrova' }) ?? 'accepted', /your username/);
+    assert.equal(passwordProblem('l-petrova-88-q', { username: 's.novak' }), null, 'another user may pick it');
+  });
+
+  test('passphrases of unrelated words and random characters pass', () => {
+    for (const password of [TEST_PASSWORD, 'purple tiger mountain', 'quiet lantern orbit 7 velvet harbor', 'Tangerine ferry mosaic 1986 drizzle', 'Brand New Phrase Here 99', TWELVE]) {
+      assert.equal(passwordProblem(password, { username: 's.novak' }), null, password);
+    }
+    for (let i = 0; i < 200; i++) {
+      const password = randomPassword(16);
+      assert.equal(passwordProblem(password), null, password);
+    }
   });
 });
 

@@ -9,7 +9,8 @@ import type { Config } from './config/index.js';
 import { createDb, type Db } from './db/index.js';
 import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
-import { activeDemoLogins, remainingDemoAccounts, seedDemoDepartment } from './seeds/demo.js';
+import { trustProxyWarning } from './config/trust-proxy.js';
+import { activeDemoLogins, demoAccountsWithPublishedPasswords, seedDemoDepartment } from './seeds/demo.js';
 import { readManifest } from './lib/static-build.js';
 import { metricsText, type MetricsOptions } from './plugins/metrics.js';
 import { openLogFile } from './log-destination.js';
@@ -65,12 +66,19 @@ export interface StartOptions {
 /** Migrations (outside production), the demo department (development) and production's refusals. */
 export async function prepareForServing(config: Config, say: (line: string) => void): Promise<void> {
   if (config.isProduction) readManifest(); // refuses to start without the static build, naming `npm run build`
+  if (config.isProduction) {
+    // A warning, not a refusal: a CDN's published ranges are public and legitimate.
+    const proxyWarning = trustProxyWarning(config.trustProxy);
+    if (proxyWarning) say(`Warning: ${proxyWarning}.`);
+  }
   await checkUploads(config);
   const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
   try {
     await prepareDatabase(config, db, say);
     if (config.isProduction) {
-      const demo = await remainingDemoAccounts({ db });
+      // The stored hashes decide, not "unchanged since the seed": a password set back to its
+      // published value is as open as one never changed.
+      const demo = await demoAccountsWithPublishedPasswords({ db });
       if (demo.length)
         throw new StartupError(
           `The database holds ${demo.length} demo account(s) with published passwords (${listSome(demo)}): ` +

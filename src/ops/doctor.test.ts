@@ -1,6 +1,7 @@
 // `fms doctor` on installations that are fine, and on ones with each problem of the troubleshooting list.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +9,15 @@ import { describe, test, type TestContext } from 'node:test';
 import { createDb } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
 import { writeSetting } from '../features/settings/service.js';
-import { systemClock } from '../lib/clock.js';
+import { ManualClock, systemClock } from '../lib/clock.js';
+import { hashOneTimePassword, hashPassword } from '../lib/passwords.js';
+import { loadConfig } from '../config/index.js';
+import { seedDemoDepartment } from '../seeds/demo.js';
 import { runDoctor, type Finding } from './doctor.js';
 import { LAST_BACKUP_SETTING, turnMaintenanceOn } from './maintenance.js';
 
-const STRONG = 'doctor-test-secret-key-with-enough-entropy-5d2a';
+/** What an operator gets from `openssl rand -hex 32`. */
+const STRONG = randomBytes(32).toString('hex');
 
 function place(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'fms-doctor-'));
@@ -87,5 +92,66 @@ describe('fms doctor', () => {
     assert.equal(cli.status, 1, cli.stdout + cli.stderr);
     assert.match(cli.stdout, /^FAIL {2}database +there is no database/m);
     assert.match(cli.stdout, /\d+ failure\(s\), \d+ warning\(s\)/);
+  });
+
+  test('a weak SECRET_KEY is a FAIL in production (naming the fix) and a WARN elsewhere', async (t) => {
+    const { env } = place(t);
+    for (const weak of ['your_very_long_random_and_ultra_secret_key_goes_here_do_not_share!', 'Passw0rd!Passw0rd!Passw0rd!Passw0rd!', 'abcdefghijklmnopqrstuvwxyz123456']) {
+      const production = await runDoctor({ env: { ...env, SECRET_KEY: weak }, dotenvDir: false });
+      const failure = production.find((f) => f.verdict === 'FAIL' && /SECRET_KEY/.test(f.detail));
+      assert.ok(failure, `${weak}: ${JSON.stringify(production)}`);
+      assert.match(failure.detail, /openssl rand -hex 32/);
+
+      const development = await runDoctor({ env: { ...env, FMS_CONFIG: 'development', SECRET_KEY: weak }, dotenvDir: false });
+      const key = verdictOf(development, 'SECRET_KEY')[0]!;
+      assert.equal(key.verdict, 'WARN', weak);
+      assert.match(key.detail, /^is (a value from the documentation|not random enough|made of words).*openssl rand -hex 32/);
+    }
+  });
+
+  test('METRICS_TOKEN: a weak one is a FAIL in production and a WARN elsewhere; a random one passes', async (t) => {
+    const { env } = place(t);
+    const production = await runDoctor({ env: { ...env, METRICS_TOKEN: 'aaaaaaaaaaaaaaaa' }, dotenvDir: false });
+    assert.ok(production.some((f) => f.verdict === 'FAIL' && /^METRICS_TOKEN is not random enough.*openssl rand -hex 32/.test(f.detail)), JSON.stringify(production));
+    const development = await runDoctor({ env: { ...env, FMS_CONFIG: 'development', METRICS_TOKEN: '0000000000000000' }, dotenvDir: false });
+    assert.equal(verdictOf(development, 'METRICS_TOKEN')[0]!.verdict, 'WARN');
+    const good = await runDoctor({ env: { ...env, METRICS_TOKEN: randomBytes(32).toString('hex') }, dotenvDir: false });
+    assert.equal(verdictOf(good, 'METRICS_TOKEN')[0]!.verdict, 'PASS');
+  });
+
+  test('TRUST_PROXY ranges that reach public addresses are a WARN naming them', async (t) => {
+    const { env } = place(t);
+    const wide = await runDoctor({ env: { ...env, TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' }, dotenvDir: false });
+    const proxies = verdictOf(wide, 'trusted proxies')[0]!;
+    assert.equal(proxies.verdict, 'WARN');
+    assert.match(proxies.detail, /0\.0\.0\.0\/1, 128\.0\.0\.0\/1 include public addresses/);
+    const narrow = await runDoctor({ env: { ...env, TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }, dotenvDir: false });
+    assert.equal(verdictOf(narrow, 'trusted proxies')[0]!.verdict, 'PASS');
+  });
+
+  test('demo accounts: a password set back to its published value is a FAIL naming the account and the fix', async (t) => {
+    const { env, dir } = place(t);
+    const db = await migrated(env.DATABASE_URL);
+    const config = loadConfig({ FMS_CONFIG: 'testing', DATABASE_URL: env.DATABASE_URL, UPLOAD_FOLDER: join(dir, 'uploads'), LOG_LEVEL: 'silent' }, { dotenvDir: false });
+    const clock = new ManualClock('2026-12-05T09:00:00.000Z');
+    await db.transaction().execute((trx) => seedDemoDepartment({ db: trx, actor: null, clock, config, log: { info() {}, warn() {}, error() {}, debug() {} }, ip: null }));
+    const fresh = verdictOf(await runDoctor({ env, dotenvDir: false }), 'demo accounts')[0]!;
+    assert.equal(fresh.verdict, 'FAIL');
+    assert.match(fresh.detail, /^34 demo account\(s\) sign in with a published password \(admin, /);
+
+    // Every account but s.novak reset to a one-time password; s.novak changed theirs, then set the
+    // published one again (the review's step 2): "changed since the seed", yet still published.
+    const later = new Date('2026-12-06T09:00:00.000Z');
+    await db.updateTable('users').set({ passwordHash: await hashOneTimePassword('abcd-efgh-jkmn-pqrs'), passwordChangedAt: later }).execute();
+    await db.updateTable('users').set({ passwordHash: await hashPassword('fms-demo-student', { fast: true }), passwordChangedAt: later }).where('username', '=', 's.novak').execute();
+    await db.destroy();
+    const setBack = verdictOf(await runDoctor({ env, dotenvDir: false }), 'demo accounts')[0]!;
+    assert.equal(setBack.verdict, 'FAIL');
+    assert.equal(setBack.detail, '1 demo account(s) sign in with a published password (s.novak): disable them (`fms user disable s.novak`) or reset their passwords (`fms user reset-password s.novak`), or start production on an empty database');
+
+    const again = await migrated(env.DATABASE_URL);
+    await again.updateTable('users').set({ disabled: true }).where('username', '=', 's.novak').execute();
+    await again.destroy();
+    assert.equal(verdictOf(await runDoctor({ env, dotenvDir: false }), 'demo accounts')[0]!.verdict, 'PASS');
   });
 });

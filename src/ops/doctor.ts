@@ -4,11 +4,13 @@ import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
-import { ConfigError, documentedSecretKeys, loadConfig, type Config } from '../config/index.js';
+import { ConfigError, loadConfig, METRICS_TOKEN_MIN_LENGTH, SECRET_KEY_MIN_LENGTH, type Config } from '../config/index.js';
+import { secretProblem } from '../config/secrets.js';
+import { trustProxyWarning } from '../config/trust-proxy.js';
 import { checkDatabase } from '../db/health.js';
 import { createDb, type Db } from '../db/index.js';
 import { MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
-import { remainingDemoAccounts } from '../seeds/demo.js';
+import { demoAccountsWithPublishedPasswords } from '../seeds/demo.js';
 import { createStorage } from '../storage/index.js';
 import { readLastBackup, readMaintenance } from './maintenance.js';
 
@@ -48,6 +50,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   }
 
   checkSecretKey(config, say);
+  checkMetricsToken(config, say);
+  checkTrustProxy(config, say);
   checkStaticBuild(config, say, options.staticRoot);
   await checkUploads(config, say);
   if (config.logFile) checkWritableFolder('log folder', dirname(config.logFile.path), say);
@@ -73,11 +77,32 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   return findings;
 }
 
+/** Weak in production is a FAIL (loadConfig has refused it already); elsewhere a WARN. */
 function checkSecretKey(config: Config, say: (c: string, v: Verdict, d: string) => void) {
-  const fix = 'set SECRET_KEY in the environment file to the output of `openssl rand -hex 32`, and keep it: changing it invalidates forms that are open in browsers';
-  if (config.secretKeyIsDevelopmentDefault) say('SECRET_KEY', 'WARN', `not set: the built-in development key is used; ${fix}`);
-  else if (config.secretKey.length < 32 || documentedSecretKeys.has(config.secretKey.toLowerCase())) say('SECRET_KEY', config.isProduction ? 'FAIL' : 'WARN', `weak: ${fix}`);
-  else say('SECRET_KEY', 'PASS', 'set, at least 32 characters, from the environment (stable across restarts)');
+  const keep = 'keep it: changing it invalidates forms that are open in browsers';
+  if (config.secretKeyIsDevelopmentDefault) {
+    say('SECRET_KEY', 'WARN', `not set: the built-in development key is used; set SECRET_KEY in the environment file to the output of \`openssl rand -hex 32\`, and ${keep}`);
+    return;
+  }
+  const problem = secretProblem('SECRET_KEY', config.secretKey, SECRET_KEY_MIN_LENGTH);
+  if (problem) say('SECRET_KEY', config.isProduction ? 'FAIL' : 'WARN', `${problem.replace(/^SECRET_KEY /, '')}; ${keep}`);
+  else say('SECRET_KEY', 'PASS', 'set and random by estimate, from the environment (stable across restarts)');
+}
+
+function checkMetricsToken(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  if (!config.metricsToken) {
+    say('METRICS_TOKEN', 'PASS', config.metricsPort ? `not set: /metrics is served on 127.0.0.1:${config.metricsPort} only` : 'not set: no /metrics on the public port');
+    return;
+  }
+  const problem = secretProblem('METRICS_TOKEN', config.metricsToken, METRICS_TOKEN_MIN_LENGTH);
+  if (problem) say('METRICS_TOKEN', config.isProduction ? 'FAIL' : 'WARN', problem.replace(/^METRICS_TOKEN /, ''));
+  else say('METRICS_TOKEN', 'PASS', 'set and random by estimate');
+}
+
+function checkTrustProxy(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  const warning = trustProxyWarning(config.trustProxy);
+  if (warning) say('trusted proxies', 'WARN', warning);
+  else say('trusted proxies', 'PASS', config.trustProxy.length ? `only proxies' addresses or private ranges: ${config.trustProxy.join(', ')}` : 'none (X-Forwarded-For is ignored)');
 }
 
 function checkStaticBuild(config: Config, say: (c: string, v: Verdict, d: string) => void, root?: string) {
@@ -151,8 +176,16 @@ async function checkDatabaseState(config: Config, db: Db, say: (c: string, v: Ve
   }
   say('database', 'PASS', 'reachable; every migration applied');
   if (config.isProduction) {
-    const demo = await remainingDemoAccounts({ db });
-    say('demo accounts', demo.length ? 'FAIL' : 'PASS', demo.length ? `${demo.length} demo account(s) with published passwords exist (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them (\`fms user disable ${demo[0]!}\`) or start production on an empty database` : 'none with published passwords');
+    // The stored hashes are tested against the published passwords (F5): a password set back to
+    // its published value counts, not only one never changed since the seed.
+    const demo = await demoAccountsWithPublishedPasswords({ db });
+    say(
+      'demo accounts',
+      demo.length ? 'FAIL' : 'PASS',
+      demo.length
+        ? `${demo.length} demo account(s) sign in with a published password (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them (\`fms user disable ${demo[0]!}\`) or reset their passwords (\`fms user reset-password ${demo[0]!}\`), or start production on an empty database`
+        : 'none signs in with a published password',
+    );
   }
   const maintenance = await readMaintenance({ db });
   say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');

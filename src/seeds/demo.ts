@@ -9,9 +9,13 @@ import { createLecturer } from '../features/lecturers/service.js';
 import { createStudent } from '../features/students/service.js';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
 import { readSetting, writeSetting } from '../features/settings/service.js';
-import { DEMO_SEEDED_SETTING, demoLogins } from './demo-logins.js';
+import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
+import { publishedDemoPasswords } from '../lib/published-passwords.js';
+import { DEMO_SEEDED_SETTING, DEMO_STUDENT_COUNT, demoLecturerUsernames, demoLogins, demoStudentNumber, demoStudentUsername, demoUsernames } from './demo-logins.js';
 
-const lecturers = [
+export { demoUsernames } from './demo-logins.js';
+
+const lecturers: { username: (typeof demoLecturerUsernames)[number]; firstName: string; lastName: string; patronymic: string; academicDegree: string; position: string; isAdmin: boolean }[] = [
   { username: 'l.petrova', firstName: 'Elena', lastName: 'Petrova', patronymic: 'Ivanovna', academicDegree: 'PhD', position: 'Associate Professor', isAdmin: false },
   { username: 'l.horvat', firstName: 'Marko', lastName: 'Horvat', patronymic: '', academicDegree: 'PhD', position: 'Professor', isAdmin: true },
   { username: 'l.schmidt', firstName: 'Anna', lastName: 'Schmidt', patronymic: '', academicDegree: 'MSc', position: 'Assistant Lecturer', isAdmin: false },
@@ -46,7 +50,9 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   const stamp = { createdAt: now, updatedAt: now };
   const password = (role: string) => demoLogins.find((d) => d.role === role)!.password;
 
-  await createAccount(ctx, { username: 'admin', role: 'admin', displayName: 'Department Administrator', password: password('admin') });
+  // Published passwords pass the policy only through setPasswordForDemo.
+  const admin = await createAccount(ctx, { username: 'admin', role: 'admin', displayName: 'Department Administrator' });
+  await setPasswordForDemo(ctx, admin.user.id, password('admin'));
 
   const groupIds = new Map<string, number>();
   for (const g of groups) groupIds.set(g.name, (await createGroup(ctx, g)).id);
@@ -67,18 +73,18 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
 
   let n = 0;
   for (const g of groups) {
-    for (let i = 0; i < 10; i++, n++) {
+    for (let i = 0; i < DEMO_STUDENT_COUNT / groups.length; i++, n++) {
       const firstName = n === 0 ? 'Sara' : firstNames[n % firstNames.length]!;
       const lastName = n === 0 ? 'Novak' : lastNames[(n * 7) % lastNames.length]!;
       const created = await createStudent(ctx, {
-        studentNumber: `2026${String(n + 1).padStart(4, '0')}`,
+        studentNumber: demoStudentNumber(n),
         groupId: groupIds.get(g.name)!,
         firstName,
         lastName,
         birthDate: `${2005 + (n % 3)}-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 27) + 1).padStart(2, '0')}`,
         email: `student${n + 1}@students.fms.example`,
         phone: `+385 1 555 ${String(1000 + n)}`,
-        username: n === 0 ? 's.novak' : '',
+        username: demoStudentUsername(n),
       });
       await withPassword(created.account.username, 'student');
     }
@@ -119,12 +125,25 @@ export async function activeDemoLogins(ctx: Pick<ServiceContext, 'db'>) {
 }
 
 /**
- * Every demo account (not only the three printed ones) that still signs in with a published
- * password: enabled, and its password unchanged since the seed. Production refuses to start while
- * any remain.
+ * The demo usernames whose stored password is still a published one: enabled accounts whose hash
+ * verifies against a demo password, whether it was never changed or set back later. Production
+ * refuses to start while any remain. Only the 34 demo usernames are looked up (the users table may
+ * hold 100,000), one-time hashes are skipped (a reset gives a random password), and the
+ * verifications run together on libuv's thread pool: about a second in the worst case.
  */
-export async function remainingDemoAccounts(ctx: Pick<ServiceContext, 'db'>): Promise<string[]> {
+export async function demoAccountsWithPublishedPasswords(ctx: Pick<ServiceContext, 'db'>): Promise<string[]> {
+  const usernames = new Set(demoUsernames());
+  // Demo departments seeded by older versions named their students after them (j.novak, m.horvat):
+  // in a copy of such a database, the accounts untouched since the seed are demo accounts too.
   const seededAt = await readSetting(ctx, DEMO_SEEDED_SETTING);
-  if (seededAt === null) return [];
-  return usernamesWithPasswordUnchangedSince(ctx, new Date(seededAt));
+  if (seededAt !== null) for (const username of await usernamesWithPasswordUnchangedSince(ctx, new Date(seededAt))) usernames.add(username);
+  const holdsPublished = async (hash: string) => (await Promise.all(publishedDemoPasswords.map((p) => verifyPassword(hash, p)))).includes(true);
+  const found = await Promise.all(
+    [...usernames].map(async (username) => {
+      const user = await findUserByUsername(ctx, username);
+      if (!user || user.disabled || isOneTimeHash(user.passwordHash)) return null;
+      return (await holdsPublished(user.passwordHash)) ? user.username : null;
+    }),
+  );
+  return found.filter((username): username is string => username !== null);
 }

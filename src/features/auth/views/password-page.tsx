@@ -41,8 +41,10 @@ export function PasswordPage(props: {
               {props.activeTokens > 0 ? (
                 <div class="form-check mb-3">
                   <input class="form-check-input" type="checkbox" id="field-revokeTokens" name="revokeTokens" value="true" checked={props.values?.revokeTokens === true} />
-                  <label class="form-check-label" for="field-revokeTokens">
-                    Also revoke my {props.activeTokens === 1 ? 'API token' : `${props.activeTokens} API tokens`} (scripts using {props.activeTokens === 1 ? 'it' : 'them'} stop working)
+                  <label class="form-check-label" for="field-revokeTokens" safe>
+                    {props.activeTokens === 1
+                      ? 'Also revoke my API token (scripts using it stop working)'
+                      : `Also revoke my ${props.activeTokens} API tokens (scripts using them stop working)`}
                   </label>
                   <div class="form-text">Do this if you change your password because someone else may know it.</div>
                 </div>

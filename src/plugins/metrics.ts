@@ -1,11 +1,17 @@
 // Prometheus metrics: request rate and latency by route, server errors, the event loop, the heap,
 // the database pool and the Waiting Room. /metrics answers only with METRICS_TOKEN (or on the
 // internal METRICS_PORT, see server.ts); without a token it does not exist on the public port.
+// Guessing the token is limited per client; scrapes with the right token are not counted.
 import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import client from 'prom-client';
 import { poolStatsOf, type Db } from '../db/index.js';
+import { attemptCounter } from './attempt-counter.js';
+import { clientKey } from './rate-limit.js';
 import './types.js';
+
+/** Wrong METRICS_TOKEN attempts a client may make in a minute; then every request gets 429. */
+export const METRICS_FAILURES_PER_MINUTE = 10;
 
 export interface MetricsOptions {
   /** How many submissions wait in the Waiting Room (read when scraped). */
@@ -83,12 +89,26 @@ export default fp(
 
     if (!config.metricsToken) return;
     const token = config.metricsToken;
+    // /metrics sits on the global limiter's allow-list (Prometheus scrapes often, from one address),
+    // so wrong tokens are counted here, in the same store: Redis when configured, shared by workers.
+    const failures = attemptCounter({ redis: app.deps.redis, prefix: 'fms:ratelimit:metrics-failures:', windowMs: 60_000 });
     app.get('/metrics', { config: { rateLimit: false } }, async (request, reply) => {
+      const key = clientKey(request);
+      // The attempt is counted before the token is compared, and given back when it was right:
+      // simultaneous guesses cannot all slip in under the limit, and a client over it learns
+      // nothing, not even from the right token, until its minute is over.
+      const { attempts, retryAfterMs } = await failures.reserve(key);
+      if (attempts > METRICS_FAILURES_PER_MINUTE) {
+        const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+        reply.code(429).header('retry-after', String(seconds));
+        return { error: { code: 'rate_limited', message: `Too many wrong METRICS_TOKEN attempts from this address; try again in ${seconds} s.`, fields: {} } };
+      }
       const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
       if (!match || !sameSecret(match[1]!, token)) {
         reply.code(401).header('www-authenticate', 'Bearer realm="metrics"');
         return { error: { code: 'unauthenticated', message: 'Send METRICS_TOKEN as a bearer token.', fields: {} } };
       }
+      await failures.release(key);
       const { contentType, body } = options.collect ? await options.collect() : await metricsText();
       return reply.type(contentType).send(body);
     });

@@ -35,6 +35,11 @@ export interface UsersTable {
 export interface GroupsTable {
   id: Id;
   name: string;
+  /**
+   * The folded key unique names are compared by (lib/text-rules uniqueNameKey), under a unique
+   * index; null for an old look-alike of another group's name (migration 0004).
+   */
+  nameKey: ColumnType<string | null, string | null | undefined, string | null>;
   description: string;
   archived: Flag;
   createdAt: Timestamp;

@@ -6,23 +6,24 @@ const date = (label: string) =>
 /** The audit trail's filters, as the page's form (GET) and the API send them. Empty means "any". */
 export const AuditFilterQuery = Type.Object({
   actor: Type.Optional(
-    Type.String({ maxLength: 64, pattern: '^[a-zA-Z0-9._-]*$', errorMessage: 'Give a username (letters, digits, dots, dashes, underscores), or "system".' }),
+    Type.String({ maxLength: 64, pattern: '^[a-zA-Z0-9._-]*$', title: 'Who', errorMessage: 'Give a username (letters, digits, dots, dashes, underscores), or "system".' }),
   ),
   action: Type.Optional(
     Type.String({
       maxLength: 64,
       pattern: '^([a-z0-9_]+(\\.[a-z0-9_]+)*(\\.|\\.\\*)?)?$',
+      title: 'Action',
       errorMessage: 'Give an action such as student.updated, or the start of one ending in a dot, such as student.',
     }),
   ),
-  entity: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z_]*$', errorMessage: 'Give a record type such as student, lecturer, group or user.' })),
-  entityId: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$', errorMessage: 'Give a record number, such as 42.' })),
+  entity: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z_]*$', title: 'Record type', errorMessage: 'Give a record type such as student, lecturer, group or user.' })),
+  entityId: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$', title: 'Record number', errorMessage: 'Give a record number, such as 42.' })),
   from: date('From'),
   to: date('To'),
   /** Keyset cursors from a previous page: `before` pages to older entries, `after` to newer ones. */
-  before: Type.Optional(Type.String({ maxLength: 1024 })),
-  after: Type.Optional(Type.String({ maxLength: 1024 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, errorMessage: 'Give a page size from 1 to 200.' })),
+  before: Type.Optional(Type.String({ maxLength: 1024, title: 'Page cursor' })),
+  after: Type.Optional(Type.String({ maxLength: 1024, title: 'Page cursor' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, title: 'Page size', errorMessage: 'Give a page size from 1 to 200.' })),
 });
 
 /** The record types the trail names, with the admin page each one has. */

@@ -5,14 +5,6 @@ import { containsIgnoringCase } from '../../db/search.js';
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
-/**
- * The groups table with its name key (migration 0004): the key unique names are compared by
- * (lib/text-rules uniqueNameKey), null for rows written without the service.
- * TODO(schema.ts): declare `nameKey: string | null` on GroupsTable and drop this.
- */
-type WithNameKey = { groups: { nameKey: string | null } };
-const keyed = (db: Db) => db.withTables<WithNameKey>();
-
 function scoped<O>(query: SelectQueryBuilder<Database, 'groups', O>, scope: GroupScope) {
   switch (scope.kind) {
     case 'all':
@@ -63,7 +55,7 @@ export function findGroup(db: Db, scope: GroupScope, id: number) {
  * `name` (a row written without a key).
  */
 export function findGroupByNameKey(db: Db, key: string, name: string) {
-  return keyed(db)
+  return db
     .selectFrom('groups')
     .select(['id', 'name', 'archived'])
     .where((eb) => eb.or([eb('nameKey', '=', key), eb('name', '=', name)]))
@@ -72,11 +64,11 @@ export function findGroupByNameKey(db: Db, key: string, name: string) {
 }
 
 export function insertGroup(db: Db, group: Insertable<GroupsTable> & { nameKey: string }) {
-  return keyed(db).insertInto('groups').values(group).returning('id').executeTakeFirstOrThrow();
+  return db.insertInto('groups').values(group).returning('id').executeTakeFirstOrThrow();
 }
 
 export async function updateGroup(db: Db, id: number, changes: Updateable<GroupsTable> & { nameKey?: string }) {
-  await keyed(db).updateTable('groups').set(changes).where('id', '=', id).execute();
+  await db.updateTable('groups').set(changes).where('id', '=', id).execute();
 }
 
 /** Every group's id by its name, for imports and forms (a department has hundreds, not millions). */

@@ -94,6 +94,7 @@ describe('known values are tried first', () => {
 
 describe('alphabetSize counts the alphabet a secret uses', () => {
   test('hex, base64, base64url, letters and punctuation', () => {
+    assert.equal(alphabetSize('0123456789'), 10);
     assert.equal(alphabetSize('0123456789abcdef'), 16);
     assert.equal(alphabetSize('0123456789ABCDEF'), 16);
     assert.equal(alphabetSize('aZ09+/'), 64);

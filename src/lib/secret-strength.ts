@@ -40,11 +40,12 @@ export interface SecretStrength {
 }
 
 /**
- * The alphabet a secret draws from: hex when it is only hex digits of one case; otherwise the sum
- * of the classes it uses (26 lower, 26 upper, 10 digits, 2 for base64's `+/` or `-_`, 33 for other
- * ASCII punctuation and space, 100 for anything beyond ASCII).
+ * The alphabet a secret draws from: decimal when it is only digits, hex when only hex digits of one
+ * case; otherwise the sum of the classes it uses (26 lower, 26 upper, 10 digits, 2 for base64's
+ * `+/` or `-_`, 33 for other ASCII punctuation and space, 100 for anything beyond ASCII).
  */
 export function alphabetSize(secret: string): number {
+  if (/^[0-9]+$/.test(secret)) return 10;
   if (/^[0-9a-f]+$/.test(secret) || /^[0-9A-F]+$/.test(secret)) return 16;
   let size = 0;
   if (/[a-z]/.test(secret)) size += 26;
@@ -103,9 +104,9 @@ function price(text: string, perCharacter: number, userInputs: string[], depth =
 }
 
 /**
- * zxcvbn keeps "_very_long_" as one unexplained stretch because at its price of 10 guesses a
- * character that is cheaper than three patterns; at ours it is not. Each part between separators
- * is read again, and costs the lesser of the two prices.
+ * zxcvbn may leave "_very_long_" as one unexplained stretch: at its price of 10 guesses a character
+ * that is cheaper than three more patterns, at ours it is not. So the parts between separators are
+ * read again on their own, and the stretch costs the cheaper of the two readings.
  */
 function priceStretch(stretch: string, perCharacter: number, userInputs: string[]): Priced {
   const flat = unexplained(stretch, perCharacter);
@@ -113,7 +114,7 @@ function priceStretch(stretch: string, perCharacter: number, userInputs: string[
   if (parts.length < 2) return flat;
   const out: Priced = { bits: 0, segments: 0, wordCharacters: 0, patterns: new Set() };
   for (const part of parts) {
-    const read = SEPARATORS.test(part) ? { ...unexplained(part, Math.min(perCharacter, SEPARATOR_BITS)) } : price(part, perCharacter, userInputs, 1);
+    const read = SEPARATORS.test(part) ? unexplained(part, Math.min(perCharacter, SEPARATOR_BITS)) : price(part, perCharacter, userInputs, 1);
     out.bits += read.bits;
     out.segments += read.segments;
     out.wordCharacters += read.wordCharacters;

@@ -28,7 +28,14 @@ describe('secretProblem', () => {
     assert.match(secretProblem('SECRET_KEY', 'changeme', 32)!, /is a value from the documentation/);
     assert.match(secretProblem('SECRET_KEY', `x${developmentSecretKey}`, 32)!, /is a near copy/);
     assert.match(secretProblem('SECRET_KEY', randomBytes(8).toString('hex'), 32)!, /is shorter than 32 characters/);
-    assert.match(secretProblem('SECRET_KEY', 'a'.repeat(40), 32)!, /is not random enough/);
+    assert.match(secretProblem('SECRET_KEY', 'a'.repeat(40), 32)!, /is too repetitive to be random/);
+    assert.match(secretProblem('SECRET_KEY', 'ab'.repeat(10) + 'cdefgh'.repeat(4), 32)!, /is not random enough/);
+  });
+
+  test('a key drawn from fewer than 8 different characters is refused, however random its order', () => {
+    const letters = 'abcdefg';
+    const key = Array.from(randomBytes(64), (b) => letters[b % letters.length]).join('');
+    assert.match(secretProblem('SECRET_KEY', key, 32)!, /too repetitive to be random \(fewer than 8 different characters\).*openssl rand -hex 32/);
   });
 
   test('the message never repeats the secret', () => {

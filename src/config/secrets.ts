@@ -66,6 +66,9 @@ export function secretFix(name: SecretName): string {
  */
 const NEAR_COPY_RUN = 12;
 
+/** Fewer different characters than this is no generator's output (hex uses 16, base64 64). */
+const MIN_DISTINCT_CHARACTERS = 8;
+
 /** The published value this one is a near copy of (a long shared run of characters), if any. */
 export function nearCopyOf(value: string): string | null {
   const folded = fold(value).slice(0, 256);
@@ -95,7 +98,8 @@ function longestCommonRun(a: string, b: string): number {
 /**
  * What is wrong with a secret, as one line naming the variable and the fix, or null when it is
  * random enough. The checks run from the plainest mistake to the subtlest, so the message says the
- * most useful thing: a printed value, a near copy of one, too short, then not random (by estimate).
+ * most useful thing: a printed value, a near copy of one, too short, too few different characters,
+ * then not random (by estimate).
  */
 export function secretProblem(name: SecretName, value: string, minLength: number): string | null {
   const fix = secretFix(name);
@@ -104,6 +108,9 @@ export function secretProblem(name: SecretName, value: string, minLength: number
   if (documentedSecretKeys.has(fold(trimmed))) return `${name} is a value from the documentation: ${fix}`;
   if (nearCopyOf(trimmed)) return `${name} is a near copy of a value from the documentation or an example: ${fix}`;
   if ([...trimmed].length < minLength) return `${name} is shorter than ${minLength} characters: ${fix}`;
+  // The estimate counts the alphabet by character classes; a key drawn from a handful of letters
+  // would be credited with all 26. Real generators use 16 or 64 symbols.
+  if (new Set(trimmed).size < MIN_DISTINCT_CHARACTERS) return `${name} is too repetitive to be random (fewer than ${MIN_DISTINCT_CHARACTERS} different characters): ${fix}`;
   const weakness = secretWeakness(trimmed, [...publishedSecretValues, ...serviceWords]);
   return weakness ? `${name} ${weakness}: ${fix}` : null;
 }

@@ -1,6 +1,7 @@
 // Starting the server as operators do: development migrates and seeds once; production refuses
 // pending migrations, demo accounts and a missing static build, each naming the fix.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ function tempDatabase(t: { after(fn: () => void): void }) {
 }
 
 const production = (databaseUrl: string) =>
-  loadConfig({ FMS_CONFIG: 'production', SECRET_KEY: 'a-production-secret-key-with-entropy-8e1f0c', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, { dotenvDir: false });
+  loadConfig({ FMS_CONFIG: 'production', SECRET_KEY: randomBytes(32).toString('hex'), DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, { dotenvDir: false });
 const development = (databaseUrl: string) =>
   loadConfig({ FMS_CONFIG: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, { dotenvDir: false });
 

@@ -16,7 +16,7 @@ import { verifyPassword } from '../lib/passwords.js';
 import { demoLogins } from '../seeds/demo-logins.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const GOOD_PASSWORD = 'correct horse battery staple 42';
+const GOOD_PASSWORD = 'quiet lantern orbit 7 velvet harbor';
 const ONE_TIME_PASSWORD = /[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}/;
 
 interface Run {

@@ -1,5 +1,6 @@
 // The platform's HTTP behaviour: security headers, CSRF, error pages, health, static assets, logs.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { buildTestApp } from '../../test/build-test-app.js';
@@ -158,7 +159,7 @@ for (const database of await testDatabases()) {
 describe('production mode', () => {
   test('cookies are Secure with the __Host- prefix, and HSTS is sent', async (t) => {
     const { app, ctx } = await buildTestApp(t, {
-      env: { FMS_CONFIG: 'production', SECRET_KEY: 'production-secret-key-with-enough-entropy-4f9a2c', DEMO_DEPARTMENT: 'false' },
+      env: { FMS_CONFIG: 'production', SECRET_KEY: randomBytes(32).toString('hex'), DEMO_DEPARTMENT: 'false' },
     });
     const user = await createUser(ctx);
     const browser = new Browser(app);

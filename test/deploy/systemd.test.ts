@@ -4,6 +4,7 @@
 // units run exist in the `fms` CLI with the options they use.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -186,7 +187,7 @@ test('deploy/systemd units', { skip, timeout: 60_000 }, async (t) => {
     chmodSync(dir, 0o711);
     chmodSync(data, 0o777);
     const envFile = join(dir, 'fms.env');
-    writeFileSync(envFile, `FMS_CONFIG=production\nSECRET_KEY=${'0123456789abcdef'.repeat(4)}\nDATABASE_URL=sqlite:${data}/fms.sqlite\nLOG_LEVEL="warn"\n`, { mode: 0o600 });
+    writeFileSync(envFile, `FMS_CONFIG=production\nSECRET_KEY=${randomBytes(32).toString('hex')}\nDATABASE_URL=sqlite:${data}/fms.sqlite\nLOG_LEVEL="warn"\n`, { mode: 0o600 });
     const env = { PATH: process.env.PATH ?? '', FMS_HOME: repoRoot, FMS_ENV: envFile, FMS_USER: 'nobody', NODE: process.execPath };
     const migrated = spawnSync(script, ['migrate'], { encoding: 'utf8', env });
     assert.equal(migrated.status, 0, migrated.stderr);

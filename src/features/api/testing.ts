@@ -10,6 +10,7 @@ import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import * as students from '../students/service.js';
 import { ErrorResponse } from './schemas.js';
+import { TEST_PASSWORD } from '../../../test/factories.js';
 
 /** A fresh API token acting as the account `userId`, made through the auth service. */
 export async function apiTokenFor(ctx: ServiceContext, userId: number): Promise<string> {
@@ -100,7 +101,7 @@ export async function smallDepartment(ctx: ServiceContext) {
     groupId: taught.id,
   });
   const outsider = await makeStudent(ctx, { studentNumber: '2026-0002', firstName: 'Ivan', lastName: 'Ivanov', birthDate: '2004-12-31', address: 'Far Away 9', groupId: other.id });
-  const admin = await createAccount(asSystem(ctx), { username: 'api-admin', role: 'admin', displayName: 'API admin', password: 'correct horse battery staple 42' });
+  const admin = await createAccount(asSystem(ctx), { username: 'api-admin', role: 'admin', displayName: 'API admin', password: TEST_PASSWORD });
   return {
     groups: { taught, other },
     lecturer,

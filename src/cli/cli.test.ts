@@ -253,7 +253,7 @@ describe('fms', { concurrency: 3 }, () => {
     assert.match(unknown.stderr, /No account named "nobody\.here"/);
   });
 
-  test('token create prints only a working token; a disabled account gets none and its tokens stop', async (t) => {
+  test('token create prints only a working token; a disabled account gets none and its tokens are revoked for good', async (t) => {
     const { fms, migrate, open, env } = workspace(t);
     await migrate();
     // An account still holding its one-time password gets no token: its tokens would wait for a
@@ -291,7 +291,11 @@ describe('fms', { concurrency: 3 }, () => {
     assert.equal(refused.stdout, '', 'no token is printed');
 
     ok(await fms(['user', 'enable', 'l.petrov']), 'user enable');
-    assert.equal((await me()).statusCode, 200, 'enabled again, the token works again');
+    assert.equal((await me()).statusCode, 401, 'enabled again, the old token stays revoked');
+    const fresh = await fms(['token', 'create', '--username', 'l.petrov', '--name', 'after enabling']);
+    ok(fresh, 'token create after enabling');
+    const again = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${fresh.stdout.trim()}` } });
+    assert.equal(again.statusCode, 200, 'a new token works');
   });
 
   test('production without SECRET_KEY: serve stops at once with one line naming SECRET_KEY', async (t) => {

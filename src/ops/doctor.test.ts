@@ -129,6 +129,16 @@ describe('fms doctor', () => {
     assert.equal(verdictOf(narrow, 'trusted proxies')[0]!.verdict, 'PASS');
   });
 
+  test('a global rate limit that limits nothing is a WARN naming the default', async (t) => {
+    const { env } = place(t);
+    const huge = verdictOf(await runDoctor({ env: { ...env, RATELIMIT_DEFAULT: '100000000 per second' }, dotenvDir: false }), 'rate limit')[0]!;
+    assert.equal(huge.verdict, 'WARN');
+    assert.match(huge.detail, /allows 100,000,000 requests a second per client.*"600 per minute"/);
+    const usual = verdictOf(await runDoctor({ env, dotenvDir: false }), 'rate limit')[0]!;
+    assert.equal(usual.verdict, 'PASS');
+    assert.equal(usual.detail, '600 requests per 60 s per client');
+  });
+
   test('demo accounts: a password set back to its published value is a FAIL naming the account and the fix', async (t) => {
     const { env, dir } = place(t);
     const db = await migrated(env.DATABASE_URL);

@@ -52,6 +52,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   checkSecretKey(config, say);
   checkMetricsToken(config, say);
   checkTrustProxy(config, say);
+  checkRateLimit(config, say);
   checkStaticBuild(config, say, options.staticRoot);
   await checkUploads(config, say);
   if (config.logFile) checkWritableFolder('log folder', dirname(config.logFile.path), say);
@@ -103,6 +104,21 @@ function checkTrustProxy(config: Config, say: (c: string, v: Verdict, d: string)
   const warning = trustProxyWarning(config.trustProxy);
   if (warning) say('trusted proxies', 'WARN', warning);
   else say('trusted proxies', 'PASS', config.trustProxy.length ? `only proxies' addresses or private ranges: ${config.trustProxy.join(', ')}` : 'none (X-Forwarded-For is ignored)');
+}
+
+/**
+ * The global limit is what slows a client that hammers every page; one far above what a person or a
+ * page's assets need (a few a second) is no limit at all. The sign-in, API and /metrics limits are
+ * separate and stay.
+ */
+const GENEROUS_REQUESTS_PER_SECOND = 50;
+
+function checkRateLimit(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+  const { max, windowMs } = config.rateLimitDefault;
+  const perSecond = max / (windowMs / 1000);
+  if (perSecond > GENEROUS_REQUESTS_PER_SECOND)
+    say('rate limit', 'WARN', `RATELIMIT_DEFAULT allows ${Math.round(perSecond).toLocaleString('en')} requests a second per client, which limits nothing: set it back to the default "600 per minute" (or remove it), or at most "${GENEROUS_REQUESTS_PER_SECOND * 60} per minute"`);
+  else say('rate limit', 'PASS', `${max} requests per ${windowMs / 1000} s per client`);
 }
 
 function checkStaticBuild(config: Config, say: (c: string, v: Verdict, d: string) => void, root?: string) {

@@ -138,10 +138,14 @@ test('nginx (deploy/nginx/fms.conf) in front of FMS on a unix socket', { skip, t
     assert.match(session.attributes, /;\s*Secure/i);
     assert.match(session.attributes, /;\s*HttpOnly/i);
     assert.match(session.attributes, /;\s*Path=\//i);
-    assert.ok(jar.cookies.get('__Host-fms_csrf'), 'the CSRF cookie is Secure and __Host- too');
+    assert.equal(jar.cookies.get('__Host-fms_csrf'), undefined, 'the CSRF secret of the sign-in page is retired at sign-in');
 
     const dashboard = await httpsFetch(proxy.httpsPort, '/dashboard', { headers: { cookie: jar.header() } });
     assert.equal(dashboard.status, 200);
+    jar.keep(dashboard);
+    const csrf = jar.cookies.get('__Host-fms_csrf');
+    assert.ok(csrf, 'the first page after sign-in sets a new CSRF secret, with the __Host- prefix');
+    assert.match(csrf.attributes, /;\s*Secure/i);
     assert.match(String(dashboard.headers['strict-transport-security']), /max-age=31536000/);
     assert.match(dashboard.text, new RegExp(adminUsername));
   });

@@ -56,7 +56,7 @@ export function PasswordPage(props: {
           </div>
         </div>
         <p class="text-secondary small mt-3">
-          Changing your password signs you out everywhere else. Wrong current passwords count toward the sign-in lockout: after 5 in a row, wait 15 minutes.
+          Changing your password signs you out everywhere else. Wrong current passwords count toward the sign-in lockout: after 5 within 15 minutes, wait 15 minutes.
         </p>
       </div>
     </Layout>

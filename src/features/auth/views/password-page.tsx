@@ -35,7 +35,7 @@ export function PasswordPage(props: {
                 errors={props.errors}
                 autocomplete="new-password"
                 required
-                help={`${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; any characters, spaces included. A passphrase of several words is easiest to remember. Common and breached passwords are refused.`}
+                help={`${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; any characters, spaces included. A passphrase of several unrelated words is easiest to remember. Common, breached and easily guessed passwords are refused.`}
               />
               <FormField name="confirmPassword" label="Repeat the new password" type="password" errors={props.errors} autocomplete="new-password" required />
               {props.activeTokens > 0 ? (

@@ -4,21 +4,11 @@
 // test/security/text-fields.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import Type, { type TSchema } from 'typebox';
-import { Invalid } from './errors.js';
+import Type from 'typebox';
 import { Email, personFields } from './person-fields.js';
 import { multiLineText, singleLineText, uniqueNameKey } from './text-rules.js';
 import { validate } from './validation.js';
-
-function refusal(schema: TSchema, input: Record<string, unknown>): Invalid | null {
-  try {
-    validate(schema, input);
-    return null;
-  } catch (error) {
-    assert.ok(error instanceof Invalid, String(error));
-    return error;
-  }
-}
+import { refusal } from '../../test/refusal.js';
 
 describe('text rules', () => {
   const Person = Type.Object(personFields);
@@ -61,7 +51,6 @@ describe('text rules', () => {
     assert.ok(refusal(Form, { code: 'ABC', note: 'too long' })?.fields.note);
   });
 });
-
 
 describe('e-mail addresses', () => {
   const Form = Type.Object({ email: Email });

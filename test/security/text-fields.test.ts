@@ -11,12 +11,12 @@ import { CreateGroupInput, UpdateGroupInput } from '../../src/features/groups/sc
 import { planImport } from '../../src/features/imports/service.js';
 import { CreateLecturerInput, UpdateLecturerInput } from '../../src/features/lecturers/schemas.js';
 import { CreateStudentInput, UpdateStudentInput } from '../../src/features/students/schemas.js';
-import { Invalid } from '../../src/lib/errors.js';
 import { textRuleOf } from '../../src/lib/text-rules.js';
 import { validate } from '../../src/lib/validation.js';
 import { csvFile } from '../fixtures/spreadsheets/people.js';
 import { group, pagesApp, student } from '../people/page-helpers.js';
 import { testDatabases } from '../services.js';
+import { refusal } from '../refusal.js';
 
 /** The record kinds' input schemas: every text field in them must declare a text rule. */
 const recordSchemas: Record<string, TSchema> = {
@@ -100,15 +100,6 @@ const lineBreaks: [string, string][] = [
 
 const SINGLE = 'contains an invisible or control character (such as a line break, a tab or a zero-width space); retype it.';
 
-function refusal(schema: TSchema, input: Record<string, unknown>): Invalid | null {
-  try {
-    validate(schema, input);
-    return null;
-  } catch (error) {
-    assert.ok(error instanceof Invalid, String(error));
-    return error;
-  }
-}
 
 describe('the text fields of every record kind', () => {
   const fields: { schema: string; field: string; property: TSchema }[] = [];

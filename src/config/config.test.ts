@@ -409,8 +409,13 @@ describe('values', () => {
     }
   });
 
-  test("TRUST_PROXY accepts exactly what the server's proxy-addr can compile", () => {
-    const entries = ['127.0.0.1', '10.0.0.0/8', '0.0.0.0/1', '128.0.0.0/1', '::1', 'fd00::/8', '::/1', '::ffff:10.0.0.0/104', '0.0.0.0/0', '::/0', '1.2.3.4/33', 'loopback', 'linklocal', 'uniquelocal'];
+  test("TRUST_PROXY accepts exactly what the server's proxy-addr can compile, but ranges that trust every IPv4 client", () => {
+    const entries = ['127.0.0.1', '10.0.0.0/8', '0.0.0.0/1', '128.0.0.0/1', '::1', 'fd00::/8', '2000::/3', '::ffff:10.0.0.0/104', '0.0.0.0/0', '::/0', '1.2.3.4/33', 'loopback', 'linklocal', 'uniquelocal'];
+    // These compile, yet hold all of ::ffff:0:0/96: every IPv4 client could choose its address.
+    for (const everyone of ['::/1', '::ffff:0:0/96']) {
+      assert.doesNotThrow(() => proxyAddr.compile([everyone]));
+      assert.match(problemsOf({ TRUST_PROXY: everyone })[0]!, /trusts every address/, everyone);
+    }
     for (const entry of entries) {
       let compiles = true;
       try {

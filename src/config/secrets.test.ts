@@ -1,7 +1,7 @@
 // The policy for SECRET_KEY and METRICS_TOKEN: printed values and near copies of them, length, and
 // the strength estimate, each refusal naming the variable and `openssl rand -hex 32`.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { developmentSecretKey, documentedSecretKeys, nearCopyOf, publishedSecretValues, secretProblem } from './secrets.js';
 
@@ -21,6 +21,18 @@ describe('secretProblem', () => {
         assert.doesNotMatch(problem, /\n/);
       }
     }
+  });
+
+  test('the well-known hash of an empty or common text is refused, however random it looks', () => {
+    for (const algorithm of ['md5', 'sha1', 'sha256', 'sha512'])
+      for (const input of ['', 'password', 'password\n', '123456', 'fms'])
+        assert.match(String(secretProblem('SECRET_KEY', createHash(algorithm).update(input).digest('hex'), 32)), /well-known hash of an empty or common text/, `${algorithm}(${JSON.stringify(input)})`);
+    assert.equal(secretProblem('SECRET_KEY', createHash('sha256').update(randomBytes(32)).digest('hex'), 32), null, 'the hash of random bytes is random');
+  });
+
+  test('a shell command pasted into a .env file is named as one', () => {
+    for (const value of ['$(openssl rand -hex 32)', '`openssl rand -hex 32`'])
+      assert.match(String(secretProblem('SECRET_KEY', value, 32)), /^SECRET_KEY holds a shell command, not its output .*run `openssl rand -hex 32` and paste what it prints/);
   });
 
   test('the most useful reason comes first', () => {

@@ -1,6 +1,8 @@
 // The policy for the machine secrets an operator sets (SECRET_KEY, METRICS_TOKEN): random, never a
 // value anyone has seen in print. Production refuses a weak one (loadConfig), `fms doctor` reports
 // it in every mode, and each refusal names the variable and the command that makes a good value.
+import { createHash } from 'node:crypto';
+import { dictionary } from '@zxcvbn-ts/language-common';
 // eslint-disable-next-line import-x/no-restricted-paths -- a pure estimate (no config, no framework); config/ is where secrets are judged
 import { secretWeakness } from '../lib/secret-strength.js';
 
@@ -96,6 +98,26 @@ function longestCommonRun(a: string, b: string): number {
 }
 
 /**
+ * A hex digest of a well-known input looks random to any estimate but is printed all over the web:
+ * the MD5, SHA-1, SHA-256 and SHA-512 of the empty string and of the commonest passwords (people
+ * "generate" a key with `echo password | sha256sum`, or hash nothing at all).
+ */
+const COMMON_INPUTS_HASHED = 1000;
+let commonDigests: Set<string> | null = null;
+
+function isDigestOfCommonInput(value: string): boolean {
+  const hex = value.toLowerCase();
+  if (!/^[0-9a-f]+$/.test(hex) || ![32, 40, 64, 128].includes(hex.length)) return false;
+  if (!commonDigests) {
+    const inputs = ['', ...(dictionary['passwords-common'] as string[]).slice(0, COMMON_INPUTS_HASHED), ...publishedSecretValues, ...serviceWords];
+    // `echo word | sha256sum` hashes the newline too.
+    const variants = inputs.flatMap((input) => [input, `${input}\n`]);
+    commonDigests = new Set(variants.flatMap((input) => ['md5', 'sha1', 'sha256', 'sha512'].map((algorithm) => createHash(algorithm).update(input).digest('hex'))));
+  }
+  return commonDigests.has(hex);
+}
+
+/**
  * What is wrong with a secret, as one line naming the variable and the fix, or null when it is
  * random enough. The checks run from the plainest mistake to the subtlest, so the message says the
  * most useful thing: a printed value, a near copy of one, too short, too few different characters,
@@ -105,8 +127,11 @@ export function secretProblem(name: SecretName, value: string, minLength: number
   const fix = secretFix(name);
   const trimmed = value.trim();
   if (!trimmed) return `${name} is missing: ${fix}`;
+  // A .env file is not run by a shell: `$(openssl rand -hex 32)` arrives as those very characters.
+  if (/\$\(|`/.test(trimmed)) return `${name} holds a shell command, not its output (.env files and systemd's EnvironmentFile do not run commands): run \`openssl rand -hex 32\` and paste what it prints; ${fix}`;
   if (documentedSecretKeys.has(fold(trimmed))) return `${name} is a value from the documentation: ${fix}`;
   if (nearCopyOf(trimmed)) return `${name} is a near copy of a value from the documentation or an example: ${fix}`;
+  if (isDigestOfCommonInput(trimmed)) return `${name} is the well-known hash of an empty or common text (such as MD5 or SHA-256 of "password"), not a random value: ${fix}`;
   if ([...trimmed].length < minLength) return `${name} is shorter than ${minLength} characters: ${fix}`;
   // The estimate counts the alphabet by character classes; a key drawn from a handful of letters
   // would be credited with all 26. Real generators use 16 or 64 symbols.

@@ -2,11 +2,11 @@
 // choose the address FMS sees (the 2026-12-05 review trusted every address with two /1 ranges).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { publicTrustProxyRanges, trustProxyWarning } from './trust-proxy.js';
+import { publicTrustProxyRanges, trustProxyEntryProblem, trustProxyWarning } from './trust-proxy.js';
 
 describe('publicTrustProxyRanges', () => {
   test('ranges that reach public addresses are named', () => {
-    const wide = ['0.0.0.0/1', '128.0.0.0/1', '8.8.8.0/24', '172.0.0.0/8', '2000::/3', '::/1', '::ffff:0:0/96'];
+    const wide = ['0.0.0.0/1', '128.0.0.0/1', '8.8.8.0/24', '172.0.0.0/8', '2000::/3', '::ffff:8.0.0.0/104', '::ffff:0:0/97'];
     assert.deepEqual(publicTrustProxyRanges(wide), wide);
   });
 
@@ -38,5 +38,17 @@ describe('trustProxyWarning', () => {
   test('nothing to say for a proxy on the same host or a private network', () => {
     assert.equal(trustProxyWarning(['127.0.0.1', '10.0.0.0/8', 'unix']), null);
     assert.equal(trustProxyWarning([]), null);
+  });
+});
+
+describe('trustProxyEntryProblem', () => {
+  test('a range holding every address of a family is refused, also as IPv4-mapped IPv6', () => {
+    for (const entry of ['0.0.0.0/0', '::/0', '::ffff:0:0/96', '::ffff:0.0.0.0/96', '::/80', '::/1'])
+      assert.match(String(trustProxyEntryProblem(entry)), /trusts every address/, entry);
+  });
+
+  test('narrower ranges, single addresses and keywords are usable', () => {
+    for (const entry of ['0.0.0.0/1', '::ffff:10.0.0.0/104', '::ffff:0:0/97', '2001:db8::/32', '127.0.0.1', 'unix', 'loopback'])
+      assert.equal(trustProxyEntryProblem(entry), null, entry);
   });
 });

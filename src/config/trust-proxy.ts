@@ -22,9 +22,19 @@ export function trustProxyEntryProblem(entry: string): string | null {
   if (!/^\d{1,3}$/.test(prefix)) return notAddress;
   const bits = Number(prefix);
   if (bits > (version === 4 ? 32 : 128)) return notAddress;
-  if (bits === 0)
+  if (bits === 0 || (version === 6 && bits <= 96 && coversEveryIPv4(address!, bits)))
     return `TRUST_PROXY entry "${entry}" trusts every address, so any client could choose its own address with X-Forwarded-For: list only your proxies' addresses or ranges (127.0.0.1, 10.0.0.0/8)`;
   return null;
+}
+
+/**
+ * An IPv6 range that holds all of ::ffff:0:0/96 trusts every IPv4 client (they arrive IPv4-mapped
+ * on a dual-stack socket), as 0.0.0.0/0 would.
+ */
+function coversEveryIPv4(address: string, bits: number): boolean {
+  const range = new BlockList();
+  range.addSubnet(address, bits, 'ipv6');
+  return range.check('::ffff:0.0.0.0', 'ipv6') && range.check('::ffff:255.255.255.255', 'ipv6');
 }
 
 /** Ranges that are not public: loopback, private (RFC 1918, RFC 4193), link-local, shared (RFC 6598). */

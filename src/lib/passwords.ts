@@ -128,3 +128,12 @@ export async function verifyAgainstDummy(password: string, options: HashOptions 
   dummy ??= hashPassword('dummy password for timing only', options);
   await verifyPassword(await dummy, password);
 }
+
+/**
+ * Whether a stored hash opens with one of the published demo passwords (skipping one-time hashes,
+ * which hold random passwords). The checks run together on libuv's thread pool.
+ */
+export async function holdsPublishedDemoPassword(hashed: string): Promise<boolean> {
+  if (isOneTimeHash(hashed)) return false;
+  return (await Promise.all(publishedDemoPasswords.map((p) => verifyPassword(hashed, p)))).includes(true);
+}

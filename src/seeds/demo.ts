@@ -9,8 +9,7 @@ import { createLecturer } from '../features/lecturers/service.js';
 import { createStudent } from '../features/students/service.js';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
 import { readSetting, writeSetting } from '../features/settings/service.js';
-import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
-import { publishedDemoPasswords } from '../lib/published-passwords.js';
+import { holdsPublishedDemoPassword } from '../lib/passwords.js';
 import { DEMO_SEEDED_SETTING, DEMO_STUDENT_COUNT, demoLecturerUsernames, demoLogins, demoStudentNumber, demoStudentUsername, demoUsernames } from './demo-logins.js';
 
 export { demoUsernames } from './demo-logins.js';
@@ -137,12 +136,11 @@ export async function demoAccountsWithPublishedPasswords(ctx: Pick<ServiceContex
   // in a copy of such a database, the accounts untouched since the seed are demo accounts too.
   const seededAt = await readSetting(ctx, DEMO_SEEDED_SETTING);
   if (seededAt !== null) for (const username of await usernamesWithPasswordUnchangedSince(ctx, new Date(seededAt))) usernames.add(username);
-  const holdsPublished = async (hash: string) => (await Promise.all(publishedDemoPasswords.map((p) => verifyPassword(hash, p)))).includes(true);
   const found = await Promise.all(
     [...usernames].map(async (username) => {
       const user = await findUserByUsername(ctx, username);
-      if (!user || user.disabled || isOneTimeHash(user.passwordHash)) return null;
-      return (await holdsPublished(user.passwordHash)) ? user.username : null;
+      if (!user || user.disabled) return null;
+      return (await holdsPublishedDemoPassword(user.passwordHash)) ? user.username : null;
     }),
   );
   return found.filter((username): username is string => username !== null);

@@ -4,7 +4,7 @@ import { authorize, mayDisableAccount, mayResetPassword } from '../../access.js'
 import type { ServiceContext } from '../../context.js';
 import type { Role, User } from '../../db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
-import { hashOneTimePassword, passwordProblem } from '../../lib/passwords.js';
+import { hashOneTimePassword, holdsPublishedDemoPassword, passwordProblem } from '../../lib/passwords.js';
 import { firstFreeUsername, usernameBase } from '../../lib/people.js';
 import { oneTimePassword } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
@@ -163,6 +163,12 @@ export async function setAccountDisabled(ctx: ServiceContext & { sessions: Sessi
   const user = await requireAccount(ctx, userId);
   if (disabled && !mayDisableAccount(ctx.actor, user.id)) throw new Forbidden('You cannot disable the account you are signed in with.');
   if (user.disabled === disabled) return publicAccount(user);
+  // Production refuses to start while a demo account signs in with a published password, and
+  // "disable it" is one of the fixes it names: enabling it again must not open that door at run time.
+  if (!disabled && ctx.config.isProduction && (await holdsPublishedDemoPassword(user.passwordHash)))
+    throw new Conflict(
+      `The account "${user.username}" still has a password published in FMS's documentation: reset its password first (Reset password, or \`fms user reset-password ${user.username}\`), then enable it.`,
+    );
   await users.updateUser(ctx, user.id, { disabled, updatedAt: ctx.clock.now() });
   let tokensRevoked = 0;
   if (disabled) {

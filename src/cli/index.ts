@@ -14,6 +14,12 @@ import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerImport } from './commands/import.js';
 
+// `fms doctor | head -5`: the reader has gone, which is not the command's failure; stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('fms')

@@ -17,6 +17,8 @@ export interface ErrorBody {
 /** JSON for the API and for clients that ask for it; HTML for browsers. */
 export function wantsJson(request: FastifyRequest): boolean {
   if (request.url.startsWith('/api/')) return true;
+  // Probes and scrapers read JSON, whatever they send as Accept (curl sends */*).
+  if (/^\/(healthz|readyz|metrics)(\?|$)/.test(request.url)) return true;
   if (request.headers['hx-request']) return false;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');

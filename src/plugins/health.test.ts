@@ -117,11 +117,14 @@ for (const database of await testDatabases()) {
     test(`the ${READYZ_LIMIT_PER_MINUTE + 1}st anonymous probe in a minute gets 429; other clients and this machine go on`, async (t) => {
       const { app } = await buildTestApp(t, { database });
       for (let i = 1; i <= READYZ_LIMIT_PER_MINUTE; i++) {
-        const response = await probe(app, REMOTE);
+        // GET and HEAD share one budget.
+        const response = i % 2 ? await probe(app, REMOTE) : await app.inject({ method: 'HEAD', url: '/readyz', remoteAddress: REMOTE });
         assert.equal(response.statusCode, 200, `probe ${i}`);
       }
       const limited = await probe(app, REMOTE);
       assert.equal(limited.statusCode, 429);
+      assert.equal(limited.json().error.code, 'rate_limited', 'a probe gets JSON, as curl asks with */*');
+      assert.equal((await app.inject({ method: 'HEAD', url: '/readyz', remoteAddress: REMOTE })).statusCode, 429, 'HEAD is counted with GET');
       assert.equal((await probe(app, '198.51.100.8')).statusCode, 200, 'another client has its own count');
       for (let i = 0; i <= READYZ_LIMIT_PER_MINUTE; i++) assert.equal((await probe(app, '127.0.0.1')).statusCode, 200, `local probe ${i}`);
       assert.equal((await app.inject({ url: '/healthz', remoteAddress: REMOTE })).statusCode, 200, '/healthz is not limited');

@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { checkDatabase } from '../db/health.js';
 import { bearerIs } from './bearer-secret.js';
 import { isLocalCaller } from './local-caller.js';
+import { clientKey } from './rate-limit.js';
 import { readinessLog, type CheckResult } from './readiness-log.js';
 import './types.js';
 
@@ -73,15 +74,22 @@ export default fp(
 
     // Ready: the database is reachable with every migration applied, Redis answers when configured,
     // and the upload storage can be written.
+    // One limiter for GET and the HEAD route Fastify adds beside it (a limit in the route's config
+    // would give each its own budget). When the counters' Redis is down the probe goes uncounted
+    // (skipOnError): it must still answer, and say "unavailable", rather than fail on the limiter.
+    const readyzLimit = app.rateLimit({
+      max: READYZ_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (request) => `readyz:${clientKey(request)}`,
+      allowList: (request) => isLocalCaller(request),
+      skipOnError: true,
+    });
     app.get(
       '/readyz',
       {
         // The bearer token here is METRICS_TOKEN: the session plugin reads users' tokens under /api/ only.
-        // When the counters' Redis is down the probe goes uncounted (skipOnError): it must still
-        // answer, and say "unavailable", rather than fail on the limiter with an error of its own.
-        config: {
-          rateLimit: { max: READYZ_LIMIT_PER_MINUTE, timeWindow: 60_000, allowList: (request) => isLocalCaller(request), skipOnError: true },
-        },
+        config: { rateLimit: false },
+        onRequest: readyzLimit,
       },
       async (request, reply) => {
         const checks = await runChecks();

@@ -3,7 +3,6 @@
 // app.ts registers it before the API; `apiDocsRoutes` serves /api/docs/openapi.json and /api/docs
 // (Swagger UI: external scripts and styles only, so it runs under the app's strict CSP). Both are
 // public, as docs/api.md says: the route table is no secret, and a token is needed for every call.
-import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -15,14 +14,12 @@ import { sharedSchemas } from '../schemas.js';
 
 export const DOCS_PREFIX = '/api/docs';
 
-// package.json sits three folders up from both src/features/api/docs and dist/features/api/docs.
-const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { description: string };
 
-const description = `The JSON API of FMS, the Faculty Management System: ${pkg.description.replace(/^[^:]*:\s*/, '')}.
+const description = `The JSON API of FMS, the Faculty Management System: the department's groups, students and lecturers, and bulk imports of them.
 
 Authenticate with a personal API token as a bearer token (\`Authorization: Bearer fms_…\`); create one
-under Account › API tokens (\`/account/tokens\`) or with \`fms token create --username NAME\`. A token
-acts as its account, with the same rules as the pages: admins manage everything; lecturers see the
+under Account › API tokens (\`/account/tokens\`, with your current password) or with \`fms token create
+--username NAME\`. A token works under \`/api/\` only. It acts as its account, with the same rules as the pages: admins manage everything; lecturers see the
 students of the groups they teach, without private contact data; students see their own record.
 
 Each token may make 1000 requests an hour (\`RateLimit-*\` headers; 429 beyond). Lists answer

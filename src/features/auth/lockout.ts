@@ -12,7 +12,7 @@
 // account as a whole locks only at a higher count, which takes several clients, and still keeps a
 // distributed guesser far under ASVS 2.2.1's 100 failed attempts an hour.
 import type { ServiceContext } from '../../context.js';
-import type { User } from '../../db/schema.js';
+import type { User, UserUpdate } from '../../db/schema.js';
 import { clientOf } from '../../lib/client-address.js';
 import { isOneTimeHash, verifyAgainstDummy, verifyPassword } from '../../lib/passwords.js';
 import { recordAudit } from '../audit/service.js';
@@ -45,7 +45,14 @@ function hashOptions(ctx: ServiceContext) {
  * `failedAction` is the audit entry of a wrong password ('auth.sign_in_failed' or
  * 'auth.password_check_failed'); a wrong password that locks records the lock instead.
  */
-export async function checkPasswordUnderLockout(ctx: ServiceContext, user: User, password: string, failedAction: string): Promise<PasswordCheck> {
+export async function checkPasswordUnderLockout(
+  ctx: ServiceContext,
+  user: User,
+  password: string,
+  failedAction: string,
+  /** Changes to the account when the password is right, written with the cleared counts. */
+  onRight: UserUpdate = {},
+): Promise<PasswordCheck> {
   const now = ctx.clock.now();
   const client = clientOf(ctx.ip);
   const clientCount = await repo.reserveClientAttempt(ctx.db, user.id, client, {
@@ -69,7 +76,7 @@ export async function checkPasswordUnderLockout(ctx: ServiceContext, user: User,
   // A one-time password's hash is light (ADR 0007): add the usual work so the answer takes as long.
   if (isOneTimeHash(user.passwordHash)) await verifyAgainstDummy(password, hashOptions(ctx));
   if (right) {
-    await repo.clearFailures(ctx.db, user.id, client);
+    await repo.clearFailures(ctx.db, user.id, client, onRight);
     return { outcome: 'right', recentFailures: accountCount - 1 };
   }
 

@@ -98,12 +98,18 @@ export async function lockAccount(db: Db, userId: number, until: Date) {
   await db.updateTable('users').set({ lockedUntil: until, failedLogins: 0, firstFailedLoginAt: null }).where('id', '=', userId).execute();
 }
 
-/** A right password: the client's count and the account's start again. */
-export async function clearFailures(db: Db, userId: number, client: string | null) {
+/**
+ * A right password: the client's count and the account's start again (`also`: more changes to the
+ * account in the same statement, such as the sign-in time). The two statements touch different
+ * rows, so they run side by side: on PostgreSQL that is one round trip less for every sign-in.
+ */
+export async function clearFailures(db: Db, userId: number, client: string | null, also: UserUpdate = {}) {
   let query = db.deleteFrom('signInFailures').where('userId', '=', userId);
   if (client !== null) query = query.where('client', '=', client);
-  await query.execute();
-  await db.updateTable('users').set({ failedLogins: 0, firstFailedLoginAt: null, lockedUntil: null }).where('id', '=', userId).execute();
+  await Promise.all([
+    query.execute(),
+    db.updateTable('users').set({ ...also, failedLogins: 0, firstFailedLoginAt: null, lockedUntil: null }).where('id', '=', userId).execute(),
+  ]);
 }
 
 /** Rows whose window and lock are both over; they would only start again from zero. */

@@ -82,9 +82,8 @@ export async function signIn(ctx: AuthContext, input: unknown, userAgent: string
     await recordAudit(ctx, { action: 'auth.sign_in_refused', entity: 'user', entityId: user.id, actorId: null, after: { reason: 'disabled' } });
     throw new Invalid(SIGN_IN_FAILED);
   }
-  const check = await checkPasswordUnderLockout(ctx, user, password, 'auth.sign_in_failed');
+  const check = await checkPasswordUnderLockout(ctx, user, password, 'auth.sign_in_failed', { lastLoginAt: ctx.clock.now() });
   if (check.outcome !== 'right') throw new Invalid(SIGN_IN_FAILED);
-  await repo.updateUser(ctx.db, user.id, { lastLoginAt: ctx.clock.now() });
   const { id } = await startSession(ctx, user.id, userAgent);
   await recordAudit(ctx, { action: 'auth.sign_in', entity: 'user', entityId: user.id, actorId: user.id });
   return { sessionId: id, actor: actorFromUser(user), mustChangePassword: user.mustChangePassword, recentFailures: check.recentFailures };

@@ -128,9 +128,11 @@ export function registerPhotoRoutes(app: FastifyInstance, kind: PersonKind): voi
 
   app.post<{ Params: { id: string } }>('/:id/photo', async (request, reply) => {
     const ctx = ctxOf(request);
-    authorize(ctx.actor, kind.manage);
     const id = idOf(request);
+    // Out of sight is 404 before the right to change it is asked (convention 3), and both come
+    // before the upload is read.
     await kind.get(ctx, id);
+    authorize(ctx.actor, kind.manage);
     const refused = async (error: AppError) => {
       reply.code(error.statusCode);
       return reply.html(kind.recordPage(request, reply, id, { photoError: photoMessage(error) }));
@@ -168,8 +170,8 @@ export function registerPhotoRoutes(app: FastifyInstance, kind: PersonKind): voi
     const id = idOf(request);
     let removed: DeletedPhotoFiles | null = null;
     await asActor(request, async (tx) => {
-      authorize(tx.actor, kind.manage);
       const person = await kind.get(tx, id);
+      authorize(tx.actor, kind.manage);
       if (!person.hasPhoto) return;
       const { previous } = await kind.setPhotoFiles(tx, id, { photoFileId: null, thumbnailFileId: null });
       removed = await deletePhotoFiles(tx, previous);

@@ -118,9 +118,10 @@ function auditable(group: GroupView) {
 }
 
 export async function updateGroup(ctx: ServiceContext, id: number, input: unknown): Promise<GroupView> {
+  // A group out of the actor's sight is "not found" before their right to change it is asked.
+  const before = await getGroup(ctx, id);
   authorize(ctx.actor, 'groups.manage');
   const data = validate(UpdateGroupInput, input);
-  const before = await getGroup(ctx, id);
   if (data.name !== undefined && data.name !== before.name) await assertNameFree(ctx, data.name, id);
   const changes = {
     ...(data.name !== undefined ? { name: data.name } : {}),
@@ -136,8 +137,8 @@ export async function updateGroup(ctx: ServiceContext, id: number, input: unknow
 
 /** Archived groups leave the lists and the forms' choices but keep their students and history. */
 export async function archiveGroup(ctx: ServiceContext, id: number, archived = true): Promise<GroupView> {
-  authorize(ctx.actor, 'groups.manage');
   const before = await getGroup(ctx, id);
+  authorize(ctx.actor, 'groups.manage');
   if (before.archived === archived) return before;
   await repo.updateGroup(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
   await recordAudit(ctx, { action: archived ? 'group.archived' : 'group.restored', entity: 'group', entityId: id, before: { archived: before.archived }, after: { archived } });

@@ -137,6 +137,11 @@ export async function lecturerDegrees(ctx: ServiceContext): Promise<string[]> {
   return repo.degrees(ctx.db);
 }
 
+/**
+ * The record as the actor may see it, or "not found". Actions on one record look it up before they
+ * authorize (DESIGN convention 3): a record out of sight is 404 like a missing one, and only a
+ * record in sight can answer 403.
+ */
 async function requireRow(ctx: ServiceContext, id: number): Promise<LecturerRow> {
   const row = Number.isInteger(id) && id > 0 ? await repo.findLecturer(ctx.db, lecturerScope(actorOf(ctx)), id) : undefined;
   if (!row) throw new NotFound('No such lecturer.');
@@ -150,8 +155,8 @@ export async function getLecturer(ctx: ServiceContext, id: number): Promise<Lect
 }
 
 export async function accountOfLecturer(ctx: ServiceContext, id: number) {
-  authorize(ctx.actor, 'lecturers.manage');
   await requireRow(ctx, id);
+  authorize(ctx.actor, 'lecturers.manage');
   return accounts.accountOfPerson(ctx, { lecturerId: id });
 }
 
@@ -223,8 +228,8 @@ export async function createLecturer(ctx: ServiceContext, input: unknown, option
 }
 
 export async function updateLecturer(ctx: ServiceContext, id: number, input: unknown): Promise<LecturerView> {
-  authorize(ctx.actor, 'lecturers.manage');
   const before = await requireRow(ctx, id);
+  authorize(ctx.actor, 'lecturers.manage');
   const { checked: columns } = await validateAndCheck(UpdateLecturerInput, input, (valid) => columnsOf(ctx, valid, before));
   const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof LecturerRow] !== v)) as Partial<Editable>;
   if (Object.keys(changed).length === 0) return getLecturer(ctx, id);
@@ -249,8 +254,8 @@ export async function updateLecturer(ctx: ServiceContext, id: number, input: unk
 
 /** As for students: archiving also disables the lecturer's account; restoring leaves it to the admin. */
 export async function archiveLecturer(ctx: ServiceContext & { sessions: SessionStore }, id: number, archived = true): Promise<LecturerView> {
-  authorize(ctx.actor, 'lecturers.manage');
   const before = await requireRow(ctx, id);
+  authorize(ctx.actor, 'lecturers.manage');
   if (archived && ctx.actor.lecturerId === id) throw new Forbidden('You cannot archive your own record (it would disable the account you are signed in with); another administrator can.');
   if (before.archived === archived) return getLecturer(ctx, id);
   await repo.updateLecturer(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
@@ -273,8 +278,8 @@ export async function lecturerPhotoFileId(ctx: ServiceContext, id: number, size:
 }
 
 export async function setLecturerPhotoFiles(ctx: ServiceContext, id: number, files: { photoFileId: number | null; thumbnailFileId: number | null }) {
-  authorize(ctx.actor, 'lecturers.manage');
   const before = await requireRow(ctx, id);
+  authorize(ctx.actor, 'lecturers.manage');
   await repo.updateLecturer(ctx.db, id, { photoFileId: files.photoFileId, photoThumbnailFileId: files.thumbnailFileId, updatedAt: ctx.clock.now() });
   await recordAudit(ctx, {
     action: files.photoFileId === null ? 'lecturer.photo_removed' : 'lecturer.photo_changed',

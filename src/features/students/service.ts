@@ -145,6 +145,11 @@ export async function* exportStudents(ctx: ServiceContext, query: unknown): Asyn
 
 // ---- one record --------------------------------------------------------------------------------
 
+/**
+ * The record as the actor may see it, or "not found". Actions on one record look it up before they
+ * authorize (DESIGN convention 3): a record out of sight is 404 like a missing one, and only a
+ * record in sight can answer 403.
+ */
 async function requireRow(ctx: ServiceContext, id: number): Promise<StudentRow> {
   const row = Number.isInteger(id) && id > 0 ? await repo.findStudent(ctx.db, studentScope(actorOf(ctx)), id) : undefined;
   if (!row) throw new NotFound('No such student.');
@@ -157,8 +162,8 @@ export async function getStudent(ctx: ServiceContext, id: number): Promise<Stude
 
 /** The linked sign-in account, for the record's page (admins only). */
 export async function accountOfStudent(ctx: ServiceContext, id: number) {
-  authorize(ctx.actor, 'students.manage');
   await requireRow(ctx, id);
+  authorize(ctx.actor, 'students.manage');
   return accounts.accountOfPerson(ctx, { studentId: id });
 }
 
@@ -254,8 +259,8 @@ export async function createStudent(ctx: ServiceContext, input: unknown, options
 }
 
 export async function updateStudent(ctx: ServiceContext, id: number, input: unknown): Promise<StudentView> {
-  authorize(ctx.actor, 'students.manage');
   const before = await requireRow(ctx, id);
+  authorize(ctx.actor, 'students.manage');
   const { checked: columns } = await validateAndCheck(UpdateStudentInput, input, (valid) => columnsOf(ctx, valid, before));
   const changed = Object.fromEntries(Object.entries(columns).filter(([k, v]) => before[k as keyof StudentRow] !== v));
   if (Object.keys(changed).length === 0) return view(before, ctx.actor);
@@ -280,8 +285,8 @@ export async function updateStudent(ctx: ServiceContext, id: number, input: unkn
  * have had other reasons to disable it.
  */
 export async function archiveStudent(ctx: ServiceContext & { sessions: SessionStore }, id: number, archived = true): Promise<StudentView> {
-  authorize(ctx.actor, 'students.manage');
   const before = await requireRow(ctx, id);
+  authorize(ctx.actor, 'students.manage');
   if (before.archived === archived) return view(before, ctx.actor);
   await repo.updateStudent(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
   const accountDisabled = archived ? await accounts.disablePersonAccount(ctx, { studentId: id }) : false;
@@ -307,8 +312,8 @@ export async function studentPhotoFileId(ctx: ServiceContext, id: number, size: 
 
 /** Records a new photo (already processed and stored by the photos service) for the student. */
 export async function setStudentPhotoFiles(ctx: ServiceContext, id: number, files: { photoFileId: number | null; thumbnailFileId: number | null }) {
-  authorize(ctx.actor, 'students.manage');
   const before = await requireRow(ctx, id);
+  authorize(ctx.actor, 'students.manage');
   await repo.updateStudent(ctx.db, id, { photoFileId: files.photoFileId, photoThumbnailFileId: files.thumbnailFileId, updatedAt: ctx.clock.now() });
   await recordAudit(ctx, {
     action: files.photoFileId === null ? 'student.photo_removed' : 'student.photo_changed',

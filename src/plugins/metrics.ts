@@ -2,11 +2,11 @@
 // the database pool and the Waiting Room. /metrics answers only with METRICS_TOKEN (or on the
 // internal METRICS_PORT, see server.ts); without a token it does not exist on the public port.
 // Guessing the token is limited per client; scrapes with the right token are not counted.
-import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import client from 'prom-client';
 import { poolStatsOf, type Db } from '../db/index.js';
 import { attemptCounter } from './attempt-counter.js';
+import { bearerIs } from './bearer-secret.js';
 import { clientKey } from './rate-limit.js';
 import './types.js';
 
@@ -61,12 +61,6 @@ export async function metricsText(): Promise<{ contentType: string; body: string
   return { contentType: client.register.contentType, body: await client.register.metrics() };
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export default fp(
   async (app, options: MetricsOptions) => {
     const { db, config } = app.deps;
@@ -103,8 +97,7 @@ export default fp(
         reply.code(429).header('retry-after', String(seconds));
         return { error: { code: 'rate_limited', message: `Too many wrong METRICS_TOKEN attempts from this address; try again in ${seconds} s.`, fields: {} } };
       }
-      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-      if (!match || !sameSecret(match[1]!, token)) {
+      if (!bearerIs(request.headers.authorization, token)) {
         reply.code(401).header('www-authenticate', 'Bearer realm="metrics"');
         return { error: { code: 'unauthenticated', message: 'Send METRICS_TOKEN as a bearer token.', fields: {} } };
       }

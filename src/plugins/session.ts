@@ -6,6 +6,7 @@ import type { Actor } from '../access.js';
 import type { AuthContext } from '../features/auth/service.js';
 import { AppError, Unauthenticated } from '../lib/errors.js';
 import { sha256 } from '../lib/secrets.js';
+import { bearerToken } from './bearer-secret.js';
 import './types.js';
 
 export interface SessionPluginOptions {
@@ -66,8 +67,8 @@ export default fp(
       // script token cannot open the account pages, make more tokens or change the password
       // (security review F3). Pages go by the session cookie alone.
       if (authorization && isApiRequest(request)) {
-        const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-        const resolved = match ? await options.resolveApiToken(request.ctx(), match[1]!) : null;
+        const token = bearerToken(authorization);
+        const resolved = token ? await options.resolveApiToken(request.ctx(), token) : null;
         // A bad token is refused in preValidation, after the rate limiter has counted it against
         // the client's address: guessing tokens is limited like any other request.
         if (!resolved) {
@@ -76,11 +77,11 @@ export default fp(
           return;
         }
         request.actor = resolved.actor;
-        // After an admin's password reset the account's tokens are revoked; a token made by an
-        // operator for an account that has not chosen its password yet waits like its pages.
+        // No token is made for an account that holds a one-time password, and a reset revokes them
+        // all; should one meet such an account anyway, it waits like the account's pages.
         request.mustChangePassword = resolved.mustChangePassword;
         request.viaToken = true;
-        request.tokenHash = sha256(match![1]!);
+        request.tokenHash = sha256(token!);
         return;
       }
       const sessionId = request.cookies[cookieName];

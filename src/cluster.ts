@@ -1,6 +1,7 @@
-// `fms serve --workers N`: a node:cluster primary that prepares the database once, forks N workers
-// sharing one listening socket, replaces any worker that dies, and on SIGTERM/SIGINT lets every
-// worker finish its in-flight requests before exiting 0. The primary also owns what must exist
+// `fms serve --workers N` (and every `fms serve` in production): a node:cluster primary that
+// prepares the database once, forks N workers sharing one listening socket, replaces any worker
+// that dies, replaces them all on SIGHUP without refusing a request, and on SIGTERM/SIGINT lets
+// every worker finish its in-flight requests before exiting 0. The primary also owns what must exist
 // once: the rotated LOG_FILE, the metrics port and the cluster-wide metrics.
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
-import { describeUrl, prepareForServing, printBanner, serveMetricsPort, startServer, type ServeOptions } from './server.js';
+import { describeUrl, prepareForServing, printBanner, serveMetricsPort, socketModeFor, startServer, type ServeOptions } from './server.js';
 import { clearStaleSocket } from './socket-file.js';
 
 const METRICS_REQUEST = 'fms:metrics-request';
@@ -17,6 +18,8 @@ const METRICS_REPLY = 'fms:metrics';
 const START_FAILED = 'fms:start-failed';
 /** Crash loops are slowed down: after this many deaths in a minute, wait before forking again. */
 const CRASHES_BEFORE_BACKOFF = 5;
+/** How long a reload waits for its new workers to listen before it gives up and keeps the old ones. */
+const RELOAD_START_TIMEOUT_MS = 60_000;
 
 export async function runCluster(config: Config, options: ServeOptions & { workers: number }): Promise<void> {
   if (cluster.isWorker) return runWorker(config, options);
@@ -32,26 +35,42 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     else process.stdout.write(`${line}\n`);
   };
 
-  await prepareForServing(config, say);
-  if (options.bind?.socket) await clearStaleSocket(options.bind.socket);
+  const aggregator = new AggregatorRegistry();
+  // Taken before anything starts: a port held by another server fails this start cleanly.
+  const metricsServer = config.metricsPort ? await serveMetricsPort(config.metricsPort, async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() })) : null;
+  try {
+    await prepareForServing(config, say);
+    if (options.bind?.socket) await clearStaleSocket(options.bind.socket);
+  } catch (error) {
+    metricsServer?.close();
+    throw error;
+  }
 
   // With LOG_FILE the workers write to their stdout and the primary is the file's only writer,
   // so rotation never races between processes.
   cluster.setupPrimary({ silent: logFile !== null });
-  const aggregator = new AggregatorRegistry();
   let stopping = false;
   let announced = false;
+  let reloading = false;
   const deaths: number[] = [];
+  /** The workers that serve and are replaced when they die: the newest generation. */
+  let current = new Set<Worker>();
+  /** Workers started by a reload that are not serving yet: each settles when it listens or fails. */
+  const starting = new Map<Worker, { listening(): void; failed(reason: string): void }>();
 
   const fork = (): Worker => {
     const worker = cluster.fork();
     if (logFile) pipeLines(worker, logFile);
     worker.on('message', (message: { type?: string; id?: string; reason?: string }) => {
-      if (message?.type === START_FAILED && !announced) {
+      if (message?.type === START_FAILED) {
+        const candidate = starting.get(worker);
+        if (candidate) return candidate.failed(message.reason ?? 'the worker could not start');
+        if (announced) return;
         // Nothing is serving yet, so replacing the worker would only fail again: stop, say why.
         stopping = true;
         process.stderr.write(`fms: ${message.reason}\n`);
         for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+        metricsServer?.close();
         process.exitCode = 1;
         setTimeout(() => process.exit(1), 2_000).unref();
         return;
@@ -62,16 +81,22 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
         (error: Error) => worker.send({ type: METRICS_REPLY, id: message.id, error: error.message }),
       );
     });
+    worker.on('listening', () => starting.get(worker)?.listening());
     return worker;
   };
 
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    starting.get(worker)?.failed(`the worker exited (${signal ?? `code ${code}`}) before it listened`);
+    // Retired workers and failed reload candidates are not replaced; only the serving generation is.
+    if (stopping || !current.has(worker)) return;
+    current.delete(worker);
     log('error', 'worker died; starting a replacement', { workerPid: worker.process.pid, code, signal });
     const now = Date.now();
     deaths.push(now);
     while (deaths.length && deaths[0]! < now - 60_000) deaths.shift();
-    setTimeout(fork, deaths.length > CRASHES_BEFORE_BACKOFF ? 5_000 : 0);
+    setTimeout(() => {
+      if (!stopping) current.add(fork());
+    }, deaths.length > CRASHES_BEFORE_BACKOFF ? 5_000 : 0);
   });
 
   cluster.on('listening', (_worker, address) => {
@@ -81,9 +106,67 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     printBanner(config, url, say, options.workers).catch(() => {});
   });
 
-  for (let i = 0; i < options.workers; i++) fork();
+  for (let i = 0; i < options.workers; i++) current.add(fork());
 
-  const metricsServer = config.metricsPort ? await serveMetricsPort(config.metricsPort, async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() })) : null;
+  /** A new worker on the code now on disk, settled once it listens (or refused after RELOAD_START_TIMEOUT). */
+  const startCandidate = (): { worker: Worker; ready: Promise<void> } => {
+    const worker = fork();
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => settle(() => reject(new Error(`a new worker did not listen within ${RELOAD_START_TIMEOUT_MS / 1000} s`))), RELOAD_START_TIMEOUT_MS);
+      const settle = (then: () => void) => {
+        clearTimeout(timer);
+        starting.delete(worker);
+        then();
+      };
+      starting.set(worker, { listening: () => settle(resolve), failed: (reason) => settle(() => reject(new Error(reason))) });
+    });
+    return { worker, ready };
+  };
+
+  /** Waits for a worker to exit, killing it if it has not drained within SHUTDOWN_GRACE. */
+  const retire = (worker: Worker): Promise<void> =>
+    new Promise((resolve) => {
+      if (worker.isDead()) return resolve();
+      const force = setTimeout(() => worker.process.kill('SIGKILL'), config.shutdownGraceMs + 2_000);
+      worker.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      worker.process.kill('SIGTERM');
+    });
+
+  // `systemctl reload fms`, as gunicorn does on SIGHUP: the new workers start on the code and
+  // build now on disk and join the listening socket; only once all of them listen do the old ones
+  // drain, one by one, so no request is refused. If a new worker cannot start (a pending
+  // migration, a broken build), the old workers keep serving and the log says why.
+  const reload = async () => {
+    if (stopping) return;
+    if (reloading || !announced) {
+      log('warn', reloading ? 'SIGHUP ignored: a reload is already under way' : 'SIGHUP ignored: the server is still starting');
+      return;
+    }
+    reloading = true;
+    log('info', 'reload: starting new workers on the code now on disk', { workers: options.workers, oldPids: [...current].map((w) => w.process.pid) });
+    const candidates = Array.from({ length: options.workers }, startCandidate);
+    try {
+      await Promise.all(candidates.map((c) => c.ready));
+    } catch (error) {
+      log('error', `reload failed: ${(error as Error).message}; the running workers keep serving`);
+      await Promise.all(candidates.map((c) => retire(c.worker)));
+      reloading = false;
+      return;
+    }
+    if (stopping) return;
+    current = new Set(candidates.map((c) => c.worker));
+    // Every other worker is old, including any that replaced a crashed one during the reload.
+    const old = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !current.has(w));
+    for (const worker of old) {
+      if (stopping) return;
+      await retire(worker);
+    }
+    reloading = false;
+    log('info', 'reload complete: every worker runs the code now on disk', { pids: [...current].map((w) => w.process.pid) });
+  };
 
   const stop = (signal: string) => {
     if (stopping) return;
@@ -106,6 +189,7 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void reload());
 }
 
 async function runWorker(config: Config, options: ServeOptions): Promise<void> {
@@ -114,7 +198,7 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
   new AggregatorRegistry();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(config, { bind: options.bind, prepare: false, metrics: { collect: askPrimaryForMetrics } });
+    server = await startServer(config, { bind: options.bind, prepare: false, metrics: { collect: askPrimaryForMetrics }, socketMode: socketModeFor(options.umask) });
   } catch (error) {
     process.send?.({ type: START_FAILED, reason: (error as Error).message });
     process.exit(1);
@@ -133,6 +217,8 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
   process.on('SIGTERM', stop);
   // Ctrl-C reaches every process of the group; the primary coordinates, the worker just drains.
   process.on('SIGINT', stop);
+  // So does a hangup of the terminal: the primary reloads, the worker must not die of it.
+  process.on('SIGHUP', () => {});
 }
 
 function askPrimaryForMetrics(): Promise<{ contentType: string; body: string }> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pruneOldLogFiles } from './log-destination.js';
+import { openLogFile, pruneOldLogFiles, type LogStream } from './log-destination.js';
 
 test('old rotated log files beyond LOG_FILE_KEEP are removed at start; other files are left alone', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fms-logs-'));
@@ -17,4 +17,31 @@ test('old rotated log files beyond LOG_FILE_KEEP are removed at start; other fil
   const removed = pruneOldLogFiles(join(dir, 'fms.log'), 3);
   assert.deepEqual(removed.sort(), ['fms.1.log', 'fms.2.log']);
   assert.deepEqual(readdirSync(dir).sort(), ['fms.2026-11-27.4.log', 'fms.3.log', 'fms.5.log', 'fms.log.bak', 'notes.txt', 'other.1.log']);
+});
+
+test('LOG_FILE: files are 0600 whatever the umask, and restarts never leave more than KEEP + 1 files', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fms-logs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const previous = process.umask(0o002);
+  t.after(() => process.umask(previous));
+  const logFile = { path: join(dir, 'logs', 'fms.log'), size: '1k', keep: 2 };
+  // Three runs of the server, each writing enough to rotate several times.
+  for (let run = 0; run < 3; run++) {
+    const stream = (await openLogFile(logFile)) as LogStream & { end(): void; once(event: string, fn: () => void): void };
+    for (let i = 0; i < 12; i++) {
+      stream.write(`${JSON.stringify({ run, i, pad: 'x'.repeat(400) })}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise<void>((resolve) => {
+      stream.once('close', resolve);
+      stream.end();
+    });
+  }
+  // pino-roll deletes the surplus just after a rotation, asynchronously.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const files = readdirSync(join(dir, 'logs'));
+  assert.ok(files.length > 1, `the test never rotated: ${files.join(', ')}`);
+  assert.ok(files.length <= logFile.keep + 1, `${files.length} files kept with LOG_FILE_KEEP=2: ${files.join(', ')}`);
+  for (const name of files) assert.equal(statSync(join(dir, 'logs', name)).mode & 0o777, 0o600, name);
+  assert.equal(statSync(join(dir, 'logs')).mode & 0o777, 0o700);
 });

@@ -8,14 +8,20 @@ import type { Config } from './config/index.js';
 export type LogStream = { write(line: string): boolean | void };
 
 export async function openLogFile(logFile: NonNullable<Config['logFile']>): Promise<LogStream> {
-  mkdirSync(dirname(logFile.path), { recursive: true });
+  mkdirSync(dirname(logFile.path), { recursive: true, mode: 0o700 });
   pruneOldLogFiles(logFile.path, logFile.keep);
   return (await pinoRoll({
     file: logFile.path,
     size: logFile.size,
     frequency: 'daily',
     mkdir: true,
-    limit: { count: logFile.keep },
+    // The log holds client addresses and user names: for FMS's user only, whatever the umask (the
+    // web server's group may open the socket, never the logs).
+    mode: 0o600,
+    // Every rotation keeps KEEP files besides the one being opened, counting the files earlier runs
+    // left too (pino-roll alone counts only its own), so at most KEEP + 1 files stay: the disk
+    // bound is (KEEP + 1) × SIZE. (The new file is opened just after the count, so KEEP, not KEEP + 1.)
+    limit: { count: logFile.keep, removeOtherLogFiles: true },
   })) as LogStream;
 }
 

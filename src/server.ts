@@ -1,6 +1,7 @@
 // `fms serve`: open the database, make sure its schema is current, build the app, listen, and close
 // cleanly on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close the database).
 import cluster from 'node:cluster';
+import { chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -61,6 +62,8 @@ export interface StartOptions {
   /** A ready logger (e.g. writing to LOG_FILE). */
   loggerInstance?: FastifyBaseLogger;
   metrics?: MetricsOptions;
+  /** The unix socket's file mode (e.g. 0o660 so nginx's group may connect); nothing else gets it. */
+  socketMode?: number;
 }
 
 /** Migrations (outside production), the demo department (development) and production's refusals. */
@@ -149,6 +152,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
   let app: FastifyInstance;
   try {
+    // A worker started by a reload runs the code now on disk: it must not serve before that code's
+    // build and schema are in place (the primary checked them only for the code it started with).
+    if (options.prepare === false && config.isProduction) await assertReadyToServe(db);
     app = await buildApp({ config, db, loggerInstance: options.loggerInstance, metrics: options.metrics });
   } catch (error) {
     await db.destroy();
@@ -158,6 +164,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (bind.socket) {
     if (!isWorker()) await clearStaleSocket(bind.socket);
     await app.listen({ path: bind.socket });
+    // Only the socket is opened up to the web server's group: the process's own umask stays
+    // strict, so uploads, logs and databases are never readable by nginx.
+    if (options.socketMode !== undefined) await chmod(bind.socket, options.socketMode);
   } else {
     await app.listen({ host: bind.host ?? config.host, port: bind.port ?? config.port });
   }
@@ -180,26 +189,51 @@ function isWorker(): boolean {
   return cluster.isWorker;
 }
 
+/** Production's start-up refusals that concern the code itself: its static build and its migrations. */
+async function assertReadyToServe(db: Db): Promise<void> {
+  readManifest();
+  const pending = await pendingMigrations(db);
+  if (pending.length)
+    throw new StartupError(`The database has ${pending.length} pending migration(s) (${pending.join(', ')}) for the code on disk: run \`fms migrate\`, then reload or start again.`);
+}
+
+/** The socket's mode from a --umask such as 007: read and write for whom the mask leaves (0660). */
+export function socketModeFor(umask: number | undefined): number | undefined {
+  return umask === undefined ? undefined : 0o666 & ~umask;
+}
+
 export interface ServeOptions {
   bind?: Bind;
   /** Worker processes (default WEB_CONCURRENCY). More than one runs a node:cluster primary. */
   workers?: number;
-  /** File mode mask for the unix socket, e.g. 0o007 so nginx in the group may connect. */
+  /** File mode mask for the unix socket only, e.g. 0o007 so nginx in the group may connect. */
   umask?: number;
 }
 
-/** Serves until SIGTERM or SIGINT, then drains within SHUTDOWN_GRACE and exits 0. */
+/**
+ * Whether `fms serve` runs a node:cluster primary: with more than one worker, and always in
+ * production, where the primary is what makes `systemctl reload` (SIGHUP) replace the workers
+ * without refusing a request. A single process stays the default in development: one process to
+ * debug, and a faster start.
+ */
+export function runsCluster(config: Config, workers: number): boolean {
+  return cluster.isWorker || workers > 1 || config.isProduction;
+}
+
+/** One process, serving until SIGTERM or SIGINT, then draining within SHUTDOWN_GRACE and exiting 0. */
 export async function serveForever(config: Config, options: ServeOptions = {}): Promise<void> {
-  if (options.umask !== undefined) process.umask(options.umask);
-  const workers = options.workers ?? config.workers;
-  if (workers > 1 || cluster.isWorker) {
-    const { runCluster } = await import('./cluster.js');
-    return runCluster(config, { ...options, workers });
-  }
-  const logFile = config.logFile ? await openLogFile(config.logFile) : null;
-  const loggerInstance = logFile ? pino(loggerOptions({ logLevel: config.logLevel }), logFile) : undefined;
-  const server = await startServer(config, { bind: options.bind, loggerInstance });
+  // Taken first, before anything is announced: a port held by another server fails the start
+  // cleanly instead of leaving a server without metrics and without its shutdown handlers.
   const metricsServer = config.metricsPort ? await serveMetricsPort(config.metricsPort, metricsText) : null;
+  let server: RunningServer;
+  try {
+    const logFile = config.logFile ? await openLogFile(config.logFile) : null;
+    const loggerInstance = logFile ? pino(loggerOptions({ logLevel: config.logLevel }), logFile) : undefined;
+    server = await startServer(config, { bind: options.bind, loggerInstance, socketMode: socketModeFor(options.umask) });
+  } catch (error) {
+    metricsServer?.close();
+    throw error;
+  }
   const stop = (signal: string) => {
     server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
@@ -218,7 +252,11 @@ export async function serveForever(config: Config, options: ServeOptions = {}): 
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // SIGHUP would end the process (Node's default); a reload needs a primary to start new workers.
+  process.on('SIGHUP', () => server.app.log.warn('SIGHUP ignored: reloading needs a primary process (production mode or --workers 2 or more); restart instead'));
 }
+
+export class MetricsPortInUse extends StartupError {}
 
 /** /metrics without a token on 127.0.0.1:METRICS_PORT, for a Prometheus on the same host. */
 export function serveMetricsPort(port: number, collect: () => Promise<{ contentType: string; body: string }>): Promise<Server> {
@@ -233,7 +271,13 @@ export function serveMetricsPort(port: number, collect: () => Promise<{ contentT
     );
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new MetricsPortInUse(`METRICS_PORT ${port} is already in use on 127.0.0.1 (another FMS server?): choose another METRICS_PORT for this server, or stop the other one.`)
+          : error,
+      ),
+    );
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }

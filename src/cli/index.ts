@@ -13,6 +13,7 @@ import { registerStorage } from './commands/storage.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerImport } from './commands/import.js';
+import { registerWaitReady } from './commands/wait-ready.js';
 
 // `fms doctor | head -5`: the reader has gone, which is not the command's failure; stop quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -29,6 +30,7 @@ program
   .exitOverride();
 
 registerServe(program);
+registerWaitReady(program);
 registerMigrate(program);
 registerBackup(program);
 registerRestore(program);

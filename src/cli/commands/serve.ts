@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseBind, serveForever } from '../../server.js';
+import { runCluster } from '../../cluster.js';
+import { parseBind, runsCluster, serveForever } from '../../server.js';
 import { CliError, readConfig, run } from '../context.js';
 
 export function registerServe(program: Command) {
@@ -8,7 +9,7 @@ export function registerServe(program: Command) {
     .description('Run the web server (migrates and seeds the demo department first outside production)')
     .option('--bind <address>', 'HOST:PORT or unix:/path/fms.sock (default: HOST and PORT from the environment)')
     .option('--workers <n>', 'worker processes sharing the port (default: WEB_CONCURRENCY, else 1)')
-    .option('--umask <mask>', 'octal file mode mask for a unix socket, e.g. 007 so the web server\'s group may connect')
+    .option('--umask <mask>', 'octal mask for the unix socket\'s mode only, e.g. 007 gives 0660 so the web server\'s group may connect')
     .action((options: { bind?: string; workers?: string; umask?: string }) =>
       run(async () => {
         const config = readConfig();
@@ -17,11 +18,13 @@ export function registerServe(program: Command) {
           throw new CliError('--workers takes a whole number from 1 to 64, e.g. --workers 4');
         if (options.umask !== undefined && !/^[0-7]{3,4}$/.test(options.umask))
           throw new CliError('--umask takes an octal mask such as 007 or 0077');
-        await serveForever(config, {
+        const serve = {
           bind: options.bind ? parseBind(options.bind) : undefined,
-          workers,
           umask: options.umask === undefined ? undefined : Number.parseInt(options.umask, 8),
-        });
+        };
+        const count = workers ?? config.workers;
+        if (runsCluster(config, count)) await runCluster(config, { ...serve, workers: count });
+        else await serveForever(config, serve);
       }),
     );
 }

@@ -26,6 +26,7 @@ import {
   UploadFolderNotWritable,
   type Storage,
 } from './index.js';
+import { diagnoseUploadFolder } from './local.js';
 import { startS3rver, type LocalS3 } from './test-s3-server.js';
 
 const MiB = 1024 * 1024;
@@ -335,6 +336,45 @@ describe('the upload folder', () => {
     assert.equal(health.ok, false);
     assert.match(health.reason ?? '', /does not exist/);
     assert.ok(health.reason?.includes(`sudo mkdir -p ${folder} && sudo chown -R ${user.owner} ${folder}`), health.reason);
+  });
+
+  test('files are 0600 and folders 0700 even under umask 002, so nginx in FMS\'s group cannot reach them', async (t) => {
+    const dir = tempDir('fms-folder-');
+    const previous = process.umask(0o002);
+    t.after(() => {
+      process.umask(previous);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const folder = join(dir, 'var', 'uploads');
+    await assertUploadFolderWritable(folder);
+    const storage = createLocalStorage(folder);
+    await storage.put('2026/12/photo', Readable.from([Buffer.from('a student photo')]), { contentType: 'image/jpeg' });
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    assert.equal(mode(join(dir, 'var')), '700', 'a parent made at start');
+    assert.equal(mode(folder), '700', 'UPLOAD_FOLDER made at start');
+    assert.equal(mode(join(folder, '2026')), '700');
+    assert.equal(mode(join(folder, '2026', '12')), '700');
+    assert.equal(mode(join(folder, '2026', '12', 'photo')), '600');
+  });
+
+  test('the dry run (fms doctor) makes nothing and says what the start-up check says', async (t) => {
+    const dir = tempDir('fms-folder-');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const missing = join(dir, 'var', 'uploads');
+    assert.deepEqual(await diagnoseUploadFolder(missing), { problem: null, exists: false }, 'made at start: fine');
+    assert.deepEqual(readdirSync(dir), [], 'nothing was made');
+    assert.deepEqual(await diagnoseUploadFolder(dir), { problem: null, exists: true });
+
+    writeFileSync(join(dir, 'data'), 'not a folder');
+    for (const folder of [join(dir, 'data'), join(dir, 'data', 'uploads'), join(dir, 'data', 'more', 'uploads')]) {
+      const diagnosis = await diagnoseUploadFolder(folder);
+      const atStart = await assertUploadFolderWritable(folder).then(
+        () => assert.fail(`${folder} passed`),
+        (error: Error) => error.message,
+      );
+      assert.equal(diagnosis.problem, atStart, folder);
+      assert.match(atStart, folder === join(dir, 'data') ? /is a file, not a folder.*set UPLOAD_FOLDER to another folder, or move the file away$/ : /because .*data is a file: set UPLOAD_FOLDER to another folder, or move that file away$/);
+    }
   });
 
   test('a put into a folder whose subfolder path is blocked by a file fails cleanly', async (t) => {

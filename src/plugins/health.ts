@@ -7,6 +7,7 @@
 // (local-caller.ts) or one sending METRICS_TOKEN as a bearer token.
 import fp from 'fastify-plugin';
 import { checkDatabase } from '../db/health.js';
+import { watchRedisFailures } from '../lib/redis-failure.js';
 import { bearerIs } from './bearer-secret.js';
 import { isLocalCaller } from './local-caller.js';
 import { clientKey } from './rate-limit.js';
@@ -32,6 +33,10 @@ export default fp(
   async (app, options: HealthOptions) => {
     const { db, clock, config } = app.deps;
     const logChecks = readinessLog(app.log, clock);
+    // A failed ping says only "Reached the max retries per request limit": keep the connection's own
+    // error (ECONNREFUSED, ENOTFOUND, WRONGPASS) to give the address and the real cause.
+    const redisFailures = app.deps.redis ? watchRedisFailures(app.deps.redis) : null;
+    if (redisFailures) app.addHook('onClose', async () => redisFailures.stop());
 
     // Alive: the process answers. Nothing else is checked, so a slow database never gets it killed.
     app.get('/healthz', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
@@ -40,12 +45,12 @@ export default fp(
       const checks: Record<string, CheckResult> = {};
       const database = await checkDatabase(db);
       checks.database = database.ok ? { ok: true } : { ok: false, reason: database.reason };
-      if (app.deps.redis) {
+      if (app.deps.redis && redisFailures) {
         try {
           await app.deps.redis.ping();
           checks.redis = { ok: true };
         } catch (error) {
-          checks.redis = { ok: false, reason: `redis unreachable: ${(error as Error).message}` };
+          checks.redis = { ok: false, reason: redisFailures.describe(error) };
         }
       }
       for (const [name, check] of Object.entries(options.checks ?? {})) {

@@ -38,7 +38,9 @@ if (haveBuild && !stale) {
 } else if (!(await runSources())) {
   if (haveBuild) await import(pathToFileURL(built).href);
   else {
-    console.error('fms: the compiled CLI is missing (dist/). Run `npm run build` first.');
+    // No build and no tsx: the build tools were pruned (`npm prune --omit=dev`), so `npm run build`
+    // alone would fail with "tsc: not found". The upgrade procedure's line installs, builds, prunes.
+    console.error(`fms: the compiled CLI is missing (${join(root, 'dist')}) and the build tools are not installed: run \`npm ci && npm run build && npm prune --omit=dev\` in ${root}.`);
     process.exit(1);
   }
 }

@@ -2,11 +2,15 @@
 // runs it: real nginx (Debian's package) with a self-signed certificate on free high ports. nginx -t
 // passes; HTTP goes to HTTPS except the ACME challenge; static files come from nginx with long
 // caching and never reach FMS; sign-in over HTTPS gets a Secure cookie; FMS records the address
-// nginx saw, whatever the client claims in X-Forwarded-For.
+// nginx saw, whatever the client claims in X-Forwarded-For; every request, static ones included, is
+// in nginx's access log; with FMS stopped (a restart, an upgrade) or too slow, users get the build's
+// "back in a moment" page, and API clients JSON, as 503 with Retry-After, never nginx's own
+// "502 Bad Gateway".
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
@@ -29,11 +33,50 @@ import {
   startNginx,
   startProductionApp,
   tempDir,
+  type Response,
+  type RunningNginx,
 } from './harness.js';
 
 const nginx = findTool('nginx');
 const openssl = findTool('openssl');
 const skip = !nginx ? missingTool('nginx', 'nginx') : !openssl ? missingTool('openssl', 'openssl') : false;
+
+const unavailablePage = () => readFileSync(join(repoRoot, 'dist', 'static', 'unavailable.html'), 'utf8');
+
+/** nginx's access log for the site (fms.conf's `access_log …/fms.access.log fms_access`). */
+const accessLog = (proxy: RunningNginx) => readFileSync(join(proxy.logDir, 'fms.access.log'), 'utf8').split('\n').filter(Boolean);
+
+/** The access log's lines that `pick`, once there are `count` of them: nginx logs a request after answering it. */
+async function loggedLines(proxy: RunningNginx, pick: (line: string) => boolean, count = 1): Promise<string[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const lines = accessLog(proxy).filter(pick);
+    if (lines.length >= count || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The "back in a moment" page as nginx sends it: 503, Retry-After, never stored, nothing of nginx's own error page. */
+function assertUnavailablePage(response: Response, what: string): void {
+  assert.equal(response.status, 503, `${what}: ${response.status} ${response.text.slice(0, 200)}`);
+  assert.match(String(response.headers['content-type']), /^text\/html/, what);
+  assert.equal(response.text, unavailablePage(), `${what}: the build's unavailable.html`);
+  assert.doesNotMatch(response.text, /Bad Gateway|Gateway Time-out|<center>nginx/i, what);
+  assert.equal(response.headers['retry-after'], '10', what);
+  assert.equal(response.headers['cache-control'], 'no-store', what);
+  assert.match(String(response.headers['content-security-policy']), /default-src 'none'/, what);
+  assert.equal(response.headers['x-content-type-options'], 'nosniff', what);
+}
+
+function assertUnavailableJson(response: Response, what: string): void {
+  assert.equal(response.status, 503, `${what}: ${response.status} ${response.text.slice(0, 200)}`);
+  assert.match(String(response.headers['content-type']), /^application\/json/, what);
+  const body = JSON.parse(response.text) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, 'unavailable', what);
+  assert.match(body.error.message, /restarting or being upgraded/, what);
+  assert.equal(response.headers['retry-after'], '10', what);
+  assert.equal(response.headers['cache-control'], 'no-store', what);
+}
 
 test('nginx (deploy/nginx/fms.conf) in front of FMS on a unix socket', { skip, timeout: 60_000 }, async (t) => {
   const dir = tempDir(t, 'fms-nginx-app-');
@@ -215,6 +258,89 @@ test('nginx (deploy/nginx/fms.conf) in front of FMS on a unix socket', { skip, t
     assert.equal(app.requests.length, before, 'FMS never saw the oversized request');
   });
 
-  await proxy.stop();
+  await t.test('static requests are in nginx\'s access log like every other request', async () => {
+    const hashed = manifest['app.css']!;
+    assert.equal((await httpsFetch(proxy.httpsPort, `/static/${hashed}`, { headers: { 'user-agent': 'static-log-check' } })).status, 200);
+    assert.equal((await httpsFetch(proxy.httpsPort, '/static/app.000000000000.css', { headers: { 'user-agent': 'static-log-check' } })).status, 404);
+    const lines = await loggedLines(proxy, (line) => line.includes('"static-log-check"'), 2);
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[0]!, new RegExp(`"GET /static/${hashed.replaceAll('.', '\\.')} HTTP/[\\d.]+" 200 `));
+    assert.match(lines[1]!, /"GET \/static\/app\.000000000000\.css HTTP\/[\d.]+" 404 /, 'a page without its styles shows as a 404 here');
+  });
+
+  await t.test('the access log leaves out query strings, where multipart forms carry their CSRF token', async () => {
+    await httpsFetch(proxy.httpsPort, '/login?_csrf=secret-token-in-the-address&next=/dashboard', { headers: { 'user-agent': 'query-log-check' } });
+    const [line] = await loggedLines(proxy, (l) => l.includes('"query-log-check"'));
+    assert.ok(line);
+    assert.match(line, /"GET \/login HTTP\/1\.1" 200 /);
+    assert.doesNotMatch(line, /secret-token|_csrf/);
+  });
+
+  await t.test('the "back in a moment" page is nginx\'s error page only, not a file anyone may fetch', async () => {
+    for (const name of ['unavailable.html', 'unavailable.json']) {
+      assert.ok(existsSync(join(repoRoot, 'dist', 'static', name)), `npm run build writes dist/static/${name}`);
+      assert.equal((await httpsFetch(proxy.httpsPort, `/static/${name}`)).status, 404, name);
+    }
+  });
+
+  // FMS stops, as in a restart or an upgrade: its socket is gone.
   await app.server.close();
+  assert.ok(!existsSync(socket), 'the stopped FMS removed its socket');
+
+  await t.test('with FMS stopped, pages get "back in a moment" as 503 with Retry-After, never nginx\'s 502', async () => {
+    assertUnavailablePage(await httpsFetch(proxy.httpsPort, '/dashboard'), 'GET /dashboard');
+    assertUnavailablePage(await httpsFetch(proxy.httpsPort, '/'), 'GET /');
+    assertUnavailablePage(await httpsFetch(proxy.httpsPort, '/login', { headers: { accept: 'text/html,application/xhtml+xml,application/json;q=0.9' } }), 'a browser that also accepts JSON');
+    assertUnavailablePage(await httpsFetch(proxy.httpsPort, '/students', { headers: { 'hx-request': 'true', accept: 'application/json' } }), 'an htmx request');
+    // A form posted meanwhile gets the page too (nginx turns the POST into a GET of the page).
+    const posted = await httpsFetch(proxy.httpsPort, '/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ username: adminUsername, password: 'x', _csrf: 'y' }),
+    });
+    assertUnavailablePage(posted, 'POST /login');
+    // The log shows the request the client made (not the error page nginx turned it into), and the
+    // cause: status 503, upstream 502.
+    const [post] = await loggedLines(proxy, (line) => line.includes('"POST /login HTTP/1.1" 503 '));
+    assert.match(post ?? '', / upstream_status=502 /);
+    const log = accessLog(proxy);
+    assert.match(log.findLast((line) => line.includes('"GET /dashboard '))!, /"GET \/dashboard HTTP\/1\.1" 503 .* upstream_status=502 /);
+    assert.ok(!log.some((line) => line.includes('/static/unavailable.html HTTP/1.1" 503 ')), 'no line names the error page instead of the request');
+  });
+
+  await t.test('with FMS stopped, the API, the probes and clients asking for JSON get JSON', async () => {
+    assertUnavailableJson(await httpsFetch(proxy.httpsPort, '/api/v1/students', { headers: { authorization: 'Bearer x' } }), 'GET /api/v1/students');
+    assertUnavailableJson(
+      await httpsFetch(proxy.httpsPort, '/api/v1/news', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      'POST /api/v1/news',
+    );
+    assertUnavailableJson(await httpsFetch(proxy.httpsPort, '/readyz'), 'GET /readyz');
+    assertUnavailableJson(await httpsFetch(proxy.httpsPort, '/dashboard', { headers: { accept: 'application/json' } }), 'Accept: application/json');
+  });
+
+  await proxy.stop();
+});
+
+test('nginx shows "back in a moment" when FMS does not answer in time (504)', { skip, timeout: 60_000 }, async (t) => {
+  // A hung FMS: it accepts the connection and never answers. proxy_read_timeout is shortened from
+  // 125 s so that the test does not wait two minutes; everything else is the shipped file.
+  const dir = tempDir(t, 'fms-nginx-hung-');
+  const socket = join(dir, 'fms.sock');
+  const held: Socket[] = [];
+  const hung = createServer((connection) => void held.push(connection));
+  await new Promise<void>((resolve) => hung.listen(socket, resolve));
+  t.after(() => {
+    for (const connection of held) connection.destroy();
+    hung.close();
+  });
+  const shipped = readFileSync(join(repoRoot, 'deploy', 'nginx', 'fms.conf'), 'utf8');
+  assert.match(shipped, /proxy_read_timeout 125s;/);
+  const proxy = await startNginx(t, nginx!, { upstreams: [`unix:${socket}`], openssl: openssl!, template: shipped.replace('proxy_read_timeout 125s;', 'proxy_read_timeout 1s;') });
+
+  assertUnavailablePage(await httpsFetch(proxy.httpsPort, '/dashboard'), 'GET /dashboard');
+  assertUnavailableJson(await httpsFetch(proxy.httpsPort, '/api/v1/students'), 'GET /api/v1/students');
+  assert.ok(held.length >= 2, 'the requests reached the hung server');
+  const [logged] = await loggedLines(proxy, (line) => line.includes('"GET /dashboard '));
+  assert.match(logged ?? '', /"GET \/dashboard HTTP\/1\.1" 503 .* upstream_status=504 /);
+  await proxy.stop();
 });

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { openTestDatabase } from '../../../test/build-test-app.js';
-import { testDatabases, type TestDatabase } from '../../../test/services.js';
+import { postgresUrl, testDatabases, type TestDatabase } from '../../../test/services.js';
+import pg from 'pg';
+import { loadConfig } from '../../config/index.js';
+import { randomToken } from '../../lib/secrets.js';
 import { readSetting } from '../../features/settings/service.js';
 import { searchPathOf } from '../data/database-url.js';
 import { findTool } from '../data/postgres-tools.js';
@@ -14,11 +17,24 @@ import { openSite as openSiteOn, seedDepartment, startWriter, waitFor } from '..
 import { restoreBackup } from '../restore/restore-backup.js';
 import { verifyBackup } from '../restore/verify-backup.js';
 import { archiveName, listArchives } from './archive-name.js';
+import { defaultBackupFolder, prepareBackupFolder } from './backup-folder.js';
 import { createBackup } from './create-backup.js';
 import { LAST_GOOD_BACKUP_SETTING } from './last-good-backup.js';
 
 /** A fresh test database of the given engine, as a site with its own uploads folder and config. */
 const openSite = async (t: TestContext, database: TestDatabase, options?: { migrate?: boolean }) => openSiteOn(t, await openTestDatabase(t, database), options);
+
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8).padStart(4, '0');
+
+/** Runs `work` with the given umask, as root's shell would have it, and puts the old one back. */
+async function withUmask<T>(mask: number, work: () => Promise<T>): Promise<T> {
+  const previous = process.umask(mask);
+  try {
+    return await work();
+  } finally {
+    process.umask(previous);
+  }
+}
 
 for (const database of await testDatabases()) {
   describe(`backup on ${database}`, () => {
@@ -93,6 +109,21 @@ for (const database of await testDatabases()) {
       }
     });
 
+    test('without --output the archive goes to backups in the data folder: 0600, in folders made 0700, whatever the umask', async (t) => {
+      const site = await openSite(t, database);
+      const result = await withUmask(0, () => createBackup(site.ctx));
+      // The data folder holds the SQLite file, or else the uploads folder: /var/lib/fms on the documented layout.
+      const folder = site.config.database.kind === 'sqlite' ? join(dirname(site.config.database.file), 'backups') : join(site.dir, 'backups');
+      assert.equal(dirname(result.archive), folder);
+      assert.equal(modeOf(result.archive), '0600', 'the archive holds password hashes and personal data');
+      assert.equal(modeOf(folder), '0700');
+
+      const nested = join(site.dir, 'outer', 'inner');
+      const second = await withUmask(0o022, () => createBackup(site.ctx, { output: nested }));
+      assert.equal(modeOf(second.archive), '0600');
+      assert.deepEqual([modeOf(join(site.dir, 'outer')), modeOf(nested)], ['0700', '0700'], 'every folder it makes');
+    });
+
     test('a backup that fails part-way leaves no archive behind and records nothing', async (t) => {
       const site = await openSite(t, database);
       const output = join(site.dir, 'backups');
@@ -107,6 +138,68 @@ for (const database of await testDatabases()) {
       );
       assert.deepEqual(readdirSync(output), [], 'no archive, no partial file, no staging folder');
       assert.equal(await readSetting(site.ctx, LAST_GOOD_BACKUP_SETTING), null);
+    });
+  });
+}
+
+describe('the backup folder', () => {
+  test('a folder that cannot be made, or one inside UPLOAD_FOLDER, is refused with what to pass instead', async (t) => {
+    const site = await openSite(t, 'sqlite');
+    writeFileSync(join(site.dir, 'a-file'), '');
+    await assert.rejects(createBackup(site.ctx, { output: join(site.dir, 'a-file', 'backups') }), (error: Error) => {
+      assert.match(error.message, /The backup folder \(--output\) .*a-file\/backups cannot be created .* because .*a-file is a file/);
+      assert.match(error.message, /pass --output with another folder \(fms-backup\.service uses \/var\/lib\/fms\/backups\)/);
+      return true;
+    });
+    await assert.rejects(createBackup(site.ctx, { output: join(site.uploads, 'backups') }), /inside UPLOAD_FOLDER .*every archive would hold the ones before it: choose a folder outside it/);
+    assert.deepEqual(readdirSync(site.dir).sort(), ['a-file'], 'nothing was made');
+  });
+
+  test('with PostgreSQL and uploads in S3 there is no default: it asks for --output', async () => {
+    const config = { database: { kind: 'postgres', url: 'postgres://fms@db/fms' }, storage: { kind: 's3', bucket: 'b', endpoint: null, region: 'r', accessKeyId: 'k', secretAccessKey: 's', forcePathStyle: false } } as const;
+    assert.equal(defaultBackupFolder(config), null);
+    await assert.rejects(prepareBackupFolder(config, undefined), /Give the folder for the archives with --output DIR, e\.g\. --output \/var\/lib\/fms\/backups/);
+    assert.equal(defaultBackupFolder({ ...config, storage: { kind: 'local', folder: '/var/lib/fms/uploads' } }), '/var/lib/fms/backups', 'the documented layout gives the timer\'s folder');
+    assert.equal(defaultBackupFolder({ database: { kind: 'sqlite', file: '/var/lib/fms/fms.sqlite', url: 'sqlite:/var/lib/fms/fms.sqlite' }, storage: config.storage }), '/var/lib/fms/backups');
+  });
+});
+
+if ((await testDatabases()).includes('postgres')) {
+  describe('the restore drill on PostgreSQL', () => {
+    test('a role without CREATEDB passes with a WARN naming CREATEDB (its pg_dump file went untested); with CREATEDB the drill restores it by pg_restore', async (t) => {
+      const site = await openSite(t, 'postgres');
+      const { archive, manifest } = await createBackup(site.ctx, { output: join(site.dir, 'backups') });
+      assert.equal(manifest.snapshot.kind, 'pg_dump', `pg_dump is needed for this test: ${manifest.snapshot.note ?? ''}`);
+
+      // The role docs/deployment.md creates: it may log in and own schemas, not create databases.
+      const role = `fms_drill_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      const database = (await admin.query<{ db: string }>('select current_database() as db')).rows[0]!.db;
+      await admin.query(`create role ${role} login password 'drill-password' nocreatedb`);
+      await admin.query(`grant create on database "${database}" to ${role}`);
+      t.after(async () => {
+        await admin.query(`drop owned by ${role}`);
+        await admin.query(`drop role ${role}`);
+        await admin.end();
+      });
+      const url = new URL(site.url);
+      url.username = role;
+      url.password = 'drill-password';
+      const config = loadConfig({ FMS_CONFIG: 'testing', LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), UPLOAD_FOLDER: site.uploads }, { dotenvDir: false });
+
+      const limited = await verifyBackup({ config }, archive);
+      assert.ok(limited.ok, limited.checks.filter((c) => !c.ok).map((c) => `${c.item}: ${c.detail}`).join('\n'));
+      assert.match(limited.checks.find((c) => c.item === 'restore')!.detail, /by logical/);
+      const warnings = limited.checks.filter((c) => c.warning);
+      assert.deepEqual(warnings.map((c) => c.item), ['pg_dump snapshot']);
+      assert.match(warnings[0]!.detail, new RegExp(`pg_dump file was not test-restored: the role ${role} may not create databases \\(it lacks CREATEDB\\)`));
+      assert.match(warnings[0]!.detail, new RegExp(`ALTER ROLE ${role} CREATEDB`));
+
+      const full = await verifyBackup({ config: site.config }, archive);
+      assert.ok(full.ok);
+      assert.match(full.checks.find((c) => c.item === 'restore')!.detail, /into scratch database fms_verify_\w+ by pg_restore$/);
+      assert.deepEqual(full.checks.filter((c) => c.warning), [], 'nothing left unproven');
     });
   });
 }

@@ -1,12 +1,13 @@
 // `fms backup`: one archive holding a consistent database snapshot, the uploads and a manifest,
 // written under a temporary name and renamed only when complete, so a failed or interrupted
 // backup never leaves something that looks like a good archive.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ServiceContext } from '../../context.js';
 import { dialectOf } from '../../db/index.js';
 import { ignoreProgress, type OnProgress } from '../data/progress.js';
 import { archiveName, listArchives } from './archive-name.js';
+import { ARCHIVE_MODE, BACKUP_FOLDER_MODE, prepareBackupFolder } from './backup-folder.js';
 import type { DatabaseDump } from './database-dump.js';
 import { fmsVersion } from './fms-version.js';
 import { recordGoodBackup } from './last-good-backup.js';
@@ -17,12 +18,10 @@ import { DEFAULT_KEEP, pruneArchives } from './prune-archives.js';
 import { SQLITE_SNAPSHOT_FILE, snapshotSqlite } from './sqlite-snapshot.js';
 import { listUploads, type UploadFile } from './uploads.js';
 
-export const DEFAULT_BACKUP_FOLDER = './var/backups';
-
 export type BackupContext = Pick<ServiceContext, 'db' | 'clock' | 'config'>;
 
 export interface BackupOptions {
-  /** Folder for the archives (default ./var/backups). */
+  /** Folder for the archives (default: `backups` in the data folder, backup-folder.ts). */
   output?: string;
   /** Archives to keep in the folder, this one included (default 14). */
   keep?: number;
@@ -45,16 +44,17 @@ export interface BackupResult {
 export async function createBackup(ctx: BackupContext, options: BackupOptions = {}): Promise<BackupResult> {
   const started = Date.now();
   const onProgress = options.onProgress ?? ignoreProgress;
-  const folder = resolve(options.output ?? DEFAULT_BACKUP_FOLDER);
   const keep = options.keep ?? DEFAULT_KEEP;
   const createdAt = ctx.clock.now();
-  await mkdir(folder, { recursive: true });
+  const folder = await prepareBackupFolder(ctx.config, options.output);
   const name = archiveName(createdAt, await listArchives(folder));
   const staging = join(folder, `.${name}.staging`);
   const partial = join(folder, `.${name}.partial`);
   const archive = join(folder, name);
   try {
-    await mkdir(staging, { recursive: true });
+    // The database dumps wait here before they are packed: as private as the archive.
+    await mkdir(staging, { recursive: true, mode: BACKUP_FOLDER_MODE });
+    await chmod(staging, BACKUP_FOLDER_MODE);
     const { dump, snapshot, warnings } = await snapshotDatabase(ctx, staging, options, onProgress);
     const uploads = await readUploads(ctx, onProgress, warnings);
     const manifest: Manifest = {
@@ -73,7 +73,9 @@ export async function createBackup(ctx: BackupContext, options: BackupOptions = 
       archivePath,
       size: manifest.files[archivePath]?.size ?? 0,
     }));
-    await packArchive(staging, ctx.config.uploadFolder, entries, partial, onProgress);
+    await packArchive(staging, ctx.config.uploadFolder, entries, partial, ARCHIVE_MODE, onProgress);
+    // The umask may have narrowed the mode (never widened it): make it exactly 0600.
+    await chmod(partial, ARCHIVE_MODE);
     await rename(partial, archive);
     await recordGoodBackup(ctx, createdAt);
     const pruned = await pruneArchives(folder, keep);

@@ -11,6 +11,7 @@ export async function packArchive(
   uploadFolder: string,
   files: { archivePath: string; size: number }[],
   out: string,
+  mode: number,
   onProgress: OnProgress,
 ): Promise<void> {
   if (files.some((f) => f.archivePath.startsWith(`${UPLOADS_FOLDER}/`))) await symlink(uploadFolder, join(staging, UPLOADS_FOLDER), 'dir');
@@ -31,6 +32,8 @@ export async function packArchive(
     {
       gzip: true,
       file: out,
+      // Created with this mode, so the archive is never readable by others, not even half-written.
+      mode,
       cwd: staging,
       portable: true,
       // Each listed path is stored as the regular file it is (lstat of the last component only),

@@ -1,21 +1,29 @@
 // Puts the archive's uploads into UPLOAD_FOLDER. Files of the same name are replaced; files the
 // archive does not have are left alone (nothing refers to them, and a mistyped UPLOAD_FOLDER
-// should cost nothing), and counted so the operator knows they are there.
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+// should cost nothing), and counted so the operator knows they are there. Restored files are 0600
+// and the folders made for them 0700, as the server makes them, whatever the umask of the shell
+// that ran `fms restore` and whatever modes the files had when they were archived.
+import { chmod, copyFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { makeFolders } from '../../lib/writable-folder.js';
 import type { Manifest } from '../backup/manifest.js';
 import { UPLOADS_FOLDER } from '../backup/uploads.js';
 import type { OnProgress } from '../data/progress.js';
+
+const UPLOAD_FILE_MODE = 0o600;
+const UPLOAD_FOLDER_MODE = 0o700;
 
 export async function restoreUploads(dir: string, manifest: Manifest, folder: string, onProgress: OnProgress): Promise<{ restored: number; leftInPlace: number }> {
   const files = Object.keys(manifest.files).filter((path) => path.startsWith(`${UPLOADS_FOLDER}/`));
   const archived = new Set(files.map((path) => path.slice(UPLOADS_FOLDER.length + 1)));
   const leftInPlace = (await listRelative(folder)).filter((path) => !archived.has(path)).length;
-  await mkdir(folder, { recursive: true });
+  await makeFolders(folder, UPLOAD_FOLDER_MODE);
   let done = 0;
   for (const path of files) {
     const to = join(folder, path.slice(UPLOADS_FOLDER.length + 1));
-    await mkdir(dirname(to), { recursive: true });
+    await makeFolders(dirname(to), UPLOAD_FOLDER_MODE);
+    // Before the move: the file never shows in UPLOAD_FOLDER with the mode it was archived with.
+    await chmod(join(dir, path), UPLOAD_FILE_MODE);
     await moveFile(join(dir, path), to);
     onProgress({ step: 'restoring uploads', done: ++done, total: files.length, unit: 'files' });
   }
@@ -47,6 +55,7 @@ async function moveFile(from: string, to: string): Promise<void> {
     // The unpacked archive is usually on another disk (TMPDIR) than the uploads.
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     await copyFile(from, to);
+    await chmod(to, UPLOAD_FILE_MODE);
     await rm(from, { force: true });
   }
 }

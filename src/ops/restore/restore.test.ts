@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
@@ -149,6 +149,25 @@ for (const database of await testDatabases()) {
     });
   });
 }
+
+describe('restored uploads', () => {
+  test('are 0600 in folders made 0700, whatever the umask and the modes they were archived with', async (t) => {
+    const site = await openSite(t, 'sqlite');
+    mkdirSync(join(site.uploads, '2026', '12'), { recursive: true, mode: 0o775 });
+    writeFileSync(join(site.uploads, '2026', '12', 'photo'), 'jpeg bytes', { mode: 0o664 });
+    chmodSync(join(site.uploads, '2026', '12', 'photo'), 0o664);
+    const { archive } = await createBackup(site.ctx, { output: join(site.dir, 'backups') });
+    const target = await openSite(t, 'sqlite', { migrate: false });
+    const previous = process.umask(0);
+    try {
+      await restoreInto(target, archive);
+    } finally {
+      process.umask(previous);
+    }
+    const mode = (path: string) => (statSync(join(target.uploads, path)).mode & 0o777).toString(8).padStart(4, '0');
+    assert.deepEqual(['', '2026', '2026/12', '2026/12/photo'].map(mode), ['0700', '0700', '0700', '0600']);
+  });
+});
 
 if ((await testDatabases()).includes('postgres')) {
   describe('restore across engines', () => {

@@ -2,10 +2,13 @@
 export interface ItemCheck {
   item: string;
   ok: boolean;
+  /** Passed, but something the operator should know was not proven (WARN). */
+  warning?: boolean;
   detail: string;
 }
 
 export const pass = (item: string, detail: string): ItemCheck => ({ item, ok: true, detail });
+export const warn = (item: string, detail: string): ItemCheck => ({ item, ok: true, warning: true, detail });
 export const fail = (item: string, detail: string): ItemCheck => ({ item, ok: false, detail });
 
 /** Compares counted rows with the manifest's, one check per table. */

@@ -1,10 +1,12 @@
 // `fms backup --verify ARCHIVE`: the restore drill. Checks every file against the manifest, then
 // restores into a scratch database and compares every table's row count with the manifest, and
-// removes the scratch database again. The archive is good only if every item passes.
+// removes the scratch database again. The archive is good only if every item passes. When the
+// archive's pg_dump file could not be the one restored (no CREATEDB, no pg_restore, a SQLite
+// drill), a WARN says so and why: the drill then proved the JSON-lines dump only.
 import type { Config } from '../../config/index.js';
 import { ignoreProgress, type OnProgress } from '../data/progress.js';
 import { assertKnownMigrations } from '../data/schema-version.js';
-import { compareCounts, fail, pass, type ItemCheck } from './checks.js';
+import { compareCounts, fail, pass, warn, type ItemCheck } from './checks.js';
 import { loadDatabase } from './load-database.js';
 import { openArchive } from './open-archive.js';
 import { openScratchDatabase } from './scratch-database.js';
@@ -33,8 +35,10 @@ export async function verifyBackup(ctx: { config: Pick<Config, 'database'> }, ar
     const scratch = await openScratchDatabase(ctx.config.database, manifest);
     try {
       const loaded = await loadDatabase(scratch, opened.dir, manifest, onProgress);
-      checks.push(pass('restore', `into ${scratch.label} by ${loaded.method}${loaded.note ? ` (${loaded.note})` : ''}`));
+      const why = scratch.refused ?? loaded.note;
+      checks.push(pass('restore', `into ${scratch.label} by ${loaded.method}${why ? ` (${why})` : ''}`));
       checks.push(...compareCounts(manifest.tables, loaded.counts));
+      if (manifest.snapshot.kind === 'pg_dump' && loaded.method !== 'pg_restore') checks.push(warn('pg_dump snapshot', notTestRestored(why)));
     } catch (error) {
       checks.push(fail('restore', `into ${scratch.label}: ${(error as Error).message}`));
     } finally {
@@ -44,4 +48,9 @@ export async function verifyBackup(ctx: { config: Pick<Config, 'database'> }, ar
   } finally {
     await opened.close();
   }
+}
+
+/** The WARN's words: what the drill did not prove, why, and (from the reason) how to make it. */
+function notTestRestored(why: string | null): string {
+  return `The archive's pg_dump file was not test-restored${why ? `: ${why}` : ''}. The drill restored its JSON-lines dump instead and proves that copy only, while \`fms restore\` into PostgreSQL uses the pg_dump file.`;
 }

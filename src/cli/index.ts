@@ -13,6 +13,7 @@ import { registerStorage } from './commands/storage.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerImport } from './commands/import.js';
+import { registerReload } from './commands/reload.js';
 import { registerWaitReady } from './commands/wait-ready.js';
 
 // `fms doctor | head -5`: the reader has gone, which is not the command's failure; stop quietly.
@@ -31,6 +32,7 @@ program
 
 registerServe(program);
 registerWaitReady(program);
+registerReload(program);
 registerMigrate(program);
 registerBackup(program);
 registerRestore(program);

@@ -137,6 +137,19 @@ test('deploy/systemd units', { skip, timeout: 60_000 }, async (t) => {
 
     const help = fmsHelp('serve');
     for (const option of ['--workers', '--bind', '--umask']) assert.ok(help.includes(option), `fms serve has no ${option}`);
+    // Started means answering on the same socket; reload waits for its outcome; the umask keeps
+    // everything but the socket from nginx's group.
+    const post = one(unit, 'Service', 'ExecStartPost').split(/\s+/);
+    assert.deepEqual(post.slice(0, 3), ['/usr/bin/node', '/opt/fms/bin/fms.js', 'wait-ready']);
+    assert.equal(post[post.indexOf('--bind') + 1], bind, 'ExecStartPost waits on the socket ExecStart listens on');
+    assert.ok(Number(post[post.indexOf('--timeout') + 1]) < Number(one(unit, 'Service', 'TimeoutStartSec')), 'wait-ready gives up before systemd does, and says why');
+    assert.deepEqual(one(unit, 'Service', 'ExecReload').split(/\s+/), ['/usr/bin/node', '/opt/fms/bin/fms.js', 'reload', '--pid', '$MAINPID']);
+    for (const option of ['--bind', '--timeout', '--live']) assert.ok(fmsHelp('wait-ready').includes(option), `fms wait-ready has no ${option}`);
+    assert.ok(fmsHelp('reload').includes('--pid'));
+    assert.equal(one(unit, 'Service', 'UMask'), '0077');
+    assert.equal(one(unit, 'Service', 'StateDirectoryMode'), '0700');
+    assert.equal(one(unit, 'Service', 'LogsDirectoryMode'), '0700');
+    assert.equal(one(unit, 'Service', 'RuntimeDirectoryMode'), '0750', 'nginx\'s group reaches the socket in /run/fms');
     const pre = unit.Service!.ExecStartPre ?? [];
     for (const command of pre) assert.match(command, /fms\.js migrate$/);
     assert.ok(fmsHelp('migrate').length > 0);

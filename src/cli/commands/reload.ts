@@ -1,0 +1,68 @@
+// `fms reload --pid N`: what `systemctl reload fms` runs. It sends SIGHUP to the primary of
+// `fms serve` and waits for the outcome, so that the reload command itself says whether the new
+// code is serving (exit 0) or was refused and the old workers still serve (exit 1): an operator
+// never has to read the journal to know.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CliError, run } from '../context.js';
+
+/** The `fms serve` worker processes whose parent is `pid`, from /proc. */
+export function workersOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('serve')) out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function registerReload(program: Command) {
+  program
+    .command('reload')
+    .description('Replace the workers of a running `fms serve` with ones on the code now on disk, refusing no request (SIGHUP); waits for the outcome')
+    .requiredOption('--pid <pid>', 'the process id of the `fms serve` primary (systemd: $MAINPID)')
+    .option('--timeout <seconds>', 'give up waiting after this many seconds', '150')
+    .action((options: { pid: string; timeout: string }) =>
+      run(async () => {
+        const pid = Number(options.pid);
+        const seconds = Number(options.timeout);
+        if (!Number.isInteger(pid) || pid < 2) throw new CliError('--pid takes the process id of the `fms serve` primary, e.g. --pid "$MAINPID"');
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('--timeout takes a number of seconds, e.g. --timeout 150');
+        if (!alive(pid)) throw new CliError(`No process ${pid} is running: is FMS started? (systemctl status fms)`);
+        const old = workersOf(pid);
+        if (!old.length) throw new CliError(`Process ${pid} has no \`fms serve\` workers: reloading needs the primary of \`fms serve\` in production mode or with --workers 2 or more.`);
+        process.kill(pid, 'SIGHUP');
+        const started = Date.now();
+        let sawNew = false;
+        while (Date.now() - started < seconds * 1000) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          if (!alive(pid)) throw new CliError(`The primary ${pid} exited during the reload: see \`journalctl -u fms\`.`);
+          const now = workersOf(pid);
+          const fresh = now.filter((w) => !old.includes(w));
+          if (fresh.length) sawNew = true;
+          if (fresh.length && now.every((w) => !old.includes(w))) {
+            process.stdout.write(`Reloaded in ${((Date.now() - started) / 1000).toFixed(1)} s: workers ${old.join(', ')} replaced by ${fresh.join(', ')}\n`);
+            return;
+          }
+          if (sawNew && !fresh.length)
+            throw new CliError('The reload was refused: the new workers could not start (the reason is in the log: `journalctl -u fms | grep "reload failed"`, e.g. a pending migration: run `fms migrate`). The old workers keep serving.');
+        }
+        throw new CliError(`The reload did not finish within ${seconds} s: see \`journalctl -u fms\`.`);
+      }),
+    );
+}

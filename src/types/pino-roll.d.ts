@@ -5,7 +5,10 @@ declare module 'pino-roll' {
     size?: string | number;
     frequency?: 'daily' | 'hourly' | number;
     mkdir?: boolean;
-    limit?: { count: number };
+    /** Passed on to sonic-boom: the file's mode when created. */
+    mode?: number;
+    /** removeOtherLogFiles: count files left by earlier runs too, not only this process's. */
+    limit?: { count: number; removeOtherLogFiles?: boolean };
   }
   export default function pinoRoll(options: PinoRollOptions): Promise<NodeJS.WritableStream>;
 }

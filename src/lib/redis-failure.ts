@@ -7,9 +7,8 @@ import { causeOf } from './error-cause.js';
 /** The part of an ioredis client this needs (its options and its events). */
 export interface RedisLike {
   options: { host?: string; port?: number; path?: string | null };
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  off(event: 'error' | 'ready', listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** `localhost:6379`, `[::1]:6379` or the socket path; never the password. */

@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { createServer } from 'node:net';
+import { isPostgresAvailable, postgresUrl } from '../../test/services.js';
 import { createDb } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
 import { writeSetting } from '../features/settings/service.js';
@@ -34,6 +36,15 @@ async function migrated(url: string) {
 
 const verdictOf = (findings: Finding[], check: string) => findings.filter((f) => f.check === check);
 
+/** A port on 127.0.0.1 where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe('fms doctor', () => {
   test('a healthy production install passes, with a warning for SQLite and for no backups yet', async (t) => {
     const { env } = place(t);
@@ -44,6 +55,8 @@ describe('fms doctor', () => {
     assert.equal(verdictOf(findings, 'configuration')[0]!.verdict, 'PASS');
     assert.equal(verdictOf(findings, 'SECRET_KEY')[0]!.verdict, 'PASS');
     assert.equal(verdictOf(findings, 'database')[0]!.verdict, 'PASS');
+    assert.match(verdictOf(findings, 'database')[0]!.detail, /^SQLite \/.*fms\.sqlite: reachable; every migration applied$/);
+    assert.deepEqual(findings.filter((f) => f.verdict === 'SKIP'), [], 'every check ran');
     assert.equal(verdictOf(findings, 'database engine')[0]!.verdict, 'WARN');
     assert.match(verdictOf(findings, 'backups')[0]!.detail, /no backup recorded: run `fms backup`/);
     assert.equal(verdictOf(findings, 'secure cookies')[0]!.verdict, 'PASS');
@@ -55,17 +68,37 @@ describe('fms doctor', () => {
     writeFileSync(blocker, 'x');
     const bad = { ...env, UPLOAD_FOLDER: join(blocker, 'uploads'), TRUST_PROXY: '', RATELIMIT_STORAGE_URI: 'redis://127.0.0.1:9' };
     const missing = await runDoctor({ env: bad, dotenvDir: false });
-    assert.match(verdictOf(missing, 'database')[0]!.detail, /no database at .*run `fms migrate`/);
+    assert.match(verdictOf(missing, 'database')[0]!.detail, /no database at .*check DATABASE_URL, or run `fms migrate`/);
     const upload = verdictOf(missing, 'upload folder')[0]!;
     assert.equal(upload.verdict, 'FAIL');
-    assert.match(upload.detail, /not-a-folder is not writable by user \w+ \(uid \d+\): run `sudo chown/);
-    assert.equal(verdictOf(missing, 'redis')[0]!.verdict, 'FAIL');
-    assert.match(verdictOf(missing, 'secure cookies')[0]!.detail, /no proxy is trusted.*TRUST_PROXY/);
+    // `fms serve` says the same (the file is the culprit, not permissions: a chown would not help).
+    assert.match(upload.detail, new RegExp(`^UPLOAD_FOLDER ${blocker}/uploads cannot be created by user \\S+ \\(uid \\d+\\) because ${blocker} is a file: set UPLOAD_FOLDER to another folder, or move that file away$`));
+    assert.doesNotMatch(upload.detail, /chown/);
+    const redis = verdictOf(missing, 'redis')[0]!;
+    assert.equal(redis.verdict, 'FAIL');
+    assert.equal(redis.detail, 'redis unreachable at 127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9; start Redis there, or fix RATELIMIT_STORAGE_URI');
+    // Behind nginx without TRUST_PROXY sign-in works; the rate limits and the records suffer.
+    const cookies = verdictOf(missing, 'secure cookies')[0]!;
+    assert.equal(cookies.verdict, 'WARN');
+    assert.match(cookies.detail, /TRUST_PROXY is empty.*everyone shares one rate-limit budget.*the proxy's address .* is what the log and the audit trail record; sign-in itself works/);
+    assert.doesNotMatch(cookies.detail, /will not stick/);
+    // What needs the database is skipped, and says why.
+    assert.deepEqual(
+      missing.filter((f) => f.verdict === 'SKIP').map((f) => `${f.check}: ${f.detail}`),
+      ['demo accounts: not run: there is no database', 'maintenance mode: not run: there is no database', 'backups: not run: there is no database'],
+    );
+    for (const f of missing.filter((f) => f.verdict === 'FAIL' && f.check !== 'static build'))
+      assert.match(f.detail, /UPLOAD_FOLDER|DATABASE_URL|RATELIMIT_STORAGE_URI/, `a FAIL names its variable: ${f.detail}`);
 
     const db = createDb({ kind: 'sqlite', file: join(dir, 'fms.sqlite'), url: env.DATABASE_URL });
     await db.destroy(); // an empty file: reachable, nothing migrated
     const pending = await runDoctor({ env, dotenvDir: false });
-    assert.match(verdictOf(pending, 'database')[0]!.detail, /pending migration.*run `fms migrate`/);
+    assert.match(verdictOf(pending, 'database')[0]!.detail, /^SQLite \S+ \(DATABASE_URL\) has \d+ pending migration\(s\) \(0001_.*\): run `fms migrate`$/);
+    for (const check of ['demo accounts', 'maintenance mode', 'backups']) {
+      const skipped = verdictOf(pending, check)[0]!;
+      assert.equal(skipped.verdict, 'SKIP', check);
+      assert.match(skipped.detail, /^not run: cannot read it from the database \(.*\); run `fms migrate` first$/, check);
+    }
 
     const ready = await migrated(env.DATABASE_URL);
     await turnMaintenanceOn({ db: ready, clock: systemClock });
@@ -77,21 +110,140 @@ describe('fms doctor', () => {
     assert.equal(verdictOf(later, 'static build')[0]!.verdict, 'PASS');
 
     const noBuild = await runDoctor({ env, dotenvDir: false, staticRoot: join(dir, 'nowhere') });
-    assert.match(verdictOf(noBuild, 'static build')[0]!.detail, /run `npm run build`/);
+    // This checkout has its build tools; a pruned install is told `npm ci && npm run build && npm prune --omit=dev` (static-build.test.ts).
+    assert.match(verdictOf(noBuild, 'static build')[0]!.detail, /run `npm run build` in /);
     assert.equal(verdictOf(noBuild, 'static build')[0]!.verdict, 'FAIL');
+  });
+
+  describe('the upload folder: doctor gives the words `fms serve` stops with', () => {
+    // Each case runs the real commands as an operator would meet it: as root here a folder's mode
+    // stops nobody, so the commands run as user nobody (setpriv); a read-only file system is a
+    // read-only bind mount in a mount namespace of their own (unshare).
+    const asOther = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+
+    function place(t: TestContext) {
+      const base = mkdtempSync(join(tmpdir(), 'fms-doctor-folder-'));
+      chmodSync(base, 0o755);
+      t.after(() => {
+        spawnSync('chmod', ['-R', 'u+rwx', base]);
+        rmSync(base, { recursive: true, force: true });
+      });
+      return base;
+    }
+
+    /** `fms doctor` and `fms serve` (development: one process) with only this UPLOAD_FOLDER wrong. */
+    function both(base: string, folder: string, prefix: string[]): { doctor: string; serve: string } {
+      const env = {
+        PATH: process.env.PATH,
+        FMS_CONFIG: 'development',
+        UPLOAD_FOLDER: folder,
+        DATABASE_URL: `sqlite:${join(base, 'fms.sqlite')}`,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        RATELIMIT_STORAGE_URI: 'memory://',
+      };
+      const cli = (command: string) => {
+        const argv = [...prefix, process.execPath, '--import', 'tsx', join(process.cwd(), 'src', 'cli', 'index.ts'), command];
+        return spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', timeout: 60_000 });
+      };
+      const doctor = cli('doctor');
+      const line = /^FAIL {2}upload folder +(.*)$/m.exec(doctor.stdout);
+      assert.ok(line, `doctor: ${doctor.stdout}${doctor.stderr}`);
+      const serve = cli('serve');
+      assert.equal(serve.status, 1, `serve: ${serve.stdout}${serve.stderr}`);
+      const stopped = /^fms: (.*)$/m.exec(serve.stderr);
+      assert.ok(stopped, `serve: ${serve.stderr}`);
+      return { doctor: line[1]!, serve: stopped[1]! };
+    }
+
+    test('a missing folder under a parent the user cannot write: mkdir -p and chown, not a chown of a missing path', (t) => {
+      const base = place(t);
+      const locked = join(base, 'locked');
+      mkdirSync(locked, { mode: 0o555 });
+      chmodSync(locked, 0o555);
+      const folder = join(locked, 'missing', 'uploads');
+      const { doctor, serve } = both(base, folder, asOther);
+      assert.equal(doctor, serve);
+      assert.match(doctor, new RegExp(`^UPLOAD_FOLDER ${folder} does not exist and user \\S+ \\(uid \\d+\\) may not create it: run \`sudo mkdir -p ${folder} && sudo chown -R \\S+:\\S+ ${folder}\`$`));
+    });
+
+    test('a file where the folder should be: move it or set UPLOAD_FOLDER, not a chown', (t) => {
+      const base = place(t);
+      const folder = join(base, 'afile');
+      writeFileSync(folder, 'not a folder');
+      const { doctor, serve } = both(base, folder, asOther);
+      assert.equal(doctor, serve);
+      assert.match(doctor, new RegExp(`^UPLOAD_FOLDER ${folder} is a file, not a folder, so user \\S+ \\(uid \\d+\\) cannot store uploads in it: set UPLOAD_FOLDER to another folder, or move the file away$`));
+    });
+
+    test('an existing folder the user may not write: chown to user:group', (t) => {
+      const base = place(t);
+      const folder = join(base, 'uploads');
+      mkdirSync(folder);
+      chmodSync(folder, 0o555);
+      const { doctor, serve } = both(base, folder, asOther);
+      assert.equal(doctor, serve);
+      assert.match(doctor, new RegExp(`^UPLOAD_FOLDER ${folder} is not writable by user \\S+ \\(uid \\d+\\): run \`sudo chown -R \\S+:\\S+ ${folder}\`$`));
+    });
+
+    test('a folder on a read-only file system: mount it read-write or ReadWritePaths=', (t) => {
+      const base = place(t);
+      const folder = join(base, 'uploads');
+      mkdirSync(folder);
+      // -r maps the caller to root in a user namespace where unprivileged mounts are allowed.
+      const unshare = ['unshare', ...(process.getuid?.() === 0 ? ['-m'] : ['-rm']), 'sh', '-c', 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"', folder];
+      const probe = spawnSync(unshare[0]!, [...unshare.slice(1), 'true'], { encoding: 'utf8' });
+      if (probe.status !== 0) return t.skip(`this machine cannot make a read-only mount (${probe.stderr.trim()})`);
+      const { doctor, serve } = both(base, folder, unshare);
+      assert.equal(doctor, serve);
+      assert.match(doctor, new RegExp(`^UPLOAD_FOLDER ${folder} is on a read-only file system for user \\S+ \\(uid \\d+\\): mount it read-write, or under systemd list it in ReadWritePaths= of fms.service$`));
+    });
   });
 
   test('bad configuration is reported variable by variable; the command exits 1 on any FAIL', async (t) => {
     const { env } = place(t);
     const findings = await runDoctor({ env: { ...env, SECRET_KEY: 'short', PORT: 'eighty' }, dotenvDir: false });
-    assert.ok(findings.length >= 2);
-    assert.ok(findings.every((f) => f.check === 'configuration' && f.verdict === 'FAIL'));
-    assert.ok(findings.some((f) => /SECRET_KEY/.test(f.detail)) && findings.some((f) => /PORT/.test(f.detail)));
+    const problems = findings.slice(0, -1);
+    assert.ok(problems.length >= 2);
+    assert.ok(problems.every((f) => f.check === 'configuration' && f.verdict === 'FAIL'));
+    assert.ok(problems.some((f) => /SECRET_KEY/.test(f.detail)) && problems.some((f) => /PORT/.test(f.detail)));
+    assert.deepEqual(findings.at(-1), { check: 'other checks', verdict: 'SKIP', detail: 'not run: they need a valid configuration; fix the lines above and run `fms doctor` again' });
 
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'doctor'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
     assert.equal(cli.status, 1, cli.stdout + cli.stderr);
     assert.match(cli.stdout, /^FAIL {2}database +there is no database/m);
-    assert.match(cli.stdout, /\d+ failure\(s\), \d+ warning\(s\)/);
+    assert.match(cli.stdout, /^SKIP {2}maintenance mode +not run: there is no database$/m);
+    assert.match(cli.stdout, /\n\d+ failure\(s\), \d+ warning\(s\), 3 skipped\n$/);
+    assert.equal(cli.stderr, '', 'doctor writes its findings, not fms: lines');
+  });
+
+  test('PostgreSQL that cannot be reached: the host, port, database, user, the driver\'s words and DATABASE_URL; what needs it is skipped', async (t) => {
+    const { env } = place(t);
+    const port = await closedPort();
+    const findings = await runDoctor({ env: { ...env, DATABASE_URL: `postgres://fms:Pass-Word-1@127.0.0.1:${port}/fms` }, dotenvDir: false });
+    const database = verdictOf(findings, 'database')[0]!;
+    assert.equal(database.verdict, 'FAIL');
+    assert.equal(
+      database.detail,
+      `Cannot reach PostgreSQL at 127.0.0.1:${port}/fms as fms: connect ECONNREFUSED 127.0.0.1:${port}. Check DATABASE_URL (percent-encode @ : / # ? in the password).`,
+    );
+    assert.ok(!JSON.stringify(findings).includes('Pass-Word-1'), 'the password is never printed');
+    assert.deepEqual(
+      findings.filter((f) => f.verdict === 'SKIP').map((f) => f.check),
+      ['demo accounts', 'maintenance mode', 'backups'],
+    );
+    assert.ok(findings.filter((f) => f.verdict === 'SKIP').every((f) => f.detail === 'not run: the database cannot be reached'));
+  });
+
+  test('PostgreSQL without the named database: the driver\'s words with where and as whom', async (t) => {
+    if (!(await isPostgresAvailable())) return t.skip('PostgreSQL is not running');
+    const { env } = place(t);
+    const url = new URL(postgresUrl);
+    url.pathname = '/no_such_database_fms';
+    const database = verdictOf(await runDoctor({ env: { ...env, DATABASE_URL: url.href }, dotenvDir: false }), 'database')[0]!;
+    assert.equal(database.verdict, 'FAIL');
+    assert.match(database.detail, new RegExp(`^Cannot reach PostgreSQL at ${url.hostname}:${url.port}/no_such_database_fms as \\S+: database "no_such_database_fms" does not exist\\. Check DATABASE_URL`));
   });
 
   test('a weak SECRET_KEY is a FAIL in production (naming the fix) and a WARN elsewhere', async (t) => {

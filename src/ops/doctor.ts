@@ -1,20 +1,28 @@
 // `fms doctor`: the troubleshooting list as checks. Each says PASS, WARN or FAIL and, when not
-// PASS, the fix. Nothing here changes anything.
-import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
+// PASS, the fix; SKIP when it could not run, and why. Nothing here changes anything. Where `fms
+// serve` or /readyz judge the same thing (the upload folder, the database, Redis), doctor asks the
+// same code, so the words and the fix are theirs.
+import { existsSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { userInfo } from 'node:os';
+import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, METRICS_TOKEN_MIN_LENGTH, SECRET_KEY_MIN_LENGTH, type Config } from '../config/index.js';
 import { secretProblem } from '../config/secrets.js';
 import { trustProxyWarning } from '../config/trust-proxy.js';
+import { describeDatabase, describeDatabaseFailure } from '../db/connection-failure.js';
 import { checkDatabase } from '../db/health.js';
 import { createDb, type Db } from '../db/index.js';
-import { MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
+import { causeOf } from '../lib/error-cause.js';
+import { redisAddress, watchRedisFailures } from '../lib/redis-failure.js';
+import { buildCommand, MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
+import { diagnoseFolder, processUser, type FolderDiagnosis } from '../lib/writable-folder.js';
 import { demoAccountsWithPublishedPasswords } from '../seeds/demo.js';
 import { createStorage } from '../storage/index.js';
+import { diagnoseUploadFolder } from '../storage/local.js';
 import { readLastBackup, readMaintenance } from './maintenance.js';
 
-export type Verdict = 'PASS' | 'WARN' | 'FAIL';
+/** SKIP: the check could not run (say why); it neither passes nor fails. */
+export type Verdict = 'PASS' | 'WARN' | 'FAIL' | 'SKIP';
 
 export interface Finding {
   check: string;
@@ -46,6 +54,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) say('configuration', 'FAIL', problem);
+    say('other checks', 'SKIP', 'not run: they need a valid configuration; fix the lines above and run `fms doctor` again');
     return findings;
   }
 
@@ -55,8 +64,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   checkRateLimit(config, say);
   checkStaticBuild(config, say, options.staticRoot);
   await checkUploads(config, say);
-  if (config.logFile) checkWritableFolder('log folder', dirname(config.logFile.path), say);
-  else say('log folder', 'PASS', 'logs go to stdout (set LOG_FILE to write a rotated file)');
+  await checkLogFolder(config, say);
   checkCookies(config, say);
   if (config.database.kind === 'sqlite')
     say('database engine', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'SQLite in production: fine for one server; for several servers or workers under load, use PostgreSQL (`fms db copy --from … --to postgres://…`)' : 'SQLite');
@@ -64,22 +72,15 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   if (config.redisUrl) await checkRedis(config.redisUrl, say);
   else say('redis', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'RATELIMIT_STORAGE_URI is memory://: each server process counts rate limits on its own (sessions are in the database); set it to redis://… when you run several servers or workers' : 'not configured (memory://)');
 
-  if (config.database.kind === 'sqlite' && !existsSync(config.database.file)) {
-    say('database', 'FAIL', `there is no database at ${config.database.file}: check DATABASE_URL, or run \`fms migrate\` to create it`);
-  } else {
-    const db = createDb(config.database);
-    try {
-      await checkDatabaseState(config, db, say, options.now ?? new Date());
-    } finally {
-      await db.destroy();
-    }
-  }
+  await checkDatabaseAndState(config, say, options.now ?? new Date());
   checkDisk(config, say);
   return findings;
 }
 
+type Say = (check: string, verdict: Verdict, detail: string) => void;
+
 /** Weak in production is a FAIL (loadConfig has refused it already); elsewhere a WARN. */
-function checkSecretKey(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+function checkSecretKey(config: Config, say: Say) {
   const keep = 'keep it: changing it invalidates forms that are open in browsers';
   if (config.secretKeyIsDevelopmentDefault) {
     say('SECRET_KEY', 'WARN', `not set: the built-in development key is used; set SECRET_KEY in the environment file to the output of \`openssl rand -hex 32\`, and ${keep}`);
@@ -90,7 +91,7 @@ function checkSecretKey(config: Config, say: (c: string, v: Verdict, d: string) 
   else say('SECRET_KEY', 'PASS', 'set and random by estimate, from the environment (stable across restarts)');
 }
 
-function checkMetricsToken(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+function checkMetricsToken(config: Config, say: Say) {
   if (!config.metricsToken) {
     say('METRICS_TOKEN', 'PASS', config.metricsPort ? `not set: /metrics is served on 127.0.0.1:${config.metricsPort} only` : 'not set: no /metrics on the public port');
     return;
@@ -100,7 +101,7 @@ function checkMetricsToken(config: Config, say: (c: string, v: Verdict, d: strin
   else say('METRICS_TOKEN', 'PASS', 'set and random by estimate');
 }
 
-function checkTrustProxy(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+function checkTrustProxy(config: Config, say: Say) {
   const warning = trustProxyWarning(config.trustProxy);
   if (warning) say('trusted proxies', 'WARN', warning);
   else say('trusted proxies', 'PASS', config.trustProxy.length ? `only proxies' addresses or private ranges: ${config.trustProxy.join(', ')}` : 'none (X-Forwarded-For is ignored)');
@@ -113,7 +114,7 @@ function checkTrustProxy(config: Config, say: (c: string, v: Verdict, d: string)
  */
 const GENEROUS_REQUESTS_PER_SECOND = 50;
 
-function checkRateLimit(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+function checkRateLimit(config: Config, say: Say) {
   const { max, windowMs } = config.rateLimitDefault;
   const perSecond = max / (windowMs / 1000);
   if (perSecond > GENEROUS_REQUESTS_PER_SECOND)
@@ -121,36 +122,27 @@ function checkRateLimit(config: Config, say: (c: string, v: Verdict, d: string) 
   else say('rate limit', 'PASS', `${max} requests per ${windowMs / 1000} s per client`);
 }
 
-function checkStaticBuild(config: Config, say: (c: string, v: Verdict, d: string) => void, root?: string) {
+function checkStaticBuild(config: Config, say: Say, root?: string) {
   try {
     const manifest = readManifest(root);
     const landing = existsSync(join(root ?? staticRoot, 'landing', 'index.html'));
-    say('static build', 'PASS', `${Object.keys(manifest).length} assets built${landing ? ', and the landing page' : ' (no landing page: `npm run build` makes it)'}`);
+    say('static build', 'PASS', `${Object.keys(manifest).length} assets built${landing ? ', and the landing page' : ` (no landing page: \`${buildCommand()}\` makes it)`}`);
   } catch (error) {
     if (!(error instanceof MissingBuildError)) throw error;
     say('static build', config.isProduction ? 'FAIL' : 'WARN', error.message);
   }
 }
 
-function checkWritableFolder(check: string, folder: string, say: (c: string, v: Verdict, d: string) => void) {
-  // The nearest existing folder decides whether this user may create or write the rest.
-  let probe = folder;
-  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
-  const user = userInfo();
-  try {
-    accessSync(probe, constants.W_OK | constants.X_OK);
-    if (probe !== folder) say(check, 'PASS', `${folder} does not exist yet; it will be created (parent ${probe} is writable)`);
-    else say(check, 'PASS', `${folder} is writable by ${user.username}`);
-  } catch {
-    say(check, 'FAIL', `${probe} is not writable by user ${user.username} (uid ${user.uid}): run \`sudo chown -R ${user.username} ${folder}\` or point the variable elsewhere`);
-  }
+/** A folder that `fms serve` will create passes when it could; otherwise the words serve would use. */
+function sayFolder(check: string, label: string, diagnosis: FolderDiagnosis, say: Say) {
+  if (diagnosis.problem !== null) say(check, 'FAIL', diagnosis.problem);
+  else if (diagnosis.exists) say(check, 'PASS', `${label} is writable by ${processUser().label}`);
+  else say(check, 'PASS', `${label} does not exist yet; \`fms serve\` creates it (user ${processUser().label} may)`);
 }
 
-async function checkUploads(config: Config, say: (c: string, v: Verdict, d: string) => void) {
-  // A local folder that does not exist yet is fine: `fms serve` creates it. Only its nearest
-  // existing parent must be writable.
+async function checkUploads(config: Config, say: Say) {
   if (config.storage.kind === 'local') {
-    checkWritableFolder('upload folder', config.storage.folder, say);
+    sayFolder('upload folder', `UPLOAD_FOLDER ${config.storage.folder}`, await diagnoseUploadFolder(config.storage.folder), say);
     return;
   }
   const storage = createStorage(config);
@@ -162,64 +154,135 @@ async function checkUploads(config: Config, say: (c: string, v: Verdict, d: stri
   }
 }
 
-function checkCookies(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+async function checkLogFolder(config: Config, say: Say) {
+  if (!config.logFile) {
+    say('log folder', 'PASS', 'logs go to stdout (set LOG_FILE to write a rotated file)');
+    return;
+  }
+  const folder = dirname(config.logFile.path);
+  const label = `the folder of LOG_FILE, ${folder}`;
+  sayFolder('log folder', label, await diagnoseFolder({ label, purpose: 'write logs', elsewhere: 'set LOG_FILE to a file in another folder' }, folder), say);
+}
+
+function checkCookies(config: Config, say: Say) {
   if (config.cookieSecure && config.trustProxy.length === 0)
-    say('secure cookies', 'WARN', 'session cookies are Secure (browsers send them over HTTPS only) but no proxy is trusted: serve FMS behind nginx with TLS and set TRUST_PROXY to its address, or sign-in will not stick');
+    say(
+      'secure cookies',
+      'WARN',
+      'session cookies are Secure (sent over HTTPS only) and TRUST_PROXY is empty. Behind nginx or another proxy, FMS takes the proxy for the client: ' +
+        'everyone shares one rate-limit budget (sign-in attempts included) and the proxy\'s address (none over a unix socket) is what the log and the audit trail record; sign-in itself works. ' +
+        'Set TRUST_PROXY to the proxy: `unix` when it connects through FMS\'s unix socket, its address (127.0.0.1) over TCP. Without a proxy, serve FMS over HTTPS',
+    );
   else if (!config.cookieSecure && config.isProduction)
     say('secure cookies', 'WARN', 'SESSION_COOKIE_SECURE=false in production: cookies may travel over plain HTTP; serve over HTTPS and remove that setting');
   else say('secure cookies', 'PASS', config.cookieSecure ? `Secure, behind trusted proxy ${config.trustProxy.join(', ')}` : 'not Secure (development over plain HTTP)');
 }
 
-async function checkRedis(url: string, say: (c: string, v: Verdict, d: string) => void) {
+async function checkRedis(url: string, say: Say) {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const failures = watchRedisFailures(redis);
   redis.on('error', () => {});
   try {
     await redis.connect();
     await redis.ping();
-    say('redis', 'PASS', `reachable at ${new URL(url).host}`);
+    say('redis', 'PASS', `reachable at ${redisAddress(redis)}`);
   } catch (error) {
-    say('redis', 'FAIL', `unreachable at ${new URL(url).host} (${(error as Error).message}): start Redis or fix RATELIMIT_STORAGE_URI`);
+    say('redis', 'FAIL', `${failures.describe(error)}; start Redis there, or fix RATELIMIT_STORAGE_URI`);
   } finally {
+    failures.stop();
     redis.disconnect();
   }
 }
 
-async function checkDatabaseState(config: Config, db: Db, say: (c: string, v: Verdict, d: string) => void, now: Date) {
-  const health = await checkDatabase(db);
-  if (!health.ok) {
-    say('database', 'FAIL', `${health.reason}`);
+/** The checks that read the database; each is skipped, with the reason, when it cannot be read. */
+const DATABASE_CHECKS = (config: Config) => [...(config.isProduction ? ['demo accounts'] : []), 'maintenance mode', 'backups'];
+
+async function checkDatabaseAndState(config: Config, say: Say, now: Date) {
+  const skipAll = (why: string) => {
+    for (const check of DATABASE_CHECKS(config)) say(check, 'SKIP', `not run: ${why}`);
+  };
+  if (config.database.kind === 'sqlite' && !existsSync(config.database.file)) {
+    say('database', 'FAIL', `there is no database at ${config.database.file}: check DATABASE_URL, or run \`fms migrate\` to create it`);
+    skipAll('there is no database');
     return;
   }
-  say('database', 'PASS', 'reachable; every migration applied');
-  if (config.isProduction) {
-    // The stored hashes are tested against the published passwords (F5): a password set back to
-    // its published value counts, not only one never changed since the seed.
-    const demo = await demoAccountsWithPublishedPasswords({ db });
-    say(
-      'demo accounts',
-      demo.length ? 'FAIL' : 'PASS',
-      demo.length
-        ? `${demo.length} demo account(s) sign in with a published password (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them (\`fms user disable ${demo[0]!}\`) or reset their passwords (\`fms user reset-password ${demo[0]!}\`), or start production on an empty database`
-        : 'none signs in with a published password',
-    );
+  let db: Db;
+  try {
+    db = createDb(config.database);
+  } catch (error) {
+    say('database', 'FAIL', describeDatabaseFailure(config.database, error));
+    skipAll('the database cannot be opened');
+    return;
   }
-  const maintenance = await readMaintenance({ db });
-  say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');
-  const last = await readLastBackup({ db });
-  if (!last) say('backups', 'WARN', 'no backup recorded: run `fms backup` and schedule it (deploy/systemd/fms-backup.timer)');
-  else {
-    const hours = (now.getTime() - last.getTime()) / 3_600_000;
-    say('backups', hours > BACKUP_STALE_HOURS ? 'WARN' : 'PASS', `last good backup ${hours.toFixed(1)} h ago (${last.toISOString()})${hours > BACKUP_STALE_HOURS ? ': check the backup timer (`systemctl status fms-backup.timer`)' : ''}`);
+  try {
+    try {
+      await sql`select 1`.execute(db);
+    } catch (error) {
+      say('database', 'FAIL', describeDatabaseFailure(config.database, error));
+      skipAll('the database cannot be reached');
+      return;
+    }
+    await checkDatabaseState(config, db, say, now);
+  } finally {
+    await db.destroy();
   }
 }
 
-function checkDisk(config: Config, say: (c: string, v: Verdict, d: string) => void) {
+async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
+  const where = describeDatabase(config.database);
+  const health = await checkDatabase(db);
+  if (health.pending) say('database', 'FAIL', `${where} (DATABASE_URL) has ${health.pending.length} pending migration(s) (${health.pending.join(', ')}): run \`fms migrate\``);
+  else if (!health.ok) say('database', 'FAIL', `${where} (DATABASE_URL): ${health.reason}`);
+  else say('database', 'PASS', `${where}: reachable; every migration applied`);
+  // With migrations pending the tables may still answer (an upgrade in maintenance mode); what does
+  // not is skipped, with the reason.
+  const attempt = async (check: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      say(check, 'SKIP', `not run: cannot read it from the database (${causeOf(error)})${health.ok ? '' : '; run `fms migrate` first'}`);
+    }
+  };
+  if (config.isProduction)
+    await attempt('demo accounts', async () => {
+    // The stored hashes are tested against the published passwords (F5): a password set back to
+    // its published value counts, not only one never changed since the seed.
+      const demo = await demoAccountsWithPublishedPasswords({ db });
+      say(
+        'demo accounts',
+        demo.length ? 'FAIL' : 'PASS',
+        demo.length
+          ? `${demo.length} demo account(s) sign in with a published password (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them (\`fms user disable ${demo[0]!}\`) or reset their passwords (\`fms user reset-password ${demo[0]!}\`), or start production on an empty database`
+          : 'none signs in with a published password',
+      );
+    });
+  await attempt('maintenance mode', async () => {
+    const maintenance = await readMaintenance({ db });
+    say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');
+  });
+  await attempt('backups', async () => {
+    const last = await readLastBackup({ db });
+    if (!last) say('backups', 'WARN', 'no backup recorded: run `fms backup` and schedule it (deploy/systemd/fms-backup.timer)');
+    else {
+      const hours = (now.getTime() - last.getTime()) / 3_600_000;
+      say('backups', hours > BACKUP_STALE_HOURS ? 'WARN' : 'PASS', `last good backup ${hours.toFixed(1)} h ago (${last.toISOString()})${hours > BACKUP_STALE_HOURS ? ': check the backup timer (`systemctl status fms-backup.timer`)' : ''}`);
+    }
+  });
+}
+
+function checkDisk(config: Config, say: Say) {
   const places = new Set([config.uploadFolder, ...(config.database.kind === 'sqlite' ? [dirname(config.database.file)] : []), ...(config.logFile ? [dirname(config.logFile.path)] : [])]);
   const seen = new Set<string>();
   for (const place of places) {
     let probe = place;
     while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
-    const stats = statfsSync(probe);
+    let stats;
+    try {
+      stats = statfsSync(probe);
+    } catch (error) {
+      say('free disk', 'SKIP', `not run: cannot read the free space at ${probe} (${causeOf(error)})`);
+      continue;
+    }
     // Folders on the same file system are one check, not several identical lines.
     const fileSystem = `${stats.type}:${stats.blocks}:${stats.bsize}`;
     if (seen.has(fileSystem)) continue;

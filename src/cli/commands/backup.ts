@@ -109,7 +109,7 @@ function lineReporter(): { update: OnProgress; stop(): void } {
       if (event.step !== step) quarter = -1;
       step = event.step;
       quarter = reached;
-      process.stderr.write(`fms: ${event.step}${event.total ? ` ${amount(event)}` : ''}\n`);
+      process.stderr.write(`fms · ${event.step}${event.total ? ` ${amount(event)}` : ''}\n`);
     },
     stop() {},
   };

@@ -26,33 +26,37 @@ const require = createRequire(import.meta.url);
  * a server not yet restarted still links; a second covers a build redone before the restart (a fix on
  * top of the upgrade) and pages left open from the version before. Counting builds rather than days
  * keeps the files of the last upgrade however long ago it was, and builds that change nothing (every
- * `npm start` builds) do not count. A build is about 400 KB, so three cost little.
+ * `npm start` builds) do not count. A build's files come to about 600 KB, most of them the same
+ * from one build to the next, so three cost little.
  */
 export const KEEP_BUILDS = 3;
 
-/** The record of the builds whose files are kept, newest first. In the static folder, so it moves with it. */
+/** The record of the earlier builds whose files are kept, newest first. In the static folder, so it moves with it. */
 export const HISTORY_FILE = 'builds.json';
 
 /** Our hashed names: name.<12 hex digits>.ext (nginx's and the app's caching rules match the same). */
 const HASHED = /\.[0-9a-f]{12}\.\w+$/;
 /** A file being written beside its final name (see writeWhole). */
 const TEMP = /\.tmp-\d+$/;
+/** The landing page, built by Vite (landing/vite.config.ts), and its hashed assets: name-<8 characters>.ext. */
+const LANDING_PAGE = 'landing/index.html';
+const LANDING_ASSETS = 'landing/assets';
+const VITE_HASHED = /^[\w-]+-[\w-]{8}\.\w+$/;
 
 export interface BuildOptions {
   /** The folder served under /static (default dist/static). */
   outDir?: string;
   /** The folder of our own files: app.css, app.js, favicon.svg, unavailable.* (default public/). */
   publicDir?: string;
-  keepBuilds?: number;
-  now?: Date;
 }
 
 export interface BuildResult {
   manifest: Record<string, string>;
-  /** Hashed files of earlier builds deleted by this one. */
+  /** Hashed files of earlier builds deleted by this one, relative to the static folder. */
   removed: string[];
 }
 
+/** The hashed files each earlier build served (ours and the landing page's), newest first. */
 interface History {
   builds: { builtAt: string; files: string[] }[];
 }
@@ -60,7 +64,6 @@ interface History {
 export function buildAssets(options: BuildOptions = {}): BuildResult {
   const out = options.outDir ?? join(root, 'dist', 'static');
   const publicDir = options.publicDir ?? join(root, 'public');
-  const keep = options.keepBuilds ?? KEEP_BUILDS;
   const hashedSources: Record<string, string> = {
     'bootstrap.css': require.resolve('bootstrap/dist/css/bootstrap.min.css'),
     'bootstrap.js': require.resolve('bootstrap/dist/js/bootstrap.bundle.min.js'),
@@ -73,7 +76,13 @@ export function buildAssets(options: BuildOptions = {}): BuildResult {
   const fixedSources = ['unavailable.html', 'unavailable.json'];
 
   mkdirSync(out, { recursive: true });
+  // What the folder serves now is the previous build, complete (the landing page included, which
+  // Vite builds after this script): it joins the record unless it is the one recorded last, so
+  // builds that change nothing do not push older ones out.
   const history = readHistory(out);
+  const previous = servedNow(out);
+  if (previous && !(history.builds[0] && sameFiles(history.builds[0].files, previous.files))) history.builds.unshift(previous);
+  const earlier = history.builds.slice(0, KEEP_BUILDS - 1);
 
   // The folder is live (nginx and a running FMS serve it), so it is built in place and every file
   // arrives whole (written aside, then renamed over): a hashed name that exists already has the same
@@ -90,55 +99,65 @@ export function buildAssets(options: BuildOptions = {}): BuildResult {
     manifest[name] = hashed;
   }
   for (const name of fixedSources) writeWhole(join(out, name), readFileSync(join(publicDir, name)));
-
-  const files = Object.values(manifest).sort();
-  const latest = history.builds[0];
-  const builds = latest && sameFiles(latest.files, files) ? history.builds : [{ builtAt: (options.now ?? new Date()).toISOString(), files }, ...history.builds];
-  const kept = builds.slice(0, keep);
-  const keptFiles = new Set(kept.flatMap((b) => b.files));
-  writeWhole(join(out, HISTORY_FILE), JSON.stringify({ builds: kept } satisfies History, null, 2) + '\n');
+  writeWhole(join(out, HISTORY_FILE), JSON.stringify({ builds: earlier } satisfies History, null, 2) + '\n');
   writeWhole(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-  // Only our hashed names at the top level are pruned: folders are not this script's (landing/ is
-  // Vite's), and a file being written aside by another build running at the same time is left to it,
-  // unless it is an hour old, from a build that died.
+  const keptFiles = new Set([...Object.values(manifest), ...earlier.flatMap((b) => b.files)]);
   const removed: string[] = [];
-  for (const name of readdirSync(out)) {
-    const path = join(out, name);
-    const stale = HASHED.test(name) ? !keptFiles.has(name) : TEMP.test(name) && Date.now() - statSync(path).mtimeMs > 3_600_000;
-    if (!stale) continue;
-    rmSync(path, { force: true });
-    if (HASHED.test(name)) removed.push(name);
-  }
+  const prune = (dir: string, prefix: string, hashed: RegExp) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      // A file being written aside by another build running at the same time is left to it, unless
+      // it is an hour old, from a build that died.
+      const stale = hashed.test(name) ? !keptFiles.has(prefix + name) : TEMP.test(name) && Date.now() - statSync(path).mtimeMs > 3_600_000;
+      if (!stale || statSync(path).isDirectory()) continue;
+      rmSync(path, { force: true });
+      if (hashed.test(name)) removed.push(prefix + name);
+    }
+  };
+  prune(out, '', HASHED);
+  // The landing page's assets are Vite's, and while its build empties the folder (emptyOutDir) there
+  // is nothing to keep. Built without emptying, they are pruned here like ours, but only when the
+  // landing page says which of them it uses.
+  if (existsSync(join(out, LANDING_PAGE)) && existsSync(join(out, LANDING_ASSETS))) prune(join(out, LANDING_ASSETS), `${LANDING_ASSETS}/`, VITE_HASHED);
   return { manifest, removed: removed.sort() };
 }
 
-/**
- * The builds so far. A folder from before this record existed has only its manifest: that build
- * counts as the previous one, so the first upgrade to this script already keeps its files.
- */
+/** The builds recorded so far; a damaged or missing record starts again (the folder's own build still counts). */
 function readHistory(out: string): History {
-  const file = join(out, HISTORY_FILE);
-  if (existsSync(file)) {
-    try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<History>;
-      if (Array.isArray(parsed.builds)) return { builds: parsed.builds.filter((b) => Array.isArray(b?.files)) };
-    } catch {
-      // A damaged record: fall back to the manifest rather than fail the build.
-    }
-  }
-  const manifestFile = join(out, 'manifest.json');
-  if (!existsSync(manifestFile)) return { builds: [] };
   try {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
-    return { builds: [{ builtAt: statSync(manifestFile).mtime.toISOString(), files: Object.values(manifest).sort() }] };
+    const parsed = JSON.parse(readFileSync(join(out, HISTORY_FILE), 'utf8')) as Partial<History>;
+    if (Array.isArray(parsed.builds)) return { builds: parsed.builds.filter((b) => typeof b?.builtAt === 'string' && Array.isArray(b.files)) };
   } catch {
-    return { builds: [] };
+    // none yet, or unreadable
   }
+  return { builds: [] };
+}
+
+/**
+ * The hashed files the folder serves now: those manifest.json names, and the landing page's assets
+ * that its index.html links. A folder built before the record existed has these too, so the first
+ * build with this script already keeps them.
+ */
+function servedNow(out: string): History['builds'][number] | null {
+  const manifestFile = join(out, 'manifest.json');
+  let manifest: Record<string, string>;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
+  } catch {
+    return null;
+  }
+  const files = Object.values(manifest).filter((name) => typeof name === 'string' && HASHED.test(name));
+  if (existsSync(join(out, LANDING_PAGE))) {
+    const page = readFileSync(join(out, LANDING_PAGE), 'utf8');
+    for (const match of page.matchAll(/\/static\/(landing\/assets\/[\w.-]+)/g)) files.push(match[1]!);
+  }
+  return { builtAt: statSync(manifestFile).mtime.toISOString(), files: [...new Set(files)].sort() };
 }
 
 function sameFiles(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().every((name, i) => name === b[i]);
+  const sortedB = [...b].sort();
+  return a.length === b.length && [...a].sort().every((name, i) => name === sortedB[i]);
 }
 
 function writeWhole(path: string, content: string | Buffer): void {

@@ -111,15 +111,38 @@ test('the first build with this script keeps the files of a build made before it
   assert.ok(!existsSync(join(out, 'app.0123456789ab.css')), 'and goes like any other build\'s');
 });
 
-test('the build leaves folders alone (landing/ is Vite\'s) and replaces the unhashed pages', (t) => {
+test('the build replaces the unhashed pages and leaves the landing page to Vite', (t) => {
   const { out, publicDir, build } = workspace(t);
   build();
   mkdirSync(join(out, 'landing', 'assets'), { recursive: true });
   writeFileSync(join(out, 'landing', 'index.html'), '<!doctype html>');
+  writeFileSync(join(out, 'landing', 'favicon.svg'), '<svg/>');
   writeFileSync(join(publicDir, 'unavailable.html'), '<!doctype html><title>Back in a moment (new)</title>');
   build('version 2');
-  assert.ok(existsSync(join(out, 'landing', 'index.html')));
+  assert.ok(existsSync(join(out, 'landing', 'index.html')) && existsSync(join(out, 'landing', 'favicon.svg')));
   assert.match(readFileSync(join(out, 'unavailable.html'), 'utf8'), /\(new\)/);
+});
+
+test('the landing page\'s assets, when Vite builds without emptying its folder, are kept for the same builds', (t) => {
+  const { out, build } = workspace(t);
+  /** What Vite writes: a hashed script, and index.html linking it. */
+  const vite = (version: number) => {
+    const asset = `index-v${version}abcdef.js`;
+    mkdirSync(join(out, 'landing', 'assets'), { recursive: true });
+    writeFileSync(join(out, 'landing', 'assets', asset), `/* landing ${version} */`);
+    writeFileSync(join(out, 'landing', 'index.html'), `<!doctype html><script type="module" crossorigin src="/static/landing/assets/${asset}"></script>`);
+    return `landing/assets/${asset}`;
+  };
+  const ours: string[] = [];
+  const landing: string[] = [];
+  for (let version = 1; version <= 3; version++) {
+    ours.push(build(`version ${version}`).manifest['app.css']!);
+    landing.push(vite(version));
+  }
+  for (const asset of landing) assert.ok(existsSync(join(out, asset)), asset);
+  const fourth = build('version 4');
+  assert.deepEqual(fourth.removed, [ours[0]!, landing[0]!].sort(), 'the oldest build\'s files, ours and the landing page\'s');
+  for (const asset of landing.slice(1)) assert.ok(existsSync(join(out, asset)), `${asset}: the page a server not yet restarted serves links it`);
 });
 
 test('npm run build\'s command takes --out and --public', (t) => {

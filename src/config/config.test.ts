@@ -370,6 +370,15 @@ describe('values', () => {
     assert.match(problemsOf({ RATELIMIT_STORAGE_URI: 'memcached://localhost:11211' })[0]!, /^RATELIMIT_STORAGE_URI .*redis:\/\//);
   });
 
+  test('API_RATELIMIT: the budget of each API token, written like RATELIMIT_DEFAULT', () => {
+    assert.deepEqual(load({}).apiRateLimit, { max: 1000, windowMs: 3_600_000 }, 'the default is 1000 per hour');
+    assert.deepEqual(load({ API_RATELIMIT: '20000 per hour' }).apiRateLimit, { max: 20000, windowMs: 3_600_000 });
+    assert.deepEqual(load({ API_RATELIMIT: '50/minute' }).apiRateLimit, { max: 50, windowMs: 60_000 });
+    for (const bad of ['lots', '0 per hour', '1000 per week', '1000']) {
+      assert.deepEqual(problemsOf({ API_RATELIMIT: bad }), ['API_RATELIMIT is not a rate: write it like "1000 per hour" (second, minute, hour or day), the budget of each API token'], bad);
+    }
+  });
+
   test('DEMO_DEPARTMENT', () => {
     assert.equal(load({ DEMO_DEPARTMENT: 'false' }).demoDepartment, false);
     assert.equal(load({ FMS_CONFIG: 'testing', DEMO_DEPARTMENT: 'true' }).demoDepartment, true);

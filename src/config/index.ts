@@ -42,6 +42,8 @@ export interface Config {
   readonly rateLimitStorageUri: string;
   /** The global limit per client (Flask-Limiter's RATELIMIT_DEFAULT, e.g. "600 per minute"). */
   readonly rateLimitDefault: { max: number; windowMs: number };
+  /** The JSON API's budget per token, shared by every API call (API_RATELIMIT, e.g. "1000 per hour"). */
+  readonly apiRateLimit: { max: number; windowMs: number };
   /** The Redis URL for sessions and rate limits, or null for the database and memory. */
   readonly redisUrl: string | null;
   readonly port: number;
@@ -139,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
   const rateLimitDefault = parseRate(text('RATELIMIT_DEFAULT'));
   if (rateLimitDefault === null) problems.push('RATELIMIT_DEFAULT is not a rate: write it like "600 per minute" (second, minute, hour or day)');
+  const apiRateLimit = parseRate(text('API_RATELIMIT'));
+  if (apiRateLimit === null) problems.push('API_RATELIMIT is not a rate: write it like "1000 per hour" (second, minute, hour or day), the budget of each API token');
 
   const sessionLifetimeMs = parseDuration(text('SESSION_LIFETIME'));
   if (sessionLifetimeMs === null)
@@ -194,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     maxContentLength: maxContentLength!,
     rateLimitStorageUri,
     rateLimitDefault: Object.freeze(rateLimitDefault!),
+    apiRateLimit: Object.freeze(apiRateLimit!),
     redisUrl,
     port: Number(raw.PORT),
     host: text('HOST'),

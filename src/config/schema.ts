@@ -18,6 +18,7 @@ export const envSchema = {
     MAX_CONTENT_LENGTH: { type: 'string', default: '16777216' },
     RATELIMIT_STORAGE_URI: { type: 'string', default: 'memory://' },
     RATELIMIT_DEFAULT: { type: 'string', default: '600 per minute' },
+    API_RATELIMIT: { type: 'string', default: '1000 per hour' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
     HOST: { type: 'string', default: 'localhost' },
     TRUST_PROXY: { type: 'string', default: '' },

@@ -7,7 +7,9 @@ import { createUser } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
 import { apiTokenFor } from '../features/api/testing.js';
 import { isRedisAvailable } from '../../test/services.js';
-import { API_LIMIT_PER_HOUR, SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
+import { SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
+
+const DEFAULT_API_LIMIT = 1000;
 
 describe('rate limits', () => {
   test('the 11th sign-in attempt in a minute gets a 429 page with Retry-After; other clients are unaffected', async (t) => {
@@ -46,9 +48,10 @@ describe('rate limits', () => {
   });
 
   test('guessing API tokens is limited per client address', async (t) => {
-    const { app } = await buildTestApp(t);
+    const budget = 20;
+    const { app } = await buildTestApp(t, { env: { API_RATELIMIT: `${budget} per hour` } });
     let last = 0;
-    for (let i = 0; i <= API_LIMIT_PER_HOUR; i++) {
+    for (let i = 0; i <= budget; i++) {
       const response = await app.inject({ url: '/api/v1/me', remoteAddress: '10.0.0.5', headers: { authorization: `Bearer fms_guess${i}` } });
       last = response.statusCode;
       if (i === 0) assert.equal(last, 401);
@@ -66,10 +69,30 @@ describe('rate limits', () => {
       return Number(response.headers['ratelimit-remaining']);
     };
     const first = await remaining('/api/v1/me');
-    assert.equal(first, API_LIMIT_PER_HOUR - 1);
+    assert.equal(first, DEFAULT_API_LIMIT - 1, 'API_RATELIMIT defaults to 1000 per hour');
     assert.equal(await remaining('/api/v1/students?limit=1'), first - 1, 'another route counts against the same budget');
     assert.equal(await remaining('/api/v1/groups'), first - 2);
     assert.equal(await remaining('/api/v1/me'), first - 3);
+  });
+
+  test('API_RATELIMIT sets the budget of each token, for a registrar\'s sync job that needs more (or less)', async (t) => {
+    const { app, ctx } = await buildTestApp(t, { env: { API_RATELIMIT: '3 per minute' } });
+    const admin = await createUser(ctx, { role: 'admin' });
+    const token = await apiTokenFor(ctx, admin.id);
+    const call = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    const first = await call();
+    assert.equal(first.headers['ratelimit-limit'], '3');
+    assert.ok(Number(first.headers['ratelimit-reset']) <= 60, 'the window is a minute');
+    await call();
+    await call();
+    const limited = await call();
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.json().error.code, 'rate_limited');
+    const document = (await app.inject({ url: '/api/docs/openapi.json' })).json();
+    assert.match(document.info.description, /Each token may make 3 requests a minute on this server/);
+
+    const { app: generous } = await buildTestApp(t, { env: { API_RATELIMIT: '50000/hour' } });
+    assert.match((await generous.inject({ url: '/api/docs/openapi.json' })).json().info.description, /50000 requests an hour/);
   });
 
   test('with Redis, two servers share the counters', async (t) => {

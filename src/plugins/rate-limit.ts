@@ -1,4 +1,5 @@
-// Rate limits: a generous global limit per client, tighter ones where routes ask (sign-in, API).
+// Rate limits: a generous global limit per client (RATELIMIT_DEFAULT), tighter ones where routes ask:
+// sign-in, and the API's budget per token (API_RATELIMIT, applied in features/api/routes.ts).
 // Counters live in memory, or in Redis when RATELIMIT_STORAGE_URI is a Redis URL so every worker
 // and server shares them.
 import rateLimit from '@fastify/rate-limit';
@@ -8,7 +9,13 @@ import { clientOf } from '../lib/client-address.js';
 import './types.js';
 
 export const SIGN_IN_LIMIT_PER_MINUTE = 10;
-export const API_LIMIT_PER_HOUR = 1000;
+
+const windowWords: Record<number, string> = { 1000: 'a second', 60_000: 'a minute', 3_600_000: 'an hour', 86_400_000: 'a day' };
+
+/** A rate as the docs say it: "1000 requests an hour". */
+export function rateInWords(rate: { max: number; windowMs: number }): string {
+  return `${rate.max} request${rate.max === 1 ? '' : 's'} ${windowWords[rate.windowMs] ?? `per ${rate.windowMs / 1000} s`}`;
+}
 
 /** Everything is counted per client: an IPv4 address or an IPv6 /64 (lib/client-address.ts). */
 export function clientKey(request: FastifyRequest): string {

@@ -11,8 +11,8 @@ export const API_PREFIX = `/api/v${API_VERSION}`;
 
 /**
  * Every API route carries this config: the site-wide limit per address gives way to the API's own,
- * 1000 requests an hour per token across all API routes (a hook of `apiRoutes`). A limit in the
- * route's config would count each route apart, a thousand for each.
+ * API_RATELIMIT per token across all API routes (a hook of `apiRoutes`). A limit in the route's
+ * config would count each route apart, the whole budget for each.
  */
 export const apiRouteConfig = { rateLimit: false } as const;
 

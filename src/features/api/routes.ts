@@ -1,4 +1,5 @@
-// The JSON API under /api/v1: bearer tokens (or a browser session), 1000 requests an hour per token.
+// The JSON API under /api/v1: bearer tokens (or a browser session), API_RATELIMIT requests per token
+// (1000 an hour unless the operator says otherwise).
 // Each route answers JSON and errors as { "error": { "code", "message", "fields" } }, and carries a
 // `schema` that the OpenAPI document (docs/routes.ts) is built from. The rules are the services':
 // the API sees and changes what the same account could on the pages.
@@ -12,7 +13,7 @@ import { jsonAsAttachment } from './attachment.js';
 import importRoutes from './imports/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery } from './schemas.js';
-import { API_LIMIT_PER_HOUR, apiKey } from '../../plugins/rate-limit.js';
+import { apiKey } from '../../plugins/rate-limit.js';
 import { refuseInvalidToken } from '../../plugins/session.js';
 
 export { apiRouteConfig };
@@ -214,7 +215,8 @@ export default async function apiRoutes(app: FastifyInstance) {
   // One budget per token (per address without a valid one) shared by every API route. The session
   // plugin's hook, registered before, has resolved the token by then. The key's prefix keeps these
   // counters apart from any other limiter made with app.rateLimit().
-  app.addHook('onRequest', app.rateLimit({ max: API_LIMIT_PER_HOUR, timeWindow: '1 hour', keyGenerator: (request) => `api:${apiKey(request)}` }));
+  const { max, windowMs } = app.deps.config.apiRateLimit;
+  app.addHook('onRequest', app.rateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => `api:${apiKey(request)}` }));
   // Every API call needs a caller. Refusing here, after the count (guessing tokens is limited) and
   // before the body is read or CSRF checked, answers an anonymous call with 401 (send a token)
   // rather than a 415 for its body or the CSRF check's 403.

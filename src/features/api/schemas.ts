@@ -65,7 +65,7 @@ export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description
 /** The errors any API route may answer, described once by reference. */
 export const errorResponses = {
   401: { ...ref('Error'), description: 'No token, or a token that is malformed, revoked, expired or belongs to a disabled account.' },
-  429: { ...ref('Error'), description: 'More than 1000 requests in an hour with this token.' },
+  429: { ...ref('Error'), description: "Over this token's budget of requests (API_RATELIMIT; see the description above and the `RateLimit-*` headers)." },
   '4xx': { ...ref('Error'), description: 'Any other client error (see `error.code`).' },
   '5xx': { ...ref('Error'), description: 'A server error; `error.errorId` names it in the server log.' },
 } as const;

@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFound } from '../../../lib/errors.js';
+import { rateInWords } from '../../../plugins/rate-limit.js';
 import { jsonAsAttachment } from '../attachment.js';
 import { API_PREFIX, API_VERSION } from '../request.js';
 import { sharedSchemas } from '../schemas.js';
@@ -15,14 +16,14 @@ import { sharedSchemas } from '../schemas.js';
 export const DOCS_PREFIX = '/api/docs';
 
 
-const description = `The JSON API of FMS, the Faculty Management System: the department's groups, students and lecturers, and bulk imports of them.
+const description = (limit: string) => `The JSON API of FMS, the Faculty Management System: the department's groups, students and lecturers, and bulk imports of them.
 
 Authenticate with a personal API token as a bearer token (\`Authorization: Bearer fms_…\`); create one
 under Account › API tokens (\`/account/tokens\`, with your current password) or with \`fms token create
 --username NAME\`. A token works under \`/api/\` only. It acts as its account, with the same rules as the pages: admins manage everything; lecturers see the
 students of the groups they teach, without private contact data; students see their own record.
 
-Each token may make 1000 requests an hour (\`RateLimit-*\` headers; 429 beyond). Lists answer
+Each token may make ${limit} on this server (\`RateLimit-*\` headers; 429 beyond). Lists answer
 \`{ "items": [...], "nextCursor": "…" }\`: pass \`nextCursor\` as \`cursor\` for the next page, until it
 is null. Errors answer \`{ "error": { "code", "message", "fields" } }\`. A record the token may not
 see is a 404; an action it may not take is a 403.`;
@@ -37,7 +38,7 @@ export const openApi = fp(
         // The version of the API (the one in its path), not of the server: a client needs to know
         // which contract it reads, and anyone reading the public document would otherwise learn
         // which release runs here, and so which of its known bugs to try.
-        info: { title: 'FMS API', version: API_VERSION, description },
+        info: { title: 'FMS API', version: API_VERSION, description: description(rateInWords(app.deps.config.apiRateLimit)) },
         servers: [{ url: API_PREFIX, description: 'This FMS server' }],
         components: {
           securitySchemes: {

@@ -55,9 +55,18 @@ export function ErrorPage(props: { page: PageContext; status: number; message?: 
           ''
         )}
         {props.detail ? <pre class="text-start bg-light border p-3 small" safe>{props.detail}</pre> : ''}
-        <a class="btn btn-primary mt-3" href={props.page.actor ? '/dashboard' : '/login'}>
-          {props.page.actor ? 'Back to the dashboard' : 'Go to sign in'}
-        </a>
+        {props.status === 503 ? (
+          // Maintenance, or the database out of reach: every page answers the same until it is over,
+          // the sign-in page too, so the way on is this very address again. An empty href is the
+          // document's own URL, query included, which the server's idea of the path may not be.
+          <a class="btn btn-primary mt-3" href="">
+            Try again
+          </a>
+        ) : (
+          <a class="btn btn-primary mt-3" href={props.page.actor ? '/dashboard' : '/login'}>
+            {props.page.actor ? 'Back to the dashboard' : 'Go to sign in'}
+          </a>
+        )}
       </div>
     </Layout>
   );

@@ -1,6 +1,7 @@
-// The error page's way on (src/views/error-page.tsx), as users meet it through the app. A 503 (maintenance, or the database out of reach) answers every page the
-// same, the sign-in page too, so it offers "Try again" on the same address, not a sign-in link that
-// shows the same page again (review D20); other errors keep their way back.
+// The error page's way on (src/views/error-page.tsx), as users meet it through the app. A 503
+// (maintenance, or the database out of reach) answers every page the same, the sign-in page too,
+// so it offers "Try again" on the same address, not a sign-in link that shows the same page again
+// (review D20); other errors keep their way back.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from './build-test-app.js';

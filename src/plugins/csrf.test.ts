@@ -1,5 +1,5 @@
-// CSRF tokens travel in the body or a header, in the query string only for multipart forms, and
-// stop working at sign-in and sign-out (security review F12); visitors who are not signed in cannot
+// CSRF tokens travel in the body (a multipart form's first field) or a header, never in the address,
+// and stop working at sign-in and sign-out (security review F12); visitors who are not signed in cannot
 // make the server read a large body (F14).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,7 @@ import { ANONYMOUS_BODY_LIMIT } from './session.js';
 
 for (const database of await testDatabases()) {
   describe(`CSRF and anonymous bodies on ${database}`, () => {
-    test('a token in the query string counts for a multipart form only', async (t) => {
+    test('a token in the query string never counts, for a URL-encoded form nor a multipart one', async (t) => {
       const { app, ctx, db } = await buildTestApp(t, { database });
       const admin = await createUser(ctx, { role: 'admin' });
       const browser = new Browser(app);
@@ -33,13 +33,15 @@ for (const database of await testDatabases()) {
       assert.equal(inBody.statusCode, 303, 'the same token in the body works');
 
       const boundary = '----fms-test-boundary';
-      const multipart = await app.inject({
-        method: 'POST',
-        url: `/admin/imports?_csrf=${encodeURIComponent(token)}`,
-        headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        payload: `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nstudents\r\n--${boundary}--\r\n`,
-      });
-      assert.notEqual(multipart.statusCode, 403, 'a multipart form may carry the token in its address');
+      const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const postMultipart = (url: string, body: string) =>
+        app.inject({ method: 'POST', url, headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: `${body}--${boundary}--\r\n` });
+      const inAddress = await postMultipart(`/admin/imports?_csrf=${encodeURIComponent(token)}`, field('kind', 'students'));
+      assert.equal(inAddress.statusCode, 403, 'a multipart form with the token in its address is refused');
+      const firstField = await postMultipart('/admin/imports', field('_csrf', token) + field('kind', 'students'));
+      assert.notEqual(firstField.statusCode, 403, 'a multipart form sends the token as its first field');
+      const laterField = await postMultipart('/admin/imports', field('kind', 'students') + field('_csrf', token));
+      assert.equal(laterField.statusCode, 403, 'only the first field counts: nothing is read before the check');
     });
 
     test('a token from before sign-in does not work after it, nor one from before sign-out', async (t) => {

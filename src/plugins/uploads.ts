@@ -1,10 +1,13 @@
 // Uploads: @fastify/multipart with hard limits; readFormWithOptionalFile() for forms whose file is
-// optional (a new person's photo) and readUpload() for those that need one (a photo, an import). An over-limit file fails with 413 instead of being silently truncated (the
-// plugin's default), and nothing of it is kept. Forms post the CSRF token in the query string
-// (`?_csrf=…`) because the multipart body is only read by the handler, after the CSRF check.
+// optional (a new person's photo) and readUpload() for those that need one (a photo, an import). An
+// over-limit file fails with 413 instead of being silently truncated (the plugin's default), and
+// nothing of it is kept. Both read the body through formParts() (multipart-form.ts): the CSRF check
+// has already taken the form's first field, its token, before the route runs.
 import fastifyMultipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, Invalid } from '../lib/errors.js';
+import { drainUnreadForm, formParts, type MultipartRequest, type Part } from './multipart-form.js';
 import './types.js';
 
 export class UploadTooLarge extends AppError {
@@ -29,16 +32,6 @@ export interface Upload {
   fields: Record<string, string>;
 }
 
-type Part =
-  | { type: 'field'; fieldname: string; value: unknown }
-  | { type: 'file'; fieldname: string; filename: string; mimetype: string; file: AsyncIterable<unknown> & { truncated: boolean; resume(): unknown } };
-
-export interface MultipartRequest {
-  isMultipart(): boolean;
-  parts(options: { limits: { fileSize: number; files: number } }): AsyncIterable<Part>;
-  body?: unknown;
-}
-
 export interface FormWithFile {
   fields: Record<string, string>;
   file: { bytes: Buffer; filename: string; mimetype: string } | null;
@@ -47,51 +40,60 @@ export interface FormWithFile {
 }
 
 /**
- * The text fields and the optional file `field` (at most `maxBytes`). A refused file ends the
- * reading with `fileError` set; forms put the file input last, so every text field came before it.
- * A URL-encoded form is accepted too, without a file.
+ * The text fields and the optional file `field` (at most `maxBytes`, and never more than
+ * MAX_CONTENT_LENGTH). A refused file ends the reading with `fileError` set; forms put the file
+ * input last, so every text field came before it. A URL-encoded form is accepted too, without a file.
  */
-export async function readFormWithOptionalFile(request: MultipartRequest, options: { field: string; maxBytes: number }): Promise<FormWithFile> {
+export async function readFormWithOptionalFile(request: FastifyRequest, options: { field: string; maxBytes: number }): Promise<FormWithFile> {
   if (!request.isMultipart()) {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(body)) if (typeof value === 'string') fields[key] = value;
     return { fields, file: null, fileError: null };
   }
+  // The parser's own limit (registered below) holds for every route; a route may only lower it.
+  const limit = Math.min(options.maxBytes, request.server.deps.config.maxContentLength);
   const fields: Record<string, string> = {};
   let file: FormWithFile['file'] = null;
-  for await (const part of request.parts({ limits: { fileSize: options.maxBytes, files: 1 } })) {
-    if (part.type === 'field') {
-      if (typeof part.value === 'string' && !Object.hasOwn(fields, part.fieldname)) fields[part.fieldname] = part.value;
-      continue;
+  try {
+    for await (const part of formParts(request as unknown as MultipartRequest)) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string' && !Object.hasOwn(fields, part.fieldname)) fields[part.fieldname] = part.value;
+        continue;
+      }
+      if (part.fieldname !== options.field || file) {
+        part.file.resume();
+        continue;
+      }
+      try {
+        file = await readFile(part, options.field, limit);
+      } catch (error) {
+        if (error instanceof AppError) return { fields, file: null, fileError: error };
+        throw error;
+      }
     }
-    if (part.fieldname !== options.field || file) {
-      part.file.resume();
-      continue;
-    }
-    try {
-      file = await readFile(part, options);
-    } catch (error) {
-      if (error instanceof AppError) return { fields, file: null, fileError: error };
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { fields, file: null, fileError: new UploadTooLarge(options.maxBytes) };
-      throw error;
-    }
+  } catch (error) {
+    // The parser's file limit, reported once the file has ended.
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return { fields, file: null, fileError: new UploadTooLarge(limit) };
+    throw error;
   }
   return { fields, file, fileError: null };
 }
 
-async function readFile(part: Extract<Part, { type: 'file' }>, options: { field: string; maxBytes: number }): Promise<FormWithFile['file']> {
+async function readFile(part: Extract<Part, { type: 'file' }>, field: string, limit: number): Promise<FormWithFile['file']> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of part.file as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > options.maxBytes) throw new UploadTooLarge(options.maxBytes);
-    chunks.push(chunk);
+    // Past the limit the file is still read to its end, into nothing: a browser still sending
+    // gets the refusal page instead of a broken connection.
+    if (size > limit) chunks.length = 0;
+    else chunks.push(chunk);
   }
-  if (part.file.truncated) throw new UploadTooLarge(options.maxBytes);
+  if (size > limit || part.file.truncated) throw new UploadTooLarge(limit);
   // A file input left empty still sends a part: no name, no bytes.
   if (size > 0) return { bytes: Buffer.concat(chunks), filename: part.filename || 'upload', mimetype: part.mimetype };
-  if (part.filename) throw new Invalid('The chosen file is empty.', { [options.field]: `The file ${part.filename} was empty or missing; choose another.` });
+  if (part.filename) throw new Invalid('The chosen file is empty.', { [field]: `The file ${part.filename} was empty or missing; choose another.` });
   return null;
 }
 
@@ -99,7 +101,7 @@ async function readFile(part: Extract<Part, { type: 'file' }>, options: { field:
  * Reads the one file of a multipart request (field `field`) into memory, at most `maxBytes`, and
  * insists on it. Photos and spreadsheets are parsed whole anyway, and both limits are a few MB.
  */
-export async function readUpload(request: MultipartRequest, options: { field: string; maxBytes: number }): Promise<Upload> {
+export async function readUpload(request: FastifyRequest, options: { field: string; maxBytes: number }): Promise<Upload> {
   if (!request.isMultipart()) throw new Invalid('Send the file as multipart/form-data.', { [options.field]: 'Choose a file to upload.' });
   const form = await readFormWithOptionalFile(request, options);
   if (form.fileError) throw form.fileError;
@@ -112,6 +114,10 @@ export default fp(
     await app.register(fastifyMultipart, {
       throwFileSizeLimit: true,
       limits: { fileSize: app.deps.config.maxContentLength, files: 1, fields: 50, fieldSize: 100_000, parts: 60, headerPairs: 200 },
+    });
+    // Not awaited: the answer is out, and the drain must not hold up the hooks that log it.
+    app.addHook('onResponse', async (request, reply) => {
+      void drainUnreadForm(request, /close/i.test(String(reply.getHeader('connection') ?? '')));
     });
   },
   { name: 'fms-uploads' },

@@ -157,11 +157,12 @@ export function RecordPhoto(props: { src: string | null; person: { firstName: st
   );
 }
 
-/** The photo upload (multipart; the CSRF token rides in the query string) and removal forms. */
+/** The photo upload (multipart: the CSRF token is its first field, checked before the file is read) and removal forms. */
 export function PhotoForms(props: { action: string; csrfToken: string; hasPhoto: boolean; error?: string | null }) {
   return (
     <div class="mt-3" data-testid="photo-forms">
-      <form method="post" action={`${props.action}?_csrf=${encodeURIComponent(props.csrfToken)}`} enctype="multipart/form-data" novalidate>
+      <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
+        <CsrfField token={props.csrfToken} />
         <label class="form-label small text-secondary" for="field-photo">
           {props.hasPhoto ? 'Replace the photo' : 'Add a photo'}
         </label>
@@ -659,12 +660,13 @@ export function PersonFormFrame(props: PersonFormFrameProps) {
       )}
       <form
         method="post"
-        action={isNew ? `${props.base}?_csrf=${encodeURIComponent(csrf)}` : recordHref}
+        action={recordHref}
         enctype={isNew ? 'multipart/form-data' : undefined}
         novalidate
         data-testid={`${props.noun}-form`}
       >
-        {isNew ? '' : <CsrfField token={csrf} />}
+        {/* First: a multipart form's token must come before its other fields and its file (plugins/csrf.ts). */}
+        <CsrfField token={csrf} />
         {isNew && props.formId ? <input type="hidden" name="formId" value={props.formId} /> : ''}
         <div class="row g-4">
           <FormCard title="Person">

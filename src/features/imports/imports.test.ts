@@ -93,13 +93,24 @@ async function signedInAdmin(app: FastifyInstance, ctx: Ctx) {
   return { admin, browser };
 }
 
-/** Uploads a file through the import page's form, CSRF token in the URL as the form sends it. */
-async function upload(app: FastifyInstance, browser: Browser, kind: string, file: { name: string; bytes: Buffer }, options: { token?: string | null } = {}) {
+/**
+ * Uploads a file through the import page's form, the CSRF token its first field as the form sends
+ * it; `tokenIn` puts it elsewhere (after the kind, or in the address), where it must not count.
+ */
+async function upload(
+  app: FastifyInstance,
+  browser: Browser,
+  kind: string,
+  file: { name: string; bytes: Buffer },
+  options: { token?: string | null; tokenIn?: 'first field' | 'later field' | 'query' } = {},
+) {
   const token = options.token === undefined ? await browser.csrfToken('/admin/imports') : options.token;
-  const body = multipart({ kind }, file);
+  const tokenIn = options.tokenIn ?? 'first field';
+  const fields: Record<string, string> = token === null ? { kind } : tokenIn === 'first field' ? { _csrf: token, kind } : tokenIn === 'later field' ? { kind, _csrf: token } : { kind };
+  const body = multipart(fields, file);
   return app.inject({
     method: 'POST',
-    url: token === null ? '/admin/imports' : `/admin/imports?_csrf=${encodeURIComponent(token)}`,
+    url: token !== null && tokenIn === 'query' ? `/admin/imports?_csrf=${encodeURIComponent(token)}` : '/admin/imports',
     headers: { 'content-type': body.contentType, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     payload: body.payload,
   });
@@ -521,6 +532,10 @@ for (const database of await testDatabases()) {
       const file = csvFile(STUDENT_HEADER, studentRows(1, ['']));
       const forged = await upload(app, browser, 'students', { name: 'a.csv', bytes: file }, { token: null });
       assert.equal(forged.statusCode, 403);
+      for (const tokenIn of ['query', 'later field'] as const) {
+        const misplaced = await upload(app, browser, 'students', { name: 'a.csv', bytes: file }, { tokenIn });
+        assert.equal(misplaced.statusCode, 403, `a token in the ${tokenIn} does not count: only the first field or the header`);
+      }
       assert.equal((await counts(ctx)).imports, 0);
       const lecturer = await createUser(ctx, { role: 'lecturer' });
       const lecturerBrowser = new Browser(app);

@@ -54,8 +54,8 @@ export function ImportsPage(props: {
                 Nothing changes yet: you see what would be created, updated and refused, row by row, and then confirm.
               </p>
               <FormAlert message={props.message} />
-              {/* The multipart body is read only by the handler, so the CSRF token travels in the URL. */}
-              <form method="post" action={`/admin/imports?_csrf=${encodeURIComponent(props.page.csrfToken)}`} enctype="multipart/form-data" novalidate>
+              {/* The token is the form's first field: the server checks it before it reads any further (plugins/csrf.ts). */}
+              <form method="post" action="/admin/imports" enctype="multipart/form-data" novalidate>
                 <CsrfField token={props.page.csrfToken} />
                 <fieldset class="mb-3">
                   <legend class="form-label fs-6">What the file holds</legend>

@@ -80,8 +80,15 @@ async function dryRun(page: Page, baseUrl: string, file: { name: string; mimeTyp
   await page.goto(`${baseUrl}/admin/imports`);
   assert.equal(await page.getByLabel('Students').isChecked(), true, 'students are the default kind');
   await page.getByLabel('Spreadsheet (.xlsx or .csv)').setInputFiles(file);
-  await Promise.all([page.waitForURL(/\/admin\/imports\/\d+$/), page.getByRole('button', { name: 'Check the file' }).click()]);
+  const [posted] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST'),
+    page.waitForURL(/\/admin\/imports\/\d+$/),
+    page.getByRole('button', { name: 'Check the file' }).click(),
+  ]);
   await page.waitForLoadState('load');
+  // The CSRF token went in the form's body: no address (bar, history, access log) carries it.
+  assert.equal(posted.url(), `${baseUrl}/admin/imports`, 'the upload posts to the bare address');
+  assert.doesNotMatch(page.url(), /_csrf/, `the report's address: ${page.url()}`);
   await page.getByRole('heading', { name: 'Import students: dry run' }).waitFor({ state: 'visible' });
   return Number(new URL(page.url()).pathname.split('/').pop());
 }

@@ -119,6 +119,9 @@ test('students: the admin adds a student with a photo, who then signs in and see
     assert.equal(response.status(), 201);
     assert.equal(response.headers()['cache-control'], 'no-store', 'a page showing a password is not cached');
     await page.waitForLoadState('load');
+    // The CSRF token went in the form's body: no address (bar, history, access log) carries it.
+    assert.equal(new URL(response.url()).search, '', `the form posted to ${response.url()}`);
+    assert.doesNotMatch(page.url(), /_csrf/, `the page's address: ${page.url()}`);
 
     // The one-time credentials, shown once.
     const credentials = page.getByTestId('credentials');
@@ -240,12 +243,44 @@ test('students: the admin adds a student with a photo, who then signs in and see
 
     // Expected in this step only: the refused form answers 409/422, which Chromium also logs as a
     // console error ("Failed to load resource") for the document.
-    const expected = takeExpectedProblems(problems, [/^HTTP (409|422) for .*\/students\?_csrf=/, /^console error on .*\/students\?_csrf=.*status of (409|422)/]);
+    const expected = takeExpectedProblems(problems, [/^HTTP (409|422) for .*\/students$/, /^console error on .*\/students: .*status of (409|422)/]);
     assert.ok(expected.some((p) => p.startsWith('HTTP')), 'the refusal was seen');
     assertNoProblems(problems, 'the refused New student form');
 
     await openFromNav(page, baseUrl, 'Students', '/students');
     assert.match(await page.getByTestId('list-summary').innerText(), /of 31 students/, 'nothing was added');
+  });
+
+  await t.test('without JavaScript, the admin replaces the photo with a plain form post; no address carries the CSRF token', async () => {
+    assert.ok(created, 'the student was created');
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    try {
+      const plain = await context.newPage();
+      const seen = watchProblems(plain);
+      await plain.goto(`${baseUrl}/login`);
+      await plain.getByLabel('Username').fill(admin.username);
+      await plain.getByLabel('Password').fill(admin.password);
+      await Promise.all([plain.waitForURL(`${baseUrl}/dashboard`), plain.getByRole('button', { name: 'Sign in' }).click()]);
+      await plain.goto(`${baseUrl}/students/${created.id}`);
+      const before = await plain.getByTestId('record-photo').getAttribute('src');
+      const filesBefore = storedFiles(uploads);
+      const replacement = await sharp({ create: { width: 640, height: 640, channels: 3, background: { r: 200, g: 60, b: 40 } } }).png().toBuffer();
+      await plain.locator('#field-photo').setInputFiles({ name: 'new.png', mimeType: 'image/png', buffer: replacement });
+      const [posted] = await Promise.all([
+        plain.waitForRequest((r) => r.method() === 'POST'),
+        plain.waitForURL(`${baseUrl}/students/${created.id}`),
+        plain.getByRole('button', { name: 'Upload' }).click(),
+      ]);
+      assert.equal(posted.url(), `${baseUrl}/students/${created.id}/photo`, 'the upload posts to the bare address');
+      assert.doesNotMatch(plain.url(), /_csrf/);
+      await plain.locator('.alert', { hasText: 'Photo saved.' }).waitFor({ state: 'visible' });
+      const after = await plain.getByTestId('record-photo').getAttribute('src');
+      assert.notEqual(after, before, 'the record shows the new photo');
+      assert.equal(storedFiles(uploads), filesBefore, 'the new photo and thumbnail replaced the old pair');
+      assertNoProblems(seen, 'the photo upload without JavaScript');
+    } finally {
+      await context.close();
+    }
   });
 
   await t.test('the new student signs in with the one-time password, must choose their own, and sees My record', async () => {

@@ -2,10 +2,12 @@
 // operator (the system actor), and consistent error reporting and exit codes.
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { systemActor } from '../access.js';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import type { ServiceContext } from '../context.js';
+import { describeDatabaseFailure } from '../db/connection-failure.js';
 import { createDb, type Db } from '../db/index.js';
 import { pendingMigrations } from '../db/migrator.js';
 import { AppError } from '../lib/errors.js';
@@ -44,15 +46,20 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
   if (config.database.kind === 'sqlite' && config.database.file !== ':memory:' && !existsSync(config.database.file))
     throw new CliError(`There is no database at ${config.database.file}: check DATABASE_URL, or run \`fms migrate\` to create it.`);
   const db = createDb(config.database);
+  const unreachable = async (error: unknown): Promise<never> => {
+    await db.destroy();
+    throw new CliError(describeDatabaseFailure(config.database, error));
+  };
   if (options.requireCurrentSchema !== false) {
-    const pending = await pendingMigrations(db).catch(async (error: unknown) => {
-      await db.destroy();
-      throw new CliError(`Cannot reach the database (${config.database.kind}): ${(error as Error).message}. Check DATABASE_URL.`);
-    });
+    const pending = await pendingMigrations(db).catch(unreachable);
     if (pending.length) {
       await db.destroy();
       throw new CliError(`The database has ${pending.length} pending migration(s): run \`fms migrate\` first.`);
     }
+  } else {
+    // Commands that work on any schema (maintenance) still learn first whether the database answers,
+    // so its failure is told as one, not as the driver's bare words from the middle of the command.
+    await sql`select 1`.execute(db).catch(unreachable);
   }
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
   const sessions = redis ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs }) : databaseSessionStore(db);
@@ -83,7 +90,10 @@ export async function withSession<T>(work: (session: CliSession) => Promise<T>, 
   }
 }
 
-/** Runs a command body and turns every failure into one clear line and a non-zero exit code. */
+/**
+ * Runs a command body and turns every failure into one clear line and a non-zero exit code. Lines
+ * starting `fms:` on stderr are failures and warnings only; progress lines start `fms · `.
+ */
 export async function run(body: () => Promise<void>): Promise<void> {
   try {
     await body();

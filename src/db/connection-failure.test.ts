@@ -3,6 +3,7 @@
 // The failures are real: a closed port, an unknown role and database on the test PostgreSQL, a
 // password whose @ and # send pg to a host named after a piece of it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,6 +99,16 @@ describe('database connection failures', () => {
     const error = await failureOf(target);
     assert.ok(isConnectionFailure(error));
     assert.equal(describeDatabaseFailure(target, error), `Cannot open SQLite database ${file}: file is not a database. Check DATABASE_URL, and that this user may read and write the file and its folder.`);
+  });
+
+  test('a CLI command that opens the database says it the same way, on one fms: line', async () => {
+    const port = await closedPort();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'maintenance', 'status'], {
+      env: { PATH: process.env.PATH, FMS_CONFIG: 'development', DATABASE_URL: `postgres://fms:Secret-Pass-1@127.0.0.1:${port}/fms`, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, `fms: Cannot reach PostgreSQL at 127.0.0.1:${port}/fms as fms: connect ECONNREFUSED 127.0.0.1:${port}. Check DATABASE_URL (percent-encode @ : / # ? in the password).\n`);
   });
 
   test('start-up paths wrap connection failures only; a failed query passes unchanged', async () => {

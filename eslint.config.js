@@ -56,6 +56,21 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // A multipart body is read once: the CSRF hook has already taken its first part (the token),
+    // so a second parser started by request.parts() or request.file() would fight over the stream.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/plugins/multipart-form.ts', 'src/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(parts|file|files|saveRequestFiles)$/][callee.object.name=/^(request|req)$/]",
+          message: 'Read multipart bodies through formParts(), readUpload() or readFormWithOptionalFile() (plugins/uploads.ts): the CSRF check has read the first part.',
+        },
+      ],
+    },
+  },
+  {
     // Migrations work on Kysely<any>: they describe the schema as it was then, not today's types.
     files: ['src/db/migrations/**', 'src/db/migration-helpers.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

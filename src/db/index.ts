@@ -1,5 +1,5 @@
 // Opens the database chosen by DATABASE_URL. Every dialect difference stays in src/db/.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -7,6 +7,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type KyselyPlu
 import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
 import { SqliteCodecPlugin } from './codecs.js';
+import { ReusedStatements } from './sqlite-statements.js';
 
 export type Db = Kysely<Database>;
 export type DialectName = 'sqlite' | 'postgres';
@@ -23,23 +24,14 @@ export interface CreateDbOptions {
 const dialects = new WeakMap<object, DialectName>();
 const schemas = new WeakMap<object, string>();
 const pools = new WeakMap<object, pg.Pool>();
+const statements = new WeakMap<object, ReusedStatements>();
 
 export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
   if (target.kind === 'sqlite') {
-    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
-    const sqlite = new SQLite(target.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = NORMAL');
-    // SQLite's own lower() only folds ASCII; names here are Croatian, Cyrillic, German… Fold them
-    // the way PostgreSQL does, so case-insensitive search finds "Šarić" and "петрова" on both.
-    sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: sqlite }),
-      plugins: sqlitePlugins(),
-    });
+    const reused = new ReusedStatements(openSqlite(target.file));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reused }), plugins: sqlitePlugins() });
     dialects.set(db, 'sqlite');
+    statements.set(db, reused);
     return db;
   }
   const pool = new pg.Pool({
@@ -54,6 +46,39 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
   if (options.searchPath) schemas.set(db, options.searchPath);
   pools.set(db, pool);
   return db;
+}
+
+function openSqlite(file: string): SQLite.Database {
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true });
+    createPrivately(file);
+  }
+  const sqlite = new SQLite(file);
+  try {
+    // exec, not pragma(): pragma() prepares a statement and drops it (see sqlite-statements.ts).
+    sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL');
+    // SQLite's own lower() only folds ASCII; names here are Croatian, Cyrillic, German… Fold them
+    // the way PostgreSQL does, so case-insensitive search finds "Šarić" and "петрова" on both.
+    sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  } catch (error) {
+    // Not a database, say: close it now rather than leave the handle to the collector.
+    sqlite.close();
+    throw error;
+  }
+  return sqlite;
+}
+
+/**
+ * SQLite creates a missing database file 0644 less the umask, readable by every user, and gives its
+ * -wal, -shm and -journal files the database file's own mode. Created 0600 first, all of them stay
+ * the owner's whatever the umask. An existing file keeps the mode its operator gave it.
+ */
+function createPrivately(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 function sqlitePlugins(): KyselyPlugin[] {
@@ -88,4 +113,9 @@ export function schemaOf(db: Kysely<Database>): string | undefined {
 export function poolStatsOf(db: Kysely<Database>): { total: number; idle: number; waiting: number } | null {
   const pool = pools.get(db);
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
+/** How many prepared statements an SQLite database holds for reuse (null on PostgreSQL). */
+export function preparedStatementsOf(db: Kysely<Database>): number | null {
+  return statements.get(db)?.size ?? null;
 }

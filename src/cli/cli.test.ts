@@ -13,6 +13,7 @@ import { envSchema, secretVariables } from '../config/schema.js';
 import { createDb, type Db } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
 import { verifyPassword } from '../lib/passwords.js';
+import { demoAccountsWithPublishedPasswords, demoUsernames } from '../seeds/demo.js';
 import { demoLogins } from '../seeds/demo-logins.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -296,6 +297,42 @@ describe('fms', { concurrency: 3 }, () => {
     ok(fresh, 'token create after enabling');
     const again = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${fresh.stdout.trim()}` } });
     assert.equal(again.statusCode, 200, 'a new token works');
+  });
+
+  test('user disable --demo disables every demo account still on a published password in one go, leaves changed ones alone, and says so', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    ok(await fms(['seed-demo']), 'seed-demo');
+    // A demo account whose owner has a password of their own now (here: a one-time one) is not open.
+    ok(await fms(['user', 'reset-password', 's.novak']), 'reset-password');
+
+    const [both, neither] = await Promise.all([fms(['user', 'disable', 'admin', '--demo']), fms(['user', 'disable'])]);
+    failed(both, 'disable with a username and --demo');
+    assert.match(both.stderr, /Give a username or --demo, not both/);
+    failed(neither, 'disable without a username');
+    assert.match(neither.stderr, /Name the account to disable .*or pass --demo/);
+
+    const r = await fms(['user', 'disable', '--demo']);
+    ok(r, 'user disable --demo');
+    const demo = demoUsernames().filter((u) => u !== 's.novak');
+    assert.match(r.stdout, new RegExp(`^Disabled ${demo.length} demo account\\(s\\) that signed in with a published password`));
+    for (const username of demo) assert.ok(r.stdout.includes(username), `names ${username}`);
+    assert.match(r.stdout, /Administrators were among them: .*fms user create --username NAME --role admin/);
+
+    const db = open();
+    const users = await db.selectFrom('users').select(['id', 'username', 'disabled']).execute();
+    assert.deepEqual(users.filter((u) => !u.disabled).map((u) => u.username), ['s.novak']);
+    assert.deepEqual(await demoAccountsWithPublishedPasswords({ db }), [], 'production would start now');
+    const audit = await db.selectFrom('auditLog').select(['entityId', 'after', 'actorId']).where('action', '=', 'account.disabled').execute();
+    assert.equal(audit.length, demo.length, 'one audit entry per account');
+    for (const entry of audit) {
+      assert.equal(JSON.parse(entry.after!).via, 'cli');
+      assert.equal(entry.actorId, null, 'the operator, not a user');
+    }
+
+    const again = await fms(['user', 'disable', '--demo']);
+    ok(again, 'user disable --demo a second time');
+    assert.match(again.stdout, /No enabled demo account signs in with a published password: nothing to disable\./);
   });
 
   test('production without SECRET_KEY: serve stops at once with one line naming SECRET_KEY', async (t) => {

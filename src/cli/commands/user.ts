@@ -1,6 +1,9 @@
+// `fms user …`: accounts from the command line, as the operator (the system actor); the same
+// services as the Accounts page, each command one transaction.
 import type { Command } from 'commander';
 import { createAccount, findAccountByUsername, resetPassword, setAccountDisabled } from '../../features/accounts/service.js';
-import { openSession, readStdin, run } from '../context.js';
+import { demoAccountsWithPublishedPasswords } from '../../seeds/demo.js';
+import { CliError, openSession, readStdin, run } from '../context.js';
 
 export function registerUser(program: Command) {
   const user = program.command('user').description('Manage sign-in accounts');
@@ -44,25 +47,64 @@ export function registerUser(program: Command) {
       }),
     );
 
-  for (const [name, disabled, description] of [
-    ['disable', true, 'Disable an account: it cannot sign in, its sessions end and its API tokens are revoked for good'],
-    ['enable', false, 'Enable a disabled account again'],
-  ] as const) {
-    user
-      .command(name)
-      .description(description)
-      .argument('<username>')
-      .action((username: string) =>
-        run(async () => {
-          const session = await openSession();
-          try {
-            const account = await findAccountByUsername(session.ctx, username);
-            await session.inTransaction((ctx) => setAccountDisabled(ctx, account.id, disabled));
-            process.stdout.write(`Account "${account.username}" is ${disabled ? 'disabled' : 'enabled'}.\n`);
-          } finally {
-            await session.close();
-          }
-        }),
-      );
+  user
+    .command('disable')
+    .description('Disable an account: it cannot sign in, its sessions end and its API tokens are revoked for good')
+    .argument('[username]', 'the account to disable')
+    .usage('<username> | --demo')
+    .option(
+      '--demo',
+      'instead of one account: every demo account that still signs in with a published password (the ones production refuses to start with; demo accounts whose password was changed are left alone)',
+    )
+    .action((username: string | undefined, options: { demo?: boolean }) =>
+      run(async () => {
+        if (options.demo && username) throw new CliError(`Give a username or --demo, not both: \`fms user disable ${username}\` or \`fms user disable --demo\`.`);
+        if (!options.demo && !username) throw new CliError('Name the account to disable (`fms user disable USERNAME`), or pass --demo for every demo account that still has a published password.');
+        await (options.demo ? disableDemoAccounts() : setDisabled(username!, true));
+      }),
+    );
+
+  user
+    .command('enable')
+    .description('Enable a disabled account again')
+    .argument('<username>')
+    .action((username: string) => run(() => setDisabled(username, false)));
+}
+
+async function setDisabled(username: string, disabled: boolean): Promise<void> {
+  const session = await openSession();
+  try {
+    const account = await findAccountByUsername(session.ctx, username);
+    await session.inTransaction((ctx) => setAccountDisabled(ctx, account.id, disabled, { via: 'cli' }));
+    process.stdout.write(`Account "${account.username}" is ${disabled ? 'disabled' : 'enabled'}.\n`);
+  } finally {
+    await session.close();
+  }
+}
+
+/** After copying a development database: every demo account with a published password, in one go. */
+async function disableDemoAccounts(): Promise<void> {
+  const session = await openSession();
+  try {
+    const usernames = await demoAccountsWithPublishedPasswords(session.ctx);
+    if (!usernames.length) {
+      process.stdout.write('No enabled demo account signs in with a published password: nothing to disable.\n');
+      return;
+    }
+    const disabled = await session.inTransaction(async (ctx) => {
+      const accounts = [];
+      for (const username of usernames) {
+        const account = await findAccountByUsername(ctx, username);
+        await setAccountDisabled(ctx, account.id, true, { via: 'cli' });
+        accounts.push(account);
+      }
+      return accounts;
+    });
+    process.stdout.write(`Disabled ${disabled.length} demo account(s) that signed in with a published password; their sessions ended and their API tokens were revoked:\n`);
+    process.stdout.write(`  ${disabled.map((a) => a.username).join(', ')}\n`);
+    if (disabled.some((a) => a.role === 'admin' || a.isAdmin))
+      process.stdout.write('Administrators were among them: if you have no administrator of your own yet, create one with `fms user create --username NAME --role admin`.\n');
+  } finally {
+    await session.close();
   }
 }

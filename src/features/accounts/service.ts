@@ -156,9 +156,10 @@ export async function resetPassword(ctx: ServiceContext & { sessions: SessionSto
 
 /**
  * Disables (or re-enables) an account. Disabling ends its sessions and revokes its API tokens, so
- * enabling it again brings none of them back: its owner signs in and makes new ones.
+ * enabling it again brings none of them back: its owner signs in and makes new ones. `via` names
+ * the way it was done in the audit entry (`cli`), as imports record theirs.
  */
-export async function setAccountDisabled(ctx: ServiceContext & { sessions: SessionStore }, userId: number, disabled: boolean) {
+export async function setAccountDisabled(ctx: ServiceContext & { sessions: SessionStore }, userId: number, disabled: boolean, options: { via?: string } = {}) {
   authorize(ctx.actor, 'accounts.disable');
   const user = await requireAccount(ctx, userId);
   if (disabled && !mayDisableAccount(ctx.actor, user.id)) throw new Forbidden('You cannot disable the account you are signed in with.');
@@ -180,7 +181,7 @@ export async function setAccountDisabled(ctx: ServiceContext & { sessions: Sessi
     entity: 'user',
     entityId: user.id,
     before: { disabled: user.disabled },
-    after: { disabled, ...(tokensRevoked ? { tokensRevoked } : {}) },
+    after: { disabled, ...(tokensRevoked ? { tokensRevoked } : {}), ...(options.via ? { via: options.via } : {}) },
   });
   return publicAccount({ ...user, disabled });
 }

@@ -157,6 +157,13 @@ test('deploy/fms-cli.sh', { skip, timeout: 120_000 }, async (t) => {
     assert.equal(mode(folder), '0700');
     assert.equal(mode(join(folder, archive!)), '0600');
 
+    // The README's restore drill: the newest archive in the folder the timer fills, no shell glob
+    // (the operator's shell may not look into that folder).
+    const drill = wrapper(env, ['backup', '--verify', folder]);
+    assert.equal(drill.status, 0, drill.stderr);
+    assert.match(drill.stdout, new RegExp(`^The newest archive in ${escapeRegExp(folder)}: ${escapeRegExp(join(folder, archive!))}\n`));
+    assert.match(drill.stdout, /\nPASS: all \d+ items of .* match its manifest\.\n$/);
+
     // A folder the service user may not write: one line naming the fix, not a raw EACCES.
     const closed = join(dir, 'root-only');
     mkdirSync(closed, { mode: 0o755 });

@@ -4,6 +4,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { TIMER_BACKUP_FOLDER } from '../../ops/backup/backup-folder.js';
+import { archiveAt } from '../../ops/backup/archive-name.js';
 import { createBackup } from '../../ops/backup/create-backup.js';
 import { DEFAULT_KEEP } from '../../ops/backup/prune-archives.js';
 import type { OnProgress, ProgressEvent } from '../../ops/data/progress.js';
@@ -23,7 +24,7 @@ export function registerBackup(program: Command) {
     .description('Write one backup archive (database snapshot, uploads, manifest) while FMS keeps running; or check one with --verify')
     .option('--output <dir>', `folder for the archives (default: "backups" beside the SQLite file, else beside UPLOAD_FOLDER; ${TIMER_BACKUP_FOLDER} on the documented layout, as the nightly fms-backup.service)`)
     .option('--keep <n>', 'archives to keep in the folder, this one included; older ones are deleted', String(DEFAULT_KEEP))
-    .option('--verify <archive>', 'restore ARCHIVE into a scratch database and folder, compare every count and checksum with its manifest, change nothing')
+    .option('--verify <archive>', 'restore ARCHIVE (or the newest archive in a folder) into a scratch database and folder, compare every count and checksum with its manifest, change nothing')
     .option('--no-pg-dump', 'PostgreSQL: write only the JSON-lines dump even when pg_dump is installed')
     .action((flags: BackupFlags) => run(() => (flags.verify ? verify(flags.verify) : backup(flags))));
 }
@@ -49,8 +50,10 @@ async function backup(flags: BackupFlags): Promise<void> {
   }
 }
 
-async function verify(archive: string): Promise<void> {
+async function verify(given: string): Promise<void> {
   const config = readConfig();
+  const archive = await archiveAt(given);
+  if (archive !== given) process.stdout.write(`The newest archive in ${given}: ${archive}\n`);
   const progress = progressReporter();
   let result;
   try {

@@ -1,7 +1,9 @@
 // Backup archives are named by the UTC instant they were taken, so a folder listing sorts them
 // and an operator reads their age at a glance: fms-backup-20261128T183000Z.tar.gz. A second
 // archive in the same second gets -2, -3… rather than overwriting the first.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OpsError } from '../data/ops-error.js';
 
 const PATTERN = /^fms-backup-(\d{8}T\d{6}Z)(?:-(\d+))?\.tar\.gz$/;
 
@@ -38,4 +40,16 @@ function byAge(a: string, b: string): number {
   const [, stampA = '', nA = '1'] = PATTERN.exec(a) ?? [];
   const [, stampB = '', nB = '1'] = PATTERN.exec(b) ?? [];
   return stampA === stampB ? Number(nA) - Number(nB) : stampA < stampB ? -1 : 1;
+}
+
+/**
+ * The archive a path names: the file itself, or the newest archive in a folder, so a restore drill
+ * needs no shell to find it (`fms backup --verify /var/lib/fms/backups`, where only FMS may look).
+ */
+export async function archiveAt(path: string): Promise<string> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isDirectory()) return path;
+  const newest = (await listArchives(path)).at(-1);
+  if (!newest) throw new OpsError(`There is no fms-backup-….tar.gz archive in ${path}: give an archive, or the folder \`fms backup\` writes to.`);
+  return join(path, newest);
 }

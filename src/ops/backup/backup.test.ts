@@ -16,7 +16,7 @@ import { migrations } from '../../db/migrations/index.js';
 import { openSite as openSiteOn, seedDepartment, startWriter, waitFor } from '../data/testing.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import { verifyBackup } from '../restore/verify-backup.js';
-import { archiveName, listArchives } from './archive-name.js';
+import { archiveAt, archiveName, listArchives } from './archive-name.js';
 import { defaultBackupFolder, prepareBackupFolder } from './backup-folder.js';
 import { createBackup } from './create-backup.js';
 import { LAST_GOOD_BACKUP_SETTING } from './last-good-backup.js';
@@ -225,6 +225,19 @@ describe('backup retention', () => {
     assert.match(thenAgain.archive, /-2\.tar\.gz$/);
     assert.deepEqual((await listArchives(output)).slice(-2), [again.archive, thenAgain.archive].map((p) => p.split('/').pop()));
     await assert.rejects(createBackup(site.ctx, { output, keep: 0 }), /--keep/);
+  });
+
+  test('--verify with a folder means the newest archive in it; an empty folder is named', async (t) => {
+    const site = await openSite(t, 'sqlite');
+    const output = join(site.dir, 'backups');
+    const first = await createBackup(site.ctx, { output });
+    site.clock.advance(3_600_000);
+    const second = await createBackup(site.ctx, { output });
+    writeFileSync(join(output, 'zz-not-an-archive.tar.gz'), '');
+    assert.equal(await archiveAt(output), second.archive);
+    assert.equal(await archiveAt(first.archive), first.archive, 'a file is itself');
+    mkdirSync(join(site.dir, 'empty'));
+    await assert.rejects(archiveAt(join(site.dir, 'empty')), /There is no fms-backup-….tar.gz archive in .*empty: give an archive, or the folder `fms backup` writes to/);
   });
 
   test('archive names sort by the instant they were taken', () => {

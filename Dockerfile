@@ -1,8 +1,12 @@
 # FMS container image. Three stages from one build:
-#   build    node 20 with a compiler (better-sqlite3 builds from source when no prebuilt binary
+#   build    node 24 with a compiler (better-sqlite3 builds from source when no prebuilt binary
 #            fits): `npm ci`, `npm run build`, then `npm prune --omit=dev` — the commands CI runs
 #   nginx    the nginx of compose.yaml, with the static build baked in (deploy/nginx/fms.compose.conf)
-#   runtime  (the default target) node 20 slim, the compiled app, a non-root user
+#   runtime  (the default target) node 24 slim, the compiled app, a non-root user
+#
+# node:24 is the newest 24.x: 24.22 or newer is needed (24.19 to 24.21 abort when V8 frees a
+# better-sqlite3 statement; see src/db/sqlite-statements.ts). Both stages must be the same Node,
+# since the native modules are built in one and run in the other.
 #
 #   docker build -t fms .                      # the app
 #   docker build --target nginx -t fms-nginx . # its nginx
@@ -11,7 +15,7 @@
 #
 # See docs/deployment.md ("Docker and compose").
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -28,7 +32,7 @@ FROM nginx:1.28-bookworm AS nginx
 COPY deploy/nginx/fms.compose.conf /etc/nginx/templates/default.conf.template
 COPY --from=build /app/dist/static /usr/share/fms/static
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # pg_dump and pg_restore make exact PostgreSQL backups (`fms backup`); without them FMS falls back
 # to its own logical dump. Debian 12's client is 15, as the postgres:15 of compose.yaml.
 RUN apt-get update \

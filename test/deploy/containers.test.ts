@@ -32,7 +32,6 @@ import {
 } from './harness.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
-const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 // ---------------------------------------------------------------------------------------------
 // A small Dockerfile reader: stages and their instructions, continuation lines joined.
@@ -236,9 +235,12 @@ const runtime = stageNamed(stages, 'runtime');
 
 test('the Dockerfile builds with the commands CI runs, on the Node major CI runs', () => {
   assert.equal(stages.at(-1)!.name, 'runtime', '`docker build .` builds the last stage: the app');
-  for (const stage of [build, runtime]) assert.equal(stage.from, `node:${nodeMajor}-bookworm-slim`, `stage ${stage.name} on CI's Node ${nodeMajor}`);
-  const runs = all(build, 'RUN');
   const ciRun = read('.ci/run');
+  // CI runs the suite on the machine's Node 20 and on a pinned Node 24, the image's.
+  const ciNodeMajor = /^NODE24_VERSION=(\d+)\./m.exec(ciRun)?.[1];
+  assert.ok(ciNodeMajor, '.ci/run pins the Node of its second run in NODE24_VERSION');
+  for (const stage of [build, runtime]) assert.equal(stage.from, `node:${ciNodeMajor}-bookworm-slim`, `stage ${stage.name} on CI's Node ${ciNodeMajor}`);
+  const runs = all(build, 'RUN');
   assert.ok(runs.some((r) => /^npm ci\b/.test(r)), 'the build installs with npm ci');
   assert.match(ciRun, /^npm ci\b/m, 'CI installs with npm ci too');
   assert.ok(runs.includes('npm run build'), 'the build runs npm run build (replayed by the next test)');

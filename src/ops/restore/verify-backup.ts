@@ -36,7 +36,8 @@ export async function verifyBackup(ctx: { config: Pick<Config, 'database'> }, ar
     try {
       const loaded = await loadDatabase(scratch, opened.dir, manifest, onProgress);
       const why = scratch.refused ?? loaded.note;
-      checks.push(pass('restore', `into ${scratch.label} by ${loaded.method}${why ? ` (${why})` : ''}`));
+      const aside = scratch.refused ? 'no scratch database for pg_restore: see the WARN below' : loaded.note;
+      checks.push(pass('restore', `into ${scratch.label} by ${loaded.method}${aside ? ` (${aside})` : ''}`));
       checks.push(...compareCounts(manifest.tables, loaded.counts));
       if (manifest.snapshot.kind === 'pg_dump' && loaded.method !== 'pg_restore') checks.push(warn('pg_dump snapshot', notTestRestored(why)));
     } catch (error) {

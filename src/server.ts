@@ -8,6 +8,7 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
 import { createDb, type Db } from './db/index.js';
+import { databaseFailure } from './db/connection-failure.js';
 import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
 import { trustProxyWarning } from './config/trust-proxy.js';
@@ -77,7 +78,9 @@ export async function prepareForServing(config: Config, say: (line: string) => v
   await checkUploads(config);
   const db = createDb(config.database, { onPoolError: (error) => process.stderr.write(`database pool error: ${error.message}\n`) });
   try {
-    await prepareDatabase(config, db, say);
+    await prepareDatabase(config, db, say).catch((error: unknown) => {
+      throw databaseFailure(config.database, error);
+    });
     if (config.isProduction) {
       // The stored hashes decide, not "unchanged since the seed": a password set back to its
       // published value is as open as one never changed.
@@ -154,7 +157,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     // A worker started by a reload runs the code now on disk: it must not serve before that code's
     // build and schema are in place (the primary checked them only for the code it started with).
-    if (options.prepare === false && config.isProduction) await assertReadyToServe(db);
+    if (options.prepare === false && config.isProduction)
+      await assertReadyToServe(db).catch((error: unknown) => {
+        throw databaseFailure(config.database, error);
+      });
     app = await buildApp({ config, db, loggerInstance: options.loggerInstance, metrics: options.metrics });
   } catch (error) {
     await db.destroy();

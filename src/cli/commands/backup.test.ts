@@ -71,7 +71,7 @@ describe('fms backup, restore and db copy', { concurrency: 2 }, () => {
     ok(backup, 'fms backup');
     assert.match(backup.stdout, /^Backup written: .*fms-backup-\d{8}T\d{6}Z\.tar\.gz\n/);
     assert.match(backup.stdout, /database snapshot: sqlite-file/);
-    assert.match(backup.stderr, /fms: dumping tables/, 'plain progress lines when not on a terminal');
+    assert.match(backup.stderr, /fms · dumping tables/, 'plain progress lines when not on a terminal');
     const [name] = readdirSync(output);
     const archive = join(output, name!);
 

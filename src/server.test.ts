@@ -69,7 +69,7 @@ describe('starting the server', () => {
     const url = tempDatabase(t);
     const seeded = await startServer(development(url), { bind: { host: '127.0.0.1', port: 0 }, say: () => {} });
     await seeded.close();
-    await assert.rejects(startServer(production(url), { bind: { host: '127.0.0.1', port: 0 }, say: () => {} }), /34 demo account\(s\) with published passwords \(admin, .* and 29 more\).*fms user disable admin/);
+    await assert.rejects(startServer(production(url), { bind: { host: '127.0.0.1', port: 0 }, say: () => {} }), /34 demo account\(s\) with published passwords \(admin, .* and 29 more\).*fms user disable --demo/);
     const db = createDb(production(url).database);
     // Disabling the three printed logins is not enough: every seeded account shares a published password.
     await db.updateTable('users').set({ disabled: true }).where('username', 'in', ['admin', 'l.petrova', 's.novak']).execute();

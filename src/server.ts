@@ -88,7 +88,7 @@ export async function prepareForServing(config: Config, say: (line: string) => v
       if (demo.length)
         throw new StartupError(
           `The database holds ${demo.length} demo account(s) with published passwords (${listSome(demo)}): ` +
-            `disable them (\`fms user disable ${demo[0]!}\`, one by one) or reset their passwords (\`fms user reset-password ${demo[0]!}\`) — ` +
+            `disable them all with \`fms user disable --demo\` (or reset each one's password: \`fms user reset-password ${demo[0]!}\`) — ` +
             'or start production on an empty database — then start again.',
         );
     }

@@ -309,7 +309,7 @@ describe('fms doctor', () => {
     await db.destroy();
     const setBack = verdictOf(await runDoctor({ env, dotenvDir: false }), 'demo accounts')[0]!;
     assert.equal(setBack.verdict, 'FAIL');
-    assert.equal(setBack.detail, '1 demo account(s) sign in with a published password (s.novak): disable them (`fms user disable s.novak`) or reset their passwords (`fms user reset-password s.novak`), or start production on an empty database');
+    assert.equal(setBack.detail, '1 demo account(s) sign in with a published password (s.novak): disable them all (`fms user disable --demo`) or reset their passwords (`fms user reset-password s.novak`), or start production on an empty database');
 
     const again = await migrated(env.DATABASE_URL);
     await again.updateTable('users').set({ disabled: true }).where('username', '=', 's.novak').execute();

@@ -252,7 +252,7 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
         'demo accounts',
         demo.length ? 'FAIL' : 'PASS',
         demo.length
-          ? `${demo.length} demo account(s) sign in with a published password (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them (\`fms user disable ${demo[0]!}\`) or reset their passwords (\`fms user reset-password ${demo[0]!}\`), or start production on an empty database`
+          ? `${demo.length} demo account(s) sign in with a published password (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them all (\`fms user disable --demo\`) or reset their passwords (\`fms user reset-password ${demo[0]!}\`), or start production on an empty database`
           : 'none signs in with a published password',
       );
     });

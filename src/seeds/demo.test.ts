@@ -84,7 +84,7 @@ for (const database of await testDatabases()) {
       await storeHash('s.novak', await hashPassword('fms-demo-student', { fast: true }));
       await assert.rejects(prepareForServing(production(), () => {}), (error: Error) => {
         assert.ok(error instanceof StartupError, String(error));
-        assert.match(error.message, /1 demo account\(s\) with published passwords \(s\.novak\): disable them \(`fms user disable s\.novak`.*`fms user reset-password s\.novak`/);
+        assert.match(error.message, /1 demo account\(s\) with published passwords \(s\.novak\): disable them all with `fms user disable --demo`.*`fms user reset-password s\.novak`/);
         return true;
       });
       await storeHash('s.novak', await hashOneTimePassword('abcd-efgh-jkmn-pqrs'));

@@ -9,7 +9,9 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: new URL('../dist/static/landing', import.meta.url).pathname,
-    emptyOutDir: true,
+    // Earlier builds' hashed files stay for pages still open and for a server not yet reloaded;
+    // scripts/build-assets.ts prunes them after three builds (its builds.json record).
+    emptyOutDir: false,
     // The CSP allows no inline script: keep Vite from inlining the module preload helper as data.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,

@@ -50,7 +50,8 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
 
 function openSqlite(file: string): SQLite.Database {
   if (file !== ':memory:') {
-    mkdirSync(dirname(file), { recursive: true });
+    // A folder made here holds nothing but FMS's data: the owner's alone, like the file.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     createPrivately(file);
   }
   const sqlite = new SQLite(file);

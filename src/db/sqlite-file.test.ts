@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { createDb, preparedStatementsOf } from './index.js';
@@ -17,7 +17,7 @@ function mode(file: string): string {
   return (statSync(file).mode & 0o777).toString(8).padStart(4, '0');
 }
 
-test('a new database file and its -wal and -shm files are 0600 under umask 022', async (t) => {
+test('a new database file and its -wal and -shm files are 0600 under umask 022, in a new folder 0700', async (t) => {
   const file = join(folder(t), 'data', 'fms.sqlite');
   const previous = process.umask(0o022);
   t.after(() => process.umask(previous));
@@ -28,6 +28,7 @@ test('a new database file and its -wal and -shm files are 0600 under umask 022',
   assert.equal(mode(file), '0600', 'the database file');
   assert.equal(mode(`${file}-wal`), '0600', 'its write-ahead log');
   assert.equal(mode(`${file}-shm`), '0600', 'its shared-memory index');
+  assert.equal(mode(dirname(file)), '0700', 'the folder made for it');
 });
 
 test('an existing database file keeps the mode its operator gave it', async (t) => {

@@ -11,6 +11,7 @@ import type { Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
 import { describeUrl, prepareForServing, printBanner, serveMetricsPort, socketModeFor, startServer, type ServeOptions } from './server.js';
 import { clearStaleSocket } from './socket-file.js';
+import { removeReloadStatus, writeReloadStatus, type ReloadStatus } from './reload-status.js';
 
 const METRICS_REQUEST = 'fms:metrics-request';
 const METRICS_REPLY = 'fms:metrics';
@@ -52,6 +53,7 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   let stopping = false;
   let announced = false;
   let reloading = false;
+  let generation = 0;
   const deaths: number[] = [];
   /** The workers that serve and are replaced when they die: the newest generation. */
   let current = new Set<Worker>();
@@ -141,11 +143,23 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   // migration, a broken build), the old workers keep serving and the log says why.
   const reload = async () => {
     if (stopping) return;
+    // Each SIGHUP gets its own number, so `fms reload` knows the answer is to its signal.
+    const mine = ++generation;
+    const report = (state: ReloadStatus['state'], extra: { reason?: string; pids?: number[] } = {}) => {
+      try {
+        writeReloadStatus(process.pid, { generation: mine, state, ...extra });
+      } catch (error) {
+        log('warn', `cannot write the reload status for fms reload: ${(error as Error).message}`);
+      }
+    };
     if (reloading || !announced) {
-      log('warn', reloading ? 'SIGHUP ignored: a reload is already under way' : 'SIGHUP ignored: the server is still starting');
+      const reason = reloading ? 'a reload is already under way' : 'the server is still starting';
+      log('warn', `SIGHUP ignored: ${reason}`);
+      report('ignored', { reason });
       return;
     }
     reloading = true;
+    report('reloading');
     log('info', 'reload: starting new workers on the code now on disk', { workers: options.workers, oldPids: [...current].map((w) => w.process.pid) });
     const candidates = Array.from({ length: options.workers }, startCandidate);
     try {
@@ -154,6 +168,7 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
       log('error', `reload failed: ${(error as Error).message}; the running workers keep serving`);
       await Promise.all(candidates.map((c) => retire(c.worker)));
       reloading = false;
+      report('failed', { reason: (error as Error).message });
       return;
     }
     if (stopping) return;
@@ -165,7 +180,9 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
       await retire(worker);
     }
     reloading = false;
-    log('info', 'reload complete: every worker runs the code now on disk', { pids: [...current].map((w) => w.process.pid) });
+    const pids = [...current].map((w) => w.process.pid!);
+    log('info', 'reload complete: every worker runs the code now on disk', { pids });
+    report('complete', { pids });
   };
 
   const stop = (signal: string) => {
@@ -182,7 +199,9 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     }, config.shutdownGraceMs + 2_000);
     force.unref();
     const check = () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      removeReloadStatus(process.pid);
+      process.exit(0);
     };
     cluster.on('exit', check);
     check();

@@ -167,7 +167,7 @@ test('systemctl reload (SIGHUP) under load through nginx refuses no request', { 
       await sleep(300);
       const reload = await fms(['reload', '--pid', String(primary.pid)]);
       assert.equal(reload.code, 1, reload.output);
-      assert.match(reload.output, /^fms: The reload was refused.*fms migrate.*The old workers keep serving\.$/m);
+      assert.match(reload.output, new RegExp(`^fms: The reload was refused: The database has 1 pending migration\\(s\\) \\(${migration.name}\\).*fms migrate.*The old workers keep serving`, 'm'));
       await waitFor('the reload to fail', () => /reload failed/.test(log()));
       await waitFor('the refused workers to leave', () => workersOf(primary.pid!).length === 2);
       await sleep(300);

@@ -1,9 +1,10 @@
 // `fms reload --pid N`: what `systemctl reload fms` runs. It sends SIGHUP to the primary of
-// `fms serve` and waits for the outcome, so that the reload command itself says whether the new
-// code is serving (exit 0) or was refused and the old workers still serve (exit 1): an operator
-// never has to read the journal to know.
+// `fms serve` and waits for the outcome the primary writes (reload-status.ts), so that the reload
+// command itself says whether the new code is serving (exit 0) or was refused and the old workers
+// still serve (exit 1, with the reason): an operator never has to read the journal to know.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readReloadStatus } from '../../reload-status.js';
 import { CliError, run } from '../context.js';
 
 /** The `fms serve` worker processes whose parent is `pid`, from /proc. */
@@ -36,7 +37,7 @@ export function registerReload(program: Command) {
     .command('reload')
     .description('Replace the workers of a running `fms serve` with ones on the code now on disk, refusing no request (SIGHUP); waits for the outcome')
     .requiredOption('--pid <pid>', 'the process id of the `fms serve` primary (systemd: $MAINPID)')
-    .option('--timeout <seconds>', 'give up waiting after this many seconds', '150')
+    .option('--timeout <seconds>', 'give up waiting after this many seconds', '140')
     .action((options: { pid: string; timeout: string }) =>
       run(async () => {
         const pid = Number(options.pid);
@@ -46,21 +47,20 @@ export function registerReload(program: Command) {
         if (!alive(pid)) throw new CliError(`No process ${pid} is running: is FMS started? (systemctl status fms)`);
         const old = workersOf(pid);
         if (!old.length) throw new CliError(`Process ${pid} has no \`fms serve\` workers: reloading needs the primary of \`fms serve\` in production mode or with --workers 2 or more.`);
+        const before = readReloadStatus(pid)?.generation ?? 0;
         process.kill(pid, 'SIGHUP');
         const started = Date.now();
-        let sawNew = false;
         while (Date.now() - started < seconds * 1000) {
           await new Promise((resolve) => setTimeout(resolve, 200));
           if (!alive(pid)) throw new CliError(`The primary ${pid} exited during the reload: see \`journalctl -u fms\`.`);
-          const now = workersOf(pid);
-          const fresh = now.filter((w) => !old.includes(w));
-          if (fresh.length) sawNew = true;
-          if (fresh.length && now.every((w) => !old.includes(w))) {
-            process.stdout.write(`Reloaded in ${((Date.now() - started) / 1000).toFixed(1)} s: workers ${old.join(', ')} replaced by ${fresh.join(', ')}\n`);
+          const status = readReloadStatus(pid);
+          if (!status || status.generation <= before || status.state === 'reloading') continue;
+          if (status.state === 'complete') {
+            process.stdout.write(`Reloaded in ${((Date.now() - started) / 1000).toFixed(1)} s: workers ${old.join(', ')} replaced by ${(status.pids ?? workersOf(pid)).join(', ')}\n`);
             return;
           }
-          if (sawNew && !fresh.length)
-            throw new CliError('The reload was refused: the new workers could not start (the reason is in the log: `journalctl -u fms | grep "reload failed"`, e.g. a pending migration: run `fms migrate`). The old workers keep serving.');
+          if (status.state === 'ignored') throw new CliError(`The server did not reload: ${status.reason}. Try again in a moment.`);
+          throw new CliError(`The reload was refused: ${status.reason}. The old workers keep serving; fix the cause (for a pending migration: \`fms migrate\`) and reload again.`);
         }
         throw new CliError(`The reload did not finish within ${seconds} s: see \`journalctl -u fms\`.`);
       }),

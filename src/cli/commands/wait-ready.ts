@@ -29,8 +29,8 @@ function probe(bind: Bind, host: string, port: number, path: string, token: stri
 /** Why /readyz is not 200 yet, from its reasons when this caller may see them. */
 function reasonOf(answer: Probe): string {
   try {
-    const reasons = (JSON.parse(answer.body) as { reasons?: string[] }).reasons;
-    if (reasons?.length) return `${answer.status}: ${reasons.join('; ')}`;
+    const reason = (JSON.parse(answer.body) as { reason?: string }).reason;
+    if (reason) return `${answer.status}: ${reason}`;
   } catch {
     // not JSON: a proxy's page, or an older server
   }

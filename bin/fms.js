@@ -6,6 +6,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
+// Node 20.11 to 20.18 cannot require() the ES-module-only packages Fastify's plugins load and
+// would die with an ERR_REQUIRE_ESM stack; say what to install instead (package.json "engines").
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 && minor < 13)) {
+  console.error(`fms: Node.js ${process.versions.node} is too old for FMS: install Node.js 24 (recommended), 22.13+ or 20.19+.`);
+  process.exit(1);
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'index.js');
 const sources = join(root, 'src');

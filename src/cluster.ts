@@ -5,7 +5,6 @@
 // once: the rotated LOG_FILE, the metrics port and the cluster-wide metrics.
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
@@ -260,10 +259,21 @@ function askPrimaryForMetrics(): Promise<{ contentType: string; body: string }> 
 }
 
 function pipeLines(worker: Worker, out: LogStream): void {
+  const write = (line: string) => {
+    if (!line) return;
+    out.write(line.startsWith('{') ? `${line}\n` : `${JSON.stringify({ level: 50, time: new Date().toISOString(), service: 'fms', pid: worker.process.pid, msg: line })}\n`);
+  };
   for (const stream of [worker.process.stdout, worker.process.stderr]) {
     if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => {
-      out.write(line.startsWith('{') ? `${line}\n` : `${JSON.stringify({ level: 50, time: new Date().toISOString(), service: 'fms', pid: worker.process.pid, msg: line })}\n`);
+    // Split at \n only: node:readline on Node 24 also breaks at U+2028/U+2029, which JSON leaves
+    // raw inside a log line's strings, and would cut one line in two.
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) write(line);
     });
+    stream.on('end', () => write(pending));
   }
 }

@@ -39,7 +39,8 @@ function vacuumInto(liveFile: string, snapshotFile: string): void {
     throw new OpsError(`Cannot open the database ${liveFile}: ${(error as Error).message}. Check DATABASE_URL.`);
   }
   try {
-    source.pragma('busy_timeout = 10000');
+    // exec, not pragma(): pragma() leaves a statement for the collector, which Node 24.19-24.21 abort on.
+    source.exec('pragma busy_timeout = 10000');
     source.prepare('VACUUM INTO ?').run(snapshotFile);
   } finally {
     source.close();
@@ -50,7 +51,7 @@ function vacuumInto(liveFile: string, snapshotFile: string): void {
 function makeSelfContained(file: string): void {
   const db = new SQLite(file, { fileMustExist: true });
   try {
-    db.pragma('journal_mode = DELETE');
+    db.exec('pragma journal_mode = DELETE');
   } finally {
     db.close();
   }

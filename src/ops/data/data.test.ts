@@ -43,3 +43,21 @@ test('values take the shape their column wants', () => {
   assert.equal(shapeFor(column('other'), '2004-02-29'), '2004-02-29', 'calendar dates stay text');
   assert.equal(shapeFor(column('timestamp'), null), null);
 });
+
+test('a dump line holding raw U+2028 or U+2029, as FMS wrote them before, stays one row', async (t) => {
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { countDumpRows, readTableDump } = await import('./table-dump.js');
+  const dir = mkdtempSync(join(tmpdir(), 'fms-dump-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const rows = [['line\u2028separator'], ['paragraph\u2029separator'], ['plain']];
+  // As FMS wrote it before: JSON.stringify leaves both characters raw (node:readline on Node 24 breaks lines at them).
+  const old = join(dir, 'old.jsonl');
+  writeFileSync(old, [{ table: 'groups', columns: ['name'] }, ...rows].map((v) => JSON.stringify(v)).join('\n') + '\n');
+  assert.match(readFileSync(old, 'utf8'), /\u2028/);
+  assert.equal(await countDumpRows(old), 3);
+  const read: unknown[] = [];
+  for await (const batch of (await readTableDump(old, 2)).batches) read.push(...batch);
+  assert.deepEqual(read, rows);
+});

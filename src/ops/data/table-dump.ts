@@ -3,7 +3,6 @@
 // order. Instants are ISO-8601 text, booleans true/false, calendar dates YYYY-MM-DD, NULL null.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Db } from '../../db/index.js';
 import { OpsError } from './ops-error.js';
 import { readBatches, toJsonValue, type RowValues } from './rows.js';
@@ -24,9 +23,9 @@ export async function dumpTable(db: Db, table: TableInfo, path: string, onRows: 
   };
   let rows = 0;
   try {
-    await write(JSON.stringify({ table: table.name, columns: table.columns.map((c) => c.name) } satisfies DumpHeader));
+    await write(jsonLine({ table: table.name, columns: table.columns.map((c) => c.name) } satisfies DumpHeader));
     for await (const batch of readBatches(db, table, 5000)) {
-      await write(batch.map((row) => JSON.stringify(row.map((value, i) => toJsonValue(table.name, table.columns[i]!.name, value)))).join('\n'));
+      await write(batch.map((row) => jsonLine(row.map((value, i) => toJsonValue(table.name, table.columns[i]!.name, value)))).join('\n'));
       rows += batch.length;
       onRows(batch.length);
     }
@@ -39,7 +38,7 @@ export async function dumpTable(db: Db, table: TableInfo, path: string, onRows: 
 
 /** Reads a dump back: its header, then its rows in batches. */
 export async function readTableDump(path: string, batchSize: number): Promise<{ header: DumpHeader; batches: AsyncGenerator<RowValues[]> }> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const lines = linesOf(path);
   const first = await lines.next();
   if (first.done) throw new OpsError(`${path} is empty: it is not a table dump`);
   const header = JSON.parse(first.value) as DumpHeader;
@@ -61,6 +60,25 @@ export async function readTableDump(path: string, batchSize: number): Promise<{ 
 /** Counts the rows in a dump without parsing them. */
 export async function countDumpRows(path: string): Promise<number> {
   let lines = 0;
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) if (line) lines++;
+  for await (const line of linesOf(path)) if (line) lines++;
   return Math.max(0, lines - 1);
+}
+
+/**
+ * JSON.stringify leaves U+2028 and U+2029 raw inside strings, and node:readline breaks lines at them
+ * from Node 24 on: escaped here, a dump line stays one line for any reader.
+ */
+function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** A dump's lines, split at \n only: archives written before jsonLine hold raw U+2028 and U+2029. */
+async function* linesOf(path: string): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop()!;
+    yield* lines;
+  }
+  if (rest) yield rest;
 }

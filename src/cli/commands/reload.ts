@@ -59,8 +59,8 @@ export function registerReload(program: Command) {
             process.stdout.write(`Reloaded in ${((Date.now() - started) / 1000).toFixed(1)} s: workers ${old.join(', ')} replaced by ${(status.pids ?? workersOf(pid)).join(', ')}\n`);
             return;
           }
-          if (status.state === 'ignored') throw new CliError(`The server did not reload: ${status.reason}. Try again in a moment.`);
-          throw new CliError(`The reload was refused: ${status.reason}. The old workers keep serving; fix the cause (for a pending migration: \`fms migrate\`) and reload again.`);
+          if (status.state === 'ignored') throw new CliError(`The server did not reload: ${(status.reason ?? 'it was busy').replace(/\.$/, '')}. Try again in a moment.`);
+          throw new CliError(`The reload was refused: ${(status.reason ?? 'a new worker could not start').replace(/\.$/, '')}. The old workers keep serving; fix the cause (for a pending migration: \`fms migrate\`) and reload again.`);
         }
         throw new CliError(`The reload did not finish within ${seconds} s: see \`journalctl -u fms\`.`);
       }),

@@ -8,24 +8,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { workersOf } from './lib/serve-workers.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-/** The worker processes of a primary: its children running `fms serve` (tsx may add an esbuild child). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (ppid === pid && command.includes('serve')) out.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
 
 function get(socketPath: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -65,7 +49,7 @@ test('a cluster of workers on a unix socket: shared, self-healing, draining on S
 
   await waitFor('the banner', () => output.includes('FMS is running at unix:'));
   assert.match(output, /2 workers/);
-  await waitFor('two workers', () => childrenOf(child.pid!).length === 2);
+  await waitFor('two workers', () => workersOf(child.pid!).length === 2);
   // Until a worker listens it holds no share of the socket: wait for both before killing one.
   const listening = () =>
     existsSync(join(dir, 'logs'))
@@ -78,10 +62,10 @@ test('a cluster of workers on a unix socket: shared, self-healing, draining on S
   assert.equal((await get(socket, '/healthz')).status, 200);
 
   // A killed worker is replaced, and the socket keeps answering meanwhile.
-  const [victim] = childrenOf(child.pid!);
+  const [victim] = workersOf(child.pid!);
   process.kill(victim!, 'SIGKILL');
   await waitFor('a replacement worker', () => {
-    const now = childrenOf(child.pid!);
+    const now = workersOf(child.pid!);
     return now.length === 2 && !now.includes(victim!);
   });
   await waitFor('the replacement listening', () => listening() >= 3);
@@ -102,7 +86,7 @@ test('a cluster of workers on a unix socket: shared, self-healing, draining on S
   const status = await slow;
   assert.ok(status >= 200 && status < 500, `the in-flight request was answered (${status}), not dropped`);
   assert.equal(await exited, 0, output);
-  assert.ok(!existsSync(socket) || childrenOf(child.pid!).length === 0);
+  assert.ok(!existsSync(socket) || workersOf(child.pid!).length === 0);
 
   const logged = readdirSync(join(dir, 'logs')).map((f) => readFileSync(join(dir, 'logs', f), 'utf8')).join('');
   const lines = logged.trim().split('\n').map((l) => JSON.parse(l) as { msg?: string; url?: string; role?: string });

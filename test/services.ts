@@ -1,6 +1,7 @@
 // Which real services the suites can use. SQLite always; PostgreSQL and Redis when reachable at
 // FMS_TEST_POSTGRES_URL / FMS_TEST_REDIS_URL (scripts/start-test-services.sh starts both). Under
 // CI=true a missing service is a failure, never a silent skip.
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -57,4 +58,13 @@ export function isRedisAvailable(): Promise<boolean> {
 /** The databases every database-touching suite runs on: SQLite, plus PostgreSQL when it is up. */
 export async function testDatabases(): Promise<TestDatabase[]> {
   return (await isPostgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A port on 127.0.0.1 where nothing listens: a service that is down. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { isPostgresAvailable, postgresUrl } from '../../test/services.js';
+import { closedPort, isPostgresAvailable, postgresUrl } from '../../test/services.js';
 import type { DatabaseTarget } from '../config/index.js';
 import { databaseFailure, DatabaseUnreachable, describeDatabase, describeDatabaseFailure, isConnectionFailure } from './connection-failure.js';
 import { createDb } from './index.js';
@@ -27,15 +26,6 @@ async function failureOf(target: DatabaseTarget): Promise<unknown> {
     await db?.destroy();
   }
   assert.fail(`${target.url} answered`);
-}
-
-/** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const postgres = (url: string): DatabaseTarget => ({ kind: 'postgres', url });

@@ -6,8 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { createServer } from 'node:net';
-import { isPostgresAvailable, postgresUrl } from '../../test/services.js';
+import { closedPort, isPostgresAvailable, postgresUrl } from '../../test/services.js';
 import { createDb } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
 import { writeSetting } from '../features/settings/service.js';
@@ -35,15 +34,6 @@ async function migrated(url: string) {
 }
 
 const verdictOf = (findings: Finding[], check: string) => findings.filter((f) => f.check === check);
-
-/** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('fms doctor', () => {
   test('a healthy production install passes, with a warning for SQLite and for no backups yet', async (t) => {

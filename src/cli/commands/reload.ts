@@ -2,26 +2,10 @@
 // `fms serve` and waits for the outcome the primary writes (reload-status.ts), so that the reload
 // command itself says whether the new code is serving (exit 0) or was refused and the old workers
 // still serve (exit 1, with the reason): an operator never has to read the journal to know.
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { workersOf } from '../../lib/serve-workers.js';
 import { readReloadStatus } from '../../reload-status.js';
 import { CliError, run } from '../context.js';
-
-/** The `fms serve` worker processes whose parent is `pid`, from /proc. */
-export function workersOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('serve')) out.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out.sort((a, b) => a - b);
-}
 
 function alive(pid: number): boolean {
   try {

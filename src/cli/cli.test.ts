@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { before, describe, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config/index.js';
@@ -86,6 +86,13 @@ const failed = (r: Run, what: string) => {
 };
 
 describe('fms', { concurrency: 3 }, () => {
+  // One CLI alone first: on a fresh clone tsx compiles every source file once (then caches it),
+  // and the tests below start several CLIs at once, each with its own 30 s limit.
+  before(async () => {
+    const warm = await run(['--import', 'tsx', 'src/cli/index.ts', '--help'], { timeoutMs: 180_000 });
+    ok(warm, 'fms --help (warming the compile cache)');
+  });
+
   test('--help of the program and of every command exits 0 and names the options', async () => {
     const pages: [string[], RegExp[]][] = [
       [['--help'], [/Usage: fms/, /serve/, /migrate/, /seed-demo/, /user/, /token/]],

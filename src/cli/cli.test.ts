@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { before, describe, test, type TestContext } from 'node:test';
+import { readMaintenance } from '../ops/maintenance.js';
+import { MAINTENANCE_READ_EVERY_MS } from '../plugins/maintenance.js';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config/index.js';
@@ -130,6 +132,22 @@ describe('fms', { concurrency: 3 }, () => {
     failed(r, 'fms frobnicate');
     assert.match(r.stderr, /unknown command 'frobnicate'/);
     assert.equal(r.stdout, '');
+  });
+
+  test('maintenance on/off return once every server follows the switch (it is read every 3 s), or at once with --no-wait', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    const db = open();
+    const started = Date.now();
+    const on = await fms(['maintenance', 'on', '--message', 'Back at ten.']);
+    ok(on, 'maintenance on');
+    assert.ok(Date.now() - started >= MAINTENANCE_READ_EVERY_MS, 'returned before every server could have read the switch');
+    assert.match(on.stdout, /^Maintenance mode is on on every server: "Back at ten\."$/m);
+    assert.ok(await readMaintenance({ db }));
+    const off = await fms(['maintenance', 'off', '--no-wait']);
+    ok(off, 'maintenance off --no-wait');
+    assert.match(off.stdout, /^Maintenance mode is off \(every server within a few seconds\)\.$/m);
+    assert.equal(await readMaintenance({ db }), null);
   });
 
   test('migrate --status lists pending migrations, migrate applies them, then the database is up to date', async (t) => {

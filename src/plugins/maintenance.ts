@@ -5,6 +5,9 @@ import fp from 'fastify-plugin';
 import { AppError } from '../lib/errors.js';
 import './types.js';
 
+/** How long a process trusts its last reading of the switch: every server follows within this. */
+export const MAINTENANCE_READ_EVERY_MS = 3000;
+
 export interface MaintenancePluginOptions {
   read: () => Promise<{ message: string; since: string } | null>;
   /** How long a read is trusted (default 3 s). */
@@ -21,7 +24,7 @@ export class MaintenanceError extends AppError {
 
 export default fp(
   async (app, options: MaintenancePluginOptions) => {
-    const cacheMs = options.cacheMs ?? 3000;
+    const cacheMs = options.cacheMs ?? MAINTENANCE_READ_EVERY_MS;
     let cached: { at: number; state: { message: string; since: string } | null } = { at: 0, state: null };
     const current = async () => {
       const now = Date.now();

@@ -342,6 +342,13 @@ describe('values', () => {
       assert.deepEqual(load({ DATABASE_URL: url }).database, { kind: 'postgres', url });
     }
     assert.match(problemsOf({ DATABASE_URL: 'postgres://fms:pw@db:port/fms' })[0]!, /^DATABASE_URL is not a valid URL/);
+    // A password with # or ? as they are (the walkthrough's case): the hint names the encoding, and
+    // the password itself is not repeated.
+    for (const url of ['postgres://fms:Wk7#rT9zQ@localhost:5432/fms', 'postgres://fms:Wk7?rT9zQ@localhost:5432/fms']) {
+      const [problem] = problemsOf({ DATABASE_URL: url });
+      assert.match(problem!, /^DATABASE_URL is not a valid URL: .*percent-encode @ : \/ # \? in the password \(# is %23, \? is %3F/);
+      assert.doesNotMatch(problem!, /Wk7|rT9zQ/);
+    }
   });
 
   test('MAX_CONTENT_LENGTH accepts bytes or a size with a unit', () => {

@@ -258,7 +258,9 @@ function parseDatabaseUrl(url: string, problems: string[]): DatabaseTarget | nul
     try {
       new URL(url);
     } catch {
-      problems.push('DATABASE_URL is not a valid URL: use postgres://user:password@host:5432/dbname');
+      // The usual cause is a password holding # ? / @ : as they are: # starts the URL's fragment
+      // and ? its query, so the "port" after them is no number. The value is never echoed.
+      problems.push('DATABASE_URL is not a valid URL: use postgres://user:password@host:5432/dbname, and percent-encode @ : / # ? in the password (# is %23, ? is %3F, @ is %40, / is %2F, : is %3A)');
       return null;
     }
     return { kind: 'postgres', url };

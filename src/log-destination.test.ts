@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openLogFile, pruneOldLogFiles, type LogStream } from './log-destination.js';
+import { claimLogFile, LogFileInUse, openLogFile, pruneOldLogFiles, type LogStream } from './log-destination.js';
 
 test('old rotated log files beyond LOG_FILE_KEEP are removed at start; other files are left alone', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fms-logs-'));
@@ -39,9 +40,33 @@ test('LOG_FILE: files are 0600 whatever the umask, and restarts never leave more
   }
   // pino-roll deletes the surplus just after a rotation, asynchronously.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const files = readdirSync(join(dir, 'logs'));
+  const all = readdirSync(join(dir, 'logs'));
+  // fms.log.lock names the writer (one server per file); the rest are the logs.
+  const files = all.filter((name) => name.endsWith('.log'));
   assert.ok(files.length > 1, `the test never rotated: ${files.join(', ')}`);
   assert.ok(files.length <= logFile.keep + 1, `${files.length} files kept with LOG_FILE_KEEP=2: ${files.join(', ')}`);
-  for (const name of files) assert.equal(statSync(join(dir, 'logs', name)).mode & 0o777, 0o600, name);
+  for (const name of all) assert.equal(statSync(join(dir, 'logs', name)).mode & 0o777, 0o600, name);
   assert.equal(statSync(join(dir, 'logs')).mode & 0o777, 0o700);
+});
+
+test('LOG_FILE: a second server writing the same file is refused, naming another file; a stale lock is taken over', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fms-logs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'fms.log');
+  // Another live process holds it: a sleeping child stands in for the other server.
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  t.after(() => other.kill('SIGKILL'));
+  writeFileSync(`${path}.lock`, String(other.pid));
+  assert.throws(() => claimLogFile(path), (error: Error) => {
+    assert.ok(error instanceof LogFileInUse);
+    assert.match(error.message, new RegExp(`^LOG_FILE ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is written by another FMS server \\(process ${other.pid}\\): give each server on this host its own LOG_FILE, e\\.g\\. .*fms-2\\.log`));
+    return true;
+  });
+  // The other server is gone: its lock is stale, and this one takes it.
+  other.kill('SIGKILL');
+  await new Promise((resolve) => other.once('exit', resolve));
+  claimLogFile(path);
+  assert.equal(readFileSync(`${path}.lock`, 'utf8'), String(process.pid));
+  // The same process opening it again (a restart of the logger) is not a second server.
+  claimLogFile(path);
 });

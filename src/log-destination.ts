@@ -1,6 +1,6 @@
 // Where logs go: stdout (JSON lines) by default; with LOG_FILE, a file rotated by size and day
 // with a bounded number of old files kept (pino-roll).
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import pinoRoll from 'pino-roll';
 import type { Config } from './config/index.js';
@@ -9,6 +9,7 @@ export type LogStream = { write(line: string): boolean | void };
 
 export async function openLogFile(logFile: NonNullable<Config['logFile']>): Promise<LogStream> {
   mkdirSync(dirname(logFile.path), { recursive: true, mode: 0o700 });
+  claimLogFile(logFile.path);
   pruneOldLogFiles(logFile.path, logFile.keep);
   return (await pinoRoll({
     file: logFile.path,
@@ -42,4 +43,44 @@ export function pruneOldLogFiles(path: string, keep: number): string[] {
   const removed = files.slice(keep).map((f) => f.name);
   for (const name of removed) unlinkSync(join(dir, name));
   return removed;
+}
+
+export class LogFileInUse extends Error {}
+
+/**
+ * One writer per LOG_FILE. Two servers rotating the same files lose lines (each renames the file
+ * the other is writing) and double the disk bound; a second instance on the host copied from the
+ * first's fms.env is the usual way to get there. `<LOG_FILE>.lock` holds the writer's process id;
+ * a lock whose process is gone is stale and taken over.
+ */
+export function claimLogFile(path: string): void {
+  const lock = `${path}.lock`;
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processExists(holder))
+      throw new LogFileInUse(
+        `LOG_FILE ${path} is written by another FMS server (process ${holder}): give each server on this host its own LOG_FILE, e.g. ${join(dirname(path), `${basename(path, extname(path))}-2${extname(path) || '.log'}`)}, or stop the other one. (If no other server runs, delete ${lock}.)`,
+      );
+    writeFileSync(lock, String(process.pid), { mode: 0o600 });
+  }
+  process.once('exit', () => {
+    try {
+      if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  });
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -9,7 +9,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { closedPort, isPostgresAvailable, postgresUrl } from '../../test/services.js';
 import { createDb } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
-import { writeSetting } from '../features/settings/service.js';
+import { writeSetting } from '../db/settings.js';
 import { ManualClock, systemClock } from '../lib/clock.js';
 import { hashOneTimePassword, hashPassword } from '../lib/passwords.js';
 import { loadConfig } from '../config/index.js';

@@ -5,7 +5,7 @@ import { buildTestApp } from '../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
 import { testDatabases } from '../../test/services.js';
-import { writeSetting } from '../features/settings/service.js';
+import { writeSetting } from '../db/settings.js';
 import { LAST_BACKUP_SETTING, readMaintenance, turnMaintenanceOff, turnMaintenanceOn } from './maintenance.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';

@@ -2,7 +2,7 @@
 // The switch lives in the database (the settings table), so one command reaches every instance
 // and every worker; `fms migrate` may run meanwhile.
 import type { ServiceContext } from '../context.js';
-import { readSetting, writeSetting } from '../features/settings/service.js';
+import { readSetting, writeSetting } from '../db/settings.js';
 import { LAST_GOOD_BACKUP_SETTING } from './backup/last-good-backup.js';
 
 export const MAINTENANCE_SETTING = 'maintenance';

@@ -8,7 +8,7 @@ import { createGroup } from '../features/groups/service.js';
 import { createLecturer } from '../features/lecturers/service.js';
 import { createStudent } from '../features/students/service.js';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
-import { readSetting, writeSetting } from '../features/settings/service.js';
+import { readSetting, writeSetting } from '../db/settings.js';
 import { holdsPublishedDemoPassword } from '../lib/passwords.js';
 import { DEMO_SEEDED_SETTING, DEMO_STUDENT_COUNT, demoLecturerUsernames, demoLogins, demoStudentNumber, demoStudentUsername, demoUsernames } from './demo-logins.js';
 

@@ -7,7 +7,7 @@ import { postgresUrl, testDatabases, type TestDatabase } from '../../../test/ser
 import pg from 'pg';
 import { loadConfig } from '../../config/index.js';
 import { randomToken } from '../../lib/secrets.js';
-import { readSetting } from '../../features/settings/service.js';
+import { readSetting } from '../../db/settings.js';
 import { searchPathOf } from '../data/database-url.js';
 import { findTool } from '../data/postgres-tools.js';
 import { countAllRows } from '../data/rows.js';

@@ -2,7 +2,7 @@
 // that was written completely. /readyz and `fms doctor` read it to report how old the newest
 // backup is; only `fms backup` writes it, and only after the archive is in place.
 import type { ServiceContext } from '../../context.js';
-import { writeSetting } from '../../features/settings/service.js';
+import { writeSetting } from '../../db/settings.js';
 
 export const LAST_GOOD_BACKUP_SETTING = 'backup.last_good_at';
 

@@ -14,15 +14,11 @@ import { findTool } from '../data/postgres-tools.js';
 import type { OnProgress } from '../data/progress.js';
 import { countAllRows } from '../data/rows.js';
 import { listTables } from '../data/tables.js';
+import type { Destination } from './destination.js';
 import { loadTableDumps } from './load-dumps.js';
 import { pgRestore } from './pg-restore.js';
 
 export type LoadMethod = 'sqlite-file' | 'pg_restore' | 'logical';
-
-export interface Destination {
-  db: Db;
-  target: DatabaseTarget;
-}
 
 export interface LoadResult {
   method: LoadMethod;

@@ -11,7 +11,7 @@ import type { Manifest } from '../backup/manifest.js';
 import { connectionFor, findTool, runTool } from '../data/postgres-tools.js';
 import { OpsError } from '../data/ops-error.js';
 import { clearSchema } from './clear-schema.js';
-import type { Destination } from './load-database.js';
+import type { Destination } from './destination.js';
 
 const run = promisify(execFile);
 

@@ -12,7 +12,7 @@ import { createDb, type Db } from '../../db/index.js';
 import { randomToken } from '../../lib/secrets.js';
 import type { Manifest } from '../backup/manifest.js';
 import { searchPathOf } from '../data/database-url.js';
-import type { Destination } from './load-database.js';
+import type { Destination } from './destination.js';
 
 export interface ScratchDatabase extends Destination {
   /** What was created, for the report: "a temporary SQLite file", "scratch database fms_verify_…". */

@@ -4,6 +4,7 @@ import type { Actor } from './access.js';
 import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
 import type { Clock } from './lib/clock.js';
+import { NotFound } from './lib/errors.js';
 import type { Storage } from './storage/index.js';
 
 export interface ServiceContext {
@@ -20,3 +21,12 @@ export interface ServiceContext {
 
 /** A context whose actor is known to be signed in. */
 export type ActorContext = ServiceContext & { readonly actor: Actor };
+
+/**
+ * The actor of a service call that reads scoped records. With nobody signed in there is nothing to
+ * see, so the answer is the scopes' 404 (DESIGN.md convention 3), not a hint that the record exists.
+ */
+export function signedInActor(ctx: ServiceContext): Actor {
+  if (!ctx.actor) throw new NotFound();
+  return ctx.actor;
+}

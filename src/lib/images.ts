@@ -4,6 +4,7 @@
 // original that is not pixels: EXIF (GPS position, camera serial), XMP, ICC profiles, comments and
 // anything hidden in them. A square thumbnail is cut from the result.
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { formatBytes } from './bytes.js';
 import { Invalid } from './errors.js';
 
 export type PhotoSourceType = 'jpeg' | 'png' | 'webp';
@@ -251,12 +252,6 @@ function hiddenContent(bytes: Buffer, structure: Structure): string | null {
     if (text.includes('pk\x05\x06')) return 'a ZIP archive';
   }
   return null;
-}
-
-function formatBytes(size: number): string {
-  if (size >= 1024 * 1024) return `${(size / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
-  if (size >= 1024) return `${Math.round(size / 1024)} KB`;
-  return `${size} bytes`;
 }
 
 function megapixels(pixels: number): string {

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
+import { formatBytes } from './bytes.js';
 import { Invalid } from './errors.js';
 import { csvField, CsvSyntaxError, decodeCsv, detectDelimiter, parseCsv } from './spreadsheet-csv.js';
 import { defaultZipLimits, inspectZip, ZipRefused, type ZipLimits } from './spreadsheet-zip.js';
@@ -313,10 +314,6 @@ export function columnLetter(index: number): string {
   let letters = '';
   for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 function capitalise(text: string): string {

@@ -6,6 +6,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { formatBytes } from '../lib/bytes.js';
 import { AppError, Invalid } from '../lib/errors.js';
 import { drainUnreadForm, formParts, type MultipartRequest, type Part } from './multipart-form.js';
 import './types.js';
@@ -14,12 +15,6 @@ export class UploadTooLarge extends AppError {
   constructor(limit: number) {
     super(413, 'too_large', `The file is larger than the limit of ${formatBytes(limit)}.`, { file: `Choose a file of at most ${formatBytes(limit)}.` });
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
 }
 
 export interface Upload {

@@ -117,7 +117,7 @@ describe('fms storage copy', { concurrency: true }, () => {
 
     const first = await fms(['storage', 'copy', '--to', 's3'], env);
     assert.equal(first.code, 0, show(first));
-    assert.match(first.stdout, /4 object\(s\) in folder .*: 4 copied \(6\.0 MiB\), 0 already in s3:\/\/fms-uploads at http:\/\/127\.0\.0\.1:\d+ with the same SHA-256, 0 problem\(s\)/);
+    assert.match(first.stdout, /4 object\(s\) in folder .*: 4 copied \(6 MB\), 0 already in s3:\/\/fms-uploads at http:\/\/127\.0\.0\.1:\d+ with the same SHA-256, 0 problem\(s\)/);
     assert.match(first.stdout, /Every object verified by SHA-256/);
     assert.deepEqual(await bucketObjects(s3), Object.fromEntries(uploads.map((u) => [u.key, sha256(u.data)])));
     const pdf = await s3.client.send(new HeadObjectCommand({ Bucket: s3.target.bucket, Key: uploads[1]!.key }));
@@ -125,7 +125,7 @@ describe('fms storage copy', { concurrency: true }, () => {
 
     const second = await fms(['storage', 'copy', '--to', 's3'], env);
     assert.equal(second.code, 0, show(second));
-    assert.match(second.stdout, /4 object\(s\) .*: 0 copied \(0 B\), 4 already in .* with the same SHA-256, 0 problem\(s\)/);
+    assert.match(second.stdout, /4 object\(s\) .*: 0 copied \(0 bytes\), 4 already in .* with the same SHA-256, 0 problem\(s\)/);
 
     // Bit rot, or someone else's write: the object in the bucket no longer matches the source.
     const damaged = uploads[0]!;

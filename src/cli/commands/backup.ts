@@ -3,6 +3,7 @@
 // journal), results to stdout.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { formatBytes } from '../../lib/bytes.js';
 import { TIMER_BACKUP_FOLDER } from '../../ops/backup/backup-folder.js';
 import { archiveAt } from '../../ops/backup/archive-name.js';
 import { createBackup } from '../../ops/backup/create-backup.js';
@@ -122,11 +123,4 @@ function amount(event: ProgressEvent): string {
   if (!event.total) return '';
   if (event.unit === 'bytes') return `${formatBytes(event.done)} of ${formatBytes(event.total)}`;
   return `${event.done} of ${event.total} ${event.unit}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }

@@ -17,8 +17,10 @@ import {
   type ImportKind,
   type ImportReport,
 } from '../../features/imports/service.js';
+import { formatBytes } from '../../lib/bytes.js';
+import { plural } from '../../lib/plural.js';
 import { CliError, readConfig, run, withSession } from '../context.js';
-import { formatBytes, progressReporter } from './backup.js';
+import { progressReporter } from './backup.js';
 
 interface ImportFlags {
   dryRun?: boolean;
@@ -142,10 +144,6 @@ async function openPrivate(path: string): Promise<FileHandle> {
 
 function stamp(at: Date): string {
   return at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The report, as the web page shows it: counts, warnings, every error, every change. */

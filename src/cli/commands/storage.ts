@@ -2,23 +2,12 @@ import { fileRecordsByKey } from '../../features/files/service.js';
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { formatBytes } from '../../lib/bytes.js';
 import { copyObjects, type FileRecord } from '../../storage/copy.js';
 import { assertUploadFolderWritable, createLocalStorage, createS3Storage, createStorage } from '../../storage/index.js';
 import { CliError, readConfig, run, withSession } from '../context.js';
 
 const s3Variables = 'S3_BUCKET, S3_ENDPOINT (unless AWS), S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 export function registerStorage(program: Command) {
   const storage = program.command('storage').description('Where uploads live: check it, or move them between UPLOAD_FOLDER and S3');

@@ -1,6 +1,6 @@
 // Groups (classes, cohorts): create, rename, describe, archive; lists with student counts.
 import { authorize, can, groupScope } from '../../access.js';
-import type { ServiceContext } from '../../context.js';
+import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { uniqueViolation } from '../../db/constraint-errors.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
@@ -36,13 +36,8 @@ function view(row: GroupRow): GroupView {
   };
 }
 
-function actorOf(ctx: ServiceContext) {
-  if (!ctx.actor) throw new NotFound();
-  return ctx.actor;
-}
-
 export async function listGroups(ctx: ServiceContext, query: unknown) {
-  const actor = actorOf(ctx);
+  const actor = signedInActor(ctx);
   const { q, archived = false, limit = GROUPS_PAGE_SIZE, cursor } = validate(ListGroupsQuery, query);
   const after = cursor ? decodeCursor(cursor, ['string', 'id']) : null;
   const rows = await repo.listGroups(ctx.db, groupScope(actor), {
@@ -69,7 +64,7 @@ export async function* exportGroups(ctx: ServiceContext, query: unknown): AsyncG
 }
 
 export async function getGroup(ctx: ServiceContext, id: number): Promise<GroupView> {
-  const row = await repo.findGroup(ctx.db, groupScope(actorOf(ctx)), id);
+  const row = await repo.findGroup(ctx.db, groupScope(signedInActor(ctx)), id);
   if (!row) throw new NotFound('No such group.');
   return view(row);
 }

@@ -10,6 +10,7 @@ import { authorize, can } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import type { ImportKind } from '../../db/schema.js';
 import { AppError, Conflict, Forbidden, NotFound } from '../../lib/errors.js';
+import { plural } from '../../lib/plural.js';
 import { mapHeaders, readSheetRows, rowFields, writeXlsx, type Sheet, type SheetInput } from '../../lib/spreadsheets.js';
 import { newStorageKey, type Storage } from '../../storage/index.js';
 import { recordAudit } from '../audit/service.js';
@@ -142,10 +143,6 @@ export class LargeChangeUnconfirmed extends AppError {
     const message = `This import changes ${percent(report.changedShare)} of the existing ${report.kind} (more than ${percent(report.largeChangeThreshold)}); confirm the large change to apply it.`;
     super(409, 'confirmation_required', message, { confirmLargeChange: message });
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function percent(share: number): string {

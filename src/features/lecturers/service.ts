@@ -1,7 +1,7 @@
 // Lecturers: their records, accounts (with the admin flag) and photos. Admins see and manage all;
 // a lecturer sees their own record.
-import { authorize, can, lecturerScope, type Actor } from '../../access.js';
-import type { ServiceContext } from '../../context.js';
+import { authorize, can, lecturerScope } from '../../access.js';
+import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
@@ -76,11 +76,6 @@ export function searchColumnsOfLecturer(l: { firstName: string; lastName: string
   return { searchText: searchTextOf([l.lastName, l.firstName, l.patronymic, l.email, l.phone, l.phone?.replace(/\D+/g, ''), l.academicDegree, l.position]), sortName: sortNameOf(l) };
 }
 
-function actorOf(ctx: ServiceContext): Actor {
-  if (!ctx.actor) throw new NotFound();
-  return ctx.actor;
-}
-
 export interface LecturerList {
   items: LecturerView[];
   nextCursor: string | null;
@@ -91,7 +86,7 @@ export interface LecturerList {
 }
 
 export async function listLecturers(ctx: ServiceContext, query: unknown): Promise<LecturerList> {
-  const actor = actorOf(ctx);
+  const actor = signedInActor(ctx);
   const data = validate(ListLecturersQuery, query);
   const sort: LecturerSort = data.sort || 'name';
   const limit = data.limit ?? LECTURERS_PAGE_SIZE;
@@ -143,7 +138,7 @@ export async function lecturerDegrees(ctx: ServiceContext): Promise<string[]> {
  * record in sight can answer 403.
  */
 async function requireRow(ctx: ServiceContext, id: number): Promise<LecturerRow> {
-  const row = Number.isInteger(id) && id > 0 ? await repo.findLecturer(ctx.db, lecturerScope(actorOf(ctx)), id) : undefined;
+  const row = Number.isInteger(id) && id > 0 ? await repo.findLecturer(ctx.db, lecturerScope(signedInActor(ctx)), id) : undefined;
   if (!row) throw new NotFound('No such lecturer.');
   return row;
 }

@@ -2,7 +2,7 @@
 // scoped by access.ts (admins all, lecturers the groups they teach, a student their own record);
 // lecturers see what teaching needs, not birth dates, phones or home addresses.
 import { authorize, can, studentDetail, studentScope, studentSearchFields, type Actor } from '../../access.js';
-import type { ServiceContext } from '../../context.js';
+import { signedInActor, type ServiceContext } from '../../context.js';
 import type { Insertable } from 'kysely';
 import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
@@ -74,11 +74,6 @@ function auditable(s: Pick<StudentRow, 'studentNumber' | 'firstName' | 'lastName
   };
 }
 
-function actorOf(ctx: ServiceContext): Actor {
-  if (!ctx.actor) throw new NotFound();
-  return ctx.actor;
-}
-
 /**
  * The two folded search columns: everything an admin may search by, and what a lecturer may (no
  * phone), so a lecturer cannot learn a phone number by searching for guesses of it.
@@ -101,7 +96,7 @@ export interface StudentList {
 }
 
 export async function listStudents(ctx: ServiceContext, query: unknown): Promise<StudentList> {
-  const actor = actorOf(ctx);
+  const actor = signedInActor(ctx);
   const data = validate(ListStudentsQuery, query);
   const sort: StudentSort = data.sort || 'name';
   const limit = data.limit ?? STUDENTS_PAGE_SIZE;
@@ -151,13 +146,13 @@ export async function* exportStudents(ctx: ServiceContext, query: unknown): Asyn
  * record in sight can answer 403.
  */
 async function requireRow(ctx: ServiceContext, id: number): Promise<StudentRow> {
-  const row = Number.isInteger(id) && id > 0 ? await repo.findStudent(ctx.db, studentScope(actorOf(ctx)), id) : undefined;
+  const row = Number.isInteger(id) && id > 0 ? await repo.findStudent(ctx.db, studentScope(signedInActor(ctx)), id) : undefined;
   if (!row) throw new NotFound('No such student.');
   return row;
 }
 
 export async function getStudent(ctx: ServiceContext, id: number): Promise<StudentView> {
-  return view(await requireRow(ctx, id), actorOf(ctx));
+  return view(await requireRow(ctx, id), signedInActor(ctx));
 }
 
 /** The linked sign-in account, for the record's page (admins only). */

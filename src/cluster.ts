@@ -18,6 +18,8 @@ const METRICS_REPLY = 'fms:metrics';
 const START_FAILED = 'fms:start-failed';
 /** Crash loops are slowed down: after this many deaths in a minute, wait before forking again. */
 const CRASHES_BEFORE_BACKOFF = 5;
+/** How long a stopped worker keeps answering the primary's handoffs (refusing them) before it exits. */
+const HANDOFF_LINGER_MS = 1_000;
 /** How long a reload waits for its new workers to listen before it gives up and keeps the old ones. */
 const RELOAD_START_TIMEOUT_MS = 60_000;
 
@@ -228,7 +230,11 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
     const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
     force.unref();
     server.close().then(
-      () => process.exit(0),
+      // Linger before exiting: the primary may have handed this worker a new connection just
+      // before it learnt the worker stopped listening. Alive, the worker refuses it and the primary
+      // gives it to another worker; gone, the handoff would never be answered and that connection
+      // would hang until the client gave up (seen once in 1,541 requests under a reload).
+      () => setTimeout(() => process.exit(0), HANDOFF_LINGER_MS),
       () => process.exit(1),
     );
   };

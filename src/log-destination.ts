@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSy
 import { basename, dirname, extname, join } from 'node:path';
 import pinoRoll from 'pino-roll';
 import type { Config } from './config/index.js';
+import { processExists } from './lib/serve-workers.js';
 
 export type LogStream = { write(line: string): boolean | void };
 
@@ -73,14 +74,4 @@ export function claimLogFile(path: string): void {
       // already gone
     }
   });
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

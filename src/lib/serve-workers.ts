@@ -1,5 +1,5 @@
 // The worker processes of an `fms serve` primary, read from /proc: what `fms reload` reports as
-// replaced, and what the tests watch.
+// replaced, and what the tests watch; and whether a process of a given id is running.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** The `fms serve` worker processes whose parent is `pid`, in pid order. */
@@ -17,4 +17,14 @@ export function workersOf(pid: number): number[] {
     }
   }
   return out.sort((a, b) => a - b);
+}
+
+/** Whether a process with this id exists (EPERM: it does, as another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

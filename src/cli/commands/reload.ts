@@ -3,18 +3,9 @@
 // command itself says whether the new code is serving (exit 0) or was refused and the old workers
 // still serve (exit 1, with the reason): an operator never has to read the journal to know.
 import type { Command } from 'commander';
-import { workersOf } from '../../lib/serve-workers.js';
+import { processExists, workersOf } from '../../lib/serve-workers.js';
 import { readReloadStatus } from '../../reload-status.js';
 import { CliError, run } from '../context.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function registerReload(program: Command) {
   program
@@ -28,7 +19,7 @@ export function registerReload(program: Command) {
         const seconds = Number(options.timeout);
         if (!Number.isInteger(pid) || pid < 2) throw new CliError('--pid takes the process id of the `fms serve` primary, e.g. --pid "$MAINPID"');
         if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('--timeout takes a number of seconds, e.g. --timeout 150');
-        if (!alive(pid)) throw new CliError(`No process ${pid} is running: is FMS started? (systemctl status fms)`);
+        if (!processExists(pid)) throw new CliError(`No process ${pid} is running: is FMS started? (systemctl status fms)`);
         const old = workersOf(pid);
         if (!old.length) throw new CliError(`Process ${pid} has no \`fms serve\` workers: reloading needs the primary of \`fms serve\` in production mode or with --workers 2 or more.`);
         const before = readReloadStatus(pid)?.generation ?? 0;
@@ -36,7 +27,7 @@ export function registerReload(program: Command) {
         const started = Date.now();
         while (Date.now() - started < seconds * 1000) {
           await new Promise((resolve) => setTimeout(resolve, 200));
-          if (!alive(pid)) throw new CliError(`The primary ${pid} exited during the reload: see \`journalctl -u fms\`.`);
+          if (!processExists(pid)) throw new CliError(`The primary ${pid} exited during the reload: see \`journalctl -u fms\`.`);
           const status = readReloadStatus(pid);
           if (!status || status.generation <= before || status.state === 'reloading') continue;
           if (status.state === 'complete') {

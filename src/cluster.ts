@@ -148,7 +148,7 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     const mine = ++generation;
     const report = (state: ReloadStatus['state'], extra: { reason?: string; pids?: number[] } = {}) => {
       try {
-        writeReloadStatus(process.pid, { generation: mine, state, ...extra });
+        writeReloadStatus(config, process.pid, { generation: mine, state, ...extra });
       } catch (error) {
         log('warn', `cannot write the reload status for fms reload: ${(error as Error).message}`);
       }
@@ -201,7 +201,7 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     force.unref();
     const check = () => {
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
-      removeReloadStatus(process.pid);
+      removeReloadStatus(config, process.pid);
       process.exit(0);
     };
     cluster.on('exit', check);

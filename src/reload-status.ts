@@ -6,6 +6,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Config } from './config/index.js';
 
 export interface ReloadStatus {
   /** 1 for the first reload of this primary, then 2, … */
@@ -18,26 +19,25 @@ export interface ReloadStatus {
   pids?: number[];
 }
 
-export function reloadStatusFile(primaryPid: number, env: NodeJS.ProcessEnv = process.env): string {
-  const runtime = env.RUNTIME_DIRECTORY?.split(':')[0];
-  return join(runtime || tmpdir(), `fms-reload-${primaryPid}.json`);
+export function reloadStatusFile(config: Pick<Config, 'runtimeDirectory'>, primaryPid: number): string {
+  return join(config.runtimeDirectory ?? tmpdir(), `fms-reload-${primaryPid}.json`);
 }
 
 /** Written whole (a rename), so a reader never sees half a status. */
-export function writeReloadStatus(primaryPid: number, status: ReloadStatus): void {
-  const file = reloadStatusFile(primaryPid);
+export function writeReloadStatus(config: Pick<Config, 'runtimeDirectory'>, primaryPid: number, status: ReloadStatus): void {
+  const file = reloadStatusFile(config, primaryPid);
   writeFileSync(`${file}.tmp`, JSON.stringify(status), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
 
-export function readReloadStatus(primaryPid: number): ReloadStatus | null {
+export function readReloadStatus(config: Pick<Config, 'runtimeDirectory'>, primaryPid: number): ReloadStatus | null {
   try {
-    return JSON.parse(readFileSync(reloadStatusFile(primaryPid), 'utf8')) as ReloadStatus;
+    return JSON.parse(readFileSync(reloadStatusFile(config, primaryPid), 'utf8')) as ReloadStatus;
   } catch {
     return null;
   }
 }
 
-export function removeReloadStatus(primaryPid: number): void {
-  rmSync(reloadStatusFile(primaryPid), { force: true });
+export function removeReloadStatus(config: Pick<Config, 'runtimeDirectory'>, primaryPid: number): void {
+  rmSync(reloadStatusFile(config, primaryPid), { force: true });
 }

@@ -61,6 +61,11 @@ export interface Config {
   readonly metricsToken: string | null;
   /** A separate port on 127.0.0.1 that serves /metrics to the local Prometheus without a token. */
   readonly metricsPort: number | null;
+  /**
+   * systemd's RuntimeDirectory= (it sets RUNTIME_DIRECTORY, e.g. /run/fms), shared by the unit's
+   * ExecStart and ExecReload: where the primary tells `fms reload` how a reload went. Null elsewhere.
+   */
+  readonly runtimeDirectory: string | null;
   /** Worker processes for `fms serve` (WEB_CONCURRENCY, as on Heroku-style platforms). */
   readonly workers: number;
   /** How long a stopping server lets in-flight requests and uploads finish. */
@@ -210,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     cookieSameSite: text('SESSION_COOKIE_SAMESITE').toLowerCase() as 'strict' | 'lax',
     demoDepartment,
     metricsToken: text('METRICS_TOKEN') || null,
+    // Not in the schema: systemd's own variable, possibly a list (RuntimeDirectory=a b gives a:b).
+    runtimeDirectory: String(merged.RUNTIME_DIRECTORY ?? '').split(':')[0] || null,
     metricsPort: raw.METRICS_PORT === undefined ? null : Number(raw.METRICS_PORT),
     workers: Number(raw.WEB_CONCURRENCY),
     shutdownGraceMs: shutdownGraceMs!,

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { processExists, workersOf } from '../../lib/serve-workers.js';
 import { readReloadStatus } from '../../reload-status.js';
-import { CliError, run } from '../context.js';
+import { CliError, readConfig, run } from '../context.js';
 
 export function registerReload(program: Command) {
   program
@@ -15,20 +15,21 @@ export function registerReload(program: Command) {
     .option('--timeout <seconds>', 'give up waiting after this many seconds', '140')
     .action((options: { pid: string; timeout: string }) =>
       run(async () => {
+        const config = readConfig();
         const pid = Number(options.pid);
         const seconds = Number(options.timeout);
         if (!Number.isInteger(pid) || pid < 2) throw new CliError('--pid takes the process id of the `fms serve` primary, e.g. --pid "$MAINPID"');
-        if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('--timeout takes a number of seconds, e.g. --timeout 150');
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('--timeout takes a number of seconds, e.g. --timeout 140');
         if (!processExists(pid)) throw new CliError(`No process ${pid} is running: is FMS started? (systemctl status fms)`);
         const old = workersOf(pid);
         if (!old.length) throw new CliError(`Process ${pid} has no \`fms serve\` workers: reloading needs the primary of \`fms serve\` in production mode or with --workers 2 or more.`);
-        const before = readReloadStatus(pid)?.generation ?? 0;
+        const before = readReloadStatus(config, pid)?.generation ?? 0;
         process.kill(pid, 'SIGHUP');
         const started = Date.now();
         while (Date.now() - started < seconds * 1000) {
           await new Promise((resolve) => setTimeout(resolve, 200));
           if (!processExists(pid)) throw new CliError(`The primary ${pid} exited during the reload: see \`journalctl -u fms\`.`);
-          const status = readReloadStatus(pid);
+          const status = readReloadStatus(config, pid);
           if (!status || status.generation <= before || status.state === 'reloading') continue;
           if (status.state === 'complete') {
             process.stdout.write(`Reloaded in ${((Date.now() - started) / 1000).toFixed(1)} s: workers ${old.join(', ')} replaced by ${(status.pids ?? workersOf(pid)).join(', ')}\n`);

@@ -5,6 +5,7 @@ import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
 import type { Clock } from './lib/clock.js';
 import { NotFound } from './lib/errors.js';
+import type { SessionStore } from './session-store.js';
 import type { Storage } from './storage/index.js';
 
 export interface ServiceContext {
@@ -21,6 +22,9 @@ export interface ServiceContext {
 
 /** A context whose actor is known to be signed in. */
 export type ActorContext = ServiceContext & { readonly actor: Actor };
+
+/** A context that can start and end sessions: what HTTP requests and the CLI hand to the services. */
+export type AuthContext = ServiceContext & { readonly sessions: SessionStore };
 
 /**
  * The actor of a service call that reads scoped records. With nobody signed in there is nothing to

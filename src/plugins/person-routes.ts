@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { authorize, type Action } from '../access.js';
 import type { ActorContext } from '../context.js';
-import type { AuthContext } from '../features/auth/service.js';
+import type { AuthContext } from '../context.js';
 import * as accounts from '../features/accounts/service.js';
 import { AlreadySubmitted } from '../features/audit/service.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../features/photos/service.js';

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../access.js';
-import type { AuthContext } from '../features/auth/service.js';
+import type { AuthContext } from '../context.js';
 import { AppError, Unauthenticated } from '../lib/errors.js';
 import { sha256 } from '../lib/secrets.js';
 import { bearerToken } from './bearer-secret.js';

@@ -4,11 +4,10 @@ import type {} from '@fastify/csrf-protection';
 import type { Redis } from 'ioredis';
 import type { Actor } from '../access.js';
 import type { Config } from '../config/index.js';
-import type { ServiceContext } from '../context.js';
+import type { AuthContext, ServiceContext } from '../context.js';
 import type { Db } from '../db/index.js';
-import type { AuthContext } from '../features/auth/service.js';
-import type { SessionStore } from '../features/auth/session-store.js';
 import type { Clock } from '../lib/clock.js';
+import type { SessionStore } from '../session-store.js';
 import type { Storage } from '../storage/index.js';
 import type { FlashMessage, PageContext } from '../views/page.js';
 

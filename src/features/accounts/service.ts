@@ -12,7 +12,7 @@ import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service
 import * as users from '../auth/service.js';
 import { hashNewPassword } from '../auth/service.js';
 import { clearLockout } from '../auth/lockout.js';
-import type { SessionStore } from '../auth/session-store.js';
+import type { SessionStore } from '../../session-store.js';
 import * as repo from './repository.js';
 import { CreateAccountInput, ListAccountsQuery } from './schemas.js';
 

@@ -3,7 +3,7 @@
 // parts of Fastify's request it uses, so only the routes files import Fastify.
 import type { Actor } from '../../access.js';
 import { Invalid, NotFound, Unauthenticated } from '../../lib/errors.js';
-import type { AuthContext } from '../auth/service.js';
+import type { AuthContext } from '../../context.js';
 
 /** The version of the API's contract: in its path, and in the OpenAPI document. */
 export const API_VERSION = '1';

@@ -1,7 +1,7 @@
 // Sessions in Redis: one key per session (expiring with it) and one set per user to list and end
 // them. Shared by every worker and server that points at the same Redis.
 import type { Redis } from 'ioredis';
-import type { SessionRecord, SessionStore } from './session-store.js';
+import type { SessionRecord, SessionStore } from '../../session-store.js';
 
 interface Stored extends Omit<SessionRecord, 'createdAt' | 'lastSeenAt' | 'expiresAt'> {
   createdAt: string;

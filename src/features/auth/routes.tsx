@@ -1,6 +1,6 @@
 // Sign in and out, own password, own sessions, own API tokens; /api/v1/me for token holders.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActorContext } from '../../context.js';
+import type { ActorContext, AuthContext } from '../../context.js';
 import { Invalid } from '../../lib/errors.js';
 import { rotateCsrfSecret } from '../../plugins/csrf.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../plugins/session.js';
@@ -35,13 +35,13 @@ export function safeNext(next: unknown): string {
   return `${url.pathname}${url.search}`;
 }
 
-function actorCtx(request: FastifyRequest): auth.AuthContext & ActorContext {
+function actorCtx(request: FastifyRequest): AuthContext & ActorContext {
   const actor = requireActor(request);
   return { ...request.ctx(), actor };
 }
 
 /** One unit of work for the signed-in actor, in a transaction. */
-function asActor<T>(request: FastifyRequest, work: (ctx: auth.AuthContext & ActorContext) => Promise<T>): Promise<T> {
+function asActor<T>(request: FastifyRequest, work: (ctx: AuthContext & ActorContext) => Promise<T>): Promise<T> {
   const actor = requireActor(request);
   return request.inTransaction((ctx) => work({ ...ctx, actor }));
 }

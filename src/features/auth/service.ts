@@ -1,6 +1,6 @@
 // Signing in and out, sessions, own password, personal API tokens.
 import { authorize, type Actor } from '../../access.js';
-import type { ServiceContext, ActorContext } from '../../context.js';
+import type { ActorContext, AuthContext, ServiceContext } from '../../context.js';
 import type { User } from '../../db/schema.js';
 import { Invalid, NotFound } from '../../lib/errors.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy } from '../../lib/passwords.js';
@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/service.js';
 import { checkPasswordUnderLockout, LOCKOUT_MS } from './lockout.js';
 import * as repo from './repository.js';
 import { ChangePasswordInput, CreateTokenInput, SignInInput, TokenFields } from './schemas.js';
-import type { SessionRecord, SessionStore } from './session-store.js';
+import type { SessionRecord } from '../../session-store.js';
 
 /** The lockout's numbers (lockout.ts): 5 wrong passwords from one client lock it out for 15 minutes. */
 export { CLIENT_MAX_FAILURES as MAX_FAILED_LOGINS, LOCKOUT_MS } from './lockout.js';
@@ -18,8 +18,6 @@ export { CLIENT_MAX_FAILURES as MAX_FAILED_LOGINS, LOCKOUT_MS } from './lockout.
 const TOUCH_INTERVAL_MS = 60_000;
 
 export const SIGN_IN_FAILED = 'Incorrect username or password.';
-
-export type AuthContext = ServiceContext & { readonly sessions: SessionStore };
 
 export function actorFromUser(user: User): Actor {
   return {

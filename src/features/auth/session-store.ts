@@ -1,22 +1,8 @@
-// Where server-side sessions live: the database by default, Redis when RATELIMIT_STORAGE_URI is a
-// Redis URL (shared by every worker and server). Both keep only the sha256 of the session id.
+// Sessions in the database (the `sessions` table), the default store; redis-session-store.ts is the
+// other one. The interface both implement is src/session-store.ts.
 import type { Db } from '../../db/index.js';
-import type { Session } from '../../db/schema.js';
+import type { SessionStore } from '../../session-store.js';
 import * as repo from './repository.js';
-
-export type SessionRecord = Session;
-
-export interface SessionStore {
-  save(session: SessionRecord): Promise<void>;
-  get(idHash: string): Promise<SessionRecord | null>;
-  touch(idHash: string, at: Date): Promise<void>;
-  destroy(idHash: string): Promise<void>;
-  listForUser(userId: number): Promise<SessionRecord[]>;
-  /** Ends every session of the user, except one when given; returns how many ended. */
-  destroyForUser(userId: number, exceptIdHash?: string): Promise<number>;
-  /** Removes expired sessions (Redis expires them by itself). */
-  sweep(now: Date): Promise<number>;
-}
 
 export function databaseSessionStore(db: Db): SessionStore {
   return {

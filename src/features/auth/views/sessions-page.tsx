@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../session-store.js';
+import type { SessionRecord } from '../../../session-store.js';
 import { CsrfField } from '../../../views/form-field.js';
 import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';

@@ -425,10 +425,9 @@ describe('the bucket', () => {
     });
     const port = (silent.address() as { port: number }).port;
 
+    // The reason names the 0.5 s limit only when that timeout is what ended the wait: no stopwatch needed.
     const hanging = createS3Storage({ ...s3.target, endpoint: `http://127.0.0.1:${port}` }, { checkTimeoutMs: 500 });
-    let started = Date.now();
     const slow = await hanging.check();
-    assert.ok(Date.now() - started < 3000, `answered in ${Date.now() - started} ms`);
     assert.equal(slow.ok, false);
     assert.match(slow.reason ?? '', /did not answer within 0\.5 s: check S3_ENDPOINT/);
     await hanging.close();
@@ -438,13 +437,12 @@ describe('the bucket', () => {
     await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
     const closedPort = (probe.address() as { port: number }).port;
     await new Promise<void>((done) => probe.close(() => done()));
+    // Fast here means the refusal itself is reported, not the 2 s timeout waited out (with retries).
     const refused = createS3Storage({ ...s3.target, endpoint: `http://127.0.0.1:${closedPort}` }, { checkTimeoutMs: 2000 });
-    started = Date.now();
     const down = await refused.check();
     await refused.close();
     assert.equal(down.ok, false);
-    assert.match(down.reason ?? '', /S3_ENDPOINT/);
-    assert.ok(Date.now() - started < 3000);
+    assert.match(down.reason ?? '', /^cannot reach s3:\/\/\S+ at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): check S3_ENDPOINT and that the server is running$/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Sessions as users see them: listing and ending them, timeouts, password change, and sessions in
 // Redis shared by two servers.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { buildServersSharingRedis, buildTestApp } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
@@ -8,6 +9,16 @@ import { Browser } from '../../../test/http.js';
 import { isRedisAvailable, testDatabases } from '../../../test/services.js';
 
 const NEW_PASSWORD = 'a brand new passphrase for testing';
+
+/** What the server keeps of a session id: its sha256, in hex (the id itself is never stored). */
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The browser's session cookie; a browser without one is a broken test, not a pass. */
+function sessionCookie(browser: Browser): string {
+  const cookie = browser.cookies.get('fms_session');
+  assert.ok(cookie, 'the browser holds a session cookie');
+  return cookie;
+}
 
 for (const database of await testDatabases()) {
   describe(`sessions on ${database}`, () => {
@@ -41,8 +52,11 @@ for (const database of await testDatabases()) {
       const b = new Browser(app);
       await a.signIn(alice.username, TEST_PASSWORD);
       await b.signIn(bob.username, TEST_PASSWORD);
-      const bobsPage = await b.get('/account/sessions');
-      const bobsHash = /This browser/.test(bobsPage.body) ? (await ctx.db.selectFrom('sessions').select('idHash').where('userId', '=', bob.id).executeTakeFirstOrThrow()).idHash : '';
+      // Bob's session as the server knows it: the hash of his cookie, which must be stored for him,
+      // so a 404 below can only mean "not yours", never "no such address".
+      const bobsHash = sha256(sessionCookie(b));
+      const stored = await ctx.db.selectFrom('sessions').select('userId').where('idHash', '=', bobsHash).executeTakeFirstOrThrow();
+      assert.equal(stored.userId, bob.id);
       const attempt = await a.post(`/account/sessions/${bobsHash}/end`, {}, { from: '/account/sessions' });
       assert.equal(attempt.statusCode, 404);
       assert.equal((await b.get('/dashboard')).statusCode, 200, "bob's session survives");
@@ -116,15 +130,22 @@ describe('sessions in Redis', () => {
     const user = await createUser(one.ctx);
     const browser = new Browser(one.app);
     await browser.signIn(user.username, TEST_PASSWORD);
+    const cookie = sessionCookie(browser);
+    const idHash = sha256(cookie);
     assert.equal(await db.selectFrom('sessions').select('idHash').executeTakeFirst(), undefined, 'the session is not in the database');
-    const keys = await redis.keys('*session*');
-    assert.ok(keys.length > 0, 'the session is in Redis');
+    const keysOfSession = async () => (await redis.keys('*')).filter((key) => key.includes(idHash));
+    assert.equal((await keysOfSession()).length, 1, 'the session is in Redis, under the hash of its id');
 
-    const onTwo = await two.app.inject({ url: '/dashboard', cookies: Object.fromEntries(browser.cookies) });
+    const onTwo = await two.app.inject({ url: '/dashboard', cookies: { fms_session: cookie } });
     assert.equal(onTwo.statusCode, 200, 'server two knows the session');
 
-    await browser.post('/logout', {}, { from: '/dashboard' });
-    const afterLogout = await two.app.inject({ url: '/dashboard', cookies: { fms_session: 'x'.repeat(43) } });
-    assert.equal(afterLogout.statusCode, 303);
+    const out = await browser.post('/logout', {}, { from: '/dashboard' });
+    assert.equal(out.statusCode, 303);
+    assert.deepEqual(await keysOfSession(), [], 'sign-out deleted the session from Redis');
+    for (const [name, server] of [['one', one], ['two', two]] as const) {
+      const after = await server.app.inject({ url: '/dashboard', cookies: { fms_session: cookie } });
+      assert.equal(after.statusCode, 303, `server ${name} no longer takes the cookie`);
+      assert.equal(after.headers.location, '/login?next=%2Fdashboard', `server ${name} asks to sign in`);
+    }
   });
 });

@@ -77,13 +77,13 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['fastify', '@fastify/*', 'fastify-plugin'], message: 'Only routes.tsx, plugins/, app.ts and server.ts import Fastify.' }] },
+        { patterns: [{ group: ['fastify', '@fastify/*', 'fastify-plugin'], message: 'Only routes.tsx, plugins/, routes/, app.ts and server.ts import Fastify.' }] },
       ],
     },
   },
   {
     // The places allowed to touch Fastify.
-    files: ['src/features/**/routes.{ts,tsx}', 'src/plugins/**', 'src/app.ts', 'src/server.ts', 'test/**', 'src/**/*.test.{ts,tsx}'],
+    files: ['src/features/**/routes.{ts,tsx}', 'src/plugins/**', 'src/routes/**', 'src/app.ts', 'src/server.ts', 'test/**', 'src/**/*.test.{ts,tsx}'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

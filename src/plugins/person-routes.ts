@@ -7,91 +7,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { authorize, type Action } from '../access.js';
-import type { ActorContext } from '../context.js';
-import type { AuthContext } from '../context.js';
 import * as accounts from '../features/accounts/service.js';
 import { AlreadySubmitted } from '../features/audit/service.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto, type DeletedPhotoFiles } from '../features/photos/service.js';
 import { sendPhoto } from '../features/photos/send-photo.js';
 import { DEFAULT_PHOTO_LIMITS } from '../lib/images.js';
-import type { TSchema } from 'typebox';
 import { AppError, Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { fullName } from '../lib/people.js';
-import { singleQueryValues } from '../lib/query-values.js';
-import { requireActor } from './session.js';
+import { formMessage, photoAgainMessage, photoMessage } from '../routes/form-messages.js';
+import { noStore } from '../routes/no-store.js';
+import { idOf } from '../routes/record-id.js';
+import { asActor, ctxOf, type RequestContext } from '../routes/request-context.js';
 import { readFormWithOptionalFile, readUpload, type Upload } from './uploads.js';
 
 /** Photos may be at most 5 MB, as the photos service checks again. */
 export const PHOTO_MAX_BYTES = DEFAULT_PHOTO_LIMITS.maxBytes;
 
-export type RequestContext = AuthContext & ActorContext;
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
-/** The request's service context with the signed-in actor (401 without one). */
-export function ctxOf(request: FastifyRequest): RequestContext {
-  return { ...request.ctx(), actor: requireActor(request) };
-}
-
-/** One unit of work for the signed-in actor, in a transaction. */
-export function asActor<T>(request: FastifyRequest, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-  const actor = requireActor(request);
-  return request.inTransaction((ctx) => work({ ...ctx, actor }));
-}
-
-/** The `:id` of the address; anything but a positive integer becomes 0, which no record has (404). */
-export function idOf(request: IdRequest): number {
-  const id = Number(request.params.id);
-  return Number.isSafeInteger(id) && id > 0 ? id : 0;
-}
-
-/** A page that shows a password must not be kept by the browser or any cache. */
-export function noStore(reply: FastifyReply): void {
-  reply.header('Cache-Control', 'no-store');
-}
-
-export function photoMessage(error: AppError): string {
-  return error.fields.photo ?? error.fields.file ?? error.message;
-}
-
-/** The alert above a refused form: the field messages say what is wrong, the alert where to look. */
-export function formMessage(error: AppError): string {
-  return Object.keys(error.fields).length > 0 ? 'Check the highlighted fields.' : error.message;
-}
-
-/**
- * A browser cannot be told to keep a chosen file when a refused form is shown again: say so by the
- * photo field, naming the file, when one was sent.
- */
-export function photoAgainMessage(file: { filename: string } | null): string | undefined {
-  return file ? `Choose the photo (${file.filename || 'the file'}) again: files cannot be kept when the form is shown again.` : undefined;
-}
-
 type PhotoFiles = { photoFileId: number | null; thumbnailFileId: number | null };
-
-/**
- * What every people list reads from the address bar: the search, the group, the sort and the page,
- * by the list's query schema. A parameter given twice (?q=a&q=b) answers 422 naming it (lib/query-values);
- * anything else unusable is dropped, and `problems` say so on the page rather than failing it.
- * `values` holds every parameter of the schema, as one text each, for the list's own filters.
- */
-export function readListFilter(query: unknown, schema: TSchema, sorts: readonly string[]) {
-  const values = singleQueryValues(schema, query);
-  const problems: string[] = [];
-  const q = (values.q ?? '').trim().slice(0, 100);
-  let group = values.group ?? '';
-  if (group && !/^[1-9]\d{0,9}$/.test(group)) {
-    problems.push('The group filter was not understood and is ignored.');
-    group = '';
-  }
-  let sort = values.sort || 'name';
-  if (!sorts.includes(sort)) {
-    problems.push(`Sort by one of: ${sorts.join(', ')}; sorted by name instead.`);
-    sort = 'name';
-  }
-  const pageText = values.page ?? '1';
-  const page = /^[1-9]\d{0,5}$/.test(pageText) ? Number(pageText) : 1;
-  return { q, group, sort, page, problems, values };
-}
 
 /** What the shared routes need to know about one kind of person record. */
 export interface PersonKind {

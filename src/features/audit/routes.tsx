@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../../access.js';
 import { Invalid } from '../../lib/errors.js';
 import { singleQueryValues } from '../../lib/query-values.js';
-import { addExportRoutes } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../routes/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
 import { auditChangesText } from '../../views/record-history.js';
 import { AuditFilterQuery } from './schemas.js';

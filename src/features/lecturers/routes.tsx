@@ -5,21 +5,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { fullName } from '../../lib/people.js';
 import { AppError, Conflict, Forbidden, Invalid } from '../../lib/errors.js';
-import {
-  addPersonFromForm,
-  asActor,
-  ctxOf,
-  formMessage,
-  idOf,
-  readListFilter,
-  registerAccountRoutes,
-  registerPhotoRoutes,
-  type PersonKind,
-} from '../../plugins/person-routes.js';
+import { addPersonFromForm, registerAccountRoutes, registerPhotoRoutes, type PersonKind } from '../../plugins/person-routes.js';
+import { formMessage } from '../../routes/form-messages.js';
+import { readListFilter } from '../../routes/list-filter.js';
+import { idOf } from '../../routes/record-id.js';
+import { asActor, ctxOf } from '../../routes/request-context.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
-import { addExportRoutes } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../routes/export-sheet.js';
 import { ListLecturersQuery, lecturerSorts } from './schemas.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';

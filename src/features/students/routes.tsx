@@ -8,24 +8,17 @@ import { authorize, can, ownsStudentRecord } from '../../access.js';
 import { fullName } from '../../lib/people.js';
 import { Conflict, Invalid, NotFound } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/session.js';
-import {
-  addPersonFromForm,
-  asActor,
-  ctxOf,
-  formMessage,
-  idOf,
-  readListFilter,
-  registerAccountRoutes,
-  registerPhotoRoutes,
-  type PersonKind,
-  type RequestContext,
-} from '../../plugins/person-routes.js';
+import { addPersonFromForm, registerAccountRoutes, registerPhotoRoutes, type PersonKind } from '../../plugins/person-routes.js';
+import { formMessage } from '../../routes/form-messages.js';
+import { readListFilter } from '../../routes/list-filter.js';
+import { idOf } from '../../routes/record-id.js';
+import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import * as students from './service.js';
 import { ListStudentsQuery, studentSorts } from './schemas.js';
-import { addExportRoutes } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../routes/export-sheet.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
 import { StudentsPage, type StudentFilterValues } from './views/students-page.js';

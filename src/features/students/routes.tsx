@@ -8,7 +8,6 @@ import { authorize, can, ownsStudentRecord } from '../../access.js';
 import { fullName } from '../../lib/people.js';
 import { Conflict, Invalid, NotFound } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/session.js';
-import { addPersonFromForm, registerAccountRoutes, registerPhotoRoutes, type PersonKind } from '../../plugins/person-routes.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { readListFilter } from '../../routes/list-filter.js';
 import { idOf } from '../../routes/record-id.js';
@@ -16,6 +15,10 @@ import { asActor, ctxOf, type RequestContext } from '../../routes/request-contex
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as groups from '../groups/service.js';
+import { registerAccountRoutes } from '../people/account-routes.js';
+import { addPersonFromForm } from '../people/new-person-form.js';
+import type { PersonKind } from '../people/person-kind.js';
+import { registerPhotoRoutes } from '../people/photo-routes.js';
 import * as students from './service.js';
 import { ListStudentsQuery, studentSorts } from './schemas.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';

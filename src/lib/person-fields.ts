@@ -2,6 +2,7 @@
 // One definition serves the forms, the JSON API, the imports and the CLI. The characters each field
 // refuses and how its text is normalised come from lib/text-rules.ts.
 import Type from 'typebox';
+import type { RecordField } from './record-fields.js';
 import { multiLineText, singleLineText } from './text-rules.js';
 
 const name = (title: string, required: boolean) =>
@@ -82,3 +83,93 @@ export function optionalText(value: string | null | undefined): string | null {
 export function requiredText(value: string): string {
   return value.normalize('NFC').trim();
 }
+
+// ---- the person fields' declarations (lib/record-fields.ts) ------------------------------------
+
+const nullableText = () => Type.Union([Type.String(), Type.Null()]);
+
+/**
+ * The names students and lecturers share, declared once (lib/record-fields.ts); each kind gives
+ * its template's example.
+ */
+export function personNameFields(example: { lastName: string; firstName: string; patronymic: string }) {
+  return {
+    lastName: {
+      label: 'Last name',
+      input: LastName,
+      required: true,
+      stored: 'text',
+      output: Type.String(),
+      visibility: 'teaching',
+      form: { section: 'person', control: 'text', maxlength: 100 },
+      import: { aliases: ['last name', 'surname', 'family name'], required: true, note: 'Up to 100 characters.', example: example.lastName },
+      export: { width: 20 },
+    },
+    firstName: {
+      label: 'First name',
+      input: FirstName,
+      required: true,
+      stored: 'text',
+      output: Type.String(),
+      visibility: 'teaching',
+      form: { section: 'person', control: 'text', maxlength: 100 },
+      import: { aliases: ['first name', 'given name', 'name'], required: true, note: 'Up to 100 characters.', example: example.firstName },
+      export: { width: 20 },
+    },
+    patronymic: {
+      label: 'Patronymic',
+      input: Patronymic,
+      stored: 'text-or-empty',
+      output: Type.String(),
+      visibility: 'teaching',
+      form: { section: 'person', control: 'text', maxlength: 100 },
+      import: { aliases: ['middle name'], note: 'Optional; up to 100 characters.', example: example.patronymic },
+      export: { width: 20 },
+    },
+  } as const satisfies Record<string, RecordField>;
+}
+
+/**
+ * The contact fields students and lecturers share. `emailImport` says what an e-mail does in the
+ * kind's import; `contactVisibility` who sees phone and address (a student's: the department's
+ * admins and the student only).
+ */
+export function personContactFields(options: {
+  emailImport: { required: boolean; note: string };
+  contactVisibility: RecordField['visibility'];
+  example: { email: string; phone: string; address: string };
+}) {
+  return {
+    email: {
+      label: 'E-mail',
+      input: Email,
+      stored: 'email',
+      output: nullableText(),
+      visibility: 'teaching',
+      form: { section: 'contact', control: 'email', maxlength: 254 },
+      import: { aliases: ['e-mail', 'email', 'mail'], required: options.emailImport.required, note: options.emailImport.note, example: options.example.email },
+      export: { width: 30 },
+    },
+    phone: {
+      label: 'Phone',
+      input: Phone,
+      stored: 'text-or-null',
+      output: nullableText(),
+      visibility: options.contactVisibility,
+      form: { section: 'contact', control: 'tel', maxlength: 50 },
+      import: { aliases: ['telephone', 'mobile'], note: 'Optional; digits, spaces and + ( ) - / . only.', example: options.example.phone },
+      export: { width: 18 },
+    },
+    address: {
+      label: 'Address',
+      input: Address,
+      stored: 'text-or-null',
+      output: nullableText(),
+      visibility: options.contactVisibility,
+      form: { section: 'contact', control: 'textarea', maxlength: 500 },
+      import: { aliases: [], note: 'Optional; up to 500 characters.', example: options.example.address },
+      export: { width: 40 },
+    },
+  } as const satisfies Record<string, RecordField>;
+}
+

@@ -8,13 +8,14 @@ import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { optionalText, requiredText } from '../../lib/person-fields.js';
+import { auditSnapshot, emptyValue, importColumns, importComparedFields, storedValues, withoutPrivateFields } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as groups from '../groups/service.js';
 import * as repo from './repository.js';
+import { studentFields } from './fields.js';
 import { CreateStudentInput, ListStudentsQuery, UpdateStudentInput, type StudentSort } from './schemas.js';
 
 export const STUDENTS_PAGE_SIZE = 50;
@@ -41,13 +42,16 @@ export interface StudentView {
 }
 
 function view(row: StudentRow, actor: Actor): StudentView {
-  const common = {
+  const full: StudentView = {
     id: row.id,
     studentNumber: row.studentNumber,
     firstName: row.firstName,
     lastName: row.lastName,
     patronymic: row.patronymic,
+    birthDate: row.birthDate,
     email: row.email,
+    phone: row.phone,
+    address: row.address,
     groupId: row.groupId,
     groupName: row.groupName ?? null,
     hasPhoto: row.photoFileId !== null,
@@ -55,23 +59,13 @@ function view(row: StudentRow, actor: Actor): StudentView {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-  if (studentDetail(actor, row.id) === 'teaching') return common;
-  return { ...common, birthDate: row.birthDate, phone: row.phone, address: row.address };
+  // A lecturer sees what teaching needs: the fields declared private are left out.
+  return studentDetail(actor, row.id) === 'teaching' ? withoutPrivateFields(studentFields, full) : full;
 }
 
-/** The fields the audit trail keeps for a student (what an admin edits). */
-function auditable(s: Pick<StudentRow, 'studentNumber' | 'firstName' | 'lastName' | 'patronymic' | 'birthDate' | 'email' | 'phone' | 'address' | 'groupId'>) {
-  return {
-    studentNumber: s.studentNumber,
-    firstName: s.firstName,
-    lastName: s.lastName,
-    patronymic: s.patronymic,
-    birthDate: s.birthDate,
-    email: s.email,
-    phone: s.phone,
-    address: s.address,
-    groupId: s.groupId,
-  };
+/** The fields the audit trail keeps for a student (what an admin edits), as declared. */
+function auditable(s: Record<string, unknown>) {
+  return auditSnapshot(studentFields, s);
 }
 
 /**
@@ -174,28 +168,23 @@ type Columns = Omit<Insertable<StudentsTable>, 'createdAt' | 'updatedAt' | 'sear
 /** Turns validated input into columns, checking what a schema cannot: real dates, known groups. */
 async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof UpdateStudentInput.properties, unknown>>, current?: StudentRow): Promise<Partial<Columns>> {
   const fields: FieldMessages = {};
-  const out: Partial<Columns> = {};
-  if (data.studentNumber !== undefined) out.studentNumber = requiredText(String(data.studentNumber));
-  if (data.firstName !== undefined) out.firstName = requiredText(String(data.firstName));
-  if (data.lastName !== undefined) out.lastName = requiredText(String(data.lastName));
-  if (data.patronymic !== undefined) out.patronymic = optionalText(data.patronymic as string | null) ?? '';
-  if (data.email !== undefined) out.email = optionalText(data.email as string | null)?.toLowerCase() ?? null;
-  if (data.phone !== undefined) out.phone = optionalText(data.phone as string | null);
-  if (data.address !== undefined) out.address = optionalText(data.address as string | null);
-  if (data.birthDate !== undefined) {
-    const text = optionalText(data.birthDate as string | null);
+  // Every declared field is stored as its declaration says; below, what a schema cannot check.
+  const { username: _username, ...stored } = storedValues(studentFields, data);
+  const out = stored as Partial<Columns>;
+  if (out.birthDate) {
     const today = ctx.clock.now().toISOString().slice(0, 10);
-    if (text && !isPlausibleBirthDate(text, today)) fields.birthDate = BIRTH_DATE_MESSAGE;
-    else out.birthDate = text;
+    if (!isPlausibleBirthDate(out.birthDate, today)) {
+      fields.birthDate = BIRTH_DATE_MESSAGE;
+      delete out.birthDate;
+    }
   }
-  if (data.groupId !== undefined) {
-    const groupId = data.groupId === '' || data.groupId === null ? null : Number(data.groupId);
+  if (out.groupId !== undefined) {
+    const groupId = out.groupId;
     if (groupId !== null && groupId !== current?.groupId) {
       const known = [...(await groups.groupIdsByName(ctx)).values()].find((g) => g.id === groupId);
       if (!known) fields.groupId = 'Choose a group from the list.';
       else if (known.archived) fields.groupId = `The group ${known.name} is archived; choose an active group.`;
     }
-    out.groupId = groupId;
   }
   if (out.studentNumber !== undefined && out.studentNumber !== current?.studentNumber) {
     const taken = await repo.findStudentByNumber(ctx.db, out.studentNumber);
@@ -322,23 +311,22 @@ export async function setStudentPhotoFiles(ctx: ServiceContext, id: number, file
 
 // ---- bulk import -------------------------------------------------------------------------------
 
-/** The import columns: canonical field, header aliases, whether required. */
-export const studentImportColumns = [
-  { field: 'studentNumber', aliases: ['student number', 'number', 'student no', 'student id'], required: true },
-  { field: 'lastName', aliases: ['last name', 'surname', 'family name'], required: true },
-  { field: 'firstName', aliases: ['first name', 'given name', 'name'], required: true },
-  { field: 'patronymic', aliases: ['middle name'], required: false },
-  { field: 'birthDate', aliases: ['birth date', 'date of birth', 'dob', 'birthday'], required: false },
-  { field: 'email', aliases: ['e-mail', 'mail'], required: false },
-  { field: 'phone', aliases: ['telephone', 'mobile'], required: false },
-  { field: 'address', aliases: [], required: false },
-  { field: 'group', aliases: ['group name', 'class', 'cohort'], required: false },
-  { field: 'username', aliases: ['login', 'user name'], required: false },
-] as const;
+/** The import columns: canonical field, header aliases, whether required (from the declaration). */
+export const studentImportColumns = importColumns(studentFields);
 
 /** Fields an import compares and may change on an existing student. */
-export const studentImportFields = ['studentNumber', 'firstName', 'lastName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'groupId'] as const;
-export type StudentImportRecord = { [K in (typeof studentImportFields)[number]]: K extends 'groupId' ? number | null : K extends 'studentNumber' | 'firstName' | 'lastName' | 'patronymic' ? string : string | null };
+export const studentImportFields = importComparedFields(studentFields) as (keyof StudentImportRecord)[];
+export type StudentImportRecord = {
+  studentNumber: string;
+  firstName: string;
+  lastName: string;
+  patronymic: string;
+  birthDate: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  groupId: number | null;
+};
 
 /**
  * Checks one import row with the same rules as the form (field -> message on failure) and turns it
@@ -352,21 +340,12 @@ export function checkStudentImportRow(raw: Record<string, unknown>, today: strin
     if (error instanceof Invalid) return { fields: error.fields };
     throw error;
   }
-  const birthDate = optionalText(data.birthDate);
-  if (birthDate && !isPlausibleBirthDate(birthDate, today)) return { fields: { birthDate: BIRTH_DATE_MESSAGE } };
-  return {
-    record: {
-      studentNumber: requiredText(data.studentNumber),
-      firstName: requiredText(data.firstName),
-      lastName: requiredText(data.lastName),
-      patronymic: optionalText(data.patronymic) ?? '',
-      birthDate,
-      email: optionalText(data.email)?.toLowerCase() ?? null,
-      phone: optionalText(data.phone),
-      address: optionalText(data.address),
-    },
-    username: data.username ? data.username.toLowerCase() : null,
-  };
+  // Every compared field but the group (resolved by name), absent ones as a new record stores them.
+  const stored = storedValues(studentFields, data);
+  const names = studentImportFields.filter((f) => f !== 'groupId');
+  const record = Object.fromEntries(names.map((f) => [f, stored[f] ?? emptyValue(studentFields[f])])) as Omit<StudentImportRecord, 'groupId'>;
+  if (record.birthDate && !isPlausibleBirthDate(record.birthDate, today)) return { fields: { birthDate: BIRTH_DATE_MESSAGE } };
+  return { record, username: data.username ? data.username.toLowerCase() : null };
 }
 
 /** Existing students an import matches by student number or e-mail (admins only). */

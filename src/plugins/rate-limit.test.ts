@@ -1,14 +1,19 @@
-// Rate limits: sign-in 10 a minute per client, a 429 page with Retry-After, counters shared
-// through Redis between servers.
+// Rate limits: 600 requests a minute per client, sign-in 10 a minute per client, 1000 API calls an
+// hour per token, a 429 page with Retry-After, the RateLimit-* headers, a window that ends, counters
+// shared through Redis between servers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServersSharingRedis, buildTestApp } from '../../test/build-test-app.js';
 import { createUser } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
 import { apiTokenFor } from '../features/api/testing.js';
 import { isRedisAvailable } from '../../test/services.js';
-import { SIGN_IN_LIMIT_PER_MINUTE } from './rate-limit.js';
 
+// The documented limits (README, "Rate limits"), written out here rather than read from the code
+// under test: changing one means changing the documentation and this test as well.
+const GLOBAL_LIMIT_PER_MINUTE = 600;
+const SIGN_IN_LIMIT_PER_MINUTE = 10;
 const DEFAULT_API_LIMIT = 1000;
 
 describe('rate limits', () => {
@@ -35,6 +40,53 @@ describe('rate limits', () => {
     assert.match(limited.body, /Too many requests/);
     assert.match(String(limited.headers['content-type']), /text\/html/);
     assert.equal((await attempt('10.0.0.2')).statusCode, 401, 'another client may still try');
+  });
+
+  test('every client may make 600 requests a minute (RATELIMIT_DEFAULT); the 601st is refused with 429 on every page, for that client only', async (t) => {
+    const { app } = await buildTestApp(t);
+    const get = (url: string, ip = '10.0.0.20') => app.inject({ url, remoteAddress: ip });
+    for (let i = 1; i <= GLOBAL_LIMIT_PER_MINUTE; i++) {
+      const response = await get('/login');
+      assert.equal(response.statusCode, 200, `request ${i}`);
+      assert.equal(response.headers['ratelimit-limit'], String(GLOBAL_LIMIT_PER_MINUTE));
+      assert.equal(response.headers['ratelimit-remaining'], String(GLOBAL_LIMIT_PER_MINUTE - i));
+      const reset = Number(response.headers['ratelimit-reset']);
+      assert.ok(reset >= 1 && reset <= 60, `RateLimit-Reset is within the minute (got ${reset})`);
+    }
+    const limited = await get('/login');
+    assert.equal(limited.statusCode, 429);
+    assert.match(limited.body, /Too many requests/);
+    assert.equal(limited.headers['ratelimit-remaining'], '0');
+    assert.ok(Number(limited.headers['retry-after']) >= 1 && Number(limited.headers['retry-after']) <= 60, `Retry-After within the minute: ${limited.headers['retry-after']}`);
+    assert.equal((await get('/dashboard')).statusCode, 429, 'one budget for every page');
+    assert.equal((await get('/login', '10.0.0.21')).statusCode, 200, 'another client is served');
+    assert.equal((await get('/healthz')).statusCode, 200, 'liveness probes are never limited');
+  });
+
+  test('when the window ends (RateLimit-Reset seconds later) the client is served again with a fresh budget', async (t) => {
+    // A window of one second. The limiter reads the wall clock, so waiting for the end of the window
+    // is the behaviour under test, not a guess at how long something takes.
+    const { app } = await buildTestApp(t, { env: { RATELIMIT_DEFAULT: '3 per second' } });
+    // A burst that a busy machine spread over more than the window proves nothing: another client tries again.
+    for (let attempt = 1; ; attempt++) {
+      const ip = `10.0.1.${attempt}`;
+      const get = () => app.inject({ url: '/login', remoteAddress: ip });
+      const started = Date.now();
+      const burst = [await get(), await get(), await get(), await get()];
+      if (Date.now() - started >= 1000) {
+        assert.ok(attempt < 5, 'four requests never fitted in one second');
+        continue;
+      }
+      assert.deepEqual(burst.map((r) => r.statusCode), [200, 200, 200, 429]);
+      assert.deepEqual(burst.map((r) => r.headers['ratelimit-remaining']), ['2', '1', '0', '0']);
+      const reset = Number(burst[3]!.headers['ratelimit-reset']);
+      assert.equal(reset, 1, 'the window ends within its one second');
+      await sleep(reset * 1000);
+      const again = await get();
+      assert.equal(again.statusCode, 200, 'served again after the window');
+      assert.equal(again.headers['ratelimit-remaining'], '2', 'with a fresh budget');
+      return;
+    }
   });
 
   test('a client cannot escape the limit with X-Forwarded-For when no proxy is trusted', async (t) => {

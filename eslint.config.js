@@ -60,6 +60,10 @@ export default tseslint.config(
             layer('./src/routes', ['./src/cli', './src/app.ts', './src/server.ts'], 'Route helpers never import the CLI or the app.'),
             layer('./src/ops', ['./src/features'], "Operators' jobs never import features: what they share with the app lives below both (db/, storage/, lib/)."),
             layer('./src/ops', ['./src/routes'], "Operators' jobs run without HTTP: they import no route helper."),
+            // The types both plugins and features use (ServiceContext, AuthContext, SessionStore) sit below both.
+            ...['./src/context.ts', './src/session-store.ts'].map((shared) =>
+              layer(shared, ['./src/features', './src/plugins', './src/routes', './src/views', './src/cli', './src/app.ts', './src/server.ts', './src/ops'], 'Shared context types sit below the features and plugins that use them.'),
+            ),
             layer('./src/access.ts', ['./src/features', './src/plugins', './src/routes', './src/views', './src/cli'], 'The policy depends on nothing above it.'),
           ],
         },

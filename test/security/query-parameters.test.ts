@@ -7,7 +7,7 @@ import type { TSchema } from 'typebox';
 import { systemActor } from '../../src/access.js';
 import { ListAccountsQuery } from '../../src/features/accounts/schemas.js';
 import { GroupsQuery, LecturersQuery, StudentsQuery } from '../../src/features/api/schemas.js';
-import { apiTokenFor, callApi } from '../../src/features/api/testing.js';
+import { callApi } from '../../src/features/api/testing.js';
 import { AuditFilterQuery } from '../../src/features/audit/schemas.js';
 import { ListGroupsQuery } from '../../src/features/groups/schemas.js';
 import { ImportsPageQuery, ReportPageQuery } from '../../src/features/imports/schemas.js';
@@ -15,7 +15,7 @@ import { startImport } from '../../src/features/imports/service.js';
 import { ListLecturersQuery } from '../../src/features/lecturers/schemas.js';
 import { ListStudentsQuery } from '../../src/features/students/schemas.js';
 import { buildTestApp } from '../build-test-app.js';
-import { createUser, TEST_PASSWORD } from '../factories.js';
+import { createApiToken, createUser, TEST_PASSWORD } from '../factories.js';
 import { csvFile, STUDENT_HEADER, studentRows } from '../fixtures/spreadsheets/people.js';
 import { Browser } from '../http.js';
 import { testDatabases } from '../services.js';
@@ -39,7 +39,7 @@ for (const database of await testDatabases()) {
       const adminUser = await createUser(built.ctx, { role: 'admin', username: 'chief' });
       const admin = new Browser(built.app);
       await admin.signIn(adminUser.username, TEST_PASSWORD);
-      const token = await apiTokenFor(built.ctx, adminUser.id);
+      const token = await createApiToken(built.ctx, adminUser.id);
       const system = { ...built.ctx, actor: systemActor, storage: built.app.deps.storage };
       const started = await startImport(system, 'students', { bytes: csvFile(STUDENT_HEADER, studentRows(2, [''])), filename: 'students.csv' });
 

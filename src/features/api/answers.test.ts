@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
 import { API_CONTENT_DISPOSITION, isJsonType } from './attachment.js';
-import { assertError, callApi, smallDepartment, type InjectResponse } from './testing.js';
+import { assertError, callApi, type InjectResponse } from './testing.js';
 
 function assertDownload(response: InjectResponse, what: string): void {
   assert.match(String(response.headers['content-type']), /^application\/json/, what);

@@ -3,9 +3,10 @@
 // query (a 500 on PostgreSQL, silently wrong pages on SQLite).
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
 import { encodeCursor } from '../../lib/cursor.js';
-import { assertError, callApi, smallDepartment } from './testing.js';
+import { assertError, callApi } from './testing.js';
 
 for (const database of await testDatabases()) {
   describe(`API cursors on ${database}`, () => {

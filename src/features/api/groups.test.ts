@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { createGroup, smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
 import { encodeCursor } from '../../lib/cursor.js';
-import { assertError, callApi, makeGroup, smallDepartment } from './testing.js';
+import { assertError, callApi } from './testing.js';
 
 for (const database of await testDatabases()) {
   describe(`API groups on ${database}`, () => {
@@ -97,7 +98,7 @@ for (const database of await testDatabases()) {
     test('cursors walk every group once, in name order, also when names differ only in case', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const { tokens } = await smallDepartment(ctx);
-      for (const name of ['B-1', 'A-2', 'C-3', 'A-1', 'B-2', 'D-1', 'A-3', 'C-1', 'b-3x']) await makeGroup(ctx, name);
+      for (const name of ['B-1', 'A-2', 'C-3', 'A-1', 'B-2', 'D-1', 'A-3', 'C-1', 'b-3x']) await createGroup(ctx, { name });
       const all = (await callApi(app, tokens.admin, 'GET', '/api/v1/groups?limit=500')).json();
       assert.equal(all.items.length, 11);
       assert.equal(all.nextCursor, null, 'one page holds them all');

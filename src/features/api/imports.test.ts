@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
-import { assertError, smallDepartment, type InjectResponse } from './testing.js';
+import { assertError, type InjectResponse } from './testing.js';
 
 interface Injector {
   inject(options: { method: string; url: string; headers: Record<string, string>; payload: Buffer }): Promise<InjectResponse>;

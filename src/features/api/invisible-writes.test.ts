@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { createLecturer, smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
-import { assertError, callApi, makeLecturer, smallDepartment } from './testing.js';
+import { assertError, callApi } from './testing.js';
 
 const NO_SUCH_ID = 987654;
 
@@ -24,7 +25,7 @@ for (const database of await testDatabases()) {
     test('404 for a record the token may not see, as for one that does not exist; 403 for one it may see', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const { tokens, groups, lecturer, student, outsider } = await smallDepartment(ctx);
-      const colleague = await makeLecturer(ctx, { firstName: 'Ivo', lastName: 'Colleague' });
+      const { lecturer: colleague } = await createLecturer(ctx, { firstName: 'Ivo', lastName: 'Colleague' });
       const changes = { groups: { name: 'Renamed' }, students: { firstName: 'Changed' }, lecturers: { position: 'Dean' } };
 
       // [token, resource, a record it cannot see, a record it can see]

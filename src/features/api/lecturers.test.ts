@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { createApiToken, createLecturer, smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
-import { apiTokenFor, assertError, callApi, makeLecturer, smallDepartment } from './testing.js';
+import { assertError, callApi } from './testing.js';
 
 for (const database of await testDatabases()) {
   describe(`API lecturers on ${database}`, () => {
@@ -26,7 +27,7 @@ for (const database of await testDatabases()) {
       const { findUserByUsername } = await import('../auth/service.js');
       const account = await findUserByUsername(ctx, 'gdimitrov');
       assert.equal(account?.isAdmin, true);
-      assert.equal((await callApi(app, await apiTokenFor(ctx, account!.id), 'GET', '/api/v1/lecturers')).json().items.length, 2);
+      assert.equal((await callApi(app, await createApiToken(ctx, account!.id), 'GET', '/api/v1/lecturers')).json().items.length, 2);
 
       const taught = (await callApi(app, tokens.admin, 'GET', `/api/v1/lecturers/${lecturer.id}`)).json();
       assert.deepEqual(taught.groupsTaught, [{ id: groups.taught.id, name: 'CS-101' }]);
@@ -53,7 +54,7 @@ for (const database of await testDatabases()) {
     test('a lecturer sees their own record only; a student sees no lecturer records', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const { tokens, lecturer } = await smallDepartment(ctx);
-      const colleague = await makeLecturer(ctx, { firstName: 'Ivo', lastName: 'Colleague', address: 'Secret 1' });
+      const { lecturer: colleague } = await createLecturer(ctx, { firstName: 'Ivo', lastName: 'Colleague', address: 'Secret 1' });
 
       const own = (await callApi(app, tokens.lecturer, 'GET', '/api/v1/lecturers')).json();
       assert.deepEqual(
@@ -73,7 +74,7 @@ for (const database of await testDatabases()) {
     test('cursors walk every lecturer once, with equal names, in both orders', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
       const { tokens } = await smallDepartment(ctx);
-      for (let i = 0; i < 6; i++) await makeLecturer(ctx, { firstName: i < 4 ? 'Petar' : `P${i}`, lastName: i < 4 ? 'Petrov' : 'Angelov', academicDegree: i % 2 ? 'PhD' : 'MSc' });
+      for (let i = 0; i < 6; i++) await createLecturer(ctx, { firstName: i < 4 ? 'Petar' : `P${i}`, lastName: i < 4 ? 'Petrov' : 'Angelov', academicDegree: i % 2 ? 'PhD' : 'MSc' });
       for (const sort of ['name', '-name', 'created', '-created']) {
         const all = (await callApi(app, tokens.admin, 'GET', `/api/v1/lecturers?sort=${sort}&limit=500`)).json().items.map((l: { id: number }) => l.id);
         assert.equal(all.length, 7);

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
+import { createStudent, smallDepartment } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
-import { assertError, callApi, makeStudent, smallDepartment } from './testing.js';
+import { assertError, callApi } from './testing.js';
 
 const privateFields = ['birthDate', 'phone', 'address'];
 
@@ -159,7 +160,7 @@ for (const database of await testDatabases()) {
       const numbers = ['2026-0107', '2026-0101', '2026-0105', '2026-0103', '2026-0102', '2026-0106', '2026-0104', '2026-0108'];
       for (const [i, studentNumber] of numbers.entries()) {
         const same = i < 5;
-        await makeStudent(ctx, { studentNumber, firstName: same ? 'Maria' : `Name${i}`, lastName: same ? 'Ivanova' : `Zed${i}`, groupId: i % 2 ? groups.taught.id : groups.other.id });
+        await createStudent(ctx, { studentNumber, firstName: same ? 'Maria' : `Name${i}`, lastName: same ? 'Ivanova' : `Zed${i}`, groupId: i % 2 ? groups.taught.id : groups.other.id });
       }
       for (const sort of ['name', '-name', 'number', '-number', 'created', '-created']) {
         const all = (await callApi(app, tokens.admin, 'GET', `/api/v1/students?sort=${sort}&limit=500`)).json();

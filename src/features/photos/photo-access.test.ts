@@ -7,10 +7,9 @@ import sharp from 'sharp';
 import { systemActor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { buildTestApp } from '../../../test/build-test-app.js';
-import { createLecturerRecord, createStudentRecord, createUser, TEST_PASSWORD } from '../../../test/factories.js';
+import { createGroup, createLecturer, createStudent, createUser, teach, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
-import { createGroup } from '../groups/service.js';
 import { setStudentPhotoFiles } from '../students/service.js';
 import { storePhoto } from './service.js';
 import { PHOTO_CACHE_CONTROL } from './send-photo.js';
@@ -25,18 +24,16 @@ for (const database of await testDatabases()) {
     async function department(t: Parameters<typeof buildTestApp>[0]) {
       const built = await buildTestApp(t, { database });
       const system: ServiceContext = { ...built.ctx, actor: systemActor, storage: built.app.deps.storage };
-      const group = await createGroup(system, { name: 'Photo-101' });
-      const student = await createStudentRecord(built.ctx, group.id);
+      const group = await createGroup(built.ctx, { name: 'Photo-101' });
+      const { student, account: studentAccount } = await createStudent(built.ctx, { groupId: group.id }, { password: TEST_PASSWORD });
       const stored = await storePhoto(system, { bytes: await png(), filename: 'face.png' });
       await setStudentPhotoFiles(system, student.id, { photoFileId: stored.photoFileId, thumbnailFileId: stored.thumbnailFileId });
-      const lecturer = await createLecturerRecord(built.ctx);
-      await built.db.insertInto('subjects').values({ name: 'Optics', description: '', createdAt: new Date(), updatedAt: new Date() }).execute();
-      const subject = await built.db.selectFrom('subjects').select('id').where('name', '=', 'Optics').executeTakeFirstOrThrow();
-      await built.db.insertInto('teaching').values({ subjectId: subject.id, lecturerId: lecturer.id, groupId: group.id }).execute();
-      const signIn = async (options: Parameters<typeof createUser>[1]) => {
-        const user = await createUser(built.ctx, options);
+      const { lecturer, account: lecturerAccount } = await createLecturer(built.ctx, {}, { password: TEST_PASSWORD });
+      const subject = await teach(built.ctx, lecturer.id, group.id);
+      const signIn = async (who: 'admin' | 'lecturer' | 'student') => {
+        const username = who === 'lecturer' ? lecturerAccount.username : who === 'student' ? studentAccount.username : (await createUser(built.ctx, { role: 'admin' })).username;
         const browser = new Browser(built.app);
-        await browser.signIn(user.username, TEST_PASSWORD);
+        await browser.signIn(username, TEST_PASSWORD);
         return browser;
       };
       return { ...built, student, lecturer, subject, signIn };
@@ -44,7 +41,7 @@ for (const database of await testDatabases()) {
 
     test('photos are private and revalidated before every use; while access lasts, revalidation is a 304', async (t) => {
       const { student, signIn } = await department(t);
-      const viewer = await signIn({ role: 'admin' });
+      const viewer = await signIn('admin');
       for (const url of [`/students/${student.id}/photo`, `/students/${student.id}/photo/thumbnail`]) {
         const first = await viewer.get(url);
         assert.equal(first.statusCode, 200, url);
@@ -58,8 +55,8 @@ for (const database of await testDatabases()) {
     });
 
     test('a lecturer who stops teaching the group gets 404 for the photo they kept, not 304', async (t) => {
-      const { db, student, lecturer, subject, signIn } = await department(t);
-      const teacher = await signIn({ role: 'lecturer', lecturerId: lecturer.id });
+      const { db, student, subject, signIn } = await department(t);
+      const teacher = await signIn('lecturer');
       const urls = [`/students/${student.id}/photo`, `/students/${student.id}/photo/thumbnail`];
       const etags: string[] = [];
       for (const url of urls) {
@@ -82,7 +79,7 @@ for (const database of await testDatabases()) {
 
     test('after sign-out, a kept photo is not revalidated: the browser is sent to sign in', async (t) => {
       const { student, signIn } = await department(t);
-      const own = await signIn({ role: 'student', studentId: student.id });
+      const own = await signIn('student');
       const url = `/students/${student.id}/photo`;
       const seen = await own.get(url);
       assert.equal(seen.statusCode, 200, 'a student sees their own photo');

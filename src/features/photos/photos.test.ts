@@ -10,7 +10,7 @@ import type { Actor } from '../../access.js';
 import { Invalid, NotFound } from '../../lib/errors.js';
 import { newStorageKey, type Storage } from '../../storage/index.js';
 import { buildTestApp } from '../../../test/build-test-app.js';
-import { createStudentRecord, createUser } from '../../../test/factories.js';
+import { createStudent, createUser } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto } from './service.js';
 import { etagMatches, sendPhoto } from './send-photo.js';
@@ -118,7 +118,7 @@ for (const database of await testDatabases()) {
 
     test('replacing a photo: rows go with the transaction (people keep no dangling reference), objects after commit', async (t) => {
       const { db, pctx, storage } = await setup(t, database);
-      const student = await createStudentRecord(pctx);
+      const { student } = await createStudent(pctx);
       const old = await storePhoto(pctx, { bytes: await png(400, 300), filename: 'old.png' });
       await db.updateTable('students').set({ photoFileId: old.photoFileId, photoThumbnailFileId: old.thumbnailFileId }).where('id', '=', student.id).execute();
 

@@ -1,18 +1,14 @@
-// What the group, student and lecturer page suites share: an app with a signed-in admin, people
-// made through the services, teaching rows (until the subjects feature has a service), multipart
-// posts and small images.
+// What the group, student and lecturer page suites share: an app with a signed-in admin, a
+// browser signed in as a new person, multipart posts, small images, and readers of the pages.
+// Records come from test/factories.ts.
 import type { TestContext } from 'node:test';
 import sharp from 'sharp';
 import { systemActor } from '../../src/access.js';
 import type { ServiceContext } from '../../src/context.js';
-import type { Db } from '../../src/db/index.js';
 import { buildTestApp } from '../build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../factories.js';
 import { Browser } from '../http.js';
 import type { TestDatabase } from '../services.js';
-import { createGroup } from '../../src/features/groups/service.js';
-import { createLecturer } from '../../src/features/lecturers/service.js';
-import { createStudent } from '../../src/features/students/service.js';
 
 export async function pagesApp(t: TestContext, database: TestDatabase) {
   const built = await buildTestApp(t, { database });
@@ -21,32 +17,6 @@ export async function pagesApp(t: TestContext, database: TestDatabase) {
   const admin = new Browser(built.app);
   await admin.signIn(adminUser.username, TEST_PASSWORD);
   return { ...built, system, admin, adminUser };
-}
-
-export function group(system: ServiceContext, name: string, description = '') {
-  return createGroup(system, { name, description });
-}
-
-let serial = 0;
-export async function student(system: ServiceContext, fields: Record<string, unknown> = {}) {
-  serial += 1;
-  return createStudent(system, { studentNumber: `N-${String(serial).padStart(5, '0')}`, firstName: 'Sam', lastName: `Student${serial}`, ...fields });
-}
-
-export async function lecturer(system: ServiceContext, fields: Record<string, unknown> = {}) {
-  serial += 1;
-  return createLecturer(system, { firstName: 'Lena', lastName: `Lecturer${serial}`, email: `lecturer${serial}@example.org`, academicDegree: 'PhD', ...fields });
-}
-
-/** Lecturer `lecturerId` teaches group `groupId` (through a subject made for it). */
-export async function teach(db: Db, lecturerId: number, groupId: number) {
-  const now = new Date();
-  const subject = await db
-    .insertInto('subjects')
-    .values({ name: `Subject ${lecturerId}-${groupId}-${++serial}`, description: '', createdAt: now, updatedAt: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db.insertInto('teaching').values({ subjectId: subject.id, lecturerId, groupId }).execute();
 }
 
 /** A browser signed in with a person's one-time password, past the forced password change. */

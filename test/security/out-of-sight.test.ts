@@ -4,19 +4,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Browser } from '../http.js';
-import { group, lecturer, pagesApp, signInAsNew, student, teach } from '../people/page-helpers.js';
+import { createGroup, createLecturer, createStudent, teach } from '../factories.js';
+import { pagesApp, signInAsNew } from '../people/page-helpers.js';
 import { testDatabases } from '../services.js';
 
 for (const database of await testDatabases()) {
   describe(`page writes to records out of sight on ${database}`, () => {
     test('a lecturer gets 404 for a student or group they do not teach, 403 for one they do', async (t) => {
       const { app, system, db, admin } = await pagesApp(t, database);
-      const taught = await group(system, 'Taught-1');
-      const other = await group(system, 'Other-1');
-      const mine = await student(system, { groupId: taught.id });
-      const theirs = await student(system, { groupId: other.id });
-      const created = await lecturer(system);
-      await teach(db, created.lecturer.id, taught.id);
+      const taught = await createGroup(system, { name: 'Taught-1' });
+      const other = await createGroup(system, { name: 'Other-1' });
+      const mine = await createStudent(system, { groupId: taught.id });
+      const theirs = await createStudent(system, { groupId: other.id });
+      const created = await createLecturer(system);
+      await teach(system, created.lecturer.id, taught.id);
       const browser: Browser = await signInAsNew(app, created.account.username, created.account.oneTimePassword);
 
       const writes = (id: number, base: string) => [

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Type, { type TSchema } from 'typebox';
 import { CreateAccountInput } from '../../src/features/accounts/schemas.js';
-import { apiTokenFor, callApi } from '../../src/features/api/testing.js';
+import { callApi } from '../../src/features/api/testing.js';
 import { CreateGroupInput, UpdateGroupInput } from '../../src/features/groups/schemas.js';
 import { planImport } from '../../src/features/imports/service.js';
 import { CreateLecturerInput, UpdateLecturerInput } from '../../src/features/lecturers/schemas.js';
@@ -14,7 +14,8 @@ import { CreateStudentInput, UpdateStudentInput } from '../../src/features/stude
 import { textRuleOf } from '../../src/lib/text-rules.js';
 import { validate } from '../../src/lib/validation.js';
 import { csvFile } from '../fixtures/spreadsheets/people.js';
-import { group, pagesApp, student } from '../people/page-helpers.js';
+import { createApiToken, createGroup, createStudent } from '../factories.js';
+import { pagesApp } from '../people/page-helpers.js';
 import { testDatabases } from '../services.js';
 import { refusal } from '../refusal.js';
 
@@ -139,8 +140,8 @@ for (const database of await testDatabases()) {
   describe(`text rules through the forms, the API and the imports on ${database}`, () => {
     test('the review\'s group names: invisible and control characters refused with a message, look-alikes of CS-101 refused as taken', async (t) => {
       const { app, ctx, adminUser, system } = await pagesApp(t, database);
-      const token = await apiTokenFor(ctx, adminUser.id);
-      const cs = await group(system, 'CS-101');
+      const token = await createApiToken(ctx, adminUser.id);
+      const cs = await createGroup(system, { name: 'CS-101' });
       for (const name of ['CS-101\u200b', 'CS-1\u202e10', 'G\u0000NUL', 'G\u0007bell', 'G\nnewline', '\u2066CS-101\u2069']) {
         const response = await callApi(app, token, 'POST', '/api/v1/groups', { name });
         assert.equal(response.statusCode, 422, `${JSON.stringify(name)}: ${response.body}`);
@@ -185,7 +186,7 @@ for (const database of await testDatabases()) {
       assert.match(newStudent.body, /id="field-email-error"[^>]*>Enter an e-mail address like name@example\.org/);
       assert.equal((await db.selectFrom('students').select('id').execute()).length, 0);
 
-      const { student: saved } = await student(system, { firstName: 'Ana', lastName: 'Kovač' });
+      const { student: saved } = await createStudent(system, { firstName: 'Ana', lastName: 'Kovač' });
       const edited = await admin.post(`/students/${saved.id}`, { studentNumber: saved.studentNumber, firstName: 'Ana', lastName: 'Kovač\u2067', address: 'Ilica 1\r\nZagreb' }, { from: `/students/${saved.id}/edit` });
       assert.equal(edited.statusCode, 422);
       assert.match(edited.body, /The last name contains an invisible or control character/);
@@ -198,8 +199,8 @@ for (const database of await testDatabases()) {
 
     test('the API refuses the review\'s e-mails and invisible characters in every kind of record, naming the field', async (t) => {
       const { app, ctx, adminUser, system } = await pagesApp(t, database);
-      const token = await apiTokenFor(ctx, adminUser.id);
-      const { student: s } = await student(system, { email: 'ana@example.org' });
+      const token = await createApiToken(ctx, adminUser.id);
+      const { student: s } = await createStudent(system, { email: 'ana@example.org' });
       for (const email of ['a@x.com;=1+1', '"=hyperlink(1)"@x.com', 'ana@example.org, bob@example.org', 'ana..k@example.org']) {
         const response = await callApi(app, token, 'PATCH', `/api/v1/students/${s.id}`, { email });
         assert.equal(response.statusCode, 422, `${email}: ${response.body}`);
@@ -220,7 +221,7 @@ for (const database of await testDatabases()) {
 
     test('an import row with an invisible character is an error naming the row and the column; line breaks in an address and a fullwidth group name are fine', async (t) => {
       const { system } = await pagesApp(t, database);
-      await group(system, 'CS-101');
+      await createGroup(system, { name: 'CS-101' });
       const header = ['Student number', 'Last name', 'First name', 'Email', 'Address', 'Group'];
       const rows = [
         ['2026-0001', 'Kovač', 'Ana', 'ana@example.org', 'Ilica 1\r\nZagreb', 'ＣＳ-101'],
@@ -244,7 +245,7 @@ for (const database of await testDatabases()) {
 
     test('records saved before these rules still show, list, export and take changes to their other fields', async (t) => {
       const { app, admin, db, ctx, adminUser } = await pagesApp(t, database);
-      const token = await apiTokenFor(ctx, adminUser.id);
+      const token = await createApiToken(ctx, adminUser.id);
       const now = new Date();
       const { id } = await db
         .insertInto('students')

@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
 import { csvLines, xlsxRows } from '../../../test/sheet-rows.js';
-import { group, lecturer, pagesApp, signInAsNew, student, teach } from '../../../test/people/page-helpers.js';
+import { createGroup, createLecturer, createStudent, teach } from '../../../test/factories.js';
+import { pagesApp, signInAsNew } from '../../../test/people/page-helpers.js';
 
 const listed = (body: string) => [...body.matchAll(/<a class="fw-semibold" href="\/groups\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
 
@@ -18,9 +19,9 @@ for (const database of await testDatabases()) {
       const location = String(created.headers.location);
       assert.match(location, /^\/groups\/\d+$/);
       const id = Number(location.split('/').pop());
-      await student(system, { groupId: id });
-      await student(system, { groupId: id });
-      const archivedStudent = await student(system, { groupId: id });
+      await createStudent(system, { groupId: id });
+      await createStudent(system, { groupId: id });
+      const archivedStudent = await createStudent(system, { groupId: id });
       await db.updateTable('students').set({ archived: true }).where('id', '=', archivedStudent.student.id).execute();
 
       const list = await admin.get('/groups');
@@ -55,14 +56,14 @@ for (const database of await testDatabases()) {
 
     test('exports carry the search and the archived switch, neutralise formula-like names, and hold only the groups the actor may see', async (t) => {
       const { app, admin, db, system } = await pagesApp(t, database);
-      const cs = await group(system, 'CS-1');
-      await group(system, 'CS-2');
-      await group(system, 'Math-1');
-      const formula = await group(system, '=A1+1');
+      const cs = await createGroup(system, { name: 'CS-1' });
+      await createGroup(system, { name: 'CS-2' });
+      await createGroup(system, { name: 'Math-1' });
+      const formula = await createGroup(system, { name: '=A1+1' });
       await db.updateTable('groups').set({ description: '@risky note' }).where('id', '=', formula.id).execute();
-      await student(system, { groupId: cs.id });
-      await student(system, { groupId: cs.id });
-      await admin.post(`/groups/${(await group(system, 'CS-Old')).id}/archive`, {}, { from: '/groups' });
+      await createStudent(system, { groupId: cs.id });
+      await createStudent(system, { groupId: cs.id });
+      await admin.post(`/groups/${(await createGroup(system, { name: 'CS-Old' })).id}/archive`, {}, { from: '/groups' });
 
       const list = await admin.get('/groups?q=cs');
       assert.match(list.body, /href="\/groups\/export\.xlsx\?q=cs"/);
@@ -88,21 +89,21 @@ for (const database of await testDatabases()) {
       assert.deepEqual(csvLines(archived.body), ['Group,Description,Students,Archived', 'CS-Old,,0,yes']);
 
       // A lecturer exports the groups they teach, and never the archived ones.
-      const made = await lecturer(system);
-      await teach(db, made.lecturer.id, cs.id);
+      const made = await createLecturer(system);
+      await teach(system, made.lecturer.id, cs.id);
       const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
       assert.match((await teacher.get('/groups')).body, /href="\/groups\/export\.csv"/);
       assert.deepEqual(csvLines((await teacher.get('/groups/export.csv')).body), ['Group,Description,Students', 'CS-1,,2']);
       assert.deepEqual(csvLines((await teacher.get('/groups/export.csv?archived=true')).body), ['Group,Description,Students', 'CS-1,,2']);
 
-      const pupil = await student(system, { groupId: cs.id });
+      const pupil = await createStudent(system, { groupId: cs.id });
       const learner = await signInAsNew(app, pupil.account.username, pupil.account.oneTimePassword);
       assert.equal((await learner.get('/groups/export.csv')).statusCode, 403);
     });
 
     test('form errors name the field, keep the input and change nothing: empty name, duplicate name', async (t) => {
       const { admin, db, system } = await pagesApp(t, database);
-      const existing = await group(system, 'Physics');
+      const existing = await createGroup(system, { name: 'Physics' });
       const empty = await admin.post('/groups', { name: '', description: 'kept text' }, { from: '/groups/new' });
       assert.equal(empty.statusCode, 422);
       assert.match(empty.body, /Enter a name of 1–100 characters/);
@@ -110,7 +111,7 @@ for (const database of await testDatabases()) {
       const duplicate = await admin.post('/groups', { name: 'physics', description: '' }, { from: '/groups/new' });
       assert.equal(duplicate.statusCode, 409);
       assert.match(duplicate.body, /already exists/);
-      const other = await group(system, 'Chemistry');
+      const other = await createGroup(system, { name: 'Chemistry' });
       const clash = await admin.post(`/groups/${other.id}`, { name: 'Physics', description: 'changed' }, { from: `/groups/${other.id}` });
       assert.equal(clash.statusCode, 409);
       assert.match(clash.body, /value="Physics"/, 'the rejected input is shown again');
@@ -124,10 +125,10 @@ for (const database of await testDatabases()) {
 
     test('a lecturer sees only the groups they teach, read-only; other groups are 404; students get 403', async (t) => {
       const { app, db, system } = await pagesApp(t, database);
-      const taught = await group(system, 'Taught-A');
-      const other = await group(system, 'Other-B');
-      const made = await lecturer(system);
-      await teach(db, made.lecturer.id, taught.id);
+      const taught = await createGroup(system, { name: 'Taught-A' });
+      const other = await createGroup(system, { name: 'Other-B' });
+      const made = await createLecturer(system);
+      await teach(system, made.lecturer.id, taught.id);
       const browser = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
 
       const list = await browser.get('/groups');
@@ -144,7 +145,7 @@ for (const database of await testDatabases()) {
       assert.equal((await browser.post(`/groups/${taught.id}`, { name: 'Hijacked' }, { from: '/groups' })).statusCode, 403);
       assert.equal((await browser.post(`/groups/${taught.id}/archive`, {}, { from: '/groups' })).statusCode, 403);
 
-      const pupil = await student(system, { groupId: taught.id });
+      const pupil = await createStudent(system, { groupId: taught.id });
       const studentBrowser = await signInAsNew(app, pupil.account.username, pupil.account.oneTimePassword);
       assert.equal((await studentBrowser.get('/groups')).statusCode, 403);
       assert.equal((await studentBrowser.get(`/groups/${taught.id}`)).statusCode, 403);

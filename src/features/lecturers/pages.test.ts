@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
-import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../../../test/people/page-helpers.js';
+import { createGroup, createLecturer, createStudent, teach } from '../../../test/factories.js';
+import { oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, usernameIn } from '../../../test/people/page-helpers.js';
 
 for (const database of await testDatabases()) {
   describe(`lecturer pages on ${database}`, () => {
@@ -65,7 +66,7 @@ for (const database of await testDatabases()) {
 
     test('form errors keep the input and change nothing: bad e-mail, duplicate e-mail, removing one’s own admin rights', async (t) => {
       const { app, admin, db, system } = await pagesApp(t, database);
-      await lecturer(system, { email: 'taken@example.org' });
+      await createLecturer(system, { email: 'taken@example.org' });
       const before = Number((await db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
       const bad = await postMultipart(admin, '/lecturers', '/lecturers/new', { lastName: 'Kept', firstName: 'Karl', email: 'not-an-email' });
       assert.equal(bad.statusCode, 422);
@@ -80,7 +81,7 @@ for (const database of await testDatabases()) {
       assert.equal(Number((await db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), before);
 
       // An admin lecturer editing their own record cannot switch their admin rights off.
-      const self = await lecturer(system, { isAdmin: true });
+      const self = await createLecturer(system, { isAdmin: true });
       const me = await signInAsNew(app, self.account.username, self.account.oneTimePassword);
       const edit = `/lecturers/${self.lecturer.id}/edit`;
       const refused = await me.post(`/lecturers/${self.lecturer.id}`, { firstName: 'Lena', lastName: 'Changed', email: self.lecturer.email ?? '' }, { from: edit });
@@ -91,7 +92,7 @@ for (const database of await testDatabases()) {
 
     test('edit and the admin flag: the account follows the record; archive leaves the list', async (t) => {
       const { admin, db, system } = await pagesApp(t, database);
-      const made = await lecturer(system, { lastName: 'Flag' });
+      const made = await createLecturer(system, { lastName: 'Flag' });
       const id = made.lecturer.id;
       const values = { firstName: 'Lena', lastName: 'Flag', patronymic: '', academicDegree: 'PhD', position: 'Dean', email: made.lecturer.email ?? '', phone: '', address: '' };
       const promoted = await admin.post(`/lecturers/${id}`, { ...values, isAdmin: 'true' }, { from: `/lecturers/${id}/edit` });
@@ -114,15 +115,15 @@ for (const database of await testDatabases()) {
     });
 
     test('the list filters by degree and by group taught, searches and sorts; exports carry the filter', async (t) => {
-      const { admin, db, system } = await pagesApp(t, database);
-      const g1 = await group(system, 'G-One');
-      const g2 = await group(system, 'G-Two');
-      const ada = await lecturer(system, { lastName: 'Ada', academicDegree: 'PhD', position: 'Lecturer' });
-      const bob = await lecturer(system, { lastName: 'Bob', academicDegree: 'MSc', position: 'Assistant', phone: '+1 222 333' });
-      const cyd = await lecturer(system, { lastName: '=HYPERLINK("x")', academicDegree: 'PhD' });
-      await teach(db, ada.lecturer.id, g1.id);
-      await teach(db, bob.lecturer.id, g2.id);
-      await teach(db, cyd.lecturer.id, g2.id);
+      const { admin, system } = await pagesApp(t, database);
+      const g1 = await createGroup(system, { name: 'G-One' });
+      const g2 = await createGroup(system, { name: 'G-Two' });
+      const ada = await createLecturer(system, { lastName: 'Ada', academicDegree: 'PhD', position: 'Lecturer' });
+      const bob = await createLecturer(system, { lastName: 'Bob', academicDegree: 'MSc', position: 'Assistant', phone: '+1 222 333' });
+      const cyd = await createLecturer(system, { lastName: '=HYPERLINK("x")', academicDegree: 'PhD' });
+      await teach(system, ada.lecturer.id, g1.id);
+      await teach(system, bob.lecturer.id, g2.id);
+      await teach(system, cyd.lecturer.id, g2.id);
 
       const names = async (query: string) => rowNames((await admin.get(`/lecturers?${query}`)).body);
       assert.deepEqual(await names(''), ['=HYPERLINK("x"), Lena', 'Ada, Lena', 'Bob, Lena'], 'escaped on the page, in name order');
@@ -159,8 +160,8 @@ for (const database of await testDatabases()) {
 
     test('a lecturer sees their own record only; students see no lecturer pages', async (t) => {
       const { app, system } = await pagesApp(t, database);
-      const me = await lecturer(system, { lastName: 'Self', phone: '+49 30 1234' });
-      const other = await lecturer(system, { lastName: 'Other' });
+      const me = await createLecturer(system, { lastName: 'Self', phone: '+49 30 1234' });
+      const other = await createLecturer(system, { lastName: 'Other' });
       const browser = await signInAsNew(app, me.account.username, me.account.oneTimePassword);
       const list = await browser.get('/lecturers');
       assert.equal(list.statusCode, 303);
@@ -176,7 +177,7 @@ for (const database of await testDatabases()) {
       assert.equal((await browser.get('/lecturers/new')).statusCode, 403);
       assert.equal((await browser.post(`/lecturers/${me.lecturer.id}`, { firstName: 'X', lastName: 'Y' }, { from: `/lecturers/${me.lecturer.id}` })).statusCode, 403);
 
-      const pupil = await student(system);
+      const pupil = await createStudent(system);
       const studentBrowser = await signInAsNew(app, pupil.account.username, pupil.account.oneTimePassword);
       assert.equal((await studentBrowser.get('/lecturers')).statusCode, 403);
       assert.equal((await studentBrowser.get(`/lecturers/${me.lecturer.id}`)).statusCode, 404);
@@ -184,7 +185,7 @@ for (const database of await testDatabases()) {
 
     test("photos and the account box on a lecturer's record", async (t) => {
       const { app, admin, system } = await pagesApp(t, database);
-      const made = await lecturer(system);
+      const made = await createLecturer(system);
       const id = made.lecturer.id;
       const uploaded = await postMultipart(admin, `/lecturers/${id}/photo`, `/lecturers/${id}`, {}, { field: 'photo', filename: 'x.png', type: 'image/png', bytes: await png() });
       assert.equal(uploaded.statusCode, 303);

@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { Browser } from '../../../test/http.js';
 import { xlsxRows } from '../../../test/sheet-rows.js';
 import { testDatabases } from '../../../test/services.js';
-import { group, lecturer, oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, student, teach, usernameIn } from '../../../test/people/page-helpers.js';
+import { createGroup, createLecturer, createStudent, teach } from '../../../test/factories.js';
+import { oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, usernameIn } from '../../../test/people/page-helpers.js';
 import * as groups from '../groups/service.js';
 
 const countRows = async (db: Awaited<ReturnType<typeof pagesApp>>['db'], table: 'students' | 'users' | 'files') =>
@@ -16,7 +17,7 @@ for (const database of await testDatabases()) {
   describe(`student pages on ${database}`, () => {
     test('an admin adds a student with a photo in one form; the page shows the one-time credentials once, and they sign in', async (t) => {
       const { app, admin, db, system } = await pagesApp(t, database);
-      const cs = await group(system, 'CS-1');
+      const cs = await createGroup(system, { name: 'CS-1' });
       const form = await admin.get('/students/new');
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /enctype="multipart\/form-data"/);
@@ -91,7 +92,7 @@ for (const database of await testDatabases()) {
       assert.equal(viaQuery.headers.connection, 'close', 'the refused body is not read on');
       assert.equal(await countRows(db, 'students'), students0, 'nothing was added');
 
-      const made = await student(system);
+      const made = await createStudent(system);
       const record = await admin.get(`/students/${made.student.id}`);
       assert.match(record.body, new RegExp(`<form method="post" action="/students/${made.student.id}/photo" enctype="multipart/form-data"[^>]*>\\s*<input type="hidden" name="_csrf"`));
       const photo = { field: 'photo', filename: 'p.png', type: 'image/png', bytes: await png() };
@@ -106,7 +107,7 @@ for (const database of await testDatabases()) {
 
     test('form errors name the field, keep the input and leave nothing changed: bad date, duplicate number, unknown group, bad photo', async (t) => {
       const { admin, db, system } = await pagesApp(t, database);
-      const first = await student(system, { studentNumber: 'TAKEN-1', email: 'taken@example.org' });
+      const first = await createStudent(system, { studentNumber: 'TAKEN-1', email: 'taken@example.org' });
       const students0 = await countRows(db, 'students');
       const users0 = await countRows(db, 'users');
       const base = { studentNumber: 'NEW-1', lastName: 'Kept', firstName: 'Name', email: 'new@example.org' };
@@ -157,8 +158,8 @@ for (const database of await testDatabases()) {
 
     test('edit, archive and restore: archived students leave the list, stay on their page and in the history', async (t) => {
       const { admin, db, system } = await pagesApp(t, database);
-      const g = await group(system, 'G-1');
-      const made = await student(system, { lastName: 'Before' });
+      const g = await createGroup(system, { name: 'G-1' });
+      const made = await createStudent(system, { lastName: 'Before' });
       const id = made.student.id;
       const saved = await admin.post(
         `/students/${id}`,
@@ -185,11 +186,11 @@ for (const database of await testDatabases()) {
 
     test('the list searches number, name, patronymic, phone and e-mail, filters by group, sorts and pages', async (t) => {
       const { admin, system } = await pagesApp(t, database);
-      const a = await group(system, 'Alpha');
-      const b = await group(system, 'Beta');
-      await student(system, { studentNumber: 'S-003', lastName: 'Zeller', firstName: 'Zoe', patronymic: 'Markovna', phone: '+359 88 111 2222', email: 'zoe@uni.example', groupId: a.id });
-      await student(system, { studentNumber: 'S-001', lastName: 'Adams', firstName: 'Amy', email: 'amy@uni.example', groupId: b.id });
-      await student(system, { studentNumber: 'S-002', lastName: 'Mikić', firstName: 'Ivo', groupId: a.id });
+      const a = await createGroup(system, { name: 'Alpha' });
+      const b = await createGroup(system, { name: 'Beta' });
+      await createStudent(system, { studentNumber: 'S-003', lastName: 'Zeller', firstName: 'Zoe', patronymic: 'Markovna', phone: '+359 88 111 2222', email: 'zoe@uni.example', groupId: a.id });
+      await createStudent(system, { studentNumber: 'S-001', lastName: 'Adams', firstName: 'Amy', email: 'amy@uni.example', groupId: b.id });
+      await createStudent(system, { studentNumber: 'S-002', lastName: 'Mikić', firstName: 'Ivo', groupId: a.id });
 
       const names = async (query: string) => rowNames((await admin.get(`/students?${query}`)).body);
       assert.deepEqual(await names(''), ['Adams, Amy', 'Mikić, Ivo', 'Zeller, Zoe Markovna']);
@@ -211,7 +212,7 @@ for (const database of await testDatabases()) {
       assert.equal(bad.statusCode, 200);
       assert.match(bad.body, /sorted by name instead/);
 
-      for (let i = 0; i < 57; i++) await student(system, { studentNumber: `P-${String(i).padStart(3, '0')}`, lastName: `Page${String(i).padStart(3, '0')}`, groupId: b.id });
+      for (let i = 0; i < 57; i++) await createStudent(system, { studentNumber: `P-${String(i).padStart(3, '0')}`, lastName: `Page${String(i).padStart(3, '0')}`, groupId: b.id });
       const first = await admin.get(`/students?group=${b.id}&sort=number`);
       assert.equal(rowNames(first.body).length, 50);
       assert.match(first.body, /Showing 1–50 of 58 students/);
@@ -253,11 +254,11 @@ for (const database of await testDatabases()) {
     });
 
     test('exports carry the filter, neutralise formula-like cells, and follow what the actor may see', async (t) => {
-      const { app, admin, db, system } = await pagesApp(t, database);
-      const a = await group(system, 'Export-A');
-      const b = await group(system, 'Export-B');
-      await student(system, { studentNumber: 'E-1', lastName: '=cmd|calc', firstName: 'Eve', birthDate: '2003-03-03', phone: '+1 555', groupId: a.id });
-      await student(system, { studentNumber: 'E-2', lastName: 'Plain', firstName: 'Paul', groupId: b.id });
+      const { app, admin, system } = await pagesApp(t, database);
+      const a = await createGroup(system, { name: 'Export-A' });
+      const b = await createGroup(system, { name: 'Export-B' });
+      await createStudent(system, { studentNumber: 'E-1', lastName: '=cmd|calc', firstName: 'Eve', birthDate: '2003-03-03', phone: '+1 555', groupId: a.id });
+      await createStudent(system, { studentNumber: 'E-2', lastName: 'Plain', firstName: 'Paul', groupId: b.id });
 
       const list = await admin.get(`/students?group=${a.id}`);
       assert.match(list.body, new RegExp(`href="/students/export.xlsx\\?group=${a.id}"`));
@@ -284,8 +285,8 @@ for (const database of await testDatabases()) {
       const all = (await admin.get('/students/export.csv')).body;
       assert.match(all, /'=cmd\|calc/);
 
-      const made = await lecturer(system);
-      await teach(db, made.lecturer.id, a.id);
+      const made = await createLecturer(system);
+      await teach(system, made.lecturer.id, a.id);
       const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
       const theirs = await teacher.get('/students/export.csv');
       assert.equal(theirs.statusCode, 200);
@@ -296,13 +297,13 @@ for (const database of await testDatabases()) {
     });
 
     test('a lecturer sees the students of the groups they teach, without birth date, phone or address; others are 404', async (t) => {
-      const { app, db, system } = await pagesApp(t, database);
-      const taught = await group(system, 'Taught');
-      const other = await group(system, 'Other');
-      const mine = await student(system, { lastName: 'Mine', birthDate: '2002-02-02', phone: '+44 20 7946 0000', address: '1 Secret Street', email: 'mine@example.org', groupId: taught.id });
-      const notMine = await student(system, { lastName: 'NotMine', groupId: other.id });
-      const made = await lecturer(system);
-      await teach(db, made.lecturer.id, taught.id);
+      const { app, system } = await pagesApp(t, database);
+      const taught = await createGroup(system, { name: 'Taught' });
+      const other = await createGroup(system, { name: 'Other' });
+      const mine = await createStudent(system, { lastName: 'Mine', birthDate: '2002-02-02', phone: '+44 20 7946 0000', address: '1 Secret Street', email: 'mine@example.org', groupId: taught.id });
+      const notMine = await createStudent(system, { lastName: 'NotMine', groupId: other.id });
+      const made = await createLecturer(system);
+      await teach(system, made.lecturer.id, taught.id);
       const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
 
       const list = await teacher.get('/students');
@@ -331,9 +332,9 @@ for (const database of await testDatabases()) {
 
     test('a student sees only their own record: others are 404, the list leads to their record', async (t) => {
       const { app, system } = await pagesApp(t, database);
-      const g = await group(system, 'Mates');
-      const me = await student(system, { lastName: 'Me', groupId: g.id });
-      const mate = await student(system, { lastName: 'Mate', groupId: g.id });
+      const g = await createGroup(system, { name: 'Mates' });
+      const me = await createStudent(system, { lastName: 'Me', groupId: g.id });
+      const mate = await createStudent(system, { lastName: 'Mate', groupId: g.id });
       const browser = await signInAsNew(app, me.account.username, me.account.oneTimePassword);
       assert.equal((await browser.get(`/students/${me.student.id}`)).statusCode, 200);
       assert.equal((await browser.get(`/students/${mate.student.id}`)).statusCode, 404);
@@ -351,8 +352,8 @@ for (const database of await testDatabases()) {
 
     test('photos: upload, served with ETag and private caching to those allowed, replaced, removed; refusals explained', async (t) => {
       const { app, admin, db, system } = await pagesApp(t, database);
-      const g = await group(system, 'Photo-G');
-      const made = await student(system, { groupId: g.id });
+      const g = await createGroup(system, { name: 'Photo-G' });
+      const made = await createStudent(system, { groupId: g.id });
       const id = made.student.id;
       assert.equal((await admin.get(`/students/${id}/photo`)).statusCode, 404, 'no photo yet');
 
@@ -375,11 +376,11 @@ for (const database of await testDatabases()) {
       assert.ok(thumb.rawPayload.length < photo.rawPayload.length);
       assert.match((await admin.get('/students')).body, new RegExp(`src="/students/${id}/photo/thumbnail\\?v=\\d+"`));
 
-      const made2 = await lecturer(system);
-      await teach(db, made2.lecturer.id, g.id);
+      const made2 = await createLecturer(system);
+      await teach(system, made2.lecturer.id, g.id);
       const teacher = await signInAsNew(app, made2.account.username, made2.account.oneTimePassword);
       assert.equal((await teacher.get(`/students/${id}/photo`)).statusCode, 200, 'a lecturer of the group sees it');
-      const outsider = await lecturer(system);
+      const outsider = await createLecturer(system);
       const stranger = await signInAsNew(app, outsider.account.username, outsider.account.oneTimePassword);
       assert.equal((await stranger.get(`/students/${id}/photo`)).statusCode, 404);
       assert.equal((await new Browser(app).get(`/students/${id}/photo`)).statusCode, 303, 'signed out: to the sign-in page');
@@ -404,7 +405,7 @@ for (const database of await testDatabases()) {
 
     test("the record's account box: reset shows a one-time password that signs in; disable and enable", async (t) => {
       const { app, admin, system } = await pagesApp(t, database);
-      const made = await student(system);
+      const made = await createStudent(system);
       const id = made.student.id;
       const page = await admin.get(`/students/${id}`);
       assert.match(page.body, new RegExp(`data-testid="account-card"`));

@@ -16,8 +16,11 @@ export class Browser {
   }
 
   private keep(response: LightMyRequestResponse) {
+    // "Now" is the app's clock: a test that moves its ManualClock moves the browser's too. (Max-Age is
+    // not counted down: a session's end is the server's to enforce, and tests check that it does.)
+    const now = this.app.deps.clock.now().getTime();
     for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      const expired = c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === '';
+      const expired = c.maxAge === 0 || (c.expires && c.expires.getTime() < now) || c.value === '';
       if (expired) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }

@@ -1,6 +1,8 @@
 // CSV text in and out. Reading takes what spreadsheet programs write: UTF-8 with or without a BOM
 // (UTF-16 with a BOM too: Excel's "Unicode text"), comma, semicolon (European Excel) or tab
-// separated, RFC 4180 quotes, CRLF, LF or CR line ends. Writing is RFC 4180 with CRLF.
+// separated, RFC 4180 quotes, CRLF, LF or CR line ends. The encoding and the separator are told here;
+// csv-parse does the parsing. Writing is RFC 4180 with CRLF.
+import { CsvError, parse } from 'csv-parse/sync';
 
 export type CsvDecoding = { ok: true; text: string } | { ok: false; reason: 'binary' | 'encoding' };
 
@@ -58,58 +60,48 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
+/** Quoting that cannot be read: a quote never closed, or text after a value's closing quote. */
 export class CsvSyntaxError extends Error {
-  constructor(readonly rowNumber: number) {
-    super(`row ${rowNumber} opens a quoted value that is never closed`);
+  constructor(
+    readonly problem: 'unclosed_quote' | 'text_after_quote',
+    readonly rowNumber: number,
+  ) {
+    super(problem === 'unclosed_quote' ? `row ${rowNumber} opens a quoted value that is never closed` : `row ${rowNumber} has text after a closing quote`);
   }
 }
 
+// A file pasted together from several may mix CRLF, LF and CR; left to itself, csv-parse keeps to
+// the first kind it meets.
+const LINE_ENDS = ['\r\n', '\n', '\r'];
+
 /**
- * Yields each record as its 1-based row number and fields. A quote that never closes throws
- * CsvSyntaxError; a stray quote inside an unquoted value is kept as text, as spreadsheets do.
+ * Calls `onRecord` with each record's 1-based row number and fields, in order, as csv-parse reads
+ * them, so a caller that throws (too many rows) stops the reading there. A blank line is a record of
+ * one empty field, counted like any other, so row numbers match the spreadsheet program's. A quote
+ * that never closes, or text after a closing quote ("Ana"x: csv-parse would keep the quotes as text),
+ * throws CsvSyntaxError; a stray quote inside an unquoted value is kept as text, as spreadsheets do.
  */
-export function* parseCsv(text: string, delimiter: string): Generator<{ rowNumber: number; fields: string[] }> {
+export function parseCsv(text: string, delimiter: string, onRecord: (rowNumber: number, fields: string[]) => void): void {
   let rowNumber = 0;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    rowNumber++;
-    const fields: string[] = [];
-    let field = '';
-    for (;;) {
-      if (text[i] === '"') {
-        // A quoted value: runs to the next lone quote; "" is a quote.
-        i++;
-        for (;;) {
-          const close = text.indexOf('"', i);
-          if (close < 0) throw new CsvSyntaxError(rowNumber);
-          field += text.slice(i, close);
-          i = close + 1;
-          if (text[i] === '"') {
-            field += '"';
-            i++;
-          } else break;
-        }
-      }
-      // Unquoted text (or what follows a closing quote) up to the delimiter or the line end.
-      let j = i;
-      while (j < n) {
-        const char = text[j];
-        if (char === delimiter || char === '\n' || char === '\r') break;
-        j++;
-      }
-      field += text.slice(i, j);
-      i = j;
-      fields.push(field);
-      field = '';
-      if (i >= n) break;
-      const char = text[i];
-      i++;
-      if (char === delimiter) continue;
-      if (char === '\r' && text[i] === '\n') i++;
-      break;
-    }
-    yield { rowNumber, fields };
+  try {
+    parse(text, {
+      delimiter,
+      record_delimiter: LINE_ENDS,
+      relax_quotes: true,
+      relax_column_count: true,
+      // Blanks after a closing quote ("Ana" ,) end the value, as they did before csv-parse; other
+      // text there is refused rather than kept with its quotes.
+      rtrim: true,
+      on_record: (fields: string[]) => {
+        onRecord(++rowNumber, fields);
+        // Nothing is collected: the rows live in the caller only.
+        return null;
+      },
+    });
+  } catch (error) {
+    if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') throw new CsvSyntaxError('unclosed_quote', rowNumber + 1);
+    if (error instanceof CsvError && error.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE') throw new CsvSyntaxError('text_after_quote', rowNumber + 1);
+    throw error;
   }
 }
 

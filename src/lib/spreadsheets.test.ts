@@ -335,6 +335,44 @@ describe('readSheetRows: CSV', () => {
     assert.match(error.message, /Row 2 .* never closed/);
   });
 
+  test('CRLF, LF and CR mixed in one file each end a row', async () => {
+    const sheet = await readSheetRows(file('email,name\r\na@x.edu,Ana\nb@x.edu,Bo\rc@x.edu,Cy\r\n', 'a.csv'), options);
+    assert.deepEqual(
+      sheet.rows.map((r) => [r.rowNumber, r.cells.email, r.cells.name]),
+      [
+        [2, 'a@x.edu', 'Ana'],
+        [3, 'b@x.edu', 'Bo'],
+        [4, 'c@x.edu', 'Cy'],
+      ],
+    );
+  });
+
+  test('a stray quote inside an unquoted value is text; blanks after a closing quote end the value', async () => {
+    const sheet = await readSheetRows(file('name,nickname\nAna,The "Ace"\n"Bo" ,"Li"\t\n', 'a.csv'), options);
+    assert.deepEqual(
+      sheet.rows.map((r) => r.cells),
+      [
+        { name: 'Ana', nickname: 'The "Ace"' },
+        { name: 'Bo', nickname: 'Li' },
+      ],
+    );
+  });
+
+  test('text after a closing quote is refused, naming the row, instead of being kept with its quotes', async () => {
+    const error = await refusal(file('email,name\na@x.edu,Ana\n\nb@x.edu,"Bo" Li\n', 'a.csv'), 'malformed');
+    assert.equal(
+      error.message,
+      'Row 4 of this CSV file has text after the closing quote of a value; put the whole value inside the quotes (write a quote inside a value as "") or save it as .xlsx or as CSV UTF-8.',
+    );
+  });
+
+  test('reading stops at the row limit: what lies beyond it is never parsed', async () => {
+    // A damaged last row would be refused as malformed if the reader got that far.
+    const text = 'email\n' + Array.from({ length: 11 }, (_, i) => `p${i}@x.edu`).join('\n') + '\n"never closed\n';
+    await refusal(file(text, 'a.csv'), 'too_many_rows', { maxRows: 10 });
+    await refusal(file(text, 'a.csv'), 'malformed', { maxRows: 20 });
+  });
+
   test('whitespace only has no header; a header alone has no rows; too many rows names the limit', async () => {
     await refusal(file(' \r\n\r\n', 'a.csv'), 'no_header');
     await refusal(file('\uFEFF', 'a.csv'), 'no_header');

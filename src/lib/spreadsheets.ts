@@ -240,13 +240,13 @@ function readCsv(bytes: Buffer, options: ReadSheetOptions): Sheet {
   let headerRow = 0;
   const rows: SheetRow[] = [];
   try {
-    for (const { rowNumber, fields } of parseCsv(decoded.text, delimiter)) {
+    parseCsv(decoded.text, delimiter, (rowNumber, fields) => {
       if (!columns) {
         const texts = fields.map((field, i) => ({ index: i + 1, text: clean(field) })).filter((f) => f.text !== '');
-        if (texts.length === 0) continue;
+        if (texts.length === 0) return;
         columns = headerColumns(texts, maxColumns, rowNumber, (index) => `field ${index}`);
         headerRow = rowNumber;
-        continue;
+        return;
       }
       const cells: Record<string, string> = {};
       let any = false;
@@ -255,15 +255,17 @@ function readCsv(bytes: Buffer, options: ReadSheetOptions): Sheet {
         cells[header] = text;
         if (text !== '') any = true;
       }
-      if (!any) continue;
+      if (!any) return;
       rows.push({ rowNumber, cells });
       if (rows.length > options.maxRows) throw tooManyRows(options.maxRows);
-    }
+    });
   } catch (error) {
     if (error instanceof CsvSyntaxError)
       throw new SpreadsheetRefused(
         'malformed',
-        `Row ${error.rowNumber} of this CSV file opens a quoted value that is never closed; close the quote (write a quote inside a value as "") or ${SAVE_AS}.`,
+        error.problem === 'unclosed_quote'
+          ? `Row ${error.rowNumber} of this CSV file opens a quoted value that is never closed; close the quote (write a quote inside a value as "") or ${SAVE_AS}.`
+          : `Row ${error.rowNumber} of this CSV file has text after the closing quote of a value; put the whole value inside the quotes (write a quote inside a value as "") or ${SAVE_AS}.`,
       );
     throw error;
   }

@@ -59,6 +59,8 @@ export interface FormPlace {
   formLabel?: string;
   /** Only on the new-record form (e.g. the username of the account made with it). */
   newOnly?: boolean;
+  /** A text field offers the page's suggestions for it (a datalist, e.g. the degrees in use). */
+  suggestions?: boolean;
 }
 
 export interface ImportColumn {

@@ -5,12 +5,13 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { optionalText, requiredText } from '../../lib/person-fields.js';
+import { auditSnapshot, emptyValue, importColumns, importComparedFields, storedValues } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as repo from './repository.js';
+import { lecturerFields } from './fields.js';
 import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
 
 export const LECTURERS_PAGE_SIZE = 50;
@@ -57,18 +58,9 @@ function view(row: LecturerRow, groupsTaught: { id: number; name: string }[]): L
 
 type Editable = Pick<LecturerRow, 'firstName' | 'lastName' | 'patronymic' | 'academicDegree' | 'position' | 'email' | 'phone' | 'address' | 'isAdmin'>;
 
+/** The fields the audit trail keeps for a lecturer, as declared. */
 function auditable(l: Editable) {
-  return {
-    firstName: l.firstName,
-    lastName: l.lastName,
-    patronymic: l.patronymic,
-    academicDegree: l.academicDegree,
-    position: l.position,
-    email: l.email,
-    phone: l.phone,
-    address: l.address,
-    isAdmin: l.isAdmin,
-  };
+  return auditSnapshot(lecturerFields, l);
 }
 
 /** The folded search text and the name order key, written with every change. */
@@ -156,23 +148,17 @@ export async function accountOfLecturer(ctx: ServiceContext, id: number) {
 }
 
 async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof Editable, unknown>>, current?: LecturerRow): Promise<Partial<Editable>> {
-  const out: Partial<Editable> = {};
-  if (data.firstName !== undefined) out.firstName = requiredText(String(data.firstName));
-  if (data.lastName !== undefined) out.lastName = requiredText(String(data.lastName));
-  if (data.patronymic !== undefined) out.patronymic = optionalText(data.patronymic as string | null) ?? '';
-  if (data.academicDegree !== undefined) {
-    const degree = optionalText(data.academicDegree as string | null) ?? '';
+  // Every declared field is stored as its declaration says; below, what a schema cannot check.
+  const { username: _username, ...stored } = storedValues(lecturerFields, data);
+  const out = stored as Partial<Editable>;
+  if (out.academicDegree !== undefined) {
+    const degree = out.academicDegree;
     // "phd" typed where the department writes "PhD" joins it, rather than starting a second
     // entry in the degree filter that the first does not find.
     // A spelling already in use stays as it is (two may exist, from imports or older data).
     const known = degree ? await repo.degrees(ctx.db) : [];
     out.academicDegree = known.includes(degree) ? degree : (known.find((d) => d.toLowerCase() === degree.toLowerCase()) ?? degree);
   }
-  if (data.position !== undefined) out.position = optionalText(data.position as string | null) ?? '';
-  if (data.email !== undefined) out.email = optionalText(data.email as string | null)?.toLowerCase() ?? null;
-  if (data.phone !== undefined) out.phone = optionalText(data.phone as string | null);
-  if (data.address !== undefined) out.address = optionalText(data.address as string | null);
-  if (data.isAdmin !== undefined) out.isAdmin = data.isAdmin === true;
   const fields: FieldMessages = {};
   if (out.email && out.email !== current?.email) {
     const taken = await repo.findLecturerByEmail(ctx.db, out.email);
@@ -289,20 +275,11 @@ export async function setLecturerPhotoFiles(ctx: ServiceContext, id: number, fil
 // ---- bulk import -------------------------------------------------------------------------------
 
 /** Lecturers are matched by e-mail, so an import row needs one. */
-export const lecturerImportColumns = [
-  { field: 'lastName', aliases: ['last name', 'surname', 'family name'], required: true },
-  { field: 'firstName', aliases: ['first name', 'given name', 'name'], required: true },
-  { field: 'patronymic', aliases: ['middle name'], required: false },
-  { field: 'email', aliases: ['e-mail', 'mail'], required: true },
-  { field: 'academicDegree', aliases: ['degree', 'academic degree'], required: false },
-  { field: 'position', aliases: ['title', 'job title'], required: false },
-  { field: 'phone', aliases: ['telephone', 'mobile'], required: false },
-  { field: 'address', aliases: [], required: false },
-  { field: 'isAdmin', aliases: ['admin'], required: false },
-  { field: 'username', aliases: ['login', 'user name'], required: false },
-] as const;
+/** The import columns: canonical field, header aliases, whether required (from the declaration). */
+export const lecturerImportColumns = importColumns(lecturerFields);
 
-export const lecturerImportFields = ['firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'email', 'phone', 'address', 'isAdmin'] as const;
+/** Fields an import compares and may change on an existing lecturer. */
+export const lecturerImportFields = importComparedFields(lecturerFields) as (keyof LecturerImportRecord)[];
 export type LecturerImportRecord = Editable & { email: string };
 
 /** Checks one import row with the form's rules; "yes"/"no"/"1"/"0" are accepted for the admin flag. */
@@ -317,20 +294,13 @@ export function checkLecturerImportRow(raw: Record<string, unknown>): { record: 
     if (error instanceof Invalid) return { fields: error.fields };
     throw error;
   }
-  const email = optionalText(data.email)?.toLowerCase();
+  const stored = storedValues(lecturerFields, data);
+  const email = stored.email as string | null;
   if (!email) return { fields: { email: 'Enter the e-mail: an import matches lecturers by it. A lecturer kept without one is edited on their page, or given an e-mail there first.' } };
+  // Every compared field, absent ones as a new record stores them.
+  const record = Object.fromEntries(lecturerImportFields.map((f) => [f, stored[f] ?? emptyValue(lecturerFields[f])])) as LecturerImportRecord;
   return {
-    record: {
-      firstName: requiredText(data.firstName),
-      lastName: requiredText(data.lastName),
-      patronymic: optionalText(data.patronymic) ?? '',
-      academicDegree: optionalText(data.academicDegree) ?? '',
-      position: optionalText(data.position) ?? '',
-      email,
-      phone: optionalText(data.phone),
-      address: optionalText(data.address),
-      isAdmin,
-    },
+    record,
     username: data.username ? data.username.toLowerCase() : null,
   };
 }

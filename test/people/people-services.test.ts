@@ -15,6 +15,7 @@ import { ManualClock } from '../../src/lib/clock.js';
 import { AppError } from '../../src/lib/errors.js';
 import { verifyPassword } from '../../src/lib/passwords.js';
 import { openTestDatabase, testConfig } from '../build-test-app.js';
+import { createGroup, createLecturer, createStudent, teach } from '../factories.js';
 import { testDatabases, type TestDatabase } from '../services.js';
 
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
@@ -24,15 +25,13 @@ async function department(t: TestContext, database: TestDatabase) {
   await migrateOrThrow(db);
   const base: ServiceContext & { sessions: SessionStore } = { db, actor: null, clock: new ManualClock(new Date('2026-11-28T12:00:00Z')), config: testConfig(), log: quietLog, ip: '203.0.113.9', sessions: databaseSessionStore(db) };
   const admin = { ...base, actor: systemActor };
-  const cs = await groups.createGroup(admin, { name: 'CS-101', description: 'Computer Science' });
-  const ma = await groups.createGroup(admin, { name: 'MA-101' });
-  const petrova = await lecturers.createLecturer(admin, { firstName: 'Elena', lastName: 'Petrova', academicDegree: 'PhD', position: 'Professor', email: 'Petrova@FMS.example' });
-  const schmidt = await lecturers.createLecturer(admin, { firstName: 'Anna', lastName: 'Schmidt', academicDegree: 'MSc', email: 'schmidt@fms.example' });
-  // Teaching comes with the subjects feature; until then the test writes it directly.
-  const subject = await db.insertInto('subjects').values({ name: 'Databases', description: '', createdAt: new Date(), updatedAt: new Date() }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('teaching').values({ subjectId: subject.id, lecturerId: petrova.lecturer.id, groupId: cs.id }).execute();
-  const sara = await students.createStudent(admin, { studentNumber: '2026-0001', firstName: 'Sara', lastName: 'Šarić', birthDate: '2005-04-01', email: 'Sara@Students.example', phone: '+385 1 555 0101', address: 'Ilica 1', groupId: cs.id });
-  const ivan = await students.createStudent(admin, { studentNumber: '2026-0002', firstName: 'Ivan', lastName: 'Horvat', groupId: ma.id, phone: '091 222 333' });
+  const cs = await createGroup(admin, { name: 'CS-101', description: 'Computer Science' });
+  const ma = await createGroup(admin, { name: 'MA-101' });
+  const petrova = await createLecturer(admin, { firstName: 'Elena', lastName: 'Petrova', academicDegree: 'PhD', position: 'Professor', email: 'Petrova@FMS.example' });
+  const schmidt = await createLecturer(admin, { firstName: 'Anna', lastName: 'Schmidt', academicDegree: 'MSc', email: 'schmidt@fms.example' });
+  await teach(admin, petrova.lecturer.id, cs.id);
+  const sara = await createStudent(admin, { studentNumber: '2026-0001', firstName: 'Sara', lastName: 'Šarić', birthDate: '2005-04-01', email: 'Sara@Students.example', phone: '+385 1 555 0101', address: 'Ilica 1', groupId: cs.id });
+  const ivan = await createStudent(admin, { studentNumber: '2026-0002', firstName: 'Ivan', lastName: 'Horvat', groupId: ma.id, phone: '091 222 333' });
   const as = async (username: string) => ({ ...base, actor: actorFromUser((await findUserByUsername(base, username))!) as Actor });
   return { db, base, admin, cs, ma, petrova, schmidt, sara, ivan, as };
 }

@@ -43,7 +43,12 @@ export async function openSite(t: TestContext, opened: { db: Db; url: string }, 
   return { db, url, config, clock, uploads, dir, ctx: { db, actor: null, clock, config, log: quietLog, ip: null } };
 }
 
-/** The demo department plus rows that exercise every awkward value, written in one transaction. */
+/**
+ * The demo department (made through the services) plus rows that exercise every awkward value,
+ * written in one transaction. Those rows are raw on purpose, not made with test/factories.ts: a
+ * backup must bring back exact values, including ones the services would refuse or never write
+ * (a Cyrillic student number, a record without an account, fixed instants, a 5 GB file).
+ */
 export async function seedDepartment(site: Pick<OpsTestSite, 'db' | 'ctx'>): Promise<void> {
   await site.db.transaction().execute(async (trx) => {
     const ctx = { ...site.ctx, db: trx };

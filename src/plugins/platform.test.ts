@@ -87,7 +87,11 @@ for (const database of await testDatabases()) {
       const page = await browser.get('/admin/accounts');
       assert.equal(page.statusCode, 403);
       assert.match(page.body, /Not allowed/);
-      assert.ok(!page.body.includes('href="/admin/accounts"'), 'the navigation does not offer what the role may not do');
+      const nav = /<nav [^>]*aria-label="Main"[\s\S]*?<\/nav>/.exec(page.body)?.[0];
+      assert.ok(nav, 'the 403 page has the main navigation');
+      assert.match(nav, /href="\/my-record"/, "it offers the student's own pages");
+      assert.match(nav, /data-testid="user-menu"/, 'and the user menu');
+      assert.ok(!nav.includes('href="/admin/accounts"'), 'but not what the role may not do');
       const forged = await browser.post('/admin/accounts/1/disable', {}, { from: '/dashboard' });
       assert.equal(forged.statusCode, 403);
       const api = await app.inject({ url: '/api/v1/me' });

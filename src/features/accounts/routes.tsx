@@ -1,7 +1,7 @@
 // Admins' account pages under /admin/accounts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Conflict, Invalid } from '../../lib/errors.js';
-import { addExportRoutes } from '../../plugins/export-sheet.js';
+import { addExportRoutes } from '../../routes/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
 import { roleLabel } from '../../views/nav.js';
 import { AlreadySubmitted } from '../audit/service.js';

@@ -17,9 +17,10 @@ export type StoredValue = string | number | boolean | null;
  * - `text-or-null`: optional text stored as null when empty;
  * - `email`: like text-or-null, in lower case (e-mails are matched without case);
  * - `flag`: true or false;
- * - `reference`: the id of another record, or null (the kind's service checks it exists).
+ * - `reference`: the id of another record, or null (the kind's service checks it exists);
+ * - `as-checked`: multi-line text kept as the rule normalised it (a description's own layout), '' when absent.
  */
-export type Storage = 'text' | 'text-or-empty' | 'text-or-null' | 'email' | 'flag' | 'reference';
+export type Storage = 'text' | 'text-or-empty' | 'text-or-null' | 'email' | 'flag' | 'reference' | 'as-checked';
 
 export type FormControl = 'text' | 'email' | 'tel' | 'date' | 'textarea' | 'select' | 'checkbox';
 
@@ -130,6 +131,8 @@ export function storedValue(field: RecordField, value: unknown): StoredValue {
       return value === true;
     case 'reference':
       return value === '' || value === null || value === undefined ? null : Number(value);
+    case 'as-checked':
+      return typeof value === 'string' ? value : '';
   }
 }
 
@@ -145,7 +148,7 @@ export function storedValues(fields: RecordFields, data: Record<string, unknown>
 
 /** The stored value of an absent optional field on a new record. */
 export function emptyValue(field: RecordField): StoredValue {
-  return field.stored === 'text-or-empty' ? '' : field.stored === 'flag' ? false : null;
+  return field.stored === 'text-or-empty' || field.stored === 'as-checked' ? '' : field.stored === 'flag' ? false : null;
 }
 
 // ---- what is kept and shown -------------------------------------------------------------------
@@ -158,9 +161,10 @@ export function storedFieldNames(fields: RecordFields): string[] {
 }
 
 /** The audit snapshot of a record: the audited fields, in declaration order. */
-export function auditSnapshot(fields: RecordFields, record: Record<string, unknown>): Record<string, StoredValue> {
+export function auditSnapshot(fields: RecordFields, record: object): Record<string, StoredValue> {
+  const values = record as Record<string, unknown>;
   const out: Record<string, StoredValue> = {};
-  for (const name of storedFieldNames(fields)) if (fields[name]!.audited !== false) out[name] = (record[name] ?? null) as StoredValue;
+  for (const name of storedFieldNames(fields)) if (fields[name]!.audited !== false) out[name] = (values[name] ?? null) as StoredValue;
   return out;
 }
 

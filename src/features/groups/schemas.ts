@@ -1,26 +1,13 @@
 import Type from 'typebox';
 import { ArchivedParameter, CursorParameter, LimitParameter, SearchParameter } from '../../lib/list-parameters.js';
-import { multiLineText, singleLineText } from '../../lib/text-rules.js';
+import { changeProperties, createProperties, outputProperties } from '../../lib/record-fields.js';
+import { groupFields } from './fields.js';
 
-/** Unique by its folded key (lib/text-rules uniqueNameKey): case, width and dashes aside. */
-export const GroupName = singleLineText({
-  minLength: 1,
-  maxLength: 100,
-  title: 'Group name',
-  errorMessage: 'Enter a name of 1–100 characters, e.g. CS-101.',
-});
+export { GroupDescription, GroupName } from './fields.js';
 
-export const GroupDescription = multiLineText({ maxLength: 2000, title: 'Description', errorMessage: 'Use at most 2,000 characters.' });
+export const CreateGroupInput = Type.Object(createProperties(groupFields));
 
-export const CreateGroupInput = Type.Object({
-  name: GroupName,
-  description: Type.Optional(GroupDescription),
-});
-
-export const UpdateGroupInput = Type.Object({
-  name: Type.Optional(GroupName),
-  description: Type.Optional(GroupDescription),
-});
+export const UpdateGroupInput = Type.Object(changeProperties(groupFields));
 
 export const ListGroupsQuery = Type.Object({
   q: SearchParameter,
@@ -32,8 +19,7 @@ export const ListGroupsQuery = Type.Object({
 /** A group as pages and the API show it. */
 export const GroupOutput = Type.Object({
   id: Type.Integer(),
-  name: Type.String(),
-  description: Type.String(),
+  ...outputProperties(groupFields),
   archived: Type.Boolean(),
   studentCount: Type.Integer({ description: 'Active (not archived) students in the group.' }),
   createdAt: Type.String({ format: 'date-time' }),

@@ -4,9 +4,11 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { uniqueViolation } from '../../db/constraint-errors.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
+import { auditSnapshot, storedValues } from '../../lib/record-fields.js';
 import { uniqueNameKey } from '../../lib/text-rules.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
+import { groupFields } from './fields.js';
 import * as repo from './repository.js';
 import { CreateGroupInput, ListGroupsQuery, UpdateGroupInput } from './schemas.js';
 
@@ -97,7 +99,7 @@ async function keyedWrite<T>(name: string | undefined, write: () => Promise<T>):
 
 export async function createGroup(ctx: ServiceContext, input: unknown): Promise<GroupView> {
   authorize(ctx.actor, 'groups.manage');
-  const data = validate(CreateGroupInput, input);
+  const data = storedValues(groupFields, validate(CreateGroupInput, input)) as { name: string; description?: string };
   await assertNameFree(ctx, data.name);
   const now = ctx.clock.now();
   const { id } = await keyedWrite(data.name, () =>
@@ -108,15 +110,16 @@ export async function createGroup(ctx: ServiceContext, input: unknown): Promise<
   return group;
 }
 
+/** The audit snapshot: the declared fields and whether the group is archived. */
 function auditable(group: GroupView) {
-  return { name: group.name, description: group.description, archived: group.archived };
+  return { ...auditSnapshot(groupFields, group), archived: group.archived };
 }
 
 export async function updateGroup(ctx: ServiceContext, id: number, input: unknown): Promise<GroupView> {
   // A group out of the actor's sight is "not found" before their right to change it is asked.
   const before = await getGroup(ctx, id);
   authorize(ctx.actor, 'groups.manage');
-  const data = validate(UpdateGroupInput, input);
+  const data = storedValues(groupFields, validate(UpdateGroupInput, input)) as { name?: string; description?: string };
   if (data.name !== undefined && data.name !== before.name) await assertNameFree(ctx, data.name, id);
   const changes = {
     ...(data.name !== undefined ? { name: data.name } : {}),

@@ -1,18 +1,122 @@
-export function Pagination({ page, pageSize, total, href }: { page: number; pageSize: number; total: number; href: (page: number) => string }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
+// How a list moves through its pages. Two kinds, as the list is read (ADR 0008): by number, when the
+// list knows its total (the people lists, accounts, an import's errors), and step by step from a
+// cursor, when counting every row would cost too much (groups, the audit trail).
+
+/** The page numbers to offer: the first, the last, and a window around the current one. */
+export function pageWindow(page: number, pages: number, around = 2): (number | 'gap')[] {
+  const shown = new Set<number>([1, pages]);
+  for (let p = page - around; p <= page + around; p++) if (p >= 1 && p <= pages) shown.add(p);
+  const sorted = [...shown].sort((a, b) => a - b);
+  const out: (number | 'gap')[] = [];
+  for (const p of sorted) {
+    const previous = out.at(-1);
+    if (typeof previous === 'number' && p - previous === 2) out.push(p - 1);
+    else if (typeof previous === 'number' && p - previous > 2) out.push('gap');
+    out.push(p);
+  }
+  return out;
+}
+
+const numberFormat = new Intl.NumberFormat('en-GB');
+export const formatCount = (n: number) => numberFormat.format(n);
+
+interface PageProps {
+  page: number;
+  pageSize: number;
+  total: number;
+  href: (page: number) => string;
+}
+
+const pageCount = ({ pageSize, total }: { pageSize: number; total: number }) => Math.max(1, Math.ceil(total / pageSize));
+
+/** "Showing 51–100 of 12,345 students": the list's count line. `noun` is the plural ("students"). */
+export function ListCount(props: { page: number; pageSize: number; total: number; noun: string }) {
+  const pages = pageCount(props);
+  const first = props.total === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
+  const last = Math.min(props.total, props.page * props.pageSize);
+  // One of them is "1 student".
+  const noun = props.total === 1 ? props.noun.replace(/s$/, '') : props.noun;
+  const summary =
+    props.total === 0
+      ? `No ${props.noun}`
+      : first > props.total
+        ? `Page ${props.page} is past the end: ${formatCount(props.total)} ${noun} in ${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'}`
+        : `Showing ${formatCount(first)}–${formatCount(last)} of ${formatCount(props.total)} ${noun}`;
+  return (
+    <p class="text-secondary small mb-0" data-testid="list-summary" safe>
+      {summary}
+    </p>
+  );
+}
+
+/** Numbered page links (‹ Previous 1 … 4 5 6 … 247 Next ›); nothing when everything fits on one page. */
+export function PageNumbers(props: PageProps) {
+  const pages = pageCount(props);
   if (pages <= 1) return '';
   return (
     <nav aria-label="Pages">
-      <ul class="pagination">
-        <li class={`page-item${page <= 1 ? ' disabled' : ''}`}>
-          <a class="page-link" href={href(Math.max(1, page - 1))}>Previous</a>
+      <ul class="pagination pagination-sm mb-0 flex-wrap">
+        <li class={`page-item${props.page <= 1 ? ' disabled' : ''}`}>
+          <a class="page-link" href={props.href(Math.max(1, props.page - 1))} aria-label="Previous page">
+            ‹ Previous
+          </a>
         </li>
-        <li class="page-item disabled">
-          <span class="page-link" safe>{`Page ${page} of ${pages}`}</span>
+        {pageWindow(Math.min(props.page, pages), pages).map((p) =>
+          p === 'gap' ? (
+            <li class="page-item disabled">
+              <span class="page-link">…</span>
+            </li>
+          ) : (
+            <li class={`page-item${p === props.page ? ' active' : ''}`}>
+              <a class="page-link" href={props.href(p)} aria-current={p === props.page ? 'page' : undefined} safe>
+                {formatCount(p)}
+              </a>
+            </li>
+          ),
+        )}
+        <li class={`page-item${props.page >= pages ? ' disabled' : ''}`}>
+          <a class="page-link" href={props.href(Math.min(pages, props.page + 1))} aria-label="Next page">
+            Next ›
+          </a>
         </li>
-        <li class={`page-item${page >= pages ? ' disabled' : ''}`}>
-          <a class="page-link" href={href(Math.min(pages, page + 1))}>Next</a>
-        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** Below a list that knows its total: the count line and the numbered pages. */
+export function Pagination(props: PageProps & { noun: string }) {
+  return (
+    <div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mt-3">
+      <ListCount page={props.page} pageSize={props.pageSize} total={props.total} noun={props.noun} />
+      <PageNumbers page={props.page} pageSize={props.pageSize} total={props.total} href={props.href} />
+    </div>
+  );
+}
+
+/** One step of a cursor pager: its words, where it leads (null: nowhere from here, shown disabled) and its rel. */
+export interface PageStep {
+  label: string;
+  href: string | null;
+  rel: 'first' | 'prev' | 'next';
+}
+
+/**
+ * Below a list read from a cursor: steps such as "First page · Next page" or "Newest · Newer ·
+ * Older", without numbers (there is no total). Nothing when no step leads anywhere.
+ */
+export function CursorPagination(props: { steps: PageStep[]; label?: string }) {
+  if (props.steps.every((s) => s.href === null)) return '';
+  return (
+    <nav aria-label={props.label ?? 'Pages'} class="mt-3">
+      <ul class="pagination pagination-sm mb-0">
+        {props.steps.map((s) => (
+          <li class={`page-item${s.href === null ? ' disabled' : ''}`}>
+            <a class="page-link" href={s.href ?? '#'} rel={s.rel} safe>
+              {s.label}
+            </a>
+          </li>
+        ))}
       </ul>
     </nav>
   );

@@ -1,4 +1,4 @@
-// Page parts the student and lecturer pages share: numbered pages, sortable headers, the list's
+// Page parts the student and lecturer pages share (their pages are in pagination.tsx): sortable headers, the list's
 // table, photos and their placeholders, the one-time credentials alert, the account box, export
 // links, the archive form, the record page's frame and the add/edit form's frame. Each feature
 // keeps its own fields. Pure functions of their props (no database, no Fastify).
@@ -10,75 +10,6 @@ import { Layout, PageHeader } from './layout.js';
 import type { PageContext } from './page.js';
 
 // ---- lists -------------------------------------------------------------------------------------
-
-/** The page numbers to offer: the first, the last, and a window around the current one. */
-export function pageWindow(page: number, pages: number, around = 2): (number | 'gap')[] {
-  const shown = new Set<number>([1, pages]);
-  for (let p = page - around; p <= page + around; p++) if (p >= 1 && p <= pages) shown.add(p);
-  const sorted = [...shown].sort((a, b) => a - b);
-  const out: (number | 'gap')[] = [];
-  for (const p of sorted) {
-    const previous = out.at(-1);
-    if (typeof previous === 'number' && p - previous === 2) out.push(p - 1);
-    else if (typeof previous === 'number' && p - previous > 2) out.push('gap');
-    out.push(p);
-  }
-  return out;
-}
-
-const numberFormat = new Intl.NumberFormat('en-GB');
-export const formatCount = (n: number) => numberFormat.format(n);
-
-/** "Showing 51–100 of 12,345" and numbered page links (1 … 4 5 6 … 247). */
-export function NumberedPagination(props: { page: number; pageSize: number; total: number; href: (page: number) => string; noun: string }) {
-  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
-  const first = props.total === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
-  const last = Math.min(props.total, props.page * props.pageSize);
-  // The noun is given in the plural ("students"): one of them is "1 student".
-  const noun = props.total === 1 ? props.noun.replace(/s$/, '') : props.noun;
-  const summary =
-    props.total === 0
-      ? `No ${props.noun}`
-      : first > props.total
-        ? `Page ${props.page} is past the end: ${formatCount(props.total)} ${noun} in ${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'}`
-        : `Showing ${formatCount(first)}–${formatCount(last)} of ${formatCount(props.total)} ${noun}`;
-  return (
-    <div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mt-3">
-      <p class="text-secondary small mb-0" data-testid="list-summary" safe>{summary}</p>
-      {pages > 1 ? (
-        <nav aria-label="Pages">
-          <ul class="pagination pagination-sm mb-0 flex-wrap">
-            <li class={`page-item${props.page <= 1 ? ' disabled' : ''}`}>
-              <a class="page-link" href={props.href(Math.max(1, props.page - 1))} aria-label="Previous page">
-                ‹ Previous
-              </a>
-            </li>
-            {pageWindow(Math.min(props.page, pages), pages).map((p) =>
-              p === 'gap' ? (
-                <li class="page-item disabled">
-                  <span class="page-link">…</span>
-                </li>
-              ) : (
-                <li class={`page-item${p === props.page ? ' active' : ''}`}>
-                  <a class="page-link" href={props.href(p)} aria-current={p === props.page ? 'page' : undefined} safe>
-                    {formatCount(p)}
-                  </a>
-                </li>
-              ),
-            )}
-            <li class={`page-item${props.page >= pages ? ' disabled' : ''}`}>
-              <a class="page-link" href={props.href(Math.min(pages, props.page + 1))} aria-label="Next page">
-                Next ›
-              </a>
-            </li>
-          </ul>
-        </nav>
-      ) : (
-        ''
-      )}
-    </div>
-  );
-}
 
 /** A column header that sorts the list by `key`, ascending first, descending on a second click. */
 export function SortHeader(props: { label: string; sortKey: string; sort: string; href: (sort: string) => string }) {

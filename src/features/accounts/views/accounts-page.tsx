@@ -18,7 +18,7 @@ export interface AccountRow {
 }
 
 export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; total: number; pageNumber: number; pageSize: number; q: string; role: string; now: Date }) {
-  const href = (p: number) => `/admin/accounts?${new URLSearchParams({ q: props.q, role: props.role, page: String(p) }).toString()}`;
+  const href = (page: number) => `/admin/accounts?${queryString({ q: props.q, role: props.role, page })}`;
   return (
     <Layout page={props.page} title="Accounts">
       <PageHeader title="Accounts">
@@ -77,8 +77,7 @@ export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; tot
           </table>
         </div>
       </div>
-      <p class="text-secondary small mt-2" safe>{`${props.total} account(s)`}</p>
-      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={href} />
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={href} noun="accounts" />
     </Layout>
   );
 }

@@ -2,7 +2,8 @@ import type { FieldMessages } from '../../../lib/errors.js';
 import { FormAlert } from '../../../views/form-field.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ExportLinks } from '../../../views/people.js';
+import { CursorPagination } from '../../../views/pagination.js';
+import { ExportLinks, queryString } from '../../../views/people.js';
 import { AuditEntriesTable, type AuditEntryProps } from '../../../views/record-history.js';
 import { auditEntities, knownAuditActions } from '../schemas.js';
 import type { AuditFilter } from '../service.js';
@@ -19,11 +20,13 @@ export interface AuditPageProps {
 
 const filterKeys = ['actor', 'action', 'entity', 'entityId', 'from', 'to'] as const;
 
+/** The filter (and a cursor) as the audit page's query string, for its pages and exports. */
+function auditQuery(filter: AuditFilter, extra: Record<string, string> = {}): string {
+  return queryString({ ...Object.fromEntries(filterKeys.map((key) => [key, filter[key]])), ...extra });
+}
+
 export function auditHref(filter: AuditFilter, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  for (const key of filterKeys) if (filter[key]) params.set(key, filter[key]!);
-  for (const [key, value] of Object.entries(extra)) params.set(key, value);
-  const query = params.toString();
+  const query = auditQuery(filter, extra);
   return query ? `/admin/audit?${query}` : '/admin/audit';
 }
 
@@ -60,7 +63,7 @@ export function AuditPage(props: AuditPageProps) {
   return (
     <Layout page={props.page} title="Audit trail">
       <PageHeader title="Audit trail">
-        {props.errors ? '' : <ExportLinks base="/admin/audit" query={auditHref(filter).split('?')[1] ?? ''} />}
+        {props.errors ? '' : <ExportLinks base="/admin/audit" query={auditQuery(filter)} />}
       </PageHeader>
       <FormAlert message={props.message} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/admin/audit" role="search" aria-label="Filter the audit trail">
@@ -100,32 +103,14 @@ export function AuditPage(props: AuditPageProps) {
       <div class="card shadow-sm">
         <AuditEntriesTable entries={props.entries} showRecord={true} />
       </div>
-      <AuditPager filter={filter} olderCursor={props.olderCursor} newerCursor={props.newerCursor} />
+      <CursorPagination
+        label="Audit trail pages"
+        steps={[
+          { label: 'Newest', href: props.newerCursor ? auditHref(filter) : null, rel: 'first' },
+          { label: 'Newer', href: props.newerCursor ? auditHref(filter, { after: props.newerCursor }) : null, rel: 'prev' },
+          { label: 'Older', href: props.olderCursor ? auditHref(filter, { before: props.olderCursor }) : null, rel: 'next' },
+        ]}
+      />
     </Layout>
-  );
-}
-
-function AuditPager({ filter, olderCursor, newerCursor }: { filter: AuditFilter; olderCursor: string | null; newerCursor: string | null }) {
-  if (!olderCursor && !newerCursor) return '';
-  return (
-    <nav aria-label="Audit trail pages" class="mt-3">
-      <ul class="pagination">
-        <li class={`page-item${newerCursor ? '' : ' disabled'}`}>
-          <a class="page-link" href={newerCursor ? auditHref(filter) : '#'} rel="first">
-            Newest
-          </a>
-        </li>
-        <li class={`page-item${newerCursor ? '' : ' disabled'}`}>
-          <a class="page-link" href={newerCursor ? auditHref(filter, { after: newerCursor }) : '#'} rel="prev">
-            Newer
-          </a>
-        </li>
-        <li class={`page-item${olderCursor ? '' : ' disabled'}`}>
-          <a class="page-link" href={olderCursor ? auditHref(filter, { before: olderCursor }) : '#'} rel="next">
-            Older
-          </a>
-        </li>
-      </ul>
-    </nav>
   );
 }

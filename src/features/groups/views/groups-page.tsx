@@ -1,5 +1,6 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
+import { CursorPagination } from '../../../views/pagination.js';
 import { ExportLinks, queryString } from '../../../views/people.js';
 import type { GroupView } from '../service.js';
 
@@ -87,26 +88,12 @@ export function GroupsPage(props: GroupsListProps) {
           </table>
         </div>
       </div>
-      {props.nextHref || props.firstHref ? (
-        <nav class="mt-3 d-flex gap-2" aria-label="Pages">
-          {props.firstHref ? (
-            <a class="btn btn-sm btn-outline-secondary" href={props.firstHref}>
-              First page
-            </a>
-          ) : (
-            ''
-          )}
-          {props.nextHref ? (
-            <a class="btn btn-sm btn-outline-secondary" href={props.nextHref}>
-              Next page
-            </a>
-          ) : (
-            ''
-          )}
-        </nav>
-      ) : (
-        ''
-      )}
+      <CursorPagination
+        steps={[
+          { label: 'First page', href: props.firstHref, rel: 'first' },
+          { label: 'Next page', href: props.nextHref, rel: 'next' },
+        ]}
+      />
     </Layout>
   );
 }

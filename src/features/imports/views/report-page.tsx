@@ -4,7 +4,7 @@ import { CsrfField, FormAlert } from '../../../views/form-field.js';
 import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { Pagination } from '../../../views/pagination.js';
+import { PageNumbers } from '../../../views/pagination.js';
 import type { ImportReport, ImportView } from '../service.js';
 
 export const ERRORS_PAGE_SIZE = 100;
@@ -119,7 +119,7 @@ export function ImportReportPage(props: {
             </div>
           </div>
           <div class="mt-2">
-            <Pagination page={props.errorsPage} pageSize={ERRORS_PAGE_SIZE} total={fileErrors.length} href={(p) => href(p, props.updatesPage)} />
+            <PageNumbers page={props.errorsPage} pageSize={ERRORS_PAGE_SIZE} total={fileErrors.length} href={(p) => href(p, props.updatesPage)} />
           </div>
         </section>
       ) : (
@@ -153,7 +153,9 @@ export function ImportReportPage(props: {
               </div>
             </details>
           ))}
-          <Pagination page={props.updatesPage} pageSize={UPDATES_PAGE_SIZE} total={report.updates.length} href={(p) => href(props.errorsPage, p)} />
+          <div class="mt-2">
+            <PageNumbers page={props.updatesPage} pageSize={UPDATES_PAGE_SIZE} total={report.updates.length} href={(p) => href(props.errorsPage, p)} />
+          </div>
         </section>
       ) : (
         ''

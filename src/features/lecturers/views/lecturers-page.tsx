@@ -1,6 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ExportLinks, FilterActions, FilterMessage, NameCell, NumberedPagination, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
+import { ExportLinks, FilterActions, FilterMessage, NameCell, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
+import { Pagination } from '../../../views/pagination.js';
 import type { LecturerView } from '../service.js';
 
 export interface LecturerFilterValues {
@@ -133,7 +134,7 @@ export function LecturersPage(props: LecturersPageProps) {
           ))}
         </>
       </PeopleTable>
-      <NumberedPagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="lecturers" />
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="lecturers" />
     </Layout>
   );
 }

@@ -1,7 +1,8 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { ExportLinks, FilterActions, FilterMessage, NameCell, NumberedPagination, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
+import { ExportLinks, FilterActions, FilterMessage, NameCell, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
+import { Pagination } from '../../../views/pagination.js';
 
 export interface StudentFilterValues {
   q: string;
@@ -126,7 +127,7 @@ export function StudentsPage(props: StudentsPageProps) {
           ))}
         </>
       </PeopleTable>
-      <NumberedPagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="students" />
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="students" />
     </Layout>
   );
 }

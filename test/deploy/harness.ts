@@ -12,14 +12,13 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import pino from 'pino';
-import { systemActor } from '../../src/access.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createDb, type Db } from '../../src/db/index.js';
 import { migrateOrThrow } from '../../src/db/migrator.js';
-import { createAccount } from '../../src/features/accounts/service.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { loggerOptions } from '../../src/logger.js';
 import { startServer, type Bind, type RunningServer } from '../../src/server.js';
+import { createUser } from '../factories.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const inCi = process.env.CI === 'true';
@@ -312,7 +311,7 @@ export async function prepareDatabase(config: Config, admin: { username: string;
     await migrateOrThrow(database);
     const quiet = { info() {}, warn() {}, error() {}, debug() {} };
     await database.transaction().execute((trx) =>
-      createAccount({ db: trx, actor: systemActor, clock: systemClock, config, log: quiet }, { username: admin.username, role: 'admin', password: admin.password }),
+      createUser({ db: trx, actor: null, clock: systemClock, config, log: quiet }, { role: 'admin', username: admin.username, password: admin.password }),
     );
   } finally {
     if (!db) await database.destroy();

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServersSharingRedis, buildTestApp } from '../../test/build-test-app.js';
-import { createUser } from '../../test/factories.js';
+import { createApiToken, createUser } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
-import { apiTokenFor } from '../features/api/testing.js';
 import { isRedisAvailable } from '../../test/services.js';
 
 // The documented limits (README, "Rate limits"), written out here rather than read from the code
@@ -114,7 +113,7 @@ describe('rate limits', () => {
   test("one token has one budget across every API route, not a thousand for each route", async (t) => {
     const { app, ctx } = await buildTestApp(t);
     const admin = await createUser(ctx, { role: 'admin' });
-    const token = await apiTokenFor(ctx, admin.id);
+    const token = await createApiToken(ctx, admin.id);
     const remaining = async (url: string) => {
       const response = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
       assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
@@ -130,7 +129,7 @@ describe('rate limits', () => {
   test('API_RATELIMIT sets the budget of each token, for a registrar\'s sync job that needs more (or less)', async (t) => {
     const { app, ctx } = await buildTestApp(t, { env: { API_RATELIMIT: '3 per minute' } });
     const admin = await createUser(ctx, { role: 'admin' });
-    const token = await apiTokenFor(ctx, admin.id);
+    const token = await createApiToken(ctx, admin.id);
     const call = () => app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
     const first = await call();
     assert.equal(first.headers['ratelimit-limit'], '3');

@@ -3,7 +3,7 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { Pagination } from '../../../views/pagination.js';
 import { roleLabel } from '../../../views/nav.js';
-import { ExportLinks, queryString } from '../../../views/people.js';
+import { ExportLinks, queryString } from '../../../views/list-parts.js';
 
 export interface AccountRow {
   id: number;

@@ -2,7 +2,7 @@ import type { FieldMessages } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ArchiveForm } from '../../../views/people.js';
+import { ArchiveForm } from '../../../views/record-parts.js';
 import type { GroupView } from '../service.js';
 import { GroupForm } from './group-form.js';
 

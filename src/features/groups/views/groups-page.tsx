@@ -1,7 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { CursorPagination } from '../../../views/pagination.js';
-import { ExportLinks, queryString } from '../../../views/people.js';
+import { ExportLinks, queryString } from '../../../views/list-parts.js';
 import type { GroupView } from '../service.js';
 
 export interface GroupsListProps {

@@ -1,7 +1,7 @@
 import type { FieldMessages } from '../../../lib/errors.js';
 import { FormField } from '../../../views/form-field.js';
 import type { PageContext } from '../../../views/page.js';
-import { PersonFormFrame } from '../../../views/people.js';
+import { PersonFormFrame } from '../../../views/person-form.js';
 
 export type LecturerFormValues = Partial<Record<'firstName' | 'lastName' | 'patronymic' | 'academicDegree' | 'position' | 'email' | 'phone' | 'address' | 'username', string>> & { isAdmin?: boolean };
 

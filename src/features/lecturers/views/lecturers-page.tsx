@@ -1,7 +1,8 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ExportLinks, FilterActions, FilterMessage, NameCell, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
+import { ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
 import { Pagination } from '../../../views/pagination.js';
+import { NameCell } from '../../../views/person-parts.js';
 import type { LecturerView } from '../service.js';
 
 export interface LecturerFilterValues {
@@ -84,7 +85,7 @@ export function LecturersPage(props: LecturersPageProps) {
           <FilterActions archived={f.archived} filtered={Boolean(f.q || f.degree || f.group || f.archived)} clearHref="/lecturers" />
         </div>
       </form>
-      <PeopleTable
+      <ListTable
         testId="lecturers-table"
         columns={6}
         head={
@@ -133,7 +134,7 @@ export function LecturersPage(props: LecturersPageProps) {
             </tr>
           ))}
         </>
-      </PeopleTable>
+      </ListTable>
       <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="lecturers" />
     </Layout>
   );

@@ -1,7 +1,7 @@
 import type { FieldMessages } from '../../../lib/errors.js';
 import { FormField, SelectField } from '../../../views/form-field.js';
 import type { PageContext } from '../../../views/page.js';
-import { PersonFormFrame } from '../../../views/people.js';
+import { PersonFormFrame } from '../../../views/person-form.js';
 
 export type StudentFormValues = Partial<Record<'studentNumber' | 'firstName' | 'lastName' | 'patronymic' | 'birthDate' | 'email' | 'phone' | 'address' | 'groupId' | 'username', string>>;
 

@@ -1,7 +1,9 @@
 import { fullName } from '../../../lib/people.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { Detail, LaterCard, PersonRecordFrame, type AccountSummary } from '../../../views/people.js';
+import type { AccountSummary } from '../../../views/account-parts.js';
+import { PersonRecordFrame } from '../../../views/person-record.js';
+import { Detail, LaterCard } from '../../../views/record-parts.js';
 
 export interface StudentPageProps {
   page: PageContext;

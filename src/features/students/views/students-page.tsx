@@ -1,8 +1,9 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { ExportLinks, FilterActions, FilterMessage, NameCell, PeopleTable, queryString, SortHeader } from '../../../views/people.js';
+import { ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
 import { Pagination } from '../../../views/pagination.js';
+import { NameCell } from '../../../views/person-parts.js';
 
 export interface StudentFilterValues {
   q: string;
@@ -78,7 +79,7 @@ export function StudentsPage(props: StudentsPageProps) {
           <FilterActions archived={props.mayManage ? f.archived : null} filtered={Boolean(f.q || f.group || f.archived)} clearHref="/students" />
         </div>
       </form>
-      <PeopleTable
+      <ListTable
         testId="students-table"
         columns={props.mayManage ? 6 : 5}
         head={
@@ -126,7 +127,7 @@ export function StudentsPage(props: StudentsPageProps) {
             </tr>
           ))}
         </>
-      </PeopleTable>
+      </ListTable>
       <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="students" />
     </Layout>
   );

@@ -1,0 +1,97 @@
+// The shape every importable kind fills in: what planning, applying and the template sheets need to
+// know about a kind, so none of them has a branch for any one kind. The rules themselves
+// (validation, accounts, audit) live in the kind's own service; an adapter only adapts.
+import type { Action } from '../../../access.js';
+import type { ServiceContext } from '../../../context.js';
+import type { ImportKind } from '../../../db/schema.js';
+import type { FieldMessages } from '../../../lib/errors.js';
+import type { ColumnSpec } from '../../../lib/spreadsheets.js';
+import type { IssueCode } from '../report.js';
+
+/** A record as an import compares and writes it: field -> value. */
+export type ImportRecord = Record<string, string | number | boolean | null>;
+
+export interface ExistingRecord {
+  id: number;
+  archived: boolean;
+  values: ImportRecord;
+}
+
+export interface CreatedAccount {
+  id: number;
+  name: string;
+  key: string;
+  username: string;
+  oneTimePassword: string;
+}
+
+/** A field that identifies a record: a row matches the existing record with the same value. */
+export interface MatchKey {
+  field: string;
+  /** Compared as written (student numbers); otherwise case does not matter (e-mails, usernames). */
+  caseSensitive: boolean;
+}
+
+/** What a kind's hook finds wrong with a row: the record field to blame (the report names its column), why. */
+export interface RowIssue {
+  field: string;
+  code: IssueCode;
+  message: string;
+}
+
+/** Cells that name another record (a student's group by its name), resolved within one plan. */
+export interface References {
+  /** The import fields of those cells: taken out of each row before `check`, which knows the form's fields only. */
+  fields: readonly string[];
+  /** The record fields a row's cells give (the group's id), and what is wrong with them. */
+  resolve(cells: Readonly<Record<string, string>>): { values: ImportRecord; issues: RowIssue[] };
+  /** How the report shows a resolved value (a group's name for its id); undefined for any other field. */
+  show(field: string, value: string | number | boolean): string | undefined;
+}
+
+export interface KindAdapter {
+  kind: ImportKind;
+  /** "student" / "lecturer", for messages. */
+  noun: string;
+  /** The action, besides imports.run, that importing this kind needs. */
+  action: Action;
+  columns: readonly ColumnSpec[];
+  /** The fields an import compares and may change on an existing record, in display order. */
+  fields: readonly string[];
+  /** The keys matching a row to an existing record, in the order they are tried. */
+  matchKeys: readonly MatchKey[];
+  /** The column (import field) a record field comes from: groupId comes from the group column. */
+  columnOf(field: string): string;
+  /** Checks one row (reference cells excluded) with the form's rules. */
+  check(raw: Record<string, string>, today: string): { record: ImportRecord; username: string | null } | { fields: FieldMessages };
+  /**
+   * Loads, once per plan, what resolving the row's references to other records needs. `present`:
+   * the import fields the file has columns for. A kind without references leaves it out.
+   */
+  resolveReferences?(ctx: ServiceContext, present: ReadonlySet<string>): Promise<References>;
+  /** `keys`: match field -> the values the file gives for it. */
+  find(ctx: ServiceContext, keys: Readonly<Record<string, readonly string[]>>): Promise<ExistingRecord[]>;
+  /** Refuses a change the actor may not make through an import (their own admin flag); null lets it through. */
+  guardChange?(ctx: ServiceContext, target: ExistingRecord, changes: ImportRecord): RowIssue | null;
+  countActive(ctx: ServiceContext): Promise<number>;
+  /** `reserved`: usernames the whole import asks for, kept free of generated ones. */
+  create(ctx: ServiceContext, records: readonly (ImportRecord & { username: string | null })[], reserved: ReadonlySet<string>): Promise<CreatedAccount[]>;
+  update(ctx: ServiceContext, updates: readonly { id: number; before: ImportRecord; changes: ImportRecord }[]): Promise<void>;
+  /** How a record is named in reports: "Ana Kovač (2026-0042)". */
+  label(record: ImportRecord): string;
+  /** The template's data sheet: "Students". */
+  sheetName: string;
+  /** The template's note on how a row finds the record it updates. */
+  matching: string;
+  /** The credentials sheet's heading for CreatedAccount.key: "Student number". */
+  keyHeader: string;
+  /** The template's example row, by import field. */
+  example: Record<string, string>;
+  /** What to write in each column, for the template's notes sheet and the documentation. */
+  notes: Record<string, string>;
+}
+
+/** "Ana Kovač", for labels. */
+export function fullName(record: ImportRecord): string {
+  return `${String(record.firstName ?? '')} ${String(record.lastName ?? '')}`.trim();
+}

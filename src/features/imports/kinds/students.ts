@@ -1,0 +1,83 @@
+// Importing students: matched by student number, then e-mail; the group column names a group, which
+// each row resolves to its id.
+import * as groups from '../../groups/service.js';
+import * as students from '../../students/service.js';
+import { fullName, type ImportRecord, type KindAdapter, type References } from './adapter.js';
+
+export const studentAdapter: KindAdapter = {
+  kind: 'students',
+  noun: 'student',
+  action: 'students.manage',
+  columns: students.studentImportColumns,
+  fields: students.studentImportFields,
+  matchKeys: [
+    { field: 'studentNumber', caseSensitive: true },
+    { field: 'email', caseSensitive: false },
+  ],
+  columnOf: (field) => (field === 'groupId' ? 'group' : field),
+  check(raw, today) {
+    const result = students.checkStudentImportRow(raw, today);
+    return 'fields' in result ? result : { record: result.record as ImportRecord, username: result.username };
+  },
+  async resolveReferences(ctx, present) {
+    // Groups are read only for a file that names them.
+    const byName = present.has('group') ? await groups.groupIdsByName(ctx) : new Map<string, { id: number; name: string; archived: boolean }>();
+    const names = new Map([...byName.values()].map((g) => [g.id, g.name]));
+    const references: References = {
+      fields: ['group'],
+      resolve({ group: text }): ReturnType<References['resolve']> {
+        if (text === undefined) return { values: {}, issues: [] };
+        if (text === '') return { values: { groupId: null }, issues: [] };
+        const group = byName.get(groups.groupNameKey(text));
+        if (!group)
+          return { values: {}, issues: [{ field: 'groupId', code: 'unknown_group', message: `There is no group named "${text}"; create it on the Groups page first, or correct the name.` }] };
+        if (group.archived) return { values: {}, issues: [{ field: 'groupId', code: 'archived_group', message: `The group ${group.name} is archived; choose an active group.` }] };
+        return { values: { groupId: group.id }, issues: [] };
+      },
+      show: (field, value) => (field === 'groupId' ? (names.get(Number(value)) ?? `#${String(value)}`) : undefined),
+    };
+    return references;
+  },
+  async find(ctx, keys) {
+    const rows = await students.findStudentsForImport(ctx, { studentNumbers: keys.studentNumber ?? [], emails: keys.email ?? [] });
+    return rows.map(({ id, archived, ...values }) => ({ id, archived, values: values as ImportRecord }));
+  },
+  countActive: (ctx) => students.countActiveStudents(ctx),
+  async create(ctx, records, reserved) {
+    // A file without a group column puts new students in no group.
+    const complete = records.map((r) => ({ groupId: null, ...r }));
+    const created = await students.createStudentsInBulk(ctx, complete as unknown as Parameters<typeof students.createStudentsInBulk>[1], { reservedUsernames: reserved });
+    return created.map((c) => ({ id: c.id, name: c.name, key: c.studentNumber, username: c.username, oneTimePassword: c.oneTimePassword }));
+  },
+  async update(ctx, updates) {
+    await students.updateStudentsInBulk(ctx, updates as unknown as Parameters<typeof students.updateStudentsInBulk>[1]);
+  },
+  label: (r) => `${fullName(r)} (${String(r.studentNumber ?? '')})`,
+  sheetName: 'Students',
+  matching: 'A row whose student number or e-mail belongs to an existing student updates that student; any other row adds a new student with a sign-in account.',
+  keyHeader: 'Student number',
+  example: {
+    studentNumber: '2026-0042',
+    lastName: 'Kovač',
+    firstName: 'Ana',
+    patronymic: 'Ivanovna',
+    birthDate: '2006-04-01',
+    email: 'ana.kovac@example.edu',
+    phone: '+385 1 234 5678',
+    address: 'Ilica 1, Zagreb',
+    group: 'CS-101',
+    username: '',
+  },
+  notes: {
+    studentNumber: 'Letters, digits and / . _ - (up to 50), e.g. 2026-0042. An existing student with this number is updated.',
+    lastName: 'Up to 100 characters.',
+    firstName: 'Up to 100 characters.',
+    patronymic: 'Optional; up to 100 characters.',
+    birthDate: 'Optional; a date cell, or text as YYYY-MM-DD (e.g. 2006-04-01), between 1900-01-01 and today.',
+    email: 'Optional; name@example.org. An existing student with this e-mail is updated.',
+    phone: 'Optional; digits, spaces and + ( ) - / . only.',
+    address: 'Optional; up to 500 characters.',
+    group: 'Optional; the name of an existing, active group, as on the Groups page (case does not matter). Empty: no group.',
+    username: 'Optional, new students only; 3–64 letters, digits, . _ -. Empty: generated from the name (a.kovac).',
+  },
+};

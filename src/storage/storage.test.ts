@@ -2,6 +2,7 @@
 // started on 127.0.0.1 for these tests). Then what only one driver does: the upload folder's
 // start-up check, the bucket's health reasons, and the configuration that picks the driver.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -11,6 +12,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../config/index.js';
 import {
   assertUploadFolderWritable,
@@ -268,6 +270,20 @@ for (const driver of [localDriver(), s3Driver()]) {
   });
 }
 
+/** The user nobody's uid (`-u`) or group name (`-gn`). */
+const idOf = (flag: '-u' | '-gn') => spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout.trim();
+
+/** assertUploadFolderWritable(dir) run by the user nobody: the error it throws, or why it could not run. */
+function checkFolderAsNobody(dir: string): { name: string; message: string } | { missing: string } {
+  const storage = fileURLToPath(new URL('./index.ts', import.meta.url));
+  const script = `import(${JSON.stringify(storage)}).then(async (s) => { try { await s.assertUploadFolderWritable(process.argv[1]); console.log(JSON.stringify({ name: 'none', message: 'no error' })); } catch (e) { console.log(JSON.stringify({ name: e.constructor.name, message: e.message })); } })`;
+  const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', '-e', script, dir], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 120_000 });
+  if (run.error) return { missing: `runuser could not run (${run.error.message}; Debian package util-linux)` };
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) return { missing: `nobody could not run node on this checkout (exit ${run.status}): ${run.stderr.trim().slice(0, 300)}` };
+  return JSON.parse(line) as { name: string; message: string };
+}
+
 describe('the upload folder', () => {
   const user = processUser();
 
@@ -310,22 +326,36 @@ describe('the upload folder', () => {
     });
   });
 
-  test('without write permission names the path, the user and the chown to run (needs a non-root user)', async (t) => {
-    if (process.getuid?.() === 0) {
-      t.skip('running as root, whom chmod does not stop; the parent-is-a-file test covers the message as root');
-      return;
-    }
+  test('without write permission names the path, the user and the chown to run', async (t) => {
     const dir = tempDir('fms-folder-');
     t.after(() => {
       chmodSync(dir, 0o700);
       rmSync(dir, { recursive: true, force: true });
     });
-    chmodSync(dir, 0o500);
-    await assert.rejects(assertUploadFolderWritable(dir), (error) => {
-      assertNamesPathAndUser(error, dir);
-      assert.ok((error as Error).message.includes(`sudo chown -R ${user.owner} ${dir}`));
-      return true;
-    });
+    if (process.getuid?.() !== 0) {
+      chmodSync(dir, 0o500);
+      await assert.rejects(assertUploadFolderWritable(dir), (error) => {
+        assertNamesPathAndUser(error, dir);
+        assert.ok((error as Error).message.includes(`sudo chown -R ${user.owner} ${dir}`));
+        return true;
+      });
+      return;
+    }
+    // No permission bit stops root: the check runs as the user nobody instead, as FMS would run as
+    // its own service user, on a folder that only root may write.
+    chmodSync(dir, 0o555);
+    const asNobody = checkFolderAsNobody(dir);
+    if ('missing' in asNobody) {
+      const message = `running as root, the check needs the user nobody: ${asNobody.missing}`;
+      if (process.env.CI === 'true') assert.fail(`CI=true: ${message}`);
+      t.skip(message);
+      return;
+    }
+    const { name, message } = asNobody;
+    assert.equal(name, 'UploadFolderNotWritable', message);
+    assert.ok(message.startsWith('UPLOAD_FOLDER '), `names the variable: ${message}`);
+    assert.ok(message.includes(`${dir} is not writable by user nobody (uid ${idOf('-u')})`), `names the path and the user: ${message}`);
+    assert.ok(message.includes(`sudo chown -R nobody:${idOf('-gn')} ${dir}`), `names the chown to run: ${message}`);
   });
 
   test('missing at check time: readiness says so with the command to create it', async (t) => {

@@ -3,11 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
+import { accountStatus } from '../../views/account-parts.js';
 import { roleLabel } from '../../views/nav.js';
 import { AlreadySubmitted } from '../audit/service.js';
 import * as accounts from './service.js';
 import { AccountPage } from './views/account-page.js';
-import { accountStatus, AccountsPage } from './views/accounts-page.js';
+import { AccountsPage } from './views/accounts-page.js';
 import { NewAccountPage } from './views/new-account-page.js';
 
 function ctxOf(request: FastifyRequest) {

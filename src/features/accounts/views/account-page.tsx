@@ -1,10 +1,9 @@
-import { CsrfField } from '../../../views/form-field.js';
 import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { roleLabel } from '../../../views/nav.js';
+import { AccountActions, AccountStatus } from '../../../views/account-parts.js';
 import type { publicAccount } from '../service.js';
-import { AccountStatus } from './accounts-page.js';
 
 type Account = ReturnType<typeof publicAccount>;
 
@@ -53,32 +52,7 @@ export function AccountPage(props: { page: PageContext; account: Account; oneTim
           <div class="card shadow-sm">
             <div class="card-body d-grid gap-2">
               <h2 class="h6">Actions</h2>
-              {props.isSelf ? (
-                <>
-                  <a class="btn btn-outline-primary w-100" href="/account/password">Change your password</a>
-                  <p class="text-secondary small mb-0">This is the account you are signed in with: you cannot reset or disable it here.</p>
-                </>
-              ) : (
-                <form method="post" action={`/admin/accounts/${a.id}/reset-password`} data-confirm="Replace this account's password with a one-time password, sign it out everywhere and revoke its API tokens?">
-                  <CsrfField token={props.page.csrfToken} />
-                  {/* One reset per page view: reloading the page that shows the new password makes no other. */}
-                  <input type="hidden" name="resetId" value={crypto.randomUUID()} />
-                  <button class="btn btn-outline-primary w-100" type="submit">Reset password</button>
-                </form>
-              )}
-              {props.isSelf ? (
-                ''
-              ) : a.disabled ? (
-                <form method="post" action={`/admin/accounts/${a.id}/enable`}>
-                  <CsrfField token={props.page.csrfToken} />
-                  <button class="btn btn-outline-success w-100" type="submit">Enable account</button>
-                </form>
-              ) : (
-                <form method="post" action={`/admin/accounts/${a.id}/disable`} data-confirm="Disable this account? Its sessions end and its API tokens are revoked for good.">
-                  <CsrfField token={props.page.csrfToken} />
-                  <button class="btn btn-outline-danger w-100" type="submit">Disable account</button>
-                </form>
-              )}
+              <AccountActions action={`/admin/accounts/${a.id}`} csrfToken={props.page.csrfToken} disabled={a.disabled} isSelf={props.isSelf} />
             </div>
           </div>
         </div>

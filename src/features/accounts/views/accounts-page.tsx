@@ -3,7 +3,8 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { Pagination } from '../../../views/pagination.js';
 import { roleLabel } from '../../../views/nav.js';
-import { ExportLinks, queryString } from '../../../views/list-parts.js';
+import { AccountStatus } from '../../../views/account-parts.js';
+import { ExportLinks, ListTable, queryString } from '../../../views/list-parts.js';
 
 export interface AccountRow {
   id: number;
@@ -43,58 +44,38 @@ export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; tot
           <button class="btn btn-outline-secondary" type="submit">Filter</button>
         </div>
       </form>
-      <div class="card shadow-sm">
-        <div class="table-responsive">
-          <table class="table table-hover mb-0 align-middle">
-            <thead>
-              <tr>
-                <th>Username</th>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Status</th>
-                <th>Last sign-in</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.length === 0 ? (
-                <tr>
-                  <td colspan="5" class="text-secondary">No accounts match.</td>
-                </tr>
-              ) : (
-                props.rows.map((a) => (
-                  <tr>
-                    <td><a href={`/admin/accounts/${a.id}`} safe>{a.username}</a></td>
-                    <td safe>{a.displayName}</td>
-                    <td safe>{roleLabel(a)}</td>
-                    <td>
-                      <AccountStatus account={a} now={props.now} />
-                    </td>
-                    <td safe>{formatDateTime(a.lastLoginAt)}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      </div>
+      <ListTable
+        columns={5}
+        head={
+          <>
+            <th scope="col">Username</th>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last sign-in</th>
+          </>
+        }
+        empty={props.rows.length > 0 ? null : 'No accounts match.'}
+      >
+        <>
+          {props.rows.map((a) => (
+            <tr>
+              <td>
+                <a href={`/admin/accounts/${a.id}`} safe>
+                  {a.username}
+                </a>
+              </td>
+              <td safe>{a.displayName}</td>
+              <td safe>{roleLabel(a)}</td>
+              <td>
+                <AccountStatus account={a} now={props.now} />
+              </td>
+              <td safe>{formatDateTime(a.lastLoginAt)}</td>
+            </tr>
+          ))}
+        </>
+      </ListTable>
       <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={href} noun="accounts" />
     </Layout>
   );
-}
-
-type StatusFields = Pick<AccountRow, 'disabled' | 'lockedUntil' | 'mustChangePassword'>;
-
-/** An account's status in words, as the list and its export name it. */
-export function accountStatus(account: StatusFields, now: Date): 'disabled' | 'locked' | 'one-time password' | 'active' {
-  if (account.disabled) return 'disabled';
-  if (account.lockedUntil && account.lockedUntil.getTime() > now.getTime()) return 'locked';
-  if (account.mustChangePassword) return 'one-time password';
-  return 'active';
-}
-
-const statusBadges = { disabled: 'text-bg-secondary', locked: 'text-bg-danger', 'one-time password': 'text-bg-warning', active: 'text-bg-success' } as const;
-
-export function AccountStatus({ account, now }: { account: StatusFields; now: Date }) {
-  const status = accountStatus(account, now);
-  return <span class={`badge ${statusBadges[status]}`}>{status}</span>;
 }

@@ -1,8 +1,7 @@
 import type { FieldMessages } from '../../../lib/errors.js';
 import { formatDateTime } from '../../../views/format.js';
-import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ArchiveForm } from '../../../views/record-parts.js';
+import { ArchiveForm, RecordPage } from '../../../views/record-parts.js';
 import type { GroupView } from '../service.js';
 import { GroupForm } from './group-form.js';
 
@@ -17,36 +16,24 @@ export interface GroupPageProps {
 }
 
 export function GroupPage(props: GroupPageProps) {
-  const { history } = props;
   const g = props.group;
   return (
-    <Layout page={props.page} title={g.name}>
-      <nav aria-label="breadcrumb">
-        <ol class="breadcrumb">
-          <li class="breadcrumb-item">
-            <a href="/groups">Groups</a>
-          </li>
-          <li class="breadcrumb-item active" aria-current="page" safe>
-            {g.name}
-          </li>
-        </ol>
-      </nav>
-      <PageHeader title={g.name}>
+    <RecordPage
+      page={props.page}
+      name={g.name}
+      list={{ href: '/groups', label: 'Groups', linked: true }}
+      archived={g.archived}
+      archivedNotice="This group is archived: it is left out of the lists and cannot be chosen for students. Its students and history are kept."
+      actions={
         <>
-          {g.archived ? <span class="badge text-bg-secondary align-self-center">archived</span> : ''}
           <a class="btn btn-outline-primary" href={`/students?group=${g.id}`} data-testid="group-students-link">
             View students
           </a>
           {props.mayManage ? <ArchiveForm action={`/groups/${g.id}`} archived={g.archived} csrfToken={props.page.csrfToken} noun="group" /> : ''}
         </>
-      </PageHeader>
-      {g.archived ? (
-        <div class="alert alert-secondary" role="status">
-          This group is archived: it is left out of the lists and cannot be chosen for students. Its students and history are kept.
-        </div>
-      ) : (
-        ''
-      )}
+      }
+      history={props.history}
+    >
       <div class="row g-4">
         <div class={props.mayManage ? 'col-lg-5' : 'col-lg-8'}>
           <div class="card shadow-sm h-100">
@@ -98,7 +85,6 @@ export function GroupPage(props: GroupPageProps) {
           ''
         )}
       </div>
-      {history}
-    </Layout>
+    </RecordPage>
   );
 }

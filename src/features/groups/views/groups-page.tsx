@@ -1,7 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
+import { ExportLinks, ListTable, queryString } from '../../../views/list-parts.js';
 import { CursorPagination } from '../../../views/pagination.js';
-import { ExportLinks, queryString } from '../../../views/list-parts.js';
 import type { GroupView } from '../service.js';
 
 export interface GroupsListProps {
@@ -47,47 +47,41 @@ export function GroupsPage(props: GroupsListProps) {
           </button>
         </div>
       </form>
-      <div class="card shadow-sm">
-        <div class="table-responsive">
-          <table class="table table-hover align-middle mb-0" data-testid="groups-table">
-            <thead class="table-light">
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">Description</th>
-                <th scope="col" class="text-end">Students</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.groups.length === 0 ? (
-                <tr>
-                  <td colspan="3" class="text-secondary py-4 text-center">
-                    {props.q ? 'No group matches this search.' : props.mayManage ? 'No groups yet.' : 'You teach no groups yet.'}
-                  </td>
-                </tr>
-              ) : (
-                props.groups.map((g) => (
-                  <tr>
-                    <td class="text-nowrap">
-                      <a class="fw-semibold" href={`/groups/${g.id}`} safe>
-                        {g.name}
-                      </a>
-                      {g.archived ? <span class="badge text-bg-secondary ms-2">archived</span> : ''}
-                    </td>
-                    <td class="text-secondary text-truncate" safe>
-                      {g.description.length > 120 ? `${g.description.slice(0, 117)}…` : g.description}
-                    </td>
-                    <td class="text-end">
-                      <a class="badge rounded-pill text-bg-light border text-decoration-none" href={`/students?group=${g.id}`} data-testid="student-count" safe>
-                        {String(g.studentCount)}
-                      </a>
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      </div>
+      <ListTable
+        testId="groups-table"
+        columns={3}
+        head={
+          <>
+            <th scope="col">Group</th>
+            <th scope="col">Description</th>
+            <th scope="col" class="text-end">
+              Students
+            </th>
+          </>
+        }
+        empty={props.groups.length > 0 ? null : props.q ? 'No group matches this search.' : props.mayManage ? 'No groups yet.' : 'You teach no groups yet.'}
+      >
+        <>
+          {props.groups.map((g) => (
+            <tr>
+              <td class="text-nowrap">
+                <a class="fw-semibold" href={`/groups/${g.id}`} safe>
+                  {g.name}
+                </a>
+                {g.archived ? <span class="badge text-bg-secondary ms-2">archived</span> : ''}
+              </td>
+              <td class="text-secondary text-truncate" safe>
+                {g.description.length > 120 ? `${g.description.slice(0, 117)}…` : g.description}
+              </td>
+              <td class="text-end">
+                <a class="badge rounded-pill text-bg-light border text-decoration-none" href={`/students?group=${g.id}`} data-testid="student-count" safe>
+                  {String(g.studentCount)}
+                </a>
+              </td>
+            </tr>
+          ))}
+        </>
+      </ListTable>
       <CursorPagination
         steps={[
           { label: 'First page', href: props.firstHref, rel: 'first' },

@@ -1,6 +1,6 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
+import { emptyListText, ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
 import { Pagination } from '../../../views/pagination.js';
 import { NameCell } from '../../../views/person-parts.js';
 import type { LecturerView } from '../service.js';
@@ -101,7 +101,7 @@ export function LecturersPage(props: LecturersPageProps) {
             </th>
           </>
         }
-        empty={props.lecturers.length > 0 ? null : props.total > 0 ? 'No lecturers on this page.' : f.q || f.degree || f.group ? 'No lecturer matches this filter.' : f.archived ? 'No archived lecturers.' : 'No lecturers yet.'}
+        empty={props.lecturers.length > 0 ? null : emptyListText({ one: 'lecturer', many: 'lecturers', total: props.total, filtered: Boolean(f.q || f.degree || f.group), archived: f.archived })}
       >
         <>
           {props.lecturers.map((l) => (

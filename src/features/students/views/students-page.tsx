@@ -1,7 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
-import { ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
+import { emptyListText, ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
 import { Pagination } from '../../../views/pagination.js';
 import { NameCell } from '../../../views/person-parts.js';
 
@@ -95,7 +95,7 @@ export function StudentsPage(props: StudentsPageProps) {
             </th>
           </>
         }
-        empty={props.students.length > 0 ? null : props.total > 0 ? 'No students on this page.' : f.q || f.group ? 'No student matches this filter.' : f.archived ? 'No archived students.' : 'No students yet.'}
+        empty={props.students.length > 0 ? null : emptyListText({ one: 'student', many: 'students', total: props.total, filtered: Boolean(f.q || f.group), archived: f.archived })}
       >
         <>
           {props.students.map((s) => (

@@ -2,7 +2,7 @@
 // confirmation and the one-time credentials download.
 import { PassThrough, type Writable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, can } from '../../access.js';
+import { authorize } from '../../access.js';
 import { AppError } from '../../lib/errors.js';
 import { formatBytes } from '../../lib/bytes.js';
 import { singleQueryValues } from '../../lib/query-values.js';
@@ -55,11 +55,10 @@ export default async function importRoutes(app: FastifyInstance) {
   async function uploadPage(request: FastifyRequest, reply: FastifyReply, state: { kind?: string; errors?: Record<string, string>; message?: string | null } = {}) {
     const ctx = ctxOf(request);
     const recent = await imports.listImports(ctx);
-    const kinds = imports.importKinds.filter((k) => can(ctx.actor, k === 'students' ? 'students.manage' : 'lecturers.manage'));
     return reply.html(
       <ImportsPage
         page={reply.pageContext()}
-        kinds={kinds}
+        kinds={imports.importableKinds(ctx.actor)}
         recent={recent}
         kind={state.kind}
         errors={state.errors}

@@ -9,7 +9,7 @@
 export type { ImportKind } from '../../db/schema.js';
 export { applyImport, ImportHasErrors, ImportPlanChanged, LargeChangeUnconfirmed, type ApplyOptions, type ImportProgress, type ImportResult } from './apply.js';
 export type { Credential } from './credentials.js';
-export { importKinds, isImportKind } from './kinds/index.js';
+export { importableKinds, importKinds, isImportKind } from './kinds/index.js';
 export { IMPORT_MAX_ROWS, LARGE_CHANGE_SHARE, planImport, readImportSheet } from './plan.js';
 export type { ImportChange, ImportIssue, ImportReport, IssueCode, PlannedCreate, PlannedUpdate } from './report.js';
 export {

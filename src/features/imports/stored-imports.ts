@@ -3,7 +3,7 @@
 // sealed for one download; dry runs nobody confirmed discarded. The CLI and the API plan and apply
 // in one go instead (plan.ts, apply.ts).
 import { Readable } from 'node:stream';
-import { authorize, can } from '../../access.js';
+import { authorize } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import type { ImportKind } from '../../db/schema.js';
 import { AppError, Conflict, Forbidden, NotFound } from '../../lib/errors.js';
@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
 import { applyPlan, ImportHasErrors, type ApplyOptions } from './apply.js';
 import { decryptCredentials, encryptCredentials, type Credential } from './credentials.js';
-import { adapterFor, authorizeKind, importKinds } from './kinds/index.js';
+import { adapterFor, authorizeKind, importableKinds } from './kinds/index.js';
 import { buildPlan, readImportSheet } from './plan.js';
 import type { ImportReport } from './report.js';
 import * as repo from './repository.js';
@@ -121,8 +121,11 @@ export async function getImport(ctx: ServiceContext, id: number): Promise<Import
 /** The latest imports of the kinds the actor may import, newest first. */
 export async function listImports(ctx: ServiceContext, limit = 20) {
   authorize(ctx.actor, 'imports.run');
-  const kinds = importKinds.filter((k) => can(ctx.actor, adapterFor(k).action));
-  return repo.listRecentImports(ctx.db, kinds, limit);
+  return repo.listRecentImports(
+    ctx.db,
+    importableKinds(ctx.actor).map((k) => k.kind),
+    limit,
+  );
 }
 
 async function readStoredUpload(ctx: ServiceContext, fileId: number | null): Promise<Buffer> {

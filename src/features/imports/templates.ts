@@ -28,7 +28,7 @@ export async function writeImportTemplate(ctx: ServiceContext, kind: ImportKind,
     { column: 'Limits', required: '', aliases: '', what: `At most ${IMPORT_MAX_ROWS.toLocaleString('en')} rows per file. Nothing is written until you confirm the dry run, and then every row or none.` },
   ];
   await writeXlsx(stream, [
-    { name: adapter.sheetName, columns, rows: [adapter.example] },
+    { name: adapter.title, columns, rows: [adapter.example] },
     {
       name: 'Notes',
       columns: [

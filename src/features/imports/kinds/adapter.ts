@@ -79,8 +79,8 @@ export interface KindAdapter {
   update(ctx: ServiceContext, updates: readonly { id: number; before: ImportRecord; changes: ImportRecord }[]): Promise<void>;
   /** How a record is named in reports: "Ana Kovač (2026-0042)". */
   label(record: ImportRecord): string;
-  /** The template's data sheet: "Students". */
-  sheetName: string;
+  /** How the Import page and the template (its data sheet) name the kind: "Students". */
+  title: string;
   /** The template's note on how a row finds the record it updates. */
   matching: string;
   /** The credentials sheet's heading for CreatedAccount.key: "Student number". */

@@ -1,6 +1,6 @@
 // The importable kinds, one adapter each. A new kind adds its adapter file and its line in `adapters`
 // (and its name to ImportKind, the imports table's kind); planning, applying and the sheets follow.
-import { authorize } from '../../../access.js';
+import { authorize, can, type Actor } from '../../../access.js';
 import type { ServiceContext } from '../../../context.js';
 import type { ImportKind } from '../../../db/schema.js';
 import type { KindAdapter } from './adapter.js';
@@ -19,6 +19,11 @@ export function isImportKind(value: unknown): value is ImportKind {
 
 export function adapterFor(kind: ImportKind): KindAdapter {
   return adapters[kind];
+}
+
+/** The kinds the actor may import, with how the pages name them. */
+export function importableKinds(actor: Actor | null | undefined): { kind: ImportKind; title: string }[] {
+  return importKinds.map(adapterFor).flatMap((a) => (can(actor, a.action) ? [{ kind: a.kind, title: a.title }] : []));
 }
 
 /** The kind's adapter, once the actor may import it. */

@@ -33,7 +33,7 @@ export const lecturerAdapter: KindAdapter = {
     await lecturers.updateLecturersInBulk(ctx, updates as unknown as Parameters<typeof lecturers.updateLecturersInBulk>[1]);
   },
   label: (r) => `${fullName(r)} (${String(r.email ?? '')})`,
-  sheetName: 'Lecturers',
+  title: 'Lecturers',
   matching: 'A row whose e-mail belongs to an existing lecturer updates that lecturer; any other row adds a new lecturer with a sign-in account.',
   keyHeader: 'Email',
   example: {

@@ -53,7 +53,7 @@ export const studentAdapter: KindAdapter = {
     await students.updateStudentsInBulk(ctx, updates as unknown as Parameters<typeof students.updateStudentsInBulk>[1]);
   },
   label: (r) => `${fullName(r)} (${String(r.studentNumber ?? '')})`,
-  sheetName: 'Students',
+  title: 'Students',
   matching: 'A row whose student number or e-mail belongs to an existing student updates that student; any other row adds a new student with a sign-in account.',
   keyHeader: 'Student number',
   example: {

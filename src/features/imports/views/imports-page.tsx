@@ -15,11 +15,10 @@ export interface RecentImport {
   createdByName: string | null;
 }
 
-const kindLabels: Record<string, string> = { students: 'Students', lecturers: 'Lecturers' };
-
 export function ImportsPage(props: {
   page: PageContext;
-  kinds: readonly string[];
+  /** The kinds the actor may import, with their titles ("Students"). */
+  kinds: readonly { kind: string; title: string }[];
   recent: RecentImport[];
   kind?: string;
   errors?: FieldMessages;
@@ -27,7 +26,8 @@ export function ImportsPage(props: {
   maxRows: number;
   maxBytesLabel: string;
 }) {
-  const selected = props.kind && props.kinds.includes(props.kind) ? props.kind : props.kinds[0];
+  const selected = props.kinds.some((k) => k.kind === props.kind) ? props.kind : props.kinds[0]?.kind;
+  const titleOf = (kind: string) => props.kinds.find((k) => k.kind === kind)?.title ?? kind;
   const fileError = props.errors?.file;
   const kindError = props.errors?.kind;
   return (
@@ -43,9 +43,9 @@ export function ImportsPage(props: {
                 file (UTF-8, comma or semicolon separated) with the same headers works too.
               </p>
               <div class="d-flex flex-wrap gap-2 mb-4">
-                {props.kinds.map((k) => (
-                  <a class="btn btn-outline-primary" href={`/admin/imports/template/${k}`} download="">
-                    <span safe>{`${kindLabels[k] ?? k} template (.xlsx)`}</span>
+                {props.kinds.map(({ kind, title }) => (
+                  <a class="btn btn-outline-primary" href={`/admin/imports/template/${kind}`} download="">
+                    <span safe>{`${title} template (.xlsx)`}</span>
                   </a>
                 ))}
               </div>
@@ -59,10 +59,10 @@ export function ImportsPage(props: {
                 <CsrfField token={props.page.csrfToken} />
                 <fieldset class="mb-3">
                   <legend class="form-label fs-6">What the file holds</legend>
-                  {props.kinds.map((k) => (
+                  {props.kinds.map(({ kind, title }) => (
                     <div class="form-check form-check-inline">
-                      <input class={`form-check-input${kindError ? ' is-invalid' : ''}`} type="radio" name="kind" id={`kind-${k}`} value={k} checked={k === selected} />
-                      <label class="form-check-label" for={`kind-${k}`} safe>{kindLabels[k] ?? k}</label>
+                      <input class={`form-check-input${kindError ? ' is-invalid' : ''}`} type="radio" name="kind" id={`kind-${kind}`} value={kind} checked={kind === selected} />
+                      <label class="form-check-label" for={`kind-${kind}`} safe>{title}</label>
                     </div>
                   ))}
                   {kindError ? <div class="invalid-feedback d-block" safe>{kindError}</div> : ''}
@@ -102,7 +102,7 @@ export function ImportsPage(props: {
                       <a href={`/admin/imports/${r.id}`} safe>{r.originalName}</a>{' '}
                       <span class={`badge ${r.status === 'applied' ? 'text-bg-success' : 'text-bg-secondary'}`}>{r.status === 'applied' ? 'applied' : 'dry run'}</span>
                       <div class="small text-secondary" safe>
-                        {`${kindLabels[r.kind] ?? r.kind} · ${formatDateTime(r.appliedAt ?? r.createdAt)}${r.createdByName ? ` · ${r.createdByName}` : ''}`}
+                        {`${titleOf(r.kind)} · ${formatDateTime(r.appliedAt ?? r.createdAt)}${r.createdByName ? ` · ${r.createdByName}` : ''}`}
                       </div>
                     </li>
                   ))}

@@ -5,6 +5,7 @@ import type { FieldMessages } from '../lib/errors.js';
 import { CsrfField, FormAlert, FormField } from './form-field.js';
 import { Layout, PageHeader } from './layout.js';
 import type { PageContext } from './page.js';
+import { Breadcrumb } from './record-parts.js';
 
 export type PersonFormValues = Partial<Record<'firstName' | 'lastName' | 'patronymic' | 'email' | 'phone' | 'address', string>>;
 
@@ -56,27 +57,7 @@ export function PersonFormFrame(props: PersonFormFrameProps) {
   const photoError = e?.photo ?? e?.file;
   return (
     <Layout page={props.page} title={title}>
-      <nav aria-label="breadcrumb">
-        <ol class="breadcrumb">
-          <li class="breadcrumb-item">
-            <a href={props.base} safe>
-              {props.listLabel}
-            </a>
-          </li>
-          {isNew ? (
-            ''
-          ) : (
-            <li class="breadcrumb-item">
-              <a href={recordHref} safe>
-                {props.record!.name}
-              </a>
-            </li>
-          )}
-          <li class="breadcrumb-item active" aria-current="page">
-            {isNew ? 'New' : 'Edit'}
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb steps={[{ label: props.listLabel, href: props.base }, ...(isNew ? [] : [{ label: props.record!.name, href: recordHref }]), { label: isNew ? 'New' : 'Edit' }]} />
       <PageHeader title={title} />
       {props.alreadyCreated ? (
         <div class="alert alert-warning" role="alert" data-testid="already-submitted">

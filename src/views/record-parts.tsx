@@ -33,7 +33,7 @@ export interface RecordPageProps {
 export function RecordPage(props: RecordPageProps) {
   return (
     <Layout page={props.page} title={props.name}>
-      {props.list === null ? '' : <RecordBreadcrumb list={props.list} name={props.name} />}
+      {props.list === null ? '' : <Breadcrumb steps={[{ label: props.list.label, href: props.list.linked ? props.list.href : undefined }, { label: props.name }]} />}
       <PageHeader title={props.heading ?? props.name}>
         <>
           {props.badges ?? ''}
@@ -61,21 +61,31 @@ export function RecordPage(props: RecordPageProps) {
   );
 }
 
-function RecordBreadcrumb(props: { list: { href: string; label: string; linked: boolean }; name: string }) {
+/** One step of a breadcrumb: a link, or (with no href) words only. */
+export interface BreadcrumbStep {
+  label: string;
+  href?: string;
+}
+
+/** The way back from a record or its form: the list, the record, …; the last step is this page. */
+export function Breadcrumb(props: { steps: BreadcrumbStep[] }) {
+  const here = props.steps.at(-1);
   return (
     <nav aria-label="breadcrumb">
       <ol class="breadcrumb">
-        <li class="breadcrumb-item">
-          {props.list.linked ? (
-            <a href={props.list.href} safe>
-              {props.list.label}
-            </a>
-          ) : (
-            <span safe>{props.list.label}</span>
-          )}
-        </li>
+        {props.steps.slice(0, -1).map((step) => (
+          <li class="breadcrumb-item">
+            {step.href ? (
+              <a href={step.href} safe>
+                {step.label}
+              </a>
+            ) : (
+              <span safe>{step.label}</span>
+            )}
+          </li>
+        ))}
         <li class="breadcrumb-item active" aria-current="page" safe>
-          {props.name}
+          {here?.label ?? ''}
         </li>
       </ol>
     </nav>

@@ -1,22 +1,19 @@
 import type { FieldMessages } from '../../../lib/errors.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
+import { Breadcrumb } from '../../../views/record-parts.js';
 import { GroupForm } from './group-form.js';
 
 export function NewGroupPage(props: { page: PageContext; values?: { name?: string; description?: string }; errors?: FieldMessages; message?: string | null }) {
   return (
     <Layout page={props.page} title="New group">
       <div class="col-lg-7 col-xl-6">
-        <nav aria-label="breadcrumb">
-          <ol class="breadcrumb">
-            <li class="breadcrumb-item">
-              <a href="/groups">Groups</a>
-            </li>
-            <li class="breadcrumb-item active" aria-current="page">
-              New group
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumb
+          steps={[
+            { label: 'Groups', href: '/groups' },
+            { label: 'New group' },
+          ]}
+        />
         <PageHeader title="New group" />
         <div class="card shadow-sm">
           <div class="card-body">

@@ -2,11 +2,12 @@
 // /healthz keeps saying the process is alive.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as nextTimers } from 'node:timers/promises';
 import { buildApp } from './app.js';
 import { createDb } from './db/index.js';
 import { migrateOrThrow } from './db/migrator.js';
 import { testConfig } from '../test/build-test-app.js';
+import { waitFor } from '../test/wait-for.js';
 
 test('an overloaded server answers 503 with Retry-After, as a page and as JSON; /healthz stays up', async (t) => {
   const db = createDb({ kind: 'sqlite', file: ':memory:', url: 'sqlite::memory:' });
@@ -18,7 +19,7 @@ test('an overloaded server answers 503 with Retry-After, as a page and as JSON; 
     await db.destroy();
   });
   await app.ready();
-  await sleep(150);
+  await waitFor('the first heap sample', () => app.isUnderPressure());
   const page = await app.inject({ url: '/login' });
   assert.equal(page.statusCode, 503);
   assert.equal(page.headers['retry-after'], '10');
@@ -40,17 +41,22 @@ function blockLoop(ms: number): void {
 test('one long pause of the event loop is not an overload; lag that lasts is', async (t) => {
   const db = createDb({ kind: 'sqlite', file: ':memory:', url: 'sqlite::memory:' });
   await migrateOrThrow(db);
-  const app = await buildApp({ config: testConfig(), db, logger: false, pressure: { maxEventLoopDelay: 250, sampleInterval: 200 } });
+  const sampleMs = 200;
+  const app = await buildApp({ config: testConfig(), db, logger: false, pressure: { maxEventLoopDelay: 250, sampleInterval: sampleMs } });
   t.after(async () => {
     await app.close();
     await db.destroy();
   });
   await app.ready();
-  await sleep(120);
 
   // A server that has just started after a long pause (what a loaded CI machine did to us) serves.
   blockLoop(800);
-  await sleep(60); // the sample after the pause has been taken
+  // The request must come after the sample that holds the pause. The sampler ticks every 20 ms
+  // (src/plugins/pressure.ts); its tick fell due during the pause and closes the window, which the
+  // pause outlasted. Node runs overdue timers in the order they fell due, and a timer set now for
+  // half a window falls due after that tick (the tick at most 20 ms after the loop last read the
+  // clock, this timer 100 ms after it). An ordering, not a guess at how long a loaded machine takes.
+  await nextTimers(sampleMs / 2);
   assert.equal((await app.inject({ url: '/login' })).statusCode, 200);
 
   // Lag over the limit in sample after sample: refused, with the page and Retry-After.
@@ -69,6 +75,9 @@ test('one long pause of the event loop is not an overload; lag that lasts is', a
   assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
 
   // Once the loop is free again, the next window ends the overload.
-  await sleep(500);
-  assert.equal((await app.inject({ url: '/login' })).statusCode, 200);
+  let last = refused.statusCode;
+  await waitFor('the overload to end once the loop is free', async () => (last = (await app.inject({ url: '/login' })).statusCode) === 200, {
+    everyMs: 50,
+    seen: () => `status ${last}`,
+  });
 });

@@ -64,8 +64,8 @@ function view(row: StudentRow, actor: Actor): StudentView {
 }
 
 /** The fields the audit trail keeps for a student (what an admin edits), as declared. */
-function auditable(s: Record<string, unknown>) {
-  return auditSnapshot(studentFields, s);
+function auditable(s: object): StudentImportRecord {
+  return auditSnapshot(studentFields, s) as StudentImportRecord;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface AuditEntryProps {
   actorId: number | null;
   actorUsername: string | null;
   actorName?: string | null;
+  /** The labels of the record kind's fields (absent: fields show as recorded). */
+  fieldLabels?: FieldLabels;
 }
 
 const ABSENT = Symbol('absent');
@@ -72,48 +74,25 @@ function Value({ value }: { value: unknown }) {
   return <span class={shown.muted ? 'text-secondary fst-italic' : 'audit-value'} safe>{shown.text}</span>;
 }
 
-// The names the forms use for the fields the audit trail records; anything else shows as recorded.
-const fieldLabels: Record<string, string> = {
-  studentNumber: 'Student number',
-  firstName: 'First name',
-  lastName: 'Last name',
-  patronymic: 'Patronymic',
-  birthDate: 'Birth date',
-  email: 'E-mail',
-  phone: 'Phone',
-  address: 'Address',
-  groupId: 'Group (id)',
-  photoFileId: 'Photo (file id)',
-  academicDegree: 'Academic degree',
-  position: 'Position',
-  isAdmin: 'Admin',
-  archived: 'Archived',
-  accountDisabled: 'Account disabled',
-  username: 'Username',
-  displayName: 'Display name',
-  role: 'Role',
-  disabled: 'Disabled',
-  name: 'Name',
-  description: 'Description',
-  via: 'Made by',
-};
+/** Field name -> the label the forms use (features/audit/field-labels.ts derives them from each kind's fields). */
+export type FieldLabels = Readonly<Record<string, string>>;
 
-function fieldLabel(field: string): string {
-  return fieldLabels[field] ?? field;
+function fieldLabel(field: string, labels: FieldLabels | undefined): string {
+  return labels?.[field] ?? field;
 }
 
 /** What changed in one entry as one line of text, for exports: "Phone: 061 → 062; Group (id): 3 → 4". */
-export function auditChangesText(before: string | null, after: string | null): string {
+export function auditChangesText(before: string | null, after: string | null, labels?: FieldLabels): string {
   return auditChanges(before, after)
-    .map((c) => `${fieldLabel(c.field)}: ${displayValue(c.before).text} → ${displayValue(c.after).text}`)
+    .map((c) => `${fieldLabel(c.field, labels)}: ${displayValue(c.before).text} → ${displayValue(c.after).text}`)
     .join('; ');
 }
 
 /** What changed in one entry, folded in a <details> (no script: the CSP allows none inline). */
-export function AuditChanges({ before, after }: { before: string | null; after: string | null }) {
+export function AuditChanges({ before, after, labels }: { before: string | null; after: string | null; labels?: FieldLabels }) {
   const changes = auditChanges(before, after);
   if (changes.length === 0) return <span class="text-secondary small">{before === null && after === null ? 'No details recorded' : 'No field changed'}</span>;
-  const names = changes.map((c) => fieldLabel(c.field));
+  const names = changes.map((c) => fieldLabel(c.field, labels));
   const summary = `${changes.length} field${changes.length === 1 ? '' : 's'}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`;
   return (
     <details class="audit-changes">
@@ -130,7 +109,7 @@ export function AuditChanges({ before, after }: { before: string | null; after: 
           {changes.map((c) => (
             <tr>
               <th scope="row" class="fw-normal" safe>
-                {fieldLabel(c.field)}
+                {fieldLabel(c.field, labels)}
               </th>
               <td class="text-break">
                 <Value value={c.before} />
@@ -235,7 +214,7 @@ export function AuditEntriesTable({ entries, showRecord, showIp = showRecord, fi
                 )}
                 {showIp ? <td class="small text-nowrap" safe>{e.ip ?? '—'}</td> : ''}
                 <td>
-                  <AuditChanges before={e.before} after={e.after} />
+                  <AuditChanges before={e.before} after={e.after} labels={e.fieldLabels} />
                 </td>
               </tr>
             ))

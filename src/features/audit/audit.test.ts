@@ -5,6 +5,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { Actor } from '../../access.js';
 import { Forbidden, Invalid } from '../../lib/errors.js';
 import { auditChanges, RecordHistory } from '../../views/record-history.js';
+import { fieldLabelsOf } from './field-labels.js';
 import { buildTestApp } from '../../../test/build-test-app.js';
 import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
@@ -295,6 +296,20 @@ for (const database of await testDatabases()) {
   });
 }
 
+describe('field labels in the audit history', () => {
+  test("come from each kind's field declaration, the same words as its form", () => {
+    assert.equal(fieldLabelsOf('student').groupId, 'Group');
+    assert.equal(fieldLabelsOf('student').email, 'E-mail');
+    assert.equal(fieldLabelsOf('student').studentNumber, 'Student number');
+    assert.equal(fieldLabelsOf('lecturer').academicDegree, 'Academic degree');
+    assert.equal(fieldLabelsOf('group').description, 'Description');
+    assert.equal(fieldLabelsOf('user').displayName, 'Display name');
+    // Fields about a record's life, not on its form, are labelled for every kind.
+    assert.equal(fieldLabelsOf('student').archived, 'Archived');
+    assert.equal(fieldLabelsOf('unknown').archived, 'Archived');
+  });
+});
+
 describe('changes between snapshots', () => {
   test('only changed fields; a creation lists every field; odd snapshots are still shown', () => {
     assert.deepEqual(
@@ -317,7 +332,7 @@ describe('changes between snapshots', () => {
     assert.match(await RecordHistory({ entries: [] }), /No changes recorded\./);
     const html = await RecordHistory({
       entries: [
-        { id: 1, at: new Date('2026-03-01T10:00:00Z'), action: 'student.updated', entity: 'student', entityId: '4', before: '{"email":null,"phone":"","note":"x"}', after: '{"email":"a@b.c","phone":"1","extra":1}', ip: null, actorId: null, actorUsername: null },
+        { id: 1, at: new Date('2026-03-01T10:00:00Z'), action: 'student.updated', entity: 'student', entityId: '4', before: '{"email":null,"phone":"","note":"x"}', after: '{"email":"a@b.c","phone":"1","extra":1}', ip: null, actorId: null, actorUsername: null, fieldLabels: fieldLabelsOf('student') },
         { id: 2, at: new Date('2026-03-01T09:00:00Z'), action: 'account.password_reset', entity: 'user', entityId: '4', before: null, after: null, ip: null, actorId: 99, actorUsername: null },
       ],
     });

@@ -64,7 +64,7 @@ export default async function auditRoutes(app: FastifyInstance) {
         action: e.action,
         entity: e.entity,
         entityId: e.entityId ?? '',
-        changes: auditChangesText(e.before, e.after),
+        changes: auditChangesText(e.before, e.after, e.fieldLabels),
         ip: e.ip ?? '',
         before: e.before ?? '',
         after: e.after ?? '',

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import type { AuditEntryProps } from '../../views/record-history.js';
+import { fieldLabelsOf } from './field-labels.js';
 import * as repo from './repository.js';
 import { AuditFilterQuery } from './schemas.js';
 
@@ -64,6 +65,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** One entry as pages show it (the view parses the stored before/after JSON); the name is always set, null for none. */
 export type AuditEntryView = AuditEntryProps & { actorName: string | null };
+
+/** Each entry with its record kind's field labels (shared objects: nothing is copied per entry). */
+function withFieldLabels(entries: AuditEntryView[]): AuditEntryView[] {
+  for (const entry of entries) entry.fieldLabels = fieldLabelsOf(entry.entity);
+  return entries;
+}
 
 /** The filter as understood: empty fields dropped, so it can be echoed into the form and links. */
 export interface AuditFilter {
@@ -160,7 +167,7 @@ export async function listAuditPage(ctx: ServiceContext, query: unknown): Promis
     limit: pageSize + 1,
   });
   const more = rows.length > pageSize;
-  const entries = rows.slice(0, pageSize);
+  const entries = withFieldLabels(rows.slice(0, pageSize));
   if (position?.direction === 'newer') {
     entries.reverse();
     return {
@@ -212,7 +219,7 @@ export async function recordHistory(ctx: ServiceContext, entity: string, entityI
   const size = Math.max(1, Math.min(limit, 200));
   const rows: AuditEntryView[] = await repo.queryAuditEntries(ctx.db, { entity, entityId: id, limit: size + 1 });
   return {
-    entries: rows.slice(0, size),
+    entries: withFieldLabels(rows.slice(0, size)),
     more: rows.length > size,
     trailHref: `/admin/audit?${new URLSearchParams({ entity, entityId: id }).toString()}`,
   };

@@ -1,5 +1,6 @@
 // Bulk import of students and lecturers: the dry run's report (every kind of error, the diff), the
-// all-or-nothing apply, the large-change confirmation, the web flow with its one-time credentials,
+// all-or-nothing apply (a real database failure mid-way, through the web route, the API and the CLI),
+// the large-change confirmation, the web flow with its one-time credentials,
 // refused files, 10,000 rows, and the CLI — on SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,13 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Actor } from '../../access.js';
 import { envSchema, secretVariables } from '../../config/schema.js';
 import { readSheetRows } from '../../lib/spreadsheets.js';
 import { buildZip, deflatedZeros, WORKBOOK_PARTS } from '../../../test/fixtures/spreadsheets/build-zip.js';
 import { importApp } from '../../../test/fixtures/spreadsheets/import-app.js';
 import { csvFile, STUDENT_HEADER, studentRows, xlsxFile, type Cell } from '../../../test/fixtures/spreadsheets/people.js';
-import { createUser, TEST_PASSWORD } from '../../../test/factories.js';
+import { createApiToken, createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
 import * as groups from '../groups/service.js';
@@ -53,6 +55,34 @@ async function counts(ctx: Ctx) {
   const count = async (table: 'students' | 'lecturers' | 'users' | 'imports' | 'files') =>
     Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { students: await count('students'), lecturers: await count('lecturers'), users: await count('users'), imports: await count('imports'), files: await count('files') };
+}
+
+/** What an import may write: the records, their accounts, the audit trail, and the imports' state. */
+async function everything(ctx: Ctx) {
+  const audit = await ctx.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const stored = await ctx.db.selectFrom('imports').select(['id', 'status', 'appliedAt']).orderBy('id').execute();
+  return { ...(await counts(ctx)), auditLog: Number(audit.n), imports: stored };
+}
+
+/** Rows in the files of the mid-way tests, and the count of students at which the database fails. */
+const MID_WAY_ROWS = 1_200;
+const FAIL_AT_STUDENTS = 1_000;
+const DISK_FULL = 'the disk is full (a trigger of this test)';
+
+/**
+ * A real failure part-way through an import, made by the database itself: a trigger refuses any
+ * student once FAIL_AT_STUDENTS are in the table. It fires only if the import has already written
+ * that many rows in its own transaction (batches of 500), so the failure comes mid-way, and only
+ * a rollback of those batches leaves the table as it was.
+ */
+async function failMidWay(ctx: Ctx, database: string): Promise<() => Promise<void>> {
+  if (database === 'sqlite') {
+    await sql`create trigger fail_mid_import before insert on students when (select count(*) from students) >= ${sql.lit(FAIL_AT_STUDENTS)} begin select raise(abort, ${sql.lit(DISK_FULL)}); end`.execute(ctx.db);
+    return async () => void (await sql`drop trigger fail_mid_import`.execute(ctx.db));
+  }
+  await sql`create function fail_mid_import() returns trigger language plpgsql as $$ begin if (select count(*) from students) >= ${sql.lit(FAIL_AT_STUDENTS)} then raise exception ${sql.lit(DISK_FULL)}; end if; return new; end $$`.execute(ctx.db);
+  await sql`create trigger fail_mid_import before insert on students for each row execute function fail_mid_import()`.execute(ctx.db);
+  return async () => void (await sql`drop trigger fail_mid_import on students`.execute(ctx.db));
 }
 
 function issuesOf(report: ImportReport) {
@@ -275,7 +305,7 @@ for (const database of await testDatabases()) {
       assert.equal(small.largeChange, false);
     });
 
-    test('10,000 rows import, everything is there; a failing last row, or a failure mid-way, leaves the database unchanged', async (t) => {
+    test('10,000 rows import, everything is there; a failing last row leaves the database unchanged', async (t) => {
       const { ctx } = await importApp(t, database);
       await seedGroups(ctx, ['G-1', 'G-2', 'G-3']);
       const rows = studentRows(10_000, ['G-1', 'G-2', 'G-3']);
@@ -288,22 +318,8 @@ for (const database of await testDatabases()) {
       );
       assert.deepEqual(await counts(ctx), before, 'the 9,999 good rows were not written');
 
+      // A failure after some batches were written: the tests "through the route, the API and the CLI" below.
       const file = { bytes: await xlsxFile(STUDENT_HEADER, rows), filename: 'all.xlsx' };
-      let steps = 0;
-      await assert.rejects(
-        inTransaction(ctx, (tx) =>
-          applyImport(tx, 'students', file, {
-            onProgress: (event) => {
-              if (event.step === 'creating students' && event.done >= 9_500 && event.done < 10_000) throw new Error('the disk is full');
-              steps++;
-            },
-          }),
-        ),
-        /the disk is full/,
-      );
-      assert.ok(steps >= 19, 'rows had been written batch after batch before the failure');
-      assert.deepEqual(await counts(ctx), before, 'the batches written before the failure were rolled back');
-
       const progress: number[] = [];
       const result = await inTransaction(ctx, (tx) => applyImport(tx, 'students', file, { onProgress: (e) => progress.push(e.done) }));
       assert.equal(result.report.counts.create, 10_000);
@@ -323,6 +339,78 @@ for (const database of await testDatabases()) {
       // The same file again: nothing to do.
       const again = await planImport(ctx, 'students', file);
       assert.deepEqual(again.counts, { create: 0, update: 0, unchanged: 10_000, rowsWithErrors: 0 });
+    });
+
+    test('all or nothing through the web route: a database failure after 1,000 of 1,200 rows leaves nothing; the same confirmation then imports', async (t) => {
+      const { app, ctx } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101']);
+      const { browser } = await signedInAdmin(app, ctx);
+      const uploaded = await upload(app, browser, 'students', { name: 'students.csv', bytes: csvFile(STUDENT_HEADER, studentRows(MID_WAY_ROWS, ['CS-101'])) });
+      assert.equal(uploaded.statusCode, 303, uploaded.body.slice(0, 300));
+      const reportUrl = String(uploaded.headers.location);
+      const planHash = /name="planHash" value="([0-9a-f]{64})"/.exec((await browser.get(reportUrl)).body)?.[1];
+      assert.ok(planHash, 'the report offers the confirmation');
+      const before = await everything(ctx);
+
+      const repair = await failMidWay(ctx, database);
+      const failed = await browser.post(`${reportUrl}/confirm`, { planHash }, { from: reportUrl });
+      assert.equal(failed.statusCode, 500, failed.body.slice(0, 300));
+      assert.match(failed.body, /data-testid="error-id"/);
+      assert.deepEqual(await everything(ctx), before, 'no student, account or audit entry; the import is still a dry run');
+
+      await repair();
+      const confirmed = await browser.post(`${reportUrl}/confirm`, { planHash }, { from: reportUrl });
+      assert.equal(confirmed.statusCode, 303, 'the same confirmation goes through once the database takes it');
+      assert.equal((await counts(ctx)).students, MID_WAY_ROWS);
+    });
+
+    test('all or nothing through the API: a database failure after 1,000 of 1,200 rows leaves nothing; the same call then imports', async (t) => {
+      const { app, ctx } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101']);
+      const token = await createApiToken(ctx, (await createUser(ctx, { role: 'admin' })).id);
+      const call = () => {
+        const body = multipart({}, { name: 'students.csv', bytes: csvFile(STUDENT_HEADER, studentRows(MID_WAY_ROWS, ['CS-101'])), type: 'text/csv' });
+        return app.inject({ method: 'POST', url: '/api/v1/imports/students', headers: { 'content-type': body.contentType, authorization: `Bearer ${token}` }, payload: body.payload });
+      };
+      const before = await everything(ctx);
+
+      const repair = await failMidWay(ctx, database);
+      const failed = await call();
+      assert.equal(failed.statusCode, 500, failed.body.slice(0, 300));
+      assert.equal(failed.json().error.code, 'internal');
+      assert.doesNotMatch(failed.body, /disk is full/, 'the cause stays in the log');
+      assert.deepEqual(await everything(ctx), before, 'no student, account or audit entry');
+
+      await repair();
+      const applied = await call();
+      assert.equal(applied.statusCode, 200, applied.body.slice(0, 300));
+      assert.equal(applied.json().accounts.length, MID_WAY_ROWS);
+      assert.equal((await counts(ctx)).students, MID_WAY_ROWS);
+    });
+
+    test('all or nothing through the CLI: a database failure after 1,000 of 1,200 rows leaves nothing and no credentials sheet; the same command then imports', async (t) => {
+      const { ctx, url } = await importApp(t, database);
+      await seedGroups(ctx, ['CS-101']);
+      const dir = mkdtempSync(join(tmpdir(), 'fms-import-cli-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const file = join(dir, 'students.csv');
+      writeFileSync(file, csvFile(STUDENT_HEADER, studentRows(MID_WAY_ROWS, ['CS-101'])));
+      const credentials = join(dir, 'credentials.xlsx');
+      const env = { DATABASE_URL: url, UPLOAD_FOLDER: join(dir, 'uploads') };
+      const before = await everything(ctx);
+
+      const repair = await failMidWay(ctx, database);
+      const failed = await fms(['import', 'students', file, '--credentials', credentials], env, dir);
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.match(failed.stderr, /^fms: .*the disk is full \(a trigger of this test\)/m, 'the failure is the database\'s, after 1,000 rows');
+      assert.deepEqual(await everything(ctx), before, 'no student, account or audit entry');
+      assert.equal(existsSync(credentials), false, 'no sheet of passwords for accounts that do not exist');
+
+      await repair();
+      const imported = await fms(['import', 'students', file, '--credentials', credentials], env, dir);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.equal((await counts(ctx)).students, MID_WAY_ROWS);
+      assert.ok(existsSync(credentials));
     });
 
     test('lecturers: matched by e-mail, the admin flag follows, an admin cannot remove their own rights', async (t) => {

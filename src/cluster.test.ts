@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { workersOf } from './lib/serve-workers.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor as waitUntil } from '../test/wait-for.js';
 
 function get(socketPath: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -23,14 +23,8 @@ function get(socketPath: string, path: string): Promise<{ status: number; body: 
   });
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 30_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Processes start slowly on a loaded machine: wait up to 30 s. */
+const waitFor = (what: string, check: () => boolean | Promise<boolean>) => waitUntil(what, check, { timeoutMs: 30_000, everyMs: 100 });
 
 test('a cluster of workers on a unix socket: shared, self-healing, draining on SIGTERM, one log file', { timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fms-cluster-'));
@@ -72,21 +66,34 @@ test('a cluster of workers on a unix socket: shared, self-healing, draining on S
   for (let i = 0; i < 5; i++) assert.equal((await get(socket, '/healthz')).status, 200);
 
   // An upload in flight when SIGTERM arrives still gets its answer; then the server exits 0.
+  // The upload asks before sending its body (Expect: 100-continue, as curl does for large files): the
+  // "100 Continue" comes from a worker's HTTP server, proof that the request reached a worker.
+  const body = `username=slow&password=${'x'.repeat(17)}`;
+  let reachedWorker = false;
+  const slowRequest = request({
+    socketPath: socket,
+    path: '/login',
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length), expect: '100-continue' },
+  });
+  slowRequest.on('continue', () => (reachedWorker = true));
   const slow = new Promise<number>((resolve, reject) => {
-    const req = request({ socketPath: socket, path: '/login', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '40' } }, (res) => {
+    slowRequest.on('response', (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
-    req.on('error', reject);
-    req.write('username=slow&password=');
-    setTimeout(() => req.end('x'.repeat(40 - 23)), 1500);
+    slowRequest.on('error', reject);
   });
-  await sleep(300);
+  slowRequest.flushHeaders();
+  await waitFor('the upload to reach a worker (100 Continue)', () => reachedWorker);
   child.kill('SIGTERM');
+  // The socket file goes once no worker listens any more: every worker is draining, ours included,
+  // and only now does the body arrive.
+  await waitFor('the workers to stop listening (the socket file removed)', () => !existsSync(socket));
+  slowRequest.end(body);
   const status = await slow;
   assert.ok(status >= 200 && status < 500, `the in-flight request was answered (${status}), not dropped`);
   assert.equal(await exited, 0, output);
-  assert.ok(!existsSync(socket) || workersOf(child.pid!).length === 0);
 
   const logged = readdirSync(join(dir, 'logs')).map((f) => readFileSync(join(dir, 'logs', f), 'utf8')).join('');
   const lines = logged.trim().split('\n').map((l) => JSON.parse(l) as { msg?: string; url?: string; role?: string });

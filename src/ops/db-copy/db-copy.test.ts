@@ -3,7 +3,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { openTestDatabase } from '../../../test/build-test-app.js';
 import { testDatabases, type TestDatabase } from '../../../test/services.js';
 import { dialectOf, type Db } from '../../db/index.js';
-import { countRows } from '../data/rows.js';
+import { countRows, DEFAULT_BATCH_SIZE } from '../data/rows.js';
 import { openSite as openSiteOn, readEverything, seedDepartment } from '../data/testing.js';
 import { copyDatabase } from './copy-database.js';
 
@@ -65,7 +65,10 @@ describe('db copy', () => {
   });
 
   for (const to of databases) {
-    test(`100,000 audit rows copy from sqlite to ${to} in seconds`, async (t) => {
+    // What keeps this to seconds is batching: rows are read and written a batch at a time, so one
+    // batch is in memory and the round trips are per batch, not per row. That is checked here; how
+    // many seconds it takes is a benchmark's question, not a test's.
+    test(`100,000 audit rows copy from sqlite to ${to} in batches of at most ${DEFAULT_BATCH_SIZE} rows`, async (t) => {
       const source = await openSite(t, 'sqlite');
       const at = new Date('2026-01-01T00:00:00Z');
       await source.db.transaction().execute(async (trx) => {
@@ -75,10 +78,19 @@ describe('db copy', () => {
         }
       });
       const target = await openSite(t, to, { migrate: false });
-      const result = await copyDatabase(source.db, target.db);
+      const batches: number[] = [];
+      let copied = 0;
+      const result = await copyDatabase(source.db, target.db, {
+        onProgress: ({ step, done }) => {
+          if (step !== 'copying tables') return;
+          batches.push(done - copied);
+          copied = done;
+        },
+      });
       t.diagnostic(`100,000 rows sqlite -> ${to}: ${result.milliseconds} ms`);
       assert.equal(await countRows(target.db, 'audit_log'), 100_000);
-      assert.ok(result.milliseconds < 30_000, `took ${result.milliseconds} ms`);
+      assert.equal(copied, result.tables.reduce((sum, table) => sum + table.target, 0), 'every row copied was reported');
+      assert.ok(Math.max(...batches) <= DEFAULT_BATCH_SIZE, `copied in batches of at most ${DEFAULT_BATCH_SIZE} rows (largest: ${Math.max(...batches)})`);
     });
   }
 });

@@ -11,6 +11,7 @@ import { systemClock } from '../../src/lib/clock.js';
 import { turnMaintenanceOff, turnMaintenanceOn } from '../../src/ops/maintenance.js';
 import { openTestDatabase } from '../build-test-app.js';
 import { isPostgresAvailable, isRedisAvailable, redisUrl } from '../services.js';
+import { waitFor } from '../wait-for.js';
 import {
   adminUsername,
   CookieJar,
@@ -51,8 +52,19 @@ function portOf(app: ProductionApp): number {
   return address.port;
 }
 
-/** How long an instance trusts its last reading of the maintenance switch (src/plugins/maintenance.ts), plus a margin. */
-const MAINTENANCE_CACHE_MS = 3_500;
+/**
+ * Resolves once every instance has read the maintenance switch as `on` (each reads it every 3 s,
+ * src/plugins/maintenance.ts); the bound leaves room for a loaded machine.
+ */
+async function seenByEvery(instances: ProductionApp[], on: boolean): Promise<void> {
+  const states = () => Promise.all(instances.map(async (instance) => (await instance.server.app.maintenanceState()) !== null));
+  let seen: boolean[] = [];
+  await waitFor(`every instance to read maintenance mode as ${on ? 'on' : 'off'}`, async () => (seen = await states()).every((state) => state === on), {
+    timeoutMs: 20_000,
+    everyMs: 100,
+    seen: () => `on: ${JSON.stringify(seen)}`,
+  });
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -159,7 +171,7 @@ test('two FMS instances behind one nginx upstream, sharing PostgreSQL and Redis'
     // both instances in rotation (a 503 counted as a failure would take them out for fail_timeout,
     // and users would get 502 "no live upstreams" instead of the page, also after `off`).
     await turnMaintenanceOn({ db, clock: systemClock }, 'Upgrading to the new term.');
-    await sleep(MAINTENANCE_CACHE_MS);
+    await seenByEvery([a, b], true);
     const client = { localAddress: '127.0.0.5', headers: { cookie: jar.header() } };
     for (let i = 0; i < 6; i++) {
       const page = await httpsFetch(proxy.httpsPort, '/dashboard', client);
@@ -169,7 +181,7 @@ test('two FMS instances behind one nginx upstream, sharing PostgreSQL and Redis'
     }
     assert.equal((await httpsFetch(proxy.httpsPort, '/healthz', client)).status, 200);
     await turnMaintenanceOff({ db, clock: systemClock });
-    await sleep(MAINTENANCE_CACHE_MS);
+    await seenByEvery([a, b], false);
     const [beforeA, beforeB] = [a.requests.length, b.requests.length];
     for (let i = 0; i < 6; i++) {
       const page = await httpsFetch(proxy.httpsPort, '/dashboard', client);
@@ -182,32 +194,36 @@ test('two FMS instances behind one nginx upstream, sharing PostgreSQL and Redis'
     // Four browsers' worth of page loads through nginx (from 127.0.0.4, so the global limit of 600
     // a minute per client is not what is measured), while instance A stops as on SIGTERM.
     const client = { localAddress: '127.0.0.4', headers: { cookie: jar.header() } };
-    const results: { status: number; at: number; page?: string }[] = [];
+    const results: { status: number; sentAfterStop: boolean; page?: string }[] = [];
     let running = true;
-    let stoppedAt = Infinity;
+    let stopped = false;
     const loop = async () => {
-      while (running && results.length < 400) {
+      while (running) {
+        const sentAfterStop = stopped;
         const response = await httpsFetch(proxy.httpsPort, '/dashboard', client);
-        results.push({ status: response.status, at: Date.now(), ...(response.status === 200 ? {} : { page: /<title>([^<]*)/.exec(response.text)?.[1] ?? response.text.slice(0, 120) }) });
+        results.push({ status: response.status, sentAfterStop, ...(response.status === 200 ? {} : { page: /<title>([^<]*)/.exec(response.text)?.[1] ?? response.text.slice(0, 120) }) });
         await sleep(5);
       }
     };
     const beforeA = a.requests.length;
     const loops = Array.from({ length: 4 }, loop);
-    await sleep(400);
-    const servedByA = a.requests.length - beforeA;
-    await a.server.close();
-    stoppedAt = Date.now();
-    const bAfterStop = b.requests.length;
-    await sleep(800);
-    running = false;
-    await Promise.all(loops);
+    let bAfterStop: number;
+    // The guards count requests, not time: A must be serving the flow when it stops, and enough
+    // requests must be sent after the stop that nginx has to route around A, or the test proves nothing.
+    try {
+      await waitFor('instance A to serve 5 of the page loads before it stops', () => a.requests.length - beforeA >= 5, { timeoutMs: 20_000 });
+      await a.server.close();
+      stopped = true;
+      bAfterStop = b.requests.length;
+      await waitFor('20 page loads sent after the stop to be answered', () => results.filter((r) => r.sentAfterStop).length >= 20, { timeoutMs: 20_000 });
+    } finally {
+      running = false;
+      await Promise.all(loops);
+    }
 
     const failures = results.filter((r) => r.status !== 200);
     assert.deepEqual(failures, [], `${failures.length} of ${results.length} requests failed`);
-    assert.ok(servedByA > 0, 'instance A served nothing before it stopped: the test proves nothing');
-    assert.ok(results.filter((r) => r.at > stoppedAt).length > 5, 'too few requests after the stop');
-    assert.ok(b.requests.length > bAfterStop, 'instance B took over');
+    assert.ok(b.requests.length >= bAfterStop + 20, 'instance B took over');
 
     const after = await httpsFetch(proxy.httpsPort, '/dashboard', { headers: { cookie: jar.header() } });
     assert.equal(after.status, 200, 'the session outlives the instance that created it');

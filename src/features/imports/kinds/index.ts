@@ -7,8 +7,6 @@ import type { KindAdapter } from './adapter.js';
 import { lecturerAdapter } from './lecturers.js';
 import { studentAdapter } from './students.js';
 
-export type { ImportKind };
-
 const adapters: Readonly<Record<ImportKind, KindAdapter>> = { students: studentAdapter, lecturers: lecturerAdapter };
 
 export const importKinds = Object.keys(adapters) as readonly ImportKind[];

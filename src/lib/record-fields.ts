@@ -215,19 +215,23 @@ export function formValuesFromBody(fields: RecordFields, body: unknown, isNew: b
   const out: Record<string, string> = {};
   for (const [name, f] of entries(fields)) {
     if (!f.form || (!isNew && f.form.newOnly)) continue;
-    if (f.form.control === 'checkbox') out[name] = b[name] === undefined || b[name] === '' ? '' : String(b[name]);
-    else out[name] = typeof b[name] === 'string' ? b[name] : '';
+    if (f.form.control === 'checkbox') {
+      // A ticked box sends "true" (or "on" without a value); the last one counts if sent twice.
+      const sent = Array.isArray(b[name]) ? (b[name] as unknown[]).at(-1) : b[name];
+      out[name] = sent === 'true' || sent === 'on' ? 'true' : '';
+    } else out[name] = typeof b[name] === 'string' ? b[name] : '';
   }
   return out;
 }
 
 /** The edit form's values as text, from the record. */
-export function formValuesOfRecord(fields: RecordFields, record: Record<string, unknown>): Record<string, string> {
+export function formValuesOfRecord(fields: RecordFields, record: object): Record<string, string> {
+  const values = record as Record<string, unknown>;
   const out: Record<string, string> = {};
   for (const [name, f] of entries(fields)) {
     if (!f.form || f.form.newOnly) continue;
-    const value = record[name];
-    out[name] = value === null || value === undefined || value === false ? '' : value === true ? 'on' : String(value);
+    const value = values[name];
+    out[name] = value === null || value === undefined || value === false ? '' : value === true ? 'true' : String(value);
   }
   return out;
 }
@@ -236,12 +240,12 @@ export function formValuesOfRecord(fields: RecordFields, record: Record<string, 
  * What the service receives from a form's text values: an empty choice means none, a checkbox is
  * on or off. Text stays text: the service's rule checks it.
  */
-export function inputFromForm(fields: RecordFields, values: Record<string, string>): Record<string, unknown> {
+export function inputFromForm(fields: RecordFields, values: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     const f = fields[name];
-    if (f?.form?.control === 'checkbox') out[name] = value !== '';
-    else if (f?.stored === 'reference') out[name] = value === '' ? null : value;
+    if (f?.form?.control === 'checkbox') out[name] = value === 'true';
+    else if (f?.stored === 'reference') out[name] = value === '' || value === undefined ? null : value;
     else out[name] = value;
   }
   return out;
@@ -301,4 +305,16 @@ export function exportColumns(fields: RecordFields, options: { includePrivate: b
   return entries(fields)
     .filter(([, f]) => f.export && (options.includePrivate || f.visibility !== 'private'))
     .map(([name, f]) => ({ header: f.label, key: f.export!.key ?? name, width: f.export!.width }));
+}
+
+/** A record's exported cells by column key: flags as yes/no; a column with its own key is the caller's. */
+export function exportValues(fields: RecordFields, record: object): Record<string, string | number | boolean | Date | null> {
+  const values = record as Record<string, unknown>;
+  const out: Record<string, string | number | boolean | Date | null> = {};
+  for (const [name, f] of entries(fields)) {
+    if (!f.export || f.export.key) continue;
+    const value = values[name];
+    out[name] = f.stored === 'flag' ? (value ? 'yes' : 'no') : ((value ?? null) as string | number | null);
+  }
+  return out;
 }

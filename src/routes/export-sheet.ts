@@ -8,6 +8,9 @@ import { StreamAbandoned, writeCsv, writeXlsx, type SheetColumn, type SheetRecor
 
 export type ExportFormat = 'xlsx' | 'csv';
 
+/** The column an export of archived records adds (its rows' `archived` as yes/no). */
+export const ARCHIVED_COLUMN: SheetColumn = { header: 'Archived', key: 'archived', width: 10 };
+
 export interface SheetReply {
   header(name: string, value: string): unknown;
   send(payload?: unknown): unknown;

@@ -1,13 +1,17 @@
 // A student's or a lecturer's add or edit form: the names, the feature's own card (studies,
-// position), contact and, for a new record, the photo; the feature passes its own fields in.
+// position), contact and, for a new record, the photo. Each card shows the kind's declared fields
+// of its section (features/<kind>/fields.ts), so the page lists no field by name.
 import type { Children } from '@kitajs/html';
 import type { FieldMessages } from '../lib/errors.js';
-import { CsrfField, FormAlert, FormField } from './form-field.js';
+import { formSection, type RecordFields } from '../lib/record-fields.js';
+import { DeclaredFields } from './declared-fields.js';
+import { CsrfField, FormAlert } from './form-field.js';
 import { Layout, PageHeader } from './layout.js';
 import type { PageContext } from './page.js';
 import { Breadcrumb } from './record-parts.js';
 
-export type PersonFormValues = Partial<Record<'firstName' | 'lastName' | 'patronymic' | 'email' | 'phone' | 'address', string>>;
+/** The form's values as text, by field name. */
+export type PersonFormValues = Readonly<Record<string, string | undefined>>;
 
 export interface PersonFormFrameProps {
   page: PageContext;
@@ -25,10 +29,14 @@ export interface PersonFormFrameProps {
   formId?: string;
   /** This form was sent before and created that record. */
   alreadyCreated?: { href: string; name: string };
-  /** Fields after the names in the "Person" card. */
-  personExtra?: Children;
-  /** The feature's own card ("Studies", "Position"). */
-  roleCard: { title: string; body: Children };
+  /** The kind's declared fields: the "person", role and "contact" sections fill the cards. */
+  fields: RecordFields;
+  /** The feature's own card: its section in the declaration and its title ("Studies", "Position"). */
+  roleCard: { section: string; title: string };
+  /** The options of the declared selects, by field name. */
+  choices?: Readonly<Record<string, readonly { value: string; label: string }[]>>;
+  /** The suggestions of the declared text fields that offer them, by field name. */
+  suggestions?: Readonly<Record<string, readonly string[]>>;
 }
 
 function FormCard(props: { title: string; children: Children }) {
@@ -46,14 +54,13 @@ function FormCard(props: { title: string; children: Children }) {
 
 /** A person's add or edit form: names, the feature's own card, contact and (when new) the photo. */
 export function PersonFormFrame(props: PersonFormFrameProps) {
-  const v = props.values;
   const e = props.errors;
+  const shared = { values: props.values, errors: e, choices: props.choices, suggestions: props.suggestions };
   const isNew = props.record === null;
   const title = isNew ? `New ${props.noun}` : `Edit ${props.record!.name}`;
   const csrf = props.page.csrfToken;
   const recordHref = isNew ? props.base : `${props.base}/${props.record!.id}`;
   const submitLabel = isNew ? `Create ${props.noun} and account` : 'Save changes';
-  const addressError = e?.address;
   const photoError = e?.photo ?? e?.file;
   return (
     <Layout page={props.page} title={title}>
@@ -82,34 +89,13 @@ export function PersonFormFrame(props: PersonFormFrameProps) {
         {isNew && props.formId ? <input type="hidden" name="formId" value={props.formId} /> : ''}
         <div class="row g-4">
           <FormCard title="Person">
-            <>
-              <FormField name="lastName" label="Last name" value={v.lastName} errors={e} required maxlength={100} autocomplete="off" />
-              <FormField name="firstName" label="First name" value={v.firstName} errors={e} required maxlength={100} autocomplete="off" />
-              <FormField name="patronymic" label="Patronymic" value={v.patronymic} errors={e} maxlength={100} autocomplete="off" />
-              {props.personExtra ?? ''}
-            </>
+            <DeclaredFields fields={formSection(props.fields, 'person', isNew)} {...shared} />
           </FormCard>
-          <FormCard title={props.roleCard.title}>{props.roleCard.body}</FormCard>
+          <FormCard title={props.roleCard.title}>
+            <DeclaredFields fields={formSection(props.fields, props.roleCard.section, isNew)} {...shared} />
+          </FormCard>
           <FormCard title="Contact">
-            <>
-              <FormField name="email" label="E-mail" type="email" value={v.email} errors={e} maxlength={254} autocomplete="off" />
-              <FormField name="phone" label="Phone" type="tel" value={v.phone} errors={e} maxlength={50} autocomplete="off" />
-              <div class="mb-3">
-                <label class="form-label" for="field-address">
-                  Address
-                </label>
-                <textarea class={`form-control${addressError ? ' is-invalid' : ''}`} id="field-address" name="address" rows="2" maxlength="500" aria-invalid={addressError ? 'true' : undefined} safe>
-                  {v.address ?? ''}
-                </textarea>
-                {addressError ? (
-                  <div class="invalid-feedback" safe>
-                    {addressError}
-                  </div>
-                ) : (
-                  ''
-                )}
-              </div>
-            </>
+            <DeclaredFields fields={formSection(props.fields, 'contact', isNew)} {...shared} />
           </FormCard>
           {isNew ? (
             <FormCard title="Photo (optional)">

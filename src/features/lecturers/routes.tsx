@@ -18,6 +18,9 @@ import type { PersonKind } from '../people/person-kind.js';
 import { registerPhotoRoutes } from '../people/photo-routes.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
 import { ListLecturersQuery, lecturerSorts } from './schemas.js';
+import { exportColumns, exportValues, formValuesFromBody, formValuesOfRecord, inputFromForm } from '../../lib/record-fields.js';
+import { ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
+import { lecturerFields } from './fields.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';
 import { LecturerPage, type LecturerPageProps } from './views/lecturer-page.js';
@@ -25,15 +28,14 @@ import { LecturersPage, type LecturerFilterValues } from './views/lecturers-page
 
 type Query = Record<string, unknown>;
 
-const textFields = ['firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'email', 'phone', 'address', 'username'] as const;
+/** The form's values as sent: every declared form field (the username only on the new-lecturer form). */
+function formValues(body: unknown, isNew: boolean): LecturerFormValues {
+  return formValuesFromBody(lecturerFields, body, isNew);
+}
 
-/** The form's values; an unticked checkbox sends nothing, so the admin flag is always explicit. */
-function formValues(body: unknown, withUsername: boolean): LecturerFormValues & { isAdmin: boolean } {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const out: LecturerFormValues = {};
-  for (const f of textFields) if (withUsername || f !== 'username') out[f] = typeof b[f] === 'string' ? b[f] : '';
-  const flag = Array.isArray(b.isAdmin) ? b.isAdmin.at(-1) : b.isAdmin;
-  return { ...out, isAdmin: flag === 'true' || flag === 'on' };
+/** What the service receives: an unticked checkbox sends nothing, so the admin flag is always explicit. */
+function inputOf(values: LecturerFormValues): Record<string, unknown> {
+  return inputFromForm(lecturerFields, values);
 }
 
 function filterOf(query: Query): { filter: LecturerFilterValues; page: number; message: string | null } {
@@ -105,17 +107,9 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     authorize(ctx.actor, 'lecturers.manage');
     const { filter } = filterOf(request.query);
     const columns = [
-      { header: 'Last name', key: 'lastName', width: 20 },
-      { header: 'First name', key: 'firstName', width: 20 },
-      { header: 'Patronymic', key: 'patronymic', width: 20 },
-      { header: 'Academic degree', key: 'academicDegree', width: 16 },
-      { header: 'Position', key: 'position', width: 24 },
-      { header: 'E-mail', key: 'email', width: 30 },
-      { header: 'Phone', key: 'phone', width: 18 },
-      { header: 'Address', key: 'address', width: 40 },
-      { header: 'Admin', key: 'admin', width: 8 },
+      ...exportColumns(lecturerFields, { includePrivate: true }),
       { header: 'Groups taught', key: 'groups', width: 30 },
-      ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
+      ...(filter.archived ? [ARCHIVED_COLUMN] : []),
     ];
     return {
       basename: filter.archived ? 'lecturers-archived' : 'lecturers',
@@ -123,7 +117,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
       today: ctx.clock.now(),
       columns,
       rows: lecturers.exportLecturers(ctx, serviceQuery(filter)),
-      toRecord: (l) => ({ ...l, admin: l.isAdmin ? 'yes' : 'no', groups: l.groupsTaught.map((g) => g.name).join(', '), archived: l.archived ? 'yes' : 'no' }),
+      toRecord: (l) => ({ ...exportValues(lecturerFields, l), groups: l.groupsTaught.map((g) => g.name).join(', '), archived: l.archived ? 'yes' : 'no' }),
     };
   });
 
@@ -137,7 +131,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     addPersonFromForm(request, reply, lecturerKind, {
       valuesOf: (fields) => formValues(fields, true),
       create: async (tx, values, formId) => {
-        const { lecturer, account } = await lecturers.createLecturer(tx, values, { formId });
+        const { lecturer, account } = await lecturers.createLecturer(tx, inputOf(values), { formId });
         return { ...lecturer, account };
       },
       get: lecturers.getLecturer,
@@ -155,17 +149,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'lecturers.manage');
     const l = await lecturers.getLecturer(ctx, idOf(request));
-    const values: LecturerFormValues = {
-      firstName: l.firstName,
-      lastName: l.lastName,
-      patronymic: l.patronymic,
-      academicDegree: l.academicDegree,
-      position: l.position,
-      email: l.email ?? '',
-      phone: l.phone ?? '',
-      address: l.address ?? '',
-      isAdmin: l.isAdmin,
-    };
+    const values: LecturerFormValues = formValuesOfRecord(lecturerFields, l);
     return reply.html(<LecturerFormPage page={reply.pageContext()} lecturer={{ id: l.id, name: fullName(l) }} values={values} degrees={await lecturers.lecturerDegrees(ctx)} />);
   });
 
@@ -174,7 +158,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
     const id = idOf(request);
     const values = formValues(request.body, false);
     try {
-      const lecturer = await asActor(request, (tx) => lecturers.updateLecturer(tx, id, values));
+      const lecturer = await asActor(request, (tx) => lecturers.updateLecturer(tx, id, inputOf(values)));
       reply.flash('success', `Saved the record of ${fullName(lecturer)}.`);
       return reply.redirect(`/lecturers/${lecturer.id}`, 303);
     } catch (error) {

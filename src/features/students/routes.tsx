@@ -19,6 +19,9 @@ import { registerAccountRoutes } from '../people/account-routes.js';
 import { addPersonFromForm } from '../people/new-person-form.js';
 import type { PersonKind } from '../people/person-kind.js';
 import { registerPhotoRoutes } from '../people/photo-routes.js';
+import { ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
+import { exportColumns, exportValues, formValuesFromBody, formValuesOfRecord, inputFromForm } from '../../lib/record-fields.js';
+import { studentFields } from './fields.js';
 import * as students from './service.js';
 import { ListStudentsQuery, studentSorts } from './schemas.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
@@ -28,18 +31,14 @@ import { StudentsPage, type StudentFilterValues } from './views/students-page.js
 
 type Query = Record<string, unknown>;
 
-const formFields = ['studentNumber', 'firstName', 'lastName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'groupId', 'username'] as const;
-
-function formValues(body: unknown, withUsername: boolean): StudentFormValues {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const out: StudentFormValues = {};
-  for (const f of formFields) if (withUsername || f !== 'username') out[f] = typeof b[f] === 'string' ? b[f] : '';
-  return out;
+/** The form's values as sent: every declared form field (the username only on the new-student form). */
+function formValues(body: unknown, isNew: boolean): StudentFormValues {
+  return formValuesFromBody(studentFields, body, isNew);
 }
 
 /** What the service receives from the form: an empty group choice means no group. */
 function inputOf(values: StudentFormValues): Record<string, unknown> {
-  return { ...values, groupId: values.groupId === '' ? null : values.groupId };
+  return inputFromForm(studentFields, values);
 }
 
 /** The list's filter from the address bar; anything unusable is dropped and explained. */
@@ -130,30 +129,15 @@ export default async function studentRoutes(app: FastifyInstance) {
     authorize(ctx.actor, 'students.view');
     const full = can(ctx.actor, 'students.manage');
     const { filter } = filterOf(request.query, full);
-    // Lecturers' exports hold what teaching needs, as their pages do.
-    const columns = [
-      { header: 'Student number', key: 'studentNumber', width: 16 },
-      { header: 'Last name', key: 'lastName', width: 20 },
-      { header: 'First name', key: 'firstName', width: 20 },
-      { header: 'Patronymic', key: 'patronymic', width: 20 },
-      ...(full ? [{ header: 'Birth date', key: 'birthDate', width: 12 }] : []),
-      { header: 'E-mail', key: 'email', width: 30 },
-      ...(full
-        ? [
-            { header: 'Phone', key: 'phone', width: 18 },
-            { header: 'Address', key: 'address', width: 40 },
-          ]
-        : []),
-      { header: 'Group', key: 'group', width: 14 },
-      ...(filter.archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
-    ];
+    // Lecturers' exports hold what teaching needs, as their pages do: no private field.
+    const columns = [...exportColumns(studentFields, { includePrivate: full }), ...(filter.archived ? [ARCHIVED_COLUMN] : [])];
     return {
       basename: filter.archived ? 'students-archived' : 'students',
       sheetName: 'Students',
       today: ctx.clock.now(),
       columns,
       rows: students.exportStudents(ctx, serviceQuery(filter)),
-      toRecord: (s) => ({ ...s, group: s.groupName ?? '', archived: s.archived ? 'yes' : 'no' }),
+      toRecord: (s) => ({ ...exportValues(studentFields, s), group: s.groupName ?? '', archived: s.archived ? 'yes' : 'no' }),
     };
   });
 
@@ -183,17 +167,7 @@ export default async function studentRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'students.manage');
     const s = await students.getStudent(ctx, idOf(request));
-    const values: StudentFormValues = {
-      studentNumber: s.studentNumber,
-      firstName: s.firstName,
-      lastName: s.lastName,
-      patronymic: s.patronymic,
-      birthDate: s.birthDate ?? '',
-      email: s.email ?? '',
-      phone: s.phone ?? '',
-      address: s.address ?? '',
-      groupId: s.groupId === null ? '' : String(s.groupId),
-    };
+    const values: StudentFormValues = formValuesOfRecord(studentFields, s);
     const options = await groupOptions(ctx);
     // An archived group stays selectable for the student already in it.
     if (s.groupId !== null && s.groupName && !options.some((g) => g.id === s.groupId)) options.push({ id: s.groupId, name: `${s.groupName} (archived)` });

@@ -1,9 +1,10 @@
 import type { FieldMessages } from '../../../lib/errors.js';
-import { FormField } from '../../../views/form-field.js';
 import type { PageContext } from '../../../views/page.js';
 import { PersonFormFrame } from '../../../views/person-form.js';
+import { lecturerFields } from '../fields.js';
 
-export type LecturerFormValues = Partial<Record<'firstName' | 'lastName' | 'patronymic' | 'academicDegree' | 'position' | 'email' | 'phone' | 'address' | 'username', string>> & { isAdmin?: boolean };
+/** The form's values as text, by declared field name (features/lecturers/fields.ts); the admin flag is "true" or "". */
+export type LecturerFormValues = Partial<Record<string, string>>;
 
 export interface LecturerFormPageProps {
   page: PageContext;
@@ -22,9 +23,6 @@ export interface LecturerFormPageProps {
 }
 
 export function LecturerFormPage(props: LecturerFormPageProps) {
-  const v = props.values;
-  const e = props.errors;
-  const adminError = e?.isAdmin;
   return (
     <PersonFormFrame
       page={props.page}
@@ -32,64 +30,15 @@ export function LecturerFormPage(props: LecturerFormPageProps) {
       listLabel="Lecturers"
       noun="lecturer"
       record={props.lecturer}
-      values={v}
-      errors={e}
+      values={props.values}
+      errors={props.errors}
       message={props.message}
       photoAgain={props.photoAgain}
       formId={props.formId}
       alreadyCreated={props.alreadyCreated}
-      roleCard={{
-        title: 'Position',
-        body: (
-          <>
-            <div class="mb-3">
-              <label class="form-label" for="field-academicDegree">
-                Academic degree
-              </label>
-              <input
-                class={`form-control${e?.academicDegree ? ' is-invalid' : ''}`}
-                id="field-academicDegree"
-                name="academicDegree"
-                value={v.academicDegree ?? ''}
-                maxlength="100"
-                list="degree-suggestions"
-                autocomplete="off"
-              />
-              <datalist id="degree-suggestions">
-                {props.degrees.map((d) => (
-                  <option value={d}></option>
-                ))}
-              </datalist>
-              {e?.academicDegree ? (
-                <div class="invalid-feedback" safe>
-                  {e.academicDegree}
-                </div>
-              ) : (
-                <div class="form-text">e.g. PhD, MSc, DSc</div>
-              )}
-            </div>
-            <FormField name="position" label="Position" value={v.position} errors={e} maxlength={100} help="e.g. Associate Professor" />
-            <div class="form-check form-switch mb-3">
-              <input class={`form-check-input${adminError ? ' is-invalid' : ''}`} type="checkbox" role="switch" id="field-isAdmin" name="isAdmin" value="true" checked={v.isAdmin === true} />
-              <label class="form-check-label" for="field-isAdmin">
-                Administrator: may manage every record and account
-              </label>
-              {adminError ? (
-                <div class="invalid-feedback" safe>
-                  {adminError}
-                </div>
-              ) : (
-                ''
-              )}
-            </div>
-            {props.lecturer === null ? (
-              <FormField name="username" label="Username (optional)" value={v.username} errors={e} maxlength={64} autocomplete="off" help="Leave empty to generate one from the name, e.g. l.petrova." />
-            ) : (
-              ''
-            )}
-          </>
-        ),
-      }}
+      fields={lecturerFields}
+      roleCard={{ section: 'position', title: 'Position' }}
+      suggestions={{ academicDegree: props.degrees }}
     />
   );
 }

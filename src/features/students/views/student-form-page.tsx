@@ -1,9 +1,10 @@
 import type { FieldMessages } from '../../../lib/errors.js';
-import { FormField, SelectField } from '../../../views/form-field.js';
 import type { PageContext } from '../../../views/page.js';
 import { PersonFormFrame } from '../../../views/person-form.js';
+import { studentFields } from '../fields.js';
 
-export type StudentFormValues = Partial<Record<'studentNumber' | 'firstName' | 'lastName' | 'patronymic' | 'birthDate' | 'email' | 'phone' | 'address' | 'groupId' | 'username', string>>;
+/** The form's values as text, by declared field name (features/students/fields.ts). */
+export type StudentFormValues = Partial<Record<string, string>>;
 
 export interface StudentFormPageProps {
   page: PageContext;
@@ -21,8 +22,6 @@ export interface StudentFormPageProps {
 }
 
 export function StudentFormPage(props: StudentFormPageProps) {
-  const v = props.values;
-  const e = props.errors;
   return (
     <PersonFormFrame
       page={props.page}
@@ -30,28 +29,15 @@ export function StudentFormPage(props: StudentFormPageProps) {
       listLabel="Students"
       noun="student"
       record={props.student}
-      values={v}
-      errors={e}
+      values={props.values}
+      errors={props.errors}
       message={props.message}
       photoAgain={props.photoAgain}
       formId={props.formId}
       alreadyCreated={props.alreadyCreated}
-      // The browser shows a date field in its own locale's format: no format hint here.
-      personExtra={<FormField name="birthDate" label="Birth date" type="date" value={v.birthDate} errors={e} />}
-      roleCard={{
-        title: 'Studies',
-        body: (
-          <>
-            <FormField name="studentNumber" label="Student number" value={v.studentNumber} errors={e} required maxlength={50} help="The department's number, unique, e.g. 2026-0042." autocomplete="off" />
-            <SelectField name="groupId" label="Group" value={v.groupId ?? ''} errors={e} options={[{ value: '', label: 'No group' }, ...props.groups.map((g) => ({ value: String(g.id), label: g.name }))]} />
-            {props.student === null ? (
-              <FormField name="username" label="Username (optional)" value={v.username} errors={e} maxlength={64} autocomplete="off" help="Leave empty to generate one from the name, e.g. a.novak." />
-            ) : (
-              ''
-            )}
-          </>
-        ),
-      }}
+      fields={studentFields}
+      roleCard={{ section: 'studies', title: 'Studies' }}
+      choices={{ groupId: [{ value: '', label: 'No group' }, ...props.groups.map((g) => ({ value: String(g.id), label: g.name }))] }}
     />
   );
 }

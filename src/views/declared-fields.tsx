@@ -1,0 +1,130 @@
+// The inputs of one card of a form, from the kind's field declaration (lib/record-fields.ts): each
+// field's label, control, length limit and help come from there, so a new declared field appears
+// on the form without editing the page.
+import type { FieldMessages } from '../lib/errors.js';
+import type { FormFieldOf } from '../lib/record-fields.js';
+import { FormField, SelectField } from './form-field.js';
+
+export interface DeclaredFieldsProps {
+  fields: readonly FormFieldOf[];
+  /** The form's values as text, by field name. */
+  values: Readonly<Record<string, string | undefined>>;
+  errors?: FieldMessages;
+  /** The options of each select, by field name (e.g. the groups a student may join). */
+  choices?: Readonly<Record<string, readonly { value: string; label: string }[]>>;
+  /** The suggestions of each text field that offers them, by field name (e.g. the degrees in use). */
+  suggestions?: Readonly<Record<string, readonly string[]>>;
+}
+
+export function DeclaredFields(props: DeclaredFieldsProps) {
+  return (
+    <>
+      {props.fields.map(({ name, field, place }) => {
+        const label = place.formLabel ?? field.label;
+        const value = props.values[name] ?? '';
+        const error = props.errors?.[name];
+        const id = `field-${name}`;
+        switch (place.control) {
+          case 'select':
+            return <SelectField name={name} label={label} value={value} errors={props.errors} options={[...(props.choices?.[name] ?? [])]} />;
+          case 'textarea':
+            return (
+              <div class="mb-3">
+                <label class="form-label" for={id} safe>
+                  {label}
+                </label>
+                <textarea class={`form-control${error ? ' is-invalid' : ''}`} id={id} name={name} rows="2" maxlength={place.maxlength} aria-invalid={error ? 'true' : undefined} safe>
+                  {value}
+                </textarea>
+                {error ? (
+                  <div class="invalid-feedback" safe>
+                    {error}
+                  </div>
+                ) : (
+                  ''
+                )}
+                {place.help ? (
+                  <div class="form-text" safe>
+                    {place.help}
+                  </div>
+                ) : (
+                  ''
+                )}
+              </div>
+            );
+          case 'checkbox':
+            return (
+              <div class="form-check form-switch mb-3">
+                <input class={`form-check-input${error ? ' is-invalid' : ''}`} type="checkbox" role="switch" id={id} name={name} value="true" checked={value === 'true'} />
+                <label class="form-check-label" for={id} safe>
+                  {label}
+                </label>
+                {error ? (
+                  <div class="invalid-feedback" safe>
+                    {error}
+                  </div>
+                ) : (
+                  ''
+                )}
+              </div>
+            );
+          default: {
+            const listed = place.suggestions ? props.suggestions?.[name] : undefined;
+            if (listed) return <SuggestedField name={name} label={label} value={value} error={error} help={place.help} maxlength={place.maxlength} suggestions={listed} />;
+            return (
+              <FormField
+                name={name}
+                label={label}
+                type={place.control}
+                value={value}
+                errors={props.errors}
+                required={field.required && !place.newOnly}
+                maxlength={place.maxlength}
+                help={place.help}
+                autocomplete={place.control === 'date' ? undefined : 'off'}
+              />
+            );
+          }
+        }
+      })}
+    </>
+  );
+}
+
+/** A text field with the page's suggestions (a datalist): typed freely, offered what is in use. */
+function SuggestedField(props: { name: string; label: string; value: string; error?: string; help?: string; maxlength?: number; suggestions: readonly string[] }) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="mb-3">
+      <label class="form-label" for={id} safe>
+        {props.label}
+      </label>
+      <input
+        class={`form-control${props.error ? ' is-invalid' : ''}`}
+        id={id}
+        name={props.name}
+        value={props.value}
+        maxlength={props.maxlength}
+        list={`${id}-suggestions`}
+        autocomplete="off"
+        aria-invalid={props.error ? 'true' : undefined}
+      />
+      <datalist id={`${id}-suggestions`}>
+        {props.suggestions.map((d) => (
+          <option value={d}></option>
+        ))}
+      </datalist>
+      {props.error ? (
+        <div class="invalid-feedback" safe>
+          {props.error}
+        </div>
+      ) : props.help ? (
+        <div class="form-text" safe>
+          {props.help}
+        </div>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}

@@ -27,7 +27,7 @@ async function appWithItsRoutes(t: Parameters<typeof buildTestApp>[0], options: 
   const listen = (message: unknown) => {
     const { fastify } = message as { fastify: FastifyInstance };
     fastify.addHook('onRoute', (route: RouteOptions) => {
-      for (const method of [route.method].flat()) routes.push({ method, url: route.url ?? route.path, multipart: JSON.stringify(route.schema?.consumes ?? []).includes('multipart') });
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url, multipart: JSON.stringify(route.schema?.consumes ?? []).includes('multipart') });
     });
   };
   initialization.subscribe(listen);

@@ -205,7 +205,7 @@ describe('the docs page in a browser', () => {
     // The inline styles the page really has, hashed here as the browser hashes them: the one hash
     // the CSP allows must be theirs (an upgrade of Swagger UI that changes its style fails here).
     const allowed = hashesIn(docs?.headers()['content-security-policy'] ?? '', 'style-src');
-    const inline = await page.evaluate(() => (window as unknown as { __inlineStyles: string[] }).__inlineStyles);
+    const inline = await page.evaluate(() => (globalThis as unknown as { __inlineStyles: string[] }).__inlineStyles);
     const inlineHashes = [...new Set(inline.map((text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`))];
     assert.deepEqual(inlineHashes, allowed, 'the CSP allows exactly the inline style the page has');
     await page.getByRole('button', { name: /Authorize/ }).first().click();

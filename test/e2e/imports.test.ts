@@ -15,7 +15,7 @@ import { assertNoProblems, newContext, screenshots, signedInDemoPage, takeExpect
 const admin = demoLogins.find((l) => l.role === 'admin')!;
 
 /** The headers the students template and the students list export share (E-mail is an alias of Email). */
-const TEMPLATE_HEADERS = ['Student number', 'Last name', 'First name', 'Patronymic', 'Birth date', 'Email', 'Phone', 'Address', 'Group', 'Username'];
+const TEMPLATE_HEADERS = ['Student number', 'Last name', 'First name', 'Patronymic', 'Birth date', 'E-mail', 'Phone', 'Address', 'Group', 'Username'];
 
 type Row = Record<string, string | Date>;
 

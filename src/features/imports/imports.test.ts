@@ -474,7 +474,7 @@ for (const database of await testDatabases()) {
       assert.match(String(template.headers['content-disposition']), /attachment; filename="fms-students-template.xlsx"/);
       assert.equal(template.headers['x-content-type-options'], 'nosniff');
       const sheet = await readSheetRows({ bytes: template.rawPayload, filename: 't.xlsx' }, { maxRows: 10 });
-      assert.deepEqual(sheet.headers, ['Student number', 'Last name', 'First name', 'Patronymic', 'Birth date', 'Email', 'Phone', 'Address', 'Group', 'Username']);
+      assert.deepEqual(sheet.headers, ['Student number', 'Last name', 'First name', 'Patronymic', 'Birth date', 'E-mail', 'Phone', 'Address', 'Group', 'Username']);
       assert.equal(sheet.rows.length, 1, 'one example row');
       // The template, filled in: its example row plus an update of Bo.
       const filled = await xlsxFile(sheet.headers, [

@@ -7,7 +7,6 @@ import type { ImportKind } from '../../db/schema.js';
 import { mapHeaders, readSheetRows, rowFields, type Sheet, type SheetInput } from '../../lib/spreadsheets.js';
 import { allUsernames } from '../auth/service.js';
 import type { ExistingRecord, ImportRecord, KindAdapter, MatchKey, References } from './kinds/adapter.js';
-import { columnLabel } from './kinds/column-labels.js';
 import { authorizeKind } from './kinds/index.js';
 import type { ImportChange, ImportIssue, ImportReport, IssueCode, PlannedUpdate } from './report.js';
 
@@ -46,23 +45,23 @@ export async function planImport(ctx: ServiceContext, kind: ImportKind, file: Sh
 export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet: Sheet, fileName: string): Promise<Plan> {
   const mapping = mapHeaders(sheet.headers, adapter.columns);
   const present = new Set(mapping.headerByField.keys());
-  const headerOf = (field: string) => mapping.headerByField.get(adapter.columnOf(field)) ?? columnLabel(field);
+  const headerOf = (field: string) => mapping.headerByField.get(adapter.columnOf(field)) ?? adapter.columnLabel(field);
   const errors: ImportIssue[] = [];
   const rowsWithErrors = new Set<number>();
   const issue = (row: number, field: string | null, code: IssueCode, message: string) => {
     errors.push({ row, column: field === null ? null : headerOf(field), code, message });
     rowsWithErrors.add(row);
   };
-  const known = adapter.columns.map((c) => `"${columnLabel(c.field)}"`).join(', ');
+  const known = adapter.columns.map((c) => `"${adapter.columnLabel(c.field)}"`).join(', ');
   const warnings = mapping.unknown.map((h) => `The column "${h}" is not an import column and is ignored (the columns are ${known}).`);
   for (const field of mapping.missing)
-    errors.push({ row: null, column: columnLabel(field), code: 'missing_column', message: `The file has no "${columnLabel(field)}" column; add it, as in the template.` });
+    errors.push({ row: null, column: adapter.columnLabel(field), code: 'missing_column', message: `The file has no "${adapter.columnLabel(field)}" column; add it, as in the template.` });
   for (const d of mapping.duplicates)
     errors.push({
       row: null,
       column: d.headers.join(', '),
       code: 'duplicate_column',
-      message: `The columns ${d.headers.map((h) => `"${h}"`).join(' and ')} both give the ${columnLabel(d.field).toLowerCase()}; keep one of them.`,
+      message: `The columns ${d.headers.map((h) => `"${h}"`).join(' and ')} both give the ${adapter.columnLabel(d.field).toLowerCase()}; keep one of them.`,
     });
   const existingActive = await adapter.countActive(ctx);
   const finish = (creates: PlannedRow[], updates: Plan['updates'], shown: PlannedUpdate[], unchanged: number): Plan => {
@@ -126,7 +125,7 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
       if (first === undefined) firstRow.set(seen, c.row);
       else {
         duplicate = true;
-        issue(c.row, key.field, 'duplicate_in_file', `The ${columnLabel(key.field).toLowerCase()} ${String(value)} is also on row ${first}; keep one row per ${adapter.noun}.`);
+        issue(c.row, key.field, 'duplicate_in_file', `The ${adapter.columnLabel(key.field).toLowerCase()} ${String(value)} is also on row ${first}; keep one row per ${adapter.noun}.`);
       }
     }
     if (!duplicate) distinct.push(c);
@@ -159,7 +158,7 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
         c.row,
         other.key.field,
         'duplicate_in_database',
-        `The ${columnLabel(other.key.field).toLowerCase()} ${other.value} belongs to ${adapter.label(other.record.values)}, but the ${columnLabel(match.key.field).toLowerCase()} ${match.value} to ${adapter.label(match.record.values)}; correct one of them.`,
+        `The ${adapter.columnLabel(other.key.field).toLowerCase()} ${other.value} belongs to ${adapter.label(other.record.values)}, but the ${adapter.columnLabel(match.key.field).toLowerCase()} ${match.value} to ${adapter.label(match.record.values)}; correct one of them.`,
       );
       continue;
     }
@@ -177,7 +176,7 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
         c.row,
         match.key.field,
         'archived_record',
-        `The ${columnLabel(match.key.field).toLowerCase()} ${match.value} belongs to an archived ${adapter.noun} (${adapter.label(target.values)}); restore the record first, or remove this row.`,
+        `The ${adapter.columnLabel(match.key.field).toLowerCase()} ${match.value} belongs to an archived ${adapter.noun} (${adapter.label(target.values)}); restore the record first, or remove this row.`,
       );
       continue;
     }

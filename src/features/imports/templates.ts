@@ -5,17 +5,16 @@ import type { ServiceContext } from '../../context.js';
 import type { ImportKind } from '../../db/schema.js';
 import { writeXlsx } from '../../lib/spreadsheets.js';
 import type { Credential } from './credentials.js';
-import { columnLabel } from './kinds/column-labels.js';
 import { adapterFor, authorizeKind } from './kinds/index.js';
 import { IMPORT_MAX_ROWS } from './plan.js';
 
 /** The template: the data sheet (headers and one example row) and a notes sheet. Ends `stream`. */
 export async function writeImportTemplate(ctx: ServiceContext, kind: ImportKind, stream: Writable): Promise<void> {
   const adapter = authorizeKind(ctx, kind);
-  const columns = adapter.columns.map((c) => ({ header: columnLabel(c.field), key: c.field, width: Math.max(14, columnLabel(c.field).length + 4) }));
+  const columns = adapter.columns.map((c) => ({ header: adapter.columnLabel(c.field), key: c.field, width: Math.max(14, adapter.columnLabel(c.field).length + 4) }));
   const notes = [
     ...adapter.columns.map((c) => ({
-      column: columnLabel(c.field),
+      column: adapter.columnLabel(c.field),
       required: c.required ? 'yes' : 'no',
       aliases: (c.aliases ?? []).join(', '),
       what: adapter.notes[c.field] ?? '',

@@ -5,7 +5,7 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importColumns, importComparedFields, storedValues } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, storedValues } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -275,9 +275,6 @@ export async function setLecturerPhotoFiles(ctx: ServiceContext, id: number, fil
 // ---- bulk import -------------------------------------------------------------------------------
 
 /** Lecturers are matched by e-mail, so an import row needs one. */
-/** The import columns: canonical field, header aliases, whether required (from the declaration). */
-export const lecturerImportColumns = importColumns(lecturerFields);
-
 /** Fields an import compares and may change on an existing lecturer. */
 export const lecturerImportFields = importComparedFields(lecturerFields) as (keyof LecturerImportRecord)[];
 export type LecturerImportRecord = Editable & { email: string };

@@ -8,7 +8,7 @@ import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importColumns, importComparedFields, storedValues, withoutPrivateFields } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, storedValues, withoutPrivateFields } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -310,9 +310,6 @@ export async function setStudentPhotoFiles(ctx: ServiceContext, id: number, file
 }
 
 // ---- bulk import -------------------------------------------------------------------------------
-
-/** The import columns: canonical field, header aliases, whether required (from the declaration). */
-export const studentImportColumns = importColumns(studentFields);
 
 /** Fields an import compares and may change on an existing student. */
 export const studentImportFields = importComparedFields(studentFields) as (keyof StudentImportRecord)[];

@@ -7,6 +7,7 @@ import type { ImportKind } from '../../../db/schema.js';
 import type { FieldMessages } from '../../../lib/errors.js';
 import type { ColumnSpec } from '../../../lib/spreadsheets.js';
 import type { IssueCode } from '../report.js';
+import { importColumnOf, importColumns, importComparedFields, importTemplate, labelsOf, type RecordFields } from '../../../lib/record-fields.js';
 
 /** A record as an import compares and writes it: field -> value. */
 export type ImportRecord = Record<string, string | number | boolean | null>;
@@ -62,6 +63,8 @@ export interface KindAdapter {
   matchKeys: readonly MatchKey[];
   /** The column (import field) a record field comes from: groupId comes from the group column. */
   columnOf(field: string): string;
+  /** How the template heads a column and the report names it ("Student number"); any alias reads. */
+  columnLabel(field: string): string;
   /** Checks one row (reference cells excluded) with the form's rules. */
   check(raw: Record<string, string>, today: string): { record: ImportRecord; username: string | null } | { fields: FieldMessages };
   /**
@@ -89,6 +92,24 @@ export interface KindAdapter {
   example: Record<string, string>;
   /** What to write in each column, for the template's notes sheet and the documentation. */
   notes: Record<string, string>;
+}
+
+/**
+ * What an import of a kind takes from the kind's field declaration (features/<kind>/fields.ts):
+ * its columns and their aliases, the fields it compares, the column each field comes from, the
+ * headers, the template's notes and example row.
+ */
+export function declaredColumns(fields: RecordFields): Pick<KindAdapter, 'columns' | 'fields' | 'columnOf' | 'columnLabel' | 'example' | 'notes'> {
+  const template = importTemplate(fields);
+  const labels: Record<string, string> = { ...labelsOf(fields), ...template.labels };
+  return {
+    columns: importColumns(fields),
+    fields: importComparedFields(fields),
+    columnOf: (field) => importColumnOf(fields, field),
+    columnLabel: (field) => labels[field] ?? field,
+    example: template.example,
+    notes: template.notes,
+  };
 }
 
 /** "Ana Kovač", for labels. */

@@ -1,16 +1,15 @@
 // Importing lecturers: matched by e-mail; the Admin column may not take away the importing admin's
 // own rights.
 import * as lecturers from '../../lecturers/service.js';
-import { fullName, type ImportRecord, type KindAdapter } from './adapter.js';
+import { lecturerFields } from '../../lecturers/fields.js';
+import { declaredColumns, fullName, type ImportRecord, type KindAdapter } from './adapter.js';
 
 export const lecturerAdapter: KindAdapter = {
   kind: 'lecturers',
   noun: 'lecturer',
   action: 'lecturers.manage',
-  columns: lecturers.lecturerImportColumns,
-  fields: lecturers.lecturerImportFields,
+  ...declaredColumns(lecturerFields),
   matchKeys: [{ field: 'email', caseSensitive: false }],
-  columnOf: (field) => field,
   check(raw) {
     const result = lecturers.checkLecturerImportRow(raw);
     return 'fields' in result ? result : { record: result.record as unknown as ImportRecord, username: result.username };
@@ -35,29 +34,5 @@ export const lecturerAdapter: KindAdapter = {
   label: (r) => `${fullName(r)} (${String(r.email ?? '')})`,
   title: 'Lecturers',
   matching: 'A row whose e-mail belongs to an existing lecturer updates that lecturer; any other row adds a new lecturer with a sign-in account.',
-  keyHeader: 'Email',
-  example: {
-    lastName: 'Horvat',
-    firstName: 'Ivan',
-    patronymic: '',
-    email: 'ivan.horvat@example.edu',
-    academicDegree: 'PhD',
-    position: 'Associate Professor',
-    phone: '+385 1 234 5679',
-    address: '',
-    isAdmin: 'no',
-    username: '',
-  },
-  notes: {
-    lastName: 'Up to 100 characters.',
-    firstName: 'Up to 100 characters.',
-    patronymic: 'Optional; up to 100 characters.',
-    email: 'Required; name@example.org. An existing lecturer with this e-mail is updated.',
-    academicDegree: 'Optional; up to 100 characters, e.g. PhD.',
-    position: 'Optional; up to 100 characters, e.g. Associate Professor.',
-    phone: 'Optional; digits, spaces and + ( ) - / . only.',
-    address: 'Optional; up to 500 characters.',
-    isAdmin: 'Optional; yes or no (also true/false, 1/0, y/n, x). Empty: no.',
-    username: 'Optional, new lecturers only; 3–64 letters, digits, . _ -. Empty: generated from the name (i.horvat).',
-  },
+  keyHeader: lecturerFields.email.label,
 };

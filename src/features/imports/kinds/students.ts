@@ -2,19 +2,18 @@
 // each row resolves to its id.
 import * as groups from '../../groups/service.js';
 import * as students from '../../students/service.js';
-import { fullName, type ImportRecord, type KindAdapter, type References } from './adapter.js';
+import { studentFields } from '../../students/fields.js';
+import { declaredColumns, fullName, type ImportRecord, type KindAdapter, type References } from './adapter.js';
 
 export const studentAdapter: KindAdapter = {
   kind: 'students',
   noun: 'student',
   action: 'students.manage',
-  columns: students.studentImportColumns,
-  fields: students.studentImportFields,
+  ...declaredColumns(studentFields),
   matchKeys: [
     { field: 'studentNumber', caseSensitive: true },
     { field: 'email', caseSensitive: false },
   ],
-  columnOf: (field) => (field === 'groupId' ? 'group' : field),
   check(raw, today) {
     const result = students.checkStudentImportRow(raw, today);
     return 'fields' in result ? result : { record: result.record as ImportRecord, username: result.username };
@@ -55,29 +54,5 @@ export const studentAdapter: KindAdapter = {
   label: (r) => `${fullName(r)} (${String(r.studentNumber ?? '')})`,
   title: 'Students',
   matching: 'A row whose student number or e-mail belongs to an existing student updates that student; any other row adds a new student with a sign-in account.',
-  keyHeader: 'Student number',
-  example: {
-    studentNumber: '2026-0042',
-    lastName: 'Kovač',
-    firstName: 'Ana',
-    patronymic: 'Ivanovna',
-    birthDate: '2006-04-01',
-    email: 'ana.kovac@example.edu',
-    phone: '+385 1 234 5678',
-    address: 'Ilica 1, Zagreb',
-    group: 'CS-101',
-    username: '',
-  },
-  notes: {
-    studentNumber: 'Letters, digits and / . _ - (up to 50), e.g. 2026-0042. An existing student with this number is updated.',
-    lastName: 'Up to 100 characters.',
-    firstName: 'Up to 100 characters.',
-    patronymic: 'Optional; up to 100 characters.',
-    birthDate: 'Optional; a date cell, or text as YYYY-MM-DD (e.g. 2006-04-01), between 1900-01-01 and today.',
-    email: 'Optional; name@example.org. An existing student with this e-mail is updated.',
-    phone: 'Optional; digits, spaces and + ( ) - / . only.',
-    address: 'Optional; up to 500 characters.',
-    group: 'Optional; the name of an existing, active group, as on the Groups page (case does not matter). Empty: no group.',
-    username: 'Optional, new students only; 3–64 letters, digits, . _ -. Empty: generated from the name (a.kovac).',
-  },
+  keyHeader: studentFields.studentNumber.label,
 };

@@ -1,9 +1,10 @@
-// The inputs of one card of a form, from the kind's field declaration (lib/record-fields.ts): each
-// field's label, control, length limit and help come from there, so a new declared field appears
-// on the form without editing the page.
+// The inputs of one card of a form, and the rows of one card of a record page, from the kind's
+// field declaration (lib/record-fields.ts): each field's label, control, length limit and help come
+// from there, so a new declared field appears on the form and the record page without editing them.
 import type { FieldMessages } from '../lib/errors.js';
-import type { FormFieldOf } from '../lib/record-fields.js';
+import { formSection, type FormFieldOf, type RecordFields } from '../lib/record-fields.js';
 import { FormField, SelectField } from './form-field.js';
+import { Detail } from './record-parts.js';
 
 export interface DeclaredFieldsProps {
   fields: readonly FormFieldOf[];
@@ -126,5 +127,47 @@ function SuggestedField(props: { name: string; label: string; value: string; err
         ''
       )}
     </div>
+  );
+}
+
+export interface DeclaredDetailsProps {
+  fields: RecordFields;
+  /** The form sections whose fields this card shows, in this order. */
+  sections: readonly string[];
+  /** The record as the actor may see it: a field it does not hold (a private one) is left out. */
+  record: object;
+  /** Fields shown elsewhere on the page (e.g. the e-mail as a link). */
+  omit?: readonly string[];
+  /** A field's value shown the page's own way (e.g. the group as a link), by field name. */
+  custom?: Readonly<Record<string, JSX.Element>>;
+}
+
+/** The rows (dt/dd) of a record page's card: each declared field of its sections the record holds. */
+export function DeclaredDetails(props: DeclaredDetailsProps) {
+  const values = props.record as Record<string, unknown>;
+  const rows = props.sections.flatMap((section) => formSection(props.fields, section, false));
+  return (
+    <>
+      {rows
+        .filter(({ name }) => name in values && !props.omit?.includes(name))
+        .map(({ name, field }) => {
+          const testId = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+          const custom = props.custom?.[name];
+          if (custom !== undefined)
+            return (
+              <>
+                <dt class="col-sm-4 text-secondary fw-normal" safe>
+                  {field.label}
+                </dt>
+                <dd class="col-sm-8" data-testid={testId}>
+                  {custom}
+                </dd>
+              </>
+            );
+          const value = values[name];
+          const text = field.stored === 'flag' ? (value ? 'Yes' : 'No') : value === null || value === undefined ? null : String(value);
+          return <Detail label={field.label} value={text} testId={testId} />;
+        })}
+    </>
   );
 }

@@ -2,7 +2,9 @@ import { fullName } from '../../../lib/people.js';
 import type { PageContext } from '../../../views/page.js';
 import type { AccountSummary } from '../../../views/account-parts.js';
 import { PersonRecordFrame } from '../../../views/person-record.js';
-import { Detail, LaterCard } from '../../../views/record-parts.js';
+import { DeclaredDetails } from '../../../views/declared-fields.js';
+import { LaterCard } from '../../../views/record-parts.js';
+import { lecturerFields } from '../fields.js';
 import type { LecturerView } from '../service.js';
 
 export interface LecturerPageProps {
@@ -44,21 +46,14 @@ export function LecturerPage(props: LecturerPageProps) {
       now={props.now}
       history={props.history}
       details={
-        <>
-          <Detail label="Last name" value={l.lastName} />
-          <Detail label="First name" value={l.firstName} />
-          <Detail label="Patronymic" value={l.patronymic} />
-          <Detail label="Academic degree" value={l.academicDegree} testId="degree" />
-          <Detail label="Position" value={l.position} testId="position" />
-          <Detail label="Administrator" value={l.isAdmin ? 'Yes: manages every record and account' : 'No'} />
-        </>
+        <DeclaredDetails
+          fields={lecturerFields}
+          sections={['person', 'position']}
+          record={l}
+          custom={{ isAdmin: <>{l.isAdmin ? 'Yes: manages every record and account' : 'No'}</> }}
+        />
       }
-      contact={
-        <>
-          <Detail label="Phone" value={l.phone} testId="phone" />
-          <Detail label="Address" value={l.address} testId="address" />
-        </>
-      }
+      contact={<DeclaredDetails fields={lecturerFields} sections={['contact']} record={l} omit={['email']} />}
       below={
         <div class="row g-3">
           <div class="col-md-6">

@@ -1,9 +1,11 @@
 import { fullName } from '../../../lib/people.js';
 import type { PageContext } from '../../../views/page.js';
+import { DeclaredDetails } from '../../../views/declared-fields.js';
+import { studentFields } from '../fields.js';
 import type { StudentView } from '../service.js';
 import type { AccountSummary } from '../../../views/account-parts.js';
 import { PersonRecordFrame } from '../../../views/person-record.js';
-import { Detail, LaterCard } from '../../../views/record-parts.js';
+import { LaterCard } from '../../../views/record-parts.js';
 
 export interface StudentPageProps {
   page: PageContext;
@@ -45,38 +47,27 @@ export function StudentPage(props: StudentPageProps) {
       now={props.now}
       history={props.history}
       details={
-        <>
-          <Detail label="Student number" value={s.studentNumber} testId="student-number" />
-          <dt class="col-sm-4 text-secondary fw-normal">Group</dt>
-          <dd class="col-sm-8">
-            {s.groupId !== null && s.groupName ? (
-              props.linkGroup ? (
-                <a href={`/groups/${s.groupId}`} data-testid="group-link" safe>
-                  {s.groupName}
-                </a>
+        <DeclaredDetails
+          fields={studentFields}
+          sections={['studies', 'person']}
+          record={s}
+          custom={{
+            groupId:
+              s.groupId !== null && s.groupName ? (
+                props.linkGroup ? (
+                  <a href={`/groups/${s.groupId}`} data-testid="group-link" safe>
+                    {s.groupName}
+                  </a>
+                ) : (
+                  <span safe>{s.groupName}</span>
+                )
               ) : (
-                <span safe>{s.groupName}</span>
-              )
-            ) : (
-              <span class="text-secondary">No group</span>
-            )}
-          </dd>
-          <Detail label="Last name" value={s.lastName} />
-          <Detail label="First name" value={s.firstName} />
-          <Detail label="Patronymic" value={s.patronymic} />
-          {full ? <Detail label="Birth date" value={s.birthDate} testId="birth-date" /> : ''}
-        </>
+                <span class="text-secondary">No group</span>
+              ),
+          }}
+        />
       }
-      contact={
-        full ? (
-          <>
-            <Detail label="Phone" value={s.phone} testId="phone" />
-            <Detail label="Address" value={s.address} testId="address" />
-          </>
-        ) : (
-          ''
-        )
-      }
+      contact={<DeclaredDetails fields={studentFields} sections={['contact']} record={s} omit={['email']} />}
       contactNote={full ? '' : <p class="small text-secondary mt-3 mb-0">Birth date, phone and address are visible to the department's administrators and the student.</p>}
       below={
         <div class="row g-3" data-testid="later-sections">

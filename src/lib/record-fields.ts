@@ -62,6 +62,8 @@ export interface FormPlace {
   newOnly?: boolean;
   /** A text field offers the page's suggestions for it (a datalist, e.g. the degrees in use). */
   suggestions?: boolean;
+  /** A textarea's height in lines (default 2). */
+  rows?: number;
 }
 
 export interface ImportColumn {

@@ -34,7 +34,7 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
                 <label class="form-label" for={id} safe>
                   {label}
                 </label>
-                <textarea class={`form-control${error ? ' is-invalid' : ''}`} id={id} name={name} rows="2" maxlength={place.maxlength} aria-invalid={error ? 'true' : undefined} safe>
+                <textarea class={`form-control${error ? ' is-invalid' : ''}`} id={id} name={name} rows={String(place.rows ?? 2)} maxlength={place.maxlength} aria-invalid={error ? 'true' : undefined} safe>
                   {value}
                 </textarea>
                 {error ? (

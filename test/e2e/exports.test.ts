@@ -30,7 +30,7 @@ test('exports: groups, the audit trail and accounts download as filtered on thei
   await page.screenshot({ path: join(screenshots, 'groups-list.png'), fullPage: true });
   const groups = await downloadCsv(page);
   assert.match(groups.filename, /^groups-\d{4}-\d{2}-\d{2}\.csv$/);
-  assert.equal(groups.lines[0], 'Group,Description,Students');
+  assert.equal(groups.lines[0], 'Name,Description,Students');
   assert.ok(groups.lines.length > 1 && groups.lines.slice(1).every((l) => /^CS-/i.test(l)), groups.lines.join(' | '));
 
   await page.goto(`${baseUrl}/admin/audit`);

@@ -32,7 +32,7 @@ export const groupFields = recordFields({
     stored: 'as-checked',
     output: Type.String(),
     visibility: 'teaching',
-    form: { section: 'group', control: 'textarea', maxlength: 2000 },
+    form: { section: 'group', control: 'textarea', maxlength: 2000, rows: 4 },
     export: { width: 50 },
   },
 });

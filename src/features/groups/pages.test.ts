@@ -74,7 +74,7 @@ for (const database of await testDatabases()) {
       assert.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       assert.match(String(xlsx.headers['content-disposition']), /^attachment; filename="groups-\d{4}-\d{2}-\d{2}\.xlsx"$/);
       assert.deepEqual(await xlsxRows(xlsx.rawPayload), [
-        ['Group', 'Description', 'Students'],
+        ['Name', 'Description', 'Students'],
         ['CS-1', '', '2'],
         ['CS-2', '', '0'],
       ]);
@@ -82,19 +82,19 @@ for (const database of await testDatabases()) {
       const csv = await admin.get('/groups/export.csv');
       assert.equal(csv.statusCode, 200);
       assert.match(String(csv.headers['content-type']), /^text\/csv/);
-      assert.deepEqual(csvLines(csv.body), ['Group,Description,Students', "'=A1+1,'@risky note,0", 'CS-1,,2', 'CS-2,,0', 'Math-1,,0']);
+      assert.deepEqual(csvLines(csv.body), ['Name,Description,Students', "'=A1+1,'@risky note,0", 'CS-1,,2', 'CS-2,,0', 'Math-1,,0']);
 
       const archived = await admin.get('/groups/export.csv?archived=true');
       assert.match(String(archived.headers['content-disposition']), /filename="groups-archived-/);
-      assert.deepEqual(csvLines(archived.body), ['Group,Description,Students,Archived', 'CS-Old,,0,yes']);
+      assert.deepEqual(csvLines(archived.body), ['Name,Description,Students,Archived', 'CS-Old,,0,yes']);
 
       // A lecturer exports the groups they teach, and never the archived ones.
       const made = await createLecturer(system);
       await teach(system, made.lecturer.id, cs.id);
       const teacher = await signInAsNew(app, made.account.username, made.account.oneTimePassword);
       assert.match((await teacher.get('/groups')).body, /href="\/groups\/export\.csv"/);
-      assert.deepEqual(csvLines((await teacher.get('/groups/export.csv')).body), ['Group,Description,Students', 'CS-1,,2']);
-      assert.deepEqual(csvLines((await teacher.get('/groups/export.csv?archived=true')).body), ['Group,Description,Students', 'CS-1,,2']);
+      assert.deepEqual(csvLines((await teacher.get('/groups/export.csv')).body), ['Name,Description,Students', 'CS-1,,2']);
+      assert.deepEqual(csvLines((await teacher.get('/groups/export.csv?archived=true')).body), ['Name,Description,Students', 'CS-1,,2']);
 
       const pupil = await createStudent(system, { groupId: cs.id });
       const learner = await signInAsNew(app, pupil.account.username, pupil.account.oneTimePassword);

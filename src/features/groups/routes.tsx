@@ -4,12 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { singleQueryValues } from '../../lib/query-values.js';
-import { addExportRoutes } from '../../routes/export-sheet.js';
+import { exportColumns, exportValues, formValuesFromBody } from '../../lib/record-fields.js';
+import { addExportRoutes, ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
+import { groupFields } from './fields.js';
 import { ListGroupsQuery } from './schemas.js';
 import * as groups from './service.js';
 import { GroupPage } from './views/group-page.js';
@@ -18,9 +20,9 @@ import { NewGroupPage } from './views/new-group-page.js';
 
 type Query = Record<string, unknown>;
 
+/** The form's values as sent: every declared field of a group. */
 function formValues(body: Record<string, unknown> | undefined) {
-  const b = body ?? {};
-  return { name: typeof b.name === 'string' ? b.name : '', description: typeof b.description === 'string' ? b.description : '' };
+  return formValuesFromBody(groupFields, body, true);
 }
 
 export default async function groupRoutes(app: FastifyInstance) {
@@ -68,14 +70,9 @@ export default async function groupRoutes(app: FastifyInstance) {
       basename: archived ? 'groups-archived' : 'groups',
       sheetName: 'Groups',
       today: ctx.clock.now(),
-      columns: [
-        { header: 'Group', key: 'name', width: 16 },
-        { header: 'Description', key: 'description', width: 50 },
-        { header: 'Students', key: 'studentCount', width: 10 },
-        ...(archived ? [{ header: 'Archived', key: 'archived', width: 10 }] : []),
-      ],
+      columns: [...exportColumns(groupFields, { includePrivate: true }), { header: 'Students', key: 'studentCount', width: 10 }, ...(archived ? [ARCHIVED_COLUMN] : [])],
       rows: groups.exportGroups(ctx, { ...(q ? { q } : {}), archived }),
-      toRecord: (g) => ({ name: g.name, description: g.description, studentCount: g.studentCount, archived: g.archived ? 'yes' : 'no' }),
+      toRecord: (g) => ({ ...exportValues(groupFields, g), studentCount: g.studentCount, archived: g.archived ? 'yes' : 'no' }),
     };
   });
 

@@ -1,7 +1,9 @@
 import type { FieldMessages } from '../../../lib/errors.js';
+import { formValuesOfRecord } from '../../../lib/record-fields.js';
 import { formatDateTime } from '../../../views/format.js';
 import type { PageContext } from '../../../views/page.js';
 import { ArchiveForm, RecordPage } from '../../../views/record-parts.js';
+import { groupFields } from '../fields.js';
 import type { GroupView } from '../service.js';
 import { GroupForm } from './group-form.js';
 
@@ -12,7 +14,7 @@ export interface GroupPageProps {
   /** The record's history, rendered by the caller (admins only), or ''. */
   history: JSX.Element;
   /** The edit form's input and messages after a refused change. */
-  form?: { values: { name?: string; description?: string }; errors?: FieldMessages; message?: string | null };
+  form?: { values: Readonly<Record<string, string | undefined>>; errors?: FieldMessages; message?: string | null };
 }
 
 export function GroupPage(props: GroupPageProps) {
@@ -73,7 +75,7 @@ export function GroupPage(props: GroupPageProps) {
                 <GroupForm
                   action={`/groups/${g.id}`}
                   csrfToken={props.page.csrfToken}
-                  values={props.form?.values ?? { name: g.name, description: g.description }}
+                  values={props.form?.values ?? formValuesOfRecord(groupFields, g)}
                   errors={props.form?.errors}
                   message={props.form?.message}
                   submit="Save changes"

@@ -4,7 +4,7 @@ import type { PageContext } from '../../../views/page.js';
 import { Breadcrumb } from '../../../views/record-parts.js';
 import { GroupForm } from './group-form.js';
 
-export function NewGroupPage(props: { page: PageContext; values?: { name?: string; description?: string }; errors?: FieldMessages; message?: string | null }) {
+export function NewGroupPage(props: { page: PageContext; values?: Readonly<Record<string, string | undefined>>; errors?: FieldMessages; message?: string | null }) {
   return (
     <Layout page={props.page} title="New group">
       <div class="col-lg-7 col-xl-6">

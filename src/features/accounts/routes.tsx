@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
-import { requireActor } from '../../plugins/session.js';
+import { idOf } from '../../routes/record-id.js';
+import { asActor, ctxOf } from '../../routes/request-context.js';
 import { accountStatus } from '../../views/account-parts.js';
 import { roleLabel } from '../../views/nav.js';
 import { AlreadySubmitted } from '../audit/service.js';
@@ -10,21 +11,6 @@ import * as accounts from './service.js';
 import { AccountPage } from './views/account-page.js';
 import { AccountsPage } from './views/accounts-page.js';
 import { NewAccountPage } from './views/new-account-page.js';
-
-function ctxOf(request: FastifyRequest) {
-  return { ...request.ctx(), actor: requireActor(request) };
-}
-
-/** One unit of work for the signed-in admin, in a transaction. */
-function asActor<T>(request: FastifyRequest, work: (ctx: ReturnType<typeof ctxOf>) => Promise<T>): Promise<T> {
-  const actor = requireActor(request);
-  return request.inTransaction((ctx) => work({ ...ctx, actor }));
-}
-
-function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
-  const id = Number(request.params.id);
-  return Number.isInteger(id) && id > 0 ? id : 0;
-}
 
 export default async function accountRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, string> }>('/', async (request, reply) => {
@@ -87,7 +73,7 @@ export default async function accountRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
     const ctx = ctxOf(request);
-    const account = await accounts.getAccount(ctx, idParam(request));
+    const account = await accounts.getAccount(ctx, idOf(request));
     return reply.html(<AccountPage page={reply.pageContext()} account={account} isSelf={account.id === ctx.actor.userId} now={ctx.clock.now()} />);
   });
 
@@ -96,12 +82,12 @@ export default async function accountRoutes(app: FastifyInstance) {
     const formId = typeof request.body?.resetId === 'string' ? request.body.resetId : undefined;
     let reset;
     try {
-      reset = await asActor(request, (tx) => accounts.resetPassword(tx, idParam(request), { formId }));
+      reset = await asActor(request, (tx) => accounts.resetPassword(tx, idOf(request), { formId }));
     } catch (error) {
       // A reload of the page that showed the new password: say so, and make none.
       if (!(error instanceof AlreadySubmitted)) throw error;
       reply.flash('warning', error.message);
-      return reply.redirect(`/admin/accounts/${idParam(request)}`, 303);
+      return reply.redirect(`/admin/accounts/${idOf(request)}`, 303);
     }
     const { user, oneTimePassword } = reset;
     const account = await accounts.getAccount(ctx, user.id);
@@ -113,7 +99,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     ['enable', false],
   ] as const) {
     app.post<{ Params: { id: string } }>(`/:id/${path}`, async (request, reply) => {
-      const account = await asActor(request, (ctx) => accounts.setAccountDisabled(ctx, idParam(request), disabled));
+      const account = await asActor(request, (ctx) => accounts.setAccountDisabled(ctx, idOf(request), disabled));
       reply.flash('success', disabled ? `Account ${account.username} is disabled and signed out everywhere.` : `Account ${account.username} is enabled.`);
       return reply.redirect(`/admin/accounts/${account.id}`, 303);
     });

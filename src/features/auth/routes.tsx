@@ -1,10 +1,10 @@
 // Sign in and out, own password, own sessions, own API tokens; /api/v1/me for token holders.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActorContext, AuthContext } from '../../context.js';
 import { Invalid } from '../../lib/errors.js';
 import { rotateCsrfSecret } from '../../plugins/csrf.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../plugins/session.js';
 import { SIGN_IN_LIMIT_PER_MINUTE } from '../../plugins/rate-limit.js';
+import { asActor, ctxOf } from '../../routes/request-context.js';
 import * as auth from './service.js';
 import { LoginPage } from './views/login-page.js';
 import { PasswordPage } from './views/password-page.js';
@@ -33,17 +33,6 @@ export function safeNext(next: unknown): string {
   if (url.origin !== base || url.pathname.startsWith('//')) return '/dashboard';
   if (url.pathname.startsWith('/login') || url.pathname.startsWith('/logout')) return '/dashboard';
   return `${url.pathname}${url.search}`;
-}
-
-function actorCtx(request: FastifyRequest): AuthContext & ActorContext {
-  const actor = requireActor(request);
-  return { ...request.ctx(), actor };
-}
-
-/** One unit of work for the signed-in actor, in a transaction. */
-function asActor<T>(request: FastifyRequest, work: (ctx: AuthContext & ActorContext) => Promise<T>): Promise<T> {
-  const actor = requireActor(request);
-  return request.inTransaction((ctx) => work({ ...ctx, actor }));
 }
 
 export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions) {
@@ -115,7 +104,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     try {
       // The current password is checked first and on its own, outside the change's transaction:
       // a wrong one must stay counted toward the lockout.
-      const change = await auth.prepareOwnPasswordChange(actorCtx(request), request.body);
+      const change = await auth.prepareOwnPasswordChange(ctxOf(request), request.body);
       const { id, tokensRevoked } = await asActor(request, (ctx) => auth.changeOwnPassword(ctx, change, request.headers['user-agent'] ?? null));
       setSessionCookie(request, reply, id);
       const tokens = tokensRevoked === 0 ? '' : tokensRevoked === 1 ? ' Your API token has been revoked.' : ` Your ${tokensRevoked} API tokens have been revoked.`;
@@ -129,7 +118,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
   });
 
   app.get('/account/sessions', async (request, reply) => {
-    const sessions = await auth.listOwnSessions(actorCtx(request), request.sessionIdHash);
+    const sessions = await auth.listOwnSessions(ctxOf(request), request.sessionIdHash);
     return reply.html(<SessionsPage page={reply.pageContext()} sessions={sessions} />);
   });
 
@@ -148,12 +137,12 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
   });
 
   app.get('/account/tokens', async (request, reply) => {
-    const tokens = await auth.listApiTokens(actorCtx(request));
+    const tokens = await auth.listApiTokens(ctxOf(request));
     return reply.html(<TokensPage page={reply.pageContext()} tokens={tokens} maxActive={auth.MAX_ACTIVE_TOKENS} />);
   });
 
   app.post<{ Body: Record<string, unknown> }>('/account/tokens', async (request, reply) => {
-    const ctx = actorCtx(request);
+    const ctx = ctxOf(request);
     const body = { ...(request.body ?? {}) };
     if (body.expiresInDays === '') delete body.expiresInDays;
     try {

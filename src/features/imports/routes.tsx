@@ -7,23 +7,15 @@ import { AppError } from '../../lib/errors.js';
 import { formatBytes } from '../../lib/bytes.js';
 import { singleQueryValues } from '../../lib/query-values.js';
 import { validate } from '../../lib/validation.js';
-import { requireActor } from '../../plugins/session.js';
 import { readUpload } from '../../plugins/uploads.js';
+import { idOf } from '../../routes/record-id.js';
+import { ctxOf } from '../../routes/request-context.js';
 import * as imports from './service.js';
 import { ConfirmImportInput, ImportsPageQuery, ReportPageQuery } from './schemas.js';
 import { ImportsPage } from './views/imports-page.js';
 import { ERRORS_PAGE_SIZE, ImportReportPage, UPDATES_PAGE_SIZE } from './views/report-page.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function ctxOf(request: FastifyRequest) {
-  return { ...request.ctx(), actor: requireActor(request) };
-}
-
-function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
-  const id = Number(request.params.id);
-  return Number.isInteger(id) && id > 0 ? id : 0;
-}
 
 function pageParam(value: string | undefined, total: number, size: number): number {
   const page = Number(value);
@@ -113,7 +105,7 @@ export default async function importRoutes(app: FastifyInstance) {
   });
 
   async function reportPage(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, confirmError?: string) {
-    const view = await imports.getImport(ctxOf(request), idParam(request));
+    const view = await imports.getImport(ctxOf(request), idOf(request));
     const query = singleQueryValues(ReportPageQuery, request.query);
     return reply.html(
       <ImportReportPage
@@ -131,7 +123,7 @@ export default async function importRoutes(app: FastifyInstance) {
   app.post<{ Params: { id: string }; Body: Record<string, string> }>('/:id/confirm', async (request, reply) => {
     const ctx = ctxOf(request);
     const input = validate(ConfirmImportInput, { planHash: request.body?.planHash ?? '', confirmLargeChange: request.body?.confirmLargeChange ?? '' });
-    const id = idParam(request);
+    const id = idOf(request);
     let outcome;
     try {
       outcome = await request.inTransaction((tx) =>
@@ -153,7 +145,7 @@ export default async function importRoutes(app: FastifyInstance) {
   // leaves the passwords in place for another try.
   app.post<{ Params: { id: string } }>('/:id/credentials', async (request, reply) => {
     const ctx = ctxOf(request);
-    const id = idParam(request);
+    const id = idOf(request);
     const { kind, bytes } = await request.inTransaction(async (tx) => {
       const taken = await imports.takeImportCredentials({ ...tx, actor: ctx.actor }, id);
       return { kind: taken.kind, bytes: await sheetBytes((stream) => imports.writeCredentialsSheet(stream, taken.kind, taken.credentials)) };

@@ -47,7 +47,7 @@ test('exports: groups, the audit trail and accounts download as filtered on thei
   await page.screenshot({ path: join(screenshots, 'accounts-list.png'), fullPage: true });
   const accounts = await downloadCsv(page);
   assert.match(accounts.filename, /^accounts-\d{4}-\d{2}-\d{2}\.csv$/);
-  assert.equal(accounts.lines[0], 'Username,Name,Role,Status,Last sign-in (UTC),Created (UTC)');
+  assert.equal(accounts.lines[0], 'Username,Display name,Role,Status,Last sign-in (UTC),Created (UTC)');
   assert.equal(accounts.lines.length, 1 + 3, 'the three demo lecturers');
   assert.ok(accounts.lines.slice(1).every((l) => /^[^,]+,[^,]+,lecturer/.test(l)), accounts.lines.join(' | '));
 

@@ -204,7 +204,7 @@ for (const database of await testDatabases()) {
       assert.equal(csv.statusCode, 200);
       assert.match(String(csv.headers['content-disposition']), /^attachment; filename="accounts-\d{4}-\d{2}-\d{2}\.csv"$/);
       const lines = csvLines(csv.body);
-      assert.equal(lines[0], 'Username,Name,Role,Status,Last sign-in (UTC),Created (UTC)');
+      assert.equal(lines[0], 'Username,Display name,Role,Status,Last sign-in (UTC),Created (UTC)');
       assert.equal(lines.length, 1 + 600, 'every student, across batches, and nobody else');
       assert.match(lines[1]!, /^s\.000,Test student,student,active,,\d{4}-/);
       assert.match(lines[2]!, /^s\.001,Test student,student,disabled,/);

@@ -1,12 +1,14 @@
 // Admins' account pages under /admin/accounts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Conflict, Invalid } from '../../lib/errors.js';
+import { exportColumns, exportValues } from '../../lib/record-fields.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { accountStatus } from '../../views/account-parts.js';
 import { roleLabel } from '../../views/nav.js';
 import { AlreadySubmitted } from '../audit/service.js';
+import { accountFields } from './fields.js';
 import * as accounts from './service.js';
 import { AccountPage } from './views/account-page.js';
 import { AccountsPage } from './views/accounts-page.js';
@@ -30,17 +32,15 @@ export default async function accountRoutes(app: FastifyInstance) {
       sheetName: 'Accounts',
       today: now,
       columns: [
-        { header: 'Username', key: 'username', width: 20 },
-        { header: 'Name', key: 'displayName', width: 30 },
-        { header: 'Role', key: 'role', width: 18 },
+        ...exportColumns(accountFields, { includePrivate: true }),
         { header: 'Status', key: 'status', width: 18 },
         { header: 'Last sign-in (UTC)', key: 'lastLoginAt', width: 22 },
         { header: 'Created (UTC)', key: 'createdAt', width: 22 },
       ],
       rows: accounts.exportAccounts(ctx, { q: request.query.q ?? '', role: request.query.role ?? '' }),
       toRecord: (a) => ({
-        username: a.username,
-        displayName: a.displayName,
+        ...exportValues(accountFields, a),
+        // An admin lecturer's role reads "lecturer · admin", as on the accounts list.
         role: roleLabel(a),
         status: accountStatus(a, now),
         lastLoginAt: a.lastLoginAt ? a.lastLoginAt.toISOString() : '',

@@ -11,7 +11,7 @@ import { readUpload } from '../../plugins/uploads.js';
 import { idOf } from '../../routes/record-id.js';
 import { ctxOf } from '../../routes/request-context.js';
 import * as imports from './service.js';
-import { ConfirmImportInput, ImportsPageQuery, ReportPageQuery } from './schemas.js';
+import { ConfirmImportInput, importKindsInWords, ImportsPageQuery, ReportPageQuery } from './schemas.js';
 import { ImportsPage } from './views/imports-page.js';
 import { ERRORS_PAGE_SIZE, ImportReportPage, UPDATES_PAGE_SIZE } from './views/report-page.js';
 
@@ -69,7 +69,7 @@ export default async function importRoutes(app: FastifyInstance) {
 
   app.get<{ Params: { kind: string } }>('/template/:kind', async (request, reply) => {
     const kind = request.params.kind;
-    if (!imports.isImportKind(kind)) throw new AppError(404, 'not_found', 'There is no such template: choose students or lecturers.');
+    if (!imports.isImportKind(kind)) throw new AppError(404, 'not_found', `There is no such template: choose ${importKindsInWords}.`);
     const ctx = ctxOf(request);
     const bytes = await sheetBytes((stream) => imports.writeImportTemplate(ctx, kind, stream));
     return sendXlsx(reply, `fms-${kind}-template.xlsx`, bytes);
@@ -89,7 +89,7 @@ export default async function importRoutes(app: FastifyInstance) {
     const kind = upload.fields.kind;
     if (!imports.isImportKind(kind)) {
       reply.code(422);
-      return uploadPage(request, reply, { errors: { kind: 'Choose what the file holds: students or lecturers.' }, message: 'Check the highlighted fields.' });
+      return uploadPage(request, reply, { errors: { kind: `Choose what the file holds: ${importKindsInWords}.` }, message: 'Check the highlighted fields.' });
     }
     let started;
     try {

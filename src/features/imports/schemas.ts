@@ -1,10 +1,14 @@
 // The imports' inputs and the report as the JSON API answers it.
 import Type from 'typebox';
+import { importKinds } from './kinds/index.js';
 
-export const ImportKindInput = Type.Union([Type.Literal('students'), Type.Literal('lecturers')], {
-  title: 'Import',
-  errorMessage: 'Choose what to import: students or lecturers.',
-});
+/** The importable kinds as one choice in words ("students or lecturers"), for the messages that ask for one. */
+export const importKindsInWords = [importKinds.slice(0, -1).join(', '), importKinds.at(-1)].filter(Boolean).join(' or ');
+
+export const ImportKindInput = Type.Union(
+  importKinds.map((kind) => Type.Literal(kind)),
+  { title: 'Import', errorMessage: `Choose what to import: ${importKindsInWords}.` },
+);
 
 /** The imports page's address: which kind the upload form starts with (?kind=students). */
 export const ImportsPageQuery = Type.Object({

@@ -9,6 +9,7 @@ import Type from 'typebox';
 import { authorize } from '../../../access.js';
 import { validate } from '../../../lib/validation.js';
 import { readUpload } from '../../../plugins/uploads.js';
+import { adapterFor } from '../../imports/kinds/index.js';
 import * as imports from '../../imports/service.js';
 import { apiRouteConfig, callerOf, readAs, writeAs } from '../request.js';
 import { errorResponses, ref } from '../schemas.js';
@@ -43,6 +44,9 @@ export default async function importRoutes(app: FastifyInstance) {
   const { config } = app.deps;
 
   for (const kind of imports.importKinds) {
+    const adapter = adapterFor(kind);
+    // "student number or e-mail": the kind's match keys, named by their column headers.
+    const matchedBy = adapter.matchKeys.map((key) => adapter.columnLabel(key.field).toLowerCase()).join(' or ');
     app.post(
       `/${kind}`,
       {
@@ -52,7 +56,7 @@ export default async function importRoutes(app: FastifyInstance) {
           summary: `Import ${kind} from a spreadsheet`,
           description:
             `Admins only. Send the file (xlsx or CSV, as in the template at /admin/imports/template/${kind}) as multipart/form-data in the field \`file\`. ` +
-            `Rows are matched to existing ${kind} by ${kind === 'students' ? 'student number or e-mail' : 'e-mail'}: new ones are created with an account, known ones updated. ` +
+            `Rows are matched to existing ${kind} by ${matchedBy}: new ones are created with an account, known ones updated. ` +
             'With `dryRun=true` the answer is the report and nothing is written. Otherwise the import is planned again and applied in one transaction: every row or none. ' +
             'A file with errors is refused with 422 `import_invalid` and the report (its `errors` name each row and column).',
           consumes: ['multipart/form-data'],

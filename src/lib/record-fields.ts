@@ -89,6 +89,18 @@ export interface ExportColumn {
 
 export type RecordFields = Readonly<Record<string, RecordField>>;
 
+/** The TypeScript type of a stored value, by its storage. */
+export type StoredType<S> = S extends 'text' | 'text-or-empty' | 'as-checked' ? string : S extends 'flag' ? boolean : S extends 'reference' ? number | null : string | null;
+type IsNewOnly<F> = F extends { form: { newOnly: true } } ? true : F extends { import: { newOnly: true } } ? true : false;
+/** The names of the fields stored on the record (not the newOnly ones such as the username). */
+export type StoredFieldName<F> = { [K in keyof F]: IsNewOnly<F[K]> extends true ? never : K }[keyof F] & string;
+/** A record's declared fields as stored. */
+export type StoredRecord<F> = { [K in StoredFieldName<F>]: F[K] extends { stored: infer S } ? StoredType<S> : never };
+/** A record's declared fields as an actor sees it: the private ones may be absent (teaching detail). */
+export type VisibleRecord<F> = { [K in StoredFieldName<F> as F[K] extends { visibility: 'private' } ? never : K]: F[K] extends { stored: infer S } ? StoredType<S> : never } & {
+  [K in StoredFieldName<F> as F[K] extends { visibility: 'private' } ? K : never]?: F[K] extends { stored: infer S } ? StoredType<S> : never;
+};
+
 /** Declares a kind's fields, keeping the names and the order (display order). */
 export function recordFields<const F extends Record<string, RecordField>>(fields: F): F {
   return fields;
@@ -160,6 +172,17 @@ export function storedFieldNames(fields: RecordFields): string[] {
   return entries(fields)
     .filter(([, f]) => !f.form?.newOnly && !f.import?.newOnly)
     .map(([name]) => name);
+}
+
+/** The declared stored fields of a database row (or any record holding them), in declaration order. */
+export function storedOf<F extends RecordFields>(fields: F, row: object): StoredRecord<F> {
+  const values = row as Record<string, unknown>;
+  return Object.fromEntries(storedFieldNames(fields).map((name) => [name, values[name] ?? null])) as StoredRecord<F>;
+}
+
+/** The table's columns of the declared stored fields, for a query's select list: "students.studentNumber", … */
+export function storedColumns<F extends RecordFields, T extends string>(fields: F, table: T): `${T}.${StoredFieldName<F>}`[] {
+  return storedFieldNames(fields).map((name) => `${table}.${name}` as `${T}.${StoredFieldName<F>}`);
 }
 
 /** The audit snapshot of a record: the audited fields, in declaration order. */

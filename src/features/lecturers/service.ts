@@ -5,7 +5,7 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, storedValues } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, storedOf, storedValues, type StoredRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -18,36 +18,19 @@ export const LECTURERS_PAGE_SIZE = 50;
 
 type LecturerRow = NonNullable<Awaited<ReturnType<typeof repo.findLecturer>>>;
 
-export interface LecturerView {
-  id: number;
-  firstName: string;
-  lastName: string;
-  patronymic: string;
-  academicDegree: string;
-  position: string;
-  email: string | null;
-  phone: string | null;
-  address: string | null;
-  isAdmin: boolean;
+/** A lecturer as pages and the API see it: the declared fields (features/lecturers/fields.ts), then the rest. */
+export type LecturerView = { id: number } & StoredRecord<typeof lecturerFields> & {
   groupsTaught: { id: number; name: string }[];
   hasPhoto: boolean;
   archived: boolean;
   createdAt: Date;
   updatedAt: Date;
-}
+};
 
 function view(row: LecturerRow, groupsTaught: { id: number; name: string }[]): LecturerView {
   return {
     id: row.id,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    patronymic: row.patronymic,
-    academicDegree: row.academicDegree,
-    position: row.position,
-    email: row.email,
-    phone: row.phone,
-    address: row.address,
-    isAdmin: row.isAdmin,
+    ...storedOf(lecturerFields, row),
     groupsTaught,
     hasPhoto: row.photoFileId !== null,
     archived: row.archived,
@@ -56,7 +39,8 @@ function view(row: LecturerRow, groupsTaught: { id: number; name: string }[]): L
   };
 }
 
-type Editable = Pick<LecturerRow, 'firstName' | 'lastName' | 'patronymic' | 'academicDegree' | 'position' | 'email' | 'phone' | 'address' | 'isAdmin'>;
+/** What an admin edits: the declared fields, as stored. */
+type Editable = StoredRecord<typeof lecturerFields>;
 
 /** The fields the audit trail keeps for a lecturer, as declared. */
 function auditable(l: Editable) {

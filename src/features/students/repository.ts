@@ -4,6 +4,8 @@ import type { Db } from '../../db/index.js';
 import { matchesEveryWord } from '../../db/people-search.js';
 import type { Database, StudentsTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
+import { storedColumns } from '../../lib/record-fields.js';
+import { studentFields } from './fields.js';
 import type { StudentSort } from './schemas.js';
 
 export interface StudentFilter {
@@ -33,17 +35,10 @@ function filtered<O>(query: SelectQueryBuilder<Database & { groups: Database['gr
   return q;
 }
 
+// The declared fields (features/students/fields.ts) and what every page of a student needs besides.
 const columns = [
   'students.id',
-  'students.studentNumber',
-  'students.firstName',
-  'students.lastName',
-  'students.patronymic',
-  'students.birthDate',
-  'students.email',
-  'students.phone',
-  'students.address',
-  'students.groupId',
+  ...storedColumns(studentFields, 'students'),
   'groups.name as groupName',
   'students.photoFileId',
   'students.photoThumbnailFileId',

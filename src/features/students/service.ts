@@ -8,7 +8,7 @@ import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, storedValues, withoutPrivateFields } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, storedOf, storedValues, withoutPrivateFields, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -22,37 +22,22 @@ export const STUDENTS_PAGE_SIZE = 50;
 
 type StudentRow = NonNullable<Awaited<ReturnType<typeof repo.findStudent>>>;
 
-export interface StudentView {
-  id: number;
-  studentNumber: string;
-  firstName: string;
-  lastName: string;
-  patronymic: string;
-  /** Absent for lecturers (teaching detail). */
-  birthDate?: string | null;
-  email: string | null;
-  phone?: string | null;
-  address?: string | null;
-  groupId: number | null;
+/** The record's declared fields (features/students/fields.ts), stored and as an actor may see them. */
+type StudentFieldsStored = StoredRecord<typeof studentFields>;
+
+/** A student as pages and the API see it: the declared fields (the private ones absent for lecturers), then the rest. */
+export type StudentView = { id: number } & VisibleRecord<typeof studentFields> & {
   groupName: string | null;
   hasPhoto: boolean;
   archived: boolean;
   createdAt: Date;
   updatedAt: Date;
-}
+};
 
 function view(row: StudentRow, actor: Actor): StudentView {
   const full: StudentView = {
     id: row.id,
-    studentNumber: row.studentNumber,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    patronymic: row.patronymic,
-    birthDate: row.birthDate,
-    email: row.email,
-    phone: row.phone,
-    address: row.address,
-    groupId: row.groupId,
+    ...storedOf(studentFields, row),
     groupName: row.groupName ?? null,
     hasPhoto: row.photoFileId !== null,
     archived: row.archived,
@@ -313,17 +298,7 @@ export async function setStudentPhotoFiles(ctx: ServiceContext, id: number, file
 
 /** Fields an import compares and may change on an existing student. */
 export const studentImportFields = importComparedFields(studentFields) as (keyof StudentImportRecord)[];
-export type StudentImportRecord = {
-  studentNumber: string;
-  firstName: string;
-  lastName: string;
-  patronymic: string;
-  birthDate: string | null;
-  email: string | null;
-  phone: string | null;
-  address: string | null;
-  groupId: number | null;
-};
+export type StudentImportRecord = StudentFieldsStored;
 
 /**
  * Checks one import row with the same rules as the form (field -> message on failure) and turns it

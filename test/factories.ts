@@ -150,17 +150,3 @@ export async function smallDepartment(ctx: ServiceContext) {
     },
   };
 }
-
-/**
- * Kept for src/plugins/platform.test.ts until its owner moves to createStudent(ctx, {}, { password })
- * (it links a second account to the record, which a record made through the service already has).
- * @deprecated
- */
-export async function createStudentRecord(ctx: ServiceContext, groupId: number | null = null) {
-  const now = ctx.clock.now();
-  return ctx.db
-    .insertInto('students')
-    .values({ studentNumber: `S${randomToken(6)}`, groupId, firstName: 'Sam', lastName: 'Test', patronymic: '', birthDate: '2005-04-01', email: null, phone: null, address: null, photoFileId: null, createdAt: now, updatedAt: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-}

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { buildTestApp } from '../../test/build-test-app.js';
-import { createStudentRecord, createUser, TEST_PASSWORD } from '../../test/factories.js';
+import { createStudent, createUser, TEST_PASSWORD } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
 import { testDatabases } from '../../test/services.js';
 
@@ -80,10 +80,9 @@ for (const database of await testDatabases()) {
 
     test('a student gets 403 on the admin pages; an anonymous API call gets 401 JSON', async (t) => {
       const { app, ctx } = await buildTestApp(t, { database });
-      const record = await createStudentRecord(ctx);
-      const student = await createUser(ctx, { role: 'student', studentId: record.id });
+      const { account } = await createStudent(ctx, {}, { password: TEST_PASSWORD });
       const browser = new Browser(app);
-      await browser.signIn(student.username, TEST_PASSWORD);
+      await browser.signIn(account.username, TEST_PASSWORD);
       const page = await browser.get('/admin/accounts');
       assert.equal(page.statusCode, 403);
       assert.match(page.body, /Not allowed/);

@@ -5,13 +5,6 @@ import assert from 'node:assert/strict';
 import Value from 'typebox/value';
 import { ErrorResponse } from './schemas.js';
 
-/**
- * The old name of test/factories.ts createApiToken, kept for docs.test.ts and
- * plugins/rate-limit.test.ts until they import the factory.
- * @deprecated
- */
-export { createApiToken as apiTokenFor } from '../../../test/factories.js';
-
 export interface InjectResponse {
   statusCode: number;
   headers: Record<string, string | string[] | number | undefined>;

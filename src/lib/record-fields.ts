@@ -180,6 +180,11 @@ export function storedOf<F extends RecordFields>(fields: F, row: object): Stored
   return Object.fromEntries(storedFieldNames(fields).map((name) => [name, values[name] ?? null])) as StoredRecord<F>;
 }
 
+/** A new record's stored fields: the checked values given, the others empty as their storage says. */
+export function newRecordValues<F extends RecordFields>(fields: F, values: Readonly<Record<string, unknown>>): StoredRecord<F> {
+  return Object.fromEntries(storedFieldNames(fields).map((name) => [name, values[name] ?? emptyValue(fields[name]!)])) as StoredRecord<F>;
+}
+
 /** The table's columns of the declared stored fields, for a query's select list: "students.studentNumber", … */
 export function storedColumns<F extends RecordFields, T extends string>(fields: F, table: T): `${T}.${StoredFieldName<F>}`[] {
   return storedFieldNames(fields).map((name) => `${table}.${name}` as `${T}.${StoredFieldName<F>}`);

@@ -5,7 +5,7 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, storedOf, storedValues, type StoredRecord } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, type StoredRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -167,17 +167,7 @@ export async function createLecturer(ctx: ServiceContext, input: unknown, option
   authorize(ctx.actor, 'lecturers.manage');
   const formId = await formIdNotYetUsed(ctx, 'lecturer.created', 'This form was already submitted; the lecturer was created.', options.formId);
   const { data, checked: c } = await validateAndCheck(CreateLecturerInput, input, (valid) => columnsOf(ctx, valid));
-  const record = {
-    firstName: c.firstName!,
-    lastName: c.lastName!,
-    patronymic: c.patronymic ?? '',
-    academicDegree: c.academicDegree ?? '',
-    position: c.position ?? '',
-    email: c.email ?? null,
-    phone: c.phone ?? null,
-    address: c.address ?? null,
-    isAdmin: c.isAdmin ?? false,
-  };
+  const record = newRecordValues(lecturerFields, c);
   const now = ctx.clock.now();
   const { id } = await repo.insertLecturer(ctx.db, { ...record, photoFileId: null, ...searchColumnsOfLecturer(record), archived: false, createdAt: now, updatedAt: now });
   const account = await accounts.createPersonAccount(ctx, {

@@ -8,7 +8,7 @@ import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, storedOf, storedValues, withoutPrivateFields, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, withoutPrivateFields, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -204,17 +204,7 @@ export async function createStudent(ctx: ServiceContext, input: unknown, options
   const { data, checked } = await validateAndCheck(CreateStudentInput, input, (valid) => columnsOf(ctx, valid));
   const columns = checked as Columns;
   const now = ctx.clock.now();
-  const record = {
-    studentNumber: columns.studentNumber,
-    firstName: columns.firstName,
-    lastName: columns.lastName,
-    patronymic: columns.patronymic ?? '',
-    birthDate: columns.birthDate ?? null,
-    email: columns.email ?? null,
-    phone: columns.phone ?? null,
-    address: columns.address ?? null,
-    groupId: columns.groupId ?? null,
-  };
+  const record = newRecordValues(studentFields, columns);
   const { id } = await repo.insertStudent(ctx.db, { ...record, photoFileId: null, ...searchColumnsOfStudent(record), archived: false, createdAt: now, updatedAt: now });
   const account = await accounts.createPersonAccount(ctx, {
     role: 'student',

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { createDb } from '../../src/db/index.js';
 import { workersOf } from '../../src/lib/serve-workers.js';
+import { waitFor } from '../wait-for.js';
 import {
   adminUsername,
   CookieJar,
@@ -32,14 +33,8 @@ const skip = !nginx ? missingTool('nginx', 'nginx') : !openssl ? missingTool('op
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Workers start and stop slowly under load: a minute before a wait fails. */
+const slowly = { timeoutMs: 60_000, everyMs: 100 };
 
 test('systemctl reload (SIGHUP) under load through nginx refuses no request', { skip, timeout: 180_000 }, async (t) => {
   const dir = tempDir(t, 'fms-reload-');
@@ -87,7 +82,7 @@ test('systemctl reload (SIGHUP) under load through nginx refuses no request', { 
   const ready = await fms(['wait-ready', '--bind', `unix:${socket}`, '--timeout', '60']);
   assert.equal(ready.code, 0, `fms wait-ready: ${ready.output}\nserver: ${output}`);
   assert.match(ready.output, /is ready/);
-  await waitFor('two workers listening', async () => workersOf(primary.pid!).length === 2 && (await httpFetch({ socketPath: socket }, '/healthz')).status === 200);
+  await waitFor('two workers listening', async () => workersOf(primary.pid!).length === 2 && (await httpFetch({ socketPath: socket }, '/healthz')).status === 200, slowly);
   assert.equal(statSync(socket).mode & 0o777, 0o660, 'the socket is the one thing the web server\'s group may open');
 
   const proxy = await startNginx(t, nginx!, { upstreams: [`unix:${socket}`], openssl: openssl! });
@@ -153,8 +148,8 @@ test('systemctl reload (SIGHUP) under load through nginx refuses no request', { 
       const reload = await fms(['reload', '--pid', String(primary.pid)]);
       assert.equal(reload.code, 1, reload.output);
       assert.match(reload.output, new RegExp(`^fms: The reload was refused: The database has 1 pending migration\\(s\\) \\(${migration.name}\\).*fms migrate.*The old workers keep serving`, 'm'));
-      await waitFor('the reload to fail', () => /reload failed/.test(log()));
-      await waitFor('the refused workers to leave', () => workersOf(primary.pid!).length === 2);
+      await waitFor('the reload to fail', () => /reload failed/.test(log()), slowly);
+      await waitFor('the refused workers to leave', () => workersOf(primary.pid!).length === 2, slowly);
       await sleep(300);
       await traffic.stop();
       const failures = traffic.results.filter((r) => r.status !== 200);

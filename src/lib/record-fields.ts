@@ -198,11 +198,15 @@ export function auditSnapshot(fields: RecordFields, record: object): Record<stri
   return out;
 }
 
-/** The names of the fields an actor with teaching detail only may not see. */
+/** The names of the stored fields an actor with teaching detail only may not see. */
 export function privateFieldNames(fields: RecordFields): string[] {
-  return entries(fields)
-    .filter(([, f]) => f.visibility === 'private')
-    .map(([name]) => name);
+  return storedFieldNames(fields).filter((name) => fields[name]!.visibility === 'private');
+}
+
+/** The private fields named in a sentence: "Birth date, phone and address". */
+export function privateFieldsText(fields: RecordFields): string {
+  const labels = privateFieldNames(fields).map((name, i) => (i === 0 ? fields[name]!.label : fields[name]!.label.toLowerCase()));
+  return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}` : (labels[0] ?? '');
 }
 
 /** The record without the private fields, for an actor who sees teaching detail only. */

@@ -1,5 +1,6 @@
 import { fullName } from '../../../lib/people.js';
 import type { PageContext } from '../../../views/page.js';
+import { privateFieldNames, privateFieldsText } from '../../../lib/record-fields.js';
 import { DeclaredDetails } from '../../../views/declared-fields.js';
 import { studentFields } from '../fields.js';
 import type { StudentView } from '../service.js';
@@ -27,7 +28,8 @@ export interface StudentPageProps {
 export function StudentPage(props: StudentPageProps) {
   const s = props.student;
   const name = fullName(s);
-  const full = 'birthDate' in s;
+  // A lecturer's view of the record holds none of the private fields.
+  const full = privateFieldNames(studentFields).some((name) => name in s);
   return (
     <PersonRecordFrame
       page={props.page}
@@ -68,7 +70,7 @@ export function StudentPage(props: StudentPageProps) {
         />
       }
       contact={<DeclaredDetails fields={studentFields} sections={['contact']} record={s} omit={['email']} />}
-      contactNote={full ? '' : <p class="small text-secondary mt-3 mb-0">Birth date, phone and address are visible to the department's administrators and the student.</p>}
+      contactNote={full ? '' : <p class="small text-secondary mt-3 mb-0" safe>{`${privateFieldsText(studentFields)} are visible to the department's administrators and the student.`}</p>}
       below={
         <div class="row g-3" data-testid="later-sections">
           {/* The student reading their own record is addressed directly. */}

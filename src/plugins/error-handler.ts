@@ -111,6 +111,11 @@ function safePageContext(reply: FastifyReply): PageContext {
   }
 }
 
+/** The answer to an address that names nothing: the 404 page, or JSON for API clients. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendError(request, reply, new AppError(404, 'not_found', 'Not found.'));
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const d = describe(error, request);
   const development = request.server.deps.config.mode === 'development';
@@ -146,7 +151,7 @@ function escapeText(text: string): string {
 export default fp(
   async (app) => {
     app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-    app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError(404, 'not_found', 'Not found.')));
+    // The not-found handler is set by plugins/rate-limit.ts, so the global limit covers it.
   },
   { name: 'fms-error-handler' },
 );

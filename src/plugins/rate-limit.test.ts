@@ -62,6 +62,18 @@ describe('rate limits', () => {
     assert.equal((await get('/healthz')).statusCode, 200, 'liveness probes are never limited');
   });
 
+  test('addresses that name nothing count against the same budget: a client guessing pages is limited too', async (t) => {
+    const { app } = await buildTestApp(t, { env: { RATELIMIT_DEFAULT: '3 per minute' } });
+    const get = (url: string) => app.inject({ url, remoteAddress: '10.0.2.1' });
+    for (let i = 1; i <= 3; i++) {
+      const missing = await get(`/no/such/page/${i}`);
+      assert.equal(missing.statusCode, 404, `guess ${i}`);
+      assert.equal(missing.headers['ratelimit-remaining'], String(3 - i));
+    }
+    assert.equal((await get('/no/such/page/4')).statusCode, 429, 'the fourth guess is refused');
+    assert.equal((await get('/login')).statusCode, 429, 'and so is a real page: one budget');
+  });
+
   test('when the window ends (RateLimit-Reset seconds later) the client is served again with a fresh budget', async (t) => {
     // A window of one second. The limiter reads the wall clock, so waiting for the end of the window
     // is the behaviour under test, not a guess at how long something takes.

@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { clientOf } from '../lib/client-address.js';
+import { sendNotFound } from './error-handler.js';
 import './types.js';
 
 export const SIGN_IN_LIMIT_PER_MINUTE = 10;
@@ -50,6 +51,9 @@ export default fp(
         message: `Too many requests; try again in ${context.after}.`,
       }),
     });
+    // The not-found handler is no route, so the global limit reaches it only when asked: without
+    // this, a client guessing addresses is never limited (and a limited one still gets 404s).
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => sendNotFound(request, reply));
   },
   { name: 'fms-rate-limit' },
 );

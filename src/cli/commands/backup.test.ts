@@ -10,7 +10,8 @@ import { openTestDatabase } from '../../../test/build-test-app.js';
 import { testDatabases, type TestDatabase } from '../../../test/services.js';
 import { envSchema, secretVariables } from '../../config/schema.js';
 import { countRows } from '../../ops/data/rows.js';
-import { openSite as openSiteOn, seedDepartment, startWriter, waitFor } from '../../ops/data/testing.js';
+import { openSite as openSiteOn, seedDepartment, startWriter } from '../../ops/data/testing.js';
+import { waitFor } from '../../../test/wait-for.js';
 
 /** A fresh test database of the given engine, as a site with its own uploads folder and config. */
 const openSite = async (t: TestContext, database: TestDatabase, options?: { migrate?: boolean }) => openSiteOn(t, await openTestDatabase(t, database), options);
@@ -62,7 +63,7 @@ describe('fms backup, restore and db copy', { concurrency: 2 }, () => {
     let backup: Run;
     let beforeBackup: number[];
     try {
-      await waitFor(() => writer.acked.length >= 10);
+      await waitFor('10 writes acknowledged', () => writer.acked.length >= 10, { everyMs: 5 });
       beforeBackup = [...writer.acked];
       backup = await fms(['backup', '--output', output, '--keep', '3'], env);
     } finally {

@@ -5,6 +5,7 @@ import { Invalid } from '../../lib/errors.js';
 import { singleQueryValues } from '../../lib/query-values.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
 import { requireActor } from '../../plugins/session.js';
+import { ctxOf } from '../../routes/request-context.js';
 import { auditChangesText } from '../../views/record-history.js';
 import { AuditFilterQuery } from './schemas.js';
 import * as audit from './service.js';
@@ -24,7 +25,7 @@ function queryOf(request: FastifyRequest<{ Querystring: Record<string, unknown> 
 
 export default async function auditRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, unknown> }>('/', async (request, reply) => {
-    const ctx = { ...request.ctx(), actor: requireActor(request) };
+    const ctx = ctxOf(request);
     const query = queryOf(request);
     try {
       const page = await audit.listAuditPage(ctx, query);
@@ -39,7 +40,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   });
 
   addExportRoutes(app, (request: FastifyRequest<{ Querystring: Record<string, unknown> }>) => {
-    const ctx = { ...request.ctx(), actor: requireActor(request) };
+    const ctx = ctxOf(request);
     return {
       basename: 'audit-trail',
       sheetName: 'Audit trail',

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { requireActor } from '../../plugins/session.js';
+import { ctxOf } from '../../routes/request-context.js';
 import { getAdminSummary, getDashboard } from './service.js';
 import { DashboardPage } from './views/dashboard-page.js';
 
 export default async function dashboardRoutes(app: FastifyInstance) {
   app.get('/dashboard', async (request, reply) => {
-    const ctx = { ...request.ctx(), actor: requireActor(request) };
+    const ctx = ctxOf(request);
     const dashboard = await getDashboard(ctx);
     const adminSummary = dashboard.kind === 'lecturer' ? await getAdminSummary(ctx) : null;
     return reply.html(<DashboardPage page={reply.pageContext()} dashboard={dashboard} adminSummary={adminSummary} />);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { systemActor } from '../../access.js';
 import type { Db } from '../../db/index.js';
-import { createMigrator, migrateOrThrow } from '../../db/migrator.js';
+import { createMigrator } from '../../db/migrator.js';
 import { Conflict } from '../../lib/errors.js';
 import { openTestDatabase } from '../../../test/build-test-app.js';
 import { testDatabases } from '../../../test/services.js';
@@ -23,13 +23,19 @@ for (const database of await testDatabases()) {
     test('existing groups get their keys; old look-alikes keep working, the oldest holding the key; down and up again', async (t) => {
       const { db } = await openTestDatabase(t, database);
       const migrator = createMigrator(db);
+      // Up to this migration only: a later one must not change what this test sees.
+      const migrateTo0004 = async () => {
+        const { error, results } = await migrator.migrateTo('0004_add_group_name_keys');
+        assert.equal(error, undefined, String(error));
+        return (results ?? []).map((r) => r.migrationName);
+      };
       const before = await migrator.migrateTo('0003_add_sign_in_failures');
       assert.equal(before.error, undefined, String(before.error));
       const now = new Date();
       for (const name of ['CS-101', 'ＣＳ-101', 'cs\u2010101\u200b', 'Šarić 2'.normalize('NFD'), 'MA-201'])
         await db.insertInto('groups').values({ name, description: '', createdAt: now, updatedAt: now }).execute();
 
-      assert.deepEqual(await migrateOrThrow(db), ['0004_add_group_name_keys']);
+      assert.deepEqual(await migrateTo0004(), ['0004_add_group_name_keys']);
       assert.deepEqual(await keys(db), [
         ['CS-101', 'cs-101'],
         ['ＣＳ-101', null],
@@ -56,7 +62,7 @@ for (const database of await testDatabases()) {
 
       const down = await migrator.migrateDown();
       assert.equal(down.error, undefined, String(down.error));
-      assert.deepEqual(await migrateOrThrow(db), ['0004_add_group_name_keys']);
+      assert.deepEqual(await migrateTo0004(), ['0004_add_group_name_keys']);
       assert.equal((await keys(db)).filter(([, key]) => key === null).length, 1, 'up again: only the remaining look-alike is without a key');
     });
   });

@@ -15,9 +15,10 @@ import { searchPathOf } from '../data/database-url.js';
 import { countAllRows } from '../data/rows.js';
 import { listTables } from '../data/tables.js';
 import { migrations } from '../../db/migrations/index.js';
-import { openSite as openSiteOn, seedDepartment, startWriter, waitFor } from '../data/testing.js';
+import { openSite as openSiteOn, seedDepartment, startWriter } from '../data/testing.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import { verifyBackup } from '../restore/verify-backup.js';
+import { waitFor } from '../../../test/wait-for.js';
 import { archiveAt, archiveName, listArchives } from './archive-name.js';
 import { defaultBackupFolder, prepareBackupFolder } from './backup-folder.js';
 import { createBackup } from './create-backup.js';
@@ -69,13 +70,13 @@ for (const database of await testDatabases()) {
       let beforeSnapshot: number[] = [];
       let ackedWhenBackupEnded = 0;
       try {
-        await waitFor(() => writer.acked.length >= 20);
+        await waitFor('20 writes acknowledged before the backup', () => writer.acked.length >= 20, { everyMs: 5 });
         const result = await createBackup(live.ctx, {
           output: join(live.dir, 'backups'),
           onSnapshotStart: () => (beforeSnapshot = [...writer.acked]),
         });
         ackedWhenBackupEnded = writer.acked.length;
-        await waitFor(() => writer.acked.length >= ackedWhenBackupEnded + 20);
+        await waitFor('20 more writes acknowledged after it', () => writer.acked.length >= ackedWhenBackupEnded + 20, { everyMs: 5 });
         t.diagnostic(`backup ${result.milliseconds} ms, ${result.bytes} bytes, snapshot ${result.manifest.snapshot.kind} ${result.manifest.snapshot.note ?? ""}; ${writer.acked.length} writes meanwhile`);
         assert.ok(ackedWhenBackupEnded > beforeSnapshot.length, 'the app went on writing while the backup ran');
 

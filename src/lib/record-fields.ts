@@ -96,6 +96,8 @@ type IsNewOnly<F> = F extends { form: { newOnly: true } } ? true : F extends { i
 export type StoredFieldName<F> = { [K in keyof F]: IsNewOnly<F[K]> extends true ? never : K }[keyof F] & string;
 /** A record's declared fields as stored. */
 export type StoredRecord<F> = { [K in StoredFieldName<F>]: F[K] extends { stored: infer S } ? StoredType<S> : never };
+/** A new record's values: the required fields, and any others (absent ones are stored empty by newRecordValues). */
+export type NewRecord<F> = Partial<StoredRecord<F>> & { [K in StoredFieldName<F> as F[K] extends { required: true } ? K : never]: StoredRecord<F>[K] };
 /** A record's declared fields as an actor sees it: the private ones may be absent (teaching detail). */
 export type VisibleRecord<F> = { [K in StoredFieldName<F> as F[K] extends { visibility: 'private' } ? never : K]: F[K] extends { stored: infer S } ? StoredType<S> : never } & {
   [K in StoredFieldName<F> as F[K] extends { visibility: 'private' } ? K : never]?: F[K] extends { stored: infer S } ? StoredType<S> : never;

@@ -5,7 +5,7 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, type StoredRecord } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, type NewRecord, type StoredRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -287,8 +287,14 @@ export async function countActiveLecturers(ctx: ServiceContext): Promise<number>
   return repo.countActiveLecturers(ctx.db);
 }
 
-export async function createLecturersInBulk(ctx: ServiceContext, records: readonly (LecturerImportRecord & { username: string | null })[], options: { reservedUsernames?: ReadonlySet<string> } = {}) {
+export async function createLecturersInBulk(
+  ctx: ServiceContext,
+  given: readonly (NewRecord<typeof lecturerFields> & { email: string; username: string | null })[],
+  options: { reservedUsernames?: ReadonlySet<string> } = {},
+) {
   authorize(ctx.actor, 'lecturers.manage');
+  // Every declared field, the ones a caller leaves out stored empty (an import matches by e-mail, so it is given).
+  const records = given.map(({ username, ...r }) => ({ ...newRecordValues(lecturerFields, r), email: r.email, username }));
   const now = ctx.clock.now();
   const inserted = await repo.insertLecturers(
     ctx.db,

@@ -8,7 +8,7 @@ import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, withoutPrivateFields, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
+import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, withoutPrivateFields, type NewRecord, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -323,8 +323,10 @@ export async function countActiveStudents(ctx: ServiceContext): Promise<number> 
 }
 
 /** Creates many students and their accounts in the caller's transaction. */
-export async function createStudentsInBulk(ctx: ServiceContext, records: readonly (StudentImportRecord & { username: string | null })[], options: { reservedUsernames?: ReadonlySet<string> } = {}) {
+export async function createStudentsInBulk(ctx: ServiceContext, given: readonly (NewRecord<typeof studentFields> & { username: string | null })[], options: { reservedUsernames?: ReadonlySet<string> } = {}) {
   authorize(ctx.actor, 'students.manage');
+  // Every declared field, the ones a caller leaves out stored empty.
+  const records = given.map(({ username, ...r }) => ({ ...newRecordValues(studentFields, r), username }));
   const now = ctx.clock.now();
   const inserted = await repo.insertStudents(
     ctx.db,

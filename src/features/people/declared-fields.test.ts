@@ -3,6 +3,7 @@
 // would refuse every file), and every stored field a column of the kind's table (the select list
 // is derived from the declaration, so a field without its migration breaks every list page).
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../../../test/build-test-app.js';
 import { testDatabases } from '../../../test/services.js';
@@ -34,6 +35,18 @@ for (const [kind, fields] of [
       assert.deepEqual(mapping.duplicates, []);
       assert.deepEqual(mapping.missing, []);
       assert.deepEqual([...mapping.headerByField.keys()], columns.map((c) => c.field));
+    });
+
+    test('docs/imports.md documents every import column, with its required flag, under the kind', async () => {
+      const docs = await readFile(new URL('../../../docs/imports.md', import.meta.url), 'utf8');
+      const heading = kind === 'students' ? '### Student columns' : '### Lecturer columns';
+      const section = docs.slice(docs.indexOf(heading), docs.indexOf('\n### ', docs.indexOf(heading) + heading.length));
+      assert.ok(section.length > heading.length, `docs/imports.md has a "${heading}" section`);
+      const { labels } = importTemplate(fields);
+      for (const column of importColumns(fields)) {
+        const row = new RegExp(`^\\| ${labels[column.field]} \\| ${column.required ? 'yes' : 'no'} \\|`, 'm');
+        assert.match(section, row, `docs/imports.md "${heading}" lists the ${labels[column.field]} column (required: ${column.required ? 'yes' : 'no'})`);
+      }
     });
 
     for (const database of await testDatabases()) {

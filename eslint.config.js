@@ -44,6 +44,9 @@ export default tseslint.config(
             layer('./src/config', ['./src/features', './src/plugins', './src/routes', './src/views', './src/cli', './src/app.ts', './src/server.ts', './src/db', './src/lib', './src/ops'], 'config/ is the bottom layer.'),
             layer('./src/views', ['./src/db/index.ts', './src/db/migrator.ts', './src/plugins', './src/routes', './src/cli'], 'Views are pure: no database, no Fastify.'),
             layer('./src/views', ['./src/features/*/repository.ts'], 'Views are pure: no database.'),
+            // A feature's own views too: they render what the routes hand them.
+            layer('./src/features/*/views/**', ['./src/db/index.ts', './src/db/migrator.ts', './src/plugins', './src/routes', './src/cli'], "A feature's views are pure: no database, no Fastify."),
+            layer('./src/features/*/views/**', ['./src/features/*/repository.ts'], "A feature's views are pure: no database."),
             ...features.map((f) =>
               layer(`./src/features/${f}`, others(f).map((o) => `./src/features/${o}/repository.ts`), "Call another feature's service, never its repository."),
             ),

@@ -2,7 +2,7 @@
 // and the audit history's labels are derived from this list. Most accounts are made with a
 // student's or lecturer's record (their services); admins add the others on /admin/accounts.
 import Type from 'typebox';
-import { recordFields } from '../../lib/record-fields.js';
+import { recordFields, type RecordField } from '../../lib/record-fields.js';
 import { singleLineText } from '../../lib/text-rules.js';
 
 export const roles = ['admin', 'lecturer', 'student'] as const;
@@ -54,3 +54,28 @@ export const accountFields = recordFields({
     export: { width: 18 },
   },
 });
+
+const NewUsername = Type.Union([Username, Type.Literal('')], {
+  errorMessage: 'Use 3–64 letters, digits, dots, dashes or underscores, starting with a letter or digit, or leave it empty to generate one.',
+});
+
+/**
+ * The username of the account made with a student's or lecturer's record: asked for on the new
+ * record's form and in an import's new rows only, generated from the name when left empty.
+ */
+export function newAccountUsernameField(options: { noun: string; section: string; formExample: string; importExample: string }) {
+  return {
+    label: 'Username',
+    input: NewUsername,
+    stored: 'text-or-null',
+    output: Type.String(),
+    visibility: 'private',
+    form: { section: options.section, control: 'text', maxlength: 64, formLabel: 'Username (optional)', help: `Leave empty to generate one from the name, e.g. ${options.formExample}.`, newOnly: true },
+    import: {
+      aliases: ['login', 'user name'],
+      note: `Optional, new ${options.noun}s only; 3–64 letters, digits, . _ -. Empty: generated from the name (${options.importExample}).`,
+      example: '',
+      newOnly: true,
+    },
+  } as const satisfies RecordField;
+}

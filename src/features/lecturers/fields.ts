@@ -5,14 +5,11 @@ import Type from 'typebox';
 import { personContactFields, personNameFields } from '../../lib/person-fields.js';
 import { recordFields } from '../../lib/record-fields.js';
 import { singleLineText } from '../../lib/text-rules.js';
-import { Username } from '../accounts/schemas.js';
+import { newAccountUsernameField } from '../accounts/fields.js';
 
 const Degree = singleLineText({ maxLength: 100, title: 'Academic degree', errorMessage: 'Use at most 100 characters for the academic degree, e.g. PhD.' });
 const Position = singleLineText({ maxLength: 100, title: 'Position', errorMessage: 'Use at most 100 characters for the position, e.g. Associate Professor.' });
 const IsAdmin = Type.Boolean({ title: 'Admin', errorMessage: 'Use true or false for the admin flag.' });
-const NewUsername = Type.Union([Username, Type.Literal('')], {
-  errorMessage: 'Use 3–64 letters, digits, dots, dashes or underscores, starting with a letter or digit, or leave it empty to generate one.',
-});
 
 const { lastName, firstName, patronymic } = personNameFields({ lastName: 'Horvat', firstName: 'Ivan', patronymic: '' });
 const contact = personContactFields({
@@ -57,20 +54,7 @@ export const lecturerFields = recordFields({
     import: { aliases: ['administrator'], note: 'Optional; yes or no (also true/false, 1/0, y/n, x). Empty: no.', example: 'no' },
     export: { width: 8 },
   },
-  username: {
-    label: 'Username',
-    input: NewUsername,
-    stored: 'text-or-null',
-    output: Type.String(),
-    visibility: 'private',
-    form: { section: 'position', control: 'text', maxlength: 64, formLabel: 'Username (optional)', help: 'Leave empty to generate one from the name, e.g. l.petrova.', newOnly: true },
-    import: {
-      aliases: ['login', 'user name'],
-      note: 'Optional, new lecturers only; 3–64 letters, digits, . _ -. Empty: generated from the name (i.horvat).',
-      example: '',
-      newOnly: true,
-    },
-  },
+  username: newAccountUsernameField({ noun: 'lecturer', section: 'position', formExample: 'l.petrova', importExample: 'i.horvat' }),
 });
 
 export type LecturerFieldName = keyof typeof lecturerFields;

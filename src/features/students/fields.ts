@@ -5,7 +5,7 @@ import Type from 'typebox';
 import { BirthDate, personContactFields, personNameFields } from '../../lib/person-fields.js';
 import { recordFields } from '../../lib/record-fields.js';
 import { singleLineText } from '../../lib/text-rules.js';
-import { Username } from '../accounts/schemas.js';
+import { newAccountUsernameField } from '../accounts/fields.js';
 
 // ASCII only, so a number has one spelling: fullwidth digits are turned into plain ones (NFKC) and
 // nothing invisible fits the pattern. Case is kept as the registry issued the number.
@@ -20,9 +20,6 @@ export const StudentNumber = singleLineText({
 
 export const GroupRef = Type.Union([Type.Integer({ minimum: 1 }), Type.Null(), Type.Literal('')], { title: 'Group', errorMessage: 'Choose a group from the list.' });
 
-const NewUsername = Type.Union([Username, Type.Literal('')], {
-  errorMessage: 'Use 3–64 letters, digits, dots, dashes or underscores, starting with a letter or digit, or leave it empty to generate one.',
-});
 
 const { lastName, firstName, patronymic } = personNameFields({ lastName: 'Kovač', firstName: 'Ana', patronymic: 'Ivanovna' });
 const contact = personContactFields({
@@ -83,20 +80,7 @@ export const studentFields = recordFields({
     },
     export: { width: 14, key: 'group' },
   },
-  username: {
-    label: 'Username',
-    input: NewUsername,
-    stored: 'text-or-null',
-    output: Type.String(),
-    visibility: 'private',
-    form: { section: 'studies', control: 'text', maxlength: 64, formLabel: 'Username (optional)', help: 'Leave empty to generate one from the name, e.g. a.novak.', newOnly: true },
-    import: {
-      aliases: ['login', 'user name'],
-      note: 'Optional, new students only; 3–64 letters, digits, . _ -. Empty: generated from the name (a.kovac).',
-      example: '',
-      newOnly: true,
-    },
-  },
+  username: newAccountUsernameField({ noun: 'student', section: 'studies', formExample: 'a.novak', importExample: 'a.kovac' }),
 });
 
 export type StudentFieldName = keyof typeof studentFields;

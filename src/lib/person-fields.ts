@@ -17,8 +17,11 @@ export const FirstName = name('First name', true);
 export const LastName = name('Last name', true);
 export const Patronymic = name('Patronymic', false);
 
-/** Empty text and null both mean "none" for the optional fields. */
-const optional = <T extends ReturnType<typeof Type.String>>(schema: T) => {
+/**
+ * An optional field's rule: empty text and null both mean "none" (stored as null or '' by the
+ * field's `stored`), with the text rule's title and message. Use it for any optional text field.
+ */
+export const orNone = <T extends ReturnType<typeof Type.String>>(schema: T) => {
   const { errorMessage, title } = schema as unknown as { errorMessage: string; title: string };
   return Type.Optional(Type.Union([schema, Type.Null()], { errorMessage, title }));
 };
@@ -33,7 +36,7 @@ const label = '[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,61}[\\p{L}\\p{M}\\p{N}])
 const topLevel = '(?:\\p{L}[\\p{L}\\p{M}]{0,62}\\p{L}|xn--[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])?)';
 export const EMAIL_PATTERN = `^$|^${local}@(?:${label}\\.)+${topLevel}$`;
 
-export const Email = optional(
+export const Email = orNone(
   singleLineText({
     maxLength: 254,
     pattern: EMAIL_PATTERN,
@@ -44,7 +47,7 @@ export const Email = optional(
   }),
 );
 
-export const Phone = optional(
+export const Phone = orNone(
   singleLineText({
     maxLength: 50,
     pattern: '^$|^\\+?[0-9 ()./-]{3,49}$',
@@ -54,9 +57,9 @@ export const Phone = optional(
   }),
 );
 
-export const Address = optional(multiLineText({ maxLength: 500, title: 'Address', errorMessage: 'Use at most 500 characters for the address.' }));
+export const Address = orNone(multiLineText({ maxLength: 500, title: 'Address', errorMessage: 'Use at most 500 characters for the address.' }));
 
-export const BirthDate = optional(
+export const BirthDate = orNone(
   singleLineText({
     pattern: '^$|^\\d{4}-\\d{2}-\\d{2}$',
     form: 'NFKC',

@@ -21,6 +21,7 @@ import {
   importTemplate,
   inputFromForm,
   labelsOf,
+  auditLabelsOf,
   newRecordValues,
   outputProperties,
   privateFieldNames,
@@ -283,6 +284,11 @@ describe('what is kept and shown', () => {
     assert.equal(labels.supervisorEmail, 'Supervisor e-mail');
     assert.equal(labels.reviewNote, 'Review note');
     assert.deepEqual(Object.keys(labels), Object.keys(thesisFields));
+    // The history shows stored values, so a reference's label says the value is an id.
+    const history = auditLabelsOf(thesisFields);
+    assert.equal(history.supervisorEmail, 'Supervisor e-mail');
+    for (const [name, f] of Object.entries(thesisFields)) if (f.stored === 'reference') assert.equal(history[name], `${f.label} (id)`);
+    assert.ok(Object.values(thesisFields).some((f) => f.stored === 'reference'), 'the test declaration has a reference');
   });
 });
 

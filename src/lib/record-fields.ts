@@ -217,9 +217,14 @@ export function withoutPrivateFields<T extends object>(fields: RecordFields, rec
   return Object.fromEntries(Object.entries(record).filter(([k]) => !hidden.has(k))) as T;
 }
 
-/** Field name -> label, for the audit history. */
+/** Field name -> label. */
 export function labelsOf(fields: RecordFields): Record<string, string> {
   return Object.fromEntries(entries(fields).map(([name, f]) => [name, f.label]));
+}
+
+/** Field name -> label for the audit history, which shows stored values: a reference says it is an id ("Group (id)"). */
+export function auditLabelsOf(fields: RecordFields): Record<string, string> {
+  return Object.fromEntries(entries(fields).map(([name, f]) => [name, f.stored === 'reference' ? `${f.label} (id)` : f.label]));
 }
 
 /**

@@ -2,7 +2,7 @@
 // (features/<kind>/fields.ts), plus the few fields the services record about a record's life that
 // are not form fields (archived, photo, account state). Anything else shows as recorded.
 import type { FieldLabels } from '../../views/record-history.js';
-import { labelsOf } from '../../lib/record-fields.js';
+import { auditLabelsOf } from '../../lib/record-fields.js';
 import { accountFields } from '../accounts/fields.js';
 import { groupFields } from '../groups/fields.js';
 import { lecturerFields } from '../lecturers/fields.js';
@@ -23,10 +23,10 @@ const lifecycle: FieldLabels = {
 
 /** Labels by the audit entry's entity name (what the services pass as `entity`). */
 const byEntity: Readonly<Record<string, FieldLabels>> = {
-  student: { ...lifecycle, ...labelsOf(studentFields) },
-  lecturer: { ...lifecycle, ...labelsOf(lecturerFields) },
-  group: { ...lifecycle, ...labelsOf(groupFields) },
-  user: { ...lifecycle, ...labelsOf(accountFields) },
+  student: { ...lifecycle, ...auditLabelsOf(studentFields) },
+  lecturer: { ...lifecycle, ...auditLabelsOf(lecturerFields) },
+  group: { ...lifecycle, ...auditLabelsOf(groupFields) },
+  user: { ...lifecycle, ...auditLabelsOf(accountFields) },
 };
 
 /** The field labels of one kind of record; unknown kinds get the lifecycle labels only. */

@@ -81,7 +81,7 @@ function fieldLabel(field: string, labels: FieldLabels | undefined): string {
   return labels?.[field] ?? field;
 }
 
-/** What changed in one entry as one line of text, for exports: "Phone: 061 → 062; Group: 3 → 4". */
+/** What changed in one entry as one line of text, for exports: "Phone: 061 → 062; Group (id): 3 → 4". */
 export function auditChangesText(before: string | null, after: string | null, labels?: FieldLabels): string {
   return auditChanges(before, after)
     .map((c) => `${fieldLabel(c.field, labels)}: ${displayValue(c.before).text} → ${displayValue(c.after).text}`)

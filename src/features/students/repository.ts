@@ -22,16 +22,18 @@ function base(db: Db) {
   return db.selectFrom('students').leftJoin('groups', 'groups.id', 'students.groupId');
 }
 
+/** A query over the students alone: the filter, the order, a count and a deep page's key need no group. */
+type Students<O> = SelectQueryBuilder<Database, 'students', O>;
+
 /**
  * The students alone, for a count or a deep page's key: they need no group name, and the join made
- * the count over 100,000 students 2–3× slower (bench/RESULTS.md). Typed as `base` so the one
- * `filtered` serves both; `filtered` and `ordered` refer to students' columns only.
+ * the count over 100,000 students 2–3× slower (bench/RESULTS.md). A page's rows join the group last.
  */
 function studentsOnly(db: Db) {
-  return db.selectFrom('students') as unknown as ReturnType<typeof base>;
+  return db.selectFrom('students');
 }
 
-function filtered<O>(query: SelectQueryBuilder<Database & { groups: Database['groups'] }, 'students' | 'groups', O>, filter: StudentFilter) {
+function filtered<O>(query: Students<O>, filter: StudentFilter): Students<O> {
   let q = query.where('students.archived', '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'taughtBy')
@@ -69,15 +71,13 @@ export function sortKeyShape(sort: StudentSort): CursorPart[] {
   return sort.endsWith('name') || sort.endsWith('number') ? ['string', 'id'] : ['id'];
 }
 
-type Joined = SelectQueryBuilder<Database & { groups: Database['groups'] }, 'students' | 'groups', object>;
-
 /** The sort's order, starting after (or, inclusive, at) a key. */
-function ordered<Q extends Joined>(query: Q, sort: StudentSort, from?: { key: CursorValue[]; inclusive: boolean }): Q {
+function ordered<O>(query: Students<O>, sort: StudentSort, from?: { key: CursorValue[]; inclusive: boolean }): Students<O> {
   const desc = sort.startsWith('-');
   const direction = desc ? 'desc' : 'asc';
   const op = from?.inclusive ? (desc ? '<=' : '>=') : desc ? '<' : '>';
   const key = from?.key;
-  let q = query as Joined;
+  let q = query;
   if (sort.endsWith('name')) {
     if (key) q = q.where((eb) => eb(eb.refTuple('students.sortName', 'students.id'), op, eb.tuple(String(key[0]), Number(key[1]))));
     q = q.orderBy('students.sortName', direction).orderBy('students.id', direction);
@@ -88,7 +88,7 @@ function ordered<Q extends Joined>(query: Q, sort: StudentSort, from?: { key: Cu
     if (key) q = q.where('students.id', op, Number(key[0]));
     q = q.orderBy('students.id', direction);
   }
-  return q as Q;
+  return q;
 }
 
 /** The sort key of the row at `offset`, selecting only the sort's own (indexed) columns. */
@@ -114,7 +114,11 @@ export async function listStudents(db: Db, filter: StudentFilter, page: { sort: 
     if (!key) return [];
     from = { key, inclusive: true };
   }
-  return ordered(filtered(base(db).select(columns), filter), page.sort, from).limit(page.limit).execute();
+  return ordered(filtered(studentsOnly(db), filter), page.sort, from)
+    .leftJoin('groups', 'groups.id', 'students.groupId')
+    .select(columns)
+    .limit(page.limit)
+    .execute();
 }
 
 export async function countStudents(db: Db, filter: StudentFilter): Promise<number> {

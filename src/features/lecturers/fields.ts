@@ -57,4 +57,3 @@ export const lecturerFields = recordFields({
   username: newAccountUsernameField({ noun: 'lecturer', section: 'position', formExample: 'l.petrova', importExample: 'i.horvat' }),
 });
 
-export type LecturerFieldName = keyof typeof lecturerFields;

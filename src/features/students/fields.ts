@@ -83,4 +83,3 @@ export const studentFields = recordFields({
   username: newAccountUsernameField({ noun: 'student', section: 'studies', formExample: 'a.novak', importExample: 'a.kovac' }),
 });
 
-export type StudentFieldName = keyof typeof studentFields;

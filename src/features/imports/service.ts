@@ -7,11 +7,10 @@
 //   report.ts         the report's shape
 //   kinds/            one adapter per importable kind: what differs between students and lecturers
 export type { ImportKind } from '../../db/schema.js';
-export { applyImport, ImportHasErrors, ImportPlanChanged, LargeChangeUnconfirmed, type ApplyOptions, type ImportProgress, type ImportResult } from './apply.js';
-export type { Credential } from './credentials.js';
+export { applyImport, ImportHasErrors, ImportPlanChanged, LargeChangeUnconfirmed } from './apply.js';
 export { importableKinds, importKinds, isImportKind } from './kinds/index.js';
-export { IMPORT_MAX_ROWS, LARGE_CHANGE_SHARE, planImport, readImportSheet } from './plan.js';
-export type { ImportChange, ImportIssue, ImportReport, IssueCode, PlannedCreate, PlannedUpdate } from './report.js';
+export { IMPORT_MAX_ROWS, LARGE_CHANGE_SHARE, planImport } from './plan.js';
+export type { ImportIssue, ImportReport } from './report.js';
 export {
   confirmImport,
   discardStaleImports,

@@ -5,7 +5,7 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, type NewRecord, type StoredRecord } from '../../lib/record-fields.js';
+import { auditSnapshot, importComparedFields, newRecordValues, storedOf, storedValues, type NewRecord, type StoredRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -268,8 +268,8 @@ export function checkLecturerImportRow(raw: Record<string, unknown>): { record: 
   const stored = storedValues(lecturerFields, data);
   const email = stored.email as string | null;
   if (!email) return { fields: { email: 'Enter the e-mail: an import matches lecturers by it. A lecturer kept without one is edited on their page, or given an e-mail there first.' } };
-  // Every compared field, absent ones as a new record stores them.
-  const record = Object.fromEntries(lecturerImportFields.map((f) => [f, stored[f] ?? emptyValue(lecturerFields[f])])) as LecturerImportRecord;
+  // Every field as a new record stores it (the e-mail is known to be there).
+  const record = { ...newRecordValues(lecturerFields, stored), email };
   return {
     record,
     username: data.username ? data.username.toLowerCase() : null,

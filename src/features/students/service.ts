@@ -8,7 +8,7 @@ import type { StudentsTable } from '../../db/schema.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { foldQuery, isCalendarDate, searchTextOf, sortNameOf } from '../../lib/people.js';
-import { auditSnapshot, emptyValue, importComparedFields, newRecordValues, storedOf, storedValues, withoutPrivateFields, type NewRecord, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
+import { auditSnapshot, importComparedFields, newRecordValues, storedOf, storedValues, withoutPrivateFields, type NewRecord, type StoredRecord, type VisibleRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
@@ -302,10 +302,8 @@ export function checkStudentImportRow(raw: Record<string, unknown>, today: strin
     if (error instanceof Invalid) return { fields: error.fields };
     throw error;
   }
-  // Every compared field but the group (resolved by name), absent ones as a new record stores them.
-  const stored = storedValues(studentFields, data);
-  const names = studentImportFields.filter((f) => f !== 'groupId');
-  const record = Object.fromEntries(names.map((f) => [f, stored[f] ?? emptyValue(studentFields[f])])) as Omit<StudentImportRecord, 'groupId'>;
+  // Every field as a new record stores it, but the group: the caller resolves it by name.
+  const { groupId: _groupId, ...record } = newRecordValues(studentFields, storedValues(studentFields, data));
   if (record.birthDate && !isPlausibleBirthDate(record.birthDate, today)) return { fields: { birthDate: BIRTH_DATE_MESSAGE } };
   return { record, username: data.username ? data.username.toLowerCase() : null };
 }

@@ -43,9 +43,8 @@ export const studentAdapter: KindAdapter = {
   },
   countActive: (ctx) => students.countActiveStudents(ctx),
   async create(ctx, records, reserved) {
-    // A file without a group column puts new students in no group.
-    const complete = records.map((r) => ({ groupId: null, ...r }));
-    const created = await students.createStudentsInBulk(ctx, complete as unknown as Parameters<typeof students.createStudentsInBulk>[1], { reservedUsernames: reserved });
+    // A file without a group column puts new students in no group (createStudentsInBulk stores absent fields empty).
+    const created = await students.createStudentsInBulk(ctx, records as unknown as Parameters<typeof students.createStudentsInBulk>[1], { reservedUsernames: reserved });
     return created.map((c) => ({ id: c.id, name: c.name, key: c.studentNumber, username: c.username, oneTimePassword: c.oneTimePassword }));
   },
   async update(ctx, updates) {

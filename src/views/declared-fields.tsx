@@ -17,6 +17,33 @@ export interface DeclaredFieldsProps {
   suggestions?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** The ids a control's aria-describedby names: its error and its help, when shown (as FormField does). */
+function describedBy(id: string, error: string | undefined, help: string | undefined): string | undefined {
+  return [error ? `${id}-error` : '', help ? `${id}-help` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** A control's error and help below it, with the ids describedBy names. */
+function Feedback({ id, error, help }: { id: string; error?: string; help?: string }) {
+  return (
+    <>
+      {error ? (
+        <div class="invalid-feedback" id={`${id}-error`} safe>
+          {error}
+        </div>
+      ) : (
+        ''
+      )}
+      {help ? (
+        <div class="form-text" id={`${id}-help`} safe>
+          {help}
+        </div>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
 export function DeclaredFields(props: DeclaredFieldsProps) {
   return (
     <>
@@ -34,39 +61,39 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
                 <label class="form-label" for={id} safe>
                   {label}
                 </label>
-                <textarea class={`form-control${error ? ' is-invalid' : ''}`} id={id} name={name} rows={String(place.rows ?? 2)} maxlength={place.maxlength} aria-invalid={error ? 'true' : undefined} safe>
+                <textarea
+                  class={`form-control${error ? ' is-invalid' : ''}`}
+                  id={id}
+                  name={name}
+                  rows={String(place.rows ?? 2)}
+                  maxlength={place.maxlength}
+                  aria-invalid={error ? 'true' : undefined}
+                  aria-describedby={describedBy(id, error, place.help)}
+                  safe
+                >
                   {value}
                 </textarea>
-                {error ? (
-                  <div class="invalid-feedback" safe>
-                    {error}
-                  </div>
-                ) : (
-                  ''
-                )}
-                {place.help ? (
-                  <div class="form-text" safe>
-                    {place.help}
-                  </div>
-                ) : (
-                  ''
-                )}
+                <Feedback id={id} error={error} help={place.help} />
               </div>
             );
           case 'checkbox':
             return (
               <div class="form-check form-switch mb-3">
-                <input class={`form-check-input${error ? ' is-invalid' : ''}`} type="checkbox" role="switch" id={id} name={name} value="true" checked={value === 'true'} />
+                <input
+                  class={`form-check-input${error ? ' is-invalid' : ''}`}
+                  type="checkbox"
+                  role="switch"
+                  id={id}
+                  name={name}
+                  value="true"
+                  checked={value === 'true'}
+                  aria-invalid={error ? 'true' : undefined}
+                  aria-describedby={describedBy(id, error, place.help)}
+                />
                 <label class="form-check-label" for={id} safe>
                   {label}
                 </label>
-                {error ? (
-                  <div class="invalid-feedback" safe>
-                    {error}
-                  </div>
-                ) : (
-                  ''
-                )}
+                <Feedback id={id} error={error} help={place.help} />
               </div>
             );
           default: {
@@ -109,23 +136,14 @@ function SuggestedField(props: { name: string; label: string; value: string; err
         list={`${id}-suggestions`}
         autocomplete="off"
         aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.error, props.help)}
       />
       <datalist id={`${id}-suggestions`}>
         {props.suggestions.map((d) => (
           <option value={d}></option>
         ))}
       </datalist>
-      {props.error ? (
-        <div class="invalid-feedback" safe>
-          {props.error}
-        </div>
-      ) : props.help ? (
-        <div class="form-text" safe>
-          {props.help}
-        </div>
-      ) : (
-        ''
-      )}
+      <Feedback id={id} error={props.error} help={props.help} />
     </div>
   );
 }

@@ -13,7 +13,7 @@ export const GroupName = singleLineText({
   errorMessage: 'Enter a name of 1–100 characters, e.g. CS-101.',
 });
 
-export const GroupDescription = multiLineText({ maxLength: 2000, title: 'Description', errorMessage: 'Use at most 2,000 characters.' });
+export const GroupDescription = multiLineText({ maxLength: 2000, title: 'Description', errorMessage: 'Use at most 2,000 characters for the description.' });
 
 export const groupFields = recordFields({
   name: {

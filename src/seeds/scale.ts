@@ -1,0 +1,188 @@
+// `fms seed-demo --scale small|medium|large`: a generated department of realistic size, the same for
+// the same seed, for trying FMS out at scale and for the benchmarks. Groups are made through the
+// groups service; lecturers and students arrive through stored imports (imports/), so their
+// accounts, audit entries and the import history are what real imports write; people who left are
+// archived through their services. Subjects and teaching are written directly, as the demo seed
+// does, until the subjects feature brings its service.
+//
+// Unlike the demo department it publishes no password: every account but the admin's gets a random
+// one-time password (kept sealed in its import for one download by the admin), and the admin's is
+// a random one-time password returned once. So it may run in production, into an empty database.
+import { performance } from 'node:perf_hooks';
+import { actorFromUser, findUserById } from '../features/auth/service.js';
+import { databaseSessionStore } from '../features/auth/session-store.js';
+import { createAccount } from '../features/accounts/service.js';
+import { createGroup } from '../features/groups/service.js';
+import { archiveLecturer, findLecturersForImport } from '../features/lecturers/service.js';
+import { archiveStudent, findStudentsForImport } from '../features/students/service.js';
+import { systemActor } from '../access.js';
+import type { AuthContext, ServiceContext } from '../context.js';
+import type { Db } from '../db/index.js';
+import { Conflict, Invalid } from '../lib/errors.js';
+import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
+import type { SessionStore } from '../session-store.js';
+import { createStorage, type Storage } from '../storage/index.js';
+import { planDepartment, type DepartmentPlan } from './scale-department.js';
+import { importLecturers, importStudents } from './scale-imports.js';
+
+export type DemoScale = 'small' | 'medium' | 'large';
+
+export const demoScales: Record<DemoScale, { students: number; groups: number; lecturers: number }> = {
+  small: { students: 500, groups: 20, lecturers: 30 },
+  medium: { students: 10_000, groups: 200, lecturers: 300 },
+  large: { students: 100_000, groups: 2_000, lecturers: 3_000 },
+};
+
+export const DEFAULT_DEMO_SEED = 1;
+/** The largest seed: seeds are 31-bit so that every tool and language reads them the same. */
+export const MAX_DEMO_SEED = 2_147_483_647;
+
+export function isDemoScale(value: unknown): value is DemoScale {
+  return typeof value === 'string' && Object.hasOwn(demoScales, value);
+}
+
+export function isDemoSeed(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_DEMO_SEED;
+}
+
+export const SCALE_MESSAGE = `Choose a scale of ${Object.keys(demoScales).join(', ')}.`;
+export const SEED_MESSAGE = `Give the seed as a whole number from 0 to ${MAX_DEMO_SEED.toLocaleString('en')}, e.g. --seed 7.`;
+
+export interface SeededAtScale {
+  adminUsername: string;
+  /** The admin's one-time password: shown once, changed at the first sign-in. */
+  adminPassword: string;
+  students: number;
+  groups: number;
+  lecturers: number;
+  milliseconds: number;
+}
+
+const ADMIN_USERNAME = 'admin';
+/** Rows per INSERT for subjects and teaching: well under both engines' parameter limits. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Seeds a generated department into a database with no accounts, all of it or nothing: in the
+ * caller's transaction when given one, otherwise in one of its own. Refuses (Conflict, nothing
+ * changed) a database that already has accounts.
+ */
+export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scale: DemoScale; seed?: number; onProgress?: OnProgress }): Promise<SeededAtScale> {
+  const { scale, seed = DEFAULT_DEMO_SEED } = options;
+  if (!isDemoScale(scale)) throw new Invalid(`There is no scale "${String(scale)}".`, { scale: SCALE_MESSAGE });
+  if (!isDemoSeed(seed)) throw new Invalid(`The seed ${String(seed)} cannot be used.`, { seed: SEED_MESSAGE });
+  const started = performance.now();
+  const onProgress = options.onProgress ?? ignoreProgress;
+  const plan = planDepartment(demoScales[scale], seed);
+  // The uploads of the stored imports go where the app keeps them; the CLI and the app pass theirs.
+  const storage = ctx.storage ?? createStorage(ctx.config);
+  const importIds: number[] = [];
+  let uploadKeys: string[] = [];
+  try {
+    const work = async (db: Db) => {
+      try {
+        return await seedPlan({ ...ctx, db, storage }, plan, onProgress, (id) => importIds.push(id));
+      } catch (error) {
+        // The rows go with the transaction; the uploads in storage must be removed by hand.
+        uploadKeys = await uploadsOf(db, importIds).catch(() => []);
+        throw error;
+      }
+    };
+    const admin = ctx.db.isTransaction ? await work(ctx.db) : await ctx.db.transaction().execute(work);
+    const sizes = demoScales[scale];
+    return { adminUsername: admin.username, adminPassword: admin.password, ...sizes, milliseconds: Math.round(performance.now() - started) };
+  } catch (error) {
+    for (const key of uploadKeys) await storage.delete(key).catch((e: unknown) => ctx.log.warn({ err: e, key }, 'could not delete an upload of a failed seed'));
+    throw error;
+  } finally {
+    if (!ctx.storage) await storage.close();
+  }
+}
+
+async function uploadsOf(db: Db, importIds: readonly number[]): Promise<string[]> {
+  if (importIds.length === 0) return [];
+  const rows = await db.selectFrom('imports').innerJoin('files', 'files.id', 'imports.fileId').select('files.storageKey').where('imports.id', 'in', importIds).execute();
+  return rows.map((r) => r.storageKey);
+}
+
+async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, onProgress: OnProgress, onImported: (id: number) => void) {
+  const system: ServiceContext = { ...base, actor: systemActor };
+  const anyUser = await base.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (anyUser)
+    throw new Conflict('The database already has accounts; a generated department is only seeded into an empty database. Point DATABASE_URL at a new database (run `fms migrate` there first).');
+
+  // The admin runs the rest, as in a department that starts from nothing: its history and the
+  // imports name the admin, and the imports' credentials are the admin's to download.
+  const created = await createAccount(system, { username: ADMIN_USERNAME, role: 'admin', displayName: 'Department Administrator' });
+  const adminUser = (await findUserById(system, created.user.id))!;
+  // New accounts have no sessions anywhere; archiving ends them where the caller keeps them, if it says.
+  const sessions: SessionStore = 'sessions' in base ? (base as AuthContext).sessions : databaseSessionStore(base.db);
+  const ctx: AuthContext = { ...base, actor: actorFromUser(adminUser), sessions };
+
+  const groupIds: number[] = [];
+  for (const [i, group] of plan.groups.entries()) {
+    if (i % 50 === 0) onProgress({ step: 'creating groups', done: i, total: plan.groups.length, unit: 'rows' });
+    groupIds.push((await createGroup(ctx, group)).id);
+  }
+  onProgress({ step: 'creating groups', done: plan.groups.length, total: plan.groups.length, unit: 'rows' });
+
+  await importLecturers(ctx, plan.lecturers, onProgress, onImported);
+  await importStudents(
+    ctx,
+    plan.students,
+    plan.groups.map((g) => g.name),
+    onProgress,
+    onImported,
+  );
+
+  const lecturerIds = await idsByKey(plan.lecturers.map((l) => l.email), (emails) => findLecturersForImport(ctx, { emails }).then((rows) => rows.map((r) => [String((r as Record<string, unknown>).email), r.id] as const)));
+  const leaving = plan.students.filter((s) => s.archived).map((s) => s.studentNumber);
+  const studentIds = await idsByKey(leaving, (numbers) => findStudentsForImport(ctx, { studentNumbers: numbers, emails: [] }).then((rows) => rows.map((r) => [r.studentNumber, r.id] as const)));
+  const archiving = [...plan.lecturers.filter((l) => l.archived).map((l) => ({ lecturer: lecturerIds.get(l.email)! })), ...leaving.map((n) => ({ student: studentIds.get(n)! }))];
+  for (const [i, who] of archiving.entries()) {
+    if (i % 100 === 0) onProgress({ step: 'archiving people who left', done: i, total: archiving.length, unit: 'rows' });
+    if ('lecturer' in who) await archiveLecturer(ctx, who.lecturer);
+    else await archiveStudent(ctx, who.student);
+  }
+  onProgress({ step: 'archiving people who left', done: archiving.length, total: archiving.length, unit: 'rows' });
+
+  await writeTeaching(
+    ctx,
+    plan,
+    groupIds,
+    plan.lecturers.map((l) => lecturerIds.get(l.email)!),
+    onProgress,
+  );
+  return { username: adminUser.username, password: created.oneTimePassword! };
+}
+
+/** Looks records up by a key in batches (the services' look-ups take a few thousand keys at a time). */
+async function idsByKey(keys: readonly string[], find: (batch: string[]) => Promise<(readonly [string, number])[]>): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < keys.length; i += 5_000) for (const [key, id] of await find(keys.slice(i, i + 5_000))) ids.set(key, id);
+  const missing = keys.find((k) => !ids.has(k));
+  if (missing !== undefined) throw new Error(`the record imported as ${missing} was not found afterwards`);
+  return ids;
+}
+
+/** Subjects, the groups taking them and who teaches them, written as the demo seed writes them. */
+async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds: readonly number[], lecturerIds: readonly number[], onProgress: OnProgress) {
+  const now = ctx.clock.now();
+  const step = 'assigning subjects and teaching';
+  const total = plan.subjects.length + plan.teaching.length;
+  const subjectIds = new Map<string, number>();
+  for (let i = 0; i < plan.subjects.length; i += INSERT_CHUNK) {
+    onProgress({ step, done: i, total, unit: 'rows' });
+    const rows = plan.subjects.slice(i, i + INSERT_CHUNK).map((s) => ({ name: s.name, description: s.description, createdAt: now, updatedAt: now }));
+    for (const row of await ctx.db.insertInto('subjects').values(rows).returning(['id', 'name']).execute()) subjectIds.set(row.name, row.id);
+  }
+  const subjectId = (index: number) => subjectIds.get(plan.subjects[index]!.name)!;
+  const subjectGroups = plan.subjects.flatMap((s, index) => s.groups.map((g) => ({ subjectId: subjectId(index), groupId: groupIds[g]! })));
+  for (let i = 0; i < subjectGroups.length; i += INSERT_CHUNK) await ctx.db.insertInto('subjectGroups').values(subjectGroups.slice(i, i + INSERT_CHUNK)).execute();
+  const teaching = plan.teaching.map((t) => ({ subjectId: subjectId(t.subject), lecturerId: lecturerIds[t.lecturer]!, groupId: groupIds[t.group]! }));
+  for (let i = 0; i < teaching.length; i += INSERT_CHUNK) {
+    onProgress({ step, done: plan.subjects.length + i, total, unit: 'rows' });
+    await ctx.db.insertInto('teaching').values(teaching.slice(i, i + INSERT_CHUNK)).execute();
+  }
+  onProgress({ step, done: total, total, unit: 'rows' });
+}

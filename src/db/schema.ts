@@ -244,6 +244,17 @@ export interface SettingsTable {
   updatedAt: Timestamp;
 }
 
+/**
+ * Figures kept by triggers (migration 0005, ADR 0015): `students.active`, `students.archived`,
+ * `lecturers.…`, `groups.…`, `users.enabled`, `users.disabled`, `subjects.all`. Derived data:
+ * backups and copies leave it out, and the triggers count the rows again as they are loaded.
+ */
+export interface RecordCountsTable {
+  counted: string;
+  /** bigint: PostgreSQL hands it over as text. */
+  n: ColumnType<number | string, number, number>;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -265,6 +276,7 @@ export interface Database {
   apiTokens: ApiTokensTable;
   signInFailures: SignInFailuresTable;
   settings: SettingsTable;
+  recordCounts: RecordCountsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -2,9 +2,12 @@
 // list knows its total (the people lists, accounts, an import's errors), and step by step from a
 // cursor, when counting every row would cost too much (groups, the audit trail).
 
-/** The page numbers to offer: the first, the last, and a window around the current one. */
-export function pageWindow(page: number, pages: number, around = 2): (number | 'gap')[] {
-  const shown = new Set<number>([1, pages]);
+/**
+ * The page numbers to offer: the first, the last, and a window around the current one. When the
+ * count stopped short (`open`), the last counted page is not the last: a gap follows the window.
+ */
+export function pageWindow(page: number, pages: number, around = 2, open = false): (number | 'gap')[] {
+  const shown = new Set<number>(open ? [1] : [1, pages]);
   for (let p = page - around; p <= page + around; p++) if (p >= 1 && p <= pages) shown.add(p);
   const sorted = [...shown].sort((a, b) => a - b);
   const out: (number | 'gap')[] = [];
@@ -14,6 +17,7 @@ export function pageWindow(page: number, pages: number, around = 2): (number | '
     else if (typeof previous === 'number' && p - previous > 2) out.push('gap');
     out.push(p);
   }
+  if (open) out.push('gap');
   return out;
 }
 
@@ -24,20 +28,23 @@ interface PageProps {
   page: number;
   pageSize: number;
   total: number;
+  /** The count stopped at `total`: more match (db/record-counts.ts boundedCount). */
+  totalIsAtLeast?: boolean;
   href: (page: number) => string;
 }
 
 const pageCount = ({ pageSize, total }: { pageSize: number; total: number }) => Math.max(1, Math.ceil(total / pageSize));
 
 /** "Showing 51–100 of 12,345 students": the list's count line. `noun` is the plural ("students"). */
-export function ListCount(props: { page: number; pageSize: number; total: number; noun: string }) {
+export function ListCount(props: { page: number; pageSize: number; total: number; totalIsAtLeast?: boolean; noun: string }) {
   const pages = pageCount(props);
   const first = props.total === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
   const last = Math.min(props.total, props.page * props.pageSize);
   // One of them is "1 student".
   const noun = props.total === 1 ? props.noun.replace(/s$/, '') : props.noun;
-  const summary =
-    props.total === 0
+  const summary = props.totalIsAtLeast
+    ? `Showing ${formatCount(first)}–${formatCount(last)} of more than ${formatCount(props.total)} ${props.noun}`
+    : props.total === 0
       ? `No ${props.noun}`
       : first > props.total
         ? `Page ${props.page} is past the end: ${formatCount(props.total)} ${noun} in ${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'}`
@@ -52,7 +59,9 @@ export function ListCount(props: { page: number; pageSize: number; total: number
 /** Numbered page links (‹ Previous 1 … 4 5 6 … 247 Next ›); nothing when everything fits on one page. */
 export function PageNumbers(props: PageProps) {
   const pages = pageCount(props);
-  if (pages <= 1) return '';
+  const open = props.totalIsAtLeast === true;
+  if (pages <= 1 && !open) return '';
+  const hasNext = open || props.page < pages;
   return (
     <nav aria-label="Pages">
       <ul class="pagination pagination-sm mb-0 flex-wrap">
@@ -61,7 +70,7 @@ export function PageNumbers(props: PageProps) {
             ‹ Previous
           </a>
         </li>
-        {pageWindow(Math.min(props.page, pages), pages).map((p) =>
+        {pageWindow(open ? props.page : Math.min(props.page, pages), open ? Math.max(pages, props.page) : pages, 2, open).map((p) =>
           p === 'gap' ? (
             <li class="page-item disabled">
               <span class="page-link">…</span>
@@ -74,8 +83,8 @@ export function PageNumbers(props: PageProps) {
             </li>
           ),
         )}
-        <li class={`page-item${props.page >= pages ? ' disabled' : ''}`}>
-          <a class="page-link" href={props.href(Math.min(pages, props.page + 1))} aria-label="Next page">
+        <li class={`page-item${hasNext ? '' : ' disabled'}`}>
+          <a class="page-link" href={props.href(hasNext ? props.page + 1 : pages)} aria-label="Next page">
             Next ›
           </a>
         </li>
@@ -88,8 +97,8 @@ export function PageNumbers(props: PageProps) {
 export function Pagination(props: PageProps & { noun: string }) {
   return (
     <div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mt-3">
-      <ListCount page={props.page} pageSize={props.pageSize} total={props.total} noun={props.noun} />
-      <PageNumbers page={props.page} pageSize={props.pageSize} total={props.total} href={props.href} />
+      <ListCount page={props.page} pageSize={props.pageSize} total={props.total} totalIsAtLeast={props.totalIsAtLeast} noun={props.noun} />
+      <PageNumbers page={props.page} pageSize={props.pageSize} total={props.total} totalIsAtLeast={props.totalIsAtLeast} href={props.href} />
     </div>
   );
 }

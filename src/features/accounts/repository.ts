@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { Role } from '../../db/schema.js';
 import { matchesEveryWord } from '../../db/people-search.js';
+import { boundedCount, COUNT_AHEAD, readRecordCounts, type ListTotal } from '../../db/record-counts.js';
 import { containsIgnoringCase, containsInLowerCase } from '../../db/search.js';
 import { foldQuery } from '../../lib/people.js';
 
@@ -19,8 +20,8 @@ function filtered(db: Db, filter: { q?: string; role?: Role }) {
       eb.or([
         containsInLowerCase(eb.ref('username'), q),
         eb.and([eb('users.studentId', 'is', null), eb('users.lecturerId', 'is', null), containsIgnoringCase(eb.ref('displayName'), q)]),
-        eb('users.studentId', 'in', eb.selectFrom('students').select('students.id').where((s) => matchesEveryWord(s.ref('students.searchText'), folded))),
-        eb('users.lecturerId', 'in', eb.selectFrom('lecturers').select('lecturers.id').where((l) => matchesEveryWord(l.ref('lecturers.searchText'), folded))),
+        eb('users.studentId', 'in', eb.selectFrom('students').select('students.id').where(matchesEveryWord(db, 'students.searchText', folded))),
+        eb('users.lecturerId', 'in', eb.selectFrom('lecturers').select('lecturers.id').where(matchesEveryWord(db, 'lecturers.searchText', folded))),
       ]),
     );
   }
@@ -32,9 +33,18 @@ export async function listAccounts(db: Db, filter: { q?: string; role?: Role; li
   const query = filtered(db, filter);
   const [rows, total] = await Promise.all([
     query.select(accountColumns).orderBy('username').limit(filter.limit).offset(filter.offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    countAccounts(db, filter, filter.offset + COUNT_AHEAD),
   ]);
-  return { rows, total: Number(total.count) };
+  return { rows, ...total };
+}
+
+/** All accounts: the kept figures (db/record-counts.ts); a search or a role: counted as far as `bound`. */
+async function countAccounts(db: Db, filter: { q?: string; role?: Role }, bound: number): Promise<ListTotal> {
+  if (!filter.q && !filter.role) {
+    const counts = await readRecordCounts(db);
+    return { total: counts['users.enabled'] + counts['users.disabled'], atLeast: false };
+  }
+  return boundedCount(db, filtered(db, filter), bound);
 }
 
 /** The accounts after a username, in username order (unique): keyset batches for an export. */

@@ -20,7 +20,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     const query = { q: request.query.q ?? '', role: request.query.role ?? '', page: request.query.page ?? '1' };
     const result = await accounts.listAccounts(ctx, query);
     return reply.html(
-      <AccountsPage page={reply.pageContext()} rows={result.rows} total={result.total} pageNumber={result.page} pageSize={result.pageSize} q={query.q} role={query.role} now={ctx.clock.now()} />,
+      <AccountsPage page={reply.pageContext()} rows={result.rows} total={result.total} totalIsAtLeast={result.totalIsAtLeast} pageNumber={result.page} pageSize={result.pageSize} q={query.q} role={query.role} now={ctx.clock.now()} />,
     );
   });
 

@@ -41,13 +41,13 @@ export function assertMayCreateAccounts(ctx: ServiceContext): void {
 export async function listAccounts(ctx: ServiceContext, query: unknown) {
   authorize(ctx.actor, 'accounts.list');
   const { q, role, page = 1 } = validate(ListAccountsQuery, query);
-  const { rows, total } = await repo.listAccounts(ctx.db, {
+  const { rows, total, atLeast } = await repo.listAccounts(ctx.db, {
     q: q || undefined,
     role: (role || undefined) as Role | undefined,
     limit: ACCOUNTS_PAGE_SIZE,
     offset: (page - 1) * ACCOUNTS_PAGE_SIZE,
   });
-  return { rows, total, page, pageSize: ACCOUNTS_PAGE_SIZE };
+  return { rows, total, totalIsAtLeast: atLeast, page, pageSize: ACCOUNTS_PAGE_SIZE };
 }
 
 /** Every account the list shows under its search and role (username order), in batches, for an export. */

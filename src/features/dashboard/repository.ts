@@ -1,15 +1,10 @@
 import type { Db } from '../../db/index.js';
+import { readRecordCounts } from '../../db/record-counts.js';
 
+/** The department's figures, kept by triggers (db/record-counts.ts): one small read at any size. */
 export async function departmentCounts(db: Db) {
-  const count = async (table: 'students' | 'lecturers' | 'groups') =>
-    Number(
-      (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow()).n,
-    );
-  const subjects = Number((await db.selectFrom('subjects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const accounts = Number(
-    (await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('disabled', '=', false).executeTakeFirstOrThrow()).n,
-  );
-  return { students: await count('students'), lecturers: await count('lecturers'), groups: await count('groups'), subjects, accounts };
+  const c = await readRecordCounts(db);
+  return { students: c['students.active'], lecturers: c['lecturers.active'], groups: c['groups.active'], subjects: c['subjects.all'], accounts: c['users.enabled'] };
 }
 
 export function teachingOf(db: Db, lecturerId: number) {

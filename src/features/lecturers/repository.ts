@@ -2,6 +2,7 @@ import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { LecturerScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import { matchesEveryWord } from '../../db/people-search.js';
+import { boundedCount, recordCount, type ListTotal } from '../../db/record-counts.js';
 import type { Database, LecturersTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
 import type { LecturerSort } from './schemas.js';
@@ -14,14 +15,14 @@ export interface LecturerFilter {
   archived: boolean;
 }
 
-function filtered<O>(query: SelectQueryBuilder<Database, 'lecturers', O>, filter: LecturerFilter) {
+function filtered<O>(db: Db, query: SelectQueryBuilder<Database, 'lecturers', O>, filter: LecturerFilter) {
   let q = query.where('lecturers.archived', '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'self') q = q.where('lecturers.id', '=', scope.lecturerId);
   else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
   if (filter.degree) q = q.where('lecturers.academicDegree', '=', filter.degree);
   if (filter.groupId) q = q.where('lecturers.id', 'in', (eb) => eb.selectFrom('teaching').select('teaching.lecturerId').where('teaching.groupId', '=', filter.groupId!));
-  if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref('lecturers.searchText'), filter.q!));
+  if (filter.q) q = q.where(matchesEveryWord(db, 'lecturers.searchText', filter.q));
   return q;
 }
 
@@ -38,7 +39,7 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
   const desc = page.sort.startsWith('-');
   const direction = desc ? 'desc' : 'asc';
   const op = desc ? '<' : '>';
-  let query = filtered(db.selectFrom('lecturers').selectAll('lecturers'), filter);
+  let query = filtered(db, db.selectFrom('lecturers').selectAll('lecturers'), filter);
   const after = page.after;
   if (page.sort.endsWith('name')) {
     if (after) query = query.where((eb) => eb(eb.refTuple('lecturers.sortName', 'lecturers.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
@@ -51,9 +52,11 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
   return query.limit(page.limit).execute();
 }
 
-export async function countLecturers(db: Db, filter: LecturerFilter): Promise<number> {
-  const row = await filtered(db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirstOrThrow();
-  return Number(row.n);
+/** As countStudents: the kept figure when nothing narrows the list, else counted as far as `bound`. */
+export async function countLecturers(db: Db, filter: LecturerFilter, bound: number): Promise<ListTotal> {
+  if (filter.scope.kind === 'all' && !filter.groupId && !filter.q && !filter.degree)
+    return { total: await recordCount(db, filter.archived ? 'lecturers.archived' : 'lecturers.active'), atLeast: false };
+  return boundedCount(db, filtered(db, db.selectFrom('lecturers'), filter), bound);
 }
 
 export function findLecturer(db: Db, scope: LecturerScope, id: number) {
@@ -113,7 +116,6 @@ export async function insertLecturers(db: Db, lecturers: Insertable<LecturersTab
   return out;
 }
 
-export async function countActiveLecturers(db: Db): Promise<number> {
-  const row = await db.selectFrom('lecturers').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
-  return Number(row.n);
+export function countActiveLecturers(db: Db): Promise<number> {
+  return recordCount(db, 'lecturers.active');
 }

@@ -10,6 +10,7 @@ import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
+import { COUNT_AHEAD } from '../../db/record-counts.js';
 import * as repo from './repository.js';
 import { lecturerFields } from './fields.js';
 import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
@@ -56,6 +57,8 @@ export interface LecturerList {
   items: LecturerView[];
   nextCursor: string | null;
   total?: number;
+  /** The total stopped counting: at least `total` match (db/record-counts.ts boundedCount). */
+  totalIsAtLeast: boolean;
   page?: number;
   pageSize: number;
   sort: LecturerSort;
@@ -77,7 +80,7 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;
   const [rows, total] = await Promise.all([
     repo.listLecturers(ctx.db, filter, { sort, limit: limit + 1, after, offset }),
-    data.page ? repo.countLecturers(ctx.db, filter) : Promise.resolve(undefined),
+    data.page ? repo.countLecturers(ctx.db, filter, (offset ?? 0) + COUNT_AHEAD) : Promise.resolve(undefined),
   ]);
   const page = rows.slice(0, limit);
   const taught = await repo.groupsTaughtBy(ctx.db, page.map((r) => r.id));
@@ -85,7 +88,8 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
   return {
     items: page.map((r) => view(r, taught.get(r.id) ?? [])),
     nextCursor: rows.length > limit && last ? encodeOrderedCursor(sort, repo.sortKeyOf(sort, last)) : null,
-    total,
+    total: total?.total,
+    totalIsAtLeast: total?.atLeast ?? false,
     page: data.page,
     pageSize: limit,
     sort,

@@ -2,6 +2,7 @@ import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { StudentScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import { matchesEveryWord } from '../../db/people-search.js';
+import { boundedCount, recordCount, type ListTotal } from '../../db/record-counts.js';
 import type { Database, StudentsTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
 import { storedColumns } from '../../lib/record-fields.js';
@@ -33,7 +34,7 @@ function studentsOnly(db: Db) {
   return db.selectFrom('students');
 }
 
-function filtered<O>(query: Students<O>, filter: StudentFilter): Students<O> {
+function filtered<O>(db: Db, query: Students<O>, filter: StudentFilter): Students<O> {
   let q = query.where('students.archived', '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'taughtBy')
@@ -42,7 +43,7 @@ function filtered<O>(query: Students<O>, filter: StudentFilter): Students<O> {
   else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
   if (filter.groupId) q = q.where('students.groupId', '=', filter.groupId);
   const column = filter.searchFields === 'full' ? 'students.searchText' : 'students.teachingSearchText';
-  if (filter.q) q = q.where((eb) => matchesEveryWord(eb.ref(column), filter.q!));
+  if (filter.q) q = q.where(matchesEveryWord(db, column, filter.q));
   return q;
 }
 
@@ -94,14 +95,14 @@ function ordered<O>(query: Students<O>, sort: StudentSort, from?: { key: CursorV
 /** The sort key of the row at `offset`, selecting only the sort's own (indexed) columns. */
 async function anchorKey(db: Db, filter: StudentFilter, sort: StudentSort, offset: number): Promise<CursorValue[] | null> {
   if (sort.endsWith('name')) {
-    const row = await ordered(filtered(studentsOnly(db).select(['students.sortName', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+    const row = await ordered(filtered(db, studentsOnly(db).select(['students.sortName', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
     return row ? [row.sortName, row.id] : null;
   }
   if (sort.endsWith('number')) {
-    const row = await ordered(filtered(studentsOnly(db).select(['students.studentNumber', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+    const row = await ordered(filtered(db, studentsOnly(db).select(['students.studentNumber', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
     return row ? [row.studentNumber, row.id] : null;
   }
-  const row = await ordered(filtered(studentsOnly(db).select(['students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+  const row = await ordered(filtered(db, studentsOnly(db).select(['students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
   return row ? [row.id] : null;
 }
 
@@ -114,16 +115,21 @@ export async function listStudents(db: Db, filter: StudentFilter, page: { sort: 
     if (!key) return [];
     from = { key, inclusive: true };
   }
-  return ordered(filtered(studentsOnly(db), filter), page.sort, from)
+  return ordered(filtered(db, studentsOnly(db), filter), page.sort, from)
     .leftJoin('groups', 'groups.id', 'students.groupId')
     .select(columns)
     .limit(page.limit)
     .execute();
 }
 
-export async function countStudents(db: Db, filter: StudentFilter): Promise<number> {
-  const row = await filtered(studentsOnly(db).select((eb) => eb.fn.countAll<number>().as('n')), filter).executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * How many students the list holds: the kept figure when nothing narrows it (db/record-counts.ts),
+ * else counted as far as `bound` (a filter, a search, a lecturer's groups).
+ */
+export async function countStudents(db: Db, filter: StudentFilter, bound: number): Promise<ListTotal> {
+  if (filter.scope.kind === 'all' && !filter.groupId && !filter.q)
+    return { total: await recordCount(db, filter.archived ? 'students.archived' : 'students.active'), atLeast: false };
+  return boundedCount(db, filtered(db, studentsOnly(db), filter), bound);
 }
 
 /** One student within the actor's scope, archived or not. */
@@ -175,7 +181,6 @@ export async function insertStudents(db: Db, students: Insertable<StudentsTable>
   return out;
 }
 
-export async function countActiveStudents(db: Db): Promise<number> {
-  const row = await db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
-  return Number(row.n);
+export function countActiveStudents(db: Db): Promise<number> {
+  return recordCount(db, 'students.active');
 }

@@ -14,6 +14,7 @@ import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as groups from '../groups/service.js';
+import { COUNT_AHEAD } from '../../db/record-counts.js';
 import * as repo from './repository.js';
 import { studentFields } from './fields.js';
 import { CreateStudentInput, ListStudentsQuery, UpdateStudentInput, type StudentSort } from './schemas.js';
@@ -69,6 +70,8 @@ export interface StudentList {
   nextCursor: string | null;
   /** Set for numbered pages (the web list); the API's cursor pages skip the count. */
   total?: number;
+  /** The total stopped counting: at least `total` match (db/record-counts.ts boundedCount). */
+  totalIsAtLeast: boolean;
   page?: number;
   pageSize: number;
   sort: StudentSort;
@@ -92,14 +95,15 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
   const offset = !after && data.page ? (data.page - 1) * limit : undefined;
   const [rows, total] = await Promise.all([
     repo.listStudents(ctx.db, filter, { sort, limit: limit + 1, after, offset }),
-    data.page ? repo.countStudents(ctx.db, filter) : Promise.resolve(undefined),
+    data.page ? repo.countStudents(ctx.db, filter, (offset ?? 0) + COUNT_AHEAD) : Promise.resolve(undefined),
   ]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page.map((r) => view(r, actor)),
     nextCursor: rows.length > limit && last ? encodeOrderedCursor(sort, repo.sortKeyOf(sort, last)) : null,
-    total,
+    total: total?.total,
+    totalIsAtLeast: total?.atLeast ?? false,
     page: data.page,
     pageSize: limit,
     sort,

@@ -11,6 +11,13 @@ import { OpsError } from './ops-error.js';
 export const MIGRATION_TABLE = 'fms_migrations';
 export const MIGRATION_LOCK_TABLE = 'fms_migrations_lock';
 
+/**
+ * Tables derived from the others and kept by triggers (ADR 0015): the counts. Backups, restores and
+ * copies leave them out; loading the rows into a migrated schema fires the triggers that rebuild
+ * them. (SQLite's full-text tables are virtual and never listed: see tableNames.)
+ */
+export const DERIVED_TABLES: readonly string[] = ['record_counts'];
+
 /** How a value must be shaped for the column, beyond what JSON keeps. */
 export type ColumnKind = 'boolean' | 'timestamp' | 'other';
 
@@ -35,7 +42,7 @@ export interface TableInfo {
  * lock is left out: it is a transient flag, and a copied "locked" would block every migration.
  */
 export async function listTables(db: Db): Promise<TableInfo[]> {
-  const names = (await tableNames(db)).filter((name) => name !== MIGRATION_LOCK_TABLE);
+  const names = (await tableNames(db)).filter((name) => name !== MIGRATION_LOCK_TABLE && !DERIVED_TABLES.includes(name));
   const tables: TableInfo[] = [];
   for (const name of names) tables.push(await describeTable(db, name));
   return dependencyOrder(tables);
@@ -51,7 +58,8 @@ async function tableNames(db: Db): Promise<string[]> {
     dialectOf(db) === 'postgres'
       ? sql<{ name: string }>`select table_name as name from information_schema.tables
           where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`
-      : sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`;
+      : // Ordinary tables only: FTS5 search tables are "virtual" and their storage "shadow".
+        sql<{ name: string }>`select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`;
   return (await query.execute(db)).rows.map((r) => r.name);
 }
 

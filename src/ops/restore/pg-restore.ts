@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { installTrigram } from '../../db/trigram.js';
 import type { Manifest } from '../backup/manifest.js';
 import { connectionFor, findTool, runTool } from '../data/postgres-tools.js';
 import { OpsError } from '../data/ops-error.js';
@@ -23,9 +24,13 @@ export async function pgRestore(dest: Destination, dumpFile: string, manifest: M
   await clearSchema(dest.db);
   await sql`create schema if not exists ${sql.id(schema)}`.execute(dest.db);
   const { stdout } = await run(tool.path, ['--list', dumpFile], { maxBuffer: 64 * 1024 * 1024 });
+  // The search indexes need pg_trgm in this database (a scratch database starts without it); where
+  // it cannot be had, they are left out and the search reads every row (ADR 0015).
+  const trigram = (await installTrigram(dest.db)) === 'public';
   const list = stdout
     .split('\n')
     .filter((line) => !/ SCHEMA - |COMMENT - SCHEMA /.test(line))
+    .filter((line) => trigram || !/ INDEX \S+ \S+_trgm /.test(line))
     .join('\n');
   const work = await mkdtemp(join(tmpdir(), 'fms-pg-restore-'));
   try {

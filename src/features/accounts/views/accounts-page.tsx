@@ -18,7 +18,7 @@ export interface AccountRow {
   lastLoginAt: Date | null;
 }
 
-export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; total: number; pageNumber: number; pageSize: number; q: string; role: string; now: Date }) {
+export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; total: number; totalIsAtLeast: boolean; pageNumber: number; pageSize: number; q: string; role: string; now: Date }) {
   const href = (page: number) => `/admin/accounts?${queryString({ q: props.q, role: props.role, page })}`;
   return (
     <Layout page={props.page} title="Accounts">
@@ -75,7 +75,7 @@ export function AccountsPage(props: { page: PageContext; rows: AccountRow[]; tot
           ))}
         </>
       </ListTable>
-      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={href} noun="accounts" />
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} totalIsAtLeast={props.totalIsAtLeast} href={href} noun="accounts" />
     </Layout>
   );
 }

@@ -1,0 +1,147 @@
+// Costs that do not grow with the department (issue 11, ADR 0015):
+// - record_counts: the dashboard's figures and the unfiltered lists' totals, kept by triggers in the
+//   same transaction as every insert, delete and archive, so no page counts a whole table and a
+//   write by any path (services, imports, restores, an operator's SQL) keeps them true.
+// - the people lists' substring search through an index: SQLite FTS5 tables with the trigram
+//   tokenizer over search_text (external content: the text is stored once, in the record), and
+//   PostgreSQL pg_trgm GIN indexes, which the planner uses for the same LIKE '%word%'.
+import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../index.js';
+
+/** What is counted: a table, split by its flag (archived, disabled) or whole. */
+const counted = [
+  { table: 'students', flag: 'archived', yes: 'archived', no: 'active' },
+  { table: 'lecturers', flag: 'archived', yes: 'archived', no: 'active' },
+  { table: 'groups', flag: 'archived', yes: 'archived', no: 'active' },
+  { table: 'users', flag: 'disabled', yes: 'disabled', no: 'enabled' },
+  { table: 'subjects', flag: null, yes: 'all', no: 'all' },
+] as const;
+
+/** The searched text columns, by table (see db/people-search.ts). */
+const searched = [
+  { table: 'students', columns: ['search_text', 'teaching_search_text'] },
+  { table: 'lecturers', columns: ['search_text'] },
+] as const;
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('record_counts')
+    .addColumn('counted', 'varchar(40)', (c) => c.primaryKey())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .execute();
+  if (dialectOf(db) === 'postgres') await upPostgres(db);
+  else await upSqlite(db);
+  // From the rows already there (an upgrade, or an older archive being restored), after the
+  // triggers exist: a migration runs alone, so nothing is written between the two.
+  for (const c of counted) {
+    const keys = c.flag ? [c.yes, c.no] : [c.yes];
+    for (const key of keys) {
+      let q = db.selectFrom(c.table).select((eb) => eb.fn.countAll().as('n'));
+      if (c.flag) q = q.where(c.flag, '=', key === c.yes);
+      const { n } = (await q.executeTakeFirstOrThrow()) as { n: number | string };
+      await db.insertInto('record_counts').values({ counted: `${c.table}.${key}`, n: Number(n) }).execute();
+    }
+  }
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  if (dialectOf(db) === 'postgres') {
+    for (const c of counted) await sql`drop trigger if exists ${sql.id(`${c.table}_counted`)} on ${sql.table(c.table)}`.execute(db);
+    await sql`drop function if exists record_counts_follow()`.execute(db);
+    for (const s of searched) for (const column of s.columns) await sql`drop index if exists ${sql.id(`${s.table}_${column}_trgm`)}`.execute(db);
+  } else {
+    for (const c of counted) for (const op of ['insert', 'delete', 'update']) await sql.raw(`drop trigger if exists ${c.table}_counted_${op}`).execute(db);
+    for (const s of searched) {
+      for (const op of ['insert', 'delete', 'update']) await sql.raw(`drop trigger if exists ${s.table}_search_${op}`).execute(db);
+      await sql.raw(`drop table if exists ${s.table}_search`).execute(db);
+    }
+  }
+  await db.schema.dropTable('record_counts').execute();
+}
+
+async function upSqlite(db: Kysely<any>) {
+  for (const c of counted) {
+    const key = (row: 'new' | 'old') => (c.flag ? `case when ${row}.${c.flag} then '${c.table}.${c.yes}' else '${c.table}.${c.no}' end` : `'${c.table}.all'`);
+    await sql.raw(`create trigger ${c.table}_counted_insert after insert on ${c.table} begin
+      update record_counts set n = n + 1 where counted = ${key('new')}; end`).execute(db);
+    await sql.raw(`create trigger ${c.table}_counted_delete after delete on ${c.table} begin
+      update record_counts set n = n - 1 where counted = ${key('old')}; end`).execute(db);
+    if (c.flag)
+      await sql.raw(`create trigger ${c.table}_counted_update after update of ${c.flag} on ${c.table} when old.${c.flag} is not new.${c.flag} begin
+        update record_counts set n = n - 1 where counted = ${key('old')};
+        update record_counts set n = n + 1 where counted = ${key('new')}; end`).execute(db);
+  }
+  for (const s of searched) {
+    const columns = s.columns.join(', ');
+    const values = (row: 'new' | 'old') => s.columns.map((col) => `${row}.${col}`).join(', ');
+    await sql.raw(`create virtual table ${s.table}_search using fts5(${columns}, content='${s.table}', content_rowid='id', tokenize='trigram')`).execute(db);
+    await sql.raw(`insert into ${s.table}_search(${s.table}_search) values ('rebuild')`).execute(db);
+    await sql.raw(`create trigger ${s.table}_search_insert after insert on ${s.table} begin
+      insert into ${s.table}_search(rowid, ${columns}) values (new.id, ${values('new')}); end`).execute(db);
+    await sql.raw(`create trigger ${s.table}_search_delete after delete on ${s.table} begin
+      insert into ${s.table}_search(${s.table}_search, rowid, ${columns}) values ('delete', old.id, ${values('old')}); end`).execute(db);
+    await sql.raw(`create trigger ${s.table}_search_update after update of ${columns} on ${s.table} begin
+      insert into ${s.table}_search(${s.table}_search, rowid, ${columns}) values ('delete', old.id, ${values('old')});
+      insert into ${s.table}_search(rowid, ${columns}) values (new.id, ${values('new')}); end`).execute(db);
+  }
+}
+
+async function upPostgres(db: Kysely<any>) {
+  // One function for every counted table: its arguments name the flag column and the two keys.
+  await sql
+    .raw(
+      `create function record_counts_follow() returns trigger language plpgsql as $$
+    declare
+      before_key text;
+      after_key text;
+    begin
+      if tg_op <> 'INSERT' then
+        before_key := tg_table_name || '.' || case when tg_nargs = 0 then 'all' when (to_jsonb(old) ->> tg_argv[0])::boolean then tg_argv[1] else tg_argv[2] end;
+      end if;
+      if tg_op <> 'DELETE' then
+        after_key := tg_table_name || '.' || case when tg_nargs = 0 then 'all' when (to_jsonb(new) ->> tg_argv[0])::boolean then tg_argv[1] else tg_argv[2] end;
+      end if;
+      if before_key is distinct from after_key then
+        if before_key is not null then update record_counts set n = n - 1 where counted = before_key; end if;
+        if after_key is not null then update record_counts set n = n + 1 where counted = after_key; end if;
+      end if;
+      return null;
+    end $$`,
+    )
+    .execute(db);
+  for (const c of counted) {
+    const args = c.flag ? `'${c.flag}', '${c.yes}', '${c.no}'` : '';
+    const events = c.flag ? `insert or delete or update of ${c.flag}` : 'insert or delete';
+    await sql.raw(`create trigger ${c.table}_counted after ${events} on ${c.table} for each row execute function record_counts_follow(${args})`).execute(db);
+  }
+  const trgm = await trigramSchema(db);
+  if (!trgm) return;
+  for (const s of searched)
+    for (const column of s.columns)
+      await sql.raw(`create index ${s.table}_${column}_trgm on ${s.table} using gin (${column} ${quoteIdent(trgm)}.gin_trgm_ops)`).execute(db);
+}
+
+/**
+ * The schema pg_trgm lives in, installing it (into public, so that dropping an application schema
+ * never drops the extension other schemas use) when the server has it and the account may. Without
+ * it the search still works, by reading every row; `fms doctor` says so.
+ */
+async function trigramSchema(db: Kysely<any>): Promise<string | null> {
+  const installed = async () =>
+    (await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db)).rows[0]?.schema ?? null;
+  const found = await installed();
+  if (found) return found;
+  await sql`savepoint fms_pg_trgm`.execute(db);
+  try {
+    await sql`create extension if not exists pg_trgm schema public`.execute(db);
+    await sql`release savepoint fms_pg_trgm`.execute(db);
+  } catch {
+    await sql`rollback to savepoint fms_pg_trgm`.execute(db);
+    return null;
+  }
+  return installed();
+}
+
+function quoteIdent(name: string) {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,26 @@
+// pg_trgm, which PostgreSQL's substring search index needs (migration 0005, ADR 0015). It is
+// installed into public, so that dropping an application schema never drops the extension that
+// other schemas' indexes use.
+import { sql } from 'kysely';
+import type { Db } from './index.js';
+
+/** The schema pg_trgm lives in, or null when it is not installed in this database. */
+export async function trigramSchema(db: Db): Promise<string | null> {
+  const found = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
+  return found.rows[0]?.schema ?? null;
+}
+
+/**
+ * Installs pg_trgm when the server has it and the account may (outside a transaction); answers
+ * where it is, or null. Without it the search still works, reading every row.
+ */
+export async function installTrigram(db: Db): Promise<string | null> {
+  const found = await trigramSchema(db);
+  if (found) return found;
+  try {
+    await sql`create extension if not exists pg_trgm schema public`.execute(db);
+  } catch {
+    return null;
+  }
+  return trigramSchema(db);
+}

@@ -3,7 +3,7 @@
 // from there, so a new declared field appears on the form and the record page without editing them.
 import type { FieldMessages } from '../lib/errors.js';
 import { formSection, type FormFieldOf, type RecordFields } from '../lib/record-fields.js';
-import { FormField, SelectField } from './form-field.js';
+import { FormField, SelectField, SuggestedInput } from './form-field.js';
 import { Detail } from './record-parts.js';
 
 export interface DeclaredFieldsProps {
@@ -13,7 +13,10 @@ export interface DeclaredFieldsProps {
   errors?: FieldMessages;
   /** The options of each select, by field name (e.g. the groups a student may join). */
   choices?: Readonly<Record<string, readonly { value: string; label: string }[]>>;
-  /** The suggestions of each text field that offers them, by field name (e.g. the degrees in use). */
+  /**
+   * The suggestions of each text field that offers them, by field name (e.g. the degrees in use); a
+   * type-ahead's first ones with the address of the rest (typeAheadSuggestions, e.g. the groups).
+   */
   suggestions?: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -119,7 +122,10 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
   );
 }
 
-/** A text field with the page's suggestions (a datalist): typed freely, offered what is in use. */
+/**
+ * A text field with the page's suggestions (a datalist): typed freely, offered what is in use, or,
+ * given a type-ahead's suggestions (typeAheadSuggestions), the names matching what is typed.
+ */
 function SuggestedField(props: { name: string; label: string; value: string; error?: string; help?: string; maxlength?: number; suggestions: readonly string[] }) {
   const id = `field-${props.name}`;
   return (
@@ -127,22 +133,16 @@ function SuggestedField(props: { name: string; label: string; value: string; err
       <label class="form-label" for={id} safe>
         {props.label}
       </label>
-      <input
+      <SuggestedInput
         class={`form-control${props.error ? ' is-invalid' : ''}`}
         id={id}
         name={props.name}
         value={props.value}
         maxlength={props.maxlength}
-        list={`${id}-suggestions`}
-        autocomplete="off"
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props.error, props.help)}
+        suggestions={props.suggestions}
+        invalid={Boolean(props.error)}
+        describedBy={describedBy(id, props.error, props.help)}
       />
-      <datalist id={`${id}-suggestions`}>
-        {props.suggestions.map((d) => (
-          <option value={d}></option>
-        ))}
-      </datalist>
       <Feedback id={id} error={props.error} help={props.help} />
     </div>
   );

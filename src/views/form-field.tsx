@@ -76,3 +76,150 @@ export function CsrfField({ token }: { token: string }) {
 export function FormAlert({ message }: { message?: string | null }) {
   return message ? <div class="alert alert-danger" role="alert" safe>{message}</div> : '';
 }
+
+/** Suggestions that htmx refreshes from `source` as the person types: a type-ahead's first ones. */
+export type TypeAheadSuggestions = readonly string[] & { readonly source: string };
+
+/**
+ * A field's suggestions with the address of the rest, so that they pass wherever a form's
+ * suggestions go (DeclaredFields' `suggestions`) and make the field a type-ahead.
+ */
+export function typeAheadSuggestions(names: readonly string[], source: string): TypeAheadSuggestions {
+  return Object.assign([...names], { source });
+}
+
+function sourceOf(names: readonly string[]): string | undefined {
+  const source = (names as Partial<TypeAheadSuggestions>).source;
+  return typeof source === 'string' ? source : undefined;
+}
+
+export interface SuggestedInputProps {
+  id: string;
+  name: string;
+  value: string;
+  /** What the page offers; with a source (typeAheadSuggestions), the first of many. */
+  suggestions: readonly string[];
+  class?: string;
+  maxlength?: number;
+  placeholder?: string;
+  invalid?: boolean;
+  describedBy?: string;
+}
+
+/**
+ * A text input with suggestions in a datalist, the browser's own list (announced as the input's
+ * suggestions, usable without JavaScript). A type-ahead (suggestions with a source, for choosing
+ * one of thousands by name, e.g. a group) carries only the first few: htmx replaces them with those
+ * matching the text as it is typed, so the page never lists them all, and without JavaScript the
+ * server resolves the name that was typed.
+ */
+export function SuggestedInput(props: SuggestedInputProps) {
+  const listId = `${props.id}-suggestions`;
+  const source = sourceOf(props.suggestions);
+  return (
+    <>
+      <input
+        class={props.class ?? 'form-control'}
+        id={props.id}
+        name={props.name}
+        type="text"
+        value={props.value}
+        maxlength={props.maxlength}
+        placeholder={props.placeholder}
+        list={listId}
+        autocomplete="off"
+        aria-invalid={props.invalid ? 'true' : undefined}
+        aria-describedby={props.describedBy}
+        hx-get={source}
+        hx-trigger={source ? 'input changed delay:250ms' : undefined}
+        hx-target={source ? `#${listId}` : undefined}
+        hx-swap={source ? 'innerHTML' : undefined}
+        hx-sync={source ? 'this:replace' : undefined}
+      />
+      <datalist id={listId}>
+        <SuggestionOptions names={props.suggestions} />
+      </datalist>
+    </>
+  );
+}
+
+/** The options of a suggestions datalist: the page's own, and the fragment a type-ahead fetches. */
+export function SuggestionOptions({ names }: { names: readonly string[] }) {
+  return (
+    <>
+      {names.map((name) => (
+        <option value={name}></option>
+      ))}
+    </>
+  );
+}
+
+/** A list filter's type-ahead (e.g. the group filter): what its input shows and offers. */
+export interface TypeAheadFilterState {
+  /** The input's text: the chosen record's name, or what was typed when it named none. */
+  text: string;
+  /** Said under the input, e.g. that the chosen group is archived. */
+  note?: string;
+  suggestions: TypeAheadSuggestions;
+  /** The typed text named nothing (the list is not filtered by it): the closest choices. */
+  unmatched: { text: string; matches: readonly { id: number; name: string }[] } | null;
+}
+
+/** A filter form's type-ahead with its label (small, as the filter bars' labels are) and note. */
+export function TypeAheadFilter(props: { id: string; name: string; label: string; placeholder: string; state: TypeAheadFilterState }) {
+  const s = props.state;
+  const describedBy = [s.unmatched ? `${props.id}-problem` : '', s.note ? `${props.id}-note` : ''].filter(Boolean).join(' ');
+  return (
+    <>
+      <label class="form-label small text-secondary" for={props.id} safe>
+        {props.label}
+      </label>
+      <SuggestedInput
+        class={`form-control${s.unmatched ? ' is-invalid' : ''}`}
+        id={props.id}
+        name={props.name}
+        value={s.text}
+        maxlength={100}
+        placeholder={props.placeholder}
+        suggestions={s.suggestions}
+        invalid={Boolean(s.unmatched)}
+        describedBy={describedBy || undefined}
+      />
+      {s.note ? (
+        <div class="form-text" id={`${props.id}-note`} safe>
+          {s.note}
+        </div>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
+/**
+ * Above a filter form: the type-ahead's text named nothing, so the list is not filtered by it; the
+ * close matches are links that apply them, with JavaScript or without. `noun`: what is chosen.
+ */
+export function UnmatchedFilterChoice(props: { id: string; label: string; noun: string; state: TypeAheadFilterState; href: (id: number) => string }) {
+  const unmatched = props.state.unmatched;
+  if (!unmatched) return '';
+  const next = unmatched.matches.length > 0 ? 'Did you mean:' : `Type part of its name and pick one of the suggestions.`;
+  return (
+    <div class="alert alert-warning" role="alert" id={`${props.id}-problem`} data-testid={`${props.id}-problem`}>
+      <span safe>{`${props.label}: no ${props.noun} is named "${unmatched.text}", so the list is not filtered by it. ${next}`}</span>
+      {unmatched.matches.length > 0 ? (
+        <ul class="list-inline mb-0 mt-2">
+          {unmatched.matches.map((m) => (
+            <li class="list-inline-item">
+              <a class="alert-link" href={props.href(m.id)} safe>
+                {m.name}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}

@@ -1,7 +1,7 @@
 import type { GroupScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import type { GroupsTable } from '../../db/schema.js';
-import { containsIgnoringCase } from '../../db/search.js';
+import { containsIgnoringCase, containsInLowerCase } from '../../db/search.js';
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
@@ -71,7 +71,41 @@ export async function updateGroup(db: Db, id: number, changes: Updateable<Groups
   await db.updateTable('groups').set(changes).where('id', '=', id).execute();
 }
 
-/** Every group's id by its name, for imports and forms (a department has hundreds, not millions). */
+/** A group as a picker shows it: enough to name it, with no count of its students. */
+const choiceColumns = ['groups.id', 'groups.name', 'groups.archived'] as const;
+
+/**
+ * Groups in the scope whose folded name (the name key; the name in lower case for an old
+ * look-alike without one) contains any of `keys`, by name, at most `limit`. No keys: the first
+ * groups by name. The names index gives the order, so the scan stops at `limit` matches.
+ */
+export function findGroupChoices(db: Db, scope: GroupScope, filter: { keys: readonly string[]; archived: false | 'either'; limit: number }) {
+  let query = scoped(db.selectFrom('groups').select(choiceColumns), scope);
+  if (filter.archived === false) query = query.where('groups.archived', '=', false);
+  if (filter.keys.length > 0) {
+    query = query.where((eb) => eb.or(filter.keys.map((key) => containsInLowerCase(eb.fn.coalesce('groups.nameKey', eb.fn('lower', ['groups.name'])), key))));
+  }
+  return query.orderBy('groups.name').orderBy('groups.id').limit(filter.limit).execute();
+}
+
+/**
+ * The groups in the scope named `name` once folded (`key`), archived ones too, or exactly `name`
+ * (an old look-alike without a key): at most two, the oldest first.
+ */
+export function findGroupsNamed(db: Db, scope: GroupScope, key: string, name: string) {
+  return scoped(db.selectFrom('groups').select(choiceColumns), scope)
+    .where((eb) => eb.or([eb('groups.nameKey', '=', key), eb('groups.name', '=', name)]))
+    .orderBy('groups.id')
+    .limit(2)
+    .execute();
+}
+
+/** The group in the scope with this id (archived ones too), as a picker shows it. */
+export function findGroupChoice(db: Db, scope: GroupScope, id: number) {
+  return scoped(db.selectFrom('groups').select(choiceColumns), scope).where('groups.id', '=', id).executeTakeFirst();
+}
+
+/** Every group's id by its name, for imports (a department has thousands, not millions). */
 export function allGroupNames(db: Db) {
   return db.selectFrom('groups').select(['id', 'name', 'archived']).orderBy('name').execute();
 }

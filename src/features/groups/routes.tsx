@@ -4,15 +4,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../access.js';
 import { Conflict, Invalid } from '../../lib/errors.js';
 import { singleQueryValues } from '../../lib/query-values.js';
+import { validate } from '../../lib/validation.js';
 import { exportColumns, exportValues, formValuesFromBody } from '../../lib/record-fields.js';
 import { addExportRoutes, ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
+import { SuggestionOptions } from '../../views/form-field.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import { groupFields } from './fields.js';
-import { ListGroupsQuery } from './schemas.js';
+import { GroupChoicesQuery, ListGroupsQuery } from './schemas.js';
 import * as groups from './service.js';
 import { GroupPage } from './views/group-page.js';
 import { GroupsPage } from './views/groups-page.js';
@@ -74,6 +76,17 @@ export default async function groupRoutes(app: FastifyInstance) {
       rows: groups.exportGroups(ctx, { ...(q ? { q } : {}), archived }),
       toRecord: (g) => ({ ...exportValues(groupFields, g), studentCount: g.studentCount, archived: g.archived ? 'yes' : 'no' }),
     };
+  });
+
+  // A group picker's suggestions as someone types (views/form-field SuggestedInput): a fragment of
+  // datalist options, the few groups in the actor's sight whose names contain the text.
+  app.get<{ Querystring: Query }>('/choices', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'groups.view');
+    const query = validate(GroupChoicesQuery, singleQueryValues(GroupChoicesQuery, request.query));
+    const text = query.q ?? query.groupName ?? query.groupId ?? '';
+    const names = (await groups.groupChoices(ctx, text)).map((g) => g.name);
+    return reply.html(<SuggestionOptions names={names} />);
   });
 
   app.get('/new', async (request, reply) => {

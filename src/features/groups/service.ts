@@ -10,7 +10,7 @@ import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import { groupFields } from './fields.js';
 import * as repo from './repository.js';
-import { CreateGroupInput, ListGroupsQuery, UpdateGroupInput } from './schemas.js';
+import { CreateGroupInput, GroupFilterQuery, ListGroupsQuery, UpdateGroupInput } from './schemas.js';
 
 export const GROUPS_PAGE_SIZE = 100;
 
@@ -143,10 +143,108 @@ export async function archiveGroup(ctx: ServiceContext, id: number, archived = t
   return { ...before, archived };
 }
 
-/** The active groups for a form's choice list. */
-export async function groupChoices(ctx: ServiceContext): Promise<{ id: number; name: string }[]> {
-  authorize(ctx.actor, 'groups.chooseAny');
-  return (await repo.allGroupNames(ctx.db)).filter((g) => !g.archived).map(({ id, name }) => ({ id, name }));
+/** A group as a picker offers it. */
+export interface GroupChoice {
+  id: number;
+  name: string;
+  archived: boolean;
+}
+
+/** How many groups a picker suggests at once: the page stays the same size with 2,000 groups. */
+export const GROUP_CHOICES_SHOWN = 20;
+
+/** How many close matches a name that named no group is answered with. */
+export const GROUP_MATCHES_SHOWN = 10;
+
+const choice = (row: GroupChoice): GroupChoice => ({ id: row.id, name: row.name, archived: row.archived });
+
+/**
+ * The active groups in the actor's sight (all for admins, the taught ones for lecturers) whose
+ * names contain `text`, by name, at most GROUP_CHOICES_SHOWN: what a group picker suggests as
+ * someone types. Compared as names are (lib/text-rules uniqueNameKey: case, character width,
+ * dashes and invisible characters aside). No text: the first groups by name.
+ */
+export async function groupChoices(ctx: ServiceContext, text = ''): Promise<GroupChoice[]> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'groups.view');
+  const key = uniqueNameKey(text);
+  const rows = await repo.findGroupChoices(ctx.db, groupScope(actor), { keys: key ? [key] : [], archived: false, limit: GROUP_CHOICES_SHOWN });
+  return rows.map(choice);
+}
+
+/** The group with this id in the actor's sight (archived ones too), or null. */
+export async function groupChoice(ctx: ServiceContext, id: number): Promise<GroupChoice | null> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'groups.view');
+  const row = await repo.findGroupChoice(ctx.db, groupScope(actor), id);
+  return row ? choice(row) : null;
+}
+
+/** What a typed group name means: the group it names, or the active groups it comes close to. */
+export type GroupLookup = { group: GroupChoice; matches: [] } | { group: null; matches: GroupChoice[] };
+
+/**
+ * The group in the actor's sight that `text` names (archived ones too: a filter or a record may
+ * hold one), compared by the folded name key as unique names are; of an old look-alike pair, the
+ * one with exactly this name. Text that names no group is answered with up to GROUP_MATCHES_SHOWN
+ * active groups whose names contain it, or else contain one of its words, for the person to choose.
+ */
+export async function groupNamed(ctx: ServiceContext, text: string): Promise<GroupLookup> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'groups.view');
+  const scope = groupScope(actor);
+  const name = text.trim().normalize('NFC');
+  const key = uniqueNameKey(name);
+  if (key) {
+    const named = await repo.findGroupsNamed(ctx.db, scope, key, name);
+    const group = named.find((g) => g.name === name) ?? named[0];
+    if (group) return { group: choice(group), matches: [] };
+  }
+  const near = async (keys: string[]) => (keys.length ? repo.findGroupChoices(ctx.db, scope, { keys, archived: false, limit: GROUP_MATCHES_SHOWN }) : []);
+  let matches = await near(key ? [key] : []);
+  if (matches.length === 0) {
+    // "CS 1O1" for CS-101: any word of two or more letters or digits (at most four) may find it.
+    const words = [...new Set(key.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 2))].slice(0, 4);
+    matches = await near(words);
+  }
+  return { group: null, matches: matches.map(choice) };
+}
+
+/** A list's group filter (students, lecturers): what it filters by and what its picker shows. */
+export interface GroupFilter {
+  /** The group id to filter by; null: every group. */
+  groupId: number | null;
+  /** The picker's text: the group's name, or what was typed when it named no group. */
+  text: string;
+  /** The group filtered by is archived (a link from its page). */
+  archived: boolean;
+  /** Typed text that named no group (the filter is then left out), with the active groups close to it. */
+  unmatched: { text: string; matches: GroupChoice[] } | null;
+  /** A link's ?group=<id> that is no group in the actor's sight (the list is filtered by it all the same). */
+  unknownId: number | null;
+  /** The picker's first suggestions: the close matches after a miss, else the first groups by name. */
+  suggestions: string[];
+}
+
+/**
+ * Reads a list's group filter: the name typed into its picker (`name`, sent by the filter form,
+ * even empty) wins over the id a link carries (`id`, ?group=<id>), which the page's own links keep.
+ */
+export async function groupFilter(ctx: ServiceContext, given: { id: number | null; name: string | undefined }): Promise<GroupFilter> {
+  const none: GroupFilter = { groupId: null, text: '', archived: false, unmatched: null, unknownId: null, suggestions: [] };
+  const name = given.name === undefined ? undefined : (validate(GroupFilterQuery, { groupName: given.name }).groupName ?? '');
+  let filter = none;
+  if (name) {
+    const lookup = await groupNamed(ctx, name);
+    filter = lookup.group
+      ? { ...none, groupId: lookup.group.id, text: lookup.group.name, archived: lookup.group.archived }
+      : { ...none, text: name, unmatched: { text: name, matches: lookup.matches }, suggestions: lookup.matches.map((g) => g.name) };
+  } else if (name === undefined && given.id !== null) {
+    const group = await groupChoice(ctx, given.id);
+    filter = group ? { ...none, groupId: group.id, text: group.name, archived: group.archived } : { ...none, groupId: given.id, unknownId: given.id };
+  }
+  if (filter.suggestions.length === 0) filter = { ...filter, suggestions: (await groupChoices(ctx)).map((g) => g.name) };
+  return filter;
 }
 
 /**

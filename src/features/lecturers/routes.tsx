@@ -11,7 +11,7 @@ import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
-import * as groups from '../groups/service.js';
+import { readGroupFilter } from '../groups/group-filter.js';
 import { registerAccountRoutes } from '../people/account-routes.js';
 import { addPersonFromForm } from '../people/new-person-form.js';
 import type { PersonKind } from '../people/person-kind.js';
@@ -85,8 +85,11 @@ export default async function lecturerRoutes(app: FastifyInstance) {
       if (ctx.actor.lecturerId !== null && can(ctx.actor, 'records.viewOwn')) return reply.redirect(`/lecturers/${ctx.actor.lecturerId}`, 303);
       throw new Forbidden();
     }
-    const { filter, page, message } = filterOf(request.query);
-    const [list, degrees, groupList] = await Promise.all([lecturers.listLecturers(ctx, { ...serviceQuery(filter), page }), lecturers.lecturerDegrees(ctx), groups.groupChoices(ctx)]);
+    const { filter: fromAddress, page, message: addressMessage } = filterOf(request.query);
+    const { group, picker, message: groupMessage } = await readGroupFilter(ctx, request.query, fromAddress.group);
+    const filter = { ...fromAddress, group };
+    const message = [addressMessage, groupMessage].filter(Boolean).join(' ') || null;
+    const [list, degrees] = await Promise.all([lecturers.listLecturers(ctx, { ...serviceQuery(filter), page }), lecturers.lecturerDegrees(ctx)]);
     return reply.html(
       <LecturersPage
         page={reply.pageContext()}
@@ -96,7 +99,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
         pageSize={list.pageSize}
         filter={filter}
         degrees={filter.degree && !degrees.includes(filter.degree) ? [...degrees, filter.degree] : degrees}
-        groups={groupList}
+        groupPicker={picker}
         message={message}
       />,
     );

@@ -7,13 +7,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, ownsStudentRecord } from '../../access.js';
 import { fullName } from '../../lib/people.js';
 import { Conflict, Invalid, NotFound } from '../../lib/errors.js';
+import { validate } from '../../lib/validation.js';
+import type { TSchema } from 'typebox';
 import { requireActor } from '../../plugins/session.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { readListFilter } from '../../routes/list-filter.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
+import { typeAheadSuggestions, type TypeAheadSuggestions } from '../../views/form-field.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
+import { GROUP_CHOICES_ADDRESS, readGroupFilter } from '../groups/group-filter.js';
 import * as groups from '../groups/service.js';
 import { registerAccountRoutes } from '../people/account-routes.js';
 import { addPersonFromForm } from '../people/new-person-form.js';
@@ -23,7 +27,8 @@ import { ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { exportColumns, exportValues, formValuesFromBody, formValuesOfRecord, inputFromForm } from '../../lib/record-fields.js';
 import { studentFields } from './fields.js';
 import * as students from './service.js';
-import { ListStudentsQuery, studentSorts } from './schemas.js';
+import type { StudentView } from './service.js';
+import { CreateStudentInput, ListStudentsQuery, studentSorts, UpdateStudentInput } from './schemas.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
 import { StudentFormPage, type StudentFormValues } from './views/student-form-page.js';
 import { StudentPage, type StudentPageProps } from './views/student-page.js';
@@ -51,11 +56,44 @@ function serviceQuery(filter: StudentFilterValues) {
   return { q: filter.q, group: filter.group ? Number(filter.group) : '', sort: filter.sort, archived: filter.archived };
 }
 
-/** The groups a list or form may offer: all active groups for admins, the taught ones for lecturers. */
-async function groupOptions(ctx: RequestContext) {
-  if (can(ctx.actor, 'groups.chooseAny')) return groups.groupChoices(ctx);
-  if (!can(ctx.actor, 'groups.view')) return [];
-  return (await groups.listGroups(ctx, { limit: 500 })).items.map(({ id, name }) => ({ id, name }));
+/** The group field's first suggestions: the groups close to what was typed, or the first by name. */
+async function groupSuggestions(ctx: RequestContext, typed = ''): Promise<TypeAheadSuggestions> {
+  const close = typed ? await groups.groupChoices(ctx, typed) : [];
+  const names = (close.length > 0 ? close : await groups.groupChoices(ctx)).map((g) => g.name);
+  return typeAheadSuggestions(names, GROUP_CHOICES_ADDRESS);
+}
+
+/**
+ * The service's input from the form, whose group field holds a group's name: the id it names, or,
+ * when it names none, the form refused with the closest groups named, together with what the
+ * record's rule finds wrong in the other fields (nothing is written).
+ */
+async function inputWithGroup(ctx: RequestContext, values: StudentFormValues, rule: TSchema): Promise<Record<string, unknown>> {
+  const input = inputOf(values);
+  const typed = (values.groupId ?? '').trim();
+  if (!typed) return { ...input, groupId: null };
+  const lookup = await groups.groupNamed(ctx, typed);
+  if (lookup.group) return { ...input, groupId: lookup.group.id };
+  const names = lookup.matches.map((g) => g.name);
+  const hint = names.length === 0 ? "Type part of the group's name and pick it from the suggestions" : names.length === 1 ? `Did you mean ${names[0]}?` : `Did you mean ${names.slice(0, -1).join(', ')} or ${names.at(-1)}?`;
+  const groupId = `No group is named "${typed}". ${hint}${names.length === 0 ? ', or leave it empty for no group.' : ''}`;
+  throw new Invalid('Check the highlighted fields.', { ...problemsOf(rule, { ...input, groupId: null }), groupId });
+}
+
+/** What the rule refuses in the input, by field (none: {}). */
+function problemsOf(rule: TSchema, input: Record<string, unknown>): Record<string, string> {
+  try {
+    validate(rule, input);
+    return {};
+  } catch (error) {
+    if (error instanceof Invalid) return error.fields;
+    throw error;
+  }
+}
+
+/** The edit form's values: the record's, with its group by name (the field is typed, not chosen from every group). */
+function editValues(s: StudentView): StudentFormValues {
+  return { ...formValuesOfRecord(studentFields, s), groupId: s.groupName ?? '' };
 }
 
 /** The record page's props for the actor (404 outside their scope). */
@@ -96,19 +134,11 @@ export default async function studentRoutes(app: FastifyInstance) {
     if (!can(ctx.actor, 'students.view') && can(ctx.actor, 'records.viewOwn')) return reply.redirect('/my-record', 303);
     authorize(ctx.actor, 'students.view');
     const mayManage = can(ctx.actor, 'students.manage');
-    const { filter, page, message } = filterOf(request.query, mayManage);
-    const [list, choices] = await Promise.all([students.listStudents(ctx, { ...serviceQuery(filter), page }), groupOptions(ctx)]);
-    // A list filtered by an archived group (a link from that group's page) keeps it in the choice,
-    // so the filter shows and survives Apply.
-    let groupList = choices;
-    const chosen = filter.group ? Number(filter.group) : NaN;
-    if (Number.isInteger(chosen) && can(ctx.actor, 'groups.manage') && !choices.some((g) => g.id === chosen)) {
-      const archived = await groups.getGroup(ctx, chosen).catch((error: unknown) => {
-        if (error instanceof NotFound) return null;
-        throw error;
-      });
-      if (archived) groupList = [...choices, { id: archived.id, name: `${archived.name} (archived)` }];
-    }
+    const { filter: fromAddress, page, message: addressMessage } = filterOf(request.query, mayManage);
+    const { group, picker, message: groupMessage } = await readGroupFilter(ctx, request.query, fromAddress.group);
+    const filter = { ...fromAddress, group };
+    const message = [addressMessage, groupMessage].filter(Boolean).join(' ') || null;
+    const list = await students.listStudents(ctx, { ...serviceQuery(filter), page });
     return reply.html(
       <StudentsPage
         page={reply.pageContext()}
@@ -117,7 +147,7 @@ export default async function studentRoutes(app: FastifyInstance) {
         pageNumber={page}
         pageSize={list.pageSize}
         filter={filter}
-        groups={groupList}
+        groupPicker={picker}
         mayManage={mayManage}
         message={message}
       />,
@@ -144,18 +174,20 @@ export default async function studentRoutes(app: FastifyInstance) {
   app.get('/new', async (request, reply) => {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'students.manage');
-    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groups={await groupOptions(ctx)} formId={randomUUID()} />);
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groupSuggestions={await groupSuggestions(ctx)} formId={randomUUID()} />);
   });
 
   app.post('/', async (request, reply) =>
     addPersonFromForm(request, reply, studentKind, {
       valuesOf: (fields) => formValues(fields, true),
       create: async (tx, values, formId) => {
-        const { student, account } = await students.createStudent(tx, inputOf(values), { formId });
+        const { student, account } = await students.createStudent(tx, await inputWithGroup(tx, values, CreateStudentInput), { formId });
         return { ...student, account };
       },
       get: students.getStudent,
-      formPage: async (values, state) => <StudentFormPage page={reply.pageContext()} student={null} values={values} groups={await groupOptions(ctxOf(request))} {...state} />,
+      formPage: async (values, state) => (
+        <StudentFormPage page={reply.pageContext()} student={null} values={values} groupSuggestions={await groupSuggestions(ctxOf(request), values.groupId)} {...state} />
+      ),
     }),
   );
 
@@ -167,11 +199,8 @@ export default async function studentRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'students.manage');
     const s = await students.getStudent(ctx, idOf(request));
-    const values: StudentFormValues = formValuesOfRecord(studentFields, s);
-    const options = await groupOptions(ctx);
-    // An archived group stays selectable for the student already in it.
-    if (s.groupId !== null && s.groupName && !options.some((g) => g.id === s.groupId)) options.push({ id: s.groupId, name: `${s.groupName} (archived)` });
-    return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={values} groups={options} />);
+    // A student in an archived group keeps it when saved: its name still names it.
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={editValues(s)} groupSuggestions={await groupSuggestions(ctx)} />);
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/:id', async (request, reply) => {
@@ -179,16 +208,23 @@ export default async function studentRoutes(app: FastifyInstance) {
     const id = idOf(request);
     const values = formValues(request.body, false);
     try {
-      const student = await asActor(request, (tx) => students.updateStudent(tx, id, inputOf(values)));
+      const student = await asActor(request, async (tx) => students.updateStudent(tx, id, await inputWithGroup(tx, values, UpdateStudentInput)));
       reply.flash('success', `Saved the record of ${fullName(student)}.`);
       return reply.redirect(`/students/${student.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       const s = await students.getStudent(ctx, id);
-      const options = await groupOptions(ctx);
-      if (s.groupId !== null && s.groupName && !options.some((g) => g.id === s.groupId)) options.push({ id: s.groupId, name: `${s.groupName} (archived)` });
       reply.code(error.statusCode);
-      return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={values} groups={options} errors={error.fields} message={formMessage(error)} />);
+      return reply.html(
+        <StudentFormPage
+          page={reply.pageContext()}
+          student={{ id: s.id, name: fullName(s) }}
+          values={values}
+          groupSuggestions={await groupSuggestions(ctx, values.groupId)}
+          errors={error.fields}
+          message={formMessage(error)}
+        />,
+      );
     }
   });
 

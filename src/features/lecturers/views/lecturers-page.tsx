@@ -1,6 +1,7 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { emptyListText, ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
+import { TypeAheadFilter, UnmatchedFilterChoice, type TypeAheadFilterState } from '../../../views/form-field.js';
 import { Pagination } from '../../../views/pagination.js';
 import { NameCell } from '../../../views/person-parts.js';
 import type { LecturerView } from '../service.js';
@@ -21,7 +22,8 @@ export interface LecturersPageProps {
   pageSize: number;
   filter: LecturerFilterValues;
   degrees: string[];
-  groups: { id: number; name: string }[];
+  /** The group filter's picker (a type-ahead: the page never lists every group). */
+  groupPicker: TypeAheadFilterState;
   message?: string | null;
 }
 
@@ -47,6 +49,7 @@ export function LecturersPage(props: LecturersPageProps) {
         </>
       </PageHeader>
       <FilterMessage message={props.message} />
+      <UnmatchedFilterChoice id="filter-group" label="Teaches group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/lecturers" role="search" data-testid="lecturer-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-12 col-lg-4">
@@ -69,20 +72,10 @@ export function LecturersPage(props: LecturersPageProps) {
             </select>
           </div>
           <div class="col-sm-6 col-lg-2">
-            <label class="form-label small text-secondary" for="filter-group">
-              Teaches group
-            </label>
-            <select class="form-select" id="filter-group" name="group">
-              <option value="">Any group</option>
-              {props.groups.map((g) => (
-                <option value={String(g.id)} selected={String(g.id) === f.group} safe>
-                  {g.name}
-                </option>
-              ))}
-            </select>
+            <TypeAheadFilter id="filter-group" name="groupName" label="Teaches group" placeholder="Any group" state={props.groupPicker} />
           </div>
           {f.sort && f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : ''}
-          <FilterActions archived={f.archived} filtered={Boolean(f.q || f.degree || f.group || f.archived)} clearHref="/lecturers" />
+          <FilterActions archived={f.archived} filtered={Boolean(f.q || f.degree || f.group || f.archived || props.groupPicker.unmatched)} clearHref="/lecturers" />
         </div>
       </form>
       <ListTable

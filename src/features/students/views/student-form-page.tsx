@@ -1,5 +1,6 @@
 import type { FieldMessages } from '../../../lib/errors.js';
 import type { PageContext } from '../../../views/page.js';
+import type { TypeAheadSuggestions } from '../../../views/form-field.js';
 import { PersonFormFrame } from '../../../views/person-form.js';
 import { studentFields } from '../fields.js';
 
@@ -11,7 +12,8 @@ export interface StudentFormPageProps {
   /** null: a new student (with username and photo); else the record being edited. */
   student: { id: number; name: string } | null;
   values: StudentFormValues;
-  groups: { id: number; name: string }[];
+  /** The group field's first suggestions and their source (a type-ahead: values.groupId is a group's name). */
+  groupSuggestions: TypeAheadSuggestions;
   errors?: FieldMessages;
   message?: string | null;
   /** A photo sent with a refused new-student form, to be chosen again. */
@@ -37,7 +39,7 @@ export function StudentFormPage(props: StudentFormPageProps) {
       alreadyCreated={props.alreadyCreated}
       fields={studentFields}
       roleCard={{ section: 'studies', title: 'Studies' }}
-      choices={{ groupId: [{ value: '', label: 'No group' }, ...props.groups.map((g) => ({ value: String(g.id), label: g.name }))] }}
+      suggestions={{ groupId: props.groupSuggestions }}
     />
   );
 }

@@ -2,6 +2,7 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
 import { emptyListText, ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
+import { TypeAheadFilter, UnmatchedFilterChoice, type TypeAheadFilterState } from '../../../views/form-field.js';
 import { Pagination } from '../../../views/pagination.js';
 import { NameCell } from '../../../views/person-parts.js';
 
@@ -19,7 +20,8 @@ export interface StudentsPageProps {
   pageNumber: number;
   pageSize: number;
   filter: StudentFilterValues;
-  groups: { id: number; name: string }[];
+  /** The group filter's picker (a type-ahead: the page never lists every group). */
+  groupPicker: TypeAheadFilterState;
   /** Admins: archived toggle, New student, phone column. */
   mayManage: boolean;
   /** A refused filter (bad sort or group) is explained instead of silently changed. */
@@ -54,6 +56,7 @@ export function StudentsPage(props: StudentsPageProps) {
         </>
       </PageHeader>
       <FilterMessage message={props.message} />
+      <UnmatchedFilterChoice id="filter-group" label="Group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/students" role="search" data-testid="student-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-6 col-lg-5">
@@ -63,20 +66,10 @@ export function StudentsPage(props: StudentsPageProps) {
             <input class="form-control" id="filter-q" type="search" name="q" value={f.q} maxlength="100" placeholder={props.mayManage ? 'Number, name, patronymic, phone or e-mail' : 'Number, name, patronymic or e-mail'} />
           </div>
           <div class="col-sm-6 col-md-3">
-            <label class="form-label small text-secondary" for="filter-group">
-              Group
-            </label>
-            <select class="form-select" id="filter-group" name="group">
-              <option value="">All groups</option>
-              {props.groups.map((g) => (
-                <option value={String(g.id)} selected={String(g.id) === f.group} safe>
-                  {g.name}
-                </option>
-              ))}
-            </select>
+            <TypeAheadFilter id="filter-group" name="groupName" label="Group" placeholder="All groups" state={props.groupPicker} />
           </div>
           {f.sort && f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : ''}
-          <FilterActions archived={props.mayManage ? f.archived : null} filtered={Boolean(f.q || f.group || f.archived)} clearHref="/students" />
+          <FilterActions archived={props.mayManage ? f.archived : null} filtered={Boolean(f.q || f.group || f.archived || props.groupPicker.unmatched)} clearHref="/students" />
         </div>
       </form>
       <ListTable

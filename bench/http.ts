@@ -1,130 +1,274 @@
-// HTTP load benchmark: requests per second and latency for the pages every user hits, on SQLite and
-// PostgreSQL, one process and a 2-worker cluster, all in one run so the ratios compare like with
-// like. Writes bench/RESULTS.md. Run with `npm run bench` (PostgreSQL from
-// scripts/start-test-services.sh is used when FMS_TEST_POSTGRES_URL answers).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+// `npm run bench`: issue 11's HTTP suite. FMS in production mode (`fms serve` from dist/, 1 process
+// and 2 workers) on SQLite and PostgreSQL, with a department seeded at `large`; each scenario
+// loaded with 64 connections after a warm-up, beside its ceiling (a bare Fastify route running the
+// same SQL and sending the same bytes, see http/ceiling-server.ts); the lists, searches and
+// dashboards again at `small`; the exports timed once; the cold start. Prints a line per
+// scenario and writes bench/RESULTS.md's top section. Knobs: see http/settings.ts and RESULTS.md.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
-import pg from 'pg';
+import SQLite from 'better-sqlite3';
+import { loadConfig, type Config } from '../src/config/index.js';
+import { captureScenarios } from './http/capture.js';
+import type { CeilingSpec } from './http/ceiling-server.js';
+import { prepareDepartment, type Department, type Engine } from './http/department.js';
+import { timedDownload, underLoad, type Load } from './http/load.js';
+import { postgresProblem, postgresVersion, withoutPassword } from './http/postgres.js';
+import { startServer, stopAll, type Server } from './http/processes.js';
+import { renderTop, writeResults, type ExportRow, type Row, type RunRecord, type Setup } from './http/report.js';
+import { comparedAtSmall, scenariosOf, type Scenario } from './http/scenarios.js';
+import { givenOverrides, readSettings, SettingsError, type Scale, type Settings } from './http/settings.js';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = 20;
-const postgresUrl = process.env.FMS_TEST_POSTGRES_URL;
+const root = new URL('../', import.meta.url).pathname;
+const distCli = join(root, 'dist/cli/index.js');
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Result {
-  setup: string;
-  path: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-async function startFms(env: Record<string, string>, workers: number, port: number) {
-  const child = spawn(process.execPath, ['bin/fms.js', 'serve', '--workers', String(workers), '--bind', `127.0.0.1:${port}`], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  for (let i = 0; i < 300 && !out.includes('FMS is running'); i++) await sleep(100);
-  if (!out.includes('FMS is running')) throw new Error(`FMS did not start:\n${out}`);
-  await sleep(500);
-  return child;
-}
-
-async function signIn(base: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const token = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
-  const response = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({ username: 'admin', password: 'fms-demo-dept-head', _csrf: token }),
-  });
-  const session = response.headers.getSetCookie().find((c) => c.startsWith('fms_session='));
-  if (!session) throw new Error(`sign-in failed: ${response.status}`);
-  return session.split(';')[0]!;
-}
-
-async function load(base: string, path: string, cookie?: string) {
-  const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: DURATION, headers: cookie ? { cookie } : {} });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
-}
-
-async function freshPostgresDatabase(): Promise<string | null> {
-  if (!postgresUrl) return null;
-  const name = `fms_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-  } catch {
-    return null;
-  } finally {
-    await admin.end().catch(() => {});
-  }
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-const results: Result[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'fms-bench-'));
-const setups: { name: string; env: Record<string, string>; workers: number }[] = [];
-// The demo department is seeded in development mode; the benchmark measures the same code paths
-// production runs (production differs only in cookies and headers).
-// The limiter stays in the path, with a limit the benchmark never reaches.
-const base = { FMS_CONFIG: 'development', RATELIMIT_STORAGE_URI: 'memory://', RATELIMIT_DEFAULT: '10000000 per minute' };
-setups.push({ name: 'SQLite, 1 process', env: { ...base, DATABASE_URL: `sqlite:${join(dir, 'one.sqlite')}` }, workers: 1 });
-setups.push({ name: 'SQLite, 2 workers', env: { ...base, DATABASE_URL: `sqlite:${join(dir, 'two.sqlite')}` }, workers: 2 });
-const pgUrl = await freshPostgresDatabase();
-if (pgUrl) {
-  setups.push({ name: 'PostgreSQL, 1 process', env: { ...base, DATABASE_URL: pgUrl }, workers: 1 });
-  setups.push({ name: 'PostgreSQL, 2 workers', env: { ...base, DATABASE_URL: pgUrl }, workers: 2 });
-}
-
-let port = 39400;
-try {
-  for (const setup of setups) {
-    port++;
-    const child = await startFms({ ...setup.env, PORT: String(port) }, setup.workers, port);
-    try {
-      const url = `http://127.0.0.1:${port}`;
-      const cookie = await signIn(url);
-      for (const [path, withCookie] of [['/healthz', false], ['/login', false], ['/dashboard', true]] as const) {
-        const r = await load(url, path, withCookie ? cookie : undefined);
-        results.push({ setup: setup.name, path, ...r });
-        process.stdout.write(`${setup.name.padEnd(24)} ${path.padEnd(11)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}\n`);
-      }
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-  if (pgUrl && postgresUrl) {
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${new URL(pgUrl).pathname.slice(1)}`);
-    await admin.end();
-  }
-}
-
-const baseline = (path: string) => results.find((r) => r.setup === 'SQLite, 1 process' && r.path === path)?.rps ?? 1;
-const lines = [
-  '# HTTP benchmark results',
-  '',
-  `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; autocannon, ${CONNECTIONS} connections, ${DURATION} s per row, all rows in one run. The rate limiter runs with RATELIMIT_DEFAULT raised out of reach. The load generator, FMS and PostgreSQL share these cores, so on a 2-core machine more workers mostly compete with them.`,
-  '',
-  '| setup | path | req/s | vs SQLite 1 process | p50 ms | p99 ms | non-2xx + errors |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map((r) => `| ${r.setup} | \`${r.path}\` | ${r.rps} | ${(r.rps / baseline(r.path)).toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.errors} |`),
-  '',
+const allSetups: Setup[] = [
+  { id: 'sqlite-1', name: 'SQLite, 1 process', engine: 'sqlite', workers: 1 },
+  { id: 'sqlite-2', name: 'SQLite, 2 workers', engine: 'sqlite', workers: 2 },
+  { id: 'postgres-1', name: 'PostgreSQL, 1 process', engine: 'postgres', workers: 1 },
+  { id: 'postgres-2', name: 'PostgreSQL, 2 workers', engine: 'postgres', workers: 2 },
 ];
-writeFileSync(new URL('./RESULTS.md', import.meta.url), lines.join('\n'));
+
+/** The variables FMS reads: none of the caller's may leak into the servers under test. */
+const fmsVariables = /^(FMS_CONFIG|NODE_ENV|SECRET_KEY|DATABASE_URL|UPLOAD_FOLDER|MAX_CONTENT_LENGTH|RATELIMIT_|API_RATELIMIT|PORT|HOST|TRUST_PROXY|LOG_|SESSION_|DEMO_DEPARTMENT|METRICS_|S3_|WEB_CONCURRENCY|SHUTDOWN_GRACE|RUNTIME_DIRECTORY)/;
+
+function serverEnvironment(databaseUrl: string, uploads: string, secretKey: string): Record<string, string> {
+  return {
+    FMS_CONFIG: 'production',
+    SECRET_KEY: secretKey,
+    DATABASE_URL: databaseUrl,
+    UPLOAD_FOLDER: uploads,
+    // The limiters stay in the path, with budgets the benchmark never reaches.
+    RATELIMIT_STORAGE_URI: 'memory://',
+    RATELIMIT_DEFAULT: '1000000000 per minute',
+    API_RATELIMIT: '1000000000 per hour',
+  };
+}
+
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !fmsVariables.test(name)));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function git(...args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en').padStart(7);
+const msText = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n))).padStart(5);
+
+function lineOf(setup: Setup, scale: Scale, scenario: Scenario, fms: Load, ceiling: Load | null): string {
+  const base = `${setup.name.padEnd(22)} ${scale.padEnd(6)} ${scenario.label.padEnd(34)} ${fmt(fms.rps)} req/s  p50 ${msText(fms.p50)} ms  p99 ${msText(fms.p99)} ms  errors ${fms.errors}  RSS ${Math.round(fms.peakRss / 2 ** 20)} MB`;
+  return ceiling ? `${base}  | ceiling ${fmt(ceiling.rps)} req/s  ${Math.round((fms.rps / ceiling.rps) * 100)}%` : base;
+}
+
+async function main(settings: Settings) {
+  if (!existsSync(distCli)) throw new SettingsError('dist/ is missing: run `npm run build` first (`npm run bench` does).');
+  const notes: string[] = [];
+  const sourcesNewer = newestMtime(join(root, 'src')) > statSync(distCli).mtimeMs;
+  if (sourcesNewer) {
+    const note = 'src/ changed after dist/ was built: the servers ran the build, the captured SQL came from the sources. Run `npm run build` (npm run bench does) for a clean run.';
+    say(`Warning: ${note}`);
+    notes.push(note);
+  }
+
+  let engines: Engine[] = ['sqlite', 'postgres'];
+  const wanted = allSetups.filter((s) => !settings.setups || settings.setups.test(s.id) || settings.setups.test(s.name));
+  if (!wanted.length) throw new SettingsError(`BENCH_SETUPS=${process.env.BENCH_SETUPS} matches none of ${allSetups.map((s) => s.id).join(', ')}`);
+  let pgVersion: string | null = null;
+  if (wanted.some((s) => s.engine === 'postgres')) {
+    const problem = await postgresProblem(settings.postgresUrl);
+    if (problem) {
+      say(`PostgreSQL skipped: ${problem}`);
+      notes.push(`SQLite only: ${problem}.`);
+      engines = ['sqlite'];
+    } else pgVersion = await postgresVersion(settings.postgresUrl);
+  }
+  const setups = wanted.filter((s) => engines.includes(s.engine));
+  if (!setups.length) throw new SettingsError('Nothing to measure: the setups chosen need PostgreSQL, which is unreachable.');
+
+  const started = new Date();
+  const loadBefore = loadavg();
+  const workDir = mkdtempSync(join(tmpdir(), 'fms-bench-'));
+  const uploads = join(workDir, 'uploads');
+  mkdirSync(uploads);
+  const secretKey = randomBytes(32).toString('hex');
+  const configFor = (databaseUrl: string): Config => loadConfig({ ...serverEnvironment(databaseUrl, uploads, secretKey), LOG_LEVEL: 'silent' }, { dotenvDir: false });
+  const rows: Row[] = [];
+  const exports: ExportRow[] = [];
+  const coldStarts: RunRecord['coldStarts'] = [];
+  const departments: RunRecord['departments'] = [];
+  const open = new Set<Department>();
+
+  const interrupted = async (signal: NodeJS.Signals) => {
+    say(`\n${signal}: stopping the servers and removing the run's databases…`);
+    await stopAll();
+    for (const d of open) await d.dispose().catch(() => {});
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  const scales: Scale[] = settings.compareSmall ? ['small', settings.scale] : [settings.scale];
+  try {
+    for (const engine of engines) {
+      for (const scale of scales) {
+        const isMain = scale === settings.scale;
+        const here = setups.filter((s) => s.engine === engine && (isMain || s.workers === 1));
+        if (!here.length) continue;
+        const department = await prepareDepartment(engine, scale, settings, configFor, workDir, say);
+        open.add(department);
+        try {
+          const c = department.counts;
+          departments.push({
+            engine,
+            scale,
+            line: `${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${scale}: ${c.students.toLocaleString('en')} students, ${c.groups.toLocaleString('en')} groups, ${c.lecturers.toLocaleString('en')} lecturers, ${c.auditEntries.toLocaleString('en')} audit entries; ${department.seedSeconds === null ? 'seeded by an earlier run (cached)' : `seeded in ${Math.round(department.seedSeconds)} s`}`,
+          });
+          const scenarios = scenariosOf(department).filter((s) => (!settings.only || settings.only.test(s.id)) && (isMain || comparedAtSmall(s)));
+          if (!scenarios.length) continue;
+          const config = configFor(department.url);
+          say(`Capturing what FMS runs and sends for each scenario (${engine}, ${scale})…`);
+          const { headers, captured, failures } = await captureScenarios(department, config, scenarios);
+          for (const [id, why] of failures) {
+            const scenario = scenarios.find((s) => s.id === id)!;
+            const note = `${scenario.label} (GET ${scenario.path} as ${scenario.role}) on ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${scale} ${why}: left out of this run.`;
+            say(`Warning: ${note}`);
+            notes.push(note);
+          }
+          const loaded = scenarios.filter((s) => s.kind !== 'export' && !failures.has(s.id));
+          for (const setup of here) {
+            const env = { ...inheritedEnvironment(), ...serverEnvironment(department.url, uploads, secretKey) };
+            const fmsPort = await freePort();
+            let fms: Server | null = null;
+            let ceiling: Server | null = null;
+            try {
+              fms = await startServer({
+                name: `FMS (${setup.name})`,
+                command: [process.execPath, distCli, 'serve', '--workers', String(setup.workers), '--bind', `127.0.0.1:${fmsPort}`],
+                env,
+                port: fmsPort,
+                readyPath: '/readyz',
+                logFile: join(workDir, `fms-${setup.id}-${scale}.log`),
+              });
+              coldStarts.push({ setup, scale, ms: fms.readyMs });
+              say(`${setup.name}, ${scale}: ready ${(fms.readyMs / 1000).toFixed(2)} s after spawn`);
+              if (isMain && loaded.length) {
+                const specFile = join(workDir, `ceiling-${engine}-${scale}.json`);
+                const spec: CeilingSpec = {
+                  engine,
+                  database: engine === 'sqlite' ? config.database.kind === 'sqlite' ? config.database.file : '' : department.url,
+                  routes: loaded.map((s) => {
+                    const c = captured.get(s.id)!;
+                    return { id: s.id, contentType: c.contentType, body: c.body, statements: c.statements };
+                  }),
+                };
+                writeFileSync(specFile, JSON.stringify(spec));
+                const ceilingPort = await freePort();
+                ceiling = await startServer({
+                  name: `ceiling (${setup.name})`,
+                  command: [process.execPath, '--import', 'tsx', join(root, 'bench/http/ceiling-server.ts'), specFile],
+                  env: { ...inheritedEnvironment(), PORT: String(ceilingPort), WORKERS: String(setup.workers) },
+                  port: ceilingPort,
+                  readyPath: '/ready',
+                  logFile: join(workDir, `ceiling-${setup.id}.log`),
+                });
+              }
+              // A second worker may still be starting when the first one answers.
+              if (setup.workers > 1) await new Promise((r) => setTimeout(r, 1000));
+              for (const scenario of loaded) {
+                const load = { connections: settings.connections, seconds: settings.seconds, warmup: settings.warmup };
+                const f = await underLoad({ ...load, url: `${fms.url}${scenario.path}`, headers: headers[scenario.role], pids: fms.pids });
+                const c = ceiling ? await underLoad({ ...load, url: `${ceiling.url}/s/${scenario.id}`, headers: headers[scenario.role] }) : null;
+                const shot = captured.get(scenario.id)!;
+                rows.push({ setup, scale, scenario, fms: f, ceiling: c, bodyBytes: shot.bytes, statements: shot.statements.length });
+                say(lineOf(setup, scale, scenario, f, c));
+              }
+              if (isMain && setup.workers === 1) {
+                for (const scenario of scenarios.filter((s) => s.kind === 'export')) {
+                  const download = await timedDownload(`${fms.url}${scenario.path}`, headers[scenario.role], fms.pids);
+                  exports.push({ setup, scenario, download });
+                  say(`${setup.name.padEnd(22)} ${scale.padEnd(6)} ${scenario.label}: ${download.status}, ${(download.bytes / 1e6).toFixed(1)} MB in ${download.seconds.toFixed(2)} s, RSS ${Math.round(download.rssBefore / 2 ** 20)} → ${Math.round(download.peakRss / 2 ** 20)} MB`);
+                }
+              }
+            } finally {
+              await ceiling?.stop();
+              await fms?.stop();
+            }
+          }
+        } finally {
+          open.delete(department);
+          await department.dispose();
+        }
+      }
+    }
+  } finally {
+    await stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const finished = new Date();
+  const loadAfter = loadavg();
+  const sqliteVersion = (() => {
+    const db = new SQLite(':memory:');
+    try {
+      return (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+    } finally {
+      db.close();
+    }
+  })();
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--', 'src', 'bench') !== '';
+  const cpu = cpus();
+  const overrides = givenOverrides().map((o) => (o.startsWith('BENCH_POSTGRES_URL=') ? `BENCH_POSTGRES_URL=${withoutPassword(o.slice(19))}` : o));
+  const minutes = ((finished.getTime() - started.getTime()) / 60_000).toFixed(0);
+  const header = [
+    `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes} min: FMS ${commit || '(no git)'}${dirty ? ' with uncommitted changes in src/ or bench/' : ''}, Node ${process.version}, SQLite ${sqliteVersion} (better-sqlite3)${pgVersion ? `, PostgreSQL ${pgVersion}` : ''}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}; load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after. The load generator (autocannon), the servers and PostgreSQL share these cores.`,
+    '',
+    `Command: \`${overrides.length ? `${overrides.join(' ')} ` : ''}npm run bench\` (builds, then \`tsx bench/http.ts\`). Each server is \`node dist/cli/index.js serve --workers N\` in production mode (FMS_CONFIG=production, a SECRET_KEY of the run, plain HTTP on 127.0.0.1 as behind a proxy, request logs at info to a file, RATELIMIT_DEFAULT and API_RATELIMIT raised out of reach); pages are requested with the cookies of a signed-in browser, the API with a bearer token. ${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.seconds} s measured per row; one run, so read differences under about 15% as noise.`,
+    '',
+    'The ceiling of a scenario is a bare Fastify server (bench/http/ceiling-server.ts; one process, or as many through node:cluster as FMS has workers) whose route runs the statements FMS ran for one such request, captured in-process with their parameters (the session lookup included), each prepared once, one after the other, on the same database, and sends the same body. "Queries" and "body" are that request\'s. Errors are non-2xx answers plus socket errors; peak RSS is the largest resident size of one server process (primary or worker) during the measured seconds.',
+  ];
+  const run: RunRecord = { started, finished, header, departments, rows, exports, coldStarts, notes, mainScale: settings.scale, connections: settings.connections };
+  writeResults(settings.resultsFile, renderTop(run));
+  say(`\nWrote ${settings.resultsFile}.`);
+}
+
+try {
+  await main(readSettings());
+} catch (error) {
+  await stopAll();
+  if (error instanceof SettingsError) {
+    process.stderr.write(`npm run bench: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,333 @@
+// The department a run measures: seeded once per engine and scale (or copied from the cache of an
+// earlier run), then made ready to sign in to: an admin, a lecturer who teaches and a student in a
+// group get passwords, the admin an API token. Also finds what the scenarios need: a common
+// surname fragment to search for, the middle page of the list, a group with students.
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { systemActor } from '../../src/access.js';
+import type { Config } from '../../src/config/index.js';
+import type { ServiceContext } from '../../src/context.js';
+import { createDb, type Db } from '../../src/db/index.js';
+import { migrateOrThrow } from '../../src/db/migrator.js';
+import { setAccountDisabled, setPasswordForDemo } from '../../src/features/accounts/service.js';
+import { databaseSessionStore } from '../../src/features/auth/session-store.js';
+import { actorFromUser, createApiTokenAsOperator, findUserById } from '../../src/features/auth/service.js';
+import { STUDENTS_PAGE_SIZE } from '../../src/features/students/service.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { seedDepartmentAtScale } from '../../src/seeds/scale.js';
+import { createDatabase, databaseExists, databasesStartingWith, databaseUrl, dropDatabase } from './postgres.js';
+import type { Scale, Settings } from './settings.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Login {
+  username: string;
+  password: string;
+  userId: number;
+}
+
+export interface Department {
+  engine: Engine;
+  scale: Scale;
+  /** DATABASE_URL of the servers. */
+  url: string;
+  counts: { students: number; groups: number; lecturers: number; auditEntries: number };
+  admin: Login;
+  lecturer: Login;
+  student: Login & { studentId: number; groupId: number };
+  apiToken: string;
+  /** A piece of the most common surname, found in many names (the issue's "sarg"). */
+  searchFragment: string;
+  /** The middle page of the students list (page 1,000 of 2,000 at `large`). */
+  deepPage: number;
+  /** Seconds the seed took in this run, or null when it came from the cache. */
+  seedSeconds: number | null;
+  /** Removes this run's copy of the database. */
+  dispose(): Promise<void>;
+}
+
+const root = new URL('../../', import.meta.url).pathname;
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const cacheDir = join(tmpdir(), 'fms-bench-cache');
+
+/** Changes to the seeds or the schema make a cached department stale. */
+function seedKey(scale: Scale, seed: number): string {
+  const hash = createHash('sha256').update(`${scale}:${seed}\n`);
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (!entry.name.includes('.test.')) hash.update(`${relative(root, path)}\n`).update(readFileSync(path));
+    }
+  };
+  walk(join(root, 'src/seeds'));
+  walk(join(root, 'src/db/migrations'));
+  return hash.digest('hex').slice(0, 12);
+}
+
+function contextOf(db: Db, config: Config): ServiceContext {
+  return { db, actor: systemActor, clock: systemClock, config, log: quiet };
+}
+
+interface Seeded {
+  adminUsername: string;
+  adminPassword: string;
+}
+
+async function seedInto(db: Db, config: Config, scale: Scale, seed: number, say: (line: string) => void): Promise<{ seconds: number; seeded: Seeded }> {
+  const start = performance.now();
+  await migrateOrThrow(db);
+  let last = 0;
+  const { adminUsername, adminPassword } = await seedDepartmentAtScale(contextOf(db, config), {
+    scale,
+    seed,
+    onProgress: ({ step, done, total }) => {
+      const now = performance.now();
+      if (now - last < 10_000) return;
+      last = now;
+      say(`  seeding ${scale}: ${step}, ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`);
+    },
+  });
+  return { seconds: (performance.now() - start) / 1000, seeded: { adminUsername, adminPassword } };
+}
+
+/** What a cached seed remembers beside the database: the admin's sign-in. */
+function seededFile(path: string) {
+  return `${path}.json`;
+}
+
+interface Prepared {
+  url: string;
+  seedSeconds: number | null;
+  seeded: Seeded;
+  dispose: () => Promise<void>;
+}
+
+async function sqliteDepartment(settings: Settings, config: (url: string) => Config, scale: Scale, workDir: string, say: (line: string) => void): Promise<Prepared> {
+  const work = join(workDir, `${scale}.sqlite`);
+  const dispose = async () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${work}${suffix}`, { force: true });
+  };
+  const seedFresh = async (file: string) => {
+    say(`Seeding the ${scale} department on SQLite…`);
+    const db = createDb({ kind: 'sqlite', file, url: `sqlite:${file}` });
+    try {
+      return await seedInto(db, config(`sqlite:${file}`), scale, settings.seed, say);
+    } finally {
+      await db.destroy();
+    }
+  };
+  if (!settings.cache) {
+    const { seconds, seeded } = await seedFresh(work);
+    return { url: `sqlite:${work}`, seedSeconds: seconds, seeded, dispose };
+  }
+  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  const cached = join(cacheDir, `sqlite-${scale}-${seedKey(scale, settings.seed)}.sqlite`);
+  let seedSeconds: number | null = null;
+  if (!existsSync(cached) || !existsSync(seededFile(cached))) {
+    const partial = `${cached}.partial-${process.pid}`;
+    try {
+      const { seconds, seeded } = await seedFresh(partial);
+      seedSeconds = seconds;
+      // Closed above, so the WAL is folded into the file: one file to copy.
+      renameSync(partial, cached);
+      writeJson(seededFile(cached), seeded);
+    } finally {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+    }
+    // Older seeds of this scale (other code) are of no further use.
+    for (const name of readdirSync(cacheDir)) {
+      const path = join(cacheDir, name);
+      if (name.startsWith(`sqlite-${scale}-`) && !path.startsWith(cached)) rmSync(path, { force: true });
+    }
+  } else say(`The ${scale} SQLite department comes from the cache (${cached}, ${(statSync(cached).size / 1e6).toFixed(0)} MB).`);
+  copyFileSync(cached, work);
+  return { url: `sqlite:${work}`, seedSeconds, seeded: readJson(seededFile(cached)), dispose };
+}
+
+async function postgresDepartment(settings: Settings, config: (url: string) => Config, scale: Scale, say: (line: string) => void): Promise<Prepared> {
+  const server = settings.postgresUrl;
+  const work = `fms_bench_${scale}_${process.pid}`;
+  const dispose = () => dropDatabase(server, work);
+  const seedFresh = async (name: string) => {
+    say(`Seeding the ${scale} department on PostgreSQL…`);
+    await createDatabase(server, name);
+    const url = databaseUrl(server, name);
+    const db = createDb({ kind: 'postgres', url }, { poolSize: 4 });
+    try {
+      return await seedInto(db, config(url), scale, settings.seed, say);
+    } finally {
+      await db.destroy();
+    }
+  };
+  if (!settings.cache) {
+    const { seconds, seeded } = await seedFresh(work);
+    return { url: databaseUrl(server, work), seedSeconds: seconds, seeded, dispose };
+  }
+  const prefix = `fms_bench_seed_${scale}_`;
+  const template = `${prefix}${seedKey(scale, settings.seed)}`;
+  let seedSeconds: number | null = null;
+  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  const remembered = join(cacheDir, `${template}.json`);
+  if (!(await databaseExists(server, template)) || !existsSync(remembered)) {
+    const partial = `fms_bench_seeding_${scale}_${process.pid}`;
+    try {
+      const { seconds, seeded } = await seedFresh(partial);
+      seedSeconds = seconds;
+      await dropDatabase(server, template);
+      await renameDatabase(server, partial, template);
+      writeJson(remembered, seeded);
+    } finally {
+      await dropDatabase(server, partial);
+    }
+    for (const old of await databasesStartingWith(server, prefix)) if (old !== template) await dropDatabase(server, old);
+  } else say(`The ${scale} PostgreSQL department comes from the cache (database ${template}).`);
+  await createDatabase(server, work, template);
+  return { url: databaseUrl(server, work), seedSeconds, seeded: readJson(remembered), dispose };
+}
+
+async function renameDatabase(server: string, from: string, to: string) {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(`alter database "${from}" rename to "${to}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+function writeJson(path: string, value: unknown) {
+  // Holds a generated admin password of a throwaway database: the owner's alone all the same.
+  rmSync(path, { force: true });
+  writeFileSync(path, JSON.stringify(value), { mode: 0o600 });
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** A password no published list holds: each run's own. */
+function benchPassword(): string {
+  return `bench ${randomBytes(18).toString('base64url')}`;
+}
+
+/**
+ * Gives the account a password of this run (and enables it: generated accounts may be disabled), as
+ * an operator would before handing it over.
+ */
+async function signInAs(ctx: ServiceContext, userId: number): Promise<Login> {
+  const user = await findUserById(ctx, userId);
+  if (!user) throw new Error(`account ${userId} vanished`);
+  const password = benchPassword();
+  await ctx.db.transaction().execute(async (trx) => {
+    const inTrx = { ...ctx, db: trx };
+    if (user.disabled) await setAccountDisabled({ ...inTrx, sessions: databaseSessionStore(trx) }, userId, false);
+    await setPasswordForDemo(inTrx, userId, password);
+  });
+  return { username: user.username, password, userId };
+}
+
+async function findPeople(db: Db, adminUsername: string) {
+  const admin = await db.selectFrom('users').select('id').where('username', '=', adminUsername).executeTakeFirst();
+  if (!admin) throw new Error(`the seed reported the admin "${adminUsername}", but no such account exists`);
+  // A lecturer who teaches (their dashboard lists their groups), not an admin as well.
+  const lecturer = await db
+    .selectFrom('users')
+    .innerJoin('lecturers', 'lecturers.id', 'users.lecturerId')
+    .select('users.id')
+    .where('users.role', '=', 'lecturer')
+    .where('lecturers.archived', '=', false)
+    .where((eb) => eb.exists(eb.selectFrom('teaching').select('teaching.id').whereRef('teaching.lecturerId', '=', 'lecturers.id')))
+    .orderBy('users.isAdmin')
+    .orderBy('users.id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!lecturer) throw new Error('the seeded department has no lecturer who teaches a group');
+  const { students } = await db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('students')).where('archived', '=', false).executeTakeFirstOrThrow();
+  // A student in a group, from the middle of the list rather than the first row written.
+  const student = await db
+    .selectFrom('users')
+    .innerJoin('students', 'students.id', 'users.studentId')
+    .select(['users.id', 'students.id as studentId', 'students.groupId'])
+    .where('students.archived', '=', false)
+    .where('students.groupId', 'is not', null)
+    .orderBy('students.id')
+    .offset(Math.floor(Number(students) / 2))
+    .limit(1)
+    .executeTakeFirst();
+  if (!student) throw new Error('the seeded department has no student in a group');
+  return { admin, lecturer, student: { id: student.id, studentId: student.studentId, groupId: student.groupId! }, students: Number(students) };
+}
+
+async function countsOf(db: Db) {
+  const count = async (table: 'groups' | 'lecturers' | 'auditLog') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return { groups: await count('groups'), lecturers: await count('lecturers'), auditEntries: await count('auditLog') };
+}
+
+/** The first four letters of the most common surname: a search with many hits, as users type. */
+async function commonFragment(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('students')
+    .select(['lastName', sql<number>`count(*)`.as('n')])
+    .groupBy('lastName')
+    .orderBy('n', 'desc')
+    .orderBy('lastName')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return row.lastName.toLocaleLowerCase('en').slice(0, 4);
+}
+
+/**
+ * The department of this engine and scale, seeded or copied from the cache, with sign-ins for
+ * the three roles and an API token for the admin.
+ */
+export async function prepareDepartment(
+  engine: Engine,
+  scale: Scale,
+  settings: Settings,
+  configFor: (databaseUrl: string) => Config,
+  workDir: string,
+  say: (line: string) => void,
+): Promise<Department> {
+  const prepared = engine === 'sqlite' ? await sqliteDepartment(settings, configFor, scale, workDir, say) : await postgresDepartment(settings, configFor, scale, say);
+  try {
+    const config = configFor(prepared.url);
+    const db = createDb(config.database, { poolSize: 2 });
+    try {
+      const ctx = contextOf(db, config);
+      const people = await findPeople(db, prepared.seeded.adminUsername);
+      const admin = await signInAs(ctx, people.admin.id);
+      const lecturer = await signInAs(ctx, people.lecturer.id);
+      const student = await signInAs(ctx, people.student.id);
+      const adminUser = (await findUserById(ctx, admin.userId))!;
+      const { token } = await db.transaction().execute((trx) =>
+        createApiTokenAsOperator({ ...ctx, db: trx, actor: actorFromUser(adminUser) }, { name: 'npm run bench' }),
+      );
+      return {
+        engine,
+        scale,
+        url: prepared.url,
+        counts: { students: people.students, ...(await countsOf(db)) },
+        admin,
+        lecturer,
+        student: { ...student, studentId: people.student.studentId, groupId: people.student.groupId },
+        apiToken: token,
+        searchFragment: await commonFragment(db),
+        deepPage: Math.max(1, Math.floor(Math.ceil(people.students / STUDENTS_PAGE_SIZE) / 2)),
+        seedSeconds: prepared.seedSeconds,
+        dispose: prepared.dispose,
+      };
+    } finally {
+      await db.destroy();
+    }
+  } catch (error) {
+    await prepared.dispose();
+    throw error;
+  }
+}

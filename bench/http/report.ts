@@ -1,0 +1,205 @@
+// bench/RESULTS.md's top section from a run: the machine and versions, the command, one table of
+// every scenario against its ceiling, the `small` comparison, the exports, the cold start, and
+// issue 11's targets marked met or missed. Everything from the first "## " heading down (the
+// history of earlier issues) is kept as it is.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Download, Load } from './load.js';
+import type { Scenario } from './scenarios.js';
+import type { Engine } from './department.js';
+import type { Scale } from './settings.js';
+
+export interface Setup {
+  id: string;
+  name: string;
+  engine: Engine;
+  workers: number;
+}
+
+export interface Row {
+  setup: Setup;
+  scale: Scale;
+  scenario: Scenario;
+  fms: Load;
+  ceiling: Load | null;
+  /** What one request of FMS sent and ran (captured in-process). */
+  bodyBytes: number;
+  statements: number;
+}
+
+export interface ExportRow {
+  setup: Setup;
+  scenario: Scenario;
+  download: Download;
+}
+
+export interface RunRecord {
+  started: Date;
+  finished: Date;
+  header: string[];
+  departments: { engine: Engine; scale: Scale; line: string }[];
+  rows: Row[];
+  exports: ExportRow[];
+  coldStarts: { setup: Setup; scale: Scale; ms: number }[];
+  notes: string[];
+  mainScale: Scale;
+  connections: number;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en');
+const ms = (n: number) => (n < 10 ? n.toFixed(1) : int(n));
+const mb = (bytes: number) => (bytes ? int(bytes / 2 ** 20) : '–');
+const pct = (n: number) => `${Math.round(n * 100)}%`;
+
+function mainTable(rows: Row[]): string[] {
+  return [
+    '| setup | scenario | req/s | ceiling req/s | FMS / ceiling | p50 ms | p99 ms | errors | peak RSS MB | queries | body KB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.setup.name} | ${r.scenario.label} | ${int(r.fms.rps)} | ${r.ceiling ? int(r.ceiling.rps) : '–'} | ${r.ceiling ? pct(r.fms.rps / r.ceiling.rps) : '–'} | ${ms(r.fms.p50)} | ${ms(r.fms.p99)} | ${int(r.fms.errors)}${r.fms.serverErrors ? ` (${int(r.fms.serverErrors)} 5xx)` : ''} | ${mb(r.fms.peakRss)} | ${r.statements} | ${(r.bodyBytes / 1024).toFixed(1)} |`,
+    ),
+  ];
+}
+
+function smallTable(rows: Row[], mainScale: Scale): string[] {
+  const small = rows.filter((r) => r.scale === 'small');
+  if (!small.length) return [];
+  const lines = [
+    `| setup | scenario | req/s at small | p50 ms at small | p99 ms at small | p50 ms at ${mainScale} | ${mainScale} / small (p50) |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of small) {
+    const big = rows.find((r) => r.scale === mainScale && r.setup.id === s.setup.id && r.scenario.id === s.scenario.id);
+    lines.push(`| ${s.setup.name} | ${s.scenario.label} | ${int(s.fms.rps)} | ${ms(s.fms.p50)} | ${ms(s.fms.p99)} | ${big ? ms(big.fms.p50) : '–'} | ${big ? `${(big.fms.p50 / s.fms.p50).toFixed(2)}×` : '–'} |`);
+  }
+  return lines;
+}
+
+interface Verdict {
+  target: string;
+  where: string;
+  measured: string;
+  met: boolean | null;
+}
+
+const verdictText = (v: Verdict) => (v.met === null ? 'not measured' : v.met ? 'met' : '**missed**');
+
+/** Each check lists what it measured; the verdict names what fell short. */
+function targets(run: RunRecord): Verdict[] {
+  const out: Verdict[] = [];
+  const main = run.rows.filter((r) => r.scale === run.mainScale);
+  const oneProcess = main.filter((r) => r.setup.workers === 1);
+  const engines = [...new Set(run.rows.map((r) => r.setup.engine))];
+  const setupsOf = (rows: Row[]) => [...new Map(rows.map((r) => [r.setup.id, r.setup])).values()];
+  // Lists what fell short with its figure; when nothing did, the weakest figure.
+  const check = (target: string, where: string, items: { label: string; value: string; ok: boolean; score: number }[]) => {
+    const misses = items.filter((i) => !i.ok);
+    const worst = [...items].sort((a, b) => a.score - b.score)[0];
+    const show = (i: { label: string; value: string }) => `${i.label}: ${i.value}`;
+    out.push({
+      target,
+      where,
+      measured: !items.length ? '–' : misses.length ? `${misses.length} of ${items.length} short: ${misses.map(show).join('; ')}` : items.length === 1 ? show(items[0]!) : `all ${items.length}; the weakest ${show(worst!)}`,
+      met: items.length ? misses.length === 0 : null,
+    });
+  };
+  const studentsList = (r: Row) => r.scenario.id.startsWith('students');
+  for (const setup of setupsOf(oneProcess)) {
+    const rows = oneProcess.filter((r) => r.setup.id === setup.id);
+    check('students list ≥ 980 req/s', setup.name, rows.filter(studentsList).map((r) => ({ label: r.scenario.label, value: `${int(r.fms.rps)} req/s`, ok: r.fms.rps >= 980, score: r.fms.rps / 980 })));
+    check('students list ≥ 70% of its ceiling', setup.name, rows.filter((r) => studentsList(r) && r.ceiling).map((r) => ({ label: r.scenario.label, value: pct(r.fms.rps / r.ceiling!.rps), ok: r.fms.rps >= 0.7 * r.ceiling!.rps, score: r.fms.rps / r.ceiling!.rps })));
+    check('JSON lists ≥ 85% of their ceiling', setup.name, rows.filter((r) => r.scenario.kind.startsWith('json') && r.ceiling).map((r) => ({ label: r.scenario.label, value: pct(r.fms.rps / r.ceiling!.rps), ok: r.fms.rps >= 0.85 * r.ceiling!.rps, score: r.fms.rps / r.ceiling!.rps })));
+    check('p99 < 50 ms at 64 connections (every page but exports)', setup.name, rows.map((r) => ({ label: r.scenario.label, value: `${ms(r.fms.p99)} ms`, ok: r.fms.p99 < 50, score: -r.fms.p99 })));
+  }
+  for (const engine of engines) {
+    const name = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const small = run.rows.filter((r) => r.scale === 'small' && r.setup.engine === engine);
+    if (run.mainScale !== 'small')
+      check(
+      `lists, searches, dashboards at ${run.mainScale} within 2× their latency at small (p50)`,
+      `${name}, 1 process`,
+      small.flatMap((s) => {
+        const big = main.find((r) => r.setup.id === s.setup.id && r.scenario.id === s.scenario.id);
+        return big ? [{ label: s.scenario.label, value: `${(big.fms.p50 / s.fms.p50).toFixed(2)}×`, ok: big.fms.p50 <= 2 * s.fms.p50, score: -big.fms.p50 / s.fms.p50 }] : [];
+      }),
+    );
+    const one = main.filter((r) => r.setup.engine === engine && r.setup.workers === 1);
+    check(
+      '2 workers ≥ 1.6× one process',
+      name,
+      one.flatMap((r) => {
+        const two = main.find((t) => t.setup.engine === engine && t.setup.workers === 2 && t.scenario.id === r.scenario.id);
+        return two ? [{ label: r.scenario.label, value: `${(two.fms.rps / r.fms.rps).toFixed(2)}×`, ok: two.fms.rps >= 1.6 * r.fms.rps, score: two.fms.rps / r.fms.rps }] : [];
+      }),
+    );
+  }
+  for (const workers of [...new Set(main.map((r) => r.setup.workers))]) {
+    check(
+      'PostgreSQL within 1.5× of SQLite (req/s)',
+      workers === 1 ? '1 process' : `${workers} workers`,
+      main
+        .filter((r) => r.setup.engine === 'sqlite' && r.setup.workers === workers)
+        .flatMap((s) => {
+          const p = main.find((r) => r.setup.engine === 'postgres' && r.setup.workers === workers && r.scenario.id === s.scenario.id);
+          return p ? [{ label: s.scenario.label, value: `SQLite ${(s.fms.rps / p.fms.rps).toFixed(2)}× PostgreSQL`, ok: s.fms.rps <= 1.5 * p.fms.rps, score: -s.fms.rps / p.fms.rps }] : [];
+        }),
+    );
+  }
+  const cold = run.coldStarts.find((c) => c.setup.engine === 'sqlite' && c.setup.workers === 1 && c.scale === run.mainScale);
+  check('cold start to ready < 1 s', 'SQLite, 1 process', cold ? [{ label: 'spawn to the first 200 from /readyz', value: `${(cold.ms / 1000).toFixed(2)} s`, ok: cold.ms < 1000, score: -cold.ms }] : []);
+  for (const setup of setupsOf(main)) {
+    const rows = main.filter((r) => r.setup.id === setup.id && r.fms.peakRss > 0);
+    const worst = rows.reduce<Row | null>((a, r) => (a && a.fms.peakRss >= r.fms.peakRss ? a : r), null);
+    check('< 150 MB RSS per process under load', setup.name, worst ? [{ label: `largest (${worst.scenario.label})`, value: `${mb(worst.fms.peakRss)} MB`, ok: worst.fms.peakRss < 150 * 2 ** 20, score: -worst.fms.peakRss }] : []);
+  }
+  for (const e of run.exports)
+    check(`${e.scenario.label}: flat memory (peak under the 150 MB per process)`, e.setup.name, [{ label: 'peak', value: `${mb(e.download.peakRss)} MB (from ${mb(e.download.rssBefore)} MB)`, ok: e.download.status === 200 && e.download.peakRss < 150 * 2 ** 20, score: 0 }]);
+  return out;
+}
+
+export function renderTop(run: RunRecord): string {
+  const lines = [
+    '# HTTP benchmark results',
+    '',
+    '<!-- Written by `npm run bench` (bench/http.ts): each run replaces everything above the first "## " heading. -->',
+    '',
+    ...run.header,
+    '',
+    ...run.departments.map((d) => `- ${d.line}`),
+    ...(run.notes.length ? ['', ...run.notes.map((n) => `**Note:** ${n}`)] : []),
+    '',
+    `### Every scenario at ${run.mainScale}, against its ceiling`,
+    '',
+    ...mainTable(run.rows.filter((r) => r.scale === run.mainScale)),
+    '',
+  ];
+  const small = run.mainScale === 'small' ? [] : smallTable(run.rows, run.mainScale);
+  if (small.length) lines.push('### The same lists, searches and dashboards at small (1 process)', '', ...small, '');
+  if (run.exports.length)
+    lines.push(
+      '### Exports (one download each, timed to the last byte)',
+      '',
+      '| setup | export | status | size MB | seconds | RSS before MB | peak RSS MB |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+      ...run.exports.map((e) => `| ${e.setup.name} | ${e.scenario.label} | ${e.download.status} | ${(e.download.bytes / 1e6).toFixed(1)} | ${e.download.seconds.toFixed(2)} | ${mb(e.download.rssBefore)} | ${mb(e.download.peakRss)} |`),
+      '',
+    );
+  if (run.coldStarts.length)
+    lines.push(
+      '### Start to ready (spawn of `fms serve` to the first 200 from `/readyz`)',
+      '',
+      '| setup | department | seconds |',
+      '| --- | --- | ---: |',
+      ...run.coldStarts.map((c) => `| ${c.setup.name} | ${c.scale} | ${(c.ms / 1000).toFixed(2)} |`),
+      '',
+    );
+  lines.push('### Issue 11\'s targets', '', '| target | where | measured | verdict |', '| --- | --- | --- | --- |', ...targets(run).map((v) => `| ${v.target} | ${v.where} | ${v.measured} | ${verdictText(v)} |`), '');
+  return lines.join('\n');
+}
+
+/** Replaces the generated top of the file, keeping every "## " section below it. */
+export function writeResults(file: string, top: string): void {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const history = old.search(/^## /m);
+  writeFileSync(file, history >= 0 ? `${top}\n${old.slice(history)}` : `${top}`);
+}

@@ -140,6 +140,13 @@ for (const database of await testDatabases()) {
       const nothing = await admin.get('/students?groupName=zzz');
       assert.match(nothing.body, /no group is named &#34;zzz&#34;, so the list is not filtered by it\. Type part of its name and pick one of the suggestions\./);
 
+      const twice = await admin.get('/students?groupName=a&groupName=b');
+      assert.equal(twice.statusCode, 422);
+      assert.match(twice.body, /Give the group \(groupName\) only once\./);
+      const nul = await admin.get('/lecturers?groupName=CS%00');
+      assert.equal(nul.statusCode, 422, 'a NUL is refused, not sent to the database');
+      assert.match(nul.body, /The group contains an invisible or control character/);
+
       const fields = { studentNumber: 'T-1', lastName: 'Typed', firstName: 'Tia', email: 'tia@example.org', groupId: 'CS-10' };
       const refused = await postMultipart(admin, '/students', '/students/new', fields);
       assert.equal(refused.statusCode, 422);

@@ -8,7 +8,7 @@ import { openTestDatabase } from '../../test/build-test-app.js';
 import { testDatabases } from '../../test/services.js';
 import { dialectOf, type Db } from './index.js';
 import { createMigrator, migrateOrThrow } from './migrator.js';
-import { matchesEveryWord } from './people-search.js';
+import { archivedColumn, CANDIDATE_LIMIT, matchesPeopleSearch, preparePeopleSearch } from './people-search.js';
 import { boundedCount, readRecordCounts, type Counted } from './record-counts.js';
 
 const now = new Date('2026-12-01T10:00:00Z');
@@ -81,7 +81,8 @@ async function slowSearch(db: Db, query: string) {
 }
 
 async function indexedSearch(db: Db, query: string) {
-  const rows = await db.selectFrom('students').select('id').where(matchesEveryWord(db, 'students.searchText', query)).execute();
+  const search = await preparePeopleSearch(db, 'students.searchText', query);
+  const rows = await db.selectFrom('students').select('id').where(matchesPeopleSearch(search!)).execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
@@ -168,6 +169,28 @@ for (const database of await testDatabases()) {
         assert.deepEqual(await indexedSearch(db, q), await slowSearch(db, q), `search ${JSON.stringify(q)}`);
     });
 
+    test('a word with more candidates than the index hands over is searched in list order, with the same answer', async (t) => {
+      const { db } = await openTestDatabase(t, database);
+      await migrateOrThrow(db);
+      const rows = Array.from({ length: CANDIDATE_LIMIT + 40 }, (_, i) => ({
+        studentNumber: `C${i}`,
+        firstName: 'F',
+        lastName: 'L',
+        patronymic: '',
+        searchText: i % 3 === 0 ? `petrova ${i}` : `petrov ${i}`,
+        sortName: `l${i}`,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      for (let i = 0; i < rows.length; i += 200) await db.insertInto('students').values(rows.slice(i, i + 200)).execute();
+      const common = await preparePeopleSearch(db, 'students.searchText', 'petrov');
+      assert.equal(common!.candidates, null, 'too many candidates: the list is walked in order');
+      const rarer = await preparePeopleSearch(db, 'students.searchText', 'petrova');
+      if (dialectOf(db) === 'sqlite') assert.equal(rarer!.candidates!.length, Math.ceil(rows.length / 3));
+      for (const q of ['petrov', 'petrova', 'petrova 3', 'ova'])
+        assert.deepEqual(await indexedSearch(db, q), await slowSearch(db, q), `search ${JSON.stringify(q)}`);
+    });
+
     test('the search of a rare word reads the index, not the table', async (t) => {
       const { db } = await openTestDatabase(t, database);
       await migrateOrThrow(db);
@@ -182,12 +205,23 @@ for (const database of await testDatabases()) {
         updatedAt: now,
       }));
       for (let i = 0; i < rows.length; i += 1000) await db.insertInto('students').values(rows.slice(i, i + 1000)).execute();
-      if (dialectOf(db) === 'postgres') await sql`analyze students`.execute(db);
-      const query = db.selectFrom('students').select('id').where('archived', '=', false).where(matchesEveryWord(db, 'students.searchText', 'zoltanovic'));
+      // As autovacuum would: the statistics, and the GIN index's pending list merged into the index.
+      if (dialectOf(db) === 'postgres') await sql`vacuum analyze students`.execute(db);
+      const search = await preparePeopleSearch(db, 'students.searchText', 'zoltanovic');
+      if (dialectOf(db) === 'sqlite') assert.equal(search!.candidates!.length, 4, 'the trigram index names the candidates');
+      const query = db.selectFrom('students').select('id').where(archivedColumn('students', search), '=', false).where(matchesPeopleSearch(search!));
       assert.equal((await query.execute()).length, 4);
-      const shown = await plan(db, query);
+      // PostgreSQL's choice rests on statistics, and at 20,000 short rows reading the table is still
+      // cheap; with that way closed the planner must show the index serves the search.
+      const shown =
+        dialectOf(db) === 'postgres'
+          ? await db.transaction().execute(async (trx) => {
+              await sql`set local enable_seqscan = off`.execute(trx);
+              return plan(trx, query);
+            })
+          : await plan(db, query);
       if (dialectOf(db) === 'postgres') assert.match(shown, /Bitmap Index Scan on students_search_text_trgm/, shown);
-      else assert.match(shown, /SCAN students_search VIRTUAL TABLE INDEX/, shown);
+      else assert.match(shown, /SEARCH students USING INTEGER PRIMARY KEY/, shown);
       assert.doesNotMatch(shown, /Seq Scan on students|SCAN students(?!_)/, shown);
     });
 

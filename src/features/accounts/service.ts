@@ -42,7 +42,7 @@ export async function listAccounts(ctx: ServiceContext, query: unknown) {
   authorize(ctx.actor, 'accounts.list');
   const { q, role, page = 1 } = validate(ListAccountsQuery, query);
   const { rows, total, atLeast } = await repo.listAccounts(ctx.db, {
-    q: q || undefined,
+    search: await repo.prepareAccountSearch(ctx.db, q || undefined),
     role: (role || undefined) as Role | undefined,
     limit: ACCOUNTS_PAGE_SIZE,
     offset: (page - 1) * ACCOUNTS_PAGE_SIZE,
@@ -54,9 +54,10 @@ export async function listAccounts(ctx: ServiceContext, query: unknown) {
 export async function* exportAccounts(ctx: ServiceContext, query: unknown) {
   authorize(ctx.actor, 'accounts.list');
   const { q, role } = validate(ListAccountsQuery, query);
+  const search = await repo.prepareAccountSearch(ctx.db, q || undefined);
   let after: string | undefined;
   for (;;) {
-    const rows = await repo.accountsAfter(ctx.db, { q: q || undefined, role: (role || undefined) as Role | undefined, after, limit: 500 });
+    const rows = await repo.accountsAfter(ctx.db, { search, role: (role || undefined) as Role | undefined, after, limit: 500 });
     yield* rows;
     if (rows.length < 500) return;
     after = rows[rows.length - 1]!.username;

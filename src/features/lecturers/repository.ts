@@ -1,7 +1,7 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { LecturerScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
-import { matchesEveryWord } from '../../db/people-search.js';
+import { archivedColumn, matchesPeopleSearch, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, recordCount, type ListTotal } from '../../db/record-counts.js';
 import type { Database, LecturersTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
@@ -9,20 +9,20 @@ import type { LecturerSort } from './schemas.js';
 
 export interface LecturerFilter {
   scope: LecturerScope;
-  q?: string | null;
+  search: PeopleSearch | null;
   degree?: string | null;
   groupId?: number | null;
   archived: boolean;
 }
 
 function filtered<O>(db: Db, query: SelectQueryBuilder<Database, 'lecturers', O>, filter: LecturerFilter) {
-  let q = query.where('lecturers.archived', '=', filter.archived);
+  let q = query.where(archivedColumn('lecturers', filter.search), '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'self') q = q.where('lecturers.id', '=', scope.lecturerId);
   else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
   if (filter.degree) q = q.where('lecturers.academicDegree', '=', filter.degree);
   if (filter.groupId) q = q.where('lecturers.id', 'in', (eb) => eb.selectFrom('teaching').select('teaching.lecturerId').where('teaching.groupId', '=', filter.groupId!));
-  if (filter.q) q = q.where(matchesEveryWord(db, 'lecturers.searchText', filter.q));
+  if (filter.search) q = q.where(matchesPeopleSearch(filter.search));
   return q;
 }
 
@@ -54,7 +54,7 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
 
 /** As countStudents: the kept figure when nothing narrows the list, else counted as far as `bound`. */
 export async function countLecturers(db: Db, filter: LecturerFilter, bound: number): Promise<ListTotal> {
-  if (filter.scope.kind === 'all' && !filter.groupId && !filter.q && !filter.degree)
+  if (filter.scope.kind === 'all' && !filter.groupId && !filter.search && !filter.degree)
     return { total: await recordCount(db, filter.archived ? 'lecturers.archived' : 'lecturers.active'), atLeast: false };
   return boundedCount(db, filtered(db, db.selectFrom('lecturers'), filter), bound);
 }

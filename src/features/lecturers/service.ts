@@ -10,6 +10,7 @@ import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
+import { preparePeopleSearch } from '../../db/people-search.js';
 import { COUNT_AHEAD } from '../../db/record-counts.js';
 import * as repo from './repository.js';
 import { lecturerFields } from './fields.js';
@@ -71,7 +72,7 @@ export async function listLecturers(ctx: ServiceContext, query: unknown): Promis
   const limit = data.limit ?? LECTURERS_PAGE_SIZE;
   const filter: repo.LecturerFilter = {
     scope: lecturerScope(actor),
-    q: foldQuery(data.q),
+    search: await preparePeopleSearch(ctx.db, 'lecturers.searchText', foldQuery(data.q)),
     degree: data.degree || null,
     groupId: data.group || null,
     archived: (data.archived ?? false) && can(actor, 'lecturers.manage'),

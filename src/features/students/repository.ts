@@ -1,7 +1,7 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { StudentScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
-import { matchesEveryWord } from '../../db/people-search.js';
+import { archivedColumn, matchesPeopleSearch, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, recordCount, type ListTotal } from '../../db/record-counts.js';
 import type { Database, StudentsTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
@@ -11,10 +11,8 @@ import type { StudentSort } from './schemas.js';
 
 export interface StudentFilter {
   scope: StudentScope;
-  /** Which search column the words must match (access.ts studentSearchFields). */
-  searchFields: 'full' | 'teaching';
-  /** Folded search words (see lib/people foldQuery). */
-  q?: string | null;
+  /** The search over the column the actor may search (access.ts studentSearchFields). */
+  search: PeopleSearch | null;
   groupId?: number | null;
   archived: boolean;
 }
@@ -35,15 +33,14 @@ function studentsOnly(db: Db) {
 }
 
 function filtered<O>(db: Db, query: Students<O>, filter: StudentFilter): Students<O> {
-  let q = query.where('students.archived', '=', filter.archived);
+  let q = query.where(archivedColumn('students', filter.search), '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'taughtBy')
     q = q.where('students.groupId', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId));
   else if (scope.kind === 'self') q = q.where('students.id', '=', scope.studentId);
   else if (scope.kind === 'none') q = q.where((eb) => eb.val(false));
   if (filter.groupId) q = q.where('students.groupId', '=', filter.groupId);
-  const column = filter.searchFields === 'full' ? 'students.searchText' : 'students.teachingSearchText';
-  if (filter.q) q = q.where(matchesEveryWord(db, column, filter.q));
+  if (filter.search) q = q.where(matchesPeopleSearch(filter.search));
   return q;
 }
 
@@ -127,7 +124,7 @@ export async function listStudents(db: Db, filter: StudentFilter, page: { sort: 
  * else counted as far as `bound` (a filter, a search, a lecturer's groups).
  */
 export async function countStudents(db: Db, filter: StudentFilter, bound: number): Promise<ListTotal> {
-  if (filter.scope.kind === 'all' && !filter.groupId && !filter.q)
+  if (filter.scope.kind === 'all' && !filter.groupId && !filter.search)
     return { total: await recordCount(db, filter.archived ? 'students.archived' : 'students.active'), atLeast: false };
   return boundedCount(db, filtered(db, studentsOnly(db), filter), bound);
 }

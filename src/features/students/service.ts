@@ -14,6 +14,7 @@ import * as accounts from '../accounts/service.js';
 import type { SessionStore } from '../../session-store.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as groups from '../groups/service.js';
+import { preparePeopleSearch } from '../../db/people-search.js';
 import { COUNT_AHEAD } from '../../db/record-counts.js';
 import * as repo from './repository.js';
 import { studentFields } from './fields.js';
@@ -85,8 +86,7 @@ export async function listStudents(ctx: ServiceContext, query: unknown): Promise
   const scope = studentScope(actor);
   const filter: repo.StudentFilter = {
     scope,
-    searchFields: studentSearchFields(scope),
-    q: foldQuery(data.q),
+    search: await preparePeopleSearch(ctx.db, studentSearchFields(scope) === 'full' ? 'students.searchText' : 'students.teachingSearchText', foldQuery(data.q)),
     groupId: data.group || null,
     // Archived records stay in the admins' view only; for everyone else they leave the lists.
     archived: (data.archived ?? false) && can(actor, 'students.manage'),

@@ -27,7 +27,8 @@ test('group pickers with 2,000 groups: type-ahead with JavaScript, typed names w
   if (!started) return;
   const { baseUrl, browser, uploads } = started;
   // The demo department has three groups: 1,997 more, written beside the running server.
-  const db = createDb({ kind: 'sqlite', file: join(dirname(uploads), 'fms.sqlite') });
+  const file = join(dirname(uploads), 'fms.sqlite');
+  const db = createDb({ kind: 'sqlite', file, url: `sqlite:${file}` });
   const now = new Date();
   const rows = Array.from({ length: 1_997 }, (_, i) => `Group ${String(i + 1).padStart(4, '0')}`).map((name) => ({ name, nameKey: uniqueNameKey(name), description: '', archived: false, createdAt: now, updatedAt: now }));
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('groups').values(rows.slice(i, i + 500)).execute();

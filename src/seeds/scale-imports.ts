@@ -9,6 +9,7 @@ import { lecturerFields } from '../features/lecturers/fields.js';
 import { confirmImport, startImport } from '../features/imports/service.js';
 import { studentFields } from '../features/students/fields.js';
 import type { OnProgress } from '../ops/data/progress.js';
+import type { Storage } from '../storage/index.js';
 import { importTemplate, type RecordFields } from '../lib/record-fields.js';
 import { writeCsv, type SheetColumn } from '../lib/spreadsheets.js';
 import type { PlannedLecturer, PlannedStudent } from './scale-department.js';
@@ -38,13 +39,33 @@ async function csvBytes(columns: readonly SheetColumn[], rows: readonly object[]
   return Buffer.concat(chunks);
 }
 
-/** Uploads and confirms one file; throws what the imports service throws when it is refused. */
-async function importFile(ctx: ServiceContext, kind: ImportKind, filename: string, bytes: Buffer, onRows: (done: number) => void): Promise<number> {
-  const { id, report } = await startImport(ctx, kind, { bytes, filename });
-  const outcome = await confirmImport(ctx, id, { planHash: report.planHash }, { onProgress: (event) => onRows(event.done) });
-  // A plan can differ only if the database changed between the two calls, inside our own transaction.
-  if (outcome.outcome !== 'applied') throw new Error(`the generated file ${filename} was planned differently when confirmed`);
-  return id;
+/** Runs one unit of work in a transaction of its own (or in the caller's, when it gave one). */
+export type InTransaction = <T>(work: (ctx: ServiceContext) => Promise<T>) => Promise<T>;
+
+/**
+ * Uploads and confirms one file, in one transaction: a file is imported whole or not at all. The
+ * upload of a file whose import is rolled back is removed from storage again.
+ */
+async function importFile(inTransaction: InTransaction, kind: ImportKind, filename: string, bytes: Buffer, onRows: (done: number) => void): Promise<void> {
+  let orphan: { storage: Storage; key: string } | null = null;
+  try {
+    await inTransaction(async (ctx) => {
+      const { id, report } = await startImport(ctx, kind, { bytes, filename });
+      try {
+        const outcome = await confirmImport(ctx, id, { planHash: report.planHash }, { onProgress: (event) => onRows(event.done) });
+        // A plan can differ only if the database changed between the two calls, inside this transaction.
+        if (outcome.outcome !== 'applied') throw new Error(`the generated file ${filename} was planned differently when confirmed`);
+      } catch (error) {
+        const upload = await ctx.db.selectFrom('imports').innerJoin('files', 'files.id', 'imports.fileId').select('files.storageKey').where('imports.id', '=', id).executeTakeFirst();
+        if (upload && ctx.storage) orphan = { storage: ctx.storage, key: upload.storageKey };
+        throw error;
+      }
+    });
+  } catch (error) {
+    const left = orphan as { storage: Storage; key: string } | null;
+    if (left) await left.storage.delete(left.key).catch(() => {});
+    throw error;
+  }
 }
 
 interface ImportPeopleOptions {
@@ -55,11 +76,9 @@ interface ImportPeopleOptions {
   /** "students" in the file names: demo-students-03-of-20.csv. */
   noun: string;
   onProgress: OnProgress;
-  /** Called with each import's id once it is applied (to clean up its upload if the seed fails). */
-  onImported: (id: number) => void;
 }
 
-async function importPeople(ctx: ServiceContext, options: ImportPeopleOptions): Promise<void> {
+async function importPeople(inTransaction: InTransaction, options: ImportPeopleOptions): Promise<void> {
   const { rows, perFile } = options;
   const files = Math.ceil(rows.length / perFile);
   const step = `importing ${options.noun}`;
@@ -70,17 +89,17 @@ async function importPeople(ctx: ServiceContext, options: ImportPeopleOptions): 
     const progress = (done: number) => options.onProgress({ step, done: start + done, total: rows.length, unit: 'rows' });
     progress(0);
     const name = `demo-${options.noun}-${String(f + 1).padStart(width, '0')}-of-${files}.csv`;
-    options.onImported(await importFile(ctx, options.kind, name, await csvBytes(options.columns, part), progress));
+    await importFile(inTransaction, options.kind, name, await csvBytes(options.columns, part), progress);
   }
   options.onProgress({ step, done: rows.length, total: rows.length, unit: 'rows' });
 }
 
-export function importLecturers(ctx: ServiceContext, lecturers: readonly PlannedLecturer[], onProgress: OnProgress, onImported: (id: number) => void) {
+export function importLecturers(inTransaction: InTransaction, lecturers: readonly PlannedLecturer[], onProgress: OnProgress) {
   const rows = lecturers.map(({ archived: _archived, isAdmin, ...l }) => ({ ...l, isAdmin: isAdmin ? 'yes' : 'no' }));
-  return importPeople(ctx, { kind: 'lecturers', rows, perFile: LECTURERS_PER_FILE, columns: lecturerColumns, noun: 'lecturers', onProgress, onImported });
+  return importPeople(inTransaction, { kind: 'lecturers', rows, perFile: LECTURERS_PER_FILE, columns: lecturerColumns, noun: 'lecturers', onProgress });
 }
 
-export function importStudents(ctx: ServiceContext, students: readonly PlannedStudent[], groupNames: readonly string[], onProgress: OnProgress, onImported: (id: number) => void) {
+export function importStudents(inTransaction: InTransaction, students: readonly PlannedStudent[], groupNames: readonly string[], onProgress: OnProgress) {
   const rows = students.map(({ archived: _archived, group, ...s }) => ({ ...s, group: groupNames[group]! }));
-  return importPeople(ctx, { kind: 'students', rows, perFile: STUDENTS_PER_FILE, columns: studentColumns, noun: 'students', onProgress, onImported });
+  return importPeople(inTransaction, { kind: 'students', rows, perFile: STUDENTS_PER_FILE, columns: studentColumns, noun: 'students', onProgress });
 }

@@ -20,10 +20,9 @@ import type { AuthContext, ServiceContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
-import type { SessionStore } from '../session-store.js';
 import { createStorage, type Storage } from '../storage/index.js';
 import { planDepartment, type DepartmentPlan } from './scale-department.js';
-import { importLecturers, importStudents } from './scale-imports.js';
+import { importLecturers, importStudents, type InTransaction } from './scale-imports.js';
 
 export type DemoScale = 'small' | 'medium' | 'large';
 
@@ -45,7 +44,8 @@ export function isDemoSeed(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_DEMO_SEED;
 }
 
-export const SCALE_MESSAGE = `Choose a scale of ${Object.keys(demoScales).join(', ')}.`;
+const scaleNames = Object.keys(demoScales);
+export const SCALE_MESSAGE = `Choose ${scaleNames.slice(0, -1).join(', ')} or ${scaleNames.at(-1)}.`;
 export const SEED_MESSAGE = `Give the seed as a whole number from 0 to ${MAX_DEMO_SEED.toLocaleString('en')}, e.g. --seed 7.`;
 
 export interface SeededAtScale {
@@ -62,10 +62,16 @@ const ADMIN_USERNAME = 'admin';
 /** Rows per INSERT for subjects and teaching: well under both engines' parameter limits. */
 const INSERT_CHUNK = 500;
 
+/** People archived per transaction. */
+const ARCHIVE_BATCH = 250;
+
 /**
- * Seeds a generated department into a database with no accounts, all of it or nothing: in the
- * caller's transaction when given one, otherwise in one of its own. Refuses (Conflict, nothing
- * changed) a database that already has accounts.
+ * Seeds a generated department into a database with no accounts. Refuses (Conflict, nothing
+ * changed) a database that already has accounts. Given a transaction, it works in it; otherwise it
+ * commits step by step (the groups, each imported file, each batch of archiving, the teaching):
+ * PostgreSQL's kept counts (migration 0005) update one row per record written, and one transaction
+ * of 200,000 such updates grows quadratically slow. A seed that fails after its first step leaves
+ * part of a department, and says so.
  */
 export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scale: DemoScale; seed?: number; onProgress?: OnProgress }): Promise<SeededAtScale> {
   const { scale, seed = DEFAULT_DEMO_SEED } = options;
@@ -76,84 +82,95 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
   const plan = planDepartment(demoScales[scale], seed);
   // The uploads of the stored imports go where the app keeps them; the CLI and the app pass theirs.
   const storage = ctx.storage ?? createStorage(ctx.config);
-  const importIds: number[] = [];
-  let uploadKeys: string[] = [];
   try {
-    const work = async (db: Db) => {
-      try {
-        return await seedPlan({ ...ctx, db, storage }, plan, onProgress, (id) => importIds.push(id));
-      } catch (error) {
-        // The rows go with the transaction; the uploads in storage must be removed by hand.
-        uploadKeys = await uploadsOf(db, importIds).catch(() => []);
-        throw error;
-      }
-    };
-    const admin = ctx.db.isTransaction ? await work(ctx.db) : await ctx.db.transaction().execute(work);
-    const sizes = demoScales[scale];
-    return { adminUsername: admin.username, adminPassword: admin.password, ...sizes, milliseconds: Math.round(performance.now() - started) };
-  } catch (error) {
-    for (const key of uploadKeys) await storage.delete(key).catch((e: unknown) => ctx.log.warn({ err: e, key }, 'could not delete an upload of a failed seed'));
-    throw error;
+    const admin = await seedPlan({ ...ctx, storage }, plan, onProgress);
+    return { adminUsername: admin.username, adminPassword: admin.password, ...demoScales[scale], milliseconds: Math.round(performance.now() - started) };
   } finally {
     if (!ctx.storage) await storage.close();
   }
 }
 
-async function uploadsOf(db: Db, importIds: readonly number[]): Promise<string[]> {
-  if (importIds.length === 0) return [];
-  const rows = await db.selectFrom('imports').innerJoin('files', 'files.id', 'imports.fileId').select('files.storageKey').where('imports.id', 'in', importIds).execute();
-  return rows.map((r) => r.storageKey);
+/** A step after the first failed: what was committed stays, so the operator is told to start afresh. */
+export class SeedInterrupted extends Error {
+  constructor(step: string, cause: unknown) {
+    super(
+      `The seed stopped while ${step}: ${cause instanceof Error ? cause.message : String(cause)} The database now holds part of a department; seed into a new, empty database instead (run \`fms migrate\` there first).`,
+      { cause },
+    );
+  }
 }
 
-async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, onProgress: OnProgress, onImported: (id: number) => void) {
+async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, onProgress: OnProgress) {
+  const inTransaction = <T>(work: (db: Db) => Promise<T>): Promise<T> => (base.db.isTransaction ? work(base.db) : base.db.transaction().execute(work));
   const system: ServiceContext = { ...base, actor: systemActor };
-  const anyUser = await base.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (anyUser)
-    throw new Conflict('The database already has accounts; a generated department is only seeded into an empty database. Point DATABASE_URL at a new database (run `fms migrate` there first).');
 
   // The admin runs the rest, as in a department that starts from nothing: its history and the
   // imports name the admin, and the imports' credentials are the admin's to download.
-  const created = await createAccount(system, { username: ADMIN_USERNAME, role: 'admin', displayName: 'Department Administrator' });
-  const adminUser = (await findUserById(system, created.user.id))!;
-  // New accounts have no sessions anywhere; archiving ends them where the caller keeps them, if it says.
-  const sessions: SessionStore = 'sessions' in base ? (base as AuthContext).sessions : databaseSessionStore(base.db);
-  const ctx: AuthContext = { ...base, actor: actorFromUser(adminUser), sessions };
+  const { admin, password, groupIds } = await inTransaction(async (db) => {
+    const anyUser = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    if (anyUser)
+      throw new Conflict('The database already has accounts; a generated department is only seeded into an empty database. Point DATABASE_URL at a new database (run `fms migrate` there first).');
+    const created = await createAccount({ ...system, db }, { username: ADMIN_USERNAME, role: 'admin', displayName: 'Department Administrator' });
+    const user = (await findUserById({ db }, created.user.id))!;
+    const ctx: ServiceContext = { ...base, db, actor: actorFromUser(user) };
+    const ids: number[] = [];
+    for (const [i, group] of plan.groups.entries()) {
+      if (i % 50 === 0) onProgress({ step: 'creating groups', done: i, total: plan.groups.length, unit: 'rows' });
+      ids.push((await createGroup(ctx, group)).id);
+    }
+    onProgress({ step: 'creating groups', done: plan.groups.length, total: plan.groups.length, unit: 'rows' });
+    return { admin: user, password: created.oneTimePassword!, groupIds: ids };
+  });
 
-  const groupIds: number[] = [];
-  for (const [i, group] of plan.groups.entries()) {
-    if (i % 50 === 0) onProgress({ step: 'creating groups', done: i, total: plan.groups.length, unit: 'rows' });
-    groupIds.push((await createGroup(ctx, group)).id);
-  }
-  onProgress({ step: 'creating groups', done: plan.groups.length, total: plan.groups.length, unit: 'rows' });
+  // Archiving ends the person's sessions: the new accounts have none anywhere, so the table's store
+  // in the step's transaction is enough (a caller's store may hold the one connection SQLite has).
+  const as = (db: Db): AuthContext => ({ ...base, db, actor: actorFromUser(admin), sessions: databaseSessionStore(db) });
+  const inStep = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw base.db.isTransaction ? error : new SeedInterrupted(step, error);
+    }
+  };
+  const asAdmin: InTransaction = (work) => inTransaction((db) => work(as(db)));
 
-  await importLecturers(ctx, plan.lecturers, onProgress, onImported);
-  await importStudents(
-    ctx,
-    plan.students,
-    plan.groups.map((g) => g.name),
-    onProgress,
-    onImported,
-  );
+  await inStep('importing lecturers', () => importLecturers(asAdmin, plan.lecturers, onProgress));
+  await inStep('importing students', () => importStudents(asAdmin, plan.students, plan.groups.map((g) => g.name), onProgress));
 
-  const lecturerIds = await idsByKey(plan.lecturers.map((l) => l.email), (emails) => findLecturersForImport(ctx, { emails }).then((rows) => rows.map((r) => [String((r as Record<string, unknown>).email), r.id] as const)));
+  const reader = as(base.db);
+  const lecturerIds = await inStep('looking up the imported records', () => idsByKey(plan.lecturers.map((l) => l.email), (emails) => findLecturersForImport(reader, { emails }).then((rows) => rows.map((r) => [String((r as Record<string, unknown>).email), r.id] as const))));
   const leaving = plan.students.filter((s) => s.archived).map((s) => s.studentNumber);
-  const studentIds = await idsByKey(leaving, (numbers) => findStudentsForImport(ctx, { studentNumbers: numbers, emails: [] }).then((rows) => rows.map((r) => [r.studentNumber, r.id] as const)));
-  const archiving = [...plan.lecturers.filter((l) => l.archived).map((l) => ({ lecturer: lecturerIds.get(l.email)! })), ...leaving.map((n) => ({ student: studentIds.get(n)! }))];
-  for (const [i, who] of archiving.entries()) {
-    if (i % 100 === 0) onProgress({ step: 'archiving people who left', done: i, total: archiving.length, unit: 'rows' });
-    if ('lecturer' in who) await archiveLecturer(ctx, who.lecturer);
-    else await archiveStudent(ctx, who.student);
-  }
-  onProgress({ step: 'archiving people who left', done: archiving.length, total: archiving.length, unit: 'rows' });
-
-  await writeTeaching(
-    ctx,
-    plan,
-    groupIds,
-    plan.lecturers.map((l) => lecturerIds.get(l.email)!),
-    onProgress,
+  const studentIds = await inStep('looking up the imported records', () =>
+    idsByKey(leaving, (numbers) => findStudentsForImport(reader, { studentNumbers: numbers, emails: [] }).then((rows) => rows.map((r) => [r.studentNumber, r.id] as const))),
   );
-  return { username: adminUser.username, password: created.oneTimePassword! };
+  const archiving = [...plan.lecturers.filter((l) => l.archived).map((l) => ({ lecturer: lecturerIds.get(l.email)! })), ...leaving.map((n) => ({ student: studentIds.get(n)! }))];
+  const step = 'archiving people who left';
+  await inStep(step, async () => {
+    for (let i = 0; i < archiving.length; i += ARCHIVE_BATCH) {
+      onProgress({ step, done: i, total: archiving.length, unit: 'rows' });
+      await inTransaction(async (db) => {
+        const ctx = as(db);
+        for (const who of archiving.slice(i, i + ARCHIVE_BATCH)) {
+          if ('lecturer' in who) await archiveLecturer(ctx, who.lecturer);
+          else await archiveStudent(ctx, who.student);
+        }
+      });
+    }
+    onProgress({ step, done: archiving.length, total: archiving.length, unit: 'rows' });
+  });
+
+  await inStep('assigning subjects and teaching', () =>
+    inTransaction((db) =>
+      writeTeaching(
+        as(db),
+        plan,
+        groupIds,
+        plan.lecturers.map((l) => lecturerIds.get(l.email)!),
+        onProgress,
+      ),
+    ),
+  );
+  return { username: admin.username, password };
 }
 
 /** Looks records up by a key in batches (the services' look-ups take a few thousand keys at a time). */

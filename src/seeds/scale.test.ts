@@ -1,0 +1,272 @@
+// The generated department (`fms seed-demo --scale`): the documented sizes, the same department for
+// the same seed, the records, accounts, audit entries and imports the services write, no published
+// password anywhere, and a database with accounts left as it was.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import { openTestDatabase } from '../../test/build-test-app.js';
+import { testDatabases } from '../../test/services.js';
+import { systemActor } from '../access.js';
+import { loadConfig } from '../config/index.js';
+import type { ServiceContext } from '../context.js';
+import { migrateOrThrow } from '../db/migrator.js';
+import { createAccount, listAccounts } from '../features/accounts/service.js';
+import { actorFromUser } from '../features/auth/service.js';
+import { getDashboard } from '../features/dashboard/service.js';
+import { createGroup } from '../features/groups/service.js';
+import { createLecturer } from '../features/lecturers/service.js';
+import { createStudent } from '../features/students/service.js';
+import { ManualClock } from '../lib/clock.js';
+import { Conflict, Invalid } from '../lib/errors.js';
+import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
+import { usernameBase } from '../lib/people.js';
+import { createStorage } from '../storage/index.js';
+import { demoAccountsWithPublishedPasswords } from './demo.js';
+import { planDepartment } from './scale-department.js';
+import { demoScales, seedDepartmentAtScale, type DemoScale } from './scale.js';
+
+const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
+
+async function emptySite(t: TestContext, database: 'sqlite' | 'postgres') {
+  const { db } = await openTestDatabase(t, database);
+  await migrateOrThrow(db);
+  const uploads = mkdtempSync(join(tmpdir(), 'fms-scale-'));
+  t.after(() => rmSync(uploads, { recursive: true, force: true }));
+  const config = loadConfig({ FMS_CONFIG: 'testing', UPLOAD_FOLDER: uploads, LOG_LEVEL: 'silent' }, { dotenvDir: false });
+  const storage = createStorage(config);
+  t.after(() => storage.close());
+  const ctx: ServiceContext = { db, actor: null, clock: new ManualClock('2026-12-05T09:00:00.000Z'), config, log: quietLog, ip: null, storage };
+  return { db, ctx, storage };
+}
+
+async function seeded(t: TestContext, database: 'sqlite' | 'postgres', seed?: number, scale: DemoScale = 'small') {
+  const site = await emptySite(t, database);
+  const result = await seedDepartmentAtScale(site.ctx, { scale, seed });
+  return { ...site, result };
+}
+
+/** The people and groups as a reader sees them, without the ids and timestamps that differ between databases. */
+async function department(db: ServiceContext['db']) {
+  const groups = await db.selectFrom('groups').select(['name', 'description', 'archived']).orderBy('name').execute();
+  const students = await db
+    .selectFrom('students')
+    .leftJoin('groups', 'groups.id', 'students.groupId')
+    .leftJoin('users', 'users.studentId', 'students.id')
+    .select([
+      'students.studentNumber',
+      'students.firstName',
+      'students.lastName',
+      'students.patronymic',
+      'students.birthDate',
+      'students.email',
+      'students.phone',
+      'students.address',
+      'students.archived',
+      'students.searchText',
+      'students.sortName',
+      'groups.name as groupName',
+      'users.username',
+    ])
+    .orderBy('students.studentNumber')
+    .execute();
+  const lecturers = await db
+    .selectFrom('lecturers')
+    .select(['email', 'firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'phone', 'isAdmin', 'archived'])
+    .orderBy('email')
+    .execute();
+  return { groups, students, lecturers };
+}
+
+type Counted = 'users' | 'students' | 'groups' | 'lecturers' | 'auditLog' | 'imports';
+const count = async (db: ServiceContext['db'], table: Counted) => Number((await db.selectFrom(table as 'users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+for (const database of await testDatabases()) {
+  describe(`a generated department (seed-demo --scale) on ${database}`, () => {
+    test('small has the documented sizes, every person an account, an audit trail, an import history and teaching for every group', async (t) => {
+      const { db, result, storage } = await seeded(t, database);
+      const size = demoScales.small;
+      assert.deepEqual({ students: result.students, groups: result.groups, lecturers: result.lecturers }, size);
+      assert.deepEqual({ students: size.students, groups: size.groups, lecturers: size.lecturers }, { students: 500, groups: 20, lecturers: 30 });
+      assert.equal(await count(db, 'students'), 500);
+      assert.equal(await count(db, 'groups'), 20);
+      assert.equal(await count(db, 'lecturers'), 30);
+      assert.equal(await count(db, 'users'), 531, 'one account per student and lecturer, and the admin');
+      const linked = await db.selectFrom('users').select((eb) => [eb.fn.count('studentId').as('students'), eb.fn.count('lecturerId').as('lecturers')]).executeTakeFirstOrThrow();
+      assert.deepEqual([Number(linked.students), Number(linked.lecturers)], [500, 30]);
+
+      const archived = await db.selectFrom('students').select('id').where('archived', '=', true).execute();
+      assert.ok(archived.length >= 5 && archived.length <= 25, `a few percent of the students left (${archived.length})`);
+      const disabled = await db.selectFrom('users').select('studentId').where('disabled', '=', true).where('studentId', 'is not', null).execute();
+      assert.deepEqual(disabled.map((u) => u.studentId).sort(), archived.map((s) => s.id).sort(), 'archiving disabled exactly their accounts');
+      assert.ok((await db.selectFrom('lecturers').select('id').where('archived', '=', true).execute()).length >= 1, 'a lecturer left too');
+
+      const actions = await db.selectFrom('auditLog').select(['action']).select((eb) => eb.fn.countAll().as('n')).groupBy('action').execute();
+      const audited = Object.fromEntries(actions.map((a) => [a.action, Number(a.n)]));
+      assert.equal(audited['student.created'], 500);
+      assert.equal(audited['lecturer.created'], 30);
+      assert.equal(audited['account.created'], 531);
+      assert.equal(audited['group.created'], 20);
+      assert.equal(audited['student.archived'], archived.length);
+      const imports = await db.selectFrom('imports').innerJoin('files', 'files.id', 'imports.fileId').select(['imports.kind', 'imports.status', 'imports.originalName', 'files.storageKey', 'imports.createdBy']).execute();
+      assert.deepEqual(imports.map((i) => [i.kind, i.status, i.originalName]).sort(), [
+        ['lecturers', 'applied', 'demo-lecturers-1-of-1.csv'],
+        ['students', 'applied', 'demo-students-1-of-1.csv'],
+      ]);
+      assert.equal(audited['import.applied'], imports.length);
+      for (const i of imports) assert.ok(await storage.exists(i.storageKey), `the upload of ${i.originalName} is kept`);
+      const admin = await db.selectFrom('users').selectAll().where('username', '=', result.adminUsername).executeTakeFirstOrThrow();
+      assert.ok(imports.every((i) => i.createdBy === admin.id), 'the admin ran the imports');
+
+      const groupsWithSubjects = await db.selectFrom('subjectGroups').select('groupId').distinct().execute();
+      assert.equal(groupsWithSubjects.length, 20, 'every group takes subjects');
+      const teachers = await db.selectFrom('teaching').select('lecturerId').distinct().execute();
+      const active = await db.selectFrom('lecturers').select('id').where('archived', '=', false).execute();
+      assert.deepEqual(teachers.map((l) => l.lecturerId).sort(), active.map((l) => l.id).sort(), 'every active lecturer teaches, no archived one does');
+    });
+
+    test("each role's dashboard has content, and the accounts list shows the generated accounts", async (t) => {
+      const { db, ctx } = await seeded(t, database);
+      const user = (where: 'studentId' | 'lecturerId') =>
+        db
+          .selectFrom('users')
+          .selectAll()
+          .where(where, 'is not', null)
+          .where('disabled', '=', false)
+          .where('isAdmin', '=', false)
+          .orderBy('id')
+          .executeTakeFirstOrThrow();
+      const lecturer = await getDashboard({ ...ctx, actor: actorFromUser(await user('lecturerId')) });
+      assert.ok(lecturer.kind === 'lecturer' && lecturer.teaching.length > 0, 'a lecturer sees what they teach');
+      const student = await getDashboard({ ...ctx, actor: actorFromUser(await user('studentId')) });
+      assert.ok(student.kind === 'student' && student.subjects.length >= 6, "a student sees their group's subjects");
+      const admin = await db.selectFrom('users').selectAll().where('role', '=', 'admin').executeTakeFirstOrThrow();
+      const adminCtx = { ...ctx, actor: actorFromUser(admin) };
+      const dashboard = await getDashboard(adminCtx);
+      assert.ok(dashboard.kind === 'admin' && dashboard.recent.length > 0, 'the admin sees recent activity');
+
+      const someone = await db.selectFrom('students').innerJoin('users', 'users.studentId', 'students.id').select(['students.lastName', 'users.username', 'users.displayName', 'students.firstName']).orderBy('students.id', 'desc').executeTakeFirstOrThrow();
+      const listed = await listAccounts(adminCtx, { q: someone.username });
+      const row = listed.rows.find((r) => r.username === someone.username);
+      assert.ok(row, 'the account is listed');
+      assert.equal(row.displayName, `${someone.firstName} ${someone.lastName}`);
+      assert.equal(row.mustChangePassword, true, 'a generated account waits for its holder to choose a password');
+      assert.equal((await listAccounts(adminCtx, {})).total, 531);
+    });
+
+    test('the same seed gives the same department; another seed another one', async (t) => {
+      const first = await seeded(t, database, 7);
+      const again = await seeded(t, database, 7);
+      const other = await seeded(t, database, 8);
+      const a = await department(first.db);
+      assert.deepEqual(await department(again.db), a);
+      const b = await department(other.db);
+      assert.notDeepEqual(
+        b.students.map((s) => [s.firstName, s.lastName]),
+        a.students.map((s) => [s.firstName, s.lastName]),
+      );
+      assert.equal(b.students.length, a.students.length, 'the sizes stay');
+      // Names from several languages, with their diacritics and scripts.
+      const names = a.students.map((s) => `${s.firstName} ${s.lastName}`).join(' ');
+      assert.match(names, /[čćšžđ]/i);
+      assert.match(names, /[\u0400-\u04FF]/u, 'Cyrillic names');
+      assert.match(names, /[äöüß]/i);
+      assert.ok(a.students.some((s) => s.patronymic !== ''), 'some have a patronymic');
+      assert.ok(a.students.some((s) => s.phone) && a.students.some((s) => s.address), 'phones and addresses');
+      assert.ok(a.groups.every((g) => g.description.length > 0), 'groups are described');
+    });
+
+    test('the stored derived columns are what the services store for the same input', async (t) => {
+      const { db } = await seeded(t, database);
+      const fresh = await emptySite(t, database);
+      const system = { ...fresh.ctx, actor: systemActor };
+      const student = await db
+        .selectFrom('students')
+        .leftJoin('groups', 'groups.id', 'students.groupId')
+        .leftJoin('users', 'users.studentId', 'students.id')
+        .selectAll('students')
+        .select(['groups.name as groupName', 'groups.description as groupDescription', 'users.username', 'users.displayName'])
+        .where('students.patronymic', '!=', '')
+        .where('students.phone', 'is not', null)
+        .orderBy('students.id')
+        .executeTakeFirstOrThrow();
+      const group = await createGroup(system, { name: student.groupName!, description: student.groupDescription! });
+      const input = {
+        studentNumber: student.studentNumber,
+        firstName: student.firstName,
+        lastName: student.lastName,
+        patronymic: student.patronymic,
+        birthDate: student.birthDate ?? '',
+        email: student.email ?? '',
+        phone: student.phone ?? '',
+        address: student.address ?? '',
+        groupId: group.id,
+      };
+      const created = await createStudent(system, input);
+      const stored = await fresh.db.selectFrom('students').selectAll().where('id', '=', created.student.id).executeTakeFirstOrThrow();
+      for (const column of ['searchText', 'teachingSearchText', 'sortName', 'firstName', 'lastName', 'patronymic', 'email', 'phone', 'address', 'birthDate', 'studentNumber'] as const)
+        assert.equal(student[column], stored[column], `students.${column}`);
+      assert.ok(student.username!.startsWith(usernameBase(student.firstName, student.lastName)), `the username ${student.username} is made from the name`);
+      assert.equal(student.displayName, `${student.firstName} ${student.lastName}`);
+
+      const lecturer = await db.selectFrom('lecturers').selectAll().where('phone', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+      const made = await createLecturer(system, {
+        firstName: lecturer.firstName,
+        lastName: lecturer.lastName,
+        patronymic: lecturer.patronymic,
+        academicDegree: lecturer.academicDegree,
+        position: lecturer.position,
+        email: lecturer.email ?? '',
+        phone: lecturer.phone ?? '',
+        address: lecturer.address ?? '',
+        isAdmin: lecturer.isAdmin,
+      });
+      const kept = await fresh.db.selectFrom('lecturers').selectAll().where('id', '=', made.lecturer.id).executeTakeFirstOrThrow();
+      for (const column of ['searchText', 'sortName', 'email', 'phone', 'address', 'academicDegree', 'position'] as const) assert.equal(lecturer[column], kept[column], `lecturers.${column}`);
+    });
+
+    test('no account has a published password: every one is a random one-time password, the printed admin one included', async (t) => {
+      const { db, result } = await seeded(t, database);
+      const users = await db.selectFrom('users').select(['username', 'passwordHash', 'mustChangePassword']).execute();
+      assert.ok(users.every((u) => isOneTimeHash(u.passwordHash) && u.mustChangePassword), 'one-time passwords, to be replaced at the first sign-in');
+      assert.deepEqual(await demoAccountsWithPublishedPasswords({ db }), []);
+      const admin = users.find((u) => u.username === result.adminUsername)!;
+      assert.ok(await verifyPassword(admin.passwordHash, result.adminPassword), 'the returned admin password signs in');
+      const again = await seeded(t, database);
+      assert.notEqual(again.result.adminPassword, result.adminPassword, 'the admin password is random, not drawn from the seed');
+    });
+
+    test('a database that has accounts is refused and left as it was', async (t) => {
+      const { db, ctx, storage } = await emptySite(t, database);
+      await createAccount({ ...ctx, actor: systemActor }, { username: 'registrar', role: 'admin' });
+      const before = await Promise.all((['users', 'groups', 'students', 'auditLog', 'imports'] as const).map((table) => count(db, table)));
+      await assert.rejects(seedDepartmentAtScale(ctx, { scale: 'small' }), (error: unknown) => error instanceof Conflict && /already has accounts/.test(error.message));
+      assert.deepEqual(await Promise.all((['users', 'groups', 'students', 'auditLog', 'imports'] as const).map((table) => count(db, table))), before);
+      const kept: string[] = [];
+      for await (const object of storage.list()) kept.push(object.key);
+      assert.deepEqual(kept, [], 'no upload was kept');
+    });
+
+    test('a scale or seed that is not one names the option and its choices', async (t) => {
+      const { ctx, db } = await emptySite(t, database);
+      await assert.rejects(seedDepartmentAtScale(ctx, { scale: 'huge' as DemoScale }), (error: unknown) => error instanceof Invalid && /small, medium or large/.test(error.fields.scale ?? ''));
+      for (const seed of [-1, 1.5, Number.NaN, 2 ** 31])
+        await assert.rejects(seedDepartmentAtScale(ctx, { scale: 'small', seed }), (error: unknown) => error instanceof Invalid && /whole number from 0/.test(error.fields.seed ?? ''));
+      assert.equal(await count(db, 'users'), 0);
+    });
+  });
+}
+
+test('the sizes are exact at every scale, with unique student numbers, e-mails and group names', () => {
+  for (const [scale, size] of Object.entries(demoScales)) {
+    const plan = planDepartment(size, 1);
+    assert.equal(plan.students.length, size.students, `${scale}: students`);
+    assert.equal(plan.groups.length, size.groups, `${scale}: groups`);
+    assert.equal(plan.lecturers.length, size.lecturers, `${scale}: lecturers`);
+    assert.equal(new Set(plan.students.map((s) => s.studentNumber)).size, size.students, `${scale}: student numbers are unique`);
+    const emails = plan.students.flatMap((s) => (s.email ? [s.email] : []));
+    assert.equal(new Set(emails).size, emails.length, `${scale}: e-mails are unique`);
+    assert.equal(new Set(plan.groups.map((g) => g.name)).size, size.groups, `${scale}: group names are unique`);
+  }
+});

@@ -95,6 +95,7 @@ export default async function lecturerRoutes(app: FastifyInstance) {
         page={reply.pageContext()}
         lecturers={list.items}
         total={list.total ?? list.items.length}
+        totalIsAtLeast={list.totalIsAtLeast}
         pageNumber={page}
         pageSize={list.pageSize}
         filter={filter}

@@ -144,6 +144,7 @@ export default async function studentRoutes(app: FastifyInstance) {
         page={reply.pageContext()}
         students={list.items}
         total={list.total ?? list.items.length}
+        totalIsAtLeast={list.totalIsAtLeast}
         pageNumber={page}
         pageSize={list.pageSize}
         filter={filter}

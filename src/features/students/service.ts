@@ -170,7 +170,7 @@ async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof 
   if (out.groupId !== undefined) {
     const groupId = out.groupId;
     if (groupId !== null && groupId !== current?.groupId) {
-      const known = [...(await groups.groupIdsByName(ctx)).values()].find((g) => g.id === groupId);
+      const known = await groups.groupChoice(ctx, groupId);
       if (!known) fields.groupId = 'Choose a group from the list.';
       else if (known.archived) fields.groupId = `The group ${known.name} is archived; choose an active group.`;
     }

@@ -1,3 +1,4 @@
+import { formatCount } from '../../../views/pagination.js';
 import { formatDateTime } from '../../../views/format.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
@@ -6,7 +7,7 @@ import type { Dashboard } from '../service.js';
 function Stat({ label, value, href }: { label: string; value: number; href?: string }) {
   const body = (
     <div class="card-body">
-      <div class="stat-value" safe>{String(value)}</div>
+      <div class="stat-value" safe>{formatCount(value)}</div>
       <div class="stat-label" safe>{label}</div>
     </div>
   );

@@ -18,6 +18,8 @@ export interface LecturersPageProps {
   page: PageContext;
   lecturers: LecturerView[];
   total: number;
+  /** The count stopped at `total`: more match (db/record-counts.ts). */
+  totalIsAtLeast: boolean;
   pageNumber: number;
   pageSize: number;
   filter: LecturerFilterValues;
@@ -128,7 +130,7 @@ export function LecturersPage(props: LecturersPageProps) {
           ))}
         </>
       </ListTable>
-      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="lecturers" />
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} totalIsAtLeast={props.totalIsAtLeast} href={(p) => href({ page: p })} noun="lecturers" />
     </Layout>
   );
 }

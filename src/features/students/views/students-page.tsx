@@ -17,6 +17,8 @@ export interface StudentsPageProps {
   page: PageContext;
   students: StudentView[];
   total: number;
+  /** The count stopped at `total`: more match (db/record-counts.ts). */
+  totalIsAtLeast: boolean;
   pageNumber: number;
   pageSize: number;
   filter: StudentFilterValues;
@@ -121,7 +123,7 @@ export function StudentsPage(props: StudentsPageProps) {
           ))}
         </>
       </ListTable>
-      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} href={(p) => href({ page: p })} noun="students" />
+      <Pagination page={props.pageNumber} pageSize={props.pageSize} total={props.total} totalIsAtLeast={props.totalIsAtLeast} href={(p) => href({ page: p })} noun="students" />
     </Layout>
   );
 }

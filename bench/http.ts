@@ -6,7 +6,7 @@
 // scenario and writes bench/RESULTS.md's top section. Knobs: see http/settings.ts and RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import SQLite from 'better-sqlite3';
 import { loadConfig, type Config } from '../src/config/index.js';
 import { captureScenarios } from './http/capture.js';
 import type { CeilingSpec } from './http/ceiling-server.js';
-import { prepareDepartment, type Department, type Engine } from './http/department.js';
+import { undoAll, undoOnInterrupt } from './http/cleanup.js';
+import { prepareDepartment, type Engine } from './http/department.js';
+import { postgresBusy, waitUntilIdle } from './http/idle.js';
 import { timedDownload, underLoad, type Load } from './http/load.js';
 import { postgresProblem, postgresVersion, withoutPassword } from './http/postgres.js';
 import { startServer, stopAll, type Server } from './http/processes.js';
@@ -85,8 +87,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en').padStart(7);
 const msText = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n))).padStart(5);
 
 function lineOf(setup: Setup, scale: Scale, scenario: Scenario, fms: Load, ceiling: Load | null): string {
-  const base = `${setup.name.padEnd(22)} ${scale.padEnd(6)} ${scenario.label.padEnd(34)} ${fmt(fms.rps)} req/s  p50 ${msText(fms.p50)} ms  p99 ${msText(fms.p99)} ms  errors ${fms.errors}  RSS ${Math.round(fms.peakRss / 2 ** 20)} MB`;
-  return ceiling ? `${base}  | ceiling ${fmt(ceiling.rps)} req/s  ${Math.round((fms.rps / ceiling.rps) * 100)}%` : base;
+  const backlog = fms.backlogMs > 1000 ? `  backlog ${(fms.backlogMs / 1000).toFixed(0)} s` : fms.backlogMs < 0 ? '  backlog did not clear' : '';
+  const base = `${setup.name.padEnd(22)} ${scale.padEnd(6)} ${scenario.label.padEnd(34)} ${fmt(fms.rps)} req/s  p50 ${msText(fms.p50)} ms  p99 ${msText(fms.p99)} ms  errors ${fms.errors}  RSS ${Math.round(fms.peakRss / 2 ** 20)} MB${backlog}`;
+  return ceiling ? `${base}  | ceiling ${fmt(ceiling.rps)} req/s  p99 ${msText(ceiling.p99)} ms  ${Math.round((fms.rps / ceiling.rps) * 100)}%${ceiling.errors ? `  ceiling errors ${ceiling.errors}` : ''}` : base;
 }
 
 async function main(settings: Settings) {
@@ -125,13 +128,12 @@ async function main(settings: Settings) {
   const exports: ExportRow[] = [];
   const coldStarts: RunRecord['coldStarts'] = [];
   const departments: RunRecord['departments'] = [];
-  const open = new Set<Department>();
+  undoOnInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
 
   const interrupted = async (signal: NodeJS.Signals) => {
-    say(`\n${signal}: stopping the servers and removing the run's databases…`);
+    say(`\n${signal}: stopping the servers and removing the run's databases and files…`);
     await stopAll();
-    for (const d of open) await d.dispose().catch(() => {});
-    rmSync(workDir, { recursive: true, force: true });
+    await undoAll();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
@@ -145,7 +147,7 @@ async function main(settings: Settings) {
         const here = setups.filter((s) => s.engine === engine && (isMain || s.workers === 1));
         if (!here.length) continue;
         const department = await prepareDepartment(engine, scale, settings, configFor, workDir, say);
-        open.add(department);
+        const database = engine === 'postgres' ? postgresBusy(settings.postgresUrl, new URL(department.url).pathname.slice(1)) : null;
         try {
           const c = department.counts;
           departments.push({
@@ -204,13 +206,19 @@ async function main(settings: Settings) {
               }
               // A second worker may still be starting when the first one answers.
               if (setup.workers > 1) await new Promise((r) => setTimeout(r, 1000));
+              const settleOf = (server: Server) => () => waitUntilIdle(server.pids, database?.check ?? null);
               for (const scenario of loaded) {
                 const load = { connections: settings.connections, seconds: settings.seconds, warmup: settings.warmup };
-                const f = await underLoad({ ...load, url: `${fms.url}${scenario.path}`, headers: headers[scenario.role], pids: fms.pids });
-                const c = ceiling ? await underLoad({ ...load, url: `${ceiling.url}/s/${scenario.id}`, headers: headers[scenario.role] }) : null;
+                const f = await underLoad({ ...load, url: `${fms.url}${scenario.path}`, headers: headers[scenario.role], pids: fms.pids, settle: settleOf(fms) });
+                const c = ceiling ? await underLoad({ ...load, url: `${ceiling.url}/s/${scenario.id}`, headers: headers[scenario.role], settle: settleOf(ceiling) }) : null;
                 const shot = captured.get(scenario.id)!;
                 rows.push({ setup, scale, scenario, fms: f, ceiling: c, bodyBytes: shot.bytes, statements: shot.statements.length });
                 say(lineOf(setup, scale, scenario, f, c));
+                // A ceiling that fails its replay measures nothing: say so where the figures are read.
+                if (c?.errors) {
+                  const logged = readFileSync(join(workDir, `ceiling-${setup.id}.log`), 'utf8').split('\n').find((l) => l.startsWith(`/s/${scenario.id}:`)) ?? '';
+                  notes.push(`The ceiling of ${scenario.label} (${setup.name}) answered ${c.errors} errors${logged ? `: ${logged.slice(0, 300)}` : ''}.`);
+                }
               }
               if (isMain && setup.workers === 1) {
                 for (const scenario of scenarios.filter((s) => s.kind === 'export')) {
@@ -225,7 +233,7 @@ async function main(settings: Settings) {
             }
           }
         } finally {
-          open.delete(department);
+          await database?.close();
           await department.dispose();
         }
       }

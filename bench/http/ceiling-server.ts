@@ -63,6 +63,15 @@ async function serve() {
   const runnerOf = spec.engine === 'sqlite' ? sqliteRunner(spec.database) : postgresRunner(spec.database);
   const app = Fastify({ logger: false });
   app.get('/ready', async () => 'ready');
+  // The first failure of each route goes to stderr (the run's log of this server), once.
+  const reported = new Set<string>();
+  app.setErrorHandler((error, request, reply) => {
+    if (!reported.has(request.url)) {
+      reported.add(request.url);
+      process.stderr.write(`${request.url}: ${(error as Error).message}\n`);
+    }
+    return reply.code(500).send('replay failed');
+  });
   for (const route of spec.routes) {
     const runs = route.statements.map(runnerOf);
     const body = Buffer.from(route.body, 'base64');

@@ -19,7 +19,8 @@ import { actorFromUser, createApiTokenAsOperator, findUserById } from '../../src
 import { STUDENTS_PAGE_SIZE } from '../../src/features/students/service.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { seedDepartmentAtScale } from '../../src/seeds/scale.js';
-import { createDatabase, databaseExists, databasesStartingWith, databaseUrl, dropDatabase } from './postgres.js';
+import { undoOnInterrupt } from './cleanup.js';
+import { createDatabase, databaseExists, databasesStartingWith, databaseUrl, dropDatabase, renameDatabase } from './postgres.js';
 import type { Scale, Settings } from './settings.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -107,20 +108,39 @@ interface Prepared {
   dispose: () => Promise<void>;
 }
 
+/** Runs `work` with `undo` registered for an interrupt, and runs `undo` itself if `work` fails. */
+async function undoneOnFailure<T>(undo: () => Promise<void> | void, work: () => Promise<T>): Promise<T> {
+  const registered = undoOnInterrupt(undo);
+  try {
+    return await work();
+  } catch (error) {
+    await undo();
+    throw error;
+  } finally {
+    registered();
+  }
+}
+
+const removeSqlite = (file: string) => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+};
+
 async function sqliteDepartment(settings: Settings, config: (url: string) => Config, scale: Scale, workDir: string, say: (line: string) => void): Promise<Prepared> {
   const work = join(workDir, `${scale}.sqlite`);
-  const dispose = async () => {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${work}${suffix}`, { force: true });
-  };
-  const seedFresh = async (file: string) => {
-    say(`Seeding the ${scale} department on SQLite…`);
-    const db = createDb({ kind: 'sqlite', file, url: `sqlite:${file}` });
-    try {
-      return await seedInto(db, config(`sqlite:${file}`), scale, settings.seed, say);
-    } finally {
-      await db.destroy();
-    }
-  };
+  const dispose = async () => removeSqlite(work);
+  const seedFresh = (file: string) =>
+    undoneOnFailure(
+      () => removeSqlite(file),
+      async () => {
+        say(`Seeding the ${scale} department on SQLite…`);
+        const db = createDb({ kind: 'sqlite', file, url: `sqlite:${file}` });
+        try {
+          return await seedInto(db, config(`sqlite:${file}`), scale, settings.seed, say);
+        } finally {
+          await db.destroy();
+        }
+      },
+    );
   if (!settings.cache) {
     const { seconds, seeded } = await seedFresh(work);
     return { url: `sqlite:${work}`, seedSeconds: seconds, seeded, dispose };
@@ -130,21 +150,18 @@ async function sqliteDepartment(settings: Settings, config: (url: string) => Con
   let seedSeconds: number | null = null;
   if (!existsSync(cached) || !existsSync(seededFile(cached))) {
     const partial = `${cached}.partial-${process.pid}`;
-    try {
-      const { seconds, seeded } = await seedFresh(partial);
-      seedSeconds = seconds;
-      // Closed above, so the WAL is folded into the file: one file to copy.
-      renameSync(partial, cached);
-      writeJson(seededFile(cached), seeded);
-    } finally {
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
-    }
+    const { seconds, seeded } = await seedFresh(partial);
+    seedSeconds = seconds;
+    // Closed above, so the WAL is folded into the file: one file to copy.
+    renameSync(partial, cached);
+    writeJson(seededFile(cached), seeded);
     // Older seeds of this scale (other code) are of no further use.
     for (const name of readdirSync(cacheDir)) {
       const path = join(cacheDir, name);
       if (name.startsWith(`sqlite-${scale}-`) && !path.startsWith(cached)) rmSync(path, { force: true });
     }
   } else say(`The ${scale} SQLite department comes from the cache (${cached}, ${(statSync(cached).size / 1e6).toFixed(0)} MB).`);
+  undoOnInterrupt(dispose);
   copyFileSync(cached, work);
   return { url: `sqlite:${work}`, seedSeconds, seeded: readJson(seededFile(cached)), dispose };
 }
@@ -153,19 +170,24 @@ async function postgresDepartment(settings: Settings, config: (url: string) => C
   const server = settings.postgresUrl;
   const work = `fms_bench_${scale}_${process.pid}`;
   const dispose = () => dropDatabase(server, work);
-  const seedFresh = async (name: string) => {
-    say(`Seeding the ${scale} department on PostgreSQL…`);
-    await createDatabase(server, name);
-    const url = databaseUrl(server, name);
-    const db = createDb({ kind: 'postgres', url }, { poolSize: 4 });
-    try {
-      return await seedInto(db, config(url), scale, settings.seed, say);
-    } finally {
-      await db.destroy();
-    }
-  };
+  const seedFresh = (name: string) =>
+    undoneOnFailure(
+      () => dropDatabase(server, name),
+      async () => {
+        say(`Seeding the ${scale} department on PostgreSQL…`);
+        await createDatabase(server, name);
+        const url = databaseUrl(server, name);
+        const db = createDb({ kind: 'postgres', url }, { poolSize: 4 });
+        try {
+          return await seedInto(db, config(url), scale, settings.seed, say);
+        } finally {
+          await db.destroy();
+        }
+      },
+    );
   if (!settings.cache) {
     const { seconds, seeded } = await seedFresh(work);
+    undoOnInterrupt(dispose);
     return { url: databaseUrl(server, work), seedSeconds: seconds, seeded, dispose };
   }
   const prefix = `fms_bench_seed_${scale}_`;
@@ -175,30 +197,23 @@ async function postgresDepartment(settings: Settings, config: (url: string) => C
   const remembered = join(cacheDir, `${template}.json`);
   if (!(await databaseExists(server, template)) || !existsSync(remembered)) {
     const partial = `fms_bench_seeding_${scale}_${process.pid}`;
-    try {
-      const { seconds, seeded } = await seedFresh(partial);
-      seedSeconds = seconds;
-      await dropDatabase(server, template);
-      await renameDatabase(server, partial, template);
-      writeJson(remembered, seeded);
-    } finally {
-      await dropDatabase(server, partial);
-    }
+    const { seconds, seeded } = await seedFresh(partial);
+    seedSeconds = seconds;
+    await undoneOnFailure(
+      () => dropDatabase(server, partial),
+      async () => {
+        await dropDatabase(server, template);
+        await renameDatabase(server, partial, template);
+      },
+    );
+    writeJson(remembered, seeded);
+    // Older seeds of this scale (other code) are of no further use, nor what they remembered.
     for (const old of await databasesStartingWith(server, prefix)) if (old !== template) await dropDatabase(server, old);
+    for (const name of readdirSync(cacheDir)) if (name.startsWith(prefix) && name !== `${template}.json`) rmSync(join(cacheDir, name), { force: true });
   } else say(`The ${scale} PostgreSQL department comes from the cache (database ${template}).`);
+  undoOnInterrupt(dispose);
   await createDatabase(server, work, template);
   return { url: databaseUrl(server, work), seedSeconds, seeded: readJson(remembered), dispose };
-}
-
-async function renameDatabase(server: string, from: string, to: string) {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(`alter database "${from}" rename to "${to}"`);
-  } finally {
-    await client.end();
-  }
 }
 
 function writeJson(path: string, value: unknown) {

@@ -16,6 +16,8 @@ export interface Load {
   bytesPerAnswer: number;
   /** The largest resident size one of the server's processes reached, in bytes (0 when not sampled). */
   peakRss: number;
+  /** How long the server kept working on abandoned requests after the measurement (-1: it never settled). */
+  backlogMs: number;
 }
 
 export interface LoadOptions {
@@ -26,6 +28,8 @@ export interface LoadOptions {
   warmup: number;
   /** The server's processes, for memory. */
   pids?: () => number[];
+  /** Waits until the server has finished what a stopped load left behind; answers how long it took. */
+  settle: () => Promise<number>;
 }
 
 function run(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<autocannon.Result> {
@@ -33,10 +37,14 @@ function run(url: string, headers: Record<string, string>, connections: number, 
 }
 
 export async function underLoad(options: LoadOptions): Promise<Load> {
-  if (options.warmup > 0) await run(options.url, options.headers, options.connections, options.warmup);
+  if (options.warmup > 0) {
+    await run(options.url, options.headers, options.connections, options.warmup);
+    await options.settle();
+  }
   const sampler = options.pids ? new MemorySampler(options.pids).start() : null;
   try {
     const result = await run(options.url, options.headers, options.connections, options.seconds);
+    const peakRss = sampler?.stop().peakProcess ?? 0;
     const answers = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
     return {
       rps: result.requests.total / result.duration,
@@ -45,7 +53,8 @@ export async function underLoad(options: LoadOptions): Promise<Load> {
       errors: result.non2xx + result.errors,
       serverErrors: result['5xx'],
       bytesPerAnswer: answers ? result.throughput.total / answers : 0,
-      peakRss: sampler?.stop().peakProcess ?? 0,
+      peakRss,
+      backlogMs: await options.settle(),
     };
   } finally {
     sampler?.stop();

@@ -57,6 +57,10 @@ export function dropDatabase(serverUrl: string, name: string): Promise<void> {
   return onServer(serverUrl, async (client) => void (await client.query(`drop database if exists ${quoted(name)} with (force)`)));
 }
 
+export function renameDatabase(serverUrl: string, from: string, to: string): Promise<void> {
+  return onServer(serverUrl, async (client) => void (await client.query(`alter database ${quoted(from)} rename to ${quoted(to)}`)));
+}
+
 export function databaseExists(serverUrl: string, name: string): Promise<boolean> {
   return onServer(serverUrl, async (client) => (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
 }

@@ -16,6 +16,7 @@ import { createDb, type Db } from '../src/db/index.js';
 import { migrateOrThrow } from '../src/db/migrator.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { randomToken } from '../src/lib/secrets.js';
+import type { QueryLog } from './query-log.js';
 import { postgresUrl, redisUrl, type TestDatabase } from './services.js';
 
 export interface TestAppOptions {
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   sharedDb?: Db;
   /** Share a Redis client (and so its key prefix) with another test app. */
   sharedRedis?: Redis;
+  /** Record the statements the app runs (test/query-log.ts); factories on `ctx` are not watched. */
+  queryLog?: QueryLog;
 }
 
 export interface TestApp {
@@ -100,7 +103,8 @@ export async function buildTestApp(t: TestContext, options: TestAppOptions = {})
     : undefined;
   // Two suites, PostgreSQL and Chromium share two CPUs in CI, where the event loop can lag past the
   // production limit of one second; overload itself is tested in src/overload.test.ts.
-  const app = await buildApp({ config, db, clock, redis, logger: false, loggerInstance, maintenanceCacheMs: 0, pressure: { maxEventLoopDelay: 10_000 } });
+  const appDb = options.queryLog ? options.queryLog.observe(db) : db;
+  const app = await buildApp({ config, db: appDb, clock, redis, logger: false, loggerInstance, maintenanceCacheMs: 0, pressure: { maxEventLoopDelay: 10_000 } });
   t.after(() => app.close());
   await app.ready();
   return { app, db, config, clock, redis, ctx: { db, actor: null, clock, config, log: quietLog, ip: null } };

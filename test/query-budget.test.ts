@@ -1,0 +1,150 @@
+// How many SQL statements each page runs (issue 11): the same at N and at 3N records, so that no page
+// runs a statement per row it shows (an N+1), and no more than its budget. A count, not a timing: it
+// holds on any machine. test/query-plans.test.ts EXPLAINs the same pages' statements at scale.
+// FMS_PRINT_QUERIES=1 prints each page's statements, to set a budget after a deliberate change.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { systemActor } from '../src/access.js';
+import type { ServiceContext } from '../src/context.js';
+import { databaseSessionStore } from '../src/features/auth/session-store.js';
+import { archiveStudent, updateStudent } from '../src/features/students/service.js';
+import { buildTestApp } from './build-test-app.js';
+import { createApiToken, createGroup, createLecturer, createStudent, createUser, teach, TEST_PASSWORD } from './factories.js';
+import { listing, QueryLog } from './query-log.js';
+import { browsersFor, unanswered, visitPages, watchedPages, type PageId } from './query-pages.js';
+import { testDatabases } from './services.js';
+
+interface Expected {
+  /**
+   * Most statements the page may send: what it sent on both engines when this suite was written
+   * (the comment says what they are, after the first three). An upper bound: a change that saves a statement passes; one that adds
+   * one raises the budget here, where a reviewer sees it. Every signed-in page starts with three:
+   * the maintenance switch (read on every request here; production caches it), the session or the
+   * API token, and its account.
+   */
+  budget: number;
+  /** The page shows more rows at 3N than at N, so a statement per row would change its count. */
+  grows: boolean;
+}
+
+const expected: Record<PageId, Expected> = {
+  'sign-in': { budget: 1, grows: false }, // the maintenance switch
+  'dashboard-admin': { budget: 5, grows: false }, // + kept counts, recent history
+  'dashboard-lecturer': { budget: 5, grows: true }, // + teaching with group sizes, Waiting Room count
+  'dashboard-student': { budget: 5, grows: true }, // + the student and group, subjects with lecturers
+  students: { budget: 6, grows: false }, // + group choices, the page, the kept total
+  'students-page': { budget: 7, grows: true }, // + the page's first key
+  'students-search': { budget: 7, grows: true }, // a bounded count for the kept total; SQLite asks the trigram index first
+  'students-group': { budget: 7, grows: true }, // + the chosen group
+  'students-archived': { budget: 6, grows: true },
+  'students-lecturer': { budget: 6, grows: true },
+  lecturers: { budget: 8, grows: true }, // + group choices, the page, the total, degrees, groups taught
+  groups: { budget: 4, grows: true }, // the page with its group sizes
+  accounts: { budget: 5, grows: false }, // the page, the kept totals
+  'accounts-lecturers': { budget: 5, grows: true }, // the page, the bounded count
+  audit: { budget: 4, grows: false },
+  'audit-groups': { budget: 4, grows: true },
+  'student-record': { budget: 7, grows: true }, // the record (read twice), its account, its history
+  'api-students': { budget: 4, grows: false }, // token, account, maintenance, the page
+  'api-students-500': { budget: 4, grows: true },
+  'api-search': { budget: 5, grows: true }, // SQLite asks the trigram index first
+};
+
+/** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */
+interface Department {
+  system: ServiceContext & { sessions: ReturnType<typeof databaseSessionStore> };
+  homeGroupId: number;
+  lecturerId: number;
+  studentId: number;
+  parts: number;
+}
+
+/** The word the searches look for: two students of every part carry it in their surname. */
+const SEARCHED = 'novak';
+
+/**
+ * One part of a department: a group of 15 students (one of them archived, two named Novak…), 5 more
+ * students in the home group, a lecturer teaching the new group and a subject of the home group,
+ * another subject of the home group for the signed-in lecturer, and one change to the signed-in
+ * student's record. Every page marked `grows` below shows more rows with every part.
+ */
+async function addPart(d: Department): Promise<void> {
+  const k = ++d.parts;
+  const { system } = d;
+  const group = await createGroup(system, { name: `Part-${k}` });
+  const lecturer = await createLecturer(system, { lastName: `Teacher${k}` });
+  await teach(system, lecturer.lecturer.id, group.id);
+  const homeSubject = await teach(system, lecturer.lecturer.id, d.homeGroupId);
+  await teach(system, d.lecturerId, d.homeGroupId);
+  // The group takes the subject (what a student's dashboard lists), written as the factories write
+  // teaching, until the subjects feature brings its service.
+  await system.db.insertInto('subjectGroups').values({ subjectId: homeSubject.id, groupId: d.homeGroupId }).execute();
+  for (let i = 0; i < 20; i++) {
+    const lastName = i < 2 ? `Novakovic${k}x${i}` : `Student${k}x${i}`;
+    const { student } = await createStudent(system, { lastName, groupId: i < 15 ? group.id : d.homeGroupId });
+    if (i === 2) await archiveStudent(system, student.id);
+  }
+  await updateStudent(system, d.studentId, { address: `Street ${k}` });
+}
+
+/** Rows a page shows: table rows and list items of an HTML page, items of a JSON list. */
+function rowsShown(response: LightMyRequestResponse): number {
+  if (String(response.headers['content-type']).startsWith('application/json')) {
+    const body = response.json() as { items?: unknown[] };
+    return body.items?.length ?? 0;
+  }
+  return (response.body.match(/<tr[\s>]|<li class="list-group-item/g) ?? []).length;
+}
+
+for (const database of await testDatabases()) {
+  describe(`statements per page on ${database}`, () => {
+    test('every page runs as many statements at 3N records as at N (no statement per row), within its budget', async (t) => {
+      const log = new QueryLog();
+      const { app, ctx } = await buildTestApp(t, { database, queryLog: log });
+      const system = { ...ctx, actor: systemActor, storage: app.deps.storage, sessions: databaseSessionStore(ctx.db) };
+      const home = await createGroup(system, { name: 'Home' });
+      const lecturer = await createLecturer(system, { firstName: 'Elena', lastName: 'Petrova' }, { password: TEST_PASSWORD });
+      await teach(system, lecturer.lecturer.id, home.id);
+      const student = await createStudent(system, { firstName: 'Sara', lastName: 'Home', groupId: home.id }, { password: TEST_PASSWORD });
+      const admin = await createUser(system, { role: 'admin', username: 'chief' });
+      const department: Department = { system, homeGroupId: home.id, lecturerId: lecturer.lecturer.id, studentId: student.student.id, parts: 0 };
+
+      const browsers = await browsersFor(app, {
+        admin: { username: admin.username, password: TEST_PASSWORD },
+        lecturer: { username: lecturer.account.username, password: TEST_PASSWORD },
+        student: { username: student.account.username, password: TEST_PASSWORD },
+        apiToken: await createApiToken(system, admin.id),
+      });
+      // Page 2 holds 8 students at N (3 parts) and 50 at 3N (9 parts).
+      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2 });
+
+      for (let i = 0; i < 3; i++) await addPart(department);
+      const atN = await visitPages(log, browsers, pages);
+      for (let i = 0; i < 6; i++) await addPart(department);
+      const at3N = await visitPages(log, browsers, pages);
+
+      for (const page of pages) {
+        const { grows, budget } = expected[page.id];
+        await t.test(page.label, () => {
+          const n = atN.get(page.id)!;
+          const n3 = at3N.get(page.id)!;
+          for (const problem of [unanswered(n), unanswered(n3)]) if (problem) assert.fail(problem);
+          if (process.env.FMS_PRINT_QUERIES)
+            process.stderr.write(`# ${page.id}: ${n.statements.length} / ${n3.statements.length} statements, ${rowsShown(n.response)} / ${rowsShown(n3.response)} rows\n${listing(n3.statements)}\n`);
+          if (grows)
+            assert.ok(rowsShown(n3.response) > rowsShown(n.response), `${page.label} should show more rows at 3N than at N (${rowsShown(n.response)}, then ${rowsShown(n3.response)}), or this comparison cannot find a statement per row`);
+          assert.equal(
+            n3.statements.length,
+            n.statements.length,
+            `${page.label} (GET ${page.path}) sent ${n.statements.length} statements at N and ${n3.statements.length} at 3N: a statement per row?\nAt N:\n${listing(n.statements)}\nAt 3N:\n${listing(n3.statements)}`,
+          );
+          assert.ok(
+            n3.statements.length <= budget,
+            `${page.label} (GET ${page.path}) sent ${n3.statements.length} statements, over its budget of ${budget}:\n${listing(n3.statements)}`,
+          );
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,74 @@
+// Which SQL statements a request runs: a Kysely plugin, added last to the app's database, records the
+// compiled form of every query that ran (text and parameters as the driver receives them,
+// after FMS's own plugins). The query-budget and query-plan suites count and EXPLAIN what it saw.
+//
+// It sees every query that goes through Kysely, in transactions too; it does not see the BEGIN and
+// COMMIT the driver sends itself, which no page view needs to count.
+import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { Db } from '../src/db/index.js';
+
+export interface Statement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+export class QueryLog implements KyselyPlugin {
+  #recording: Statement[] | null = null;
+  readonly #compiled = new Map<QueryId, CompiledQuery>();
+  #compile: ((node: RootOperationNode, queryId: QueryId) => CompiledQuery) | null = null;
+
+  /** The same database with this log watching it: give the app this one. */
+  observe(db: Db): Db {
+    const observed = db.withPlugin(this);
+    // Compiling only: the executor's compileQuery runs no plugin, so the log sees the text as sent.
+    const executor = observed.getExecutor();
+    this.#compile = (node, queryId) => executor.compileQuery(node, queryId);
+    return observed;
+  }
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    // Kysely also transforms a subquery when it is built into its query: only a result below says
+    // that a statement ran.
+    if (this.#recording && this.#compile) this.#compiled.set(queryId, this.#compile(node, queryId));
+    return node;
+  }
+
+  async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    // A streamed query reports each chunk: its first one counts. A query that failed never
+    // reports; the request that sent it fails its test on its answer instead.
+    const compiled = this.#compiled.get(queryId);
+    if (compiled && this.#recording) {
+      this.#compiled.delete(queryId);
+      this.#recording.push({ sql: compiled.sql, parameters: compiled.parameters });
+    }
+    return result;
+  }
+
+  /** The statements `work` sent, and what it returned. Requests must not overlap (inject one at a time). */
+  async during<T>(work: () => Promise<T>): Promise<{ result: T; statements: Statement[] }> {
+    if (this.#recording) throw new Error('QueryLog.during: already recording (requests overlap)');
+    const statements: Statement[] = [];
+    this.#recording = statements;
+    try {
+      const result = await work();
+      // Whatever a request left running after its answer (a hook's write) belongs to it too.
+      await new Promise((resolve) => setImmediate(resolve));
+      return { result, statements };
+    } finally {
+      this.#recording = null;
+      this.#compiled.clear();
+    }
+  }
+}
+
+/** The statements, numbered, one a line, with their parameters: what a failure message shows. */
+export function listing(statements: readonly Statement[]): string {
+  return statements.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.sql}${s.parameters.length ? `\n      -- ${JSON.stringify(s.parameters.map(shown))}` : ''}`).join('\n');
+}
+
+function shown(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' && value.length > 80) return `${value.slice(0, 77)}...`;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `<${value.length} bytes>`;
+  return value;
+}

@@ -1,0 +1,117 @@
+// The pages whose SQL the query suites watch (issue 11's list: the sign-in page, each role's
+// dashboard, the students list in its four forms, the other lists, a student's record, the JSON
+// API's list and search), each requested as its role would, with the statements it sent.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { Browser } from './http.js';
+import { listing, type QueryLog, type Statement } from './query-log.js';
+
+export type Role = 'anonymous' | 'admin' | 'lecturer' | 'student' | 'api';
+
+export type PageId =
+  | 'sign-in'
+  | 'dashboard-admin'
+  | 'dashboard-lecturer'
+  | 'dashboard-student'
+  | 'students'
+  | 'students-page'
+  | 'students-search'
+  | 'students-group'
+  | 'students-archived'
+  | 'students-lecturer'
+  | 'lecturers'
+  | 'groups'
+  | 'accounts'
+  | 'accounts-lecturers'
+  | 'audit'
+  | 'audit-groups'
+  | 'student-record'
+  | 'api-students'
+  | 'api-students-500'
+  | 'api-search';
+
+export interface WatchedPage<Id extends string = PageId> {
+  id: Id;
+  label: string;
+  role: Role;
+  path: string;
+}
+
+/** What the addresses name in a given department. */
+export interface PageTargets {
+  /** A group with students, taught by the signed-in lecturer. */
+  groupId: number;
+  /** A student's record, seen by the admin. */
+  studentId: number;
+  /** A word in some students' names. */
+  searched: string;
+  /** A students' page by number that exists. */
+  pageNumber: number;
+}
+
+export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
+  const q = encodeURIComponent(t.searched);
+  return [
+    { id: 'sign-in', label: 'the sign-in page', role: 'anonymous', path: '/login' },
+    { id: 'dashboard-admin', label: "an admin's dashboard", role: 'admin', path: '/dashboard' },
+    { id: 'dashboard-lecturer', label: "a lecturer's dashboard", role: 'lecturer', path: '/dashboard' },
+    { id: 'dashboard-student', label: "a student's dashboard", role: 'student', path: '/dashboard' },
+    { id: 'students', label: 'the students list, first page', role: 'admin', path: '/students' },
+    { id: 'students-page', label: `the students list, page ${t.pageNumber} by number`, role: 'admin', path: `/students?page=${t.pageNumber}` },
+    { id: 'students-search', label: `the students list, a search for "${t.searched}"`, role: 'admin', path: `/students?q=${q}` },
+    { id: 'students-group', label: 'the students list, one group', role: 'admin', path: `/students?group=${t.groupId}` },
+    { id: 'students-archived', label: 'the students list, archived', role: 'admin', path: '/students?archived=true' },
+    { id: 'students-lecturer', label: "the students list, a lecturer's", role: 'lecturer', path: '/students' },
+    { id: 'lecturers', label: 'the lecturers list', role: 'admin', path: '/lecturers' },
+    { id: 'groups', label: 'the groups list', role: 'admin', path: '/groups' },
+    { id: 'accounts', label: 'the accounts list', role: 'admin', path: '/admin/accounts' },
+    { id: 'accounts-lecturers', label: "the accounts list, lecturers'", role: 'admin', path: '/admin/accounts?role=lecturer' },
+    { id: 'audit', label: 'the audit trail', role: 'admin', path: '/admin/audit' },
+    { id: 'audit-groups', label: "the audit trail, groups'", role: 'admin', path: '/admin/audit?entity=group' },
+    { id: 'student-record', label: "a student's record", role: 'admin', path: `/students/${t.studentId}` },
+    { id: 'api-students', label: 'the JSON API students list', role: 'api', path: '/api/v1/students' },
+    { id: 'api-students-500', label: 'the JSON API students list, 500 a page', role: 'api', path: '/api/v1/students?limit=500' },
+    { id: 'api-search', label: `the JSON API students search for "${t.searched}"`, role: 'api', path: `/api/v1/students?q=${q}` },
+  ];
+}
+
+export interface Login {
+  username: string;
+  password: string;
+}
+
+/** A browser for each role, signed in (the API's carries the admin's token). */
+export async function browsersFor(app: FastifyInstance, logins: { admin: Login; lecturer: Login; student: Login; apiToken: string }): Promise<Record<Role, Browser>> {
+  const browsers: Record<Role, Browser> = {
+    anonymous: new Browser(app),
+    admin: new Browser(app),
+    lecturer: new Browser(app),
+    student: new Browser(app),
+    api: new Browser(app, { authorization: `Bearer ${logins.apiToken}` }),
+  };
+  for (const role of ['admin', 'lecturer', 'student'] as const) await browsers[role].signIn(logins[role].username, logins[role].password);
+  return browsers;
+}
+
+export interface Visit<Id extends string = PageId> {
+  page: WatchedPage<Id>;
+  response: LightMyRequestResponse;
+  statements: Statement[];
+}
+
+/** Requests each page twice and keeps the second: the first fills what a running server has filled already (a session's touch). */
+export async function visitPages<Id extends string>(log: QueryLog, browsers: Record<Role, Browser>, pages: readonly WatchedPage<Id>[]): Promise<Map<Id, Visit<Id>>> {
+  const visits = new Map<Id, Visit<Id>>();
+  for (const page of pages) {
+    const browser = browsers[page.role];
+    await browser.get(page.path);
+    const { result: response, statements } = await log.during(() => browser.get(page.path));
+    visits.set(page.id, { page, response, statements });
+  }
+  return visits;
+}
+
+/** What a failure says about a page that did not answer 200. */
+export function unanswered(visit: Visit<string>): string | null {
+  if (visit.response.statusCode === 200) return null;
+  return `${visit.page.label} (GET ${visit.page.path} as ${visit.page.role}) answered ${visit.response.statusCode}:\n${visit.response.body.slice(0, 300)}\nIts statements:\n${listing(visit.statements)}`;
+}

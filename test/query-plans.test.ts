@@ -45,6 +45,24 @@ interface Accepted {
  */
 const stopsEarly: Accepted[] = [
   {
+    pages: ['students-group', 'students-lecturer'],
+    table: 'students',
+    kind: 'walk',
+    why: "One group's students in name order through students_group_name_idx (group_id, archived, sort_name, id), migration 0005: every row the walk meets is the group's, so it stops after the page (a lecturer's groups: one such walk per group).",
+  },
+  {
+    pages: ['accounts-lecturers'],
+    table: 'users',
+    kind: 'walk',
+    why: "One role's accounts in username order through users_role_username_idx (role, username), migration 0005: the page stops after 50 rows and the bounded count after 1,001.",
+  },
+  {
+    pages: ['audit-groups'],
+    table: 'audit_log',
+    kind: 'walk',
+    why: "One record type's entries newest first through audit_log_entity_at_idx (entity, at, id), migration 0005: the walk stops after the page.",
+  },
+  {
     pages: 'every page',
     table: 'groups',
     kind: 'walk',
@@ -96,13 +114,6 @@ const knownWholeReads: Accepted[] = [
     why: "A page by number finds its first row's key by OFFSET over the name index (covering: no table rows): page p reads 50·p entries, the middle page at `large` (1,000) 50,000. The page then reads 51 rows from that key.",
   },
   {
-    pages: ['students-group', 'students-lecturer'],
-    table: 'students',
-    kind: 'walk',
-    engines: ['sqlite'],
-    why: "SQLite (no statistics) walks every active student in name order and keeps those of the group (or of the lecturer's groups): for one group of 50 it reads all 100,000 index entries and their rows, 174 ms at `large` against 0.07 ms through students_group_idx. Fix: an index that leads with the group and gives the order, (group_id, archived, sort_name, id).",
-  },
-  {
     pages: ['students-search-short'],
     table: 'students',
     kind: 'walk',
@@ -127,31 +138,6 @@ const knownWholeReads: Accepted[] = [
     table: 'lecturers',
     kind: 'whole',
     why: "The degree filter's choices, `select distinct academic_degree`, read every lecturer (3,000) on every view of the list. Fix: keep the degrees (a small table, or record_counts-like upkeep), or a type-ahead as for groups.",
-  },
-  {
-    pages: ['accounts-lecturers'],
-    table: 'users',
-    kind: 'whole',
-    why: 'The bounded count of a role reads users until 1,001 match, with no index on the role: the 3,000 lecturers among 103,000 accounts are found after ~34,000 rows, the one admin after all of them.',
-  },
-  {
-    pages: ['accounts-lecturers'],
-    table: 'users',
-    kind: 'walk',
-    why: 'The page of one role walks every account in username order and keeps that role: 50 lecturers take ~1,700 rows, the page of admins every row (127 ms on SQLite at `large`). Fix for both: an index on (role, username), and the role in the kept counts.',
-  },
-  {
-    pages: ['audit-groups'],
-    table: 'audit_log',
-    kind: 'whole',
-    why: "The trail of one record type reads every entry of that type and sorts them for one page (`group`: 2,000; `student`: over 100,000, 10 ms on SQLite at `large`). audit_log_entity_idx is (entity, entity_id, at): it cannot give the type's entries in time order. Fix: an index on (entity, at, id).",
-  },
-  {
-    pages: ['audit-groups'],
-    table: 'audit_log',
-    kind: 'walk',
-    engines: ['postgres'],
-    why: "At `large` PostgreSQL walks the whole trail newest first and keeps the type's entries: a rare type (groups are written first, by the seed) reads all 190,000. Same fix.",
   },
   {
     pages: ['dashboard-admin', 'audit'],

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { readRecordCounts } from '../../db/record-counts.js';
 
@@ -73,7 +74,7 @@ export function subjectsOfGroup(db: Db, groupId: number) {
         eb
           .selectFrom('teaching')
           .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
-          .select((e) => e.fn.min<string>(e.fn('concat', ['lecturers.firstName', e.val(' '), 'lecturers.lastName'])).as('x'))
+          .select((e) => e.fn.min<string>(e.fn('concat', ['lecturers.firstName', sql.lit(' '), 'lecturers.lastName'])).as('x'))
           .whereRef('teaching.subjectId', '=', 'subjects.id')
           .where('teaching.groupId', '=', groupId)
           .as('lecturerName'),

@@ -170,16 +170,26 @@ export function emptyValue(field: RecordField): StoredValue {
 // ---- what is kept and shown -------------------------------------------------------------------
 
 /** The names of the fields stored on the record (not newOnly form fields such as the username). */
+// Declarations are constants: their stored names are worked out once, not for every row of a list.
+const storedNames = new WeakMap<RecordFields, string[]>();
+
 export function storedFieldNames(fields: RecordFields): string[] {
-  return entries(fields)
-    .filter(([, f]) => !f.form?.newOnly && !f.import?.newOnly)
-    .map(([name]) => name);
+  let names = storedNames.get(fields);
+  if (!names) {
+    names = entries(fields)
+      .filter(([, f]) => !f.form?.newOnly && !f.import?.newOnly)
+      .map(([name]) => name);
+    storedNames.set(fields, names);
+  }
+  return names;
 }
 
 /** The declared stored fields of a database row (or any record holding them), in declaration order. */
 export function storedOf<F extends RecordFields>(fields: F, row: object): StoredRecord<F> {
   const values = row as Record<string, unknown>;
-  return Object.fromEntries(storedFieldNames(fields).map((name) => [name, values[name] ?? null])) as StoredRecord<F>;
+  const out: Record<string, unknown> = {};
+  for (const name of storedFieldNames(fields)) out[name] = values[name] ?? null;
+  return out as StoredRecord<F>;
 }
 
 /** A new record's stored fields: the checked values given, the others empty as their storage says. */

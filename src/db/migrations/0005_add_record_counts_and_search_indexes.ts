@@ -56,8 +56,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const index of ['students_group_name_idx', 'users_role_username_idx', 'audit_log_entity_at_idx', 'audit_log_at_id_idx']) await sql`drop index if exists ${sql.id(index)}`.execute(db);
   if (dialectOf(db) === 'postgres') {
-    for (const c of counted) await sql`drop trigger if exists ${sql.id(`${c.table}_counted`)} on ${sql.table(c.table)}`.execute(db);
-    await sql`drop function if exists record_counts_follow()`.execute(db);
+    for (const c of counted) {
+      for (const op of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.id(`${c.table}_counted_${op}`)} on ${sql.table(c.table)}`.execute(db);
+      await sql`drop function if exists ${sql.id(`record_counts_follow_${c.table}`)}()`.execute(db);
+    }
     for (const s of searched) for (const column of s.columns) await sql`drop index if exists ${sql.id(`${s.table}_${column}_trgm`)}`.execute(db);
   } else {
     for (const c of counted) for (const op of ['insert', 'delete', 'update']) await sql.raw(`drop trigger if exists ${c.table}_counted_${op}`).execute(db);
@@ -97,32 +99,34 @@ async function upSqlite(db: Kysely<any>) {
 }
 
 async function upPostgres(db: Kysely<any>) {
-  // One function for every counted table: its arguments name the flag column and the two keys.
-  await sql
-    .raw(
-      `create function record_counts_follow() returns trigger language plpgsql as $$
-    declare
-      before_key text;
-      after_key text;
-    begin
-      if tg_op <> 'INSERT' then
-        before_key := tg_table_name || '.' || case when tg_nargs = 0 then 'all' when (to_jsonb(old) ->> tg_argv[0])::boolean then tg_argv[1] else tg_argv[2] end;
-      end if;
-      if tg_op <> 'DELETE' then
-        after_key := tg_table_name || '.' || case when tg_nargs = 0 then 'all' when (to_jsonb(new) ->> tg_argv[0])::boolean then tg_argv[1] else tg_argv[2] end;
-      end if;
-      if before_key is distinct from after_key then
-        if before_key is not null then update record_counts set n = n - 1 where counted = before_key; end if;
-        if after_key is not null then update record_counts set n = n + 1 where counted = after_key; end if;
-      end if;
-      return null;
-    end $$`,
-    )
-    .execute(db);
+  // Per statement, not per row: PostgreSQL writes a new version of a row at every update, and one
+  // transaction updating the same count once per row (an import of 10,000 students) leaves a chain
+  // of versions each later update must walk. A statement trigger sees the statement's rows as a
+  // table (its transition table) and updates each figure once. Transition tables allow one event
+  // per trigger, hence three triggers per table.
   for (const c of counted) {
-    const args = c.flag ? `'${c.flag}', '${c.yes}', '${c.no}'` : '';
-    const events = c.flag ? `insert or delete or update of ${c.flag}` : 'insert or delete';
-    await sql.raw(`create trigger ${c.table}_counted after ${events} on ${c.table} for each row execute function record_counts_follow(${args})`).execute(db);
+    const key = c.flag ? `case when ${c.flag} then '${c.table}.${c.yes}' else '${c.table}.${c.no}' end` : `'${c.table}.all'`;
+    const delta = (rows: string, sign: '' | '-') => `select ${key} as counted, ${sign}count(*) as n from ${rows} group by 1`;
+    const apply = (parts: string[]) => `update record_counts c set n = c.n + d.n
+        from (select counted, sum(n) as n from (${parts.join(' union all ')}) x group by counted having sum(n) <> 0) d
+        where c.counted = d.counted;`;
+    await sql
+      .raw(
+        `create function record_counts_follow_${c.table}() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'INSERT' then ${apply([delta('new_rows', '')])}
+        elsif tg_op = 'DELETE' then ${apply([delta('old_rows', '-')])}
+        else ${apply([delta('new_rows', ''), delta('old_rows', '-')])}
+        end if;
+        return null;
+      end $$`,
+      )
+      .execute(db);
+    const trigger = (event: string, referencing: string) =>
+      sql.raw(`create trigger ${c.table}_counted_${event} after ${event} on ${c.table} referencing ${referencing} for each statement execute function record_counts_follow_${c.table}()`).execute(db);
+    await trigger('insert', 'new table as new_rows');
+    await trigger('delete', 'old table as old_rows');
+    if (c.flag) await trigger('update', 'old table as old_rows new table as new_rows');
   }
   const trgm = await trigramSchema(db);
   if (!trgm) return;

@@ -240,28 +240,25 @@ export async function createPersonAccountsInBulk(
 ): Promise<PersonAccount[]> {
   authorize(ctx.actor, 'accounts.create');
   if (requests.length === 0) return [];
-  const taken = await users.allUsernames(ctx);
-  const now = ctx.clock.now();
   const refuse = (username: string) => new Conflict(`The username "${username}" is taken.`, { username: `The username "${username}" is taken; choose another or leave it empty.` });
+  const asked = requests.flatMap((r) => (r.username ? [r.username.toLowerCase()] : []));
+  const taken = await users.takenUsernames(ctx, asked);
+  const now = ctx.clock.now();
   // Names asked for explicitly (in these requests, or in later batches of the same import: options.
   // reserved) are kept free of generated ones, so an earlier row's generated name never takes them.
   const avoid = new Set([...taken, ...(options.reserved ?? [])]);
   const explicit = new Set<string>();
-  for (const r of requests) {
-    const username = r.username?.toLowerCase();
-    if (!username) continue;
+  for (const username of asked) {
     if (taken.has(username) || explicit.has(username)) throw refuse(username);
     explicit.add(username);
     avoid.add(username);
   }
-  // Where numbering stopped per base, so 500 namesakes cost 500 lookups, not 125,000.
-  const nextNumber = new Map<string, number>();
-  const generate = (base: string) => {
-    const username = firstFreeUsername(base, avoid, nextNumber.get(base));
-    nextNumber.set(base, username === base ? 2 : Number(username.slice(base.length)) + 1);
-    avoid.add(username);
-    return username;
-  };
+  const free = await freeUsernames(
+    ctx,
+    requests.flatMap((r) => (r.username ? [] : [usernameBase(r.firstName, r.lastName)])),
+    avoid,
+  );
+  const generate = (base: string) => free.get(base)!.shift()!;
   const planned = requests.map((r) => ({ request: r, username: r.username?.toLowerCase() || generate(usernameBase(r.firstName, r.lastName)), password: oneTimePassword() }));
   const hashes: string[] = [];
   // A few hashes in flight at once: the argon2 binding works on libuv's thread pool.
@@ -293,6 +290,42 @@ export async function createPersonAccountsInBulk(
     })),
   );
   return planned.map((p) => ({ userId: idByUsername.get(p.username)!, username: p.username, oneTimePassword: p.password }));
+}
+
+/**
+ * For each base ("a.novak"), as many free usernames as are asked for, in the order one at a time
+ * would give them (a.novak, a.novak2, …): the candidates are looked up in the database a window
+ * at a time, so the cost follows the names made, not the accounts there are (100,000 at `large`).
+ */
+async function freeUsernames(ctx: ServiceContext, bases: readonly string[], avoid: ReadonlySet<string>): Promise<Map<string, string[]>> {
+  const wanted = new Map<string, number>();
+  for (const base of bases) wanted.set(base, (wanted.get(base) ?? 0) + 1);
+  const free = new Map<string, string[]>([...wanted.keys()].map((base) => [base, []]));
+  const next = new Map<string, number>([...wanted.keys()].map((base) => [base, 1]));
+  // A name one base gives may be another's ("ab1" + "2" and "ab" + "12"): each is handed out once.
+  const claimed = new Set<string>();
+  let open = [...wanted.keys()];
+  while (open.length > 0) {
+    // A window a little wider than what is still wanted: namesakes already there take some.
+    const windows = open.map((base) => {
+      const from = next.get(base)!;
+      const size = 2 * (wanted.get(base)! - free.get(base)!.length) + 8;
+      const names = Array.from({ length: size }, (_, i) => (from + i === 1 ? base : `${base}${from + i}`));
+      next.set(base, from + size);
+      return { base, names };
+    });
+    const taken = await users.takenUsernames(ctx, windows.flatMap((w) => w.names));
+    for (const { base, names } of windows) {
+      const list = free.get(base)!;
+      for (const name of names) {
+        if (list.length >= wanted.get(base)! || taken.has(name) || avoid.has(name) || claimed.has(name)) continue;
+        list.push(name);
+        claimed.add(name);
+      }
+    }
+    open = open.filter((base) => free.get(base)!.length < wanted.get(base)!);
+  }
+  return free;
 }
 
 /** The account linked to a student or lecturer record (admins, or the person themself). */

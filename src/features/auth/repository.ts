@@ -237,9 +237,20 @@ export async function usernamesStartingWith(db: Db, base: string): Promise<strin
   return rows.map((r) => r.username);
 }
 
-export async function allUsernames(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('users').select('username').execute();
-  return rows.map((r) => r.username);
+/** How many names one lookup asks about; the last chunk is padded, so every lookup is one SQL text. */
+const NAMES_PER_LOOKUP = 500;
+
+/** Which of these usernames are taken: lookups by the unique index, never a read of every account. */
+export async function takenUsernames(db: Db, names: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(names)];
+  const out: string[] = [];
+  for (let i = 0; i < unique.length; i += NAMES_PER_LOOKUP) {
+    const chunk = unique.slice(i, i + NAMES_PER_LOOKUP);
+    while (chunk.length < NAMES_PER_LOOKUP) chunk.push(chunk[0]!);
+    const rows = await db.selectFrom('users').select('username').where('username', 'in', chunk).execute();
+    out.push(...rows.map((r) => r.username));
+  }
+  return out;
 }
 
 export async function insertUsers(db: Db, users: NewUser[]): Promise<{ id: number; username: string }[]> {

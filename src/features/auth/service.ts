@@ -345,8 +345,9 @@ export async function usernamesStartingWith(ctx: Pick<ServiceContext, 'db'>, bas
   return new Set(await repo.usernamesStartingWith(ctx.db, base));
 }
 
-export async function allUsernames(ctx: Pick<ServiceContext, 'db'>): Promise<Set<string>> {
-  return new Set(await repo.allUsernames(ctx.db));
+/** Which of these usernames are taken (by the unique index: the cost follows the names asked about). */
+export async function takenUsernames(ctx: Pick<ServiceContext, 'db'>, names: readonly string[]): Promise<Set<string>> {
+  return new Set(await repo.takenUsernames(ctx.db, names));
 }
 
 export function insertUsers(ctx: Pick<ServiceContext, 'db'>, users: Parameters<typeof repo.insertUsers>[1]) {

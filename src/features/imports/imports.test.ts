@@ -283,6 +283,24 @@ for (const database of await testDatabases()) {
       ]);
     });
 
+    test('generated usernames skip the namesakes already there, gaps filled in order, as many as the file needs', async (t) => {
+      const { ctx } = await importApp(t, database);
+      // j.novak and j.novak3 exist; the file's 12 Novaks get j.novak2, then j.novak4 onwards.
+      await seedStudent(ctx, { studentNumber: 'E-1', firstName: 'Jan', lastName: 'Novak' });
+      await seedStudent(ctx, { studentNumber: 'E-2', firstName: 'Jan', lastName: 'Novak' });
+      await seedStudent(ctx, { studentNumber: 'E-3', firstName: 'Jan', lastName: 'Novak' });
+      await ctx.db.updateTable('users').set({ username: 'j.novak3-old' }).where('username', '=', 'j.novak2').execute();
+      await ctx.db.updateTable('users').set({ username: 'j.novak2-old' }).where('username', '=', 'j.novak3').execute();
+      await ctx.db.updateTable('users').set({ username: 'j.novak3' }).where('username', '=', 'j.novak3-old').execute();
+      const rows = Array.from({ length: 12 }, (_, i) => [`M-${i}`, 'Novak', 'Jan']);
+      const file = { bytes: csvFile(['Student number', 'Last name', 'First name'], rows), filename: 'novaks.csv' };
+      const result = await inTransaction(ctx, (tx) => applyImport(tx, 'students', file));
+      assert.deepEqual(
+        result.credentials.map((c) => c.username),
+        ['j.novak2', ...Array.from({ length: 11 }, (_, i) => `j.novak${i + 4}`)],
+      );
+    });
+
     test('a change to more than 20% of the existing records needs an explicit second confirmation', async (t) => {
       const { ctx } = await importApp(t, database);
       for (let i = 1; i <= 10; i++) await seedStudent(ctx, { studentNumber: `S-${i}`, firstName: `F${i}`, lastName: `L${i}` });

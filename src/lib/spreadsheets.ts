@@ -5,7 +5,15 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/**
+ * exceljs, loaded when a workbook is first read or written: it adds about 25 MB to every process,
+ * and most processes never touch a workbook (issue 11: under 150 MB per process).
+ */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
 import { formatBytes } from './bytes.js';
 import { Invalid } from './errors.js';
 import { csvField, CsvSyntaxError, decodeCsv, detectDelimiter, parseCsv } from './spreadsheet-csv.js';
@@ -109,7 +117,7 @@ async function readXlsx(bytes: Buffer, options: ReadSheetOptions): Promise<Sheet
       'too_large',
       `This workbook holds ${cells.toLocaleString('en')} cells, more than the ${maxCells.toLocaleString('en')} a file of at most ${options.maxRows.toLocaleString('en')} rows needs; delete other sheets and unused columns, or split the rows into several files.`,
     );
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch {
@@ -440,7 +448,7 @@ const YIELD_EVERY = 500;
  */
 export async function writeXlsx(stream: Writable, sheets: readonly SheetSpec[]): Promise<void> {
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
     const names = new Set<string>();
     for (const spec of sheets) {
       const sheet = workbook.addWorksheet(sheetName(spec.name, names), { views: [{ state: 'frozen', ySplit: 1 }] });

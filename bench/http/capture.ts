@@ -19,6 +19,11 @@ export type Parameter = string | number | boolean | null | { $date: string } | {
 export interface Statement {
   sql: string;
   parameters: Parameter[];
+  /**
+   * Statements of one request that ran at the same time (FMS awaits some with Promise.all, which
+   * on PostgreSQL run on two connections at once) share a number; the ceiling runs them together too.
+   */
+  together: number;
 }
 
 export interface Captured {
@@ -43,25 +48,49 @@ function parameterOf(value: unknown): Parameter {
   return value as Parameter;
 }
 
-/** Records the compiled form of every query executed while `recording` is set. */
+/** Records the compiled form of every query executed while `recording` is set, in the order they started. */
 class QueryRecorder implements KyselyPlugin {
-  recording: Statement[] | null = null;
-  readonly #pending = new WeakMap<QueryId, CompiledQuery>();
+  #recording: (Statement & { ran: boolean })[] | null = null;
+  readonly #pending = new WeakMap<QueryId, Statement & { ran: boolean }>();
+  #running = 0;
+  #together = 0;
 
   constructor(private readonly compile: (node: RootOperationNode, queryId: QueryId) => CompiledQuery) {}
 
+  start(): void {
+    this.#recording = [];
+    this.#running = 0;
+    this.#together = 0;
+  }
+
+  /** The statements that ran (a query compiled but never executed is left out). */
+  stop(): Statement[] {
+    const recorded = this.#recording ?? [];
+    this.#recording = null;
+    return recorded.filter((s) => s.ran).map(({ ran: _ran, ...statement }) => statement);
+  }
+
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-    // Added last, so the node is what the driver's compiler sees after FMS's own plugins.
-    if (this.recording) this.#pending.set(queryId, this.compile(node, queryId));
+    if (this.#recording) {
+      // Added last, so the node is what the driver's compiler sees after FMS's own plugins.
+      const compiled = this.compile(node, queryId);
+      // A query that starts while another is still running runs beside it.
+      if (this.#running === 0) this.#together++;
+      this.#running++;
+      const statement = { sql: compiled.sql, parameters: compiled.parameters.map(parameterOf), together: this.#together, ran: false };
+      this.#recording.push(statement);
+      this.#pending.set(queryId, statement);
+    }
     return node;
   }
 
   async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    // Only queries that ran (a streamed one reports each chunk: the first one counts).
-    const compiled = this.#pending.get(queryId);
-    if (compiled && this.recording) {
+    // A streamed query reports each chunk: the first one counts.
+    const statement = this.#pending.get(queryId);
+    if (statement) {
       this.#pending.delete(queryId);
-      this.recording.push({ sql: compiled.sql, parameters: compiled.parameters.map(parameterOf) });
+      statement.ran = true;
+      this.#running--;
     }
     return result;
   }
@@ -110,10 +139,9 @@ export async function captureScenarios(
       errors.length = 0;
       const request = { method: 'GET' as const, url: scenario.path, headers: headers[scenario.role] };
       await app.inject(request);
-      const statements: Statement[] = [];
-      recorder.recording = statements;
+      recorder.start();
       const response = await app.inject(request);
-      recorder.recording = null;
+      const statements = recorder.stop();
       if (response.statusCode !== 200) {
         // Measuring an error page would measure nothing: the scenario is left out, and the run says why.
         const logged = errors.map((line) => (JSON.parse(line) as { err?: { message?: string } }).err?.message).find(Boolean);

@@ -73,11 +73,20 @@ async function serve() {
     return reply.code(500).send('replay failed');
   });
   for (const route of spec.routes) {
-    const runs = route.statements.map(runnerOf);
+    // In the order FMS ran them; the ones FMS ran at the same time, at the same time.
+    const steps: Run[][] = [];
+    let previous: number | null = null;
+    for (const statement of route.statements) {
+      if (statement.together !== previous) steps.push([]);
+      steps.at(-1)!.push(runnerOf(statement));
+      previous = statement.together;
+    }
     const body = Buffer.from(route.body, 'base64');
     app.get(`/s/${route.id}`, async (_request, reply) => {
-      // In order, one after the other, as a request's queries depend on each other.
-      for (const run of runs) await run();
+      for (const step of steps) {
+        if (step.length === 1) await step[0]!();
+        else await Promise.all(step.map((run) => run()));
+      }
       return reply.header('content-type', route.contentType).send(body);
     });
   }

@@ -11,6 +11,9 @@ export interface Settings {
   /** Seconds of load before each measurement, not counted. */
   warmup: number;
   connections: number;
+  /** The ceilings' measurement and warm-up: a bare route settles fast, and the run stays near 30 minutes. */
+  ceilingSeconds: number;
+  ceilingWarmup: number;
   /** The department's size for the main run. */
   scale: Scale;
   /** Also measure the lists, searches and dashboards at `small`, to compare the latency at scale. */
@@ -53,9 +56,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!isDemoScale(scale)) throw new SettingsError(`BENCH_SCALE=${env.BENCH_SCALE} is not a scale: use small, medium or large`);
   const seed = positive(env, 'BENCH_SEED', 1, 0);
   if (!isDemoSeed(seed)) throw new SettingsError(`BENCH_SEED=${env.BENCH_SEED} is not a seed: give a whole number from 0 to 2147483647`);
+  const seconds = positive(env, 'BENCH_SECONDS', 10, 1);
+  const warmup = positive(env, 'BENCH_WARMUP', 3, 0);
   return {
-    seconds: positive(env, 'BENCH_SECONDS', 10, 1),
-    warmup: positive(env, 'BENCH_WARMUP', 3, 0),
+    seconds,
+    warmup,
+    ceilingSeconds: positive(env, 'BENCH_CEILING_SECONDS', Math.min(5, seconds), 1),
+    ceilingWarmup: positive(env, 'BENCH_CEILING_WARMUP', Math.min(1, warmup), 0),
     connections: Math.round(positive(env, 'BENCH_CONNECTIONS', 64, 1)),
     scale,
     compareSmall: scale !== 'small' && env.BENCH_SMALL !== '0',

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { sql } from 'kysely';
 import { closedPort, isPostgresAvailable, postgresUrl } from '../../test/services.js';
 import { createDb } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
@@ -221,7 +222,7 @@ describe('fms doctor', () => {
     assert.ok(!JSON.stringify(findings).includes('Pass-Word-1'), 'the password is never printed');
     assert.deepEqual(
       findings.filter((f) => f.verdict === 'SKIP').map((f) => f.check),
-      ['demo accounts', 'maintenance mode', 'backups'],
+      ['demo accounts', 'search indexes', 'maintenance mode', 'backups'],
     );
     assert.ok(findings.filter((f) => f.verdict === 'SKIP').every((f) => f.detail === 'not run: the database cannot be reached'));
   });
@@ -234,6 +235,31 @@ describe('fms doctor', () => {
     const database = verdictOf(await runDoctor({ env: { ...env, DATABASE_URL: url.href }, dotenvDir: false }), 'database')[0]!;
     assert.equal(database.verdict, 'FAIL');
     assert.match(database.detail, new RegExp(`^Cannot reach PostgreSQL at ${url.hostname}:${url.port}/no_such_database_fms as \\S+: database "no_such_database_fms" does not exist\\. Check DATABASE_URL`));
+  });
+
+  test('PostgreSQL: the search indexes pass when present and are a WARN naming the fix when one is missing', async (t) => {
+    const { env } = place(t);
+    const name = `fms_doctor_trgm_${process.pid}`;
+    const admin = createDb({ kind: 'postgres', url: postgresUrl });
+    await sql`create database ${sql.id(name)}`.execute(admin);
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    t.after(async () => {
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+      await admin.destroy();
+    });
+    const target = createDb({ kind: 'postgres', url: url.href });
+    await migrateOrThrow(target);
+    await target.destroy();
+    const verdict = async () => verdictOf(await runDoctor({ env: { ...env, DATABASE_URL: url.href }, dotenvDir: false }), 'search indexes')[0]!;
+    const present = await verdict();
+    assert.equal(present.verdict, 'PASS', present.detail);
+    const db = createDb({ kind: 'postgres', url: url.href });
+    await sql`drop index students_search_text_trgm`.execute(db);
+    await db.destroy();
+    const missing = await verdict();
+    assert.equal(missing.verdict, 'WARN');
+    assert.match(missing.detail, /^students_search_text_trgm missing: the people search reads every row\..*CREATE EXTENSION pg_trgm SCHEMA public;.*PostgreSQL and pg_trgm/);
   });
 
   test('a weak SECRET_KEY is a FAIL in production (naming the fix) and a WARN elsewhere', async (t) => {

@@ -195,7 +195,15 @@ async function checkRedis(url: string, say: Say) {
 }
 
 /** The checks that read the database; each is skipped, with the reason, when it cannot be read. */
-const DATABASE_CHECKS = (config: Config) => [...(config.isProduction ? ['demo accounts'] : []), 'maintenance mode', 'backups'];
+const DATABASE_CHECKS = (config: Config) => [
+  ...(config.isProduction ? ['demo accounts'] : []),
+  ...(config.database.kind === 'postgres' ? ['search indexes'] : []),
+  'maintenance mode',
+  'backups',
+];
+
+/** Migration 0005's trigram indexes (ADR 0015), present when pg_trgm could be had. */
+const TRIGRAM_INDEXES = ['students_search_text_trgm', 'students_teaching_search_text_trgm', 'lecturers_search_text_trgm'];
 
 async function checkDatabaseAndState(config: Config, say: Say, now: Date) {
   const skipAll = (why: string) => {
@@ -254,6 +262,18 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
         demo.length
           ? `${demo.length} demo account(s) sign in with a published password (${demo.slice(0, 5).join(', ')}${demo.length > 5 ? ', …' : ''}): disable them all (\`fms user disable --demo\`) or reset their passwords (\`fms user reset-password ${demo[0]!}\`), or start production on an empty database`
           : 'none signs in with a published password',
+      );
+    });
+  if (config.database.kind === 'postgres' && health.ok)
+    await attempt('search indexes', async () => {
+      const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexname like '%\_trgm' escape '\'`.execute(db);
+      const missing = TRIGRAM_INDEXES.filter((name) => !rows.some((r) => r.name === name));
+      say(
+        'search indexes',
+        missing.length ? 'WARN' : 'PASS',
+        missing.length
+          ? `${missing.join(', ')} missing: the people search reads every row. pg_trgm could not be installed when \`fms migrate\` ran; have the database's owner run \`CREATE EXTENSION pg_trgm SCHEMA public;\` and create the indexes (docs/operators.md, "PostgreSQL and pg_trgm")`
+          : 'the people search has its trigram indexes (pg_trgm)',
       );
     });
   await attempt('maintenance mode', async () => {

@@ -68,10 +68,9 @@ const ARCHIVE_BATCH = 250;
 /**
  * Seeds a generated department into a database with no accounts. Refuses (Conflict, nothing
  * changed) a database that already has accounts. Given a transaction, it works in it; otherwise it
- * commits step by step (the groups, each imported file, each batch of archiving, the teaching):
- * PostgreSQL's kept counts (migration 0005) update one row per record written, and one transaction
- * of 200,000 such updates grows quadratically slow. A seed that fails after its first step leaves
- * part of a department, and says so.
+ * commits step by step (the groups, each imported file, each batch of archiving, the teaching), as
+ * an office would enter a department, so no transaction holds 300,000 rows' worth of locks and
+ * undo. A seed that fails after its first step leaves part of a department, and says so.
  */
 export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scale: DemoScale; seed?: number; onProgress?: OnProgress }): Promise<SeededAtScale> {
   const { scale, seed = DEFAULT_DEMO_SEED } = options;

@@ -4,7 +4,7 @@ import { NO_MIGRATIONS, sql } from 'kysely';
 import { openTestDatabase } from '../../test/build-test-app.js';
 import { testDatabases } from '../../test/services.js';
 import { dialectOf, type Db } from './index.js';
-import { createMigrator, migrateOrThrow, pendingMigrations } from './migrator.js';
+import { createMigrator, migrateDownOne, migrateOrThrow, pendingMigrations } from './migrator.js';
 import { migrations } from './migrations/index.js';
 import { containsIgnoringCase, escapeLike } from './search.js';
 
@@ -153,9 +153,9 @@ for (const database of await testDatabases()) {
     test('migrating down one step at a time also works', async (t) => {
       const { db } = await openTestDatabase(t, database);
       await migrateOrThrow(db);
-      const migrator = createMigrator(db);
+      // Retried when another suite's schema vanishes under Kysely's listing of every table.
       for (let i = 0; i < Object.keys(migrations).length; i++) {
-        const step = await migrator.migrateDown();
+        const step = await migrateDownOne(db);
         assert.equal(step.error, undefined, String(step.error));
       }
       assert.deepEqual(await tables(db), []);

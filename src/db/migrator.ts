@@ -49,6 +49,23 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   return result;
 }
 
+/** One migration down, retried like migrateToLatest (tests step through the migrations). */
+export function migrateDownOne(db: Db): Promise<MigrationResultSet> {
+  return retryingVanishedSchema(db, () => surfacingVanished(createMigrator(db).migrateDown()));
+}
+
+/** Up or down to a named migration, retried like migrateToLatest. */
+export function migrateTo(db: Db, name: string): Promise<MigrationResultSet> {
+  return retryingVanishedSchema(db, () => surfacingVanished(createMigrator(db).migrateTo(name)));
+}
+
+/** The migrator reports failures as a result; the vanished-schema kind is thrown, to be retried. */
+async function surfacingVanished(result: Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+  const r = await result;
+  if (vanishedCodes.has(String((r.error as { code?: string } | undefined)?.code))) throw r.error;
+  return r;
+}
+
 export async function migrationStatus(db: Db): Promise<readonly MigrationInfo[]> {
   return retryingVanishedSchema(db, () => createMigrator(db).getMigrations());
 }

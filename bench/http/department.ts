@@ -41,7 +41,7 @@ export interface Department {
   lecturer: Login;
   student: Login & { studentId: number; groupId: number };
   apiToken: string;
-  /** A piece of the most common surname, found in many names (the issue's "sarg"). */
+  /** A piece of the most common surname, found in many names (the issue's "sarg"); the run may set another. */
   searchFragment: string;
   /** The middle page of the students list (page 1,000 of 2,000 at `large`). */
   deepPage: number;

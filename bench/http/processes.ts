@@ -42,6 +42,7 @@ export interface StartOptions {
   name: string;
   command: string[];
   env: NodeJS.ProcessEnv;
+  cwd: string;
   port: number;
   /** Polled until it answers 200. */
   readyPath: string;
@@ -55,7 +56,7 @@ export async function startServer(options: StartOptions): Promise<Server> {
   const started = performance.now();
   let child: ChildProcess;
   try {
-    child = spawn(options.command[0]!, options.command.slice(1), { env: options.env, stdio: ['ignore', log, log], detached: true });
+    child = spawn(options.command[0]!, options.command.slice(1), { env: options.env, cwd: options.cwd, stdio: ['ignore', log, log], detached: true });
   } finally {
     closeSync(log);
   }

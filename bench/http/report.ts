@@ -33,8 +33,7 @@ export interface ExportRow {
 }
 
 export interface RunRecord {
-  started: Date;
-  finished: Date;
+  /** The paragraphs about the machine, the versions and the command (describe.ts). */
   header: string[];
   departments: { engine: Engine; scale: Scale; line: string }[];
   rows: Row[];
@@ -42,7 +41,6 @@ export interface RunRecord {
   coldStarts: { setup: Setup; scale: Scale; ms: number }[];
   notes: string[];
   mainScale: Scale;
-  connections: number;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en');

@@ -21,7 +21,7 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'dashboard-lecturer', label: 'dashboard, lecturer', role: 'lecturer', path: '/dashboard', kind: 'dashboard' },
     { id: 'dashboard-student', label: 'dashboard, student', role: 'student', path: '/dashboard', kind: 'dashboard' },
     { id: 'students', label: 'students, first page', role: 'admin', path: '/students', kind: 'list' },
-    { id: 'students-deep', label: `students, page ${department.deepPage.toLocaleString('en')}`, role: 'admin', path: `/students?page=${department.deepPage}`, kind: 'list' },
+    { id: 'students-deep', label: `students, middle page (${department.deepPage.toLocaleString('en')})`, role: 'admin', path: `/students?page=${department.deepPage}`, kind: 'list' },
     { id: 'students-search', label: `students, search "${department.searchFragment}"`, role: 'admin', path: `/students?q=${q}`, kind: 'search' },
     { id: 'students-group', label: 'students, one group', role: 'admin', path: `/students?group=${department.student.groupId}`, kind: 'list' },
     { id: 'lecturers', label: 'lecturers', role: 'admin', path: '/lecturers', kind: 'list' },

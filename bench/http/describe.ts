@@ -1,0 +1,48 @@
+// The paragraphs above the results: when, on what, with which versions, by which command, and how
+// to read the figures.
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import SQLite from 'better-sqlite3';
+import { withoutPassword } from './postgres.js';
+import { givenOverrides, type Settings } from './settings.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function git(...args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function sqliteVersion(): string {
+  const db = new SQLite(':memory:');
+  try {
+    return (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
+export interface RunTimes {
+  started: Date;
+  finished: Date;
+  loadBefore: number;
+  postgresVersion: string | null;
+}
+
+export function describeRun(settings: Settings, times: RunTimes): string[] {
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--', 'src', 'bench') !== '';
+  const cpu = cpus();
+  const overrides = givenOverrides().map((o) => (o.startsWith('BENCH_POSTGRES_URL=') ? `BENCH_POSTGRES_URL=${withoutPassword(o.slice('BENCH_POSTGRES_URL='.length))}` : o));
+  const minutes = Math.round((times.finished.getTime() - times.started.getTime()) / 60_000);
+  return [
+    `Measured ${times.started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes} min: FMS ${commit || '(no git)'}${dirty ? ' with uncommitted changes in src/ or bench/' : ''}, Node ${process.version}, SQLite ${sqliteVersion()} (better-sqlite3)${times.postgresVersion ? `, PostgreSQL ${times.postgresVersion}` : ''}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}; load average ${times.loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after. The load generator (autocannon), the servers and PostgreSQL share these cores.`,
+    '',
+    `Command: \`${overrides.length ? `${overrides.join(' ')} ` : ''}npm run bench\` (builds, then \`tsx bench/http.ts\`). Each server is \`node dist/cli/index.js serve --workers N\` in production mode (FMS_CONFIG=production, a SECRET_KEY of the run, plain HTTP on 127.0.0.1 as behind a proxy, request logs at info to a file, RATELIMIT_DEFAULT and API_RATELIMIT raised out of reach); pages are requested with the cookies of a signed-in browser, the API with a bearer token. ${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.seconds} s measured per row (the ceilings ${settings.ceilingWarmup} s and ${settings.ceilingSeconds} s), each server left to finish the requests a stopped load abandoned before the next; one run, so read differences under about 15% as noise.`,
+    '',
+    'The ceiling of a scenario is a bare Fastify server (bench/http/ceiling-server.ts; one process, or as many through node:cluster as FMS has workers) whose route runs the statements FMS ran for one such request, captured in-process with their parameters (the session lookup included), each prepared once, in FMS\'s order (those FMS ran at the same time, at the same time), on the same database, and sends the same body. "Queries" and "body" are that request\'s. Errors are non-2xx answers plus socket errors; peak RSS is the largest resident size of one server process (primary or worker) during the measured seconds.',
+  ];
+}

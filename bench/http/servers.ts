@@ -1,0 +1,75 @@
+// The two servers of a setup: FMS as an operator runs it (`fms serve` from dist/ in production
+// mode), and the ceiling beside it (http/ceiling-server.ts).
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { CeilingSpec } from './ceiling-server.js';
+import { startServer, type Server } from './processes.js';
+import type { Setup } from './report.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+export const distCli = join(root, 'dist/cli/index.js');
+
+/** What production needs, and the limiters' budgets out of reach (they stay in the path). */
+export function fmsEnvironment(databaseUrl: string, uploads: string, secretKey: string): Record<string, string> {
+  return {
+    FMS_CONFIG: 'production',
+    SECRET_KEY: secretKey,
+    DATABASE_URL: databaseUrl,
+    UPLOAD_FOLDER: uploads,
+    RATELIMIT_STORAGE_URI: 'memory://',
+    RATELIMIT_DEFAULT: '1000000000 per minute',
+    API_RATELIMIT: '1000000000 per hour',
+  };
+}
+
+/** The variables FMS reads: none of the caller's may leak into the servers under test. */
+const fmsVariables = /^(FMS_CONFIG|NODE_ENV|SECRET_KEY|DATABASE_URL|UPLOAD_FOLDER|MAX_CONTENT_LENGTH|RATELIMIT_|API_RATELIMIT|PORT|HOST|TRUST_PROXY|LOG_|SESSION_|DEMO_DEPARTMENT|METRICS_|S3_|WEB_CONCURRENCY|SHUTDOWN_GRACE|RUNTIME_DIRECTORY)/;
+
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !fmsVariables.test(name)));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `fms serve --workers N` on a free port, ready when `/readyz` answers 200 (the time it took is the
+ * cold start). The working folder is the run's, so no `.env` of the checkout is read.
+ */
+export async function startFms(setup: Setup, environment: Record<string, string>, workDir: string, logName: string): Promise<Server> {
+  const port = await freePort();
+  return startServer({
+    name: `FMS (${setup.name})`,
+    command: [process.execPath, distCli, 'serve', '--workers', String(setup.workers), '--bind', `127.0.0.1:${port}`],
+    env: { ...inheritedEnvironment(), ...environment },
+    cwd: workDir,
+    port,
+    readyPath: '/readyz',
+    logFile: join(workDir, `${logName}.log`),
+  });
+}
+
+export async function startCeiling(setup: Setup, spec: CeilingSpec, workDir: string): Promise<Server> {
+  const specFile = join(workDir, `ceiling-${setup.id}.json`);
+  writeFileSync(specFile, JSON.stringify(spec));
+  const port = await freePort();
+  const server = await startServer({
+    name: `ceiling (${setup.name})`,
+    command: [process.execPath, '--import', 'tsx', join(root, 'bench/http/ceiling-server.ts'), specFile],
+    env: { ...inheritedEnvironment(), PORT: String(port), WORKERS: String(setup.workers) },
+    cwd: root,
+    port,
+    readyPath: '/ready',
+    logFile: join(workDir, `ceiling-${setup.id}.log`),
+  });
+  return server;
+}

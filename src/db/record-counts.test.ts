@@ -8,7 +8,7 @@ import { openTestDatabase } from '../../test/build-test-app.js';
 import { testDatabases } from '../../test/services.js';
 import { dialectOf, type Db } from './index.js';
 import { migrateOrThrow, migrateTo, migrateToLatest } from './migrator.js';
-import { archivedColumn, CANDIDATE_LIMIT, matchesPeopleSearch, preparePeopleSearch } from './people-search.js';
+import { archivedColumn, CANDIDATE_LIMIT, forCounting, matchesPeopleSearch, preparePeopleSearch } from './people-search.js';
 import { boundedCount, readRecordCounts, type Counted } from './record-counts.js';
 
 const now = new Date('2026-12-01T10:00:00Z');
@@ -184,6 +184,9 @@ for (const database of await testDatabases()) {
       for (let i = 0; i < rows.length; i += 200) await db.insertInto('students').values(rows.slice(i, i + 200)).execute();
       const common = await preparePeopleSearch(db, 'students.searchText', 'petrov');
       assert.equal(common!.candidates, null, 'too many candidates: the list is walked in order');
+      if (dialectOf(db) === 'sqlite') assert.equal(common!.countCandidates!.length, rows.length, 'but few enough to count by');
+      const counted = await db.selectFrom('students').select('id').where(archivedColumn('students', forCounting(common!)), '=', false).where(matchesPeopleSearch(forCounting(common!))).execute();
+      assert.deepEqual(counted.map((r) => r.id).sort((a, b) => a - b), await slowSearch(db, 'petrov'), 'counting by the candidates finds the same');
       const rarer = await preparePeopleSearch(db, 'students.searchText', 'petrova');
       if (dialectOf(db) === 'sqlite') assert.equal(rarer!.candidates!.length, Math.ceil(rows.length / 3));
       for (const q of ['petrov', 'petrova', 'petrova 3', 'ova'])

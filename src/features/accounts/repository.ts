@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { Role } from '../../db/schema.js';
-import { matchesPeopleSearch, preparePeopleSearch, type PeopleSearch } from '../../db/people-search.js';
+import { forCounting, matchesPeopleSearch, preparePeopleSearch, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, COUNT_AHEAD, readRecordCounts, type ListTotal } from '../../db/record-counts.js';
 import { containsIgnoringCase, containsInLowerCase } from '../../db/search.js';
 import { foldQuery } from '../../lib/people.js';
@@ -19,7 +19,9 @@ export async function prepareAccountSearch(db: Db, q: string | undefined): Promi
   if (!q) return null;
   const folded = foldQuery(q) ?? q.toLowerCase();
   const [students, lecturers] = await Promise.all([preparePeopleSearch(db, 'students.searchText', folded), preparePeopleSearch(db, 'lecturers.searchText', folded)]);
-  return { q, students, lecturers };
+  // The people found are a set the accounts are checked against, not a list walked in order: every
+  // candidate the index could name serves (forCounting), for the page as for the count.
+  return { q, students: students && forCounting(students), lecturers: lecturers && forCounting(lecturers) };
 }
 
 interface AccountFilter {

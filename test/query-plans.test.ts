@@ -124,7 +124,7 @@ const knownWholeReads: Accepted[] = [
     table: 'students',
     kind: 'walk',
     engines: ['sqlite'],
-    why: 'On SQLite a word with more than 500 candidates in the trigram index takes the same path (CANDIDATE_LIMIT): never at `small`, but at `large` the common "lovr" (622 students) walks ~8,000 entries for its page and the whole covering index for its count (17 ms).',
+    why: 'On SQLite a word with more than 500 candidates in the trigram index pages by walking the list in name order (CANDIDATE_LIMIT): never at `small`, but at `large` the common "lovr" (622 students) walks ~8,000 entries for its page; its count reads its candidates (up to COUNT_CANDIDATE_LIMIT, 2,000), and only a word with more walks the list for its count, stopping at 1,001 matches.',
   },
   {
     pages: ['students-search-short'],

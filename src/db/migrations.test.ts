@@ -254,6 +254,14 @@ describe('a schema vanishing under the migrator', () => {
         /t_ours/,
       );
       assert.equal(calls, 1, 'a table of ours missing is a real error');
+      calls = 0;
+      const column = await retryingVanishedSchema(db, async () => {
+        calls++;
+        if (calls < 2) throw Object.assign(new Error('column "first_failed_login_at" of relation "users" does not exist'), { code: '42703' });
+        return 'listed';
+      });
+      assert.equal(column, 'listed', "a column dropped by another schema's migration during the listing is retried too");
+      assert.equal(calls, 2);
     } finally {
       await db.destroy();
     }

@@ -15,8 +15,10 @@ export function createMigrator(db: Db): Migrator {
 }
 
 // 3F000: a schema gone; 42P01: a table gone ("relation "t_x.api_tokens" does not exist") while the
-// schema holding it was being dropped.
-const vanishedCodes = new Set(['3F000', '42P01']);
+// schema holding it was being dropped; 42703: a column gone ("column "first_failed_login_at" of
+// relation "users" does not exist", from pg_get_serial_sequence) while another schema's migration
+// was dropping it. Kysely's listing reads every column of every schema.
+const vanishedCodes = new Set(['3F000', '42P01', '42703']);
 
 /**
  * Kysely finds its own table by listing every table of every schema. When another process drops a

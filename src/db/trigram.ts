@@ -11,15 +11,20 @@ export async function trigramSchema(db: Db): Promise<string | null> {
 }
 
 /**
- * Installs pg_trgm when the server has it and the account may (outside a transaction); answers
- * where it is, or null. Without it the search still works, reading every row.
+ * Installs pg_trgm when the server has it and the account may; answers where it is, or null.
+ * Without it the search still works, reading every row (`fms doctor` says so). In a transaction
+ * (a migration) a savepoint keeps a refusal from aborting the rest of it.
  */
 export async function installTrigram(db: Db): Promise<string | null> {
   const found = await trigramSchema(db);
   if (found) return found;
+  const inTransaction = db.isTransaction;
+  if (inTransaction) await sql`savepoint fms_pg_trgm`.execute(db);
   try {
     await sql`create extension if not exists pg_trgm schema public`.execute(db);
+    if (inTransaction) await sql`release savepoint fms_pg_trgm`.execute(db);
   } catch {
+    if (inTransaction) await sql`rollback to savepoint fms_pg_trgm`.execute(db);
     return null;
   }
   return trigramSchema(db);

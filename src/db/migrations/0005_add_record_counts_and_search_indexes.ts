@@ -9,6 +9,7 @@
 //   (test/query-plans.test.ts found each walking a whole table at `large`).
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../index.js';
+import { installTrigram } from '../trigram.js';
 
 /** What is counted: a table, split by its flag (archived, disabled) or whole. */
 const counted = [
@@ -128,32 +129,11 @@ async function upPostgres(db: Kysely<any>) {
     await trigger('delete', 'old table as old_rows');
     if (c.flag) await trigger('update', 'old table as old_rows new table as new_rows');
   }
-  const trgm = await trigramSchema(db);
+  const trgm = await installTrigram(db);
   if (!trgm) return;
   for (const s of searched)
     for (const column of s.columns)
       await sql.raw(`create index ${s.table}_${column}_trgm on ${s.table} using gin (${column} ${quoteIdent(trgm)}.gin_trgm_ops)`).execute(db);
-}
-
-/**
- * The schema pg_trgm lives in, installing it (into public, so that dropping an application schema
- * never drops the extension other schemas use) when the server has it and the account may. Without
- * it the search still works, by reading every row; `fms doctor` says so.
- */
-async function trigramSchema(db: Kysely<any>): Promise<string | null> {
-  const installed = async () =>
-    (await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db)).rows[0]?.schema ?? null;
-  const found = await installed();
-  if (found) return found;
-  await sql`savepoint fms_pg_trgm`.execute(db);
-  try {
-    await sql`create extension if not exists pg_trgm schema public`.execute(db);
-    await sql`release savepoint fms_pg_trgm`.execute(db);
-  } catch {
-    await sql`rollback to savepoint fms_pg_trgm`.execute(db);
-    return null;
-  }
-  return installed();
 }
 
 function quoteIdent(name: string) {

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import SQLite from 'better-sqlite3';
-import { withoutPassword } from './postgres.js';
+import { hidePassword } from '../../src/ops/data/database-url.js';
 import { givenOverrides, type Settings } from './settings.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -36,7 +36,7 @@ export function describeRun(settings: Settings, times: RunTimes): string[] {
   const commit = git('rev-parse', '--short', 'HEAD');
   const dirty = git('status', '--porcelain', '--', 'src', 'bench') !== '';
   const cpu = cpus();
-  const overrides = givenOverrides().map((o) => (o.startsWith('BENCH_POSTGRES_URL=') ? `BENCH_POSTGRES_URL=${withoutPassword(o.slice('BENCH_POSTGRES_URL='.length))}` : o));
+  const overrides = givenOverrides().map((o) => (o.startsWith('BENCH_POSTGRES_URL=') ? `BENCH_POSTGRES_URL=${hidePassword(o.slice('BENCH_POSTGRES_URL='.length))}` : o));
   const minutes = Math.round((times.finished.getTime() - times.started.getTime()) / 60_000);
   return [
     `Measured ${times.started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes} min: FMS ${commit || '(no git)'}${dirty ? ' with uncommitted changes in src/ or bench/' : ''}, Node ${process.version}, SQLite ${sqliteVersion()} (better-sqlite3)${times.postgresVersion ? `, PostgreSQL ${times.postgresVersion}` : ''}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}; load average ${times.loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after. The load generator (autocannon), the servers and PostgreSQL share these cores.`,

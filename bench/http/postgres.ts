@@ -1,6 +1,7 @@
 // The benchmark's PostgreSQL databases: one per scale, made on the server at BENCH_POSTGRES_URL (or
 // FMS_TEST_POSTGRES_URL) and dropped at the end; a seeded copy may be kept as a template between runs.
 import pg from 'pg';
+import { hidePassword } from '../../src/ops/data/database-url.js';
 
 /** Why PostgreSQL cannot be used, or null when it answers. */
 export async function postgresProblem(url: string): Promise<string | null> {
@@ -10,19 +11,9 @@ export async function postgresProblem(url: string): Promise<string | null> {
     await client.query('select 1');
     return null;
   } catch (error) {
-    return `PostgreSQL is not reachable at ${withoutPassword(url)} (${(error as Error).message}); start it with eval "$(scripts/start-test-services.sh)" or set BENCH_POSTGRES_URL`;
+    return `PostgreSQL is not reachable at ${hidePassword(url)} (${(error as Error).message}); start it with eval "$(scripts/start-test-services.sh)" or set BENCH_POSTGRES_URL`;
   } finally {
     await client.end().catch(() => {});
-  }
-}
-
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
   }
 }
 

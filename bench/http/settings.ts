@@ -1,7 +1,7 @@
 // What a run of `npm run bench` measures, from the environment. Every knob has a default that gives
 // issue 11's suite (production mode, `large`, 64 connections, 3 s warm-up, 10 s measured); the
 // overrides make quick runs while working on one page.
-import { isDemoScale, isDemoSeed, type DemoScale } from '../../src/seeds/scale.js';
+import { DEFAULT_DEMO_SEED, isDemoScale, isDemoSeed, MAX_DEMO_SEED, SCALE_MESSAGE, type DemoScale } from '../../src/seeds/scale.js';
 
 export type Scale = DemoScale;
 
@@ -53,9 +53,9 @@ function pattern(env: NodeJS.ProcessEnv, name: string, example: string): RegExp 
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const scale = env.BENCH_SCALE || 'large';
-  if (!isDemoScale(scale)) throw new SettingsError(`BENCH_SCALE=${env.BENCH_SCALE} is not a scale: use small, medium or large`);
-  const seed = positive(env, 'BENCH_SEED', 1, 0);
-  if (!isDemoSeed(seed)) throw new SettingsError(`BENCH_SEED=${env.BENCH_SEED} is not a seed: give a whole number from 0 to 2147483647`);
+  if (!isDemoScale(scale)) throw new SettingsError(`BENCH_SCALE=${env.BENCH_SCALE} is not a scale: ${SCALE_MESSAGE}`);
+  const seed = positive(env, 'BENCH_SEED', DEFAULT_DEMO_SEED, 0);
+  if (!isDemoSeed(seed)) throw new SettingsError(`BENCH_SEED=${env.BENCH_SEED} is not a seed: give a whole number from 0 to ${MAX_DEMO_SEED}`);
   const seconds = positive(env, 'BENCH_SECONDS', 10, 1);
   const warmup = positive(env, 'BENCH_WARMUP', 3, 0);
   return {

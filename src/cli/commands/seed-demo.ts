@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { seedDemoDepartment } from '../../seeds/demo.js';
 import { demoLogins } from '../../seeds/demo-logins.js';
-import { demoScales, isDemoScale, isDemoSeed, SCALE_MESSAGE, SEED_MESSAGE, seedDepartmentAtScale, type DemoScale } from '../../seeds/scale.js';
+import { DEFAULT_DEMO_SEED, demoScales, isDemoScale, isDemoSeed, SCALE_MESSAGE, SEED_MESSAGE, seedDepartmentAtScale, type DemoScale } from '../../seeds/scale.js';
 import { CliError, openSession, run, withSession } from '../context.js';
 import { progressReporter } from './backup.js';
 
@@ -22,7 +22,7 @@ export function registerSeedDemo(program: Command) {
     .command('seed-demo')
     .description('Fill an empty database with the demo department (refused in production), or with --scale a generated department with random passwords')
     .option('--scale <scale>', `generate a department of this size instead: ${sizes}`)
-    .option('--seed <n>', 'with --scale: the same seed gives the same department (default 1)')
+    .option('--seed <n>', `with --scale: the same seed gives the same department (default ${DEFAULT_DEMO_SEED})`)
     .action((flags: SeedFlags) => run(() => (flags.scale === undefined && flags.seed === undefined ? seedDemo() : seedAtScale(flags))));
 }
 
@@ -43,7 +43,7 @@ async function seedDemo(): Promise<void> {
 function parseFlags(flags: SeedFlags): { scale: DemoScale; seed: number } {
   if (flags.scale === undefined) throw new CliError(`--seed needs --scale: the seed chooses a generated department (e.g. --scale small --seed ${flags.seed}); the demo department has no seed.`);
   if (!isDemoScale(flags.scale)) throw new CliError(`--scale ${flags.scale}: ${SCALE_MESSAGE}`);
-  if (flags.seed === undefined) return { scale: flags.scale, seed: 1 };
+  if (flags.seed === undefined) return { scale: flags.scale, seed: DEFAULT_DEMO_SEED };
   const seed = /^\d{1,10}$/.test(flags.seed) ? Number(flags.seed) : NaN;
   if (!isDemoSeed(seed)) throw new CliError(`--seed ${flags.seed}: ${SEED_MESSAGE}`);
   return { scale: flags.scale, seed };

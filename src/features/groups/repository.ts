@@ -50,19 +50,6 @@ export function findGroup(db: Db, scope: GroupScope, id: number) {
   return scoped(withCounts(db), scope).where('groups.id', '=', id).executeTakeFirst();
 }
 
-/**
- * The group whose name is the same as `name` once folded (its key), or whose name is exactly
- * `name` (a row written without a key).
- */
-export function findGroupByNameKey(db: Db, key: string, name: string) {
-  return db
-    .selectFrom('groups')
-    .select(['id', 'name', 'archived'])
-    .where((eb) => eb.or([eb('nameKey', '=', key), eb('name', '=', name)]))
-    .orderBy('id')
-    .executeTakeFirst();
-}
-
 export function insertGroup(db: Db, group: Insertable<GroupsTable> & { nameKey: string }) {
   return db.insertInto('groups').values(group).returning('id').executeTakeFirstOrThrow();
 }
@@ -90,7 +77,7 @@ export function findGroupChoices(db: Db, scope: GroupScope, filter: { keys: read
 
 /**
  * The groups in the scope named `name` once folded (`key`), archived ones too, or exactly `name`
- * (an old look-alike without a key): at most two, the oldest first.
+ * (an old look-alike without a key, or a row written without one): at most two, the oldest first.
  */
 export function findGroupsNamed(db: Db, scope: GroupScope, key: string, name: string) {
   return scoped(db.selectFrom('groups').select(choiceColumns), scope)

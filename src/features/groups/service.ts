@@ -82,7 +82,8 @@ function nameTaken(existing: { name: string; archived: boolean }, name: string):
  * holds (migration 0004): the key, not the name, is folded, so the name stays as it was typed.
  */
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number) {
-  const existing = await repo.findGroupByNameKey(ctx.db, uniqueNameKey(name), name);
+  // Among every group, not only those in the actor's sight: a name is unique in the department.
+  const [existing] = await repo.findGroupsNamed(ctx.db, { kind: 'all' }, uniqueNameKey(name), name);
   if (existing && existing.id !== exceptId) throw nameTaken(existing, name);
 }
 

@@ -15,7 +15,7 @@ export interface LecturerFilter {
   archived: boolean;
 }
 
-function filtered<O>(db: Db, query: SelectQueryBuilder<Database, 'lecturers', O>, filter: LecturerFilter) {
+function filtered<O>(query: SelectQueryBuilder<Database, 'lecturers', O>, filter: LecturerFilter) {
   let q = query.where(archivedColumn('lecturers', filter.search), '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'self') q = q.where('lecturers.id', '=', scope.lecturerId);
@@ -39,7 +39,7 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
   const desc = page.sort.startsWith('-');
   const direction = desc ? 'desc' : 'asc';
   const op = desc ? '<' : '>';
-  let query = filtered(db, db.selectFrom('lecturers').selectAll('lecturers'), filter);
+  let query = filtered(db.selectFrom('lecturers').selectAll('lecturers'), filter);
   const after = page.after;
   if (page.sort.endsWith('name')) {
     if (after) query = query.where((eb) => eb(eb.refTuple('lecturers.sortName', 'lecturers.id'), op, eb.tuple(String(after[0]), Number(after[1]))));
@@ -56,7 +56,7 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
 export async function countLecturers(db: Db, filter: LecturerFilter, bound: number): Promise<ListTotal> {
   if (filter.scope.kind === 'all' && !filter.groupId && !filter.search && !filter.degree)
     return { total: await recordCount(db, filter.archived ? 'lecturers.archived' : 'lecturers.active'), atLeast: false };
-  return boundedCount(db, filtered(db, db.selectFrom('lecturers'), { ...filter, search: filter.search && forCounting(filter.search) }), bound);
+  return boundedCount(db, filtered(db.selectFrom('lecturers'), { ...filter, search: filter.search && forCounting(filter.search) }), bound);
 }
 
 export function findLecturer(db: Db, scope: LecturerScope, id: number) {

@@ -32,7 +32,7 @@ function studentsOnly(db: Db) {
   return db.selectFrom('students');
 }
 
-function filtered<O>(db: Db, query: Students<O>, filter: StudentFilter): Students<O> {
+function filtered<O>(query: Students<O>, filter: StudentFilter): Students<O> {
   let q = query.where(archivedColumn('students', filter.search), '=', filter.archived);
   const scope = filter.scope;
   if (scope.kind === 'taughtBy')
@@ -92,14 +92,14 @@ function ordered<O>(query: Students<O>, sort: StudentSort, from?: { key: CursorV
 /** The sort key of the row at `offset`, selecting only the sort's own (indexed) columns. */
 async function anchorKey(db: Db, filter: StudentFilter, sort: StudentSort, offset: number): Promise<CursorValue[] | null> {
   if (sort.endsWith('name')) {
-    const row = await ordered(filtered(db, studentsOnly(db).select(['students.sortName', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+    const row = await ordered(filtered(studentsOnly(db).select(['students.sortName', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
     return row ? [row.sortName, row.id] : null;
   }
   if (sort.endsWith('number')) {
-    const row = await ordered(filtered(db, studentsOnly(db).select(['students.studentNumber', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+    const row = await ordered(filtered(studentsOnly(db).select(['students.studentNumber', 'students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
     return row ? [row.studentNumber, row.id] : null;
   }
-  const row = await ordered(filtered(db, studentsOnly(db).select(['students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
+  const row = await ordered(filtered(studentsOnly(db).select(['students.id']), filter), sort).offset(offset).limit(1).executeTakeFirst();
   return row ? [row.id] : null;
 }
 
@@ -112,7 +112,7 @@ export async function listStudents(db: Db, filter: StudentFilter, page: { sort: 
     if (!key) return [];
     from = { key, inclusive: true };
   }
-  return ordered(filtered(db, studentsOnly(db), filter), page.sort, from)
+  return ordered(filtered(studentsOnly(db), filter), page.sort, from)
     .leftJoin('groups', 'groups.id', 'students.groupId')
     .select(columns)
     .limit(page.limit)
@@ -126,7 +126,7 @@ export async function listStudents(db: Db, filter: StudentFilter, page: { sort: 
 export async function countStudents(db: Db, filter: StudentFilter, bound: number): Promise<ListTotal> {
   if (filter.scope.kind === 'all' && !filter.groupId && !filter.search)
     return { total: await recordCount(db, filter.archived ? 'students.archived' : 'students.active'), atLeast: false };
-  return boundedCount(db, filtered(db, studentsOnly(db), { ...filter, search: filter.search && forCounting(filter.search) }), bound);
+  return boundedCount(db, filtered(studentsOnly(db), { ...filter, search: filter.search && forCounting(filter.search) }), bound);
 }
 
 /** One student within the actor's scope, archived or not. */

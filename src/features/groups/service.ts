@@ -152,12 +152,10 @@ export interface GroupChoice {
 }
 
 /** How many groups a picker suggests at once: the page stays the same size with 2,000 groups. */
-export const GROUP_CHOICES_SHOWN = 20;
+const GROUP_CHOICES_SHOWN = 20;
 
 /** How many close matches a name that named no group is answered with. */
-export const GROUP_MATCHES_SHOWN = 10;
-
-const choice = (row: GroupChoice): GroupChoice => ({ id: row.id, name: row.name, archived: row.archived });
+const GROUP_MATCHES_SHOWN = 10;
 
 /**
  * The active groups in the actor's sight (all for admins, the taught ones for lecturers) whose
@@ -170,7 +168,7 @@ export async function groupChoices(ctx: ServiceContext, text = ''): Promise<Grou
   authorize(actor, 'groups.view');
   const key = uniqueNameKey(text);
   const rows = await repo.findGroupChoices(ctx.db, groupScope(actor), { keys: key ? [key] : [], archived: false, limit: GROUP_CHOICES_SHOWN });
-  return rows.map(choice);
+  return rows;
 }
 
 /** The group with this id in the actor's sight (archived ones too), or null. */
@@ -178,7 +176,7 @@ export async function groupChoice(ctx: ServiceContext, id: number): Promise<Grou
   const actor = signedInActor(ctx);
   authorize(actor, 'groups.view');
   const row = await repo.findGroupChoice(ctx.db, groupScope(actor), id);
-  return row ? choice(row) : null;
+  return row ?? null;
 }
 
 /** What a typed group name means: the group it names, or the active groups it comes close to. */
@@ -199,7 +197,7 @@ export async function groupNamed(ctx: ServiceContext, text: string): Promise<Gro
   if (key) {
     const named = await repo.findGroupsNamed(ctx.db, scope, key, name);
     const group = named.find((g) => g.name === name) ?? named[0];
-    if (group) return { group: choice(group), matches: [] };
+    if (group) return { group, matches: [] };
   }
   const near = async (keys: string[]) => (keys.length ? repo.findGroupChoices(ctx.db, scope, { keys, archived: false, limit: GROUP_MATCHES_SHOWN }) : []);
   let matches = await near(key ? [key] : []);
@@ -208,7 +206,7 @@ export async function groupNamed(ctx: ServiceContext, text: string): Promise<Gro
     const words = [...new Set(key.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 2))].slice(0, 4);
     matches = await near(words);
   }
-  return { group: null, matches: matches.map(choice) };
+  return { group: null, matches };
 }
 
 /** A list's group filter (students, lecturers): what it filters by and what its picker shows. */

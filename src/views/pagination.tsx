@@ -62,6 +62,9 @@ export function PageNumbers(props: PageProps) {
   const open = props.totalIsAtLeast === true;
   if (pages <= 1 && !open) return '';
   const hasNext = open || props.page < pages;
+  // An open count went on past this page's start further than a page holds (db/record-counts.ts
+  // COUNT_AHEAD, 1,000 rows; a page at most 500), so its pages reach this one: only a closed count
+  // can be passed by ?page=.
   return (
     <nav aria-label="Pages">
       <ul class="pagination pagination-sm mb-0 flex-wrap">
@@ -70,7 +73,7 @@ export function PageNumbers(props: PageProps) {
             ‹ Previous
           </a>
         </li>
-        {pageWindow(open ? props.page : Math.min(props.page, pages), open ? Math.max(pages, props.page) : pages, 2, open).map((p) =>
+        {pageWindow(Math.min(props.page, pages), pages, 2, open).map((p) =>
           p === 'gap' ? (
             <li class="page-item disabled">
               <span class="page-link">…</span>

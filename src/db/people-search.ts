@@ -26,7 +26,7 @@ const MAX_WORDS = 8;
  * The trigram index answers words of 3 characters or more; LIKE's own wildcards and escape are
  * left to the plain comparison, as FTS5's LIKE takes no ESCAPE clause.
  */
-function indexable(word: string): boolean {
+export function indexable(word: string): boolean {
   return [...word].length >= 3 && !/[\\%_]/.test(word);
 }
 
@@ -66,10 +66,19 @@ export async function preparePeopleSearch(db: Db, searched: SearchedText, folded
   const indexed = words.filter(indexable);
   if (dialectOf(db) === 'postgres' || indexed.length === 0) return { searched, words, candidates: null, countCandidates: null };
   const s = searchedText[searched];
-  const likes = indexed.map((w) => sql<SqlBool>`${sql.raw(s.column)} like ${`%${w}%`}`);
-  const { rows } = await sql<{ id: number }>`select rowid as id from ${sql.raw(s.index)} where ${sql.join(likes, sql` and `)} limit ${COUNT_CANDIDATE_LIMIT + 1}`.execute(db);
-  const ids = rows.length > COUNT_CANDIDATE_LIMIT ? null : rows.map((r) => Number(r.id));
+  const ids = await trigramCandidates(db, s.index, s.column, indexed, COUNT_CANDIDATE_LIMIT);
   return { searched, words, candidates: ids && ids.length <= CANDIDATE_LIMIT ? ids : null, countCandidates: ids };
+}
+
+/**
+ * SQLite: the ids of the rows of a full-text table whose column holds every word (indexable ones:
+ * see `indexable`), or null when there are more than `limit`. The caller's own comparison still
+ * decides; these only narrow the rows it reads.
+ */
+export async function trigramCandidates(db: Db, index: string, column: string, words: readonly string[], limit: number): Promise<number[] | null> {
+  const likes = words.map((w) => sql<SqlBool>`${sql.raw(column)} like ${`%${w}%`}`);
+  const { rows } = await sql<{ id: number }>`select rowid as id from ${sql.raw(index)} where ${sql.join(likes, sql` and `)} limit ${limit + 1}`.execute(db);
+  return rows.length > limit ? null : rows.map((r) => Number(r.id));
 }
 
 /** The search as the count should read it: by its candidates wherever the index could name them all. */
@@ -82,9 +91,7 @@ export function matchesPeopleSearch(search: PeopleSearch): Expression<SqlBool> {
   const s = searchedText[search.searched];
   const column = sql.raw(`${s.table}.${s.column}`);
   const likes = search.words.map((w) => sql<SqlBool>`${column} like ${`%${escapeLike(w)}%`} escape '\\'`);
-  // One JSON parameter whatever the number of candidates: one SQL text, one prepared statement.
-  if (search.candidates)
-    return sql<SqlBool>`(${sql.raw(`${s.table}.id`)} in (select value from json_each(${JSON.stringify(search.candidates)})) and ${sql.join(likes, sql` and `)})`;
+  if (search.candidates) return sql<SqlBool>`(${amongIds(`${s.table}.id`, search.candidates)} and ${sql.join(likes, sql` and `)})`;
   return sql<SqlBool>`(${sql.join(likes, sql` and `)})`;
 }
 
@@ -95,4 +102,12 @@ export function matchesPeopleSearch(search: PeopleSearch): Expression<SqlBool> {
  */
 export function archivedColumn(table: 'students' | 'lecturers', search: PeopleSearch | null): Expression<boolean> {
   return search?.candidates ? sql<boolean>`+${sql.raw(`${table}.archived`)}` : sql<boolean>`${sql.raw(`${table}.archived`)}`;
+}
+
+/**
+ * `column in (ids)` with one JSON parameter whatever the number of ids (SQLite's json_each): one SQL
+ * text, so one prepared statement, for every search.
+ */
+export function amongIds(column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.raw(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
 }

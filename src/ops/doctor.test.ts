@@ -259,7 +259,7 @@ describe('fms doctor', () => {
     await db.destroy();
     const missing = await verdict();
     assert.equal(missing.verdict, 'WARN');
-    assert.match(missing.detail, /^students_search_text_trgm missing: the people search reads every row\..*CREATE EXTENSION pg_trgm SCHEMA public;.*PostgreSQL and pg_trgm/);
+    assert.match(missing.detail, /^students_search_text_trgm missing: the people and account searches read every row\..*CREATE EXTENSION pg_trgm SCHEMA public;.*PostgreSQL and pg_trgm/);
   });
 
   test('a weak SECRET_KEY is a FAIL in production (naming the fix) and a WARN elsewhere', async (t) => {

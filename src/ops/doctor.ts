@@ -5,6 +5,7 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
+import { missingTrigramIndexes } from '../db/trigram.js';
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, METRICS_TOKEN_MIN_LENGTH, SECRET_KEY_MIN_LENGTH, type Config } from '../config/index.js';
 import { secretProblem } from '../config/secrets.js';
@@ -202,8 +203,6 @@ const DATABASE_CHECKS = (config: Config) => [
   'backups',
 ];
 
-/** Migration 0005's trigram indexes (ADR 0015), present when pg_trgm could be had. */
-const TRIGRAM_INDEXES = ['students_search_text_trgm', 'students_teaching_search_text_trgm', 'lecturers_search_text_trgm'];
 
 async function checkDatabaseAndState(config: Config, say: Say, now: Date) {
   const skipAll = (why: string) => {
@@ -264,18 +263,24 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
           : 'none signs in with a published password',
       );
     });
-  if (config.database.kind === 'postgres' && health.ok)
-    await attempt('search indexes', async () => {
-      const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexname like '%\_trgm' escape '\'`.execute(db);
-      const missing = TRIGRAM_INDEXES.filter((name) => !rows.some((r) => r.name === name));
-      say(
-        'search indexes',
-        missing.length ? 'WARN' : 'PASS',
-        missing.length
-          ? `${missing.join(', ')} missing: the people search reads every row. pg_trgm could not be installed when \`fms migrate\` ran; have the database's owner run \`CREATE EXTENSION pg_trgm SCHEMA public;\` and create the indexes (docs/operators.md, "PostgreSQL and pg_trgm")`
-          : 'the people search has its trigram indexes (pg_trgm)',
-      );
-    });
+  if (config.database.kind === 'postgres') {
+    if (!health.ok) say('search indexes', 'SKIP', 'not run: migrations pending; run `fms migrate` first');
+    else
+      await attempt('search indexes', async () => {
+        const { missing, extensionSchema } = await missingTrigramIndexes(db);
+        const fix =
+          extensionSchema && extensionSchema !== 'public'
+            ? `pg_trgm is installed in schema ${extensionSchema}: create them with ${extensionSchema}.gin_trgm_ops`
+            : "pg_trgm could not be installed when `fms migrate` ran; have the database's owner run `CREATE EXTENSION pg_trgm SCHEMA public;` and create them";
+        say(
+          'search indexes',
+          missing.length ? 'WARN' : 'PASS',
+          missing.length
+            ? `${missing.join(', ')} missing: the people and account searches read every row. ${fix} (docs/operators.md, "PostgreSQL and pg_trgm")`
+            : 'the people and account searches have their trigram indexes (pg_trgm)',
+        );
+      });
+  }
   await attempt('maintenance mode', async () => {
     const maintenance = await readMaintenance({ db });
     say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');

@@ -20,11 +20,18 @@ const counted = [
   { table: 'subjects', flag: null, yes: 'all', no: 'all' },
 ] as const;
 
-/** The searched text columns, by table (see db/people-search.ts). */
+/**
+ * The searched text columns, by table (see db/people-search.ts and the accounts' search). An
+ * account's display name is compared lower-cased (db/search.ts containsIgnoringCase), so its
+ * PostgreSQL index is on lower(display_name); SQLite's trigram tokenizer folds case itself.
+ */
 const searched = [
   { table: 'students', columns: ['search_text', 'teaching_search_text'] },
   { table: 'lecturers', columns: ['search_text'] },
+  { table: 'users', columns: ['username', 'display_name'] },
 ] as const;
+
+const indexedExpression = (table: string, column: string) => (table === 'users' && column === 'display_name' ? sql`lower(${sql.ref(column)})` : sql.ref(column));
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -133,9 +140,5 @@ async function upPostgres(db: Kysely<any>) {
   if (!trgm) return;
   for (const s of searched)
     for (const column of s.columns)
-      await sql.raw(`create index ${s.table}_${column}_trgm on ${s.table} using gin (${column} ${quoteIdent(trgm)}.gin_trgm_ops)`).execute(db);
-}
-
-function quoteIdent(name: string) {
-  return `"${name.replace(/"/g, '""')}"`;
+      await sql`create index ${sql.id(`${s.table}_${column}_trgm`)} on ${sql.table(s.table)} using gin (${indexedExpression(s.table, column)} ${sql.id(trgm, 'gin_trgm_ops')})`.execute(db);
 }

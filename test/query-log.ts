@@ -1,6 +1,7 @@
 // Which SQL statements a request runs: a Kysely plugin, added last to the app's database, records the
 // compiled form of every query that ran (text and parameters as the driver receives them,
-// after FMS's own plugins). The query-budget and query-plan suites count and EXPLAIN what it saw.
+// after FMS's own plugins). The query-budget and query-plan suites count and EXPLAIN what it saw;
+// the bench (bench/http/capture.ts) replays it in its ceiling.
 //
 // It sees every query that goes through Kysely, in transactions too; it does not see the BEGIN and
 // COMMIT the driver sends itself, which no page view needs to count.
@@ -10,11 +11,26 @@ import type { Db } from '../src/db/index.js';
 export interface Statement {
   sql: string;
   parameters: readonly unknown[];
+  /**
+   * Statements of one request that ran at the same time (FMS awaits some with Promise.all, which
+   * on PostgreSQL run on two connections at once) share a number; the bench's ceiling runs them
+   * together too.
+   */
+  together: number;
+}
+
+/** A statement that ran: when it started and when its result came, in the log's order of events. */
+interface Ran {
+  compiled: CompiledQuery;
+  started: number;
+  finished: number;
 }
 
 export class QueryLog implements KyselyPlugin {
-  #recording: Statement[] | null = null;
-  readonly #compiled = new Map<QueryId, CompiledQuery>();
+  #recording: Ran[] | null = null;
+  readonly #started = new Map<QueryId, { compiled: CompiledQuery; started: number }>();
+  /** Counts starts and results: their order says which statements overlapped. */
+  #events = 0;
   #compile: ((node: RootOperationNode, queryId: QueryId) => CompiledQuery) | null = null;
 
   /** The same database with this log watching it: give the app this one. */
@@ -28,37 +44,53 @@ export class QueryLog implements KyselyPlugin {
 
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
     // Kysely also transforms a subquery when it is built into its query: only a result below says
-    // that a statement ran.
-    if (this.#recording && this.#compile) this.#compiled.set(queryId, this.#compile(node, queryId));
+    // that a statement ran, so a start alone never counts (nor groups later statements with it).
+    if (this.#recording && this.#compile) this.#started.set(queryId, { compiled: this.#compile(node, queryId), started: this.#events++ });
     return node;
   }
 
   async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     // A streamed query reports each chunk: its first one counts. A query that failed never
     // reports; the request that sent it fails its test on its answer instead.
-    const compiled = this.#compiled.get(queryId);
-    if (compiled && this.#recording) {
-      this.#compiled.delete(queryId);
-      this.#recording.push({ sql: compiled.sql, parameters: compiled.parameters });
+    const started = this.#started.get(queryId);
+    if (started && this.#recording) {
+      this.#started.delete(queryId);
+      this.#recording.push({ ...started, finished: this.#events++ });
     }
     return result;
   }
 
-  /** The statements `work` sent, and what it returned. Requests must not overlap (inject one at a time). */
+  /**
+   * The statements `work` sent, in the order they started, and what it returned. Requests must not
+   * overlap (inject one at a time).
+   */
   async during<T>(work: () => Promise<T>): Promise<{ result: T; statements: Statement[] }> {
     if (this.#recording) throw new Error('QueryLog.during: already recording (requests overlap)');
-    const statements: Statement[] = [];
-    this.#recording = statements;
+    const ran: Ran[] = [];
+    this.#recording = ran;
     try {
       const result = await work();
       // Whatever a request left running after its answer (a hook's write) belongs to it too.
       await new Promise((resolve) => setImmediate(resolve));
-      return { result, statements };
+      return { result, statements: grouped(ran) };
     } finally {
       this.#recording = null;
-      this.#compiled.clear();
+      this.#started.clear();
     }
   }
+}
+
+/** Numbers the statements that overlapped alike: one that started before all earlier ones had finished ran beside them. */
+function grouped(ran: readonly Ran[]): Statement[] {
+  let together = 0;
+  let busyUntil = -1;
+  return ran
+    .toSorted((a, b) => a.started - b.started)
+    .map(({ compiled, started, finished }) => {
+      if (started > busyUntil) together++;
+      busyUntil = Math.max(busyUntil, finished);
+      return { sql: compiled.sql, parameters: compiled.parameters, together };
+    });
 }
 
 /** The statements, numbered, one a line, with their parameters: what a failure message shows. */

@@ -17,6 +17,9 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../src/db/index.js';
 import type { Statement } from './query-log.js';
 
+/** What EXPLAIN needs of a statement. */
+type Explained = Pick<Statement, 'sql' | 'parameters'>;
+
 export interface PlanRead {
   kind: 'whole' | 'walk';
   table: string;
@@ -52,7 +55,7 @@ interface SqlitePlanRow {
   detail: string;
 }
 
-export async function sqlitePlan(db: Db, s: Statement, tables: ReadonlySet<string>): Promise<Plan> {
+export async function sqlitePlan(db: Db, s: Explained, tables: ReadonlySet<string>): Promise<Plan> {
   const { rows } = await db.executeQuery<SqlitePlanRow>(CompiledQuery.raw(`explain query plan ${s.sql}`, [...s.parameters]));
   const byId = new Map(rows.map((row) => [row.id, row]));
   const depth = (row: SqlitePlanRow) => {
@@ -114,7 +117,7 @@ const PIPELINING = new Set(['Limit', 'Nested Loop', 'Incremental Sort', 'Result'
  * small table, reported only if it stays when sequential scans are switched off (no index can serve
  * the statement); on a bigger table it is what the statement does at this size.
  */
-export async function pgPlan(db: Db, s: Statement, rowsOf: (table: string) => number, bigRows: number): Promise<Plan> {
+export async function pgPlan(db: Db, s: Explained, rowsOf: (table: string) => number, bigRows: number): Promise<Plan> {
   const explain = async (q: Db, format: 'json' | 'text') => {
     const { rows } = await q.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`explain ${format === 'json' ? '(format json) ' : ''}${s.sql}`, [...s.parameters]));
     return rows.map((r) => Object.values(r)[0]);

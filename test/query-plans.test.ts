@@ -240,7 +240,7 @@ for (const database of await testDatabases()) {
       const tables = dialectOf(db) === 'sqlite' ? await growingTables(db) : new Set<string>();
       const rowsOf = dialectOf(db) === 'postgres' ? await pgTableRows(db) : () => 0;
       // A table of 5,000 rows or more at this scale is read as the planner reads it at `large`.
-      const planOf = (s: Statement): Promise<Plan> =>
+      const planOf = (s: Pick<Statement, 'sql' | 'parameters'>): Promise<Plan> =>
         dialectOf(db) === 'postgres' ? pgPlan(db, s, rowsOf, 5_000) : sqlitePlan(db, s, tables);
 
       for (const visit of visits.values()) {

@@ -156,6 +156,11 @@ for (const database of await testDatabases()) {
       for (const kept of ['value="T-1"', 'value="Typed"', 'value="Tia"', 'value="tia@example.org"']) assert.ok(refused.body.includes(kept), `keeps ${kept}`);
       assert.equal((await db.selectFrom('students').select('id').where('studentNumber', '=', 'T-1').execute()).length, 0, 'nothing is written');
 
+      // A word of the name finds the groups the message names, and the suggestions are the same ones.
+      const byWord = await postMultipart(admin, '/students', '/students/new', { ...fields, groupId: 'CS 1O1' });
+      assert.match(byWord.body, /id="field-groupId-error">No group is named &#34;CS 1O1&#34;\. Did you mean CS-101, CS-1010 or CS-102\?</);
+      assert.deepEqual(suggestionsIn(byWord.body, 'field-groupId-suggestions'), ['CS-101', 'CS-1010', 'CS-102'], 'the suggestions agree with the message');
+
       const both = await postMultipart(admin, '/students', '/students/new', { ...fields, studentNumber: '' });
       assert.match(both.body, /id="field-studentNumber-error"/, 'the other fields are checked at the same time');
       assert.match(both.body, /id="field-groupId-error"/);

@@ -10,7 +10,7 @@ import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import { groupFields } from './fields.js';
 import * as repo from './repository.js';
-import { CreateGroupInput, GroupFilterQuery, ListGroupsQuery, UpdateGroupInput } from './schemas.js';
+import { CreateGroupInput, ListGroupsQuery, UpdateGroupInput } from './schemas.js';
 
 export const GROUPS_PAGE_SIZE = 100;
 
@@ -207,43 +207,6 @@ export async function groupNamed(ctx: ServiceContext, text: string): Promise<Gro
     matches = await near(words);
   }
   return { group: null, matches };
-}
-
-/** A list's group filter (students, lecturers): what it filters by and what its picker shows. */
-export interface GroupFilter {
-  /** The group id to filter by; null: every group. */
-  groupId: number | null;
-  /** The picker's text: the group's name, or what was typed when it named no group. */
-  text: string;
-  /** The group filtered by is archived (a link from its page). */
-  archived: boolean;
-  /** Typed text that named no group (the filter is then left out), with the active groups close to it. */
-  unmatched: { text: string; matches: GroupChoice[] } | null;
-  /** A link's ?group=<id> that is no group in the actor's sight (the list is filtered by it all the same). */
-  unknownId: number | null;
-  /** The picker's first suggestions: the close matches after a miss, else the first groups by name. */
-  suggestions: string[];
-}
-
-/**
- * Reads a list's group filter: the name typed into its picker (`name`, sent by the filter form,
- * even empty) wins over the id a link carries (`id`, ?group=<id>), which the page's own links keep.
- */
-export async function groupFilter(ctx: ServiceContext, given: { id: number | null; name: string | undefined }): Promise<GroupFilter> {
-  const none: GroupFilter = { groupId: null, text: '', archived: false, unmatched: null, unknownId: null, suggestions: [] };
-  const name = given.name === undefined ? undefined : (validate(GroupFilterQuery, { groupName: given.name }).groupName ?? '');
-  let filter = none;
-  if (name) {
-    const lookup = await groupNamed(ctx, name);
-    filter = lookup.group
-      ? { ...none, groupId: lookup.group.id, text: lookup.group.name, archived: lookup.group.archived }
-      : { ...none, text: name, unmatched: { text: name, matches: lookup.matches }, suggestions: lookup.matches.map((g) => g.name) };
-  } else if (name === undefined && given.id !== null) {
-    const group = await groupChoice(ctx, given.id);
-    filter = group ? { ...none, groupId: group.id, text: group.name, archived: group.archived } : { ...none, groupId: given.id, unknownId: given.id };
-  }
-  if (filter.suggestions.length === 0) filter = { ...filter, suggestions: (await groupChoices(ctx)).map((g) => g.name) };
-  return filter;
 }
 
 /**

@@ -17,7 +17,7 @@ import { asActor, ctxOf, type RequestContext } from '../../routes/request-contex
 import { typeAheadSuggestions, type TypeAheadSuggestions } from '../../views/form-field.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
-import { GROUP_CHOICES_ADDRESS, readGroupFilter } from '../groups/group-filter.js';
+import { GROUP_CHOICES_ADDRESS, groupSuggestions, readGroupFilter } from '../groups/group-filter.js';
 import * as groups from '../groups/service.js';
 import { registerAccountRoutes } from '../people/account-routes.js';
 import { addPersonFromForm } from '../people/new-person-form.js';
@@ -56,11 +56,9 @@ function serviceQuery(filter: StudentFilterValues) {
   return { q: filter.q, group: filter.group ? Number(filter.group) : '', sort: filter.sort, archived: filter.archived };
 }
 
-/** The group field's first suggestions: the groups close to what was typed, or the first by name. */
-async function groupSuggestions(ctx: RequestContext, typed = ''): Promise<TypeAheadSuggestions> {
-  const close = typed ? await groups.groupChoices(ctx, typed) : [];
-  const names = (close.length > 0 ? close : await groups.groupChoices(ctx)).map((g) => g.name);
-  return typeAheadSuggestions(names, GROUP_CHOICES_ADDRESS);
+/** The group field's first suggestions after what was typed (groups/group-filter.ts), with their source. */
+async function groupFieldSuggestions(ctx: RequestContext, typed = ''): Promise<TypeAheadSuggestions> {
+  return typeAheadSuggestions(await groupSuggestions(ctx, typed), GROUP_CHOICES_ADDRESS);
 }
 
 /**
@@ -175,7 +173,7 @@ export default async function studentRoutes(app: FastifyInstance) {
   app.get('/new', async (request, reply) => {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'students.manage');
-    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groupSuggestions={await groupSuggestions(ctx)} formId={randomUUID()} />);
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={null} values={{}} groupSuggestions={await groupFieldSuggestions(ctx)} formId={randomUUID()} />);
   });
 
   app.post('/', async (request, reply) =>
@@ -187,7 +185,7 @@ export default async function studentRoutes(app: FastifyInstance) {
       },
       get: students.getStudent,
       formPage: async (values, state) => (
-        <StudentFormPage page={reply.pageContext()} student={null} values={values} groupSuggestions={await groupSuggestions(ctxOf(request), values.groupId)} {...state} />
+        <StudentFormPage page={reply.pageContext()} student={null} values={values} groupSuggestions={await groupFieldSuggestions(ctxOf(request), values.groupId)} {...state} />
       ),
     }),
   );
@@ -201,7 +199,7 @@ export default async function studentRoutes(app: FastifyInstance) {
     authorize(ctx.actor, 'students.manage');
     const s = await students.getStudent(ctx, idOf(request));
     // A student in an archived group keeps it when saved: its name still names it.
-    return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={editValues(s)} groupSuggestions={await groupSuggestions(ctx)} />);
+    return reply.html(<StudentFormPage page={reply.pageContext()} student={{ id: s.id, name: fullName(s) }} values={editValues(s)} groupSuggestions={await groupFieldSuggestions(ctx)} />);
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/:id', async (request, reply) => {
@@ -221,7 +219,7 @@ export default async function studentRoutes(app: FastifyInstance) {
           page={reply.pageContext()}
           student={{ id: s.id, name: fullName(s) }}
           values={values}
-          groupSuggestions={await groupSuggestions(ctx, values.groupId)}
+          groupSuggestions={await groupFieldSuggestions(ctx, values.groupId)}
           errors={error.fields}
           message={formMessage(error)}
         />,

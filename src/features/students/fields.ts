@@ -18,7 +18,11 @@ export const StudentNumber = singleLineText({
   errorMessage: 'Enter the student number: letters, digits and / . _ - (up to 50), e.g. 2026-0042.',
 });
 
-export const GroupRef = Type.Union([Type.Integer({ minimum: 1 }), Type.Null(), Type.Literal('')], { title: 'Group', errorMessage: 'Choose a group from the list.' });
+export const GroupRef = Type.Union([Type.Integer({ minimum: 1 }), Type.Null(), Type.Literal('')], {
+  title: 'Group',
+  // Only API callers send an id (the form sends a name, imports a name column): say where ids are found.
+  errorMessage: 'Give the id of an active group (GET /api/v1/groups), or null for no group.',
+});
 
 
 const { lastName, firstName, patronymic } = personNameFields({ lastName: 'Kovač', firstName: 'Ana', patronymic: 'Ivanovna' });

@@ -171,7 +171,7 @@ async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof 
     const groupId = out.groupId;
     if (groupId !== null && groupId !== current?.groupId) {
       const known = await groups.groupChoice(ctx, groupId);
-      if (!known) fields.groupId = 'Choose a group from the list.';
+      if (!known) fields.groupId = `No group has the id ${groupId}; give the id of an active group (GET /api/v1/groups).`;
       else if (known.archived) fields.groupId = `The group ${known.name} is archived; choose an active group.`;
     }
   }

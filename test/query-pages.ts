@@ -2,6 +2,12 @@
 // dashboard, the students list in its four forms, the other lists, a student's record, the JSON
 // API's list and search), each requested as its role would, with the statements it sent.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import type { ServiceContext } from '../src/context.js';
+import type { Db } from '../src/db/index.js';
+import { setAccountDisabled, setPasswordForDemo } from '../src/features/accounts/service.js';
+import { databaseSessionStore } from '../src/features/auth/session-store.js';
+import { STUDENTS_PAGE_SIZE } from '../src/features/students/service.js';
 import { Browser } from './http.js';
 import { listing, type QueryLog, type Statement } from './query-log.js';
 
@@ -48,6 +54,79 @@ export interface PageTargets {
   pageNumber: number;
 }
 
+/** The page targets of a seeded department, and who signs in to see them. */
+export interface FoundTargets extends PageTargets {
+  /** Active students (the middle page is counted from them). */
+  students: number;
+  /** The account of `studentId`, a student of `groupId`. */
+  studentUserId: number;
+  /** The account of a lecturer who teaches `groupId`, not an admin as well where another teaches it. */
+  lecturerUserId: number;
+}
+
+/**
+ * What the pages name in a seeded department (src/seeds/scale.ts), found the same way by the plan
+ * test and the bench: a student from the middle of the list rather than the first row written, in a
+ * group an active lecturer teaches; that lecturer; the middle page; a common surname's start.
+ */
+export async function findPageTargets(db: Db): Promise<FoundTargets> {
+  const { n } = await db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
+  const students = Number(n);
+  const student = await db
+    .selectFrom('students')
+    .innerJoin('users', 'users.studentId', 'students.id')
+    .select(['users.id as userId', 'students.id as studentId', 'students.groupId'])
+    .where('students.archived', '=', false)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('teaching')
+          .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
+          .innerJoin('users as lecturerUsers', 'lecturerUsers.lecturerId', 'lecturers.id')
+          .select('teaching.id')
+          .whereRef('teaching.groupId', '=', 'students.groupId')
+          .where('lecturers.archived', '=', false),
+      ),
+    )
+    .orderBy('students.id')
+    .offset(Math.floor(students / 2))
+    .limit(1)
+    .executeTakeFirst();
+  if (!student?.groupId) throw new Error('the seeded department has no student past the middle of the list in a group an active lecturer teaches');
+  // A lecturer's dashboard, not an admin's as well (an admin who teaches sees more there).
+  const lecturer = await db
+    .selectFrom('teaching')
+    .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
+    .innerJoin('users', 'users.lecturerId', 'lecturers.id')
+    .select('users.id')
+    .where('teaching.groupId', '=', student.groupId)
+    .where('lecturers.archived', '=', false)
+    .where('users.role', '=', 'lecturer')
+    .orderBy('users.isAdmin')
+    .orderBy('users.id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  // The first four letters of the most common surname: a search with many hits, as users type.
+  const common = await db
+    .selectFrom('students')
+    .select(['lastName', sql<number>`count(*)`.as('n')])
+    .groupBy('lastName')
+    .orderBy('n', 'desc')
+    .orderBy('lastName')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return {
+    students,
+    studentUserId: student.userId,
+    lecturerUserId: lecturer.id,
+    groupId: student.groupId,
+    studentId: student.studentId,
+    searched: common.lastName.toLocaleLowerCase('en').slice(0, 4),
+    // The middle page (page 1,000 of 2,000 at `large`).
+    pageNumber: Math.max(1, Math.floor(Math.ceil(students / STUDENTS_PAGE_SIZE) / 2)),
+  };
+}
+
 export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
   const q = encodeURIComponent(t.searched);
   return [
@@ -77,6 +156,25 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
 export interface Login {
   username: string;
   password: string;
+}
+
+/** A sign-in, with its account. */
+export interface SignedIn extends Login {
+  userId: number;
+}
+
+/**
+ * Gives the account this password (and enables it: generated accounts may be disabled), as an
+ * operator would before handing it over.
+ */
+export async function signInAs(ctx: ServiceContext, userId: number, password: string): Promise<SignedIn> {
+  const user = await ctx.db.selectFrom('users').select(['username', 'disabled']).where('id', '=', userId).executeTakeFirstOrThrow();
+  await ctx.db.transaction().execute(async (trx) => {
+    const inTrx = { ...ctx, db: trx };
+    if (user.disabled) await setAccountDisabled({ ...inTrx, sessions: databaseSessionStore(trx) }, userId, false);
+    await setPasswordForDemo(inTrx, userId, password);
+  });
+  return { username: user.username, password, userId };
 }
 
 /** A browser for each role, signed in (the API's carries the admin's token). */

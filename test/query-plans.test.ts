@@ -17,14 +17,11 @@ import { sql } from 'kysely';
 import { systemActor } from '../src/access.js';
 import type { ServiceContext } from '../src/context.js';
 import { dialectOf, type Db } from '../src/db/index.js';
-import { setAccountDisabled, setPasswordForDemo } from '../src/features/accounts/service.js';
-import { databaseSessionStore } from '../src/features/auth/session-store.js';
-import { STUDENTS_PAGE_SIZE } from '../src/features/students/service.js';
 import { demoScales, seedDepartmentAtScale, type DemoScale } from '../src/seeds/scale.js';
 import { buildTestApp } from './build-test-app.js';
 import { createApiToken, TEST_PASSWORD } from './factories.js';
 import { listing, QueryLog, type Statement } from './query-log.js';
-import { browsersFor, unanswered, visitPages, watchedPages, type PageId, type WatchedPage } from './query-pages.js';
+import { browsersFor, findPageTargets, signInAs, unanswered, visitPages, watchedPages, type PageId, type WatchedPage } from './query-pages.js';
 import { growingTables, pgPlan, sqlitePlan, type Plan, type PlanRead } from './query-plan-reads.js';
 import { testDatabases, type TestDatabase } from './services.js';
 
@@ -157,53 +154,6 @@ function scaleOf(database: TestDatabase): DemoScale {
   return database === 'sqlite' ? 'small' : 'medium';
 }
 
-/** Gives the account a password (and enables it: generated accounts may be disabled). */
-async function signInAs(system: ServiceContext, userId: number): Promise<{ username: string; password: string }> {
-  const user = await system.db.selectFrom('users').select(['username', 'disabled']).where('id', '=', userId).executeTakeFirstOrThrow();
-  if (user.disabled) await setAccountDisabled({ ...system, sessions: databaseSessionStore(system.db) }, userId, false);
-  await setPasswordForDemo(system, userId, TEST_PASSWORD);
-  return { username: user.username, password: TEST_PASSWORD };
-}
-
-/** The people and records the pages name, found in the seeded department as the benchmarks find them. */
-async function findTargets(db: Db) {
-  const admin = await db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('id').limit(1).executeTakeFirstOrThrow();
-  const { n: students } = await db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('n')).where('archived', '=', false).executeTakeFirstOrThrow();
-  // A student in a group that a lecturer teaches, from the middle of the list; that lecturer.
-  const student = await db
-    .selectFrom('students')
-    .innerJoin('users', 'users.studentId', 'students.id')
-    .innerJoin('teaching', 'teaching.groupId', 'students.groupId')
-    .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
-    .innerJoin('users as lecturerUsers', 'lecturerUsers.lecturerId', 'lecturers.id')
-    .select(['users.id as userId', 'students.id as studentId', 'students.groupId', 'lecturerUsers.id as lecturerUserId'])
-    .where('students.archived', '=', false)
-    .where('lecturers.archived', '=', false)
-    .orderBy('students.id')
-    .offset(Math.floor(Number(students) / 2))
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  // The first four letters of the most common surname: a search with many hits, as users type.
-  const common = await db
-    .selectFrom('students')
-    .select(['lastName', sql<number>`count(*)`.as('n')])
-    .groupBy('lastName')
-    .orderBy('n', 'desc')
-    .orderBy('lastName')
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  return {
-    adminUserId: admin.id,
-    studentUserId: student.userId,
-    lecturerUserId: student.lecturerUserId,
-    groupId: student.groupId!,
-    studentId: student.studentId,
-    searched: common.lastName.toLocaleLowerCase('en').slice(0, 4),
-    // The middle page, as the benchmarks' deep page (page 1,000 of 2,000 at `large`).
-    pageNumber: Math.max(1, Math.floor(Math.ceil(Number(students) / STUDENTS_PAGE_SIZE) / 2)),
-  };
-}
-
 /** A PostgreSQL table's size as the planner sees it (after ANALYZE). */
 async function pgTableRows(db: Db): Promise<(table: string) => number> {
   const { rows } = await sql<{ name: string; n: number }>`select relname as name, greatest(reltuples, 0)::int as n from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace`.execute(db);
@@ -223,12 +173,13 @@ for (const database of await testDatabases()) {
       if (database === 'postgres') await sql`vacuum analyze`.execute(db);
       t.diagnostic(`seeded ${scale} on ${database} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-      const found = await findTargets(db);
+      const admin = await db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('id').limit(1).executeTakeFirstOrThrow();
+      const found = await findPageTargets(db);
       const browsers = await browsersFor(app, {
-        admin: await signInAs(system, found.adminUserId),
-        lecturer: await signInAs(system, found.lecturerUserId),
-        student: await signInAs(system, found.studentUserId),
-        apiToken: await createApiToken(system, found.adminUserId),
+        admin: await signInAs(system, admin.id, TEST_PASSWORD),
+        lecturer: await signInAs(system, found.lecturerUserId, TEST_PASSWORD),
+        student: await signInAs(system, found.studentUserId, TEST_PASSWORD),
+        apiToken: await createApiToken(system, admin.id),
       });
       const short = found.searched.slice(0, 2);
       const pages: WatchedPage<PlannedPage>[] = [

@@ -1,35 +1,27 @@
 // The department a run measures: seeded once per engine and scale (or copied from the cache of an
 // earlier run), then made ready to sign in to: an admin, a lecturer who teaches and a student in a
-// group get passwords, the admin an API token. Also finds what the scenarios need: a common
-// surname fragment to search for, the middle page of the list, a group with students.
+// group get passwords, the admin an API token. Also finds what the scenarios need, as the plan test
+// finds them (test/query-pages.ts): a common surname fragment to search for, the middle page of the
+// list, a group with students.
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
 import { systemActor } from '../../src/access.js';
 import type { Config } from '../../src/config/index.js';
 import type { ServiceContext } from '../../src/context.js';
 import { createDb, type Db } from '../../src/db/index.js';
 import { migrateOrThrow } from '../../src/db/migrator.js';
-import { setAccountDisabled, setPasswordForDemo } from '../../src/features/accounts/service.js';
-import { databaseSessionStore } from '../../src/features/auth/session-store.js';
 import { actorFromUser, createApiTokenAsOperator, findUserById } from '../../src/features/auth/service.js';
-import { STUDENTS_PAGE_SIZE } from '../../src/features/students/service.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { seedDepartmentAtScale } from '../../src/seeds/scale.js';
+import { findPageTargets, signInAs, type SignedIn } from '../../test/query-pages.js';
 import { undoOnInterrupt } from './cleanup.js';
 import { createDatabase, databaseExists, databasesStartingWith, databaseUrl, dropDatabase, renameDatabase } from './postgres.js';
 import type { Scale, Settings } from './settings.js';
 
 export type Engine = 'sqlite' | 'postgres';
-
-export interface Login {
-  username: string;
-  password: string;
-  userId: number;
-}
 
 export interface Department {
   engine: Engine;
@@ -37,9 +29,9 @@ export interface Department {
   /** DATABASE_URL of the servers. */
   url: string;
   counts: { students: number; groups: number; lecturers: number; auditEntries: number };
-  admin: Login;
-  lecturer: Login;
-  student: Login & { studentId: number; groupId: number };
+  admin: SignedIn;
+  lecturer: SignedIn;
+  student: SignedIn & { studentId: number; groupId: number };
   apiToken: string;
   /** A piece of the most common surname, found in many names (the issue's "sarg"); the run may set another. */
   searchFragment: string;
@@ -231,71 +223,17 @@ function benchPassword(): string {
   return `bench ${randomBytes(18).toString('base64url')}`;
 }
 
-/**
- * Gives the account a password of this run (and enables it: generated accounts may be disabled), as
- * an operator would before handing it over.
- */
-async function signInAs(ctx: ServiceContext, userId: number): Promise<Login> {
-  const user = await findUserById(ctx, userId);
-  if (!user) throw new Error(`account ${userId} vanished`);
-  const password = benchPassword();
-  await ctx.db.transaction().execute(async (trx) => {
-    const inTrx = { ...ctx, db: trx };
-    if (user.disabled) await setAccountDisabled({ ...inTrx, sessions: databaseSessionStore(trx) }, userId, false);
-    await setPasswordForDemo(inTrx, userId, password);
-  });
-  return { username: user.username, password, userId };
-}
-
-async function findPeople(db: Db, adminUsername: string) {
+/** The admin the seed reported. */
+async function findAdmin(db: Db, adminUsername: string): Promise<number> {
   const admin = await db.selectFrom('users').select('id').where('username', '=', adminUsername).executeTakeFirst();
   if (!admin) throw new Error(`the seed reported the admin "${adminUsername}", but no such account exists`);
-  // A lecturer who teaches (their dashboard lists their groups), not an admin as well.
-  const lecturer = await db
-    .selectFrom('users')
-    .innerJoin('lecturers', 'lecturers.id', 'users.lecturerId')
-    .select('users.id')
-    .where('users.role', '=', 'lecturer')
-    .where('lecturers.archived', '=', false)
-    .where((eb) => eb.exists(eb.selectFrom('teaching').select('teaching.id').whereRef('teaching.lecturerId', '=', 'lecturers.id')))
-    .orderBy('users.isAdmin')
-    .orderBy('users.id')
-    .limit(1)
-    .executeTakeFirst();
-  if (!lecturer) throw new Error('the seeded department has no lecturer who teaches a group');
-  const { students } = await db.selectFrom('students').select((eb) => eb.fn.countAll<number>().as('students')).where('archived', '=', false).executeTakeFirstOrThrow();
-  // A student in a group, from the middle of the list rather than the first row written.
-  const student = await db
-    .selectFrom('users')
-    .innerJoin('students', 'students.id', 'users.studentId')
-    .select(['users.id', 'students.id as studentId', 'students.groupId'])
-    .where('students.archived', '=', false)
-    .where('students.groupId', 'is not', null)
-    .orderBy('students.id')
-    .offset(Math.floor(Number(students) / 2))
-    .limit(1)
-    .executeTakeFirst();
-  if (!student) throw new Error('the seeded department has no student in a group');
-  return { admin, lecturer, student: { id: student.id, studentId: student.studentId, groupId: student.groupId! }, students: Number(students) };
+  return admin.id;
 }
 
 async function countsOf(db: Db) {
   const count = async (table: 'groups' | 'lecturers' | 'auditLog') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { groups: await count('groups'), lecturers: await count('lecturers'), auditEntries: await count('auditLog') };
-}
-
-/** The first four letters of the most common surname: a search with many hits, as users type. */
-async function commonFragment(db: Db): Promise<string> {
-  const row = await db
-    .selectFrom('students')
-    .select(['lastName', sql<number>`count(*)`.as('n')])
-    .groupBy('lastName')
-    .orderBy('n', 'desc')
-    .orderBy('lastName')
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  return row.lastName.toLocaleLowerCase('en').slice(0, 4);
 }
 
 /**
@@ -316,10 +254,11 @@ export async function prepareDepartment(
     const db = createDb(config.database, { poolSize: 2 });
     try {
       const ctx = contextOf(db, config);
-      const people = await findPeople(db, prepared.seeded.adminUsername);
-      const admin = await signInAs(ctx, people.admin.id);
-      const lecturer = await signInAs(ctx, people.lecturer.id);
-      const student = await signInAs(ctx, people.student.id);
+      const adminId = await findAdmin(db, prepared.seeded.adminUsername);
+      const targets = await findPageTargets(db);
+      const admin = await signInAs(ctx, adminId, benchPassword());
+      const lecturer = await signInAs(ctx, targets.lecturerUserId, benchPassword());
+      const student = await signInAs(ctx, targets.studentUserId, benchPassword());
       const adminUser = (await findUserById(ctx, admin.userId))!;
       const { token } = await db.transaction().execute((trx) =>
         createApiTokenAsOperator({ ...ctx, db: trx, actor: actorFromUser(adminUser) }, { name: 'npm run bench' }),
@@ -328,13 +267,13 @@ export async function prepareDepartment(
         engine,
         scale,
         url: prepared.url,
-        counts: { students: people.students, ...(await countsOf(db)) },
+        counts: { students: targets.students, ...(await countsOf(db)) },
         admin,
         lecturer,
-        student: { ...student, studentId: people.student.studentId, groupId: people.student.groupId },
+        student: { ...student, studentId: targets.studentId, groupId: targets.groupId },
         apiToken: token,
-        searchFragment: await commonFragment(db),
-        deepPage: Math.max(1, Math.floor(Math.ceil(people.students / STUDENTS_PAGE_SIZE) / 2)),
+        searchFragment: targets.searched,
+        deepPage: targets.pageNumber,
         seedSeconds: prepared.seedSeconds,
         dispose: prepared.dispose,
       };

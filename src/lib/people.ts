@@ -50,16 +50,9 @@ export function usernameBase(firstName: string, lastName: string): string {
   return initial ? `${initial}.${last}` : last;
 }
 
-/**
- * The first free username from a base, given the usernames already taken (lower case). `from` lets a
- * bulk caller resume numbering where the last name with the same base stopped.
- */
-export function firstFreeUsername(base: string, taken: ReadonlySet<string>, from = 2): string {
-  if (from <= 2 && !taken.has(base)) return base;
-  for (let n = Math.max(from, 2); ; n++) {
-    const candidate = `${base}${n}`;
-    if (!taken.has(candidate)) return candidate;
-  }
+/** The usernames tried for a base, in order: n = 1 gives the base ("s.novak"), then s.novak2, s.novak3 … */
+export function numberedUsername(base: string, n: number): string {
+  return n === 1 ? base : `${base}${n}`;
 }
 
 /** Whether a YYYY-MM-DD text names a real calendar day (no 2025-02-30). */

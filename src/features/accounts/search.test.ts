@@ -11,6 +11,7 @@ import { testDatabases } from '../../../test/services.js';
 import { createStudent } from '../../../test/factories.js';
 import { systemActor } from '../../access.js';
 import { listAccounts, prepareAccountSearch } from './repository.js';
+import { createPersonAccount, createPersonAccountsInBulk } from './service.js';
 
 const now = new Date('2026-12-01T10:00:00Z');
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
@@ -69,6 +70,24 @@ for (const database of await testDatabases()) {
         assert.ok((await prepareAccountSearch(db, 'zoltanovic'))!.candidates, 'a rare text: the index names the candidates');
         assert.equal((await prepareAccountSearch(db, 'ab'))!.candidates, null, 'two letters: no trigram');
       }
+    });
+
+    test('a generated username takes the first free number, gaps first, and a batch goes on from there', async (t) => {
+      const { db } = await openTestDatabase(t, database);
+      await migrateOrThrow(db);
+      const ctx = { db, actor: systemActor, clock: { now: () => now }, log: quietLog, ip: null } as never;
+      const taken = ['s.novak', 's.novak2', 's.novak4'];
+      await db
+        .insertInto('users')
+        .values(taken.map((username) => ({ username, passwordHash: '!', role: 'admin' as const, isAdmin: true, studentId: null, lecturerId: null, displayName: username, mustChangePassword: false, disabled: false, passwordChangedAt: now, createdAt: now, updatedAt: now })))
+        .execute();
+      const person = (lastName: string) => ({ role: 'lecturer' as const, username: null, firstName: 'Sam', lastName });
+      assert.equal((await createPersonAccount(ctx, person('Novak'))).username, 's.novak3');
+      assert.equal((await createPersonAccount(ctx, person('Horvat'))).username, 's.horvat');
+      assert.deepEqual(
+        (await createPersonAccountsInBulk(ctx, [person('Novak'), person('Novak'), person('Horvat')])).map((a) => a.username),
+        ['s.novak5', 's.novak6', 's.horvat2'],
+      );
     });
   });
 }

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../context.js';
 import type { Role, User } from '../../db/schema.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
 import { hashOneTimePassword, holdsPublishedDemoPassword, passwordProblem } from '../../lib/passwords.js';
-import { firstFreeUsername, usernameBase } from '../../lib/people.js';
+import { numberedUsername, usernameBase } from '../../lib/people.js';
 import { oneTimePassword } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
@@ -219,7 +219,7 @@ export async function createPersonAccount(ctx: ServiceContext, request: PersonAc
   let username = request.username?.toLowerCase() ?? null;
   if (!username) {
     const base = usernameBase(request.firstName, request.lastName);
-    username = firstFreeUsername(base, await users.usernamesStartingWith(ctx, base));
+    username = (await freeUsernames(ctx, [base], new Set())).get(base)![0]!;
   }
   const created = await createAccount(
     ctx,
@@ -310,7 +310,7 @@ async function freeUsernames(ctx: ServiceContext, bases: readonly string[], avoi
     const windows = open.map((base) => {
       const from = next.get(base)!;
       const size = 2 * (wanted.get(base)! - free.get(base)!.length) + 8;
-      const names = Array.from({ length: size }, (_, i) => (from + i === 1 ? base : `${base}${from + i}`));
+      const names = Array.from({ length: size }, (_, i) => numberedUsername(base, from + i));
       next.set(base, from + size);
       return { base, names };
     });

@@ -1,5 +1,4 @@
 // Queries for accounts, sessions and API tokens.
-import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/index.js';
 import type { NewUser, Session, UserUpdate } from '../../db/schema.js';
 
@@ -227,13 +226,6 @@ export async function usernamesWithPasswordUnchangedSince(db: Db, at: Date): Pro
     .where('disabled', '=', false)
     .orderBy('username')
     .execute();
-  return rows.map((r) => r.username);
-}
-
-/** Usernames equal to the base or starting with it (for picking the next free readable name). */
-export async function usernamesStartingWith(db: Db, base: string): Promise<string[]> {
-  const pattern = `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db.selectFrom('users').select('username').where(sql<SqlBool>`username like ${pattern} escape '\\'`).execute();
   return rows.map((r) => r.username);
 }
 

@@ -341,10 +341,6 @@ export function usernamesWithPasswordUnchangedSince(ctx: Pick<ServiceContext, 'd
   return repo.usernamesWithPasswordUnchangedSince(ctx.db, at);
 }
 
-export async function usernamesStartingWith(ctx: Pick<ServiceContext, 'db'>, base: string): Promise<Set<string>> {
-  return new Set(await repo.usernamesStartingWith(ctx.db, base));
-}
-
 /** Which of these usernames are taken (by the unique index: the cost follows the names asked about). */
 export async function takenUsernames(ctx: Pick<ServiceContext, 'db'>, names: readonly string[]): Promise<Set<string>> {
   return new Set(await repo.takenUsernames(ctx.db, names));

@@ -2,6 +2,7 @@
 // stdout and stderr, and what it leaves in the database.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,7 +15,7 @@ import { loadConfig } from '../config/index.js';
 import { envSchema, secretVariables } from '../config/schema.js';
 import { createDb, type Db } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
-import { verifyPassword } from '../lib/passwords.js';
+import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
 import { demoAccountsWithPublishedPasswords, demoUsernames } from '../seeds/demo.js';
 import { demoLogins } from '../seeds/demo-logins.js';
 
@@ -68,8 +69,8 @@ function workspace(t: TestContext, mode: 'development' | 'testing' = 'testing') 
   const dir = mkdtempSync(join(tmpdir(), 'fms-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const env = { FMS_CONFIG: mode, DATABASE_URL: `sqlite:${join(dir, 'fms.sqlite')}`, DEMO_DEPARTMENT: 'false', LOG_LEVEL: 'silent' };
-  const fms = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
-    run(['--import', 'tsx', 'src/cli/index.ts', ...args], { input: options.input, env: { ...env, ...options.env } });
+  const fms = (args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}) =>
+    run(['--import', 'tsx', 'src/cli/index.ts', ...args], { input: options.input, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs });
   /** Opens the same database in this process, to look at what a command left there. */
   const open = (): Db => {
     const db = createDb(loadConfig(env, { dotenvDir: false }).database);
@@ -209,6 +210,59 @@ describe('fms', { concurrency: 3 }, () => {
     failed(second, 'seed-demo again');
     assert.match(second.stderr, /already has accounts/);
     assert.equal((await db.selectFrom('users').select('id').execute()).length, users, 'nothing was added the second time');
+  });
+
+  test('seed-demo --scale: a bad --scale or --seed is refused with a message naming the option, and nothing is written', async (t) => {
+    const { fms, migrate, open } = workspace(t);
+    await migrate();
+    const cases: [string[], RegExp][] = [
+      [['--scale', 'huge'], /^fms: --scale huge: Choose small, medium or large\.$/m],
+      [['--scale', 'small', '--seed', '-1'], /^fms: --seed -1: Give the seed as a whole number from 0 to 2,147,483,647/m],
+      [['--scale', 'small', '--seed', 'x'], /^fms: --seed x: Give the seed as a whole number/m],
+      [['--scale', 'small', '--seed', '1.5'], /^fms: --seed 1\.5: Give the seed as a whole number/m],
+      [['--seed', '5'], /^fms: --seed needs --scale/m],
+    ];
+    for (const [args, message] of cases) {
+      const r = await fms(['seed-demo', ...args]);
+      failed(r, `seed-demo ${args.join(' ')}`);
+      assert.match(r.stderr, message);
+    }
+    assert.equal((await open().selectFrom('users').select('id').execute()).length, 0);
+  });
+
+  test('seed-demo --scale small seeds in production, prints the sizes, the time and a one-time admin password that works; a second run is refused', async (t) => {
+    const { fms, migrate, open, dir } = workspace(t);
+    await migrate();
+    const production = { FMS_CONFIG: 'production', SECRET_KEY: randomBytes(32).toString('hex'), UPLOAD_FOLDER: join(dir, 'uploads') };
+    // A guard against a hang on a busy machine, not a speed check: the small seed took up to 180 s there.
+    const first = await fms(['seed-demo', '--scale', 'small', '--seed', '3'], { env: production, timeoutMs: 180_000 });
+    ok(first, 'seed-demo --scale small');
+    assert.match(first.stdout, /Seeded a generated department \(scale small, seed 3\) in \d+\.\d s/);
+    assert.match(first.stdout, /500 students in 20 groups, 30 lecturers/);
+    const login = /^ {2}(\S+) \/ ([A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4})$/m.exec(first.stdout);
+    assert.ok(login, `prints the admin's sign-in\n${first.stdout}`);
+    const db = open();
+    const admin = await db.selectFrom('users').select(['passwordHash', 'role', 'mustChangePassword']).where('username', '=', login[1]!).executeTakeFirstOrThrow();
+    assert.equal(admin.role, 'admin');
+    assert.ok(await verifyPassword(admin.passwordHash, login[2]!), 'the printed password signs in');
+    assert.equal(admin.mustChangePassword, true, 'and is replaced at the first sign-in');
+    const hashes = await db.selectFrom('users').select('passwordHash').execute();
+    assert.equal(hashes.length, 531);
+    assert.ok(hashes.every((u) => isOneTimeHash(u.passwordHash)), 'every account has a random one-time password');
+
+    const second = await fms(['seed-demo', '--scale', 'small'], { env: production });
+    failed(second, 'seed-demo --scale small again');
+    assert.match(second.stderr, /already has accounts/);
+    assert.equal((await db.selectFrom('users').select('id').execute()).length, 531, 'nothing was added the second time');
+  });
+
+  test('seed-demo without --scale: production still refuses the demo department and its published passwords', async (t) => {
+    const { fms, migrate, open, dir } = workspace(t);
+    await migrate();
+    const r = await fms(['seed-demo'], { env: { FMS_CONFIG: 'production', SECRET_KEY: randomBytes(32).toString('hex'), UPLOAD_FOLDER: join(dir, 'uploads') } });
+    failed(r, 'seed-demo in production');
+    assert.match(r.stderr, /published passwords and is never seeded in production/);
+    assert.equal((await open().selectFrom('users').select('id').execute()).length, 0);
   });
 
   test('user create prints a one-time password that works; --password-stdin takes a good one and refuses weak ones', async (t) => {

@@ -198,27 +198,36 @@ export function TypeAheadFilter(props: { id: string; name: string; label: string
 
 /**
  * Above a filter form: the type-ahead's text named nothing, so the list is not filtered by it; the
- * close matches are links that apply them, with JavaScript or without. `noun`: what is chosen.
+ * close matches are links that apply them, with JavaScript or without. With none close, the page
+ * where every choice is listed (`browse`, e.g. the Groups page). `noun`: what is chosen.
  */
-export function UnmatchedFilterChoice(props: { id: string; label: string; noun: string; state: TypeAheadFilterState; href: (id: number) => string }) {
+export function UnmatchedFilterChoice(props: { id: string; label: string; noun: string; state: TypeAheadFilterState; href: (id: number) => string; browse: { page: string; href: string } }) {
   const unmatched = props.state.unmatched;
   if (!unmatched) return '';
-  const next = unmatched.matches.length > 0 ? 'Did you mean:' : `Type part of its name and pick one of the suggestions.`;
+  const lead = `${props.label}: no ${props.noun} is named "${unmatched.text}", so the list is not filtered by it.`;
   return (
     <div class="alert alert-warning" role="alert" id={`${props.id}-problem`} data-testid={`${props.id}-problem`}>
-      <span safe>{`${props.label}: no ${props.noun} is named "${unmatched.text}", so the list is not filtered by it. ${next}`}</span>
       {unmatched.matches.length > 0 ? (
-        <ul class="list-inline mb-0 mt-2">
-          {unmatched.matches.map((m) => (
-            <li class="list-inline-item">
-              <a class="alert-link" href={props.href(m.id)} safe>
-                {m.name}
-              </a>
-            </li>
-          ))}
-        </ul>
+        <>
+          <span safe>{`${lead} Did you mean:`}</span>
+          <ul class="list-inline mb-0 mt-2">
+            {unmatched.matches.map((m) => (
+              <li class="list-inline-item">
+                <a class="alert-link" href={props.href(m.id)} safe>
+                  {m.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
       ) : (
-        ''
+        <>
+          <span safe>{`${lead} No ${props.noun}'s name contains "${unmatched.text}" or any of its words: check the spelling, or find the ${props.noun} on `}</span>
+          <a class="alert-link" href={props.browse.href} safe>
+            {props.browse.page}
+          </a>
+          .
+        </>
       )}
     </div>
   );

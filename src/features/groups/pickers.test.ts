@@ -138,7 +138,15 @@ for (const database of await testDatabases()) {
       assert.match(typo.body, /Teaches group: no group is named &#34;CS 1O1&#34;/);
       assert.equal([...typo.body.matchAll(/<a class="alert-link"/g)].length, 3, 'a word of it finds the CS groups');
       const nothing = await admin.get('/students?groupName=zzz');
-      assert.match(nothing.body, /no group is named &#34;zzz&#34;, so the list is not filtered by it\. Type part of its name and pick one of the suggestions\./);
+      assert.match(
+        nothing.body,
+        /no group is named &#34;zzz&#34;, so the list is not filtered by it\. No group&#39;s name contains &#34;zzz&#34; or any of its words: check the spelling, or find the group on <\/span><a class="alert-link" href="\/groups">the Groups page<\/a>/,
+      );
+      const nothingForm = await postMultipart(admin, '/students', '/students/new', { studentNumber: 'T-0', lastName: 'Typed', firstName: 'Tia', groupId: 'zzz' });
+      assert.match(
+        nothingForm.body,
+        /id="field-groupId-error">No group is named &#34;zzz&#34;, and no group&#39;s name contains it or any of its words: check the spelling, find the group on the Groups page, or leave the field empty for no group\.</,
+      );
 
       const twice = await admin.get('/students?groupName=a&groupName=b');
       assert.equal(twice.statusCode, 422);

@@ -76,7 +76,7 @@ export const studentFields = recordFields({
     visibility: 'teaching',
     // Typed by name with suggestions (a type-ahead, not a list of every group): the form sends the
     // name, which the students' routes look up (groups.groupNamed); the API and imports are unchanged.
-    form: { section: 'studies', control: 'text', suggestions: true, maxlength: 100, help: "Type part of the group's name and pick it from the suggestions; leave empty for no group." },
+    form: { section: 'studies', control: 'text', suggestions: true, maxlength: 100, help: "Type the group's name; if it names no group, saving lists the closest ones. Leave empty for no group." },
     // The file names the group; the import looks its id up (imports/kinds).
     import: {
       column: 'group',

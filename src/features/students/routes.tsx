@@ -73,8 +73,10 @@ async function inputWithGroup(ctx: RequestContext, values: StudentFormValues, ru
   const lookup = await groups.groupNamed(ctx, typed);
   if (lookup.group) return { ...input, groupId: lookup.group.id };
   const names = lookup.matches.map((g) => g.name);
-  const hint = names.length === 0 ? "Type part of the group's name and pick it from the suggestions" : names.length === 1 ? `Did you mean ${names[0]}?` : `Did you mean ${names.slice(0, -1).join(', ')} or ${names.at(-1)}?`;
-  const groupId = `No group is named "${typed}". ${hint}${names.length === 0 ? ', or leave it empty for no group.' : ''}`;
+  const groupId =
+    names.length === 0
+      ? `No group is named "${typed}", and no group's name contains it or any of its words: check the spelling, find the group on the Groups page, or leave the field empty for no group.`
+      : `No group is named "${typed}". Did you mean ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`}?`;
   throw new Invalid('Check the highlighted fields.', { ...problemsOf(rule, { ...input, groupId: null }), groupId });
 }
 

@@ -51,7 +51,7 @@ export function LecturersPage(props: LecturersPageProps) {
         </>
       </PageHeader>
       <FilterMessage message={props.message} />
-      <UnmatchedFilterChoice id="filter-group" label="Teaches group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} />
+      <UnmatchedFilterChoice id="filter-group" label="Teaches group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} browse={{ page: 'the Groups page', href: '/groups' }} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/lecturers" role="search" data-testid="lecturer-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-12 col-lg-4">

@@ -58,7 +58,7 @@ export function StudentsPage(props: StudentsPageProps) {
         </>
       </PageHeader>
       <FilterMessage message={props.message} />
-      <UnmatchedFilterChoice id="filter-group" label="Group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} />
+      <UnmatchedFilterChoice id="filter-group" label="Group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} browse={{ page: 'the Groups page', href: '/groups' }} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/students" role="search" data-testid="student-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-6 col-lg-5">

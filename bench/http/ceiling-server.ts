@@ -6,11 +6,12 @@
 // Usage: node --import tsx bench/http/ceiling-server.ts SPEC.json (PORT and WORKERS in the environment).
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 // The benchmark's own server, outside the application's layers.
 // eslint-disable-next-line no-restricted-imports
 import Fastify from 'fastify';
 import pg from 'pg';
+import { openSqlite } from '../../src/db/index.js';
 import type { Parameter, Statement } from './capture.js';
 
 export interface CeilingSpec {
@@ -32,10 +33,8 @@ function restore(value: Parameter): unknown {
 type Run = () => Promise<void> | void;
 
 function sqliteRunner(file: string): (statement: Statement) => Run {
-  const db = new SQLite(file);
-  // As src/db/index.ts opens it: the same pragmas, and the same JS lower() the queries may call.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL');
-  db.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  // As FMS opens it: the same pragmas, and the same JS lower() the queries may call.
+  const db = openSqlite(file);
   const prepared = new Map<string, SQLite.Statement>();
   return ({ sql, parameters }) => {
     let statement = prepared.get(sql);

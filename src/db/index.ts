@@ -48,7 +48,7 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
   return db;
 }
 
-function openSqlite(file: string): SQLite.Database {
+export function openSqlite(file: string): SQLite.Database {
   if (file !== ':memory:') {
     // A folder made here holds nothing but FMS's data: the owner's alone, like the file.
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

@@ -2,6 +2,8 @@
 import type { CreateTableBuilder, Kysely } from 'kysely';
 import { dialectOf } from './index.js';
 
+export { dialectOf };
+
 /** Adds an auto-incrementing integer primary key `id` (serial on PostgreSQL, rowid alias on SQLite). */
 export function withId<T extends string>(db: Kysely<any>, table: CreateTableBuilder<T, never>) {
   return dialectOf(db) === 'postgres'

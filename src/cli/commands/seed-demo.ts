@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { seedDemoDepartment } from '../../seeds/demo.js';
 import { demoLogins } from '../../seeds/demo-logins.js';
 import { DEFAULT_DEMO_SEED, demoScales, isDemoScale, isDemoSeed, SCALE_MESSAGE, SEED_MESSAGE, seedDepartmentAtScale, type DemoScale } from '../../seeds/scale.js';
-import { CliError, openSession, run, withSession } from '../context.js';
+import { CliError, run, withSession } from '../context.js';
 import { progressReporter } from './backup.js';
 
 interface SeedFlags {
@@ -27,16 +27,13 @@ export function registerSeedDemo(program: Command) {
 }
 
 async function seedDemo(): Promise<void> {
-  const session = await openSession();
-  try {
+  await withSession(async (session) => {
     if (session.config.isProduction) throw new CliError('The demo department has published passwords and is never seeded in production.');
     const seeded = await session.db.transaction().execute((trx) => seedDemoDepartment({ ...session.ctx, db: trx }));
     if (!seeded) throw new CliError('The database already has accounts; the demo department is only seeded into an empty one.');
-    process.stdout.write('Seeded the demo department. Sign in with:\n');
-    for (const l of demoLogins) process.stdout.write(`  ${l.role.padEnd(9)} ${l.username} / ${l.password}\n`);
-  } finally {
-    await session.close();
-  }
+  });
+  process.stdout.write('Seeded the demo department. Sign in with:\n');
+  for (const l of demoLogins) process.stdout.write(`  ${l.role.padEnd(9)} ${l.username} / ${l.password}\n`);
 }
 
 /** The options as given, checked before the database is opened. */
@@ -52,16 +49,17 @@ function parseFlags(flags: SeedFlags): { scale: DemoScale; seed: number } {
 async function seedAtScale(flags: SeedFlags): Promise<void> {
   const { scale, seed } = parseFlags(flags);
   const progress = progressReporter();
+  let result;
   try {
-    const result = await withSession((session) => seedDepartmentAtScale(session.ctx, { scale, seed, onProgress: progress.update }));
-    progress.stop();
-    const n = (value: number) => value.toLocaleString('en');
-    process.stdout.write(`Seeded a generated department (scale ${scale}, seed ${seed}) in ${(result.milliseconds / 1000).toFixed(1)} s:\n`);
-    process.stdout.write(`  ${n(result.students)} students in ${n(result.groups)} groups, ${n(result.lecturers)} lecturers, each with an account, and the admin.\n`);
-    process.stdout.write('Sign in as the administrator with this one-time password (shown only now; you choose your own at the first sign-in):\n');
-    process.stdout.write(`  ${result.adminUsername} / ${result.adminPassword}\n`);
-    process.stdout.write("Every other account has a random one-time password, sealed in its import for one download by the admin (Import page), or set anew with Reset password.\n");
+    result = await withSession((session) => seedDepartmentAtScale(session.ctx, { scale, seed, onProgress: progress.update }));
   } finally {
+    // The bar ends before anything else is written, on success or failure.
     progress.stop();
   }
+  const n = (value: number) => value.toLocaleString('en');
+  process.stdout.write(`Seeded a generated department (scale ${scale}, seed ${seed}) in ${(result.milliseconds / 1000).toFixed(1)} s:\n`);
+  process.stdout.write(`  ${n(result.students)} students in ${n(result.groups)} groups, ${n(result.lecturers)} lecturers, each with an account, and the admin.\n`);
+  process.stdout.write('Sign in as the administrator with this one-time password (shown only now; you choose your own at the first sign-in):\n');
+  process.stdout.write(`  ${result.adminUsername} / ${result.adminPassword}\n`);
+  process.stdout.write("Every other account has a random one-time password, sealed in its import for one download by the admin (Import page), or set anew with Reset password.\n");
 }

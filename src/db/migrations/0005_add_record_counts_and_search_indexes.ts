@@ -8,7 +8,7 @@
 // - indexes that give the narrowed lists their rows in list order, so a page stops after 50 rows
 //   (test/query-plans.test.ts found each walking a whole table at `large`).
 import { sql, type Kysely } from 'kysely';
-import { dialectOf } from '../index.js';
+import { dialectOf } from '../migration-helpers.js';
 import { installTrigram } from '../trigram.js';
 
 /** What is counted: a table, split by its flag (archived, disabled) or whole. */

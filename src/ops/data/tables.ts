@@ -16,7 +16,7 @@ export const MIGRATION_LOCK_TABLE = 'fms_migrations_lock';
  * copies leave them out; loading the rows into a migrated schema fires the triggers that rebuild
  * them. (SQLite's full-text tables are virtual and never listed: see tableNames.)
  */
-export const DERIVED_TABLES: readonly string[] = ['record_counts'];
+const DERIVED_TABLES: readonly string[] = ['record_counts'];
 
 /** How a value must be shaped for the column, beyond what JSON keeps. */
 export type ColumnKind = 'boolean' | 'timestamp' | 'other';

@@ -1,8 +1,10 @@
 // The two servers of a setup: FMS as an operator runs it (`fms serve` from dist/ in production
 // mode), and the ceiling beside it (http/ceiling-server.ts).
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { envSchema, secretVariables } from '../../src/config/schema.js';
+// A port where nothing listens yet: the servers' own.
+import { closedPort as freePort } from '../../test/services.js';
 import type { CeilingSpec } from './ceiling-server.js';
 import { startServer, type Server } from './processes.js';
 import type { Setup } from './report.js';
@@ -23,22 +25,14 @@ export function fmsEnvironment(databaseUrl: string, uploads: string, secretKey: 
   };
 }
 
-/** The variables FMS reads: none of the caller's may leak into the servers under test. */
-const fmsVariables = /^(FMS_CONFIG|NODE_ENV|SECRET_KEY|DATABASE_URL|UPLOAD_FOLDER|MAX_CONTENT_LENGTH|RATELIMIT_|API_RATELIMIT|PORT|HOST|TRUST_PROXY|LOG_|SESSION_|DEMO_DEPARTMENT|METRICS_|S3_|WEB_CONCURRENCY|SHUTDOWN_GRACE|RUNTIME_DIRECTORY)/;
+/**
+ * The variables FMS reads (its configuration's, a secret's _FILE, NODE_ENV when FMS_CONFIG is not
+ * set, FMS_DEBUG's stack traces): none of the caller's may leak into the servers under test.
+ */
+const fmsVariables = new Set<string>([...Object.keys(envSchema.properties), ...secretVariables.map((name) => `${name}_FILE`), 'NODE_ENV', 'FMS_DEBUG']);
 
 function inheritedEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !fmsVariables.test(name)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !fmsVariables.has(name)));
 }
 
 /**

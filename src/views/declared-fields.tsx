@@ -3,7 +3,7 @@
 // from there, so a new declared field appears on the form and the record page without editing them.
 import type { FieldMessages } from '../lib/errors.js';
 import { formSection, type FormFieldOf, type RecordFields } from '../lib/record-fields.js';
-import { FormField, SelectField, SuggestedInput } from './form-field.js';
+import { FormField, SuggestedInput } from './form-field.js';
 import { Detail } from './record-parts.js';
 
 export interface DeclaredFieldsProps {
@@ -11,8 +11,6 @@ export interface DeclaredFieldsProps {
   /** The form's values as text, by field name. */
   values: Readonly<Record<string, string | undefined>>;
   errors?: FieldMessages;
-  /** The options of each select, by field name (e.g. the groups a student may join). */
-  choices?: Readonly<Record<string, readonly { value: string; label: string }[]>>;
   /**
    * The suggestions of each text field that offers them, by field name (e.g. the degrees in use); a
    * type-ahead's first ones with the address of the rest (typeAheadSuggestions, e.g. the groups).
@@ -47,6 +45,10 @@ function Feedback({ id, error, help }: { id: string; error?: string; help?: stri
   );
 }
 
+/**
+ * The declared fields' controls. A select is not among them: its options are its page's, and the
+ * one declared select (an account's role) is drawn by its own page with SelectField.
+ */
 export function DeclaredFields(props: DeclaredFieldsProps) {
   return (
     <>
@@ -56,8 +58,6 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
         const error = props.errors?.[name];
         const id = `field-${name}`;
         switch (place.control) {
-          case 'select':
-            return <SelectField name={name} label={label} value={value} errors={props.errors} options={[...(props.choices?.[name] ?? [])]} />;
           case 'textarea':
             return (
               <div class="mb-3">

@@ -33,8 +33,6 @@ export interface PersonFormFrameProps {
   fields: RecordFields;
   /** The feature's own card: its section in the declaration and its title ("Studies", "Position"). */
   roleCard: { section: string; title: string };
-  /** The options of the declared selects, by field name. */
-  choices?: Readonly<Record<string, readonly { value: string; label: string }[]>>;
   /** The suggestions of the declared text fields that offer them, by field name. */
   suggestions?: Readonly<Record<string, readonly string[]>>;
 }
@@ -55,7 +53,7 @@ function FormCard(props: { title: string; children: Children }) {
 /** A person's add or edit form: names, the feature's own card, contact and (when new) the photo. */
 export function PersonFormFrame(props: PersonFormFrameProps) {
   const e = props.errors;
-  const shared = { values: props.values, errors: e, choices: props.choices, suggestions: props.suggestions };
+  const shared = { values: props.values, errors: e, suggestions: props.suggestions };
   const isNew = props.record === null;
   const title = isNew ? `New ${props.noun}` : `Edit ${props.record!.name}`;
   const csrf = props.page.csrfToken;

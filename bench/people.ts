@@ -138,7 +138,7 @@ async function run(engine: 'sqlite' | 'postgres') {
 }
 
 const engines: ('sqlite' | 'postgres')[] = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
-const results = [];
+const results: Awaited<ReturnType<typeof run>>[] = [];
 for (const engine of engines) {
   process.stdout.write(`${engine}: creating ${STUDENTS} students with accounts …\n`);
   results.push(await run(engine));

@@ -190,7 +190,7 @@ export async function browsersFor(app: FastifyInstance, logins: { admin: Login; 
   return browsers;
 }
 
-export interface Visit<Id extends string = PageId> {
+interface Visit<Id extends string = PageId> {
   page: WatchedPage<Id>;
   response: LightMyRequestResponse;
   statements: Statement[];

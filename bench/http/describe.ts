@@ -25,7 +25,7 @@ function sqliteVersion(): string {
   }
 }
 
-export interface RunTimes {
+interface RunTimes {
   started: Date;
   finished: Date;
   loadBefore: number;

@@ -109,7 +109,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 }
 
 /** The process and its descendants, from /proc (Linux). */
-export function processTree(pid: number): number[] {
+function processTree(pid: number): number[] {
   const out = [pid];
   for (let i = 0; i < out.length; i++) {
     try {
@@ -123,7 +123,7 @@ export function processTree(pid: number): number[] {
 }
 
 /** Resident memory of a process in bytes, or 0 when it is gone. */
-export function residentBytes(pid: number): number {
+function residentBytes(pid: number): number {
   try {
     const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;

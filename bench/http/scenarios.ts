@@ -3,7 +3,7 @@
 import type { Department } from './department.js';
 
 export type Role = 'anonymous' | 'admin' | 'lecturer' | 'student' | 'api';
-export type ScenarioKind = 'page' | 'list' | 'search' | 'dashboard' | 'json-list' | 'json-search' | 'export';
+type ScenarioKind = 'page' | 'list' | 'search' | 'dashboard' | 'json-list' | 'json-search' | 'export';
 
 export interface Scenario {
   id: string;

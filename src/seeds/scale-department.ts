@@ -5,18 +5,18 @@ import transliterate from '@sindresorhus/transliterate';
 import { drawPerson } from './scale-names.js';
 import { SeededRandom } from './seeded-random.js';
 
-export interface DepartmentSize {
+interface DepartmentSize {
   students: number;
   groups: number;
   lecturers: number;
 }
 
-export interface PlannedGroup {
+interface PlannedGroup {
   name: string;
   description: string;
 }
 
-export interface PlannedSubject {
+interface PlannedSubject {
   name: string;
   description: string;
   /** Indexes into the plan's groups. */

@@ -18,8 +18,8 @@ import type { PlannedLecturer, PlannedStudent } from './scale-department.js';
  * Rows per file: a registry's export of a couple of thousand people at a time. Each file is one
  * import, one transaction, and one entry of the import history.
  */
-export const STUDENTS_PER_FILE = 2_000;
-export const LECTURERS_PER_FILE = 1_500;
+const STUDENTS_PER_FILE = 2_000;
+const LECTURERS_PER_FILE = 1_500;
 
 /** The file's columns, headed as the import template heads them. */
 function columnsOf(fields: RecordFields, names: readonly string[]): SheetColumn[] {

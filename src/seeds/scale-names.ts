@@ -256,7 +256,7 @@ const pools: readonly NamePool[] = [
 
 const weights = pools.map((p) => p.weight);
 
-export interface GeneratedPerson {
+interface GeneratedPerson {
   firstName: string;
   lastName: string;
   patronymic: string;

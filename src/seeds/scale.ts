@@ -48,7 +48,7 @@ const scaleNames = Object.keys(demoScales);
 export const SCALE_MESSAGE = `Choose ${scaleNames.slice(0, -1).join(', ')} or ${scaleNames.at(-1)}.`;
 export const SEED_MESSAGE = `Give the seed as a whole number from 0 to ${MAX_DEMO_SEED.toLocaleString('en')}, e.g. --seed 7.`;
 
-export interface SeededAtScale {
+interface SeededAtScale {
   adminUsername: string;
   /** The admin's one-time password: shown once, changed at the first sign-in. */
   adminPassword: string;
@@ -90,7 +90,7 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
 }
 
 /** A step after the first failed: what was committed stays, so the operator is told to start afresh. */
-export class SeedInterrupted extends Error {
+class SeedInterrupted extends Error {
   constructor(step: string, cause: unknown) {
     super(
       `The seed stopped while ${step}: ${cause instanceof Error ? cause.message : String(cause)} The database now holds part of a department; seed into a new, empty database instead (run \`fms migrate\` there first).`,

@@ -9,8 +9,9 @@ import type { Config } from '../../src/config/index.js';
 import { createDb } from '../../src/db/index.js';
 import { Browser } from '../../test/http.js';
 import { QueryLog, type Statement as LoggedStatement } from '../../test/query-log.js';
+import type { Role } from '../../test/query-pages.js';
 import type { Department } from './department.js';
-import type { Role, Scenario } from './scenarios.js';
+import type { Scenario } from './scenarios.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 

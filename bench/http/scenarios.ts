@@ -1,8 +1,8 @@
 // What the suite loads: each a GET as one role, as issue 11 lists them. `kind` sorts them for the
 // targets: lists, searches and dashboards are compared with `small`, exports are timed once.
+import type { Role } from '../../test/query-pages.js';
 import type { Department } from './department.js';
 
-export type Role = 'anonymous' | 'admin' | 'lecturer' | 'student' | 'api';
 type ScenarioKind = 'page' | 'list' | 'search' | 'dashboard' | 'json-list' | 'json-search' | 'export';
 
 export interface Scenario {

@@ -3,7 +3,7 @@
 // from there, so a new declared field appears on the form and the record page without editing them.
 import type { FieldMessages } from '../lib/errors.js';
 import { formSection, type FormFieldOf, type RecordFields } from '../lib/record-fields.js';
-import { FormField, SuggestedInput } from './form-field.js';
+import { describedBy, FieldFeedback, FormField, SuggestedInput } from './form-field.js';
 import { Detail } from './record-parts.js';
 
 export interface DeclaredFieldsProps {
@@ -16,33 +16,6 @@ export interface DeclaredFieldsProps {
    * type-ahead's first ones with the address of the rest (typeAheadSuggestions, e.g. the groups).
    */
   suggestions?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** The ids a control's aria-describedby names: its error and its help, when shown (as FormField does). */
-function describedBy(id: string, error: string | undefined, help: string | undefined): string | undefined {
-  return [error ? `${id}-error` : '', help ? `${id}-help` : ''].filter(Boolean).join(' ') || undefined;
-}
-
-/** A control's error and help below it, with the ids describedBy names. */
-function Feedback({ id, error, help }: { id: string; error?: string; help?: string }) {
-  return (
-    <>
-      {error ? (
-        <div class="invalid-feedback" id={`${id}-error`} safe>
-          {error}
-        </div>
-      ) : (
-        ''
-      )}
-      {help ? (
-        <div class="form-text" id={`${id}-help`} safe>
-          {help}
-        </div>
-      ) : (
-        ''
-      )}
-    </>
-  );
 }
 
 /**
@@ -76,7 +49,7 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
                 >
                   {value}
                 </textarea>
-                <Feedback id={id} error={error} help={place.help} />
+                <FieldFeedback id={id} error={error} help={place.help} />
               </div>
             );
           case 'checkbox':
@@ -96,7 +69,7 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
                 <label class="form-check-label" for={id} safe>
                   {label}
                 </label>
-                <Feedback id={id} error={error} help={place.help} />
+                <FieldFeedback id={id} error={error} help={place.help} />
               </div>
             );
           default: {
@@ -143,7 +116,7 @@ function SuggestedField(props: { name: string; label: string; value: string; err
         invalid={Boolean(props.error)}
         describedBy={describedBy(id, props.error, props.help)}
       />
-      <Feedback id={id} error={props.error} help={props.help} />
+      <FieldFeedback id={id} error={props.error} help={props.help} />
     </div>
   );
 }

@@ -19,7 +19,6 @@ export interface FieldProps {
 export function FormField(props: FieldProps) {
   const error = props.errors?.[props.name];
   const id = `field-${props.name}`;
-  const describedBy = [error ? `${id}-error` : '', props.help ? `${id}-help` : ''].filter(Boolean).join(' ');
   return (
     <div class="mb-3">
       <label class="form-label" for={id} safe>{props.label}</label>
@@ -36,11 +35,25 @@ export function FormField(props: FieldProps) {
         min={props.min}
         max={props.max}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(id, error, props.help)}
       />
-      {error ? <div class="invalid-feedback" id={`${id}-error`} safe>{error}</div> : ''}
-      {props.help ? <div class="form-text" id={`${id}-help`} safe>{props.help}</div> : ''}
+      <FieldFeedback id={id} error={error} help={props.help} />
     </div>
+  );
+}
+
+/** The ids a control's aria-describedby names: its error and its help, when shown (FieldFeedback). */
+export function describedBy(id: string, error: string | undefined, help: string | undefined): string | undefined {
+  return [error ? `${id}-error` : '', help ? `${id}-help` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** A control's error and help below it, with the ids describedBy names. */
+export function FieldFeedback({ id, error, help }: { id: string; error?: string; help?: string }) {
+  return (
+    <>
+      {error ? <div class="invalid-feedback" id={`${id}-error`} safe>{error}</div> : ''}
+      {help ? <div class="form-text" id={`${id}-help`} safe>{help}</div> : ''}
+    </>
   );
 }
 

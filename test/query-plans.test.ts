@@ -25,10 +25,12 @@ import { browsersFor, findPageTargets, signInAs, unanswered, visitPages, watched
 import { growingTables, pgPlan, sqlitePlan, type Plan, type PlanRead } from './query-plan-reads.js';
 import { testDatabases, type TestDatabase } from './services.js';
 
-type PlannedPage = PageId | 'students-search-short';
+type PlannedPage = PageId | 'students-search-short' | 'group-choices-unmatched';
 
 interface Accepted {
   pages: readonly PlannedPage[] | 'every page';
+  /** With 'every page': the pages it does not cover (another entry says why they read more). */
+  except?: readonly PlannedPage[];
   table: string;
   kind: PlanRead['kind'];
   /** Only on these engines (their planners choose differently); both when absent. */
@@ -61,6 +63,7 @@ const stopsEarly: Accepted[] = [
   },
   {
     pages: 'every page',
+    except: ['group-choices-unmatched'],
     table: 'groups',
     kind: 'walk',
     why: 'The group choices (20) and the groups list (100) in name order: nearly every group is active, so the walk stops after its page (and there are 2,000 groups at `large`).',
@@ -131,6 +134,12 @@ const knownWholeReads: Accepted[] = [
     why: 'As the walk above: with no trigram, PostgreSQL counts the matches (up to 1,001) by a sequential scan, all 100,000 rows when the pair is rare.',
   },
   {
+    pages: ['group-choices-unmatched'],
+    table: 'groups',
+    kind: 'walk',
+    why: "The picker's type-ahead filters the groups in name order by a substring of their name key, which no index serves: a text no name contains walks all of them before answering none (2,000 at `large`: 0.5 ms on SQLite; PostgreSQL scans them, under the size this test counts). Fix: a trigram index over the name key, as for students.",
+  },
+  {
     pages: ['lecturers'],
     table: 'lecturers',
     kind: 'whole',
@@ -185,6 +194,7 @@ for (const database of await testDatabases()) {
       const pages: WatchedPage<PlannedPage>[] = [
         ...watchedPages(found),
         { id: 'students-search-short', label: `the students list, a search for "${short}"`, role: 'admin', path: `/students?q=${encodeURIComponent(short)}` },
+        { id: 'group-choices-unmatched', label: 'the group picker\'s type-ahead for "zzz", which no group\'s name contains', role: 'admin', path: '/groups/choices?q=zzz' },
       ];
       const visits = await visitPages(log, browsers, pages);
 
@@ -204,7 +214,7 @@ for (const database of await testDatabases()) {
             if (process.env.FMS_PRINT_PLANS) process.stderr.write(`\n## ${visit.page.id} #${i + 1}\n${listing([statement])}\n${plan.text}\n${plan.reads.map((r) => `=> ${r.kind}: ${r.step}`).join('\n')}\n`);
             const listed = (r: PlanRead) =>
               [...stopsEarly, ...knownWholeReads].some(
-                (a) => (a.pages === 'every page' || a.pages.includes(visit.page.id)) && a.table === r.table && a.kind === r.kind && (a.engines ?? [database]).includes(database),
+                (a) => (a.pages === 'every page' ? !a.except?.includes(visit.page.id) : a.pages.includes(visit.page.id)) && a.table === r.table && a.kind === r.kind && (a.engines ?? [database]).includes(database),
               );
             const unexplained = plan.reads.filter((r) => !listed(r));
             if (unexplained.length)

@@ -3,7 +3,7 @@
 // from there, so a new declared field appears on the form and the record page without editing them.
 import type { FieldMessages } from '../lib/errors.js';
 import { formSection, type FormFieldOf, type RecordFields } from '../lib/record-fields.js';
-import { describedBy, FieldFeedback, FormField, SuggestedInput } from './form-field.js';
+import { describedBy, FieldFeedback, FormField, SuggestedInput, type Suggestions } from './form-field.js';
 import { Detail } from './record-parts.js';
 
 export interface DeclaredFieldsProps {
@@ -13,9 +13,9 @@ export interface DeclaredFieldsProps {
   errors?: FieldMessages;
   /**
    * The suggestions of each text field that offers them, by field name (e.g. the degrees in use); a
-   * type-ahead's first ones with the address of the rest (typeAheadSuggestions, e.g. the groups).
+   * type-ahead's first ones with the address of the rest (e.g. the groups).
    */
-  suggestions?: Readonly<Record<string, readonly string[]>>;
+  suggestions?: Readonly<Record<string, Suggestions>>;
 }
 
 /**
@@ -97,9 +97,9 @@ export function DeclaredFields(props: DeclaredFieldsProps) {
 
 /**
  * A text field with the page's suggestions (a datalist): typed freely, offered what is in use, or,
- * given a type-ahead's suggestions (typeAheadSuggestions), the names matching what is typed.
+ * given a type-ahead's suggestions (with a source), the names matching what is typed.
  */
-function SuggestedField(props: { name: string; label: string; value: string; error?: string; help?: string; maxlength?: number; suggestions: readonly string[] }) {
+function SuggestedField(props: { name: string; label: string; value: string; error?: string; help?: string; maxlength?: number; suggestions: Suggestions }) {
   const id = `field-${props.name}`;
   return (
     <div class="mb-3">

@@ -90,28 +90,24 @@ export function FormAlert({ message }: { message?: string | null }) {
   return message ? <div class="alert alert-danger" role="alert" safe>{message}</div> : '';
 }
 
-/** Suggestions that htmx refreshes from `source` as the person types: a type-ahead's first ones. */
-export type TypeAheadSuggestions = readonly string[] & { readonly source: string };
-
-/**
- * A field's suggestions with the address of the rest, so that they pass wherever a form's
- * suggestions go (DeclaredFields' `suggestions`) and make the field a type-ahead.
- */
-export function typeAheadSuggestions(names: readonly string[], source: string): TypeAheadSuggestions {
-  return Object.assign([...names], { source });
+/** A text field's suggestions: the names the page offers and, for a type-ahead, where the rest are. */
+export interface Suggestions {
+  readonly names: readonly string[];
+  /** The address htmx refreshes the names from as the person types (a type-ahead's names are its first few). */
+  readonly source?: string;
 }
 
-function sourceOf(names: readonly string[]): string | undefined {
-  const source = (names as Partial<TypeAheadSuggestions>).source;
-  return typeof source === 'string' ? source : undefined;
+/** A type-ahead's first suggestions and the address of the rest (e.g. a group picker's). */
+export interface TypeAheadSuggestions extends Suggestions {
+  readonly source: string;
 }
 
 export interface SuggestedInputProps {
   id: string;
   name: string;
   value: string;
-  /** What the page offers; with a source (typeAheadSuggestions), the first of many. */
-  suggestions: readonly string[];
+  /** What the page offers; with a source (a type-ahead), the first of many. */
+  suggestions: Suggestions;
   class?: string;
   maxlength?: number;
   placeholder?: string;
@@ -128,7 +124,7 @@ export interface SuggestedInputProps {
  */
 export function SuggestedInput(props: SuggestedInputProps) {
   const listId = `${props.id}-suggestions`;
-  const source = sourceOf(props.suggestions);
+  const { names, source } = props.suggestions;
   return (
     <>
       <input
@@ -150,7 +146,7 @@ export function SuggestedInput(props: SuggestedInputProps) {
         hx-sync={source ? 'this:replace' : undefined}
       />
       <datalist id={listId}>
-        <SuggestionOptions names={props.suggestions} />
+        <SuggestionOptions names={names} />
       </datalist>
     </>
   );

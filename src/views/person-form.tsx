@@ -5,7 +5,7 @@ import type { Children } from '@kitajs/html';
 import type { FieldMessages } from '../lib/errors.js';
 import { formSection, type RecordFields } from '../lib/record-fields.js';
 import { DeclaredFields } from './declared-fields.js';
-import { CsrfField, FormAlert } from './form-field.js';
+import { CsrfField, FormAlert, type Suggestions } from './form-field.js';
 import { Layout, PageHeader } from './layout.js';
 import type { PageContext } from './page.js';
 import { Breadcrumb } from './record-parts.js';
@@ -34,7 +34,7 @@ export interface PersonFormFrameProps {
   /** The feature's own card: its section in the declaration and its title ("Studies", "Position"). */
   roleCard: { section: string; title: string };
   /** The suggestions of the declared text fields that offer them, by field name. */
-  suggestions?: Readonly<Record<string, readonly string[]>>;
+  suggestions?: Readonly<Record<string, Suggestions>>;
 }
 
 function FormCard(props: { title: string; children: Children }) {

@@ -5,7 +5,7 @@
 import type { ServiceContext } from '../../context.js';
 import { singleQueryValues } from '../../lib/query-values.js';
 import { validate } from '../../lib/validation.js';
-import { typeAheadSuggestions, type TypeAheadFilterState } from '../../views/form-field.js';
+import type { TypeAheadFilterState } from '../../views/form-field.js';
 import { GroupFilterQuery } from './schemas.js';
 import * as groups from './service.js';
 import type { GroupChoice, GroupLookup } from './service.js';
@@ -80,7 +80,7 @@ export async function readGroupFilter(ctx: ServiceContext, query: unknown, group
     picker: {
       text: picked.text,
       note: picked.archived ? 'An archived group.' : undefined,
-      suggestions: typeAheadSuggestions(picked.suggestions, GROUP_CHOICES_ADDRESS),
+      suggestions: { names: picked.suggestions, source: GROUP_CHOICES_ADDRESS },
       unmatched: picked.unmatched,
     },
     message: picked.unknownId === null ? null : `The group filter names no group you can see (id ${picked.unknownId}); type a group's name instead.`,

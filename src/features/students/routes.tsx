@@ -14,7 +14,7 @@ import { formMessage } from '../../routes/form-messages.js';
 import { readListFilter } from '../../routes/list-filter.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
-import { typeAheadSuggestions, type TypeAheadSuggestions } from '../../views/form-field.js';
+import type { TypeAheadSuggestions } from '../../views/form-field.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import { GROUP_CHOICES_ADDRESS, groupSuggestions, readGroupFilter } from '../groups/group-filter.js';
@@ -58,7 +58,7 @@ function serviceQuery(filter: StudentFilterValues) {
 
 /** The group field's first suggestions after what was typed (groups/group-filter.ts), with their source. */
 async function groupFieldSuggestions(ctx: RequestContext, typed = ''): Promise<TypeAheadSuggestions> {
-  return typeAheadSuggestions(await groupSuggestions(ctx, typed), GROUP_CHOICES_ADDRESS);
+  return { names: await groupSuggestions(ctx, typed), source: GROUP_CHOICES_ADDRESS };
 }
 
 /**

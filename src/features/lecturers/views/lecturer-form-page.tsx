@@ -38,7 +38,7 @@ export function LecturerFormPage(props: LecturerFormPageProps) {
       alreadyCreated={props.alreadyCreated}
       fields={lecturerFields}
       roleCard={{ section: 'position', title: 'Position' }}
-      suggestions={{ academicDegree: props.degrees }}
+      suggestions={{ academicDegree: { names: props.degrees } }}
     />
   );
 }

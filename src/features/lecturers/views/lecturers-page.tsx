@@ -1,7 +1,8 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { emptyListText, ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
-import { TypeAheadFilter, UnmatchedFilterChoice, type TypeAheadFilterState } from '../../../views/form-field.js';
+import type { TypeAheadFilterState } from '../../../views/form-field.js';
+import { GroupFilterInput, GroupFilterProblem } from '../../../views/group-filter-parts.js';
 import { Pagination } from '../../../views/pagination.js';
 import { NameCell } from '../../../views/person-parts.js';
 import type { LecturerView } from '../service.js';
@@ -51,7 +52,7 @@ export function LecturersPage(props: LecturersPageProps) {
         </>
       </PageHeader>
       <FilterMessage message={props.message} />
-      <UnmatchedFilterChoice id="filter-group" label="Teaches group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} browse={{ page: 'the Groups page', href: '/groups' }} />
+      <GroupFilterProblem label="Teaches group" picker={props.groupPicker} href={(id) => href({ group: id })} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/lecturers" role="search" data-testid="lecturer-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-12 col-lg-4">
@@ -74,7 +75,7 @@ export function LecturersPage(props: LecturersPageProps) {
             </select>
           </div>
           <div class="col-sm-6 col-lg-2">
-            <TypeAheadFilter id="filter-group" name="groupName" label="Teaches group" placeholder="Any group" state={props.groupPicker} />
+            <GroupFilterInput label="Teaches group" placeholder="Any group" picker={props.groupPicker} />
           </div>
           {f.sort && f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : ''}
           <FilterActions archived={f.archived} filtered={Boolean(f.q || f.degree || f.group || f.archived || props.groupPicker.unmatched)} clearHref="/lecturers" />

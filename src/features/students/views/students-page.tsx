@@ -2,7 +2,8 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { StudentView } from '../service.js';
 import { emptyListText, ExportLinks, FilterActions, FilterMessage, ListTable, queryString, SortHeader } from '../../../views/list-parts.js';
-import { TypeAheadFilter, UnmatchedFilterChoice, type TypeAheadFilterState } from '../../../views/form-field.js';
+import type { TypeAheadFilterState } from '../../../views/form-field.js';
+import { GroupFilterInput, GroupFilterProblem } from '../../../views/group-filter-parts.js';
 import { Pagination } from '../../../views/pagination.js';
 import { NameCell } from '../../../views/person-parts.js';
 
@@ -58,7 +59,7 @@ export function StudentsPage(props: StudentsPageProps) {
         </>
       </PageHeader>
       <FilterMessage message={props.message} />
-      <UnmatchedFilterChoice id="filter-group" label="Group" noun="group" state={props.groupPicker} href={(id) => href({ group: id })} browse={{ page: 'the Groups page', href: '/groups' }} />
+      <GroupFilterProblem label="Group" picker={props.groupPicker} href={(id) => href({ group: id })} />
       <form class="card card-body shadow-sm mb-3" method="get" action="/students" role="search" data-testid="student-filter">
         <div class="row g-2 align-items-end">
           <div class="col-md-6 col-lg-5">
@@ -68,7 +69,7 @@ export function StudentsPage(props: StudentsPageProps) {
             <input class="form-control" id="filter-q" type="search" name="q" value={f.q} maxlength="100" placeholder={props.mayManage ? 'Number, name, patronymic, phone or e-mail' : 'Number, name, patronymic or e-mail'} />
           </div>
           <div class="col-sm-6 col-md-3">
-            <TypeAheadFilter id="filter-group" name="groupName" label="Group" placeholder="All groups" state={props.groupPicker} />
+            <GroupFilterInput label="Group" placeholder="All groups" picker={props.groupPicker} />
           </div>
           {f.sort && f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : ''}
           <FilterActions archived={props.mayManage ? f.archived : null} filtered={Boolean(f.q || f.group || f.archived || props.groupPicker.unmatched)} clearHref="/students" />

@@ -2,13 +2,14 @@
 // and 2 workers) on SQLite and PostgreSQL, with a department seeded at `large`; each scenario
 // loaded with 64 connections after a warm-up, beside its ceiling (a bare Fastify route running the
 // same SQL and sending the same bytes, see http/ceiling-server.ts); the lists, searches and
-// dashboards again at `small`; the exports timed once; the cold start. Prints a line per
+// dashboards again at `small`; the exports and an import of 10,000 students timed once; the cold start. Prints a line per
 // scenario and writes bench/RESULTS.md's top section. Knobs: see http/settings.ts and RESULTS.md.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../src/config/index.js';
+import { createDb } from '../src/db/index.js';
 import { captureScenarios, type Captured, type RoleHeaders } from './http/capture.js';
 import { undoAll, undoOnInterrupt } from './http/cleanup.js';
 import { prepareDepartment, type Department, type Engine } from './http/department.js';
@@ -17,10 +18,11 @@ import { postgresBusy, waitUntilIdle } from './http/idle.js';
 import { timedDownload, underLoad, type Load } from './http/load.js';
 import { postgresProblem, postgresVersion } from './http/postgres.js';
 import { stopAll, type Server } from './http/processes.js';
-import { renderTop, writeResults, type ExportRow, type Row, type RunRecord, type Setup } from './http/report.js';
+import { renderTop, writeResults, type ExportRow, type ImportRow, type Row, type RunRecord, type Setup } from './http/report.js';
 import { comparedAtSmall, scenariosOf, type Scenario } from './http/scenarios.js';
 import { distCli, fmsEnvironment, startCeiling, startFms } from './http/servers.js';
 import { readSettings, SettingsError, type Scale, type Settings } from './http/settings.js';
+import { IMPORTED_STUDENTS, newIntakeCsv, STUDENT_IMPORT_ID, timedStudentImport } from './http/student-import.js';
 
 const root = new URL('../', import.meta.url).pathname;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -57,6 +59,7 @@ function lineOf(setup: Setup, scale: Scale, scenario: Scenario, fms: Load, ceili
 interface Collected {
   rows: Row[];
   exports: ExportRow[];
+  imports: ImportRow[];
   coldStarts: RunRecord['coldStarts'];
   departments: RunRecord['departments'];
   notes: string[];
@@ -121,6 +124,26 @@ async function measureSetup(work: SetupWork, settings: Settings, workDir: string
   }
 }
 
+/**
+ * One CSV of 10,000 new students through the admin's upload and confirmation, on a 1-process server
+ * started for it. It adds them to the department: run it after everything else measured there.
+ */
+async function measureImport(setup: Setup, department: Department, config: Config, environment: Record<string, string>, adminCookie: string, settings: Settings, workDir: string): Promise<ImportRow> {
+  const db = createDb(config.database, { poolSize: 2 });
+  let fms: Server | null = null;
+  try {
+    const csv = await newIntakeCsv(db, IMPORTED_STUDENTS, settings.seed);
+    fms = await startFms(setup, environment, workDir, `fms-${setup.id}-${department.scale}-import`);
+    const run = await timedStudentImport(fms.url, adminCookie, csv, IMPORTED_STUDENTS, fms.pids, db);
+    const figures = `${(csv.length / 1e6).toFixed(1)} MB CSV, dry run ${run.dryRunSeconds.toFixed(2)} s + confirm ${run.confirmSeconds.toFixed(2)} s = ${run.seconds.toFixed(2)} s, RSS ${Math.round(run.rssBefore / 2 ** 20)} → ${Math.round(run.peakRss / 2 ** 20)} MB`;
+    say(`${setup.name.padEnd(22)} ${department.scale.padEnd(6)} import of ${IMPORTED_STUDENTS.toLocaleString('en')} students: ${run.problem ? `failed: ${run.problem}` : figures}`);
+    return { setup, scale: department.scale, csvBytes: csv.length, run };
+  } finally {
+    await fms?.stop();
+    await db.destroy();
+  }
+}
+
 /** The setups asked for (BENCH_SETUPS), without PostgreSQL's when it does not answer. */
 async function chooseSetups(settings: Settings, notes: string[]): Promise<{ setups: Setup[]; postgresVersion: string | null }> {
   const wanted = allSetups.filter((s) => !settings.setups || settings.setups.test(s.id) || settings.setups.test(s.name));
@@ -137,7 +160,7 @@ async function chooseSetups(settings: Settings, notes: string[]): Promise<{ setu
 
 async function main(settings: Settings) {
   if (!existsSync(distCli)) throw new SettingsError('dist/ is missing: run `npm run build` first (`npm run bench` does).');
-  const out: Collected = { rows: [], exports: [], coldStarts: [], departments: [], notes: [] };
+  const out: Collected = { rows: [], exports: [], imports: [], coldStarts: [], departments: [], notes: [] };
   if (newestMtime(join(root, 'src')) > statSync(distCli).mtimeMs) {
     const note = 'src/ changed after dist/ was built: the servers ran the build, the captured SQL came from the sources. Run `npm run build` (npm run bench does) for a clean run.';
     say(`Warning: ${note}`);
@@ -186,9 +209,10 @@ async function main(settings: Settings) {
             line: `${engineName(engine)}, ${scale}: ${c.students.toLocaleString('en')} students, ${c.groups.toLocaleString('en')} groups, ${c.lecturers.toLocaleString('en')} lecturers, ${c.auditEntries.toLocaleString('en')} audit entries; ${department.seedSeconds === null ? 'seeded by an earlier run (cached)' : `seeded in ${Math.round(department.seedSeconds)} s`}`,
           });
           const chosen = scenariosOf(department).filter((s) => (!settings.only || settings.only.test(s.id)) && (isMain || comparedAtSmall(s)));
-          if (!chosen.length) continue;
+          const importer = isMain && (!settings.only || settings.only.test(STUDENT_IMPORT_ID)) ? here.find((s) => s.workers === 1) : undefined;
+          if (!chosen.length && !importer) continue;
           const config = configFor(department.url);
-          say(`Capturing what FMS runs and sends for each scenario (${engine}, ${scale})…`);
+          if (chosen.length) say(`Capturing what FMS runs and sends for each scenario (${engine}, ${scale})…`);
           const { headers, captured, failures } = await captureScenarios(department, config, chosen);
           for (const [id, why] of failures) {
             const scenario = chosen.find((s) => s.id === id)!;
@@ -198,8 +222,11 @@ async function main(settings: Settings) {
           }
           const scenarios = chosen.filter((s) => !failures.has(s.id));
           const environment = fmsEnvironment(department.url, uploads, secretKey);
-          for (const setup of here)
-            await measureSetup({ setup, scale, isMain, department, config, environment, scenarios, headers, captured, databaseBusy: database?.check ?? null }, settings, workDir, out);
+          if (scenarios.length)
+            for (const setup of here)
+              await measureSetup({ setup, scale, isMain, department, config, environment, scenarios, headers, captured, databaseBusy: database?.check ?? null }, settings, workDir, out);
+          // Last: the import adds students to this run's copy of the department.
+          if (importer) out.imports.push(await measureImport(importer, department, config, environment, headers.admin.cookie ?? '', settings, workDir));
         } finally {
           await database?.close();
           await department.dispose();

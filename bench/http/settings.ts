@@ -18,7 +18,7 @@ export interface Settings {
   scale: Scale;
   /** Also measure the lists, searches and dashboards at `small`, to compare the latency at scale. */
   compareSmall: boolean;
-  /** Only the scenarios whose id matches (e.g. "students|api"). */
+  /** Only the scenarios whose id matches (e.g. "students|api"; "import-students" is the import of 10,000 students). */
   only: RegExp | null;
   /** Only the setups whose id matches (sqlite-1, sqlite-2, postgres-1, postgres-2). */
   setups: RegExp | null;

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
-import type { Config } from './config/index.js';
+import { workerEnvironment, type Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
 import { describeUrl, prepareForServing, printBanner, serveMetricsPort, socketModeFor, startServer, type ServeOptions } from './server.js';
 import { clearStaleSocket } from './socket-file.js';
@@ -62,7 +62,7 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   const starting = new Map<Worker, { listening(): void; failed(reason: string): void }>();
 
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(workerEnvironment(config));
     if (logFile) pipeLines(worker, logFile);
     worker.on('message', (message: { type?: string; id?: string; reason?: string }) => {
       if (message?.type === START_FAILED) {

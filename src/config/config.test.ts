@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import proxyAddr from '@fastify/proxy-addr';
-import { ConfigError, developmentSecretKey, documentedSecretKeys, loadConfig, type Config } from './index.js';
+import { ConfigError, developmentSecretKey, documentedSecretKeys, loadConfig, workerEnvironment, type Config } from './index.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, { dotenvDir: false });
 
@@ -124,6 +125,40 @@ describe('loadConfig reads only the environment it is given', () => {
       assert.equal(config.port, 3000);
       assert.equal(config.database.kind, 'sqlite');
     });
+  });
+});
+
+describe("the secrets of fms serve's workers are judged once, by the primary", () => {
+  test('a worker given the primary\'s digest of the same secrets does not load the estimate', () => {
+    const env = { FMS_CONFIG: 'production', SECRET_KEY: goodKey(), METRICS_TOKEN: goodKey() };
+    const fromPrimary = workerEnvironment(load(env));
+    assert.deepEqual(Object.keys(fromPrimary), ['FMS_SECRETS_JUDGED']);
+    // A fresh process, so that no other test has loaded zxcvbn's dictionaries (70 MB) before.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { loadConfig } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
+      const env = JSON.parse(process.argv[1]);
+      loadConfig(env, { dotenvDir: false });
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('@zxcvbn-ts'));
+      process.stdout.write(JSON.stringify({ loaded }));`;
+    const run = (workerEnv: Record<string, string>) => {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(workerEnv)], { encoding: 'utf8' });
+      assert.equal(child.status, 0, child.stderr);
+      return JSON.parse(child.stdout) as { loaded: boolean };
+    };
+    assert.deepEqual(run({ ...env, ...fromPrimary }), { loaded: false }, 'the judged secrets are not judged again');
+    assert.deepEqual(run(env), { loaded: true }, 'without the digest the worker judges them (the check above can fail)');
+  });
+
+  test('other secrets than the primary judged are judged again: a weak key is refused', () => {
+    const judged = workerEnvironment(load({ FMS_CONFIG: 'production', SECRET_KEY: goodKey() }));
+    const problems = problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: 'a'.repeat(64), ...judged });
+    assert.match(problems.join(' '), /SECRET_KEY/);
+    // A changed METRICS_TOKEN voids the digest too.
+    const key = goodKey();
+    const withToken = workerEnvironment(load({ FMS_CONFIG: 'production', SECRET_KEY: key, METRICS_TOKEN: goodKey() }));
+    assert.match(problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: key, METRICS_TOKEN: 'changeme-changeme-changeme', ...withToken }).join(' '), /METRICS_TOKEN/);
+    assert.deepEqual(workerEnvironment(load({ FMS_CONFIG: 'development' })), {}, 'outside production nothing is judged, nothing is passed');
   });
 });
 

@@ -6,7 +6,7 @@ import dotenv from 'dotenv';
 import { envSchema as schemaFn } from 'env-schema';
 import { envSchema, secretVariables, variableHelp, type Mode } from './schema.js';
 import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
-import { developmentSecretKey, secretFix, secretProblem } from './secrets.js';
+import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretFix, secretProblem } from './secrets.js';
 import { trustProxyEntryProblem } from './trust-proxy.js';
 
 export { developmentSecretKey, documentedSecretKeys } from './secrets.js';
@@ -91,6 +91,14 @@ export interface LoadOptions {
   dotenvDir?: string | false;
 }
 
+/**
+ * What `fms serve`'s primary adds to the environment of each worker it forks: in production, the
+ * digest that tells the worker its secrets were judged (SECRETS_JUDGED_VARIABLE in secrets.ts).
+ */
+export function workerEnvironment(config: Config): Record<string, string> {
+  return config.isProduction ? { [SECRETS_JUDGED_VARIABLE]: judgedSecretsDigest(config.secretKey, config.metricsToken ?? '') } : {};
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const problems: string[] = [];
   const merged = withSecretFiles(withDotenv(env, options), problems);
@@ -124,7 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
   let secretKey = text('SECRET_KEY');
   let secretKeyIsDevelopmentDefault = false;
-  if (isProduction) {
+  const metricsText = text('METRICS_TOKEN');
+  // A worker of `fms serve` whose primary judged these very secrets does not judge them again.
+  const judged = isProduction && judgedByPrimary(merged[SECRETS_JUDGED_VARIABLE], secretKey, metricsText);
+  if (isProduction && !judged) {
     const problem = secretProblem('SECRET_KEY', secretKey, SECRET_KEY_MIN_LENGTH);
     if (problem) problems.push(problem);
   } else if (!secretKey) {
@@ -168,8 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (isProduction && parseBoolean(demoText) === true)
     problems.push('DEMO_DEPARTMENT cannot be true in production: demo accounts have published passwords; unset it');
 
-  const metricsText = text('METRICS_TOKEN');
-  if (metricsText) {
+  if (metricsText && !judged) {
     // Outside production only a short token is refused; `fms doctor` warns about a weak one.
     const problem = isProduction
       ? secretProblem('METRICS_TOKEN', metricsText, METRICS_TOKEN_MIN_LENGTH)

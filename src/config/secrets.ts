@@ -1,10 +1,11 @@
 // The policy for the machine secrets an operator sets (SECRET_KEY, METRICS_TOKEN): random, never a
 // value anyone has seen in print. Production refuses a weak one (loadConfig), `fms doctor` reports
 // it in every mode, and each refusal names the variable and the command that makes a good value.
-import { createHash } from 'node:crypto';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 // eslint-disable-next-line import-x/no-restricted-paths -- a pure estimate (no config, no framework); config/ is where secrets are judged
 import { secretWeakness } from '../lib/secret-strength.js';
+// eslint-disable-next-line import-x/no-restricted-paths -- the common-password list the estimate loads on first use
+import { commonPasswords } from '../lib/zxcvbn.js';
 
 export type SecretName = 'SECRET_KEY' | 'METRICS_TOKEN';
 
@@ -109,7 +110,7 @@ function isDigestOfCommonInput(value: string): boolean {
   const hex = value.toLowerCase();
   if (!/^[0-9a-f]+$/.test(hex) || ![32, 40, 64, 128].includes(hex.length)) return false;
   if (!commonDigests) {
-    const inputs = ['', ...(dictionary['passwords-common'] as string[]).slice(0, COMMON_INPUTS_HASHED), ...publishedSecretValues, ...serviceWords];
+    const inputs = ['', ...commonPasswords().slice(0, COMMON_INPUTS_HASHED), ...publishedSecretValues, ...serviceWords];
     // `echo word | sha256sum` hashes the newline too.
     const variants = inputs.flatMap((input) => [input, `${input}\n`]);
     commonDigests = new Set(variants.flatMap((input) => ['md5', 'sha1', 'sha256', 'sha512'].map((algorithm) => createHash(algorithm).update(input).digest('hex'))));
@@ -138,4 +139,25 @@ export function secretProblem(name: SecretName, value: string, minLength: number
   if (new Set(trimmed).size < MIN_DISTINCT_CHARACTERS) return `${name} is too repetitive to be random (fewer than ${MIN_DISTINCT_CHARACTERS} different characters): ${fix}`;
   const weakness = secretWeakness(trimmed, [...publishedSecretValues, ...serviceWords]);
   return weakness ? `${name} ${weakness}: ${fix}` : null;
+}
+
+/**
+ * The variable through which `fms serve`'s primary tells the workers it forks that it judged their
+ * secrets: the estimate loads zxcvbn's dictionaries (0.3 s and 70 MB per process), and a worker
+ * started with the same SECRET_KEY and METRICS_TOKEN would only judge them again. A worker that reads
+ * other values (a reload after SECRET_KEY_FILE changed) judges its own.
+ */
+export const SECRETS_JUDGED_VARIABLE = 'FMS_SECRETS_JUDGED';
+
+/** A keyed digest of the judged values: only a process holding the same SECRET_KEY can match it. */
+export function judgedSecretsDigest(secretKey: string, metricsToken: string): string {
+  return createHmac('sha256', secretKey).update(`fms: secrets judged\0${metricsToken}`).digest('hex');
+}
+
+/** Whether the primary judged exactly these values (see SECRETS_JUDGED_VARIABLE). */
+export function judgedByPrimary(digest: string | undefined, secretKey: string, metricsToken: string): boolean {
+  if (!digest || !secretKey) return false;
+  const expected = Buffer.from(judgedSecretsDigest(secretKey, metricsToken));
+  const given = Buffer.from(digest);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -2,9 +2,8 @@
 // dictionary, repetitive, sequential and context-specific values), argon2id hashes (OWASP
 // parameters; cheaper in the testing mode only).
 import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { famousPassphrases, publishedDemoPasswords, serviceWords } from './published-passwords.js';
-import { zxcvbnCheck } from './zxcvbn.js';
+import { commonPasswords, zxcvbnCheck } from './zxcvbn.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -31,7 +30,7 @@ const CHOOSE_BETTER = 'choose a longer passphrase of several unrelated words';
 let known: Set<string> | null = null;
 /** ~49,000 common and breached passwords shipped with zxcvbn-ts, checked without any network. */
 function knownPasswords(): Set<string> {
-  known ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  known ??= new Set(commonPasswords().map((p) => p.toLowerCase()));
   return known;
 }
 

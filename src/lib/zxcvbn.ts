@@ -1,11 +1,25 @@
 // One zxcvbn-ts instance for the password policy and the secret-strength estimate: English and
-// common dictionaries (leaked passwords, words, names, Wikipedia), keyboard layouts. Built on first
-// use (a tenth of a second), so commands that never check a password or a secret do not pay for it.
-import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as englishDictionary } from '@zxcvbn-ts/language-en';
+// common dictionaries (leaked passwords, words, names, Wikipedia), keyboard layouts.
+//
+// Loaded and built on first use, not at import: the dictionaries cost about 0.3 s and 70 MB of
+// memory, and a web worker only needs them when someone sets a password (the SECRET_KEY check is
+// the primary's; see config/index.ts). require() keeps the checks synchronous; the packages' main
+// entry is CommonJS, the same module an import would load.
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
+
+const require = createRequire(import.meta.url);
+
+type Core = typeof import('@zxcvbn-ts/core');
+type Common = typeof import('@zxcvbn-ts/language-common');
+type English = typeof import('@zxcvbn-ts/language-en');
 
 let factory: ZxcvbnFactory | null = null;
+
+/** ~49,000 common and breached passwords shipped with zxcvbn-ts, most common first. */
+export function commonPasswords(): readonly string[] {
+  return (require('@zxcvbn-ts/language-common') as Common).dictionary['passwords-common'] as string[];
+}
 
 /**
  * zxcvbn's analysis of text, with userInputs (names, the service's words) tried as a dictionary of
@@ -13,12 +27,18 @@ let factory: ZxcvbnFactory | null = null;
  * characters; see passwords.ts) so one check stays within a few tens of milliseconds.
  */
 export function zxcvbnCheck(text: string, userInputs: readonly string[] = []): ZxcvbnResult {
-  factory ??= new ZxcvbnFactory({
-    dictionary: { ...commonDictionary, ...englishDictionary },
-    graphs: adjacencyGraphs,
-    // Two l33t variants of the text find "s3cr3t", "pr0duct10n" and "P@ssw0rd"; zxcvbn's default of
-    // 100 costs more than a second on 128 digits, which are full of characters that read as letters.
-    l33tMaxSubstitutions: 2,
-  });
+  if (!factory) {
+    const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as Core;
+    const common = require('@zxcvbn-ts/language-common') as Common;
+    const english = require('@zxcvbn-ts/language-en') as English;
+    factory = new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+      // Two l33t variants of the text find "s3cr3t", "pr0duct10n" and "P@ssw0rd"; zxcvbn's default
+      // of 100 costs more than a second on 128 digits, which are full of characters that read as
+      // letters.
+      l33tMaxSubstitutions: 2,
+    });
+  }
   return factory.check(text, [...userInputs]);
 }

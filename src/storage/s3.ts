@@ -4,15 +4,7 @@
 // (15 MiB) however large the file (a file smaller than one part goes in one PutObject). Nothing reaches the bucket until the whole
 // stream has been read, so a failed stream never leaves a partial object, even on servers that keep
 // a truncated PUT (s3rver does).
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { pipeline, type Readable } from 'node:stream';
 import type { StorageTarget } from '../config/index.js';
 import {
@@ -41,6 +33,15 @@ export interface S3StorageOptions {
 
 const MiB = 1024 * 1024;
 
+// The AWS SDK (6 MB of memory, 0.1 s to load) loads with the first request to the bucket, so a
+// server whose uploads live in UPLOAD_FOLDER never loads it.
+type Sdk = typeof import('@aws-sdk/client-s3') & Pick<typeof import('@aws-sdk/lib-storage'), 'Upload'>;
+let loadedSdk: Promise<Sdk> | null = null;
+function loadSdk(): Promise<Sdk> {
+  loadedSdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([client, storage]) => ({ ...client, Upload: storage.Upload }));
+  return loadedSdk;
+}
+
 interface ServiceError {
   name?: string;
   code?: string;
@@ -64,22 +65,28 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
   const checkTimeoutMs = options.checkTimeoutMs ?? 3000;
   const where = target.endpoint ? `s3://${bucket} at ${target.endpoint}` : `s3://${bucket} in ${target.region}`;
 
-  const client = new S3Client({
-    region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    forcePathStyle: target.forcePathStyle,
-    credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-    maxAttempts: 3,
-    // Many S3-compatible servers reject the SDK's default CRC checksums (aws-chunked trailers); FMS
-    // verifies content with its own SHA-256, so ask for checksums only where an operation requires one.
-    ...(target.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
-  });
+  let created: S3Client | null = null;
+  const connect = async (): Promise<{ sdk: Sdk; client: S3Client }> => {
+    const sdk = await loadSdk();
+    created ??= new sdk.S3Client({
+      region: target.region,
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      forcePathStyle: target.forcePathStyle,
+      credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
+      maxAttempts: 3,
+      // Many S3-compatible servers reject the SDK's default CRC checksums (aws-chunked trailers); FMS
+      // verifies content with its own SHA-256, so ask for checksums only where an operation requires one.
+      ...(target.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+    });
+    return { sdk, client: created };
+  };
 
   return {
     kind: 's3',
 
     async put(key: string, stream: Readable, putOptions: PutOptions): Promise<PutResult> {
       assertValidKey(key);
+      const { sdk, client } = await connect();
       const hasher = new HashingCounter(putOptions.size);
       // One switch stops the upload, parts in flight included, whatever goes wrong: the source fails,
       // its size is not the one announced, or the caller aborts.
@@ -93,7 +100,7 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const params = { Bucket: bucket, Key: key, Body: hasher, ContentType: putOptions.contentType };
-        await new Upload({ client, params, partSize, queueSize, leavePartsOnError: false, abortController: controller }).done();
+        await new sdk.Upload({ client, params, partSize, queueSize, leavePartsOnError: false, abortController: controller }).done();
       } catch (error) {
         stream.destroy();
         hasher.destroy();
@@ -107,8 +114,9 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
 
     async get(key: string): Promise<StoredObject> {
       assertValidKey(key);
+      const { sdk, client } = await connect();
       try {
-        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const answer = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
         return { stream: answer.Body as Readable, size: answer.ContentLength ?? 0, contentType: answer.ContentType };
       } catch (error) {
         if (isMissing(error)) throw new ObjectNotFound(key);
@@ -118,13 +126,15 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
 
     async delete(key: string): Promise<void> {
       assertValidKey(key);
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      const { sdk, client } = await connect();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
 
     async exists(key: string): Promise<boolean> {
       assertValidKey(key);
+      const { sdk, client } = await connect();
       try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
         return true;
       } catch (error) {
         if (isMissing(error)) return false;
@@ -134,9 +144,10 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
 
     async *list(prefix = ''): AsyncGenerator<ListedObject> {
       assertValidPrefix(prefix);
+      const { sdk, client } = await connect();
       let token: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+        const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
         for (const object of page.Contents ?? []) if (object.Key !== undefined) yield { key: object.Key, size: object.Size ?? 0 };
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
@@ -144,7 +155,8 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
 
     async check(): Promise<StorageHealth> {
       try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(checkTimeoutMs) });
+        const { sdk, client } = await connect();
+        await client.send(new sdk.HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(checkTimeoutMs) });
         return { ok: true };
       } catch (error) {
         return { ok: false, reason: explain(error) };
@@ -154,7 +166,7 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
     describe: () => where,
 
     async close() {
-      client.destroy();
+      created?.destroy();
     },
   };
 

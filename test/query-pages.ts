@@ -28,6 +28,7 @@ export type PageId =
   | 'groups'
   | 'accounts'
   | 'accounts-lecturers'
+  | 'accounts-search'
   | 'audit'
   | 'audit-groups'
   | 'student-record'
@@ -144,6 +145,7 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'groups', label: 'the groups list', role: 'admin', path: '/groups' },
     { id: 'accounts', label: 'the accounts list', role: 'admin', path: '/admin/accounts' },
     { id: 'accounts-lecturers', label: "the accounts list, lecturers'", role: 'admin', path: '/admin/accounts?role=lecturer' },
+    { id: 'accounts-search', label: `the accounts list, a search for "${t.searched}"`, role: 'admin', path: `/admin/accounts?q=${q}` },
     { id: 'audit', label: 'the audit trail', role: 'admin', path: '/admin/audit' },
     { id: 'audit-groups', label: "the audit trail, groups'", role: 'admin', path: '/admin/audit?entity=group' },
     { id: 'student-record', label: "a student's record", role: 'admin', path: `/students/${t.studentId}` },

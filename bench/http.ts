@@ -2,8 +2,9 @@
 // and 2 workers) on SQLite and PostgreSQL, with a department seeded at `large`; each scenario
 // loaded with 64 connections after a warm-up, beside its ceiling (a bare Fastify route running the
 // same SQL and sending the same bytes, see http/ceiling-server.ts); the lists, searches and
-// dashboards again at `small`; the exports and an import of 10,000 students timed once; the cold start. Prints a line per
-// scenario and writes bench/RESULTS.md's top section. Knobs: see http/settings.ts and RESULTS.md.
+// dashboards again at `small`; the exports and an import of 10,000 students timed once; the cold
+// start. Prints a line per scenario and writes bench/RESULTS.md's top section. Knobs: see
+// http/settings.ts and RESULTS.md.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

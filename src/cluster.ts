@@ -10,6 +10,7 @@ import { workerEnvironment, type Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
 import { describeUrl, prepareForServing, printBanner, serveMetricsPort, socketModeFor, startServer, type ServeOptions } from './server.js';
 import { clearStaleSocket } from './socket-file.js';
+import { releaseZxcvbn } from './lib/zxcvbn.js';
 import { removeReloadStatus, writeReloadStatus, type ReloadStatus } from './reload-status.js';
 
 const METRICS_REQUEST = 'fms:metrics-request';
@@ -43,6 +44,9 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   try {
     await prepareForServing(config, say);
     if (options.bind?.socket) await clearStaleSocket(options.bind.socket);
+    // The secrets were judged (loadConfig); the primary sets no password, so its 70 MB of
+    // dictionaries can go.
+    releaseZxcvbn();
   } catch (error) {
     metricsServer?.close();
     throw error;

@@ -6,6 +6,7 @@
 // the primary's; see config/index.ts). require() keeps the checks synchronous; the packages' main
 // entry is CommonJS, the same module an import would load.
 import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 
 const require = createRequire(import.meta.url);
@@ -41,4 +42,13 @@ export function zxcvbnCheck(text: string, userInputs: readonly string[] = []): Z
     });
   }
   return factory.check(text, [...userInputs]);
+}
+
+/**
+ * Lets the collector take the dictionaries back: for a long-lived process that judged its secrets
+ * at start and checks no password after (`fms serve`'s primary). The next check loads them again.
+ */
+export function releaseZxcvbn(): void {
+  factory = null;
+  for (const file of Object.keys(require.cache)) if (file.includes(`${sep}@zxcvbn-ts${sep}`)) delete require.cache[file];
 }

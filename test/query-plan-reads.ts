@@ -159,7 +159,10 @@ function pgReads(tree: PgPlanNode): PlanRead[] {
         const conds = (node.Plans ?? []).flatMap(function conditions(n): string[] {
           return [...(n['Index Cond'] ? [n['Index Cond']] : []), ...(n.Plans ?? []).flatMap(conditions)];
         });
-        if (!conds.some(pgNarrowCond)) reads.push({ kind: 'whole', table, step: `${name} by ${conds.join(', ') || 'no condition'}` });
+        const indexes = (node.Plans ?? []).flatMap(function names(n): string[] {
+          return [...(n['Index Name'] ? [n['Index Name']] : []), ...(n.Plans ?? []).flatMap(names)];
+        });
+        if (!conds.some(pgNarrowCond)) reads.push({ kind: 'whole', table, step: `${name} by ${conds.join(', ') || 'no condition'} (${indexes.join(', ')})` });
       }
     }
     for (const child of node.Plans ?? []) walk(child, [...path, node]);

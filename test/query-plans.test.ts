@@ -35,6 +35,8 @@ interface Accepted {
   kind: PlanRead['kind'];
   /** Only on these engines (their planners choose differently); both when absent. */
   engines?: readonly TestDatabase[];
+  /** Only a step that names this (an index): another read of the same table and kind stays reported. */
+  step?: RegExp;
   why: string;
 }
 
@@ -87,6 +89,13 @@ const stopsEarly: Accepted[] = [
     why: 'Every account in username order, unfiltered: the walk stops after 50.',
   },
   {
+    pages: ['accounts-search'],
+    table: 'users',
+    kind: 'whole',
+    step: /users_unlinked_idx/,
+    why: "The accounts with no student or lecturer, whose display names the search reads, through their partial index users_unlinked_idx (migration 0005): every entry, but only the department's few admins' accounts are in it.",
+  },
+  {
     pages: ['dashboard-admin', 'audit'],
     table: 'audit_log',
     kind: 'walk',
@@ -123,8 +132,7 @@ const knownWholeReads: Accepted[] = [
     pages: ['students-search', 'api-search'],
     table: 'students',
     kind: 'walk',
-    engines: ['sqlite'],
-    why: 'On SQLite a word with more than 500 candidates in the trigram index pages by walking the list in name order (CANDIDATE_LIMIT): never at `small`, but at `large` the common "lovr" (622 students) walks ~8,000 entries for its page; its count reads its candidates (up to COUNT_CANDIDATE_LIMIT, 2,000), and only a word with more walks the list for its count, stopping at 1,001 matches.',
+    why: 'PostgreSQL at `large` (not at `medium`) expects about 1,000 students to hold "lovr" (622 do) and walks the name index until 51 match, as SQLite does past CANDIDATE_LIMIT: bench/RESULTS.md measures it at 13 times its latency at `small`. Fix: gather the ids through the trigram index first on PostgreSQL too, as the accounts\' search does. On SQLite a word with more than 500 candidates in the trigram index pages by walking the list in name order (CANDIDATE_LIMIT): never at `small`, but at `large` the common "lovr" (622 students) walks ~8,000 entries for its page; its count reads its candidates (up to COUNT_CANDIDATE_LIMIT, 2,000), and only a word with more walks the list for its count, stopping at 1,001 matches.',
   },
   {
     pages: ['students-search-short'],
@@ -214,7 +222,7 @@ for (const database of await testDatabases()) {
             if (process.env.FMS_PRINT_PLANS) process.stderr.write(`\n## ${visit.page.id} #${i + 1}\n${listing([statement])}\n${plan.text}\n${plan.reads.map((r) => `=> ${r.kind}: ${r.step}`).join('\n')}\n`);
             const listed = (r: PlanRead) =>
               [...stopsEarly, ...knownWholeReads].some(
-                (a) => (a.pages === 'every page' ? !a.except?.includes(visit.page.id) : a.pages.includes(visit.page.id)) && a.table === r.table && a.kind === r.kind && (a.engines ?? [database]).includes(database),
+                (a) => (a.pages === 'every page' ? !a.except?.includes(visit.page.id) : a.pages.includes(visit.page.id)) && a.table === r.table && a.kind === r.kind && (a.engines ?? [database]).includes(database) && (!a.step || a.step.test(r.step)),
               );
             const unexplained = plan.reads.filter((r) => !listed(r));
             if (unexplained.length)

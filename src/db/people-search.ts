@@ -111,3 +111,11 @@ export function archivedColumn(table: 'students' | 'lecturers', search: PeopleSe
 export function amongIds(column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
   return sql<SqlBool>`${sql.raw(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
 }
+
+/**
+ * `column in (ids)` on either engine, one SQL text for any number of ids: SQLite's json_each (see
+ * amongIds), PostgreSQL's `= any` over one array parameter.
+ */
+export function amongIdsOn(db: Db, column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
+  return dialectOf(db) === 'postgres' ? sql<SqlBool>`${sql.raw(column)} = any(${[...ids]}::int[])` : amongIds(column, ids);
+}

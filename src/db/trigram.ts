@@ -10,7 +10,6 @@ const TRIGRAM_INDEXES = [
   'students_teaching_search_text_trgm',
   'lecturers_search_text_trgm',
   'users_username_trgm',
-  'users_display_name_trgm',
 ];
 
 /** Which of them this database lacks, and where pg_trgm is (null: not installed). */

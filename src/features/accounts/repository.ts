@@ -1,20 +1,23 @@
+import { sql } from 'kysely';
 import { dialectOf, type Db } from '../../db/index.js';
 import type { Role } from '../../db/schema.js';
-import { amongIds, COUNT_CANDIDATE_LIMIT, forCounting, indexable, matchesPeopleSearch, preparePeopleSearch, trigramCandidates, type PeopleSearch } from '../../db/people-search.js';
+import { amongIds, amongIdsOn, COUNT_CANDIDATE_LIMIT, forCounting, indexable, matchesPeopleSearch, preparePeopleSearch, trigramCandidates, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, COUNT_AHEAD, readRecordCounts, type ListTotal } from '../../db/record-counts.js';
 import { containsIgnoringCase, containsInLowerCase } from '../../db/search.js';
 import { foldQuery } from '../../lib/people.js';
 
 const accountColumns = ['id', 'username', 'displayName', 'role', 'isAdmin', 'disabled', 'lockedUntil', 'mustChangePassword', 'lastLoginAt', 'createdAt'] as const;
 
-/** A search of the accounts: the typed text, and the people searches it also runs. */
+/** A search of the accounts: the typed text, the people searches it also runs, and its matches. */
 export interface AccountSearch {
   q: string;
   /**
-   * SQLite: the accounts whose username or name can hold the text (the trigram index users_search,
-   * migration 0005), or null: too many, a text the index cannot answer, or PostgreSQL.
+   * Every account the text matches, gathered part by part through the indexes (see
+   * matchingAccounts) when there are at most COUNT_CANDIDATE_LIMIT; the page and its count then read
+   * only these. Null: more, or a part no index can answer (a text of one or two letters), and the
+   * accounts are walked in username order instead.
    */
-  candidates: number[] | null;
+  matches: number[] | null;
   /** Null when the text has no word a person's search text could hold (only punctuation). */
   students: PeopleSearch | null;
   lecturers: PeopleSearch | null;
@@ -23,18 +26,60 @@ export interface AccountSearch {
 export async function prepareAccountSearch(db: Db, q: string | undefined): Promise<AccountSearch | null> {
   if (!q) return null;
   const folded = foldQuery(q) ?? q.toLowerCase();
-  const text = q.toLowerCase();
-  const ownCandidates = async () => {
-    // SQLite's trigram tokenizer folds the case of ASCII letters only, so "šarić" would miss
-    // "Šarić" in a name the search compares lower-cased: such a text is not looked up in the index.
-    if (dialectOf(db) === 'postgres' || !indexable(text) || !/^[\x20-\x7e]*$/.test(text)) return null;
-    const [byUsername, byName] = await Promise.all(['username', 'display_name'].map((column) => trigramCandidates(db, 'users_search', column, [text], COUNT_CANDIDATE_LIMIT)));
-    return byUsername && byName ? [...new Set([...byUsername, ...byName])] : null;
-  };
-  const [candidates, students, lecturers] = await Promise.all([ownCandidates(), preparePeopleSearch(db, 'students.searchText', folded), preparePeopleSearch(db, 'lecturers.searchText', folded)]);
+  const [students, lecturers] = await Promise.all([preparePeopleSearch(db, 'students.searchText', folded), preparePeopleSearch(db, 'lecturers.searchText', folded)]);
   // The people found are a set the accounts are checked against, not a list walked in order: every
   // candidate the index could name serves (forCounting), for the page as for the count.
-  return { q, candidates, students: students && forCounting(students), lecturers: lecturers && forCounting(lecturers) };
+  const search = { q, matches: null, students: students && forCounting(students), lecturers: lecturers && forCounting(lecturers) };
+  return { ...search, matches: await matchingAccounts(db, search) };
+}
+
+/** A person's part of the search can be answered through an index: SQLite's candidates, PostgreSQL's trigram index. */
+function answerable(db: Db, search: PeopleSearch): boolean {
+  return dialectOf(db) === 'sqlite' ? search.candidates !== null : search.words.some(indexable);
+}
+
+/**
+ * The accounts the text matches, as one union of parts that each read only what an index names:
+ * the usernames holding it (their trigram index; usernames are ASCII, so another text names none),
+ * the accounts with no person whose display name holds it (users_unlinked_idx: a handful of admins),
+ * and the accounts of the students and lecturers it finds (their search, then the account by its
+ * unique key). A planner given the same conditions OR-ed together walks every account (PostgreSQL
+ * cannot tell how few the people's parts find; SQLite had no index for a non-ASCII name).
+ */
+async function matchingAccounts(db: Db, search: AccountSearch): Promise<number[] | null> {
+  const text = search.q.toLowerCase();
+  const ascii = /^[\x20-\x7e]*$/.test(text);
+  if (ascii && !indexable(text)) return null;
+  const people = [search.students, search.lecturers].filter((p): p is PeopleSearch => p !== null);
+  if (!people.every((p) => answerable(db, p))) return null;
+  const sqlite = dialectOf(db) === 'sqlite';
+  const byUsername = ascii && sqlite ? await trigramCandidates(db, 'users_search', 'username', [text], COUNT_CANDIDATE_LIMIT) : [];
+  if (byUsername === null) return null;
+
+  const parts = [];
+  if (ascii)
+    parts.push(
+      db
+        .selectFrom('users')
+        .select('users.id')
+        .where((eb) => (sqlite ? eb.and([amongIds('users.id', byUsername), containsInLowerCase(eb.ref('username'), text)]) : containsInLowerCase(eb.ref('username'), text))),
+    );
+  parts.push(
+    db
+      .selectFrom('users')
+      .select('users.id')
+      // Written as users_unlinked_idx's expression (migration 0005), which finds them by key.
+      .where(sql`coalesce(student_id, lecturer_id)`, 'is', null)
+      .where((eb) => containsIgnoringCase(eb.ref('displayName'), search.q)),
+  );
+  if (search.students)
+    parts.push(db.selectFrom('users').innerJoin('students', 'students.id', 'users.studentId').select('users.id').where(matchesPeopleSearch(search.students)));
+  if (search.lecturers)
+    parts.push(db.selectFrom('users').innerJoin('lecturers', 'lecturers.id', 'users.lecturerId').select('users.id').where(matchesPeopleSearch(search.lecturers)));
+  const [first, ...rest] = parts;
+  const union = rest.reduce((all, part) => all.union(part), first!);
+  const rows = await db.selectFrom(union.as('matched')).select('matched.id').limit(COUNT_CANDIDATE_LIMIT + 1).execute();
+  return rows.length > COUNT_CANDIDATE_LIMIT ? null : rows.map((r) => Number(r.id));
 }
 
 interface AccountFilter {
@@ -44,16 +89,17 @@ interface AccountFilter {
 
 function filtered(db: Db, filter: AccountFilter) {
   let query = db.selectFrom('users');
-  if (filter.search) {
-    const { q, candidates, students, lecturers } = filter.search;
-    // An account linked to a student or lecturer is also found by that record's folded search text,
-    // as the people lists find it: "zeljko" finds Željko, a student number finds its account.
-    // A linked account's name is its person's, so only unlinked accounts (a few admins) need the
-    // per-row lower() of the name, which on SQLite is a JavaScript call for every row it reaches.
-    // With candidates for every part (a rare text), SQLite answers the OR from its indexes, one
-    // part at a time; without (a common text), it walks the accounts by username and stops after
-    // the page, each person looked up by key (EXISTS) rather than every match read first.
-    // PostgreSQL finds the people through their trigram index and hashes them (IN).
+  if (filter.search?.matches) {
+    query = query.where(amongIdsOn(db, 'users.id', filter.search.matches));
+  } else if (filter.search) {
+    const { q, students, lecturers } = filter.search;
+    // Too many matches to gather, or a text no index answers: the accounts in username order, until
+    // a page of them matches. An account linked to a student or lecturer is also found by that
+    // record's folded search text, as the people lists find it: "zeljko" finds Željko, a student
+    // number finds its account. A linked account's name is its person's, so only unlinked accounts
+    // (a few admins) need the per-row lower() of the name, which on SQLite is a JavaScript call for
+    // every row it reaches. SQLite looks each person up by key (EXISTS) rather than reading every
+    // match first; PostgreSQL finds the people through their trigram index and hashes them (IN).
     const byKey = dialectOf(db) === 'sqlite';
     query = query.where((eb) => {
       const own = eb.or([
@@ -64,11 +110,7 @@ function filtered(db: Db, filter: AccountFilter) {
         search.candidates || !byKey
           ? eb(key, 'in', eb.selectFrom(table).select(`${table}.id`).where(matchesPeopleSearch(search)))
           : eb.exists(eb.selectFrom(table).select(`${table}.id`).whereRef(`${table}.id`, '=', key).where(matchesPeopleSearch(search)));
-      return eb.or([
-        candidates ? eb.and([amongIds('users.id', candidates), own]) : own,
-        ...(students ? [person(students, 'students', 'users.studentId')] : []),
-        ...(lecturers ? [person(lecturers, 'lecturers', 'users.lecturerId')] : []),
-      ]);
+      return eb.or([own, ...(students ? [person(students, 'students', 'users.studentId')] : []), ...(lecturers ? [person(lecturers, 'lecturers', 'users.lecturerId')] : [])]);
     });
   }
   if (filter.role) query = query.where('role', '=', filter.role);

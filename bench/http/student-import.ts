@@ -3,12 +3,9 @@
 // through the admin's pages of a running FMS, as an admin's browser would, with the server's
 // memory sampled meanwhile. It writes into the department it is given: run it last on a copy.
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import type { Db } from '../../src/db/index.js';
-import { importTemplate } from '../../src/lib/record-fields.js';
-import { writeCsv, type SheetColumn } from '../../src/lib/spreadsheets.js';
-import { studentFields } from '../../src/features/students/fields.js';
 import { planDepartment } from '../../src/seeds/scale-department.js';
+import { csvBytes, studentColumns } from '../../src/seeds/scale-imports.js';
 import { MemorySampler } from './processes.js';
 
 /** The scenario's name for BENCH_ONLY. */
@@ -32,11 +29,6 @@ export interface ImportRun {
   problem: string | null;
 }
 
-const columns: SheetColumn[] = (() => {
-  const { labels } = importTemplate(studentFields);
-  return ['studentNumber', 'lastName', 'firstName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'group'].map((key) => ({ key, header: labels[key] ?? key }));
-})();
-
 /**
  * The CSV of a new intake of `rows` students, drawn as the seed draws people, spread over the
  * department's active groups; numbered 2026-00001 on and mailed at their own domain, so that no
@@ -53,15 +45,7 @@ export async function newIntakeCsv(db: Db, rows: number, seed: number): Promise<
     email: s.email.replace(/@.*$/, `@intake${INTAKE}.fms.example`),
     group: groups[i % groups.length],
   }));
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-      done();
-    },
-  });
-  await writeCsv(sink, columns, records);
-  return Buffer.concat(chunks);
+  return csvBytes(studentColumns, records);
 }
 
 /** A browser's cookies: sent with every request, replaced by what the server sets. */

@@ -27,10 +27,12 @@ function columnsOf(fields: RecordFields, names: readonly string[]): SheetColumn[
   return names.map((key) => ({ key, header: labels[key] ?? key }));
 }
 
-const studentColumns = columnsOf(studentFields, ['studentNumber', 'lastName', 'firstName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'group']);
+/** The students' file's columns (the bench's new intake uses them too). */
+export const studentColumns = columnsOf(studentFields, ['studentNumber', 'lastName', 'firstName', 'patronymic', 'birthDate', 'email', 'phone', 'address', 'group']);
 const lecturerColumns = columnsOf(lecturerFields, ['lastName', 'firstName', 'patronymic', 'academicDegree', 'position', 'email', 'phone', 'address', 'isAdmin']);
 
-async function csvBytes(columns: readonly SheetColumn[], rows: readonly object[]): Promise<Buffer> {
+/** A CSV file's bytes, written as an export writes them. */
+export async function csvBytes(columns: readonly SheetColumn[], rows: readonly object[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, done) {

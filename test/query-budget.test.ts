@@ -43,7 +43,8 @@ const expected: Record<PageId, Expected> = {
   groups: { budget: 4, grows: true }, // the page with its group sizes
   accounts: { budget: 5, grows: false }, // the page, the kept totals
   'accounts-lecturers': { budget: 5, grows: true }, // the page, the bounded count
-  'accounts-search': { budget: 9, grows: true }, // the page, the bounded count; SQLite asks four trigram indexes first (usernames, names, students', lecturers')
+  'accounts-search': { budget: 9, grows: true }, // the matches gathered in one union, the page, the bounded count; SQLite asks three trigram indexes first (usernames, students', lecturers')
+  'accounts-search-students': { budget: 9, grows: true }, // the same, one role
   audit: { budget: 4, grows: false },
   'audit-groups': { budget: 4, grows: true },
   'student-record': { budget: 7, grows: true }, // the record (read twice), its account, its history

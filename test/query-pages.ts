@@ -29,6 +29,7 @@ export type PageId =
   | 'accounts'
   | 'accounts-lecturers'
   | 'accounts-search'
+  | 'accounts-search-students'
   | 'audit'
   | 'audit-groups'
   | 'student-record'
@@ -146,6 +147,7 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'accounts', label: 'the accounts list', role: 'admin', path: '/admin/accounts' },
     { id: 'accounts-lecturers', label: "the accounts list, lecturers'", role: 'admin', path: '/admin/accounts?role=lecturer' },
     { id: 'accounts-search', label: `the accounts list, a search for "${t.searched}"`, role: 'admin', path: `/admin/accounts?q=${q}` },
+    { id: 'accounts-search-students', label: `the accounts list, students', a search for "${t.searched}"`, role: 'admin', path: `/admin/accounts?q=${q}&role=student` },
     { id: 'audit', label: 'the audit trail', role: 'admin', path: '/admin/audit' },
     { id: 'audit-groups', label: "the audit trail, groups'", role: 'admin', path: '/admin/audit?entity=group' },
     { id: 'student-record', label: "a student's record", role: 'admin', path: `/students/${t.studentId}` },

@@ -108,14 +108,16 @@ export function archivedColumn(table: 'students' | 'lecturers', search: PeopleSe
  * `column in (ids)` with one JSON parameter whatever the number of ids (SQLite's json_each): one SQL
  * text, so one prepared statement, for every search.
  */
-export function amongIds(column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
+function amongIds(column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
   return sql<SqlBool>`${sql.raw(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
 }
 
 /**
  * `column in (ids)` on either engine, one SQL text for any number of ids: SQLite's json_each (see
- * amongIds), PostgreSQL's `= any` over one array parameter.
+ * amongIds), PostgreSQL's unnest of one array parameter. Not `= any(array)`: PostgreSQL then
+ * walks the list's order index testing each row against the array (16.7 ms for 622 accounts at
+ * `large`) where the unnested ids are looked up by key and sorted (2.2 ms).
  */
 export function amongIdsOn(db: Db, column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
-  return dialectOf(db) === 'postgres' ? sql<SqlBool>`${sql.raw(column)} = any(${[...ids]}::int[])` : amongIds(column, ids);
+  return dialectOf(db) === 'postgres' ? sql<SqlBool>`${sql.raw(column)} in (select unnest(${[...ids]}::int[]))` : amongIds(column, ids);
 }

@@ -6,7 +6,6 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { missingTrigramIndexes } from '../db/trigram.js';
-import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, METRICS_TOKEN_MIN_LENGTH, SECRET_KEY_MIN_LENGTH, type Config } from '../config/index.js';
 import { secretProblem } from '../config/secrets.js';
 import { trustProxyWarning } from '../config/trust-proxy.js';
@@ -180,6 +179,7 @@ function checkCookies(config: Config, say: Say) {
 }
 
 async function checkRedis(url: string, say: Say) {
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   const failures = watchRedisFailures(redis);
   redis.on('error', () => {});
@@ -269,9 +269,11 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
       await attempt('search indexes', async () => {
         const { missing, extensionSchema } = await missingTrigramIndexes(db);
         const fix =
-          extensionSchema && extensionSchema !== 'public'
-            ? `pg_trgm is installed in schema ${extensionSchema}: create them with ${extensionSchema}.gin_trgm_ops`
-            : "pg_trgm could not be installed when `fms migrate` ran; have the database's owner run `CREATE EXTENSION pg_trgm SCHEMA public;` and create them";
+          extensionSchema === 'public'
+            ? 'pg_trgm is installed now (it was not when `fms migrate` built the indexes): create them as FMS\'s account'
+            : extensionSchema
+              ? `pg_trgm is installed in schema ${extensionSchema}: create them with ${extensionSchema}.gin_trgm_ops`
+              : "pg_trgm could not be installed when `fms migrate` ran; have the database's owner run `CREATE EXTENSION pg_trgm SCHEMA public;` and create them";
         say(
           'search indexes',
           missing.length ? 'WARN' : 'PASS',

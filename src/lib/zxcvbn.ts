@@ -9,7 +9,9 @@ import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 
-const require = createRequire(import.meta.url);
+// A require made per load, not kept: the module a require is made for lists what it loaded as
+// its children, so a kept one would hold the dictionaries after releaseZxcvbn.
+const load = <T>(id: string): T => createRequire(import.meta.url)(id) as T;
 
 type Core = typeof import('@zxcvbn-ts/core');
 type Common = typeof import('@zxcvbn-ts/language-common');
@@ -19,7 +21,7 @@ let factory: ZxcvbnFactory | null = null;
 
 /** ~49,000 common and breached passwords shipped with zxcvbn-ts, most common first. */
 export function commonPasswords(): readonly string[] {
-  return (require('@zxcvbn-ts/language-common') as Common).dictionary['passwords-common'] as string[];
+  return load<Common>('@zxcvbn-ts/language-common').dictionary['passwords-common'] as string[];
 }
 
 /**
@@ -29,9 +31,9 @@ export function commonPasswords(): readonly string[] {
  */
 export function zxcvbnCheck(text: string, userInputs: readonly string[] = []): ZxcvbnResult {
   if (!factory) {
-    const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as Core;
-    const common = require('@zxcvbn-ts/language-common') as Common;
-    const english = require('@zxcvbn-ts/language-en') as English;
+    const { ZxcvbnFactory } = load<Core>('@zxcvbn-ts/core');
+    const common = load<Common>('@zxcvbn-ts/language-common');
+    const english = load<English>('@zxcvbn-ts/language-en');
     factory = new ZxcvbnFactory({
       dictionary: { ...common.dictionary, ...english.dictionary },
       graphs: common.adjacencyGraphs,
@@ -50,5 +52,6 @@ export function zxcvbnCheck(text: string, userInputs: readonly string[] = []): Z
  */
 export function releaseZxcvbn(): void {
   factory = null;
-  for (const file of Object.keys(require.cache)) if (file.includes(`${sep}@zxcvbn-ts${sep}`)) delete require.cache[file];
+  const cache = createRequire(import.meta.url).cache;
+  for (const file of Object.keys(cache)) if (file.includes(`${sep}@zxcvbn-ts${sep}`)) delete cache[file];
 }

@@ -129,35 +129,53 @@ describe('loadConfig reads only the environment it is given', () => {
 });
 
 describe("the secrets of fms serve's workers are judged once, by the primary", () => {
-  test('a worker given the primary\'s digest of the same secrets does not load the estimate', () => {
+  /**
+   * loadConfig(env) in a fresh process (no test has loaded zxcvbn's dictionaries, 70 MB, in it):
+   * in a node:cluster worker forked as `fms serve` forks them, or in a plain process. Answers
+   * whether the estimate was loaded and the problems found.
+   */
+  const loadIn = (t: TestContext, where: 'worker' | 'plain process', env: Record<string, string>) => {
+    const dir = tempDir(t);
+    const script = join(dir, 'load-config.mjs');
+    writeFileSync(
+      script,
+      `import cluster from 'node:cluster';
+      import { createRequire } from 'node:module';
+      const env = JSON.parse(process.env.TEST_ENV);
+      if (cluster.isPrimary && process.env.TEST_WHERE === 'worker') {
+        cluster.fork().on('message', (answer) => { process.stdout.write(JSON.stringify(answer)); }).on('exit', (code) => { process.exitCode = code; });
+      } else {
+        const { loadConfig } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
+        let problems = [];
+        try { loadConfig(env, { dotenvDir: false }); } catch (error) { problems = error.problems ?? [String(error)]; }
+        const loaded = Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('@zxcvbn-ts'));
+        const answer = { loaded, problems };
+        if (cluster.isWorker) process.send(answer, () => process.exit(0));
+        else process.stdout.write(JSON.stringify(answer));
+      }`,
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env: { ...process.env, TEST_ENV: JSON.stringify(env), TEST_WHERE: where } });
+    assert.equal(child.status, 0, child.stderr);
+    return JSON.parse(child.stdout) as { loaded: boolean; problems: string[] };
+  };
+
+  test("a worker given the primary's digest of the same secrets does not load the estimate; anything else judges them", (t) => {
     const env = { FMS_CONFIG: 'production', SECRET_KEY: goodKey(), METRICS_TOKEN: goodKey() };
     const fromPrimary = workerEnvironment(load(env));
     assert.deepEqual(Object.keys(fromPrimary), ['FMS_SECRETS_JUDGED']);
-    // A fresh process, so that no other test has loaded zxcvbn's dictionaries (70 MB) before.
-    const script = `
-      import { createRequire } from 'node:module';
-      const { loadConfig } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
-      const env = JSON.parse(process.argv[1]);
-      loadConfig(env, { dotenvDir: false });
-      const loaded = Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('@zxcvbn-ts'));
-      process.stdout.write(JSON.stringify({ loaded }));`;
-    const run = (workerEnv: Record<string, string>) => {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(workerEnv)], { encoding: 'utf8' });
-      assert.equal(child.status, 0, child.stderr);
-      return JSON.parse(child.stdout) as { loaded: boolean };
-    };
-    assert.deepEqual(run({ ...env, ...fromPrimary }), { loaded: false }, 'the judged secrets are not judged again');
-    assert.deepEqual(run(env), { loaded: true }, 'without the digest the worker judges them (the check above can fail)');
+    assert.deepEqual(loadIn(t, 'worker', { ...env, ...fromPrimary }), { loaded: false, problems: [] }, 'the judged secrets are not judged again');
+    assert.deepEqual(loadIn(t, 'worker', env), { loaded: true, problems: [] }, 'without the digest the worker judges them (the check above can fail)');
+    assert.deepEqual(loadIn(t, 'plain process', { ...env, ...fromPrimary }), { loaded: true, problems: [] }, 'only a cluster worker reads the digest');
   });
 
-  test('other secrets than the primary judged are judged again: a weak key is refused', () => {
+  test('other secrets than the primary judged are judged again: a weak key is refused', (t) => {
     const judged = workerEnvironment(load({ FMS_CONFIG: 'production', SECRET_KEY: goodKey() }));
-    const problems = problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: 'a'.repeat(64), ...judged });
+    const problems = loadIn(t, 'worker', { FMS_CONFIG: 'production', SECRET_KEY: 'a'.repeat(64), ...judged }).problems;
     assert.match(problems.join(' '), /SECRET_KEY/);
     // A changed METRICS_TOKEN voids the digest too.
     const key = goodKey();
     const withToken = workerEnvironment(load({ FMS_CONFIG: 'production', SECRET_KEY: key, METRICS_TOKEN: goodKey() }));
-    assert.match(problemsOf({ FMS_CONFIG: 'production', SECRET_KEY: key, METRICS_TOKEN: 'changeme-changeme-changeme', ...withToken }).join(' '), /METRICS_TOKEN/);
+    assert.match(loadIn(t, 'worker', { FMS_CONFIG: 'production', SECRET_KEY: key, METRICS_TOKEN: 'changeme-changeme-changeme', ...withToken }).problems.join(' '), /METRICS_TOKEN/);
     assert.deepEqual(workerEnvironment(load({ FMS_CONFIG: 'development' })), {}, 'outside production nothing is judged, nothing is passed');
   });
 });

@@ -1,5 +1,6 @@
 // The only module that reads the environment. loadConfig(env) validates every variable, reports all
 // problems at once (one line each, naming the variable and the fix) and returns a frozen Config.
+import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
@@ -134,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   let secretKeyIsDevelopmentDefault = false;
   const metricsText = text('METRICS_TOKEN');
   // A worker of `fms serve` whose primary judged these very secrets does not judge them again.
-  const judged = isProduction && judgedByPrimary(merged[SECRETS_JUDGED_VARIABLE], secretKey, metricsText);
+  const judged = isProduction && cluster.isWorker && judgedByPrimary(merged[SECRETS_JUDGED_VARIABLE], secretKey, metricsText);
   if (isProduction && !judged) {
     const problem = secretProblem('SECRET_KEY', secretKey, SECRET_KEY_MIN_LENGTH);
     if (problem) problems.push(problem);

@@ -2,8 +2,9 @@
 // value anyone has seen in print. Production refuses a weak one (loadConfig), `fms doctor` reports
 // it in every mode, and each refusal names the variable and the command that makes a good value.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { fmsVersion } from './fms-version.js';
 // eslint-disable-next-line import-x/no-restricted-paths -- a pure estimate (no config, no framework); config/ is where secrets are judged
-import { secretWeakness } from '../lib/secret-strength.js';
+import { REQUIRED_SECRET_BITS, secretWeakness } from '../lib/secret-strength.js';
 // eslint-disable-next-line import-x/no-restricted-paths -- the common-password list the estimate loads on first use
 import { commonPasswords } from '../lib/zxcvbn.js';
 
@@ -145,13 +146,19 @@ export function secretProblem(name: SecretName, value: string, minLength: number
  * The variable through which `fms serve`'s primary tells the workers it forks that it judged their
  * secrets: the estimate loads zxcvbn's dictionaries (0.3 s and 70 MB per process), and a worker
  * started with the same SECRET_KEY and METRICS_TOKEN would only judge them again. A worker that reads
- * other values (a reload after SECRET_KEY_FILE changed) judges its own.
+ * other values (a reload after SECRET_KEY_FILE changed), or runs another version of FMS or another
+ * policy (a reload onto an upgrade), judges its own; only a cluster worker reads it at all.
  */
 export const SECRETS_JUDGED_VARIABLE = 'FMS_SECRETS_JUDGED';
 
-/** A keyed digest of the judged values: only a process holding the same SECRET_KEY can match it. */
+/**
+ * A keyed digest of the judged values and of the policy that judged them (FMS's version, the bar,
+ * the values refused as printed): only a process holding the same SECRET_KEY, on the same policy,
+ * can match it.
+ */
 export function judgedSecretsDigest(secretKey: string, metricsToken: string): string {
-  return createHmac('sha256', secretKey).update(`fms: secrets judged\0${metricsToken}`).digest('hex');
+  const policy = JSON.stringify([fmsVersion(), REQUIRED_SECRET_BITS, publishedSecretValues, serviceWords]);
+  return createHmac('sha256', secretKey).update(`fms: secrets judged\0${policy}\0${metricsToken}`).digest('hex');
 }
 
 /** Whether the primary judged exactly these values (see SECRETS_JUDGED_VARIABLE). */

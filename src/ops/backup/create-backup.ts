@@ -9,7 +9,7 @@ import { ignoreProgress, type OnProgress } from '../data/progress.js';
 import { archiveName, listArchives } from './archive-name.js';
 import { ARCHIVE_MODE, BACKUP_FOLDER_MODE, prepareBackupFolder } from './backup-folder.js';
 import type { DatabaseDump } from './database-dump.js';
-import { fmsVersion } from './fms-version.js';
+import { fmsVersion } from '../../config/fms-version.js';
 import { recordGoodBackup } from './last-good-backup.js';
 import { ARCHIVE_FORMAT, MANIFEST_CHECKSUM_FILE, MANIFEST_FILE, sha256File, writeManifest, type Manifest } from './manifest.js';
 import { packArchive } from './pack.js';

@@ -1,5 +1,6 @@
-// The version of FMS that writes an archive, from package.json: found by walking up from this
-// file, so it works from the sources (src/ops/backup) and from the build (dist/src/ops/backup).
+// The version of FMS, from package.json (backup manifests name it; a cluster primary binds the
+// secrets it judged to it): found by walking up from this file, so it works from the sources and
+// from the build.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -10,6 +10,7 @@ import { createDb, type Db } from './db/index.js';
 import { databaseFailure } from './db/connection-failure.js';
 import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
+import { activeDemoLogins, demoAccountsWithPublishedPasswords, seedDemoDepartment } from './seeds/demo.js';
 import { trustProxyWarning } from './config/trust-proxy.js';
 import { readManifest } from './lib/static-build.js';
 import { metricsText, type MetricsOptions } from './plugins/metrics.js';
@@ -47,11 +48,9 @@ export async function prepareDatabase(config: Config, db: Db, say: (line: string
   if (applied.length) say(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
 }
 
-// The app and the demo seed (every feature's routes, views and services) are imported where they
-// are used, not at the top: `fms serve`'s primary prepares the database and forks the workers
-// without them, so it starts in a fraction of the time and memory, and its workers start sooner.
+// The app (Fastify, its plugins, every feature's routes and views) is imported where it is built,
+// not at the top: `fms serve`'s primary prepares the database and forks the workers without it.
 const loadApp = () => import('./app.js');
-const loadDemo = () => import('./seeds/demo.js');
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -88,7 +87,6 @@ export async function prepareForServing(config: Config, say: (line: string) => v
     if (config.isProduction) {
       // The stored hashes decide, not "unchanged since the seed": a password set back to its
       // published value is as open as one never changed.
-      const { demoAccountsWithPublishedPasswords } = await loadDemo();
       const demo = await demoAccountsWithPublishedPasswords({ db });
       if (demo.length)
         throw new StartupError(
@@ -98,7 +96,6 @@ export async function prepareForServing(config: Config, say: (line: string) => v
         );
     }
     if (config.demoDepartment) {
-      const { seedDemoDepartment } = await loadDemo();
       const seeded = await db.transaction().execute((trx) => seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console }));
       if (seeded) say('Seeded the demo department (an admin, 3 lecturers, 3 groups of 10 students, 4 subjects).');
     }
@@ -144,7 +141,6 @@ export async function printBanner(config: Config, url: string, say: (line: strin
   if (!config.demoDepartment) return;
   const db = createDb(config.database);
   try {
-    const { activeDemoLogins } = await loadDemo();
     const logins = await activeDemoLogins({ db });
     if (logins.length) {
       say('Demo logins:');

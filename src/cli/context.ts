@@ -1,7 +1,6 @@
 // What every CLI command shares: the config, an open database, a service context acting as the
 // operator (the system actor), and consistent error reporting and exit codes.
 import { existsSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { systemActor } from '../access.js';
@@ -60,7 +59,8 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
     // so its failure is told as one, not as the driver's bare words from the middle of the command.
     await sql`select 1`.execute(db).catch(unreachable);
   }
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
+  // ioredis loads only where RATELIMIT_STORAGE_URI names a Redis (every fms process loads this file).
+  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
   const sessions = redis ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs }) : databaseSessionStore(db);
   const log = pino({ level: 'warn' }, pino.destination(2));
   const storage = createStorage(config);

@@ -65,20 +65,24 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
   const checkTimeoutMs = options.checkTimeoutMs ?? 3000;
   const where = target.endpoint ? `s3://${bucket} at ${target.endpoint}` : `s3://${bucket} in ${target.region}`;
 
-  let created: S3Client | null = null;
-  const connect = async (): Promise<{ sdk: Sdk; client: S3Client }> => {
-    const sdk = await loadSdk();
-    created ??= new sdk.S3Client({
-      region: target.region,
-      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-      forcePathStyle: target.forcePathStyle,
-      credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-      maxAttempts: 3,
-      // Many S3-compatible servers reject the SDK's default CRC checksums (aws-chunked trailers); FMS
-      // verifies content with its own SHA-256, so ask for checksums only where an operation requires one.
-      ...(target.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
-    });
-    return { sdk, client: created };
+  let connection: Promise<{ sdk: Sdk; client: S3Client }> | null = null;
+  let closed = false;
+  const connect = (): Promise<{ sdk: Sdk; client: S3Client }> => {
+    if (closed) return Promise.reject(new Error(`The storage at ${where} is closed`));
+    connection ??= loadSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: target.region,
+        ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+        forcePathStyle: target.forcePathStyle,
+        credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
+        maxAttempts: 3,
+        // Many S3-compatible servers reject the SDK's default CRC checksums (aws-chunked trailers); FMS
+        // verifies content with its own SHA-256, so ask for checksums only where an operation requires one.
+        ...(target.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+      }),
+    }));
+    return connection;
   };
 
   return {
@@ -86,7 +90,6 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
 
     async put(key: string, stream: Readable, putOptions: PutOptions): Promise<PutResult> {
       assertValidKey(key);
-      const { sdk, client } = await connect();
       const hasher = new HashingCounter(putOptions.size);
       // One switch stops the upload, parts in flight included, whatever goes wrong: the source fails,
       // its size is not the one announced, or the caller aborts.
@@ -99,6 +102,8 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
       if (signal?.aborted) onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
+        // Inside the try: the source is already piped, so a failure to load the SDK ends it too.
+        const { sdk, client } = await connect();
         const params = { Bucket: bucket, Key: key, Body: hasher, ContentType: putOptions.contentType };
         await new sdk.Upload({ client, params, partSize, queueSize, leavePartsOnError: false, abortController: controller }).done();
       } catch (error) {
@@ -166,7 +171,9 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
     describe: () => where,
 
     async close() {
-      created?.destroy();
+      // A connection still being made is waited for, so its client is destroyed too.
+      closed = true;
+      (await connection?.catch(() => null))?.client.destroy();
     },
   };
 

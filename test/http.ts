@@ -1,6 +1,11 @@
 // Driving the app like a browser: cookies kept between requests, CSRF tokens read from the pages.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
+/** The CSRF token a page carries in its head (layout.tsx), or null. */
+export function csrfTokenIn(page: string): string | null {
+  return /<meta name="csrf-token" content="([^"]*)"/.exec(page)?.[1] ?? null;
+}
+
 export class Browser {
   readonly cookies = new Map<string, string>();
   constructor(
@@ -52,9 +57,9 @@ export class Browser {
     for (let hops = 0; hops < 3 && page.statusCode >= 300 && page.statusCode < 400 && page.headers.location; hops++) {
       page = await this.get(String(page.headers.location));
     }
-    const match = /<meta name="csrf-token" content="([^"]*)"/.exec(page.body);
-    if (!match) throw new Error(`no CSRF token on ${from} (status ${page.statusCode})`);
-    return match[1]!;
+    const token = csrfTokenIn(page.body);
+    if (token === null) throw new Error(`no CSRF token on ${from} (status ${page.statusCode})`);
+    return token;
   }
 
   async signIn(username: string, password: string) {

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Db } from '../../src/db/index.js';
 import { planDepartment } from '../../src/seeds/scale-department.js';
 import { csvBytes, studentColumns } from '../../src/seeds/scale-imports.js';
+import { csrfTokenIn } from '../../test/http.js';
 import { MemorySampler } from './processes.js';
 
 /** The scenario's name for BENCH_ONLY. */
@@ -75,7 +76,6 @@ class CookieJar {
   }
 }
 
-const csrfOf = (page: string) => /<meta name="csrf-token" content="([^"]*)"/.exec(page)?.[1] ?? null;
 
 /**
  * Uploads `csv` at `baseUrl`/admin/imports as the admin whose cookies are `cookie`, reads the
@@ -93,7 +93,7 @@ export async function timedStudentImport(baseUrl: string, cookie: string, csv: B
   const run: ImportRun = { rows, dryRunSeconds: 0, confirmSeconds: 0, seconds: 0, rssBefore: 0, peakRss: 0, problem: null };
 
   const page = await request('/admin/imports');
-  const token = csrfOf(page.body);
+  const token = csrfTokenIn(page.body);
   if (page.status !== 200 || !token) return { ...run, problem: `the Import page answered ${page.status}${token ? '' : ' without a CSRF token'}` };
 
   const idle = new MemorySampler(pids);
@@ -113,7 +113,7 @@ export async function timedStudentImport(baseUrl: string, cookie: string, csv: B
     const report = await request(reportPath);
     run.dryRunSeconds = (performance.now() - started) / 1000;
     const planHash = /name="planHash" value="([^"]*)"/.exec(report.body)?.[1];
-    const confirmToken = csrfOf(report.body);
+    const confirmToken = csrfTokenIn(report.body);
     if (report.status !== 200 || !planHash || !confirmToken) return { ...run, problem: `the dry run's report (${reportPath}) answered ${report.status}${planHash ? '' : ' with no confirmation form'}` };
 
     const confirming = performance.now();

@@ -57,7 +57,7 @@ export interface PageTargets {
 }
 
 /** The page targets of a seeded department, and who signs in to see them. */
-export interface FoundTargets extends PageTargets {
+interface FoundTargets extends PageTargets {
   /** Active students (the middle page is counted from them). */
   students: number;
   /** The account of `studentId`, a student of `groupId`. */

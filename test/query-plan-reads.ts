@@ -156,12 +156,11 @@ function pgReads(tree: PgPlanNode): PlanRead[] {
       }
       else if (type === 'Bitmap Heap Scan') {
         // Its bitmap index scans below decide; a bitmap is built whole, so no Limit stops it.
-        const conds = (node.Plans ?? []).flatMap(function conditions(n): string[] {
-          return [...(n['Index Cond'] ? [n['Index Cond']] : []), ...(n.Plans ?? []).flatMap(conditions)];
+        const below = (node.Plans ?? []).flatMap(function scans(n): PgPlanNode[] {
+          return [n, ...(n.Plans ?? []).flatMap(scans)];
         });
-        const indexes = (node.Plans ?? []).flatMap(function names(n): string[] {
-          return [...(n['Index Name'] ? [n['Index Name']] : []), ...(n.Plans ?? []).flatMap(names)];
-        });
+        const conds = below.flatMap((n) => (n['Index Cond'] ? [n['Index Cond']] : []));
+        const indexes = below.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : []));
         if (!conds.some(pgNarrowCond)) reads.push({ kind: 'whole', table, step: `${name} by ${conds.join(', ') || 'no condition'} (${indexes.join(', ')})` });
       }
     }

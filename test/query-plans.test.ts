@@ -129,12 +129,6 @@ const knownWholeReads: Accepted[] = [
     why: 'A word of one or two letters has no trigram, so no index finds its candidates: the page walks the students in name order until 51 match, and the count until 1,001 match or the list ends. A common pair stops early; a rare one reads all 100,000.',
   },
   {
-    pages: ['students-search', 'api-search'],
-    table: 'students',
-    kind: 'walk',
-    why: 'PostgreSQL at `large` (not at `medium`) expects about 1,000 students to hold "lovr" (622 do) and walks the name index until 51 match, as SQLite does past CANDIDATE_LIMIT: bench/RESULTS.md measures it at 13 times its latency at `small`. Fix: gather the ids through the trigram index first on PostgreSQL too, as the accounts\' search does. On SQLite a word with more than 500 candidates in the trigram index pages by walking the list in name order (CANDIDATE_LIMIT): never at `small`, but at `large` the common "lovr" (622 students) walks ~8,000 entries for its page; its count reads its candidates (up to COUNT_CANDIDATE_LIMIT, 2,000), and only a word with more walks the list for its count, stopping at 1,001 matches.',
-  },
-  {
     pages: ['students-search-short'],
     table: 'students',
     kind: 'whole',

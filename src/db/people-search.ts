@@ -4,8 +4,10 @@
 // - PostgreSQL: a pg_trgm GIN index on the column; the planner uses it for the same LIKE.
 // - SQLite: an FTS5 table with the trigram tokenizer over the column finds the candidate ids; the
 //   LIKE on the record's own column stays, so the answer never depends on the tokenizer's rules.
-//   SQLite's planner cannot tell a rare word from a common one, so preparePeopleSearch asks the
-//   index first and the query is shaped by the answer.
+// Neither planner can be trusted to tell a rare word from a common one when the list is ordered:
+// SQLite has no statistics, and PostgreSQL's guess follows ANALYZE's sample (at `large` "lovr" was
+// walked in name order for 39 ms, or read through the index in 3 ms, depending on the sample). So
+// preparePeopleSearch asks the index first, unordered, and the list's query is shaped by the answer.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { dialectOf, type Db } from './index.js';
 import { escapeLike } from './search.js';
@@ -33,41 +35,49 @@ export function indexable(word: string): boolean {
 /** A folded query made ready for one searched column: its words and, on SQLite, the candidates. */
 export interface PeopleSearch {
   searched: SearchedText;
+  engine: 'sqlite' | 'postgres';
   words: string[];
   /**
-   * SQLite: the ids of every record whose text can match, when the trigram index found at most
-   * CANDIDATE_LIMIT of them; null: read in list order instead (PostgreSQL's planner chooses itself).
+   * The ids of every record whose text can match, when the trigram index found at most
+   * CANDIDATE_LIMIT of them; null: read in list order instead.
    */
   candidates: number[] | null;
-  /**
-   * SQLite: the candidates for counting, when the index found at most COUNT_CANDIDATE_LIMIT; a
-   * word too common to page by its candidates can still be counted by them (reading 2,000 ids beats
-   * walking the whole list for a word on 1% of it).
-   */
-  countCandidates: number[] | null;
 }
 
 /**
  * Past this many candidates a word is common: walking the list's own index in its order finds a
- * page of matches sooner than sorting every candidate (measured at 100,000 students, ADR 0015).
+ * page of matches sooner than sorting every candidate, and a bounded count stops early. Below it,
+ * reading the candidates by key wins even when they are many: a name's matches cluster in name
+ * order ("lovr": 622 Lovrić… students), so walking the list for them read 42,000 entries at `large`
+ * (26 ms on PostgreSQL) where sorting 622 candidates took 2–4 ms (ADR 0015).
  */
-export const CANDIDATE_LIMIT = 500;
-
-/** Past this many candidates the matches are dense: a bounded count walking the list stops early. */
-export const COUNT_CANDIDATE_LIMIT = 2000;
+export const CANDIDATE_LIMIT = 2000;
 
 /**
- * Reads the trigram index once for a search (SQLite), so that a rare word's list, count and page
- * read only its candidates, and a common word's walk the list in order and stop early.
+ * Reads the trigram index once for a search, so that a rare word's list, count and page read only
+ * its candidates, and a common word's walk the list in order and stop early.
  */
 export async function preparePeopleSearch(db: Db, searched: SearchedText, foldedQuery: string | null | undefined): Promise<PeopleSearch | null> {
   const words = (foldedQuery ?? '').split(' ').filter(Boolean).slice(0, MAX_WORDS);
   if (words.length === 0) return null;
+  const engine = dialectOf(db);
   const indexed = words.filter(indexable);
-  if (dialectOf(db) === 'postgres' || indexed.length === 0) return { searched, words, candidates: null, countCandidates: null };
+  if (indexed.length === 0) return { searched, engine, words, candidates: null };
   const s = searchedText[searched];
-  const ids = await trigramCandidates(db, s.index, s.column, indexed, COUNT_CANDIDATE_LIMIT);
-  return { searched, words, candidates: ids && ids.length <= CANDIDATE_LIMIT ? ids : null, countCandidates: ids };
+  const candidates =
+    engine === 'sqlite' ? await trigramCandidates(db, s.index, s.column, indexed, CANDIDATE_LIMIT) : await trigramIndexedIds(db, s.table, s.column, indexed, CANDIDATE_LIMIT);
+  return { searched, engine, words, candidates };
+}
+
+/**
+ * PostgreSQL: the ids of the rows whose column holds every word, or null when there are more than
+ * `limit`. Unordered, so the planner reads them through the trigram index (2–4 ms for 600–2,000
+ * of 100,000 students) instead of walking an order's index.
+ */
+async function trigramIndexedIds(db: Db, table: string, column: string, words: readonly string[], limit: number): Promise<number[] | null> {
+  const likes = words.map((w) => sql<SqlBool>`${sql.raw(column)} like ${`%${w}%`}`);
+  const { rows } = await sql<{ id: number }>`select id from ${sql.raw(table)} where ${sql.join(likes, sql` and `)} limit ${limit + 1}`.execute(db);
+  return rows.length > limit ? null : rows.map((r) => Number(r.id));
 }
 
 /**
@@ -81,17 +91,12 @@ export async function trigramCandidates(db: Db, index: string, column: string, w
   return rows.length > limit ? null : rows.map((r) => Number(r.id));
 }
 
-/** The search as the count should read it: by its candidates wherever the index could name them all. */
-export function forCounting(search: PeopleSearch): PeopleSearch {
-  return search.countCandidates ? { ...search, candidates: search.countCandidates } : search;
-}
-
-/** Every word in the record's folded text (and, on SQLite, the record among the candidates). */
+/** Every word in the record's folded text (and the record among the candidates, when there are any). */
 export function matchesPeopleSearch(search: PeopleSearch): Expression<SqlBool> {
   const s = searchedText[search.searched];
   const column = sql.raw(`${s.table}.${s.column}`);
   const likes = search.words.map((w) => sql<SqlBool>`${column} like ${`%${escapeLike(w)}%`} escape '\\'`);
-  if (search.candidates) return sql<SqlBool>`(${amongIds(`${s.table}.id`, search.candidates)} and ${sql.join(likes, sql` and `)})`;
+  if (search.candidates) return sql<SqlBool>`(${amongIdsFor(search.engine, `${s.table}.id`, search.candidates)} and ${sql.join(likes, sql` and `)})`;
   return sql<SqlBool>`(${sql.join(likes, sql` and `)})`;
 }
 
@@ -101,7 +106,7 @@ export function matchesPeopleSearch(search: PeopleSearch): Expression<SqlBool> {
  * and walks that index through the whole list: `+column` tells it not to use the index for it.
  */
 export function archivedColumn(table: 'students' | 'lecturers', search: PeopleSearch | null): Expression<boolean> {
-  return search?.candidates ? sql<boolean>`+${sql.raw(`${table}.archived`)}` : sql<boolean>`${sql.raw(`${table}.archived`)}`;
+  return search?.candidates && search.engine === 'sqlite' ? sql<boolean>`+${sql.raw(`${table}.archived`)}` : sql<boolean>`${sql.raw(`${table}.archived`)}`;
 }
 
 /**
@@ -119,5 +124,9 @@ function amongIds(column: 'students.id' | 'lecturers.id' | 'users.id', ids: read
  * `large`) where the unnested ids are looked up by key and sorted (2.2 ms).
  */
 export function amongIdsOn(db: Db, column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
-  return dialectOf(db) === 'postgres' ? sql<SqlBool>`${sql.raw(column)} in (select unnest(${[...ids]}::int[]))` : amongIds(column, ids);
+  return amongIdsFor(dialectOf(db), column, ids);
+}
+
+function amongIdsFor(engine: 'sqlite' | 'postgres', column: 'students.id' | 'lecturers.id' | 'users.id', ids: readonly number[]): Expression<SqlBool> {
+  return engine === 'postgres' ? sql<SqlBool>`${sql.raw(column)} in (select unnest(${[...ids]}::int[]))` : amongIds(column, ids);
 }

@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { dialectOf, type Db } from '../../db/index.js';
 import type { Database, Role } from '../../db/schema.js';
-import { amongIdsOn, COUNT_CANDIDATE_LIMIT, forCounting, indexable, matchesPeopleSearch, preparePeopleSearch, trigramCandidates, type PeopleSearch } from '../../db/people-search.js';
+import { amongIdsOn, CANDIDATE_LIMIT, indexable, matchesPeopleSearch, preparePeopleSearch, trigramCandidates, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, COUNT_AHEAD, readRecordCounts, type ListTotal } from '../../db/record-counts.js';
 import { containsIgnoringCase, containsInLowerCase } from '../../db/search.js';
 import { foldQuery } from '../../lib/people.js';
@@ -13,7 +13,7 @@ export interface AccountSearch {
   q: string;
   /**
    * Every account the text matches, gathered part by part through the indexes (see
-   * matchingAccounts) when there are at most COUNT_CANDIDATE_LIMIT; the page and its count then read
+   * matchingAccounts) when there are at most CANDIDATE_LIMIT; the page and its count then read
    * only these. Null: more, or a part no index can answer (a text of one or two letters), and the
    * accounts are walked in username order instead.
    */
@@ -27,15 +27,17 @@ export async function prepareAccountSearch(db: Db, q: string | undefined): Promi
   if (!q) return null;
   const folded = foldQuery(q) ?? q.toLowerCase();
   const [students, lecturers] = await Promise.all([preparePeopleSearch(db, 'students.searchText', folded), preparePeopleSearch(db, 'lecturers.searchText', folded)]);
-  // The people found are a set the accounts are checked against, not a list walked in order: every
-  // candidate the index could name serves (forCounting), for the page as for the count.
-  const search = { q, matches: null, students: students && forCounting(students), lecturers: lecturers && forCounting(lecturers) };
+  const search = { q, matches: null, students, lecturers };
   return { ...search, matches: await matchingAccounts(db, search) };
 }
 
-/** A person's part of the search can be answered through an index: SQLite's candidates, PostgreSQL's trigram index. */
-function answerable(db: Db, search: PeopleSearch): boolean {
-  return dialectOf(db) === 'sqlite' ? search.candidates !== null : search.words.some(indexable);
+/**
+ * A person's part of the search can be answered through the index: it named every candidate. More
+ * than CANDIDATE_LIMIT people (a common text, "ana") almost always means as many accounts, so the
+ * accounts are walked at once rather than after gathering past the limit.
+ */
+function answerable(search: PeopleSearch): boolean {
+  return search.candidates !== null;
 }
 
 /**
@@ -51,9 +53,9 @@ async function matchingAccounts(db: Db, search: AccountSearch): Promise<number[]
   const ascii = /^[\x20-\x7e]*$/.test(text);
   if (ascii && !indexable(text)) return null;
   const people = [search.students, search.lecturers].filter((p): p is PeopleSearch => p !== null);
-  if (!people.every((p) => answerable(db, p))) return null;
+  if (!people.every(answerable)) return null;
   const sqlite = dialectOf(db) === 'sqlite';
-  const byUsername = ascii && sqlite ? await trigramCandidates(db, 'users_search', 'username', [text], COUNT_CANDIDATE_LIMIT) : [];
+  const byUsername = ascii && sqlite ? await trigramCandidates(db, 'users_search', 'username', [text], CANDIDATE_LIMIT) : [];
   if (byUsername === null) return null;
 
   const parts: SelectQueryBuilder<Database, keyof Database, { id: number | null }>[] = [];
@@ -94,8 +96,8 @@ async function matchingAccounts(db: Db, search: AccountSearch): Promise<number[]
   // so a text just under the limit may be walked instead: slower, never wrong.
   const [first, ...rest] = parts;
   const union = rest.reduce((all, part) => all.unionAll(part), first!);
-  const rows = await db.selectFrom(union.as('matched')).select('matched.id').where('matched.id', 'is not', null).limit(COUNT_CANDIDATE_LIMIT + 1).execute();
-  return rows.length > COUNT_CANDIDATE_LIMIT ? null : [...new Set(rows.map((r) => Number(r.id)))];
+  const rows = await db.selectFrom(union.as('matched')).select('matched.id').where('matched.id', 'is not', null).limit(CANDIDATE_LIMIT + 1).execute();
+  return rows.length > CANDIDATE_LIMIT ? null : [...new Set(rows.map((r) => Number(r.id)))];
 }
 
 interface AccountFilter {

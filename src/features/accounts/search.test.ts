@@ -1,11 +1,11 @@
 // The accounts' search through the trigram indexes (migration 0005, users_search and the people's):
 // whatever shape the query takes (the matches gathered through the indexes for a rarer text, a walk
-// by username for one with more than COUNT_CANDIDATE_LIMIT matches or too short for the index), it
+// by username for one with more than CANDIDATE_LIMIT matches or too short for the index), it
 // finds exactly the accounts reading every row finds, on SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { migrateOrThrow } from '../../db/migrator.js';
-import { COUNT_CANDIDATE_LIMIT } from '../../db/people-search.js';
+import { CANDIDATE_LIMIT } from '../../db/people-search.js';
 import { foldQuery } from '../../lib/people.js';
 import { openTestDatabase } from '../../../test/build-test-app.js';
 import { testDatabases } from '../../../test/services.js';
@@ -24,9 +24,9 @@ for (const database of await testDatabases()) {
       await migrateOrThrow(db);
       const ctx = { db, actor: systemActor, clock: { now: () => now }, log: quietLog, ip: null } as never;
       // Unlinked accounts by the thousand (their usernames and names are searched: "novak" names more
-      // than COUNT_CANDIDATE_LIMIT), and students whose accounts are found by the student's own
+      // than CANDIDATE_LIMIT), and students whose accounts are found by the student's own
       // search text.
-      const rows = Array.from({ length: COUNT_CANDIDATE_LIMIT + 100 }, (_, i) => ({
+      const rows = Array.from({ length: CANDIDATE_LIMIT + 100 }, (_, i) => ({
         username: i % 100 === 7 ? `z.zoltanovic${i}` : `u.novak${i}`,
         passwordHash: '!',
         role: 'admin' as const,
@@ -64,7 +64,7 @@ for (const database of await testDatabases()) {
       };
       for (const q of ['zoltanovic', 'zoltanović', 'novak', 'novak1', 'šarić', 'ŠARIĆ_1', 'ana', 'ab', 'c_', '%', 'office 1', 'nobody'])
         assert.deepEqual(
-          (await listAccounts(db, { search: await prepareAccountSearch(db, q), limit: COUNT_CANDIDATE_LIMIT * 2, offset: 0 })).rows.map((r) => r.username).sort(),
+          (await listAccounts(db, { search: await prepareAccountSearch(db, q), limit: CANDIDATE_LIMIT * 2, offset: 0 })).rows.map((r) => r.username).sort(),
           slow(q),
           `search ${JSON.stringify(q)}`,
         );
@@ -72,7 +72,7 @@ for (const database of await testDatabases()) {
       assert.ok(await gathered('zoltanovic'), 'a rare text: its matches are gathered through the indexes');
       assert.ok(await gathered('šarić'), 'a name in another script: usernames (ASCII) hold none, the rest through the indexes');
       assert.ok(await gathered('ana'), 'a few hundred matches');
-      assert.equal(await gathered('novak'), false, 'more than COUNT_CANDIDATE_LIMIT: walked in username order');
+      assert.equal(await gathered('novak'), false, 'more than CANDIDATE_LIMIT: walked in username order');
       assert.equal(await gathered('ab'), false, 'two letters: no trigram');
     });
 

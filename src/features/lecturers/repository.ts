@@ -1,7 +1,7 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { LecturerScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
-import { archivedColumn, forCounting, matchesPeopleSearch, type PeopleSearch } from '../../db/people-search.js';
+import { archivedColumn, matchesPeopleSearch, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, recordCount, type ListTotal } from '../../db/record-counts.js';
 import type { Database, LecturersTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
@@ -56,7 +56,7 @@ export function listLecturers(db: Db, filter: LecturerFilter, page: { sort: Lect
 export async function countLecturers(db: Db, filter: LecturerFilter, bound: number): Promise<ListTotal> {
   if (filter.scope.kind === 'all' && !filter.groupId && !filter.search && !filter.degree)
     return { total: await recordCount(db, filter.archived ? 'lecturers.archived' : 'lecturers.active'), atLeast: false };
-  return boundedCount(db, filtered(db.selectFrom('lecturers'), { ...filter, search: filter.search && forCounting(filter.search) }), bound);
+  return boundedCount(db, filtered(db.selectFrom('lecturers'), filter), bound);
 }
 
 export function findLecturer(db: Db, scope: LecturerScope, id: number) {

@@ -1,7 +1,7 @@
 import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { StudentScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
-import { archivedColumn, forCounting, matchesPeopleSearch, type PeopleSearch } from '../../db/people-search.js';
+import { archivedColumn, matchesPeopleSearch, type PeopleSearch } from '../../db/people-search.js';
 import { boundedCount, recordCount, type ListTotal } from '../../db/record-counts.js';
 import type { Database, StudentsTable } from '../../db/schema.js';
 import type { CursorPart, CursorValue } from '../../lib/cursor.js';
@@ -126,7 +126,7 @@ export async function listStudents(db: Db, filter: StudentFilter, page: { sort: 
 export async function countStudents(db: Db, filter: StudentFilter, bound: number): Promise<ListTotal> {
   if (filter.scope.kind === 'all' && !filter.groupId && !filter.search)
     return { total: await recordCount(db, filter.archived ? 'students.archived' : 'students.active'), atLeast: false };
-  return boundedCount(db, filtered(studentsOnly(db), { ...filter, search: filter.search && forCounting(filter.search) }), bound);
+  return boundedCount(db, filtered(studentsOnly(db), filter), bound);
 }
 
 /** One student within the actor's scope, archived or not. */

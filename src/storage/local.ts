@@ -10,9 +10,13 @@ import { pipeline } from 'node:stream/promises';
 import {
   assertValidKey,
   assertValidPrefix,
+  assertValidRange,
+  clampRange,
   HashingCounter,
   isValidKey,
   ObjectNotFound,
+  type ByteRange,
+  type GetOptions,
   type ListedObject,
   type PutOptions,
   type PutResult,
@@ -130,8 +134,9 @@ export function createLocalStorage(folder: string): Storage {
       return hasher.result();
     },
 
-    async get(key: string): Promise<StoredObject> {
+    async get(key: string, options: GetOptions = {}): Promise<StoredObject> {
       const path = pathOf(key);
+      if (options.range) assertValidRange(options.range);
       let handle;
       try {
         handle = await open(path, 'r');
@@ -145,8 +150,18 @@ export function createLocalStorage(folder: string): Storage {
         await handle.close();
         throw new ObjectNotFound(key);
       }
-      // The stream owns the handle and closes it at its end or when destroyed.
-      return { stream: handle.createReadStream(), size: info.size };
+      let range: ByteRange | null = null;
+      if (options.range) {
+        try {
+          range = clampRange(key, options.range, info.size);
+        } catch (error) {
+          await handle.close();
+          throw error;
+        }
+      }
+      // The stream owns the handle and closes it at its end or when destroyed. Only the range is read.
+      const stream = range ? handle.createReadStream({ start: range.start, end: range.end }) : handle.createReadStream();
+      return { stream, size: info.size, range, length: range ? range.end - range.start + 1 : info.size };
     },
 
     async delete(key: string): Promise<void> {

@@ -5,13 +5,18 @@
 // stream has been read, so a failed stream never leaves a partial object, even on servers that keep
 // a truncated PUT (s3rver does).
 import type { S3Client } from '@aws-sdk/client-s3';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { StorageTarget } from '../config/index.js';
 import {
   assertValidKey,
   assertValidPrefix,
+  assertValidRange,
+  clampRange,
   HashingCounter,
   ObjectNotFound,
+  RangeNotSatisfiable,
+  type ByteRange,
+  type GetOptions,
   type ListedObject,
   type PutOptions,
   type PutResult,
@@ -56,6 +61,41 @@ function statusOf(error: unknown): number | undefined {
 function isMissing(error: unknown): boolean {
   const name = (error as ServiceError)?.name;
   return name === 'NoSuchKey' || name === 'NotFound' || statusOf(error) === 404;
+}
+
+function isUnsatisfiable(error: unknown): boolean {
+  return (error as ServiceError)?.name === 'InvalidRange' || statusOf(error) === 416;
+}
+
+/** The part a 206 carries and the object's size, from its Content-Range (`bytes 0-99/1234`); null for a whole object. */
+function sentRange(contentRange: string | undefined): { start: number; end: number; size: number } | null {
+  if (!contentRange) return null;
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange.trim());
+  if (!match) throw new Error(`The bucket answered a range with an unreadable Content-Range: ${JSON.stringify(contentRange)}`);
+  return { start: Number(match[1]), end: Number(match[2]), size: Number(match[3]) };
+}
+
+/** `length` bytes of `source` after the first `skip`; the source is closed as soon as they are read. */
+function sliceOf(source: Readable, skip: number, length: number): Readable {
+  async function* slice(): AsyncGenerator<Buffer> {
+    let skipping = skip;
+    let left = length;
+    // Leaving the loop (done, or the reader went away) destroys the source.
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      let part = chunk;
+      if (skipping > 0) {
+        const skipped = Math.min(skipping, part.length);
+        skipping -= skipped;
+        part = part.subarray(skipped);
+      }
+      if (part.length > left) part = part.subarray(0, left);
+      left -= part.length;
+      if (part.length > 0) yield part;
+      if (left === 0) return;
+    }
+    if (left > 0) throw new Error(`the object ended ${left} bytes before the range did`);
+  }
+  return Readable.from(slice(), { objectMode: false });
 }
 
 export function createS3Storage(target: S3Target, options: S3StorageOptions = {}): Storage {
@@ -117,16 +157,44 @@ export function createS3Storage(target: S3Target, options: S3StorageOptions = {}
       return hasher.result();
     },
 
-    async get(key: string): Promise<StoredObject> {
+    async get(key: string, getOptions: GetOptions = {}): Promise<StoredObject> {
       assertValidKey(key);
+      const asked = getOptions.range;
+      if (asked) assertValidRange(asked);
       const { sdk, client } = await connect();
+      let answer;
       try {
-        const answer = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-        return { stream: answer.Body as Readable, size: answer.ContentLength ?? 0, contentType: answer.ContentType };
+        answer = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key, ...(asked ? { Range: `bytes=${asked.start}-${asked.end}` } : {}) }));
       } catch (error) {
         if (isMissing(error)) throw new ObjectNotFound(key);
+        if (asked && isUnsatisfiable(error)) throw new RangeNotSatisfiable(key, asked, undefined);
         throw error;
       }
+      const body = answer.Body as Readable;
+      if (!asked) {
+        const size = answer.ContentLength ?? 0;
+        return { stream: body, size, range: null, length: size, contentType: answer.ContentType };
+      }
+      let sent, size, range: ByteRange;
+      try {
+        sent = sentRange(answer.ContentRange);
+        size = sent?.size ?? answer.ContentLength ?? 0;
+        range = clampRange(key, asked, size);
+      } catch (error) {
+        body.destroy();
+        throw error;
+      }
+      const length = range.end - range.start + 1;
+      const from = sent?.start ?? 0;
+      const to = sent?.end ?? size - 1;
+      if (from === range.start && to === range.end) return { stream: body, size, range, length, contentType: answer.ContentType };
+      // HTTP lets a server send more than the range asked for (the whole object, or s3rver's whole
+      // object for bytes=0-0): cut the slice out of what came, never less than was asked.
+      if (from > range.start || to < range.end) {
+        body.destroy();
+        throw new Error(`${where} answered bytes ${from}-${to} of ${key} for bytes ${range.start}-${range.end}`);
+      }
+      return { stream: sliceOf(body, range.start - from, length), size, range, length, contentType: answer.ContentType };
     },
 
     async delete(key: string): Promise<void> {

@@ -23,6 +23,7 @@ import {
   newStorageKey,
   ObjectNotFound,
   processUser,
+  RangeNotSatisfiable,
   SizeMismatch,
   storedSha256,
   UploadFolderNotWritable,
@@ -180,6 +181,55 @@ for (const driver of [localDriver(), s3Driver()]) {
       assert.equal(got.size, 0);
       assert.equal((await readAll(got.stream)).length, 0);
       await storage.delete('2026/04/empty');
+    });
+
+    test('a range reads only its bytes: the start, the middle, the end, one byte, the whole file; size stays the whole size', async () => {
+      const total = 200_000; // several read chunks, so a slice can start and end inside one
+      const bytes = randomBytes(total);
+      await storage.put('2026/04/slides', Readable.from([bytes]), { contentType: 'application/pdf' });
+      const cases: [string, { start: number; end: number }, { start: number; end: number }][] = [
+        ['the first 100 bytes', { start: 0, end: 99 }, { start: 0, end: 99 }],
+        ['across chunks', { start: 70_000, end: 140_000 }, { start: 70_000, end: 140_000 }],
+        ['the last 100 bytes', { start: total - 100, end: total - 1 }, { start: total - 100, end: total - 1 }],
+        ['an end past the last byte is the last byte', { start: total - 10, end: total + 5000 }, { start: total - 10, end: total - 1 }],
+        ['the first byte', { start: 0, end: 0 }, { start: 0, end: 0 }],
+        ['one byte inside', { start: 12_345, end: 12_345 }, { start: 12_345, end: 12_345 }],
+        ['the last byte', { start: total - 1, end: total - 1 }, { start: total - 1, end: total - 1 }],
+        ['the whole file', { start: 0, end: total - 1 }, { start: 0, end: total - 1 }],
+      ];
+      for (const [what, range, read] of cases) {
+        const got = await storage.get('2026/04/slides', { range });
+        assert.equal(got.size, total, `${what}: size is the whole object's`);
+        assert.deepEqual(got.range, read, what);
+        assert.equal(got.length, read.end - read.start + 1, what);
+        const body = await readAll(got.stream);
+        assert.ok(body.equals(bytes.subarray(read.start, read.end + 1)), `${what}: the bytes ${read.start}-${read.end}`);
+        if (storage.kind === 'local') assert.equal((got.stream as unknown as { bytesRead: number }).bytesRead, got.length, `${what}: only the slice was read from disk`);
+      }
+      const whole = await storage.get('2026/04/slides');
+      assert.equal(whole.range, null);
+      assert.equal(whole.length, total);
+      assert.ok((await readAll(whole.stream)).equals(bytes));
+      await storage.delete('2026/04/slides');
+    });
+
+    test('a range past the end is RangeNotSatisfiable (416), a range no request can mean is a RangeError', async () => {
+      await storage.put('2026/04/ten', Readable.from([Buffer.from('0123456789')]), { contentType: 'text/plain' });
+      await storage.put('2026/04/nothing', Readable.from([]), { contentType: 'text/plain' });
+      const unsatisfiable = (key: string) => (error: unknown) => {
+        assert.ok(error instanceof RangeNotSatisfiable, String(error));
+        assert.equal(error.statusCode, 416);
+        assert.equal(error.key, key);
+        return true;
+      };
+      await assert.rejects(storage.get('2026/04/ten', { range: { start: 10, end: 20 } }), unsatisfiable('2026/04/ten'));
+      await assert.rejects(storage.get('2026/04/nothing', { range: { start: 0, end: 0 } }), unsatisfiable('2026/04/nothing'), 'an empty file has no first byte');
+      for (const range of [{ start: 5, end: 4 }, { start: -1, end: 3 }, { start: 1.5, end: 2 }, { start: 0, end: Number.NaN }]) {
+        await assert.rejects(storage.get('2026/04/ten', { range }), RangeError, JSON.stringify(range));
+      }
+      await assert.rejects(storage.get('2026/04/missing', { range: { start: 0, end: 1 } }), ObjectNotFound);
+      for (const key of ['2026/04/ten', '2026/04/nothing']) await storage.delete(key);
+      assert.deepEqual(await driver.leftovers(), []);
     });
 
     test('keys are refused before anything is touched: ../x, /abs, a\\b and friends', async () => {

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { NotFound } from '../lib/errors.js';
+import { AppError, NotFound } from '../lib/errors.js';
 
 export interface PutOptions {
   contentType: string;
@@ -20,9 +20,27 @@ export interface PutResult {
   sha256: string;
 }
 
+/** Bytes `start` to `end` of an object, both included (as HTTP's Range counts them). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface GetOptions {
+  /**
+   * Only these bytes (a download's Range). An end past the object's last byte is read as its last
+   * byte; a start past it throws RangeNotSatisfiable.
+   */
+  range?: ByteRange;
+}
+
 export interface StoredObject {
   stream: Readable;
+  /** The whole object's size, however little of it `stream` gives. */
   size: number;
+  /** What `stream` gives: the bytes read (the range's end clamped to the object's last byte), and how many. */
+  range: ByteRange | null;
+  length: number;
   /** Known to S3; the local folder keeps no content types (the files table does). */
   contentType?: string;
 }
@@ -42,8 +60,8 @@ export interface Storage {
   readonly kind: 'local' | 's3';
   /** Streams `stream` under `key`, replacing any object there; a failed put leaves nothing behind. */
   put(key: string, stream: Readable, options: PutOptions): Promise<PutResult>;
-  /** Throws ObjectNotFound when there is nothing under `key`. */
-  get(key: string): Promise<StoredObject>;
+  /** Throws ObjectNotFound when there is nothing under `key`; reads only `options.range` when given. */
+  get(key: string, options?: GetOptions): Promise<StoredObject>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
@@ -62,6 +80,33 @@ export class ObjectNotFound extends NotFound {
   constructor(readonly key: string) {
     super('The file is missing from storage');
   }
+}
+
+/**
+ * The range starts past the object's last byte (an empty object has none). Answered as HTTP's 416
+ * should it reach the error handler: the caller's record of the size disagreed with the storage.
+ */
+export class RangeNotSatisfiable extends AppError {
+  constructor(
+    readonly key: string,
+    readonly range: ByteRange,
+    readonly size: number | undefined,
+  ) {
+    super(416, 'range_not_satisfiable', 'The requested part of the file is past its end');
+  }
+}
+
+/** A range that no request can mean (negative, reversed, fractional): a programming error. */
+export function assertValidRange(range: ByteRange): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
+    throw new RangeError(`Invalid byte range ${JSON.stringify(range)}: start and end are whole numbers with 0 <= start <= end`);
+}
+
+/** The part of an object of `size` bytes that `range` asks for, its end clamped to the last byte. */
+export function clampRange(key: string, range: ByteRange, size: number): ByteRange {
+  if (range.start >= size) throw new RangeNotSatisfiable(key, range, size);
+  return { start: range.start, end: Math.min(range.end, size - 1) };
 }
 
 /** A key that could escape the storage root or that the app never makes: a programming error. */

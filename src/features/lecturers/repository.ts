@@ -119,3 +119,59 @@ export async function insertLecturers(db: Db, lecturers: Insertable<LecturersTab
 export function countActiveLecturers(db: Db): Promise<number> {
   return recordCount(db, 'lecturers.active');
 }
+
+// ---- pickers -----------------------------------------------------------------------------------
+
+/** A lecturer as a picker needs them: enough to label them, and the search text close matches are ranked by. */
+const choiceColumns = ['lecturers.id', 'lecturers.lastName', 'lecturers.firstName', 'lecturers.email', 'lecturers.archived', 'lecturers.sortName', 'lecturers.searchText'] as const;
+
+function scopedChoices(db: Db, scope: LecturerScope) {
+  const query = db.selectFrom('lecturers').select(choiceColumns);
+  if (scope.kind === 'self') return query.where('lecturers.id', '=', scope.lecturerId);
+  if (scope.kind === 'none') return query.where((eb) => eb.val(false));
+  return query;
+}
+
+/**
+ * Active lecturers in the scope whose search text holds the search's words, by name, at most
+ * `limit`: the list's own filter, so the trigram index and the (archived, sort_name) index serve it.
+ */
+export function findLecturerChoices(db: Db, scope: LecturerScope, search: PeopleSearch | null, limit: number) {
+  return filtered(db.selectFrom('lecturers').select(choiceColumns), { scope, search, archived: false })
+    .orderBy('lecturers.sortName')
+    .orderBy('lecturers.id')
+    .limit(limit)
+    .execute();
+}
+
+/** The lecturer in the scope with this e-mail (stored in lower case), archived ones too. */
+export function findLecturerChoiceByEmail(db: Db, scope: LecturerScope, email: string) {
+  return scopedChoices(db, scope).where('lecturers.email', '=', email).executeTakeFirst();
+}
+
+/** The lecturer in the scope with this id, archived ones too. */
+export function findLecturerChoice(db: Db, scope: LecturerScope, id: number) {
+  return scopedChoices(db, scope).where('lecturers.id', '=', id).executeTakeFirst();
+}
+
+/** The lecturers in the scope with these ids, archived ones too, by name. */
+export async function findLecturerChoicesByIds(db: Db, scope: LecturerScope, ids: readonly number[]) {
+  const out = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await scopedChoices(db, scope).where('lecturers.id', 'in', ids.slice(i, i + 500)).execute()));
+  return out.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id - b.id));
+}
+
+/**
+ * Active lecturers in the scope whose name order key is one of `sortNames` (a typed full name, read
+ * by key from the (archived, sort_name) index), by name, at most `limit`.
+ */
+export function findActiveLecturersBySortName(db: Db, scope: LecturerScope, sortNames: readonly string[], limit: number) {
+  if (sortNames.length === 0) return Promise.resolve([]);
+  return scopedChoices(db, scope)
+    .where('lecturers.archived', '=', false)
+    .where('lecturers.sortName', 'in', sortNames)
+    .orderBy('lecturers.sortName')
+    .orderBy('lecturers.id')
+    .limit(limit)
+    .execute();
+}

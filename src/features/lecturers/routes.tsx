@@ -8,6 +8,9 @@ import { AppError, Conflict, Forbidden, Invalid } from '../../lib/errors.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { readListFilter } from '../../routes/list-filter.js';
 import { idOf } from '../../routes/record-id.js';
+import { singleQueryValues } from '../../lib/query-values.js';
+import { validate } from '../../lib/validation.js';
+import { SuggestionOptions } from '../../views/form-field.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
@@ -17,7 +20,7 @@ import { addPersonFromForm } from '../people/new-person-form.js';
 import type { PersonKind } from '../people/person-kind.js';
 import { registerPhotoRoutes } from '../people/photo-routes.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
-import { ListLecturersQuery, lecturerSorts } from './schemas.js';
+import { LecturerChoicesQuery, ListLecturersQuery, lecturerSorts } from './schemas.js';
 import { exportColumns, exportValues, formValuesFromBody, formValuesOfRecord, inputFromForm } from '../../lib/record-fields.js';
 import { ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { lecturerFields } from './fields.js';
@@ -123,6 +126,16 @@ export default async function lecturerRoutes(app: FastifyInstance) {
       rows: lecturers.exportLecturers(ctx, serviceQuery(filter)),
       toRecord: (l) => ({ ...exportValues(lecturerFields, l), groups: l.groupsTaught.map((g) => g.name).join(', '), archived: l.archived ? 'yes' : 'no' }),
     };
+  });
+
+  // A lecturer picker's suggestions as an admin types (views/form-field SuggestedInput): a fragment
+  // of datalist options, the few active lecturers whose names or e-mails hold the text, as labels.
+  app.get<{ Querystring: Query }>('/choices', async (request, reply) => {
+    const ctx = ctxOf(request);
+    authorize(ctx.actor, 'lecturers.manage');
+    const query = validate(LecturerChoicesQuery, singleQueryValues(LecturerChoicesQuery, request.query));
+    const labels = (await lecturers.lecturerChoices(ctx, query.q ?? query.lecturerName ?? '')).map((l) => l.label);
+    return reply.html(<SuggestionOptions names={labels} />);
   });
 
   app.get('/new', async (request, reply) => {

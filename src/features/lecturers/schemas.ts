@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { ArchivedParameter, CursorParameter, GroupParameter, LimitParameter, PageParameter, SearchParameter, SortParameter } from '../../lib/list-parameters.js';
 import { changeProperties, createProperties, outputProperties } from '../../lib/record-fields.js';
+import { singleLineText } from '../../lib/text-rules.js';
 import { lecturerFields } from './fields.js';
 
 // The username is asked for only when the lecturer is added (the account is made with the record).
@@ -35,3 +36,16 @@ export const LecturerOutput = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
+
+/**
+ * A lecturer as typed into a picker: a name, an e-mail, or the label a suggestion fills in
+ * ("Horvat Ivan <ivan.horvat@example.edu>": two names of up to 100 characters and an e-mail of up
+ * to 254 fit).
+ */
+export const TypedLecturer = singleLineText({ maxLength: 500, title: 'Lecturer', errorMessage: "Type at most 500 characters of the lecturer's name or e-mail." });
+
+/**
+ * The picker's suggestions: the text typed, as `q`, or as `lecturerName`, the name a form's
+ * "type to add" input sends it under (htmx sends an input's value under the input's own name).
+ */
+export const LecturerChoicesQuery = Type.Object({ q: Type.Optional(TypedLecturer), lecturerName: Type.Optional(TypedLecturer) });

@@ -4,7 +4,8 @@ import { authorize, can, lecturerScope } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeOrderedCursor, encodeOrderedCursor } from '../../lib/cursor.js';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
-import { foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
+import Type from 'typebox';
+import { fold, foldQuery, searchTextOf, sortNameOf } from '../../lib/people.js';
 import { auditSnapshot, importComparedFields, newRecordValues, storedOf, storedValues, type NewRecord, type StoredRecord } from '../../lib/record-fields.js';
 import { validate, validateAndCheck } from '../../lib/validation.js';
 import * as accounts from '../accounts/service.js';
@@ -14,7 +15,7 @@ import { preparePeopleSearch } from '../../db/people-search.js';
 import { COUNT_AHEAD } from '../../db/record-counts.js';
 import * as repo from './repository.js';
 import { lecturerFields } from './fields.js';
-import { CreateLecturerInput, ListLecturersQuery, UpdateLecturerInput, type LecturerSort } from './schemas.js';
+import { CreateLecturerInput, ListLecturersQuery, TypedLecturer, UpdateLecturerInput, type LecturerSort } from './schemas.js';
 
 export const LECTURERS_PAGE_SIZE = 50;
 
@@ -340,4 +341,219 @@ export async function updateLecturersInBulk(ctx: ServiceContext, updates: readon
       after: { ...u.changes, via: 'import' },
     })),
   );
+}
+
+// ---- pickers -----------------------------------------------------------------------------------
+// Forms where an admin chooses lecturers (a subject's teachers) offer a type-ahead, never a list of
+// every lecturer: 3,000 at `large`. A choice is shown and typed as its label, which names one
+// lecturer however many share a name; the forms send the text, and these functions say whom it names.
+
+/** Where a lecturer picker fetches its suggestions (routes.tsx, GET /lecturers/choices). */
+export const LECTURER_CHOICES_ADDRESS = '/lecturers/choices';
+
+/** A lecturer as a picker offers them. */
+export interface LecturerChoice {
+  id: number;
+  /** lecturerChoiceLabel: what the picker shows and what typing it back names. */
+  label: string;
+  archived: boolean;
+}
+
+/** How many lecturers a picker suggests at once: the page stays the same size with 3,000 lecturers. */
+export const LECTURER_CHOICES_SHOWN = 20;
+
+/** How many close matches a text that named no lecturer is answered with. */
+const LECTURER_MATCHES_SHOWN = 10;
+
+/** How many lines a field of lecturers (one a line) may hold: a subject has a handful, never hundreds. */
+export const LECTURER_LINES_MAX = 100;
+
+/**
+ * "Horvat Ivan <ivan.horvat@example.edu>": surname first, as the lists sort, and the e-mail, which
+ * is unique per lecturer, so two namesakes have different labels. A lecturer kept without an e-mail
+ * (possible on the form, never by an import) is labelled by their record's id: "Horvat Ivan #42".
+ */
+export function lecturerChoiceLabel(l: { id: number; lastName: string; firstName: string; email: string | null }): string {
+  const name = [l.lastName, l.firstName].filter(Boolean).join(' ');
+  return l.email ? `${name} <${l.email}>` : `${name} #${l.id}`;
+}
+
+type ChoiceRow = Awaited<ReturnType<typeof repo.findLecturerChoices>>[number];
+
+function choiceOf(row: ChoiceRow): LecturerChoice {
+  return { id: row.id, label: lecturerChoiceLabel(row), archived: row.archived };
+}
+
+/** One typed lecturer, checked as the picker's schema checks it (lecturerNamed, lecturersNamed). */
+const TypedLecturerInput = Type.Object({ lecturer: Type.Optional(TypedLecturer) });
+
+/** What typed text holds: a label's or a bare e-mail, a label's id, and the name around them. */
+interface TypedLecturerText {
+  name: string;
+  email: string | null;
+  id: number | null;
+}
+
+function readTyped(text: string): TypedLecturerText {
+  const typed = text.normalize('NFC').trim().replace(/\s+/g, ' ');
+  const labelled = /^(.*?) ?<([^<>\s]+@[^<>\s]+)>$/.exec(typed);
+  // E-mails are stored in lower case, fullwidth letters made plain (lib/person-fields Email).
+  if (labelled) return { name: labelled[1]!, email: labelled[2]!.normalize('NFKC').toLowerCase(), id: null };
+  if (/^[^\s<>@]+@[^\s<>@]+$/.test(typed)) return { name: '', email: typed.normalize('NFKC').toLowerCase(), id: null };
+  const numbered = /^(.*?) ?#(\d{1,9})$/.exec(typed);
+  if (numbered) return { name: numbered[1]!, email: null, id: Number(numbered[2]) };
+  return { name: typed, email: null, id: null };
+}
+
+/**
+ * The words a search looks for in typed text: a label's brackets and record number are no part of
+ * any lecturer's search text, so a chosen label still finds its lecturer.
+ */
+function searchWordsOf(text: string): string | null {
+  return foldQuery(text.replace(/[<>]/g, ' ').replace(/(^|\s)#\d+(?=\s|$)/g, ' '));
+}
+
+async function lecturerSearch(ctx: ServiceContext, words: string | null) {
+  return preparePeopleSearch(ctx.db, 'lecturers.searchText', words);
+}
+
+/**
+ * The active lecturers whose names, e-mails (or any other searched field: degree, position, phone)
+ * hold every word of `text`, by name, at most LECTURER_CHOICES_SHOWN: what a lecturer picker
+ * suggests as an admin types. Searched as the lecturers list searches (db/people-search.ts: case and
+ * accents aside, through the trigram index). No text: the first lecturers by name.
+ */
+export async function lecturerChoices(ctx: ServiceContext, text = ''): Promise<LecturerChoice[]> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'lecturers.manage');
+  const rows = await repo.findLecturerChoices(ctx.db, lecturerScope(actor), await lecturerSearch(ctx, searchWordsOf(text)), LECTURER_CHOICES_SHOWN);
+  return rows.map(choiceOf);
+}
+
+/** The lecturers with these ids (archived ones too), by name, e.g. a subject's, for its form. */
+export async function lecturerChoicesById(ctx: ServiceContext, ids: readonly number[]): Promise<LecturerChoice[]> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'lecturers.manage');
+  const wanted = [...new Set(ids)].filter((id) => Number.isInteger(id) && id > 0);
+  if (wanted.length === 0) return [];
+  return (await repo.findLecturerChoicesByIds(ctx.db, lecturerScope(actor), wanted)).map(choiceOf);
+}
+
+/**
+ * What typed text means: the lecturer it names, or else the active lecturers it comes close to.
+ * `ambiguous`: the text is the full name of several active lecturers (the matches are they).
+ */
+export type LecturerLookup = { lecturer: LecturerChoice; matches: [] } | { lecturer: null; matches: LecturerChoice[]; ambiguous: boolean };
+
+/** The name order keys "Horvat Ivan" or "Ivan Horvat" would have (lib/people sortNameOf), at each split. */
+function sortNamesOf(name: string): string[] {
+  const words = (foldQuery(name) ?? '').split(' ').filter(Boolean);
+  const keys = new Set<string>();
+  for (let i = 1; i < words.length; i++) {
+    const [before, after] = [words.slice(0, i).join(' '), words.slice(i).join(' ')];
+    keys.add(`${before}\u0001${after}`);
+    keys.add(`${after}\u0001${before}`);
+  }
+  return [...keys];
+}
+
+/** Whether the name typed beside an e-mail or a record number is this lecturer's (every word in their search text). */
+function nameFits(row: ChoiceRow, name: string): boolean {
+  const words = (foldQuery(name) ?? '').split(' ').filter(Boolean);
+  return words.every((word) => row.searchText.includes(word));
+}
+
+/**
+ * The lecturer `text` names: by the e-mail in a label's <…> or a bare e-mail, by a label's #id (a
+ * lecturer without an e-mail), archived lecturers too (a form says whether one may stay), when the
+ * name beside it is theirs; or by an exact "Lastname Firstname" (or "Firstname Lastname"; case and
+ * accents aside) that exactly one active lecturer has. Otherwise up to LECTURER_MATCHES_SHOWN
+ * active lecturers close to it: those holding every word of it, else every word of the name beside
+ * an e-mail, else the most of its words.
+ */
+export async function lecturerNamed(ctx: ServiceContext, text: string): Promise<LecturerLookup> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'lecturers.manage');
+  const scope = lecturerScope(actor);
+  const { lecturer: value } = validate(TypedLecturerInput, { lecturer: text });
+  const typed = readTyped(value ?? '');
+  if (!typed.name && typed.email === null && typed.id === null) return { lecturer: null, matches: [], ambiguous: false };
+  const byKey = typed.email !== null ? await repo.findLecturerChoiceByEmail(ctx.db, scope, typed.email) : typed.id !== null ? await repo.findLecturerChoice(ctx.db, scope, typed.id) : undefined;
+  if (byKey && nameFits(byKey, typed.name)) return { lecturer: choiceOf(byKey), matches: [] };
+  if (typed.email === null && typed.id === null) {
+    const namesakes = await repo.findActiveLecturersBySortName(ctx.db, scope, sortNamesOf(typed.name), LECTURER_MATCHES_SHOWN);
+    if (namesakes.length === 1) return { lecturer: choiceOf(namesakes[0]!), matches: [] };
+    if (namesakes.length > 1) return { lecturer: null, matches: namesakes.map(choiceOf), ambiguous: true };
+  }
+  // A label whose e-mail is someone else's: that someone is the likeliest meaning, so first.
+  const close = await closeMatches(ctx, value ?? '', typed);
+  const matches = byKey && !byKey.archived ? [byKey, ...close.filter((r) => r.id !== byKey.id)] : close;
+  return { lecturer: null, matches: matches.slice(0, LECTURER_MATCHES_SHOWN).map(choiceOf), ambiguous: false };
+}
+
+/** lecturerNamed's close matches (see there), in the order they are offered. */
+async function closeMatches(ctx: ServiceContext, text: string, typed: TypedLecturerText): Promise<ChoiceRow[]> {
+  const scope = lecturerScope(signedInActor(ctx));
+  const near = async (words: string | null, limit = LECTURER_MATCHES_SHOWN) => (words ? repo.findLecturerChoices(ctx.db, scope, await lecturerSearch(ctx, words), limit) : []);
+  const allWords = searchWordsOf(text);
+  let rows = await near(allWords);
+  const nameWords = searchWordsOf(typed.name);
+  if (rows.length === 0 && nameWords && nameWords !== allWords) rows = await near(nameWords);
+  if (rows.length > 0) return rows;
+  // "Horvat Ivna", "ivan.horvat@exmple.edu": the lecturers holding the most of its words (three
+  // letters or more, which the trigram index finds; the four longest), then by name.
+  const words = [...new Set(fold(text).split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 3))].sort((a, b) => b.length - a.length).slice(0, 4);
+  if (words.length === 0 || (words.length === 1 && words[0] === allWords)) return [];
+  const found = new Map<number, ChoiceRow>();
+  for (const word of words) for (const row of await near(word, 50)) found.set(row.id, row);
+  const held = (row: ChoiceRow) => words.filter((w) => row.searchText.includes(w)).length;
+  return [...found.values()]
+    .sort((a, b) => held(b) - held(a) || (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.id - b.id))
+    .slice(0, LECTURER_MATCHES_SHOWN);
+}
+
+/** "A, B or C". */
+function oneOf(labels: readonly string[]): string {
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+}
+
+/** Why a line names no lecturer, in words a form shows under the field. */
+function lineProblem(line: number, text: string, lookup: Extract<LecturerLookup, { lecturer: null }>): string {
+  const labels = lookup.matches.map((m) => m.label);
+  if (lookup.ambiguous) return `Line ${line}: "${text}" is the name of more than one lecturer; choose one by e-mail: ${oneOf(labels)}.`;
+  if (labels.length === 0) return `Line ${line}: no lecturer is named "${text}", and no lecturer's name or e-mail holds it or any of its words: check the spelling, or find the lecturer on the Lecturers page.`;
+  return `Line ${line}: no lecturer is named "${text}". Did you mean ${oneOf(labels)}?`;
+}
+
+/**
+ * A field of lecturers, one a line (a subject's teachers), read as lecturerNamed reads each line:
+ * the ids named, in the order given, each once (blank lines skipped), and one message per line that
+ * names nobody, is ambiguous or names an archived lecturer, starting "Line N:" (N counts every line,
+ * so it is the line the person sees). `keep`: archived lecturers who may stay (already chosen, as a
+ * student keeps an archived group); others are refused. Nothing is written: with errors, the form
+ * is shown again.
+ */
+export async function lecturersNamed(ctx: ServiceContext, lines: readonly string[], options: { keep?: readonly number[] } = {}): Promise<{ ids: number[]; errors: string[] }> {
+  authorize(signedInActor(ctx), 'lecturers.manage');
+  const given = lines.filter((l) => l.trim() !== '').length;
+  if (given > LECTURER_LINES_MAX) return { ids: [], errors: [`Give at most ${LECTURER_LINES_MAX} lecturers, one a line (${given} lines were given).`] };
+  const keep = new Set(options.keep ?? []);
+  const ids: number[] = [];
+  const errors: string[] = [];
+  for (const [index, line] of lines.entries()) {
+    const text = line.trim();
+    if (!text) continue;
+    let lookup: LecturerLookup;
+    try {
+      lookup = await lecturerNamed(ctx, text);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      errors.push(`Line ${index + 1}: ${Object.values(error.fields)[0] ?? error.message}`);
+      continue;
+    }
+    if (!lookup.lecturer) errors.push(lineProblem(index + 1, text, lookup));
+    else if (lookup.lecturer.archived && !keep.has(lookup.lecturer.id)) errors.push(`Line ${index + 1}: ${lookup.lecturer.label} is archived; choose an active lecturer.`);
+    else if (!ids.includes(lookup.lecturer.id)) ids.push(lookup.lecturer.id);
+  }
+  return { ids, errors };
 }

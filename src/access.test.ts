@@ -37,6 +37,7 @@ const policy: Record<Action, string> = {
   'lecturers.manage':            ' Y       .           Y             .           .              . ',
   'imports.run':                 ' Y       .           Y             .           .              . ',
   'records.viewOwn':             ' .       Y           Y             Y           .              . ',
+  'subjects.view':               ' Y       Y           Y             Y           .              . ',
   'subjects.manage':             ' Y       .           Y             .           .              . ',
   'subjects.teach':              ' .       Y           Y             .           .              . ',
   'submissions.grade':           ' .       Y           Y             .           .              . ',

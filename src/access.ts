@@ -33,6 +33,7 @@ export const actions = [
   'lecturers.manage',
   'imports.run',
   'records.viewOwn',
+  'subjects.view',
   'subjects.manage',
   'subjects.teach',
   'submissions.grade',
@@ -69,6 +70,7 @@ const rules: Record<Action, Rule> = {
   'imports.run': admin,
   // A student's own record, or a lecturer's (admins find theirs in the lists).
   'records.viewOwn': (a) => student(a) || lecturer(a),
+  'subjects.view': (a) => admin(a) || lecturer(a) || student(a),
   'subjects.manage': admin,
   'subjects.teach': lecturer,
   'submissions.grade': lecturer,
@@ -152,6 +154,29 @@ export function groupScope(actor: Actor): GroupScope {
   if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'taughtBy', lecturerId: actor.lecturerId };
   if (actor.role === 'student' && actor.studentId !== null) return { kind: 'memberOf', studentId: actor.studentId };
   return { kind: 'none' };
+}
+
+/**
+ * Which subjects the actor may see: admins all; lecturers those they teach (a teaching row names
+ * them); students those their group takes (subject_groups). A subject outside the scope is not
+ * found (404), and so are its materials.
+ */
+export type SubjectScope = { kind: 'all' } | { kind: 'taughtBy'; lecturerId: number } | { kind: 'takenBy'; studentId: number } | { kind: 'none' };
+
+export function subjectScope(actor: Actor): SubjectScope {
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'taughtBy', lecturerId: actor.lecturerId };
+  if (actor.role === 'student' && actor.studentId !== null) return { kind: 'takenBy', studentId: actor.studentId };
+  return { kind: 'none' };
+}
+
+/**
+ * Who may change a subject they can see: its description and materials are the admins' and its
+ * lecturers'; its name, groups, lecturers and archiving are the admins' alone (subjects.manage).
+ * `teaches`: whether the actor teaches the subject (the caller has read its teaching).
+ */
+export function mayTeachSubject(actor: Actor, teaches: boolean): boolean {
+  return can(actor, 'subjects.manage') || (can(actor, 'subjects.teach') && teaches);
 }
 
 /**

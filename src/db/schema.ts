@@ -94,7 +94,10 @@ export interface FilesTable {
 export interface SubjectsTable {
   id: Id;
   name: string;
+  /** The name as compared for uniqueness (lib/text-rules uniqueNameKey, migration 0006). */
+  nameKey: ColumnType<string | null, string | null | undefined, string | null>;
   description: string;
+  archived: Flag;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -118,6 +121,8 @@ export interface SubjectMaterialsTable {
   title: string;
   createdBy: number | null;
   createdAt: Timestamp;
+  /** When its file was last replaced (null: never). */
+  updatedAt: NullableTimestamp;
 }
 
 export interface ExercisesTable {

@@ -130,6 +130,7 @@ const recordPages: Record<string, string> = {
   student: '/students/',
   lecturer: '/lecturers/',
   group: '/groups/',
+  subject: '/subjects/',
   user: '/admin/accounts/',
 };
 

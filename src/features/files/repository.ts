@@ -21,3 +21,8 @@ export function deleteFilesOfTypes(db: Db, ids: readonly number[], contentTypes:
   if (ids.length === 0 || contentTypes.length === 0) return Promise.resolve([]);
   return db.deleteFrom('files').where('id', 'in', ids).where('contentType', 'in', contentTypes).returning(['id', 'storageKey']).execute();
 }
+
+/** Deletes the row with this id; returns what was deleted (none when there was no such row). */
+export function deleteFileById(db: Db, id: number) {
+  return db.deleteFrom('files').where('id', '=', id).returning(['id', 'storageKey']).execute();
+}

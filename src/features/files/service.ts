@@ -41,3 +41,27 @@ export async function deleteFileRecords(ctx: Pick<ServiceContext, 'db'>, ids: re
   const valid = [...new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0))];
   return repo.deleteFilesOfTypes(ctx.db, valid, contentTypes);
 }
+
+/**
+ * Deletes one file's record, for a feature whose own row names that file (a material, an
+ * attachment) and has decided the actor may delete it; answers the storage key whose object the
+ * caller removes after its transaction commits, or null when there was no such record.
+ */
+export async function deleteFileRecord(ctx: Pick<ServiceContext, 'db'>, id: number): Promise<string | null> {
+  const [deleted] = await repo.deleteFileById(ctx.db, id);
+  return deleted?.storageKey ?? null;
+}
+
+/**
+ * Deletes stored objects no committed row refers to any more (after the rows' transaction
+ * committed, or after it rolled back for objects just written). Never throws: an object it cannot
+ * delete is logged and stays, unreferenced, costing only its space.
+ */
+export async function discardStoredObjects(ctx: Pick<ServiceContext, 'storage' | 'log'>, keys: readonly string[]): Promise<void> {
+  if (!ctx.storage || keys.length === 0) return;
+  const storage = ctx.storage;
+  const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') ctx.log.warn({ err: r.reason, key: keys[i] }, 'could not delete a stored object; it is left without a row');
+  });
+}

@@ -228,3 +228,38 @@ export async function groupIdsByName(ctx: ServiceContext): Promise<Map<string, {
 
 /** The key groupIdsByName's map is keyed by. */
 export const groupNameKey = uniqueNameKey;
+
+/** At most this many groups in a field of groups, one a line (a subject's). */
+export const GROUP_LINES_MAX = 200;
+
+/**
+ * A field of groups, one a line (the groups that take a subject), read as groupNamed reads each
+ * line: the ids named, in the order given, each once (blank lines skipped), and one message per
+ * line that names no group or an archived one, starting "Line N:" (N counts every line, so it is the
+ * line the person sees), offering the close matches. `keep`: archived groups that may stay (already
+ * chosen). Nothing is written: with errors, the form is shown again.
+ */
+export async function groupsNamed(ctx: ServiceContext, lines: readonly string[], options: { keep?: readonly number[] } = {}): Promise<{ ids: number[]; errors: string[] }> {
+  authorize(signedInActor(ctx), 'groups.chooseAny');
+  const given = lines.filter((l) => l.trim() !== '').length;
+  if (given > GROUP_LINES_MAX) return { ids: [], errors: [`Give at most ${GROUP_LINES_MAX} groups, one a line (${given} lines were given).`] };
+  const keep = new Set(options.keep ?? []);
+  const ids: number[] = [];
+  const errors: string[] = [];
+  for (const [index, line] of lines.entries()) {
+    const text = line.trim();
+    if (!text) continue;
+    const lookup = await groupNamed(ctx, text.slice(0, 100));
+    const n = index + 1;
+    if (!lookup.group) {
+      const names = lookup.matches.map((m) => m.name);
+      errors.push(
+        names.length === 0
+          ? `Line ${n}: no group is named "${text}"; check the name on the Groups page.`
+          : `Line ${n}: no group is named "${text}". Did you mean ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`}?`,
+      );
+    } else if (lookup.group.archived && !keep.has(lookup.group.id)) errors.push(`Line ${n}: ${lookup.group.name} is archived; choose an active group.`);
+    else if (!ids.includes(lookup.group.id)) ids.push(lookup.group.id);
+  }
+  return { ids, errors };
+}

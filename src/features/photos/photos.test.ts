@@ -13,7 +13,8 @@ import { buildTestApp } from '../../../test/build-test-app.js';
 import { createStudent, createUser } from '../../../test/factories.js';
 import { testDatabases } from '../../../test/services.js';
 import { deletePhotoFiles, discardPhotoObjects, openPhoto, photoInfo, storePhoto } from './service.js';
-import { etagMatches, sendPhoto } from './send-photo.js';
+import { etagMatches } from '../../routes/send-file.js';
+import { sendPhoto } from './send-photo.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 

@@ -2,6 +2,7 @@
 // it by its SHA-256 before every use. It takes any reply with header/code/send (Fastify's, or a test's), so this file
 // needs no Fastify import.
 import type { Readable } from 'node:stream';
+import { etagMatches, fileEtag as photoEtag } from '../../routes/send-file.js';
 
 export interface PhotoReply {
   header(name: string, value: string): unknown;
@@ -27,17 +28,6 @@ export interface SendablePhoto {
  * question costs one row read and a 304 without the bytes. Never in a shared cache (private).
  */
 export const PHOTO_CACHE_CONTROL = 'private, no-cache';
-
-export function photoEtag(sha256: string): string {
-  return `"${sha256}"`;
-}
-
-/** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
-export function etagMatches(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  const tags = (Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch).split(',').map((t) => t.trim());
-  return tags.some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
-}
 
 /**
  * Answers 304 when the browser's copy is current, else 200 with the bytes. Call it only after the

@@ -13,3 +13,20 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 })();
+// A list of names one a line (a subject's groups and lecturers): the type-ahead beside it adds its
+// choice as a new line. Without JavaScript the server adds what was typed there when the form is sent.
+(function () {
+  'use strict';
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest && event.target.closest('[data-append-line-to]');
+    if (!button) return;
+    var list = document.getElementById(button.getAttribute('data-append-line-to'));
+    var input = document.getElementById(button.getAttribute('data-append-line-from'));
+    if (!list || !input || !input.value.trim()) return;
+    var lines = list.value.split('\n').filter(function (line) { return line.trim() !== ''; });
+    if (lines.indexOf(input.value.trim()) === -1) lines.push(input.value.trim());
+    list.value = lines.join('\n');
+    input.value = '';
+    input.focus();
+  });
+})();

@@ -171,6 +171,19 @@ export function subjectScope(actor: Actor): SubjectScope {
 }
 
 /**
+ * Which exercises the actor may see: admins all; lecturers those of the subjects they teach;
+ * students those set for their group (exercise_groups). Outside the scope: 404.
+ */
+export type ExerciseScope = { kind: 'all' } | { kind: 'taughtBy'; lecturerId: number } | { kind: 'setFor'; studentId: number } | { kind: 'none' };
+
+export function exerciseScope(actor: Actor): ExerciseScope {
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'taughtBy', lecturerId: actor.lecturerId };
+  if (actor.role === 'student' && actor.studentId !== null) return { kind: 'setFor', studentId: actor.studentId };
+  return { kind: 'none' };
+}
+
+/**
  * Who may change a subject they can see: its description and materials are the admins' and its
  * lecturers'; its name, groups, lecturers and archiving are the admins' alone (subjects.manage).
  * `teaches`: whether the actor teaches the subject (the caller has read its teaching).

@@ -25,6 +25,7 @@ import { redisSessionStore } from './features/auth/redis-session-store.js';
 import dashboardRoutes from './features/dashboard/routes.js';
 import groupRoutes from './features/groups/routes.js';
 import lecturerRoutes from './features/lecturers/routes.js';
+import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import studentRoutes, { myRecordRoutes } from './features/students/routes.js';
 import { waitingRoomSize } from './features/dashboard/service.js';
 import assetsPlugin from './plugins/assets.js';
@@ -147,6 +148,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(studentRoutes, { prefix: '/students' });
   await app.register(myRecordRoutes);
   await app.register(lecturerRoutes, { prefix: '/lecturers' });
+  await app.register(subjectRoutes, { prefix: '/subjects' });
+  await app.register(materialRoutes, { prefix: '/materials' });
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -96,8 +96,15 @@ export async function prepareForServing(config: Config, say: (line: string) => v
         );
     }
     if (config.demoDepartment) {
-      const seeded = await db.transaction().execute((trx) => seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console }));
-      if (seeded) say('Seeded the demo department (an admin, 3 lecturers, 3 groups of 10 students, 4 subjects).');
+      // The demo's materials go where uploads go; the app opens its own storage later.
+      const storage = createStorage(config);
+      let seeded;
+      try {
+        seeded = await db.transaction().execute((trx) => seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console, storage }));
+      } finally {
+        await storage.close();
+      }
+      if (seeded) say('Seeded the demo department (an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with their materials).');
     }
   } finally {
     await db.destroy();

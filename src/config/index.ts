@@ -40,6 +40,8 @@ export interface Config {
   readonly uploadFolder: string;
   readonly storage: StorageTarget;
   readonly maxContentLength: number;
+  /** The department's IANA time zone (TIMEZONE, default UTC): deadlines are shown and typed in it. */
+  readonly timeZone: string;
   readonly rateLimitStorageUri: string;
   /** The global limit per client (Flask-Limiter's RATELIMIT_DEFAULT, e.g. "600 per minute"). */
   readonly rateLimitDefault: { max: number; windowMs: number };
@@ -150,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (maxContentLength === null)
     problems.push('MAX_CONTENT_LENGTH is not a size: give bytes (16777216) or a size with a unit (16MiB)');
 
+  const timeZone = text('TIMEZONE') || 'UTC';
+  if (!isTimeZone(timeZone)) problems.push(`TIMEZONE=${timeZone} is not a time zone: give an IANA name such as Europe/Zagreb, Asia/Yerevan or UTC`);
+
   const rateLimitStorageUri = text('RATELIMIT_STORAGE_URI');
   let redisUrl: string | null = null;
   if (/^rediss?:\/\//.test(rateLimitStorageUri)) redisUrl = rateLimitStorageUri;
@@ -212,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     uploadFolder: resolve(text('UPLOAD_FOLDER')),
     storage: Object.freeze(storage!),
     maxContentLength: maxContentLength!,
+    timeZone,
     rateLimitStorageUri,
     rateLimitDefault: Object.freeze(rateLimitDefault!),
     apiRateLimit: Object.freeze(apiRateLimit!),
@@ -328,4 +334,14 @@ function parseStorage(text: (name: string) => string, problems: string[]): Stora
   const forcePathStyle = pathStyleText === '' ? endpoint !== '' : parseBoolean(pathStyleText) === true;
   if (!ok) return null;
   return { kind: 's3', bucket, endpoint: endpoint || null, region: text('S3_REGION'), accessKeyId, secretAccessKey, forcePathStyle };
+}
+
+/** Whether Intl knows the IANA time zone name. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }

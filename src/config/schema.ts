@@ -16,6 +16,7 @@ export const envSchema = {
     DATABASE_URL: { type: 'string', default: 'sqlite:./var/fms.sqlite' },
     UPLOAD_FOLDER: { type: 'string', default: './var/uploads' },
     MAX_CONTENT_LENGTH: { type: 'string', default: '16777216' },
+    TIMEZONE: { type: 'string', default: 'UTC' },
     RATELIMIT_STORAGE_URI: { type: 'string', default: 'memory://' },
     RATELIMIT_DEFAULT: { type: 'string', default: '600 per minute' },
     API_RATELIMIT: { type: 'string', default: '1000 per hour' },

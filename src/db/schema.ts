@@ -135,7 +135,13 @@ export interface ExercisesTable {
   createdBy: number | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  /** When students see their scores: as each is given, or once the lecturer releases them (migration 0007). */
+  scoreRelease: ColumnType<ScoreRelease, ScoreRelease | undefined, ScoreRelease>;
+  /** When the lecturer released the scores of a 'manual' exercise; null: not yet. */
+  scoresReleasedAt: NullableTimestamp;
 }
+
+export type ScoreRelease = 'on-scoring' | 'manual';
 
 export interface ExerciseGroupsTable {
   exerciseId: number;
@@ -158,6 +164,10 @@ export interface SubmissionsTable {
   gradedBy: number | null;
   gradedAt: NullableTimestamp;
   version: ColumnType<number, number | undefined, number>;
+  /** Why a lecturer removed the entry from the Waiting Room (status dismissed). */
+  dismissReason: string | null;
+  /** When the student last replaced it, or it was scored or removed. */
+  updatedAt: NullableTimestamp;
 }
 
 export interface NewsTable {

@@ -1,12 +1,17 @@
 // A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
-// assignments. People and groups are made through their services (with their accounts and audit
-// entries); subjects and teaching are written directly until the subjects feature brings its service.
+// assignments and a few materials each. Everything is made through the features' services (with
+// their accounts and audit entries); materials only when the context has storage (the server's
+// start and `fms seed-demo` give it).
 import type { ServiceContext } from '../context.js';
 import { systemActor } from '../access.js';
 import { createAccount, setPasswordForDemo } from '../features/accounts/service.js';
 import { createGroup } from '../features/groups/service.js';
 import { createLecturer } from '../features/lecturers/service.js';
 import { createStudent } from '../features/students/service.js';
+import { addMaterials } from '../features/subjects/materials.js';
+import { createSubject } from '../features/subjects/service.js';
+import { newStorageKey } from '../storage/index.js';
+import { Readable } from 'node:stream';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
 import { readSetting, writeSetting } from '../db/settings.js';
 import { holdsPublishedDemoPassword } from '../lib/passwords.js';
@@ -45,8 +50,6 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   const ctx: ServiceContext = { ...base, actor: systemActor };
   const anyUser = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (anyUser) return false;
-  const now = ctx.clock.now();
-  const stamp = { createdAt: now, updatedAt: now };
   const password = (role: string) => demoLogins.find((d) => d.role === role)!.password;
 
   // Published passwords pass the policy only through setPasswordForDemo.
@@ -90,20 +93,34 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   }
 
   for (const s of subjects) {
-    const row = await ctx.db
-      .insertInto('subjects')
-      .values({ name: s.name, description: s.description, ...stamp })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const groupName of s.groups) {
-      const groupId = groupIds.get(groupName)!;
-      await ctx.db.insertInto('subjectGroups').values({ subjectId: row.id, groupId }).execute();
-      await ctx.db.insertInto('teaching').values({ subjectId: row.id, lecturerId: lecturerIds.get(s.lecturer)!, groupId }).execute();
-    }
+    const subject = await createSubject(ctx, {
+      name: s.name,
+      description: s.description,
+      groupIds: s.groups.map((name) => groupIds.get(name)!),
+      lecturerIds: [lecturerIds.get(s.lecturer)!],
+    });
+    if (ctx.storage) await addMaterials(ctx, subject.id, await storeDemoMaterials(ctx, s.name));
   }
 
   await writeSetting(ctx, DEMO_SEEDED_SETTING, ctx.clock.now().toISOString());
   return true;
+}
+
+/** A syllabus and a reading list for a demo subject, written to storage. */
+async function storeDemoMaterials(ctx: ServiceContext, subject: string) {
+  const files = [
+    { originalName: `${subject} - syllabus.md`, text: `# ${subject}\n\nWeek 1: introduction\nWeek 2: first principles\nWeek 3: practice\n\nAssessment: exercises (scores 1–6) and a final exam.\n` },
+    { originalName: `${subject} - reading list.txt`, text: `${subject}: reading list\n\n1. The lecture notes\n2. The exercise sheets\n` },
+  ];
+  const stored = [];
+  for (const f of files) {
+    const bytes = Buffer.from(f.text, 'utf8');
+    const storageKey = newStorageKey(ctx.clock.now());
+    const contentType = f.originalName.endsWith('.md') ? 'text/markdown' : 'text/plain';
+    const { size, sha256 } = await ctx.storage!.put(storageKey, Readable.from([bytes]), { contentType, size: bytes.length });
+    stored.push({ storageKey, originalName: f.originalName, contentType, size, sha256 });
+  }
+  return stored;
 }
 
 /**

@@ -18,6 +18,7 @@ import { archiveStudent, findStudentsForImport } from '../features/students/serv
 import { systemActor } from '../access.js';
 import type { AuthContext, ServiceContext } from '../context.js';
 import type { Db } from '../db/index.js';
+import { uniqueNameKey } from '../lib/text-rules.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
 import { createStorage, type Storage } from '../storage/index.js';
@@ -181,7 +182,10 @@ async function idsByKey(keys: readonly string[], find: (batch: string[]) => Prom
   return ids;
 }
 
-/** Subjects, the groups taking them and who teaches them, written as the demo seed writes them. */
+/**
+ * Subjects, the groups taking them and who teaches them, written in bulk (the subjects service
+ * writes one at a time, with its audit entries: too slow for 480 subjects and 4,000 assignments).
+ */
 async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds: readonly number[], lecturerIds: readonly number[], onProgress: OnProgress) {
   const now = ctx.clock.now();
   const step = 'assigning subjects and teaching';
@@ -189,7 +193,7 @@ async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds
   const subjectIds = new Map<string, number>();
   for (let i = 0; i < plan.subjects.length; i += INSERT_CHUNK) {
     onProgress({ step, done: i, total, unit: 'rows' });
-    const rows = plan.subjects.slice(i, i + INSERT_CHUNK).map((s) => ({ name: s.name, description: s.description, createdAt: now, updatedAt: now }));
+    const rows = plan.subjects.slice(i, i + INSERT_CHUNK).map((s) => ({ name: s.name, nameKey: uniqueNameKey(s.name), description: s.description, createdAt: now, updatedAt: now }));
     for (const row of await ctx.db.insertInto('subjects').values(rows).returning(['id', 'name']).execute()) subjectIds.set(row.name, row.id);
   }
   const subjectId = (index: number) => subjectIds.get(plan.subjects[index]!.name)!;

@@ -12,6 +12,7 @@ const entries: NavEntry[] = [
   { href: '/dashboard', label: 'Dashboard', action: 'dashboard.view' },
   { href: '/students', label: 'Students', action: 'students.view' },
   { href: '/my-record', label: 'My record', action: 'records.viewOwn' },
+  { href: '/subjects', label: 'Subjects', action: 'subjects.view' },
   { href: '/lecturers', label: 'Lecturers', action: 'lecturers.manage' },
   { href: '/groups', label: 'Groups', action: 'groups.view' },
   { href: '/admin/imports', label: 'Import', action: 'imports.run' },

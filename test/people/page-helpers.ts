@@ -10,8 +10,8 @@ import { createUser, TEST_PASSWORD } from '../factories.js';
 import { Browser } from '../http.js';
 import type { TestDatabase } from '../services.js';
 
-export async function pagesApp(t: TestContext, database: TestDatabase) {
-  const built = await buildTestApp(t, { database });
+export async function pagesApp(t: TestContext, database: TestDatabase, env: Record<string, string> = {}) {
+  const built = await buildTestApp(t, { database, env });
   const system: ServiceContext = { ...built.ctx, actor: systemActor, storage: built.app.deps.storage };
   const adminUser = await createUser(built.ctx, { role: 'admin', username: 'chief' });
   const admin = new Browser(built.app);

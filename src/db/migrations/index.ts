@@ -7,6 +7,7 @@ import * as m0003 from './0003_add_sign_in_failures.js';
 import * as m0004 from './0004_add_group_name_keys.js';
 import * as m0005 from './0005_add_record_counts_and_search_indexes.js';
 import * as m0006 from './0006_add_subject_keys_and_material_updates.js';
+import * as m0007 from './0007_add_exercise_releases_and_one_submission_each.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004_add_group_name_keys': m0004,
   '0005_add_record_counts_and_search_indexes': m0005,
   '0006_add_subject_keys_and_material_updates': m0006,
+  '0007_add_exercise_releases_and_one_submission_each': m0007,
 };

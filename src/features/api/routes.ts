@@ -8,11 +8,14 @@ import type { Static, TSchema } from 'typebox';
 import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import * as students from '../students/service.js';
+import * as subjects from '../subjects/service.js';
 import { NotFound } from '../../lib/errors.js';
 import { jsonAsAttachment } from './attachment.js';
 import importRoutes from './imports/routes.js';
+import exerciseApiRoutes from './exercises/routes.js';
+import materialApiRoutes from './materials/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
-import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery } from './schemas.js';
+import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery, SubjectsQuery } from './schemas.js';
 import { apiKey } from '../../plugins/rate-limit.js';
 import { refuseInvalidToken } from '../../plugins/session.js';
 
@@ -21,8 +24,12 @@ export { apiRouteConfig };
 /** One kind of record the API lists, shows, creates, changes and archives. */
 interface Resource<V extends { id: number }> {
   /** URL segment under /api/v1, and the OpenAPI tag. */
-  path: 'groups' | 'students' | 'lecturers';
+  path: 'groups' | 'students' | 'lecturers' | 'subjects';
   noun: string;
+  /** Creating one also makes a sign-in account (students, lecturers). */
+  makesAccount: boolean;
+  /** Who may create, change and archive, for the document. */
+  writers: { create: string; change: string };
   /** The names of its schemas in components.schemas. */
   schemas: { output: string; input: string; changes: string; created: string };
   query: TSchema;
@@ -36,10 +43,15 @@ interface Resource<V extends { id: number }> {
   archive(ctx: ActorAuthContext, id: number, archived: boolean): Promise<V>;
 }
 
+const adminsOnly = 'Admins only: anyone else gets 403.';
+const adminsOnlyOnRecord = 'Admins only: anyone else gets 404 for a record they may not see (as for one that does not exist), 403 for one they may.';
+
 const resources = [
   {
     path: 'groups',
     noun: 'group',
+    makesAccount: false,
+    writers: { create: adminsOnly, change: adminsOnlyOnRecord },
     schemas: { output: 'Group', input: 'GroupInput', changes: 'GroupChanges', created: 'Group' },
     query: GroupsQuery,
     visibility: 'Admins see every group, lecturers the groups they teach, students their own group.',
@@ -55,6 +67,8 @@ const resources = [
   {
     path: 'students',
     noun: 'student',
+    makesAccount: true,
+    writers: { create: adminsOnly, change: adminsOnlyOnRecord },
     schemas: { output: 'Student', input: 'StudentInput', changes: 'StudentChanges', created: 'StudentCreated' },
     query: StudentsQuery,
     visibility:
@@ -71,6 +85,8 @@ const resources = [
   {
     path: 'lecturers',
     noun: 'lecturer',
+    makesAccount: true,
+    writers: { create: adminsOnly, change: adminsOnlyOnRecord },
     schemas: { output: 'Lecturer', input: 'LecturerInput', changes: 'LecturerChanges', created: 'LecturerCreated' },
     query: LecturersQuery,
     visibility: 'Admins see every lecturer; a lecturer only their own record; students none.',
@@ -83,10 +99,29 @@ const resources = [
     update: lecturers.updateLecturer,
     archive: lecturers.archiveLecturer,
   } satisfies Resource<lecturers.LecturerView>,
+  {
+    path: 'subjects',
+    noun: 'subject',
+    makesAccount: false,
+    writers: {
+      create: adminsOnly,
+      change:
+        "Admins change everything; the subject's lecturers only its `description` (403 for the rest). Anyone who may not see the subject gets 404. Archiving is the admins'.",
+    },
+    schemas: { output: 'Subject', input: 'SubjectInput', changes: 'SubjectChanges', created: 'Subject' },
+    query: SubjectsQuery,
+    visibility: 'Admins see every subject, lecturers the subjects they teach, students the subjects their group takes.',
+    list: subjects.listSubjects,
+    get: subjects.getSubject,
+    create: async (ctx, input) => {
+      const subject = await subjects.createSubject(ctx, input);
+      return { record: subject, answer: subject };
+    },
+    update: subjects.updateSubject,
+    archive: subjects.archiveSubject,
+  } satisfies Resource<subjects.SubjectView>,
 ];
 
-const adminsOnly = 'Admins only: anyone else gets 403.';
-const adminsOnlyOnRecord = 'Admins only: anyone else gets 404 for a record they may not see (as for one that does not exist), 403 for one they may.';
 
 function registerResource<V extends { id: number }>(app: FastifyInstance, r: Resource<V>) {
   const tags = [r.path];
@@ -137,15 +172,12 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
       schema: {
         tags,
         summary: `Create a ${r.noun}`,
-        description:
-          r.path === 'groups'
-            ? adminsOnly
-            : `${adminsOnly} Also creates the ${r.noun}'s sign-in account; its one-time password is in this answer only.`,
+        description: r.makesAccount ? `${r.writers.create} Also creates the ${r.noun}'s sign-in account; its one-time password is in this answer only.` : r.writers.create,
         body: ref(r.schemas.input),
         response: {
           201: {
             ...ref(r.schemas.created),
-            description: `The new ${r.noun}${r.path === 'groups' ? '' : ', with `account`'}.`,
+            description: `The new ${r.noun}${r.makesAccount ? ', with `account`' : ''}.`,
             headers: { location: { type: 'string', description: `The new ${r.noun}'s URL.` } },
           },
           403: forbidden,
@@ -170,7 +202,7 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
       schema: {
         tags,
         summary: `Change a ${r.noun}`,
-        description: `${adminsOnlyOnRecord} Send only the fields to change.`,
+        description: `${r.writers.change} Send only the fields to change.`,
         params: IdParams,
         body: ref(r.schemas.changes),
         response: { 200: { ...ref(r.schemas.output), description: `The ${r.noun} as it is now.` }, 403: forbidden, 404: notFound, 409: conflict, 422: invalid, ...errorResponses },
@@ -259,4 +291,6 @@ export default async function apiRoutes(app: FastifyInstance) {
 
   for (const resource of resources) registerResource(app, resource as Resource<{ id: number }>);
   await app.register(importRoutes, { prefix: '/imports' });
+  await app.register(materialApiRoutes);
+  await app.register(exerciseApiRoutes);
 }

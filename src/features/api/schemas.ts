@@ -4,6 +4,8 @@
 import Type, { type TSchema } from 'typebox';
 import { roles } from '../accounts/schemas.js';
 import { CreateGroupInput, GroupOutput, UpdateGroupInput } from '../groups/schemas.js';
+import { CreateSubjectInput, SubjectOutput, UpdateSubjectInput } from '../subjects/schemas.js';
+import { CreateExerciseInput, UpdateExerciseInput } from '../exercises/schemas.js';
 import { ImportReportOutput } from '../imports/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
@@ -92,6 +94,68 @@ const groupSchemas = [
   named(UpdateGroupInput, 'GroupChanges', 'The fields to change; the others stay as they are.'),
 ];
 
+const subjectSchemas = [
+  named(SubjectOutput, 'Subject', 'A subject, with the groups that take it and who teaches it to which group. `description` is Markdown.'),
+  named(
+    CreateSubjectInput,
+    'SubjectInput',
+    'A new subject. `groupIds`: the groups that take it; `lecturerIds`: the lecturers who teach it, each to every group given (lecturers need groups).',
+  ),
+  named(
+    UpdateSubjectInput,
+    'SubjectChanges',
+    "The fields to change; the others stay as they are. A subject's lecturers may change only `description`. Given `groupIds` or `lecturerIds` replace the lists: a lecturer or group already there keeps its teaching, a new one teaches (or is taught by) every one listed.",
+  ),
+];
+
+const MaterialOutput = Type.Object(
+  {
+    id: Type.Integer(),
+    subjectId: Type.Integer(),
+    title: Type.String(),
+    originalName: Type.String({ description: 'The name it was uploaded under (no path).' }),
+    contentType: Type.String({ description: "The uploader's claim, as a type/subtype; downloads of active types (HTML, SVG, …) are sent as attachments." }),
+    size: Type.Integer({ description: 'Bytes.' }),
+    sha256: Type.String({ description: 'Lowercase hex SHA-256 of the stored bytes; also the ETag of the download.' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the file was last replaced; null if never.' }),
+    fileUrl: Type.String({ description: 'Where to download it.' }),
+  },
+  { $id: 'Material', description: "A subject's learning material: a file." },
+);
+
+const ExerciseOutput = Type.Object(
+  {
+    id: Type.Integer(),
+    subjectId: Type.Integer(),
+    subjectName: Type.String(),
+    title: Type.String(),
+    text: Type.String({ description: 'Markdown.' }),
+    dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    scoreRelease: Type.Union([Type.Literal('on-scoring'), Type.Literal('manual')]),
+    scoresReleasedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    groups: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Exercise', description: "An exercise set for some of a subject's groups." },
+);
+
+const exerciseSchemas = [
+  ExerciseOutput,
+  named(CreateExerciseInput, 'ExerciseInput', 'A new exercise.'),
+  named(UpdateExerciseInput, 'ExerciseChanges', 'The fields to change; the others stay as they are.'),
+  Type.Object(
+    {
+      exercise: ref('Exercise'),
+      state: Type.Union([Type.Literal('open'), Type.Literal('due soon'), Type.Literal('overdue'), Type.Literal('waiting'), Type.Literal('scored')]),
+      submission: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'What the student sent: status, late, submittedAt, note, version, dismissReason, hasFile.' }),
+      score: Type.Union([Type.Integer({ minimum: 1, maximum: 6 }), Type.Null()], { description: 'Once released.' }),
+    },
+    { $id: 'MyExercise', description: "An exercise as the signed-in student stands with it." },
+  ),
+];
+
 const studentSchemas = [
   named(
     StudentOutput,
@@ -120,6 +184,8 @@ const listParameters = (pageSize: number, searches: string) => ({
 });
 
 export const GroupsQuery = Type.Partial(Type.Object({ ...listParameters(100, 'part of the name, case ignored.') }));
+
+export const SubjectsQuery = Type.Partial(Type.Object({ ...listParameters(100, 'part of the name, case ignored.') }));
 
 export const StudentsQuery = Type.Partial(
   Type.Object({
@@ -173,7 +239,7 @@ const importSchemas = [
 ];
 
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
 
 /** A shared schema by its name, for checking a body against what the document promises. */
 export function sharedSchema(id: string): TSchema {

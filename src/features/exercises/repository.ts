@@ -1,0 +1,224 @@
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import type { ExerciseScope } from '../../access.js';
+import type { Db } from '../../db/index.js';
+import type { Database, ExercisesTable, SubmissionsTable } from '../../db/schema.js';
+
+/** The exercises in the scope: a lecturer's through the teaching of their subjects, a student's through their group. */
+function scoped<O>(query: SelectQueryBuilder<Database, 'exercises', O>, scope: ExerciseScope) {
+  switch (scope.kind) {
+    case 'all':
+      return query;
+    case 'taughtBy':
+      return query.where('exercises.subjectId', 'in', (eb) => eb.selectFrom('teaching').select('teaching.subjectId').where('teaching.lecturerId', '=', scope.lecturerId));
+    case 'setFor':
+      return query.where('exercises.id', 'in', (eb) =>
+        eb
+          .selectFrom('exerciseGroups')
+          .select('exerciseGroups.exerciseId')
+          .where('exerciseGroups.groupId', '=', (s) => s.selectFrom('students').select('students.groupId').where('students.id', '=', scope.studentId)),
+      );
+    case 'none':
+      return query.where((eb) => eb.val(false));
+  }
+}
+
+const columns = [
+  'exercises.id',
+  'exercises.subjectId',
+  'subjects.name as subjectName',
+  'exercises.title',
+  'exercises.text',
+  'exercises.dueAt',
+  'exercises.scoreRelease',
+  'exercises.scoresReleasedAt',
+  'exercises.createdAt',
+  'exercises.updatedAt',
+] as const;
+
+function withSubject(db: Db) {
+  return db.selectFrom('exercises').innerJoin('subjects', 'subjects.id', 'exercises.subjectId');
+}
+
+export function findExercise(db: Db, scope: ExerciseScope, id: number) {
+  return scoped(withSubject(db).select(columns), scope).where('exercises.id', '=', id).executeTakeFirst();
+}
+
+/** A subject's exercises in the scope, by due time (those without one last). */
+export function exercisesOfSubject(db: Db, scope: ExerciseScope, subjectId: number) {
+  return scoped(withSubject(db).select(columns), scope)
+    .where('exercises.subjectId', '=', subjectId)
+    .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())
+    .orderBy('exercises.dueAt')
+    .orderBy('exercises.id')
+    .execute();
+}
+
+/**
+ * A student's exercises (those set for their group, of subjects not archived) with their own
+ * submission, by due time. A group has tens of exercises per term, not thousands.
+ */
+export function exercisesOfStudent(db: Db, studentId: number) {
+  return withSubject(db)
+    .leftJoin('submissions', (join) => join.onRef('submissions.exerciseId', '=', 'exercises.id').on('submissions.studentId', '=', studentId))
+    .select([
+      ...columns,
+      'submissions.id as submissionId',
+      'submissions.status as submissionStatus',
+      'submissions.score',
+      'submissions.late',
+      'submissions.submittedAt',
+      'submissions.note',
+      'submissions.version',
+      'submissions.dismissReason',
+      'submissions.attachmentFileId',
+    ])
+    .where('exercises.id', 'in', (eb) =>
+      eb
+        .selectFrom('exerciseGroups')
+        .select('exerciseGroups.exerciseId')
+        .where('exerciseGroups.groupId', '=', (s) => s.selectFrom('students').select('students.groupId').where('students.id', '=', studentId)),
+    )
+    .where('subjects.archived', '=', false)
+    .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())
+    .orderBy('exercises.dueAt')
+    .orderBy('exercises.id')
+    .execute();
+}
+
+export function groupsOfExercises(db: Db, exerciseIds: readonly number[]) {
+  if (exerciseIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('exerciseGroups')
+    .innerJoin('groups', 'groups.id', 'exerciseGroups.groupId')
+    .select(['exerciseGroups.exerciseId', 'groups.id', 'groups.name'])
+    .where('exerciseGroups.exerciseId', 'in', exerciseIds)
+    .orderBy('groups.name')
+    .execute();
+}
+
+export async function insertExercise(db: Db, exercise: Insertable<ExercisesTable>) {
+  return db.insertInto('exercises').values(exercise).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateExercise(db: Db, id: number, changes: Updateable<ExercisesTable>) {
+  await db.updateTable('exercises').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteExercise(db: Db, id: number) {
+  await db.deleteFrom('exercises').where('id', '=', id).execute();
+}
+
+export async function setExerciseGroups(db: Db, exerciseId: number, groupIds: readonly number[]) {
+  await db.deleteFrom('exerciseGroups').where('exerciseId', '=', exerciseId).execute();
+  if (groupIds.length) await db.insertInto('exerciseGroups').values(groupIds.map((groupId) => ({ exerciseId, groupId }))).execute();
+}
+
+/** The attachments of an exercise's submissions (to delete with it). */
+export function submissionFilesOfExercise(db: Db, exerciseId: number) {
+  return db.selectFrom('submissions').select('attachmentFileId').where('exerciseId', '=', exerciseId).where('attachmentFileId', 'is not', null).execute();
+}
+
+// ---- submissions -------------------------------------------------------------------------------
+
+export function findSubmissionOf(db: Db, exerciseId: number, studentId: number) {
+  return db.selectFrom('submissions').selectAll().where('exerciseId', '=', exerciseId).where('studentId', '=', studentId).executeTakeFirst();
+}
+
+export function findSubmission(db: Db, id: number) {
+  return db
+    .selectFrom('submissions')
+    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+    .innerJoin('students', 'students.id', 'submissions.studentId')
+    .selectAll('submissions')
+    .select(['exercises.subjectId', 'exercises.title as exerciseTitle', 'exercises.scoreRelease', 'exercises.scoresReleasedAt', 'students.groupId'])
+    .where('submissions.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function insertSubmission(db: Db, submission: Insertable<SubmissionsTable>) {
+  return db.insertInto('submissions').values(submission).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Changes the submission only if it is still at `version`; answers whether it was. */
+export async function updateSubmissionAt(db: Db, id: number, version: number, changes: Updateable<SubmissionsTable>): Promise<boolean> {
+  const result = await db
+    .updateTable('submissions')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** How many submissions refer to the file (one file may go with several exercises sent at once). */
+export async function submissionsUsingFile(db: Db, fileId: number): Promise<number> {
+  const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('attachmentFileId', '=', fileId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The Waiting Room of a lecturer (null: an admin's, every entry): waiting submissions of the
+ * exercises of subjects they teach, from students of the groups they teach those subjects to,
+ * oldest first, at most `limit`. Read per exercise through submissions_queue_idx.
+ */
+export function waitingEntries(db: Db, lecturerId: number | null, limit: number) {
+  let query = db
+    .selectFrom('submissions')
+    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+    .innerJoin('subjects', 'subjects.id', 'exercises.subjectId')
+    .innerJoin('students', 'students.id', 'submissions.studentId')
+    .leftJoin('groups', 'groups.id', 'students.groupId')
+    .select([
+      'submissions.id',
+      'submissions.version',
+      'submissions.note',
+      'submissions.late',
+      'submissions.submittedAt',
+      'submissions.attachmentFileId',
+      'submissions.studentId',
+      'exercises.id as exerciseId',
+      'exercises.title as exerciseTitle',
+      'exercises.dueAt',
+      'subjects.id as subjectId',
+      'subjects.name as subjectName',
+      'students.studentNumber',
+      'students.lastName',
+      'students.firstName',
+      'students.patronymic',
+      'students.birthDate',
+      'students.groupId',
+      'groups.name as groupName',
+    ])
+    .where('submissions.status', '=', 'waiting');
+  if (lecturerId !== null)
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('teaching')
+          .select('teaching.id')
+          .whereRef('teaching.subjectId', '=', 'exercises.subjectId')
+          .whereRef('teaching.groupId', '=', 'students.groupId')
+          .where('teaching.lecturerId', '=', lecturerId),
+      ),
+    );
+  return query.orderBy('submissions.submittedAt').orderBy('submissions.id').limit(limit).execute();
+}
+
+/** Each student's rating: the average of their given scores (released or not: the lecturers' view), and how many. */
+export function ratingsOf(db: Db, studentIds: readonly number[]) {
+  if (studentIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('submissions')
+    .select((eb) => ['submissions.studentId', eb.fn.avg<number>('submissions.score').as('average'), eb.fn.count<number>('submissions.score').as('scored')])
+    .where('submissions.studentId', 'in', studentIds)
+    .where('submissions.status', '=', 'graded')
+    .groupBy('submissions.studentId')
+    .execute();
+}
+
+/** Whether the lecturer teaches the subject to the group. */
+export async function teachesGroup(db: Db, lecturerId: number, subjectId: number, groupId: number | null): Promise<boolean> {
+  if (groupId === null) return false;
+  const row = await db.selectFrom('teaching').select('id').where('lecturerId', '=', lecturerId).where('subjectId', '=', subjectId).where('groupId', '=', groupId).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,144 @@
+import type { FieldMessages } from '../../../lib/errors.js';
+import { CsrfField, FieldFeedback, FormAlert, FormField, describedBy } from '../../../views/form-field.js';
+
+/** The form's values as typed: the due time as the datetime-local input sends it, the groups ticked. */
+export interface ExerciseFormValues {
+  title?: string;
+  text?: string;
+  groupIds?: readonly string[];
+  dueAt?: string;
+  scoreRelease?: string;
+}
+
+/** A group the exercise may be set for; `fixed`: set by someone else, shown but not changeable here. */
+export interface GroupChoice {
+  id: number;
+  name: string;
+  fixed?: boolean;
+}
+
+export interface ExerciseFormProps {
+  action: string;
+  csrfToken: string;
+  /** A new exercise's subject, sent along with the form. */
+  subjectId?: number;
+  values: ExerciseFormValues;
+  errors?: FieldMessages;
+  message?: string | null;
+  groups: readonly GroupChoice[];
+  /** The department's zone (TIMEZONE): the due time is typed in it. */
+  timeZone: string;
+  submit: string;
+}
+
+/** The subject's few groups as checkboxes (a subject has a handful, never thousands). */
+function GroupsField(props: { groups: readonly GroupChoice[]; ticked: readonly string[]; error?: string }) {
+  const id = 'field-groupIds';
+  const help = props.groups.some((g) => g.fixed) ? 'Greyed groups were set by another lecturer; they or an admin may change those.' : undefined;
+  return (
+    <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, help)}>
+      <legend class="form-label fs-6">Groups</legend>
+      {props.groups.length === 0 ? (
+        <p class="text-secondary fst-italic mb-1">No group takes this subject from you yet: an admin adds groups and lecturers on the subject page.</p>
+      ) : (
+        props.groups.map((g) => (
+          <div class="form-check form-check-inline">
+            <input
+              class={`form-check-input${props.error ? ' is-invalid' : ''}`}
+              type="checkbox"
+              id={`${id}-${g.id}`}
+              name={g.fixed ? undefined : 'groupIds'}
+              value={String(g.id)}
+              checked={g.fixed || props.ticked.includes(String(g.id))}
+              disabled={g.fixed}
+            />
+            <label class="form-check-label" for={`${id}-${g.id}`} safe>
+              {g.name}
+            </label>
+          </div>
+        ))
+      )}
+      {props.error ? (
+        <div class="invalid-feedback d-block" id={`${id}-error`} safe>
+          {props.error}
+        </div>
+      ) : (
+        ''
+      )}
+      {help ? (
+        <div class="form-text" id={`${id}-help`} safe>
+          {help}
+        </div>
+      ) : (
+        ''
+      )}
+    </fieldset>
+  );
+}
+
+/** When students see their scores: as each is given, or all at once when the lecturer releases them. */
+function ScoresShownField(props: { value: string; error?: string }) {
+  const id = 'field-scoreRelease';
+  const choices = [
+    { value: 'on-scoring', label: 'On scoring', help: 'each student sees their score as soon as it is given' },
+    { value: 'manual', label: 'When I release them', help: 'students see the scores when you press "Release scores"' },
+  ];
+  return (
+    <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, undefined)}>
+      <legend class="form-label fs-6">Scores shown</legend>
+      {choices.map((c) => (
+        <div class="form-check">
+          <input class={`form-check-input${props.error ? ' is-invalid' : ''}`} type="radio" id={`${id}-${c.value}`} name="scoreRelease" value={c.value} checked={props.value === c.value} />
+          <label class="form-check-label" for={`${id}-${c.value}`}>
+            <span safe>{c.label}</span> <span class="text-secondary small" safe>{`(${c.help})`}</span>
+          </label>
+        </div>
+      ))}
+      {props.error ? (
+        <div class="invalid-feedback d-block" id={`${id}-error`} safe>
+          {props.error}
+        </div>
+      ) : (
+        ''
+      )}
+    </fieldset>
+  );
+}
+
+/** An exercise's form, new or edited: title, text (Markdown), groups, due time in the department's zone, when scores are shown. */
+export function ExerciseForm(props: ExerciseFormProps) {
+  const v = props.values;
+  const textId = 'field-text';
+  const textError = props.errors?.text;
+  const textHelp = 'Markdown: **bold**, _italic_, lists, links. HTML is shown as text.';
+  return (
+    <form method="post" action={props.action} novalidate data-testid="exercise-form">
+      <FormAlert message={props.message} />
+      <CsrfField token={props.csrfToken} />
+      {props.subjectId !== undefined ? <input type="hidden" name="subjectId" value={String(props.subjectId)} /> : ''}
+      <FormField name="title" label="Title" value={v.title ?? ''} errors={props.errors} maxlength={200} required />
+      <div class="mb-3">
+        <label class="form-label" for={textId}>
+          Text
+        </label>
+        <textarea class={`form-control${textError ? ' is-invalid' : ''}`} id={textId} name="text" rows="8" aria-invalid={textError ? 'true' : undefined} aria-describedby={describedBy(textId, textError, textHelp)} safe>
+          {v.text ?? ''}
+        </textarea>
+        <FieldFeedback id={textId} error={textError} help={textHelp} />
+      </div>
+      <GroupsField groups={props.groups} ticked={v.groupIds ?? []} error={props.errors?.groupIds} />
+      <FormField
+        name="dueAt"
+        type="datetime-local"
+        label={`Due (${props.timeZone})`}
+        value={v.dueAt ?? ''}
+        errors={props.errors}
+        help={`The date and time in the department's time zone, ${props.timeZone}. Leave it empty for no due time.`}
+      />
+      <ScoresShownField value={v.scoreRelease || 'on-scoring'} error={props.errors?.scoreRelease} />
+      <button class="btn btn-primary" type="submit" safe>
+        {props.submit}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,170 @@
+import type { FieldMessages } from '../../../lib/errors.js';
+import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
+import { CsrfField } from '../../../views/form-field.js';
+import { Layout, PageHeader } from '../../../views/layout.js';
+import type { PageContext } from '../../../views/page.js';
+import { Breadcrumb } from '../../../views/record-parts.js';
+import type { ExerciseView } from '../service.js';
+import { ExerciseForm, type ExerciseFormValues, type GroupChoice } from './exercise-form.js';
+
+export interface ExercisePageProps {
+  page: PageContext;
+  exercise: ExerciseView;
+  /** The text as HTML, rendered by lib/markdown.ts (raw HTML in it comes out as text). */
+  safeText: string;
+  /** The department's zone (TIMEZONE): the due time is shown in it, named. */
+  timeZone: string;
+  now: Date;
+  /** Admins and the subject's lecturers: edit, delete, release scores. */
+  mayTeach: boolean;
+  /** A student of a group it is set for: sent from My exercises. */
+  isStudent: boolean;
+  history: JSX.Element;
+  /** The edit form's groups: those the actor may set it for, and those set by others (fixed). */
+  groups: readonly GroupChoice[];
+  form?: { values: ExerciseFormValues; errors?: FieldMessages; message?: string | null };
+}
+
+/** The due time written out in the department's zone, with how far it is from now. */
+export function DueTime(props: { at: Date | null; timeZone: string; now: Date }) {
+  if (!props.at) return <span class="text-secondary fst-italic">No due time</span>;
+  const past = props.at.getTime() < props.now.getTime();
+  return (
+    <>
+      <time datetime={props.at.toISOString()} safe>
+        {formatDeadline(props.at, props.timeZone)}
+      </time>{' '}
+      <span class={past ? 'text-danger' : 'text-secondary'} safe>
+        {`(${timeFromNow(props.at, props.now)})`}
+      </span>
+    </>
+  );
+}
+
+function ScoresShown(props: { exercise: ExerciseView; timeZone: string }) {
+  const e = props.exercise;
+  if (e.scoreRelease === 'on-scoring') return <>On scoring: each student sees their score as soon as it is given.</>;
+  if (e.scoresReleasedAt) return <span safe>{`When released: released ${formatDeadline(e.scoresReleasedAt, props.timeZone)}.`}</span>;
+  return <>When released: not released yet, students do not see their scores.</>;
+}
+
+function TeacherActions(props: { exercise: ExerciseView; csrfToken: string }) {
+  const e = props.exercise;
+  return (
+    <>
+      {e.scoreRelease === 'manual' && !e.scoresReleasedAt ? (
+        <form method="post" action={`/exercises/${e.id}/release-scores`} data-confirm="Release the scores? Every student of this exercise sees their score from now on.">
+          <CsrfField token={props.csrfToken} />
+          <button class="btn btn-outline-success" type="submit">
+            Release scores
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      <form method="post" action={`/exercises/${e.id}/delete`} data-confirm="Delete this exercise with everything students sent for it? This cannot be undone.">
+        <CsrfField token={props.csrfToken} />
+        <button class="btn btn-outline-danger" type="submit">
+          Delete
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function ExercisePage(props: ExercisePageProps) {
+  const e = props.exercise;
+  // Rendered by lib/markdown.ts, which escapes every piece of the text that is not Markdown.
+  const safeText = props.safeText;
+  const csrf = props.page.csrfToken;
+  return (
+    <Layout page={props.page} title={e.title}>
+      <Breadcrumb
+        steps={[
+          { label: 'Subjects', href: '/subjects' },
+          { label: e.subjectName, href: `/subjects/${e.subjectId}` },
+          { label: e.title },
+        ]}
+      />
+      <PageHeader title={e.title}>{props.mayTeach ? <TeacherActions exercise={e} csrfToken={csrf} /> : undefined}</PageHeader>
+      <div class="row g-4">
+        <div class={props.mayTeach ? 'col-lg-7' : 'col-lg-9'}>
+          <section class="card shadow-sm mb-4" aria-labelledby="exercise-facts-heading">
+            <div class="card-header" id="exercise-facts-heading">
+              Exercise
+            </div>
+            <div class="card-body">
+              <dl class="row mb-0" data-testid="exercise-facts">
+                <dt class="col-sm-3 text-secondary fw-normal">Subject</dt>
+                <dd class="col-sm-9">
+                  <a href={`/subjects/${e.subjectId}`} safe>
+                    {e.subjectName}
+                  </a>
+                </dd>
+                <dt class="col-sm-3 text-secondary fw-normal">Groups</dt>
+                <dd class="col-sm-9" data-testid="exercise-groups" safe>
+                  {e.groups.map((g) => g.name).join(', ') || '—'}
+                </dd>
+                <dt class="col-sm-3 text-secondary fw-normal">Due</dt>
+                <dd class="col-sm-9" data-testid="exercise-due">
+                  <DueTime at={e.dueAt} timeZone={props.timeZone} now={props.now} />
+                </dd>
+                <dt class="col-sm-3 text-secondary fw-normal">Scores shown</dt>
+                <dd class="col-sm-9 mb-0" data-testid="exercise-scores-shown">
+                  <ScoresShown exercise={e} timeZone={props.timeZone} />
+                </dd>
+              </dl>
+            </div>
+          </section>
+          <section class="card shadow-sm" aria-labelledby="exercise-text-heading">
+            <div class="card-header" id="exercise-text-heading">
+              What to do
+            </div>
+            <div class="card-body">
+              {e.text ? (
+                <div class="exercise-text text-break" data-testid="exercise-text">
+                  {safeText}
+                </div>
+              ) : (
+                <p class="text-secondary fst-italic mb-0">No text: the title says it all.</p>
+              )}
+            </div>
+          </section>
+          {props.isStudent ? (
+            <p class="mt-3" data-testid="send-from-my-exercises">
+              <a class="btn btn-primary" href="/my-exercises">
+                Send it from My exercises
+              </a>
+            </p>
+          ) : (
+            ''
+          )}
+        </div>
+        {props.mayTeach ? (
+          <div class="col-lg-5">
+            <section class="card shadow-sm" aria-labelledby="exercise-edit-heading">
+              <div class="card-header" id="exercise-edit-heading">
+                Change the exercise
+              </div>
+              <div class="card-body">
+                <ExerciseForm
+                  action={`/exercises/${e.id}`}
+                  csrfToken={csrf}
+                  values={props.form?.values ?? {}}
+                  errors={props.form?.errors}
+                  message={props.form?.message}
+                  groups={props.groups}
+                  timeZone={props.timeZone}
+                  submit="Save changes"
+                />
+              </div>
+            </section>
+          </div>
+        ) : (
+          ''
+        )}
+      </div>
+      {props.history}
+    </Layout>
+  );
+}

@@ -1,0 +1,164 @@
+import type { FieldMessages } from '../../../lib/errors.js';
+import { formatBytes } from '../../../lib/bytes.js';
+import type { PageContext } from '../../../views/page.js';
+import { ArchiveForm, RecordPage } from '../../../views/record-parts.js';
+import type { MaterialView } from '../materials.js';
+import type { SubjectView } from '../service.js';
+import { MaterialsTable } from './materials-table.js';
+import { SubjectForm, type SubjectFormValues } from './subject-form.js';
+
+export interface SubjectPageProps {
+  page: PageContext;
+  subject: SubjectView;
+  /** The description as HTML, rendered by lib/markdown.ts (raw HTML in it comes out as text). */
+  safeDescription: string;
+  materials: readonly MaterialView[];
+  /** Admins: name, groups, lecturers, archive. */
+  mayManage: boolean;
+  /** Admins and the subject's lecturers: description and materials. */
+  mayTeach: boolean;
+  /** The largest upload MAX_CONTENT_LENGTH lets through. */
+  maxUpload: number;
+  history: JSX.Element;
+  form?: { values: SubjectFormValues; errors?: FieldMessages; message?: string | null };
+  /** Why the last upload was refused. */
+  uploadError?: string | null;
+}
+
+/** Who teaches the subject to each of its groups. */
+function TeachingTable({ subject }: { subject: SubjectView }) {
+  if (subject.groups.length === 0) return <p class="text-secondary fst-italic mb-0">No group takes this subject yet.</p>;
+  const lecturerName = new Map(subject.lecturers.map((l) => [l.id, l.name]));
+  return (
+    <table class="table table-sm mb-0" data-testid="teaching-table">
+      <thead>
+        <tr>
+          <th scope="col">Group</th>
+          <th scope="col">Taught by</th>
+        </tr>
+      </thead>
+      <tbody>
+        {subject.groups.map((g) => {
+          const by = subject.teaching.filter((t) => t.groupId === g.id).map((t) => lecturerName.get(t.lecturerId) ?? '');
+          return (
+            <tr>
+              <td safe>{g.name}</td>
+              <td class={by.length ? '' : 'text-secondary fst-italic'}>{by.length ? <span safe>{by.join(', ')}</span> : 'No lecturer yet'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function SubjectPage(props: SubjectPageProps) {
+  const s = props.subject;
+  // Rendered by lib/markdown.ts, which escapes every piece of the text that is not Markdown.
+  const safeDescription = props.safeDescription;
+  const csrf = props.page.csrfToken;
+  return (
+    <RecordPage
+      page={props.page}
+      name={s.name}
+      list={{ href: '/subjects', label: 'Subjects', linked: true }}
+      archived={s.archived}
+      archivedNotice="This subject is archived (a past term's): lecturers and students no longer see it in their lists. Its materials and history are kept."
+      actions={props.mayManage ? <ArchiveForm action={`/subjects/${s.id}`} archived={s.archived} csrfToken={csrf} noun="subject" /> : undefined}
+      history={props.history}
+    >
+      <div class="row g-4">
+        <div class="col-lg-7">
+          <section class="card shadow-sm mb-4" aria-labelledby="about-heading">
+            <div class="card-header" id="about-heading">
+              About
+            </div>
+            <div class="card-body">
+              {s.description ? (
+                <div class="subject-description text-break" data-testid="subject-description">
+                  {safeDescription}
+                </div>
+              ) : (
+                <p class="text-secondary fst-italic mb-0">No description.</p>
+              )}
+            </div>
+          </section>
+          <section class="card shadow-sm" aria-labelledby="materials-heading">
+            <div class="card-header" id="materials-heading">
+              Materials
+            </div>
+            <div class="card-body">
+              <MaterialsTable materials={props.materials} mayTeach={props.mayTeach} csrfToken={csrf} />
+              {props.mayTeach ? (
+                <form class="mt-3 border-top pt-3" method="post" action={`/subjects/${s.id}/materials`} enctype="multipart/form-data" data-testid="material-upload-form">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <h2 class="h6">Add materials</h2>
+                  {props.uploadError ? (
+                    <div class="alert alert-danger py-2" role="alert" safe>
+                      {props.uploadError}
+                    </div>
+                  ) : (
+                    ''
+                  )}
+                  <div class="row g-2 align-items-end">
+                    <div class="col-md-7">
+                      <label class="form-label small" for="material-files">
+                        Files
+                      </label>
+                      <input class="form-control" type="file" id="material-files" name="file" multiple required aria-describedby="material-files-help" />
+                      <div class="form-text" id="material-files-help" safe>
+                        {`PDF, office documents, images, archives…; one or many, up to ${formatBytes(props.maxUpload)} in all.`}
+                      </div>
+                    </div>
+                    <div class="col-md-5">
+                      <label class="form-label small" for="material-title">
+                        Title (optional)
+                      </label>
+                      <input class="form-control" type="text" id="material-title" name="title" maxlength="200" placeholder="The file's name" />
+                    </div>
+                  </div>
+                  <button class="btn btn-primary mt-2" type="submit">
+                    Upload
+                  </button>
+                </form>
+              ) : (
+                ''
+              )}
+            </div>
+          </section>
+        </div>
+        <div class="col-lg-5">
+          <section class="card shadow-sm mb-4" aria-labelledby="teaching-heading">
+            <div class="card-header" id="teaching-heading">
+              Groups and lecturers
+            </div>
+            <div class="card-body">
+              <TeachingTable subject={s} />
+            </div>
+          </section>
+          {props.mayTeach ? (
+            <section class="card shadow-sm" aria-labelledby="edit-heading">
+              <div class="card-header" id="edit-heading">
+                {props.mayManage ? 'Change the subject' : 'Describe the subject'}
+              </div>
+              <div class="card-body">
+                <SubjectForm
+                  action={`/subjects/${s.id}`}
+                  csrfToken={csrf}
+                  values={props.form?.values ?? {}}
+                  errors={props.form?.errors}
+                  message={props.form?.message}
+                  submit="Save changes"
+                  isNew={false}
+                  mayManage={props.mayManage}
+                />
+              </div>
+            </section>
+          ) : (
+            ''
+          )}
+        </div>
+      </div>
+    </RecordPage>
+  );
+}

@@ -17,7 +17,9 @@ export type Part =
 /** What @fastify/multipart adds to a request, as far as this file needs it. */
 export interface MultipartRequest {
   isMultipart(): boolean;
-  parts(): AsyncIterable<Part>;
+  parts(options?: object): AsyncIterable<Part>;
+  /** A route's `config.multipartOptions` (the plugin's own name for it) changes its limits. */
+  routeOptions?: { config?: { multipartOptions?: object } };
   body?: unknown;
   raw: { readableEnded: boolean; resume(): unknown };
 }
@@ -30,8 +32,10 @@ class OpenForm {
   csrfToken: string | undefined;
 
   constructor(request: MultipartRequest) {
-    // The plugin's registered limits apply (uploads.ts); routes check their own smaller ones.
-    this.iterator = request.parts()[Symbol.asyncIterator]();
+    // The plugin's registered limits apply (uploads.ts); routes check their own smaller ones, and a
+    // route that takes several files declares so in its config (streamed-uploads.ts). The form is
+    // opened by the CSRF check before the handler runs, so the route cannot pass limits later.
+    this.iterator = request.parts(request.routeOptions?.config?.multipartOptions)[Symbol.asyncIterator]();
   }
 
   /** The next part, or null at the end (also after a parser error was thrown once). */

@@ -2,7 +2,8 @@
 // optional (a new person's photo) and readUpload() for those that need one (a photo, an import). An
 // over-limit file fails with 413 instead of being silently truncated (the plugin's default), and
 // nothing of it is kept. Both read the body through formParts() (multipart-form.ts): the CSRF check
-// has already taken the form's first field, its token, before the route runs.
+// has already taken the form's first field, its token, before the route runs. Files that are only
+// stored, never parsed (materials, briefs, submissions), stream to storage instead: streamed-uploads.ts.
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -10,6 +11,12 @@ import { formatBytes } from '../lib/bytes.js';
 import { AppError, Invalid } from '../lib/errors.js';
 import { drainUnreadForm, formParts, type MultipartRequest, type Part } from './multipart-form.js';
 import './types.js';
+
+/**
+ * The parser's limits for every multipart form, except fileSize (MAX_CONTENT_LENGTH): one file. A
+ * route that takes several raises `files` through its config (streamed-uploads.ts, acceptsFiles()).
+ */
+export const formLimits = { files: 1, fields: 50, fieldSize: 100_000, parts: 60, headerPairs: 200 } as const;
 
 export class UploadTooLarge extends AppError {
   constructor(limit: number) {
@@ -108,7 +115,7 @@ export default fp(
   async (app) => {
     await app.register(fastifyMultipart, {
       throwFileSizeLimit: true,
-      limits: { fileSize: app.deps.config.maxContentLength, files: 1, fields: 50, fieldSize: 100_000, parts: 60, headerPairs: 200 },
+      limits: { fileSize: app.deps.config.maxContentLength, ...formLimits },
     });
     // Not awaited: the answer is out, and the drain must not hold up the hooks that log it.
     app.addHook('onResponse', async (request, reply) => {

@@ -30,3 +30,26 @@
     input.focus();
   });
 })();
+// The Waiting Room from the keyboard: with an entry's row focused, keys 1–6 give that score; once
+// the row is swapped for its outcome, the next entry takes the focus.
+(function () {
+  'use strict';
+  document.addEventListener('keydown', function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || !/^[1-6]$/.test(event.key)) return;
+    var row = event.target && event.target.matches && event.target.matches('tr[data-entry]') ? event.target : null;
+    if (!row) return;
+    var button = row.querySelector('button[data-score="' + event.key + '"]');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+  document.body.addEventListener('htmx:afterSwap', function (event) {
+    var outcome = event.detail && event.detail.target;
+    if (!outcome || !outcome.id || outcome.id.indexOf('entry-') !== 0) return;
+    var swapped = document.getElementById(outcome.id);
+    var next = swapped && swapped.nextElementSibling;
+    while (next && !next.hasAttribute('data-entry')) next = next.nextElementSibling;
+    if (next) next.focus();
+  });
+})();

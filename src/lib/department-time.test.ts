@@ -27,4 +27,5 @@ test('time left reads in days, hours or minutes', () => {
   assert.equal(timeFromNow(new Date('2026-12-01T17:00:00Z'), now), 'in 5 hours');
   assert.equal(timeFromNow(new Date('2026-12-01T12:30:00Z'), now), 'in 30 minutes');
   assert.equal(timeFromNow(new Date('2026-11-29T12:00:00Z'), now), '2 days ago');
+  assert.equal(timeFromNow(new Date('2026-12-01T12:00:20Z'), now), 'just now');
 });

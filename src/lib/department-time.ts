@@ -46,10 +46,11 @@ export function formatDeadline(at: Date, timeZone: string): string {
   return `${text.replace(' at ', ', ')} ${timeZone}`;
 }
 
-/** "in 3 days", "in 5 hours", "2 days ago": how far the instant is from now, roughly. */
+/** "in 3 days", "in 5 hours", "2 days ago", "just now": how far the instant is from now, roughly. */
 export function timeFromNow(at: Date, now: Date): string {
   const ms = at.getTime() - now.getTime();
   const abs = Math.abs(ms);
+  if (abs < 60_000) return 'just now';
   const unit = abs >= 2 * 86_400_000 ? { n: Math.round(abs / 86_400_000), name: 'day' } : abs >= 2 * 3_600_000 ? { n: Math.round(abs / 3_600_000), name: 'hour' } : { n: Math.max(1, Math.round(abs / 60_000)), name: 'minute' };
   const amount = `${unit.n} ${unit.name}${unit.n === 1 ? '' : 's'}`;
   return ms >= 0 ? `in ${amount}` : `${amount} ago`;

@@ -34,6 +34,8 @@ export interface ReceivedFile {
 export interface ReceivedForm {
   /** The form's text fields, before and after the files; the first value of a repeated name. */
   fields: Record<string, string>;
+  /** Every value of each text field, in the order sent (ticked checkboxes share one name). */
+  allFields: Record<string, string[]>;
   files: ReceivedFile[];
   /**
    * Deletes every stored file of this form: call it when the work that records them fails. It
@@ -174,6 +176,7 @@ export async function receiveFiles(request: FastifyRequest, options: ReceiveOpti
   const limit = deps.config.maxContentLength;
   const maxFiles = filesAllowed(request);
   const fields: Record<string, string> = {};
+  const allFields: Record<string, string[]> = {};
   const files: ReceivedFile[] = [];
   // Every key a put was started for, the one still being written included.
   const written: string[] = [];
@@ -182,15 +185,23 @@ export async function receiveFiles(request: FastifyRequest, options: ReceiveOpti
   if (!isMultipart(request)) {
     if (required) throw new Invalid('Send the files as multipart/form-data.', { [field]: 'Choose a file to upload.' });
     // A URL-encoded form without its optional file.
-    for (const [key, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) if (typeof value === 'string') fields[key] = value;
-    return { fields, files, discard };
+    for (const [key, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
+      const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+      if (values.length === 0) continue;
+      fields[key] = values[0]!;
+      allFields[key] = values;
+    }
+    return { fields, allFields, files, discard };
   }
 
   const counter = { total: 0, limit };
   try {
     for await (const part of formParts(request as unknown as MultipartRequest)) {
       if (part.type === 'field') {
-        if (typeof part.value === 'string' && !Object.hasOwn(fields, part.fieldname)) fields[part.fieldname] = part.value;
+        if (typeof part.value === 'string') {
+          if (!Object.hasOwn(fields, part.fieldname)) fields[part.fieldname] = part.value;
+          (allFields[part.fieldname] ??= []).push(part.value);
+        }
         continue;
       }
       if (part.fieldname !== field) {
@@ -230,5 +241,5 @@ export async function receiveFiles(request: FastifyRequest, options: ReceiveOpti
     throw refusalOf(error, field, limit, maxFiles);
   }
   if (required && files.length === 0) throw new Invalid('No file was uploaded.', { [field]: 'Choose a file to upload; none was sent.' });
-  return { fields, files, discard };
+  return { fields, allFields, files, discard };
 }

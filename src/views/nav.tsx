@@ -13,6 +13,8 @@ const entries: NavEntry[] = [
   { href: '/students', label: 'Students', action: 'students.view' },
   { href: '/my-record', label: 'My record', action: 'records.viewOwn' },
   { href: '/subjects', label: 'Subjects', action: 'subjects.view' },
+  { href: '/my-exercises', label: 'My exercises', action: 'submissions.submit' },
+  { href: '/waiting-room', label: 'Waiting Room', action: 'submissions.grade' },
   { href: '/lecturers', label: 'Lecturers', action: 'lecturers.manage' },
   { href: '/groups', label: 'Groups', action: 'groups.view' },
   { href: '/admin/imports', label: 'Import', action: 'imports.run' },

@@ -204,3 +204,26 @@ export async function waitingRoom(ctx: ServiceContext): Promise<{ entries: Waiti
     }),
   };
 }
+
+/**
+ * The file a submission carries, for whoever may see the entry: the student who sent it, a
+ * lecturer who teaches the subject to the student's group, an admin. Anyone else: 404.
+ */
+export async function submissionFile(ctx: ServiceContext, id: number) {
+  const actor = signedInActor(ctx);
+  const row = await repo.findSubmission(ctx.db, id);
+  const ownsIt = row !== undefined && actor.role === 'student' && actor.studentId === row.studentId;
+  const judges = row !== undefined && (actor.isAdmin || (actor.lecturerId !== null && (await repo.teachesGroup(ctx.db, actor.lecturerId, row.subjectId, row.groupId))));
+  if (!row || !(ownsIt || judges) || row.attachmentFileId === null) throw new NotFound('No such file.');
+  const file = await files.findFileRecord(ctx, row.attachmentFileId);
+  if (!file || !ctx.storage) throw new NotFound('No such file.');
+  const storage = ctx.storage;
+  return {
+    contentType: file.contentType,
+    size: Number(file.size),
+    sha256: file.sha256,
+    originalName: file.originalName,
+    createdAt: file.createdAt,
+    open: async (range?: { start: number; end: number }) => (await storage.get(file.storageKey, range ? { range } : undefined)).stream,
+  };
+}

@@ -70,10 +70,11 @@ export async function seedDepartment(site: Pick<OpsTestSite, 'db' | 'ctx'>): Pro
       .values({ studentNumber: 'Ж-0001', groupId: null, firstName: 'Đurđa', lastName: 'Ščepanović', patronymic: 'Јовановна', birthDate: null, email: null, phone: null, address: null, photoFileId: file.id, archived: true, createdAt: at, updatedAt: at })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await trx
+    const other = await trx
       .insertInto('students')
       .values({ studentNumber: 'Ж-0002', groupId: group.id, firstName: 'Zoë', lastName: "O'Brien", patronymic: '', birthDate: '2004-02-29', email: 'zoe@example.org', phone: '+385 1 234 5678', address: 'Ulica 1, 10000 Zagreb', photoFileId: null, createdAt: at, updatedAt: at })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const subject = await trx.selectFrom('subjects').select('id').orderBy('id').executeTakeFirstOrThrow();
     const exercise = await trx
       .insertInto('exercises')
@@ -85,7 +86,8 @@ export async function seedDepartment(site: Pick<OpsTestSite, 'db' | 'ctx'>): Pro
       .insertInto('submissions')
       .values([
         { exerciseId: exercise.id, studentId: student.id, note: 'späte Abgabe', attachmentFileId: null, submittedAt: at, late: true, status: 'graded', score: 6, gradedBy: admin.id, gradedAt: at, version: 3 },
-        { exerciseId: exercise.id, studentId: student.id, note: '', attachmentFileId: file.id, submittedAt: at, late: false, status: 'waiting', score: null, gradedBy: null, gradedAt: null, version: 1 },
+        // One submission per student and exercise (migration 0007).
+        { exerciseId: exercise.id, studentId: other.id, note: '', attachmentFileId: file.id, submittedAt: at, late: false, status: 'waiting', score: null, gradedBy: null, gradedAt: null, version: 1 },
       ])
       .execute();
     await trx.insertInto('subjectMaterials').values({ subjectId: subject.id, fileId: file.id, title: 'Skripta', createdBy: null, createdAt: at }).execute();

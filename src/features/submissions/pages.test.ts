@@ -1,0 +1,67 @@
+// The Waiting Room pages: a student ticks exercises and sends them; the lecturer scores an entry
+// without a page reload (htmx gets the row's outcome), or by a plain form post; a stale score is
+// refused in the row; the student sees the score and the reason of a removal.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createGroup, createLecturer, createStudent } from '../../../test/factories.js';
+import { pagesApp, signInAsNew } from '../../../test/people/page-helpers.js';
+import { testDatabases } from '../../../test/services.js';
+
+for (const database of await testDatabases()) {
+  describe(`Waiting Room pages on ${database}`, () => {
+    test('a student sends two exercises at once; the lecturer scores one with htmx and removes the other; the student sees both outcomes', async (t) => {
+      const { app, admin, system, clock } = await pagesApp(t, database, { TIMEZONE: 'Europe/Zagreb' });
+      const cs = await createGroup(system, { name: 'CS-101' });
+      const teacher = await createLecturer(system, { lastName: 'Horvat', firstName: 'Ivan', email: 'ivan.horvat@example.edu' });
+      const created = await admin.post('/subjects', { name: 'Databases', description: '', groups: 'CS-101', lecturers: 'ivan.horvat@example.edu' }, { from: '/subjects/new' });
+      const subjectId = Number(String(created.headers.location).split('/').pop());
+      const pupil = await createStudent(system, { groupId: cs.id, firstName: 'Sara', lastName: 'Novak', birthDate: '2005-04-01' });
+      const lecturer = await signInAsNew(app, teacher.account.username, teacher.account.oneTimePassword);
+      const student = await signInAsNew(app, pupil.account.username, pupil.account.oneTimePassword);
+      const { createExercise } = await import('../exercises/service.js');
+      const asAdmin = { ...system, actor: { ...system.actor!, isAdmin: true } };
+      const due = new Date(clock.now().getTime() + 36 * 3_600_000);
+      const joins = await createExercise(asAdmin, { subjectId, groupIds: [cs.id], title: 'Joins', dueAt: due.toISOString() });
+      const keys = await createExercise(asAdmin, { subjectId, groupIds: [cs.id], title: 'Keys' });
+
+      const page = await student.get('/my-exercises');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /You have 2 exercises to send\. Due times are in Europe\/Zagreb\./);
+      assert.match(page.body, /due soon/);
+      const nothing = await student.post('/my-exercises', { note: 'x' }, { from: '/my-exercises' });
+      assert.equal(nothing.statusCode, 422);
+      assert.match(nothing.body, /Tick one or more exercises to send/);
+
+      const form = new URLSearchParams({ _csrf: await student.csrfToken('/my-exercises'), note: 'both done' });
+      form.append('exerciseIds', String(joins.id));
+      form.append('exerciseIds', String(keys.id));
+      const sent = await app.inject({ method: 'POST', url: '/my-exercises', headers: { cookie: [...student.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+      assert.equal(sent.statusCode, 303, sent.body.slice(0, 300));
+      for (const c of sent.cookies as { name: string; value: string }[]) student.cookies.set(c.name, c.value);
+      assert.match((await student.get('/my-exercises')).body, /Sent 2 exercises to the Waiting Room\./);
+
+      const room = await lecturer.get('/waiting-room');
+      assert.equal(room.statusCode, 200);
+      assert.match(room.body, /born <span>2005-04-01<\/span>/);
+      const entries = [...room.body.matchAll(/<tr id="entry-(\d+)"/g)].map((m) => Number(m[1]));
+      assert.equal(entries.length, 2);
+      const version = (id: number) => /name="version" value="(\d+)"/.exec(room.body.slice(room.body.indexOf(`id="entry-${id}"`)))![1]!;
+
+      const scored = await lecturer.post(`/submissions/${entries[0]}/score`, { score: '5', version: version(entries[0]!) }, { from: '/waiting-room', headers: { 'hx-request': 'true' } });
+      assert.equal(scored.statusCode, 200);
+      assert.match(scored.body, new RegExp(`<tr id="entry-${entries[0]}" class="table-success"[^>]*><td colspan="6" role="status">Scored 5\\.</td></tr>`));
+      const again = await lecturer.post(`/submissions/${entries[0]}/score`, { score: '2', version: version(entries[0]!) }, { from: '/waiting-room', headers: { 'hx-request': 'true' } });
+      assert.equal(again.statusCode, 200, 'htmx swaps the refusal into the row');
+      assert.match(again.body, /table-danger.*Not saved: it was scored 5 in the meantime/);
+
+      const removed = await lecturer.post(`/submissions/${entries[1]}/dismiss`, { reason: 'Wrong file attached', version: version(entries[1]!) }, { from: '/waiting-room' });
+      assert.equal(removed.statusCode, 303, 'without JavaScript the form posts and comes back');
+      assert.match((await lecturer.get('/waiting-room')).body, /Nothing is waiting/);
+
+      const mine = (await student.get('/my-exercises')).body;
+      assert.match(mine, /Returned by the lecturer: Wrong file attached\. Send it again\./);
+      assert.match(mine, /<td class="text-end fw-semibold">5<\/td>/, 'the score, released on scoring');
+      assert.equal((await student.get('/waiting-room')).statusCode, 403);
+    });
+  });
+}

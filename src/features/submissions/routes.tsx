@@ -1,0 +1,106 @@
+// The Waiting Room pages: students send exercises from "My exercises" (/my-exercises: what they
+// owe first); lecturers score or remove entries at /waiting-room without a page reload (htmx swaps
+// the row; without JavaScript the form posts and the page comes back). A score names the entry's
+// version, so a second lecturer on the same entry is told it was scored, not overwritten.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
+import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
+import { idOf } from '../../routes/record-id.js';
+import { asActor, ctxOf } from '../../routes/request-context.js';
+import { sendStoredFile } from '../../routes/send-file.js';
+import * as exercises from '../exercises/service.js';
+import * as submissions from '../exercises/submissions.js';
+import { MyExercisesPage } from './views/my-exercises-page.js';
+import { EntryOutcome, WaitingRoomPage } from './views/waiting-room-page.js';
+
+type Body = Record<string, unknown> | undefined;
+
+/** An htmx request swaps what it gets back; a plain form post is sent back to the page. */
+const isHtmx = (request: FastifyRequest) => request.headers['hx-request'] === 'true';
+
+/** The body's values as a service reads them: numbers as numbers. */
+function numbers(body: Body, ...names: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(body ?? {}) };
+  for (const name of names) if (typeof out[name] === 'string' && /^\d{1,9}$/.test(out[name] as string)) out[name] = Number(out[name]);
+  return out;
+}
+
+async function showMyExercises(request: FastifyRequest, reply: FastifyReply, problem: string | null = null) {
+  const ctx = ctxOf(request);
+  const { config } = request.server.deps;
+  return reply.html(
+    <MyExercisesPage page={reply.pageContext()} exercises={await exercises.myExercises(ctx)} now={ctx.clock.now()} timeZone={config.timeZone} maxUpload={config.maxContentLength} problem={problem} />,
+  );
+}
+
+export default async function submissionRoutes(app: FastifyInstance) {
+  app.get('/my-exercises', async (request, reply) => showMyExercises(request, reply));
+
+  app.post('/my-exercises', { config: acceptsFiles(1) }, async (request, reply) => {
+    const ctx = ctxOf(request);
+    if (ctx.actor.role !== 'student') throw new Forbidden('Only students send exercises to the Waiting Room.');
+    let received;
+    try {
+      received = await receiveFiles(request, { required: false });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
+      reply.code(error.statusCode);
+      return showMyExercises(request, reply, [error.message, ...Object.values(error.fields).filter((m) => m !== error.message)].join(' '));
+    }
+    // The ticked boxes share one name.
+    const ticked = received.allFields.exerciseIds ?? [];
+    try {
+      const result = await asActor(request, (tx) =>
+        submissions.submitExercises(tx, { exerciseIds: ticked.map((v) => (/^\d{1,9}$/.test(v) ? Number(v) : v)), note: received.fields.note ?? '' }, received.files[0] ?? null),
+      );
+      await result.afterCommit();
+      const late = result.sent.filter((s) => s.late).length;
+      reply.flash('success', `Sent ${result.sent.length === 1 ? 'one exercise' : `${result.sent.length} exercises`} to the Waiting Room${late ? ` (${late} late)` : ''}.`);
+      return reply.redirect('/my-exercises', 303);
+    } catch (error) {
+      await received.discard();
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      reply.code(error.statusCode);
+      const problem = ticked.length === 0 ? 'Tick one or more exercises to send.' : [error.message, ...Object.values(error.fields).filter((m) => m !== error.message)].join(' ');
+      return showMyExercises(request, reply, problem);
+    }
+  });
+
+  app.get('/waiting-room', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const room = await submissions.waitingRoom(ctx);
+    return reply.html(<WaitingRoomPage page={reply.pageContext()} entries={room.entries} more={room.more} now={ctx.clock.now()} timeZone={request.server.deps.config.timeZone} />);
+  });
+
+  for (const action of ['score', 'dismiss'] as const) {
+    app.post<{ Params: { id: string }; Body: Body }>(`/submissions/:id/${action}`, async (request, reply) => {
+      const id = idOf(request);
+      const input = numbers(request.body, 'score', 'version');
+      try {
+        const text = await asActor(request, async (tx) => {
+          if (action === 'score') {
+            const scored = await submissions.scoreSubmission(tx, id, input);
+            return `Scored ${scored.score}.`;
+          }
+          await submissions.dismissSubmission(tx, id, input);
+          return 'Removed from the Waiting Room; the student sees why.';
+        });
+        if (isHtmx(request)) return reply.html(<EntryOutcome id={id} kind="success" text={text} />);
+        reply.flash('success', text);
+        return reply.redirect('/waiting-room', 303);
+      } catch (error) {
+        if (!(error instanceof Conflict || error instanceof Invalid || error instanceof NotFound)) throw error;
+        const text = [error.message, ...Object.values(error.fields).filter((m) => m !== error.message && !/changed since you opened/.test(m))].join(' ');
+        // htmx swaps only 2xx answers: the row itself says why nothing was saved.
+        if (isHtmx(request)) return reply.html(<EntryOutcome id={id} kind="danger" text={text} />);
+        reply.flash('danger', text);
+        return reply.redirect('/waiting-room', 303);
+      }
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/submissions/:id/file', async (request, reply) => {
+    const file = await submissions.submissionFile(ctxOf(request), idOf(request));
+    return sendStoredFile(request, reply, file);
+  });
+}

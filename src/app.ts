@@ -27,6 +27,7 @@ import groupRoutes from './features/groups/routes.js';
 import lecturerRoutes from './features/lecturers/routes.js';
 import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import submissionRoutes from './features/submissions/routes.js';
+import exerciseRoutes from './features/exercises/routes.js';
 import studentRoutes, { myRecordRoutes } from './features/students/routes.js';
 import { waitingRoomSize } from './features/dashboard/service.js';
 import assetsPlugin from './plugins/assets.js';
@@ -153,6 +154,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(materialRoutes, { prefix: '/materials' });
   // /my-exercises (students send), /waiting-room (lecturers score), /submissions/:id/…
   await app.register(submissionRoutes);
+  await app.register(exerciseRoutes, { prefix: '/exercises' });
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });

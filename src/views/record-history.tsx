@@ -131,6 +131,7 @@ const recordPages: Record<string, string> = {
   lecturer: '/lecturers/',
   group: '/groups/',
   subject: '/subjects/',
+  exercise: '/exercises/',
   user: '/admin/accounts/',
 };
 

@@ -14,6 +14,7 @@ import { asActor, ctxOf, type RequestContext } from '../../routes/request-contex
 import { sendStoredFile } from '../../routes/send-file.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
+import * as exercises from '../exercises/service.js';
 import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
 import { subjectFields } from './fields.js';
@@ -168,6 +169,7 @@ export default async function subjectRoutes(app: FastifyInstance) {
     const mayManage = isAdminOf(ctx.actor);
     const mayTeach = subjects.mayTeach(ctx.actor, subject);
     const list = await materials.listMaterials(ctx, subject.id);
+    const exerciseList = await exercises.exercisesOfSubject(ctx, subject.id);
     const history = can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'subject', subject.id)} /> : '';
     const form = extra.form ?? (mayTeach ? { values: await valuesOf(ctx, subject, mayManage) } : undefined);
     return reply.html(
@@ -176,6 +178,9 @@ export default async function subjectRoutes(app: FastifyInstance) {
         subject={subject}
         safeDescription={renderMarkdown(subject.description)}
         materials={list}
+        exercises={exerciseList}
+        timeZone={request.server.deps.config.timeZone}
+        now={ctx.clock.now()}
         mayManage={mayManage}
         mayTeach={mayTeach}
         maxUpload={request.server.deps.config.maxContentLength}

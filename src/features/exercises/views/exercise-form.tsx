@@ -66,7 +66,7 @@ function GroupsField(props: { groups: readonly GroupChoice[]; ticked: readonly s
         ''
       )}
       {help ? (
-        <div class="form-text" id={`${id}-help`} safe>
+        <div class="form-text" id={`${id}-help`}>
           {help}
         </div>
       ) : (

@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import type { FieldMessages } from '../../../lib/errors.js';
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import { CsrfField } from '../../../views/form-field.js';
@@ -19,7 +20,8 @@ export interface ExercisePageProps {
   mayTeach: boolean;
   /** A student of a group it is set for: sent from My exercises. */
   isStudent: boolean;
-  history: JSX.Element;
+  /** The exercise's history (record-history.tsx), or '' for those who may not see it. */
+  history: Children;
   /** The edit form's groups: those the actor may set it for, and those set by others (fixed). */
   groups: readonly GroupChoice[];
   form?: { values: ExerciseFormValues; errors?: FieldMessages; message?: string | null };

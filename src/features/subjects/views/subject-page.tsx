@@ -1,6 +1,8 @@
 import type { FieldMessages } from '../../../lib/errors.js';
 import { formatBytes } from '../../../lib/bytes.js';
+import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import type { PageContext } from '../../../views/page.js';
+import type { ExerciseView } from '../../exercises/service.js';
 import { ArchiveForm, RecordPage } from '../../../views/record-parts.js';
 import type { MaterialView } from '../materials.js';
 import type { SubjectView } from '../service.js';
@@ -13,6 +15,11 @@ export interface SubjectPageProps {
   /** The description as HTML, rendered by lib/markdown.ts (raw HTML in it comes out as text). */
   safeDescription: string;
   materials: readonly MaterialView[];
+  /** The subject's exercises the viewer may see (a student: those set for their group). */
+  exercises: readonly ExerciseView[];
+  /** The department's zone (TIMEZONE): due times are shown in it. */
+  timeZone: string;
+  now: Date;
   /** Admins: name, groups, lecturers, archive. */
   mayManage: boolean;
   /** Admins and the subject's lecturers: description and materials. */
@@ -49,6 +56,65 @@ function TeachingTable({ subject }: { subject: SubjectView }) {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The subject's exercises: title, groups, due time in the department's zone; teachers may set a new one. */
+function ExercisesCard(props: { subjectId: number; exercises: readonly ExerciseView[]; timeZone: string; now: Date; mayTeach: boolean }) {
+  return (
+    <section class="card shadow-sm mt-4" aria-labelledby="exercises-heading" data-testid="exercises-card">
+      <div class="card-header d-flex align-items-center justify-content-between gap-2">
+        <span id="exercises-heading">Exercises</span>
+        {props.mayTeach ? (
+          <a class="btn btn-sm btn-outline-primary" href={`/exercises/new?subject=${props.subjectId}`}>
+            New exercise
+          </a>
+        ) : (
+          ''
+        )}
+      </div>
+      <div class="card-body">
+        {props.exercises.length === 0 ? (
+          <p class="text-secondary fst-italic mb-0">No exercises yet.</p>
+        ) : (
+          <table class="table table-sm align-middle mb-0" data-testid="exercises-table">
+            <thead>
+              <tr>
+                <th scope="col">Exercise</th>
+                <th scope="col">Groups</th>
+                <th scope="col">Due</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.exercises.map((e) => (
+                <tr>
+                  <td>
+                    <a class="fw-semibold" href={`/exercises/${e.id}`} safe>
+                      {e.title}
+                    </a>
+                  </td>
+                  <td safe>{e.groups.map((g) => g.name).join(', ')}</td>
+                  <td>
+                    {e.dueAt ? (
+                      <>
+                        <time datetime={e.dueAt.toISOString()} safe>
+                          {formatDeadline(e.dueAt, props.timeZone)}
+                        </time>
+                        <div class={`small ${e.dueAt.getTime() < props.now.getTime() ? 'text-danger' : 'text-secondary'}`} safe>
+                          {timeFromNow(e.dueAt, props.now)}
+                        </div>
+                      </>
+                    ) : (
+                      <span class="text-secondary fst-italic">No due time</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
   );
 }
 
@@ -126,6 +192,7 @@ export function SubjectPage(props: SubjectPageProps) {
               )}
             </div>
           </section>
+          <ExercisesCard subjectId={s.id} exercises={props.exercises} timeZone={props.timeZone} now={props.now} mayTeach={props.mayTeach} />
         </div>
         <div class="col-lg-5">
           <section class="card shadow-sm mb-4" aria-labelledby="teaching-heading">

@@ -1,5 +1,6 @@
 // A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
-// assignments and a few materials each. Everything is made through the features' services (with
+// assignments, a few materials and four exercises each, submissions scored and waiting
+// (demo-teaching.ts). Everything is made through the features' services (with
 // their accounts and audit entries); materials only when the context has storage (the server's
 // start and `fms seed-demo` give it).
 import type { ServiceContext } from '../context.js';
@@ -9,7 +10,8 @@ import { createGroup } from '../features/groups/service.js';
 import { createLecturer } from '../features/lecturers/service.js';
 import { createStudent } from '../features/students/service.js';
 import { addMaterials } from '../features/subjects/materials.js';
-import { createSubject } from '../features/subjects/service.js';
+import { createSubject, type SubjectView } from '../features/subjects/service.js';
+import { seedDemoTeaching } from './demo-teaching.js';
 import { newStorageKey } from '../storage/index.js';
 import { Readable } from 'node:stream';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
@@ -74,6 +76,7 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   }
 
   let n = 0;
+  const studentsByGroup = new Map<number, string[]>();
   for (const g of groups) {
     for (let i = 0; i < DEMO_STUDENT_COUNT / groups.length; i++, n++) {
       const firstName = n === 0 ? 'Sara' : firstNames[n % firstNames.length]!;
@@ -89,9 +92,12 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
         username: demoStudentUsername(n),
       });
       await withPassword(created.account.username, 'student');
+      const groupId = groupIds.get(g.name)!;
+      studentsByGroup.set(groupId, [...(studentsByGroup.get(groupId) ?? []), created.account.username]);
     }
   }
 
+  const made: SubjectView[] = [];
   for (const s of subjects) {
     const subject = await createSubject(ctx, {
       name: s.name,
@@ -100,7 +106,9 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
       lecturerIds: [lecturerIds.get(s.lecturer)!],
     });
     if (ctx.storage) await addMaterials(ctx, subject.id, await storeDemoMaterials(ctx, s.name));
+    made.push(subject);
   }
+  await seedDemoTeaching(ctx, made, studentsByGroup);
 
   await writeSetting(ctx, DEMO_SEEDED_SETTING, ctx.clock.now().toISOString());
   return true;

@@ -65,3 +65,27 @@ for (const database of await testDatabases()) {
     });
   });
 }
+
+describe('the demo department shows the whole loop', () => {
+  test("the demo student owes, waits and has a released score; the demo lecturer's Waiting Room holds entries", async (t) => {
+    const { buildTestApp } = await import('../../../test/build-test-app.js');
+    const { Browser } = await import('../../../test/http.js');
+    const { systemActor } = await import('../../access.js');
+    const { seedDemoDepartment } = await import('../../seeds/demo.js');
+    const { demoLogins } = await import('../../seeds/demo-logins.js');
+    const { app, ctx } = await buildTestApp(t);
+    await ctx.db.transaction().execute((trx) => seedDemoDepartment({ ...ctx, db: trx, actor: systemActor, storage: app.deps.storage }));
+    const as = async (role: 'student' | 'lecturer') => {
+      const login = demoLogins.find((l) => l.role === role)!;
+      const browser = new Browser(app);
+      await browser.signIn(login.username, login.password);
+      return browser;
+    };
+    const mine = (await (await as('student')).get('/my-exercises')).body;
+    const states = [...mine.matchAll(/<tr data-state="([^"]+)"/g)].map((m) => m[1]);
+    for (const state of ['overdue', 'due soon', 'open', 'scored', 'waiting']) assert.ok(states.includes(state), `a ${state} exercise: ${states.join(', ')}`);
+    assert.match(mine, /<td class="text-end fw-semibold">[1-6]<\/td>/, 'a released score');
+    const room = (await (await as('lecturer')).get('/waiting-room')).body;
+    assert.ok([...room.matchAll(/<tr id="entry-\d+"/g)].length >= 5, 'entries wait for l.petrova');
+  });
+});

@@ -50,7 +50,7 @@ function TeachingTable({ subject }: { subject: SubjectView }) {
           return (
             <tr>
               <td safe>{g.name}</td>
-              <td class={by.length ? '' : 'text-secondary fst-italic'}>{by.length ? <span safe>{by.join(', ')}</span> : 'No lecturer yet'}</td>
+              <td class={by.length ? undefined : 'text-secondary fst-italic'}>{by.length ? <span safe>{by.join(', ')}</span> : 'No lecturer yet'}</td>
             </tr>
           );
         })}

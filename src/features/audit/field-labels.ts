@@ -7,6 +7,7 @@ import { accountFields } from '../accounts/fields.js';
 import { groupFields } from '../groups/fields.js';
 import { lecturerFields } from '../lecturers/fields.js';
 import { studentFields } from '../students/fields.js';
+import { subjectFields } from '../subjects/fields.js';
 
 const lifecycle: FieldLabels = {
   archived: 'Archived',
@@ -21,11 +22,34 @@ const lifecycle: FieldLabels = {
   via: 'Made by',
 };
 
+/** What the teaching services record of a subject's materials and an exercise's submissions. */
+const teaching: FieldLabels = {
+  groups: 'Groups',
+  lecturers: 'Lecturers',
+  material: 'Material',
+  file: 'File',
+  contentType: 'Type',
+  size: 'Size (bytes)',
+  sha256: 'SHA-256',
+  title: 'Title',
+  subject: 'Subject',
+  due: 'Due',
+  scoreRelease: 'Scores shown',
+  submission: 'Submission (id)',
+  student: 'Student (id)',
+  score: 'Score',
+  reason: 'Reason',
+  late: 'Late',
+  note: 'Note',
+};
+
 /** Labels by the audit entry's entity name (what the services pass as `entity`). */
 const byEntity: Readonly<Record<string, FieldLabels>> = {
   student: { ...lifecycle, ...auditLabelsOf(studentFields) },
   lecturer: { ...lifecycle, ...auditLabelsOf(lecturerFields) },
   group: { ...lifecycle, ...auditLabelsOf(groupFields) },
+  subject: { ...lifecycle, ...teaching, ...auditLabelsOf(subjectFields) },
+  exercise: { ...lifecycle, ...teaching },
   user: { ...lifecycle, ...auditLabelsOf(accountFields) },
 };
 

@@ -27,7 +27,7 @@ export const AuditFilterQuery = Type.Object({
 });
 
 /** The record types the trail names, with the admin page each one has. */
-export const auditEntities = ['user', 'student', 'lecturer', 'group', 'api_token', 'import'] as const;
+export const auditEntities = ['user', 'student', 'lecturer', 'group', 'subject', 'exercise', 'api_token', 'import'] as const;
 
 /**
  * The actions features record today, for the filter's suggestions and docs/audit.md. Not a closed
@@ -67,6 +67,21 @@ export const knownAuditActions = [
   'lecturer.restored',
   'lecturer.photo_changed',
   'lecturer.photo_removed',
+  'subject.created',
+  'subject.updated',
+  'subject.archived',
+  'subject.restored',
+  'material.added',
+  'material.replaced',
+  'material.deleted',
+  'exercise.created',
+  'exercise.updated',
+  'exercise.deleted',
+  'exercise.scores_released',
+  'submission.sent',
+  'submission.replaced',
+  'submission.scored',
+  'submission.dismissed',
   'import.applied',
   'import.credentials_downloaded',
 ] as const;

@@ -243,7 +243,7 @@ for (const database of await testDatabases()) {
       assert.equal((await db.selectFrom('exercises').select('id').execute()).length, 0);
       assert.equal((await horvat.get(location)).statusCode, 404);
       const actions = (await db.selectFrom('auditLog').select('action').where('entity', '=', 'exercise').where('entityId', '=', String(id)).orderBy('id').execute()).map((r) => r.action);
-      assert.deepEqual(actions, ['exercise.created', 'exercise.updated', 'exercise.scores-released', 'exercise.updated', 'exercise.deleted']);
+      assert.deepEqual(actions, ['exercise.created', 'exercise.updated', 'exercise.scores_released', 'exercise.updated', 'exercise.deleted']);
     });
 
     test("a lecturer who teaches the subject to one of its groups keeps another lecturer's group when changing the exercise", async (t) => {

@@ -191,7 +191,15 @@ export function waitingEntries(db: Db, lecturerId: number | null, limit: number)
     ])
     .where('submissions.status', '=', 'waiting');
   if (lecturerId !== null)
-    query = query.where((eb) =>
+    query = query
+      // From the lecturer's own exercises (submissions_queue_idx per exercise), not the department's queue.
+      .where('submissions.exerciseId', 'in', (eb) =>
+        eb
+          .selectFrom('exercises as taught')
+          .select('taught.id')
+          .where('taught.subjectId', 'in', (t) => t.selectFrom('teaching').select('teaching.subjectId').where('teaching.lecturerId', '=', lecturerId)),
+      )
+      .where((eb) =>
       eb.exists(
         eb
           .selectFrom('teaching')

@@ -56,7 +56,11 @@ export async function getExercise(ctx: ServiceContext, id: number): Promise<Exer
 
 /** A subject's exercises the actor may see (a student: those set for their group). */
 export async function exercisesOfSubject(ctx: ServiceContext, subjectId: number): Promise<ExerciseView[]> {
-  const subject = await getSubject(ctx, subjectId);
+  return exercisesOfShownSubject(ctx, await getSubject(ctx, subjectId));
+}
+
+/** The same, for a subject the caller has already found in the actor's sight (getSubject). */
+export async function exercisesOfShownSubject(ctx: ServiceContext, subject: Pick<SubjectView, 'id'>): Promise<ExerciseView[]> {
   return views(ctx, await repo.exercisesOfSubject(ctx.db, exerciseScope(signedInActor(ctx)), subject.id));
 }
 
@@ -121,7 +125,14 @@ export async function updateExercise(ctx: ServiceContext, id: number, input: unk
   const subject = await subjectToTeach(ctx, before.subjectId);
   const data = validate(UpdateExerciseInput, input);
   const fields: FieldMessages = {};
-  if (data.groupIds) checkGroups(signedInActor(ctx), subject, data.groupIds, fields);
+  // Groups already set may stay (another lecturer's, on a shared exercise); only new ones must be the actor's.
+  if (data.groupIds)
+    checkGroups(
+      signedInActor(ctx),
+      subject,
+      data.groupIds.filter((id) => !before.groups.some((g) => g.id === id)),
+      fields,
+    );
   if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
   await repo.updateExercise(ctx.db, id, {
     ...(data.title !== undefined ? { title: data.title } : {}),

@@ -147,7 +147,7 @@ export async function releaseScores(ctx: ServiceContext, exerciseId: number) {
   await mayChangeExercise(ctx, exercise);
   if (exercise.scoresReleasedAt) return exercise;
   await repo.updateExercise(ctx.db, exerciseId, { scoresReleasedAt: ctx.clock.now() });
-  await recordAudit(ctx, { action: 'exercise.scores-released', entity: 'exercise', entityId: exerciseId });
+  await recordAudit(ctx, { action: 'exercise.scores_released', entity: 'exercise', entityId: exerciseId });
   return getExercise(ctx, exerciseId);
 }
 

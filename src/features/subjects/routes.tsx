@@ -168,8 +168,9 @@ export default async function subjectRoutes(app: FastifyInstance) {
     const subject = await subjects.getSubject(ctx, idOf(request));
     const mayManage = isAdminOf(ctx.actor);
     const mayTeach = subjects.mayTeach(ctx.actor, subject);
-    const list = await materials.listMaterials(ctx, subject.id);
-    const exerciseList = await exercises.exercisesOfSubject(ctx, subject.id);
+    // The subject is read once: its materials and exercises are asked for by the subject in hand.
+    const [byId, exerciseList] = await Promise.all([materials.materialsOfSubjects(ctx, [subject]), exercises.exercisesOfShownSubject(ctx, subject)]);
+    const list = byId.get(subject.id) ?? [];
     const history = can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'subject', subject.id)} /> : '';
     const form = extra.form ?? (mayTeach ? { values: await valuesOf(ctx, subject, mayManage) } : undefined);
     return reply.html(

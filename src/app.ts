@@ -28,6 +28,7 @@ import lecturerRoutes from './features/lecturers/routes.js';
 import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import submissionRoutes from './features/submissions/routes.js';
 import exerciseRoutes from './features/exercises/routes.js';
+import gradebookRoutes from './features/gradebook/routes.js';
 import studentRoutes, { myRecordRoutes } from './features/students/routes.js';
 import { waitingRoomSize } from './features/dashboard/service.js';
 import assetsPlugin from './plugins/assets.js';
@@ -152,6 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lecturerRoutes, { prefix: '/lecturers' });
   await app.register(subjectRoutes, { prefix: '/subjects' });
   await app.register(materialRoutes, { prefix: '/materials' });
+  await app.register(gradebookRoutes, { prefix: '/subjects' }); // /subjects/:id/gradebook and its exports
   // /my-exercises (students send), /waiting-room (lecturers score), /submissions/:id/…
   await app.register(submissionRoutes);
   await app.register(exerciseRoutes, { prefix: '/exercises' });

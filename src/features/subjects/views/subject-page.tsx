@@ -1,8 +1,10 @@
+import type { Actor } from '../../../access.js';
 import type { FieldMessages } from '../../../lib/errors.js';
 import { formatBytes } from '../../../lib/bytes.js';
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import type { PageContext } from '../../../views/page.js';
 import type { ExerciseView } from '../../exercises/service.js';
+import { gradebookGroups } from '../../gradebook/service.js';
 import { ArchiveForm, RecordPage } from '../../../views/record-parts.js';
 import type { MaterialView } from '../materials.js';
 import type { SubjectView } from '../service.js';
@@ -32,16 +34,18 @@ export interface SubjectPageProps {
   uploadError?: string | null;
 }
 
-/** Who teaches the subject to each of its groups. */
-function TeachingTable({ subject }: { subject: SubjectView }) {
+/** Who teaches the subject to each of its groups; a link to each gradebook the viewer may open. */
+function TeachingTable({ subject, actor }: { subject: SubjectView; actor: Actor | null }) {
   if (subject.groups.length === 0) return <p class="text-secondary fst-italic mb-0">No group takes this subject yet.</p>;
   const lecturerName = new Map(subject.lecturers.map((l) => [l.id, l.name]));
+  const gradebooks = new Set(gradebookGroups(actor, subject).map((g) => g.id));
   return (
     <table class="table table-sm mb-0" data-testid="teaching-table">
       <thead>
         <tr>
           <th scope="col">Group</th>
           <th scope="col">Taught by</th>
+          {gradebooks.size ? <th scope="col"><span class="visually-hidden">Gradebook</span></th> : ''}
         </tr>
       </thead>
       <tbody>
@@ -51,6 +55,19 @@ function TeachingTable({ subject }: { subject: SubjectView }) {
             <tr>
               <td safe>{g.name}</td>
               <td class={by.length ? undefined : 'text-secondary fst-italic'}>{by.length ? <span safe>{by.join(', ')}</span> : 'No lecturer yet'}</td>
+              {gradebooks.size ? (
+                <td class="text-end">
+                  {gradebooks.has(g.id) ? (
+                    <a class="btn btn-sm btn-outline-secondary" href={`/subjects/${subject.id}/gradebook?group=${g.id}`} data-testid="gradebook-link">
+                      Gradebook
+                    </a>
+                  ) : (
+                    ''
+                  )}
+                </td>
+              ) : (
+                ''
+              )}
             </tr>
           );
         })}
@@ -200,7 +217,7 @@ export function SubjectPage(props: SubjectPageProps) {
               Groups and lecturers
             </div>
             <div class="card-body">
-              <TeachingTable subject={s} />
+              <TeachingTable subject={s} actor={props.page.actor} />
             </div>
           </section>
           {props.mayTeach ? (

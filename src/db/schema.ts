@@ -244,6 +244,17 @@ export interface ApiTokensTable {
   revokedAt: NullableTimestamp;
 }
 
+/** A student's private calendar feed: at most one per account (migration 0008). */
+export interface CalendarFeedsTable {
+  id: Id;
+  userId: number;
+  /** sha256 of the secret in the feed's address; the address is shown once and never stored. */
+  secretHash: string;
+  createdAt: Timestamp;
+  /** When a calendar app last fetched the feed (written at most once an hour). */
+  lastUsedAt: NullableTimestamp;
+}
+
 /** Failed password checks of one account from one client (an address, or an IPv6 /64). */
 export interface SignInFailuresTable {
   userId: number;
@@ -289,6 +300,7 @@ export interface Database {
   imports: ImportsTable;
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;
+  calendarFeeds: CalendarFeedsTable;
   signInFailures: SignInFailuresTable;
   settings: SettingsTable;
   recordCounts: RecordCountsTable;

@@ -8,6 +8,7 @@ import * as m0004 from './0004_add_group_name_keys.js';
 import * as m0005 from './0005_add_record_counts_and_search_indexes.js';
 import * as m0006 from './0006_add_subject_keys_and_material_updates.js';
 import * as m0007 from './0007_add_exercise_releases_and_one_submission_each.js';
+import * as m0008 from './0008_add_calendar_feeds.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_add_record_counts_and_search_indexes': m0005,
   '0006_add_subject_keys_and_material_updates': m0006,
   '0007_add_exercise_releases_and_one_submission_each': m0007,
+  '0008_add_calendar_feeds': m0008,
 };

@@ -30,7 +30,11 @@ export function MyExercisesPage(props: MyExercisesProps) {
   const owed = sorted.filter((m) => m.state === 'overdue' || m.state === 'due soon' || m.state === 'open').length;
   return (
     <Layout page={props.page} title="My exercises">
-      <PageHeader title="My exercises" />
+      <PageHeader title="My exercises">
+        <a class="btn btn-outline-secondary" href="/my-calendar" data-testid="calendar-feed-link">
+          Calendar feed
+        </a>
+      </PageHeader>
       <p class="text-secondary" data-testid="owed-summary" safe>
         {owed === 0 ? 'You owe nothing right now.' : `You have ${owed} exercise${owed === 1 ? '' : 's'} to send. Due times are in ${props.timeZone}.`}
       </p>

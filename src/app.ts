@@ -28,6 +28,7 @@ import lecturerRoutes from './features/lecturers/routes.js';
 import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import submissionRoutes from './features/submissions/routes.js';
 import exerciseRoutes from './features/exercises/routes.js';
+import calendarRoutes from './features/calendar/routes.js';
 import gradebookRoutes from './features/gradebook/routes.js';
 import studentRoutes, { myRecordRoutes } from './features/students/routes.js';
 import { waitingRoomSize } from './features/dashboard/service.js';
@@ -157,6 +158,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // /my-exercises (students send), /waiting-room (lecturers score), /submissions/:id/…
   await app.register(submissionRoutes);
   await app.register(exerciseRoutes, { prefix: '/exercises' });
+  await app.register(calendarRoutes); // /my-calendar (students), /calendar/<secret>.ics (calendar apps, no cookie)
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });

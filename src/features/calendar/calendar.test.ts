@@ -10,6 +10,7 @@ import { randomToken, sha256 } from '../../lib/secrets.js';
 import { buildTestApp } from '../../../test/build-test-app.js';
 import { createGroup, createLecturer, createStudent, createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
+import { signInAsNew } from '../../../test/people/page-helpers.js';
 import { testDatabases, type TestDatabase } from '../../../test/services.js';
 import { createExercise } from '../exercises/service.js';
 import { createSubject } from '../subjects/service.js';
@@ -195,13 +196,14 @@ for (const database of await testDatabases()) {
       );
     });
 
-    test("a student's address shows only that student's deadlines, and stops when the account is disabled", async (t) => {
+    test("a student's address shows only that student's deadlines, and stops while the account is reset or disabled", async (t) => {
       const { app, system, clock } = await calendarApp(t, database);
       const ana = await studentWithSubject(app, system, 'Physics');
       const ben = await studentWithSubject(app, system, 'Chemistry');
       await ana.set('Pendulum', dueIn(clock.now(), DAY));
       await ben.set('Titration', dueIn(clock.now(), DAY));
-      const anaFeed = (await fetchFeed(app, await makeFeed(ana.browser))).body;
+      const anaAddress = await makeFeed(ana.browser);
+      const anaFeed = (await fetchFeed(app, anaAddress)).body;
       const benAddress = await makeFeed(ben.browser);
       const benFeed = (await fetchFeed(app, benAddress)).body;
       assert.match(anaFeed, /Physics: Pendulum/);
@@ -214,6 +216,14 @@ for (const database of await testDatabases()) {
       const adminUser = await createUser(system, { role: 'admin' });
       const admin = new Browser(app);
       await admin.signIn(adminUser.username, TEST_PASSWORD);
+      // After an admin's reset the feed waits, as API tokens do, until its owner has chosen a password.
+      const reset = await admin.post(`/admin/accounts/${ana.account.userId}/reset-password`, {}, { from: `/admin/accounts/${ana.account.userId}` });
+      assert.equal(reset.statusCode, 200, reset.body.slice(0, 300));
+      assert.equal((await fetchFeed(app, anaAddress)).statusCode, 404, 'a reset account\'s feed answers 404');
+      const oneTimePassword = /data-testid="one-time-password">([^<]+)</.exec(reset.body)![1]!;
+      await signInAsNew(app, ana.account.username, oneTimePassword);
+      assert.equal((await fetchFeed(app, anaAddress)).statusCode, 200, 'and works again once a password is chosen');
+
       const disabled = await admin.post(`/admin/accounts/${ben.account.userId}/disable`, {}, { from: `/admin/accounts/${ben.account.userId}` });
       assert.equal(disabled.statusCode, 303, disabled.body.slice(0, 300));
       assert.equal((await fetchFeed(app, benAddress)).statusCode, 404, "a disabled account's feed answers 404");

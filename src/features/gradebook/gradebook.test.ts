@@ -8,7 +8,7 @@ import { systemActor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { actorFromUser, findUserById } from '../auth/service.js';
 import { databaseSessionStore } from '../auth/session-store.js';
-import { createExercise } from '../exercises/service.js';
+import { createExercise, type ExerciseView } from '../exercises/service.js';
 import { dismissSubmission, scoreSubmission, submitExercises } from '../exercises/submissions.js';
 import { archiveStudent } from '../students/service.js';
 import { createSubject } from '../subjects/service.js';
@@ -257,7 +257,7 @@ for (const database of await testDatabases()) {
       const lecturer = await createLecturer(system, { lastName: 'Horvat' });
       const subject = await createSubject(system, { name: 'Networks', groupIds: [group.id], lecturerIds: [lecturer.lecturer.id] });
       const teacher = await actingAs(system, lecturer.account.userId);
-      const exercises = [];
+      const exercises: ExerciseView[] = [];
       for (const title of ['One', 'Two', 'Three']) exercises.push(await createExercise(teacher, { subjectId: subject.id, groupIds: [group.id], title }));
       const addStudents = async (n: number) => {
         for (let i = 0; i < n; i++) {

@@ -129,7 +129,7 @@ function GradebookTable(props: { book: Gradebook; timeZone: string }) {
               <td class="text-nowrap" safe>
                 {row.student.studentNumber}
               </td>
-              <th scope="row" class="fw-normal">
+              <th scope="row" class="fw-normal text-nowrap">
                 <a href={`/students/${row.student.id}`} safe>
                   {row.student.name}
                 </a>

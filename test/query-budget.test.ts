@@ -8,7 +8,13 @@ import type { LightMyRequestResponse } from 'fastify';
 import { systemActor } from '../src/access.js';
 import type { ServiceContext } from '../src/context.js';
 import { databaseSessionStore } from '../src/features/auth/session-store.js';
+import { Readable } from 'node:stream';
+import { actorFromUser, findUserById } from '../src/features/auth/service.js';
+import { createExercise } from '../src/features/exercises/service.js';
+import { submitExercises } from '../src/features/exercises/submissions.js';
 import { archiveStudent, updateStudent } from '../src/features/students/service.js';
+import { addMaterials } from '../src/features/subjects/materials.js';
+import { newStorageKey, type Storage } from '../src/storage/index.js';
 import { buildTestApp } from './build-test-app.js';
 import { createApiToken, createGroup, createLecturer, createStudent, createUser, teach, TEST_PASSWORD } from './factories.js';
 import { listing, QueryLog } from './query-log.js';
@@ -51,15 +57,24 @@ const expected: Record<PageId, Expected> = {
   'api-students': { budget: 4, grows: false }, // token, account, maintenance, the page
   'api-students-500': { budget: 4, grows: true },
   'api-search': { budget: 5, grows: true }, // SQLite asks the trigram index first
+  subjects: { budget: 6, grows: true }, // the page, its groups, its teaching
+  'subjects-lecturer': { budget: 6, grows: true },
+  'subjects-student': { budget: 7, grows: true }, // + the cards' materials
+  subject: { budget: 11, grows: true }, // the subject (its groups, teaching), materials, exercises (their groups), the form's lecturer labels, history
+  'waiting-room': { budget: 5, grows: true }, // the entries, the students' ratings
+  'my-exercises': { budget: 4, grows: true }, // the exercises with the student's submissions
+  'api-waiting-room': { budget: 5, grows: true },
 };
 
 /** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */
 interface Department {
-  system: ServiceContext & { sessions: ReturnType<typeof databaseSessionStore> };
+  system: ServiceContext & { sessions: ReturnType<typeof databaseSessionStore>; storage: Storage };
   homeGroupId: number;
   lecturerId: number;
   studentId: number;
   parts: number;
+  /** The subjects the signed-in lecturer teaches the home group, one a part. */
+  lecturerSubjectIds: number[];
 }
 
 /** The word the searches look for: two students of every part carry it in their surname. */
@@ -78,7 +93,7 @@ async function addPart(d: Department): Promise<void> {
   const lecturer = await createLecturer(system, { lastName: `Teacher${k}` });
   await teach(system, lecturer.lecturer.id, group.id);
   const homeSubject = await teach(system, lecturer.lecturer.id, d.homeGroupId);
-  await teach(system, d.lecturerId, d.homeGroupId);
+  d.lecturerSubjectIds.push((await teach(system, d.lecturerId, d.homeGroupId)).id);
   // The group takes the subject (what a student's dashboard lists), written as the factories write
   // teaching, until the subjects feature brings its service.
   await system.db.insertInto('subjectGroups').values({ subjectId: homeSubject.id, groupId: d.homeGroupId }).execute();
@@ -88,6 +103,21 @@ async function addPart(d: Department): Promise<void> {
     if (i === 2) await archiveStudent(system, student.id);
   }
   await updateStudent(system, d.studentId, { address: `Street ${k}` });
+  // The signed-in lecturer's subject of the home group gets an exercise, a material and the home
+  // students' submissions: the Waiting Room, the student's exercises and the cards grow with them.
+  await system.db.insertInto('subjectGroups').values({ subjectId: d.lecturerSubjectIds.at(-1)!, groupId: d.homeGroupId }).execute();
+  // The first subject (the subject page watched) gets the part's exercise and material.
+  const exercise = await createExercise(system, { subjectId: d.lecturerSubjectIds[0]!, groupIds: [d.homeGroupId], title: `Exercise ${k}` });
+  const bytes = Buffer.from(`notes ${k}`);
+  const key = newStorageKey(system.clock.now());
+  const stored = await system.storage.put(key, Readable.from([bytes]), { contentType: 'text/plain', size: bytes.length });
+  await addMaterials(system, d.lecturerSubjectIds[0]!, [{ storageKey: key, originalName: `notes-${k}.txt`, contentType: 'text/plain', ...stored }]);
+  const homeStudents = await system.db.selectFrom('students').innerJoin('users', 'users.studentId', 'students.id').select('users.id').where('students.groupId', '=', d.homeGroupId).where('students.archived', '=', false).execute();
+  for (const { id } of homeStudents) {
+    const user = (await findUserById(system, id))!;
+    const sent = await submitExercises({ ...system, actor: actorFromUser(user) }, { exerciseIds: [exercise.id] });
+    await sent.afterCommit();
+  }
 }
 
 /** Rows a page shows: table rows and list items of an HTML page, items of a JSON list. */
@@ -107,10 +137,11 @@ for (const database of await testDatabases()) {
       const system = { ...ctx, actor: systemActor, storage: app.deps.storage, sessions: databaseSessionStore(ctx.db) };
       const home = await createGroup(system, { name: 'Home' });
       const lecturer = await createLecturer(system, { firstName: 'Elena', lastName: 'Petrova' }, { password: TEST_PASSWORD });
-      await teach(system, lecturer.lecturer.id, home.id);
+      const firstSubject = await teach(system, lecturer.lecturer.id, home.id);
+      await system.db.insertInto('subjectGroups').values({ subjectId: firstSubject.id, groupId: home.id }).execute();
       const student = await createStudent(system, { firstName: 'Sara', lastName: 'Home', groupId: home.id }, { password: TEST_PASSWORD });
       const admin = await createUser(system, { role: 'admin', username: 'chief' });
-      const department: Department = { system, homeGroupId: home.id, lecturerId: lecturer.lecturer.id, studentId: student.student.id, parts: 0 };
+      const department: Department = { system, homeGroupId: home.id, lecturerId: lecturer.lecturer.id, studentId: student.student.id, parts: 0, lecturerSubjectIds: [firstSubject.id] };
 
       const browsers = await browsersFor(app, {
         admin: { username: admin.username, password: TEST_PASSWORD },
@@ -119,7 +150,7 @@ for (const database of await testDatabases()) {
         apiToken: await createApiToken(system, admin.id),
       });
       // Page 2 holds 8 students at N (3 parts) and 50 at 3N (9 parts).
-      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2 });
+      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2, subjectId: firstSubject.id });
 
       for (let i = 0; i < 3; i++) await addPart(department);
       const atN = await visitPages(log, browsers, pages);

@@ -35,7 +35,14 @@ export type PageId =
   | 'student-record'
   | 'api-students'
   | 'api-students-500'
-  | 'api-search';
+  | 'api-search'
+  | 'subjects'
+  | 'subjects-lecturer'
+  | 'subjects-student'
+  | 'subject'
+  | 'waiting-room'
+  | 'my-exercises'
+  | 'api-waiting-room';
 
 export interface WatchedPage<Id extends string = PageId> {
   id: Id;
@@ -54,6 +61,8 @@ export interface PageTargets {
   searched: string;
   /** A students' page by number that exists. */
   pageNumber: number;
+  /** A subject the signed-in lecturer teaches to `groupId`. */
+  subjectId: number;
 }
 
 /** The page targets of a seeded department, and who signs in to see them. */
@@ -108,6 +117,15 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
     .orderBy('users.id')
     .limit(1)
     .executeTakeFirstOrThrow();
+  const taught = await db
+    .selectFrom('teaching')
+    .innerJoin('users', 'users.lecturerId', 'teaching.lecturerId')
+    .select('teaching.subjectId')
+    .where('users.id', '=', lecturer.id)
+    .where('teaching.groupId', '=', student.groupId)
+    .orderBy('teaching.subjectId')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   // The first four letters of the most common surname: a search with many hits, as users type.
   const common = await db
     .selectFrom('students')
@@ -126,6 +144,7 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
     searched: common.lastName.toLocaleLowerCase('en').slice(0, 4),
     // The middle page (page 1,000 of 2,000 at `large`).
     pageNumber: Math.max(1, Math.floor(Math.ceil(students / STUDENTS_PAGE_SIZE) / 2)),
+    subjectId: taught.subjectId,
   };
 }
 
@@ -154,6 +173,13 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'api-students', label: 'the JSON API students list', role: 'api', path: '/api/v1/students' },
     { id: 'api-students-500', label: 'the JSON API students list, 500 a page', role: 'api', path: '/api/v1/students?limit=500' },
     { id: 'api-search', label: `the JSON API students search for "${t.searched}"`, role: 'api', path: `/api/v1/students?q=${q}` },
+    { id: 'subjects', label: 'the subjects list', role: 'admin', path: '/subjects' },
+    { id: 'subjects-lecturer', label: "the subjects list, a lecturer's", role: 'lecturer', path: '/subjects' },
+    { id: 'subjects-student', label: "a student's subject cards with their materials", role: 'student', path: '/subjects' },
+    { id: 'subject', label: 'a subject page', role: 'admin', path: `/subjects/${t.subjectId}` },
+    { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room' },
+    { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises' },
+    { id: 'api-waiting-room', label: "the JSON API Waiting Room, an admin's (every entry, 500 at most)", role: 'api', path: '/api/v1/waiting-room' },
   ];
 }
 

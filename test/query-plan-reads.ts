@@ -74,7 +74,8 @@ export async function sqlitePlan(db: Db, s: Explained, tables: ReadonlySet<strin
   const sorted = rows.some((row) => row.detail.startsWith('USE TEMP B-TREE'));
   const reads: PlanRead[] = [];
   for (const row of rows) {
-    const step = /^(SCAN|SEARCH) (\S+)(?: USING (AUTOMATIC )?(?:COVERING )?(INDEX \S+|INTEGER PRIMARY KEY|PRIMARY KEY))?(?: \((.*)\))?/.exec(row.detail);
+    // "SEARCH t EXISTS USING …": the lookup of an EXISTS subquery, keyed as any other.
+    const step = /^(SCAN|SEARCH) (\S+)(?: EXISTS)?(?: USING (AUTOMATIC )?(?:COVERING )?(INDEX \S+|INTEGER PRIMARY KEY|PRIMARY KEY))?(?: \((.*)\))?/.exec(row.detail);
     if (!step || row.detail.includes('VIRTUAL TABLE')) continue;
     const [, verb, name, automatic, using, key = ''] = step;
     const table = aliases.get(name!) ?? name!;

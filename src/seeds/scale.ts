@@ -9,6 +9,7 @@
 // one-time password (kept sealed in its import for one download by the admin), and the admin's is
 // a random one-time password returned once. So it may run in production, into an empty database.
 import { performance } from 'node:perf_hooks';
+import type { Insertable } from 'kysely';
 import { actorFromUser, findUserById } from '../features/auth/service.js';
 import { databaseSessionStore } from '../features/auth/session-store.js';
 import { createAccount } from '../features/accounts/service.js';
@@ -18,6 +19,7 @@ import { archiveStudent, findStudentsForImport } from '../features/students/serv
 import { systemActor } from '../access.js';
 import type { AuthContext, ServiceContext } from '../context.js';
 import type { Db } from '../db/index.js';
+import type { SubmissionsTable } from '../db/schema.js';
 import { uniqueNameKey } from '../lib/text-rules.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
@@ -159,7 +161,7 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
     onProgress({ step, done: archiving.length, total: archiving.length, unit: 'rows' });
   });
 
-  await inStep('assigning subjects and teaching', () =>
+  const subjects = await inStep('assigning subjects and teaching', () =>
     inTransaction((db) =>
       writeTeaching(
         as(db),
@@ -170,6 +172,7 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
       ),
     ),
   );
+  await inStep('setting exercises and submissions', () => inTransaction((db) => writeWork(as(db), subjects, onProgress)));
   return { username: admin.username, password };
 }
 
@@ -205,4 +208,82 @@ async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds
     await ctx.db.insertInto('teaching').values(teaching.slice(i, i + INSERT_CHUNK)).execute();
   }
   onProgress({ step, done: total, total, unit: 'rows' });
+  return plan.subjects.map((s, index) => ({ id: subjectId(index), groupIds: s.groups.map((g) => groupIds[g]!) }));
+}
+
+/** Exercises per subject: two past their due time (scored), two still open (waiting). */
+const EXERCISES_PER_SUBJECT = 4;
+
+/** One student in this many sends a given exercise: about 3 submissions a student (300,000 at `large`). */
+const SENDERS_ONE_IN = 8;
+
+/**
+ * The teaching's work, written in bulk as writeTeaching is: each subject's exercises for all its
+ * groups, and the submissions of some of each group's active students, deterministic by ids: those
+ * of past exercises scored 1–6, those of open ones waiting in the Waiting Room.
+ */
+async function writeWork(ctx: ServiceContext, subjects: readonly { id: number; groupIds: number[] }[], onProgress: OnProgress) {
+  const now = ctx.clock.now().getTime();
+  const week = 7 * 86_400_000;
+  const step = 'setting exercises and submissions';
+  const exercises: { id: number; dueAt: number; groupIds: number[] }[] = [];
+  for (let i = 0; i < subjects.length; i += INSERT_CHUNK / EXERCISES_PER_SUBJECT) {
+    onProgress({ step, done: i, total: subjects.length, unit: 'steps' });
+    const batch = subjects.slice(i, i + INSERT_CHUNK / EXERCISES_PER_SUBJECT);
+    const rows = batch.flatMap((s) =>
+      Array.from({ length: EXERCISES_PER_SUBJECT }, (_, k) => ({
+        subjectId: s.id,
+        title: `Exercise ${k + 1}`,
+        text: 'Solve the tasks of the sheet and send your answers.',
+        dueAt: new Date(now + (k - 1.5) * week),
+        createdAt: new Date(now - 4 * week),
+        updatedAt: new Date(now - 4 * week),
+      })),
+    );
+    const made = await ctx.db.insertInto('exercises').values(rows).returning(['id', 'subjectId', 'dueAt']).execute();
+    for (const row of made) exercises.push({ id: row.id, dueAt: new Date(row.dueAt!).getTime(), groupIds: batch.find((s) => s.id === row.subjectId)!.groupIds });
+  }
+  const exerciseGroups = exercises.flatMap((e) => e.groupIds.map((groupId) => ({ exerciseId: e.id, groupId })));
+  for (let i = 0; i < exerciseGroups.length; i += INSERT_CHUNK) await ctx.db.insertInto('exerciseGroups').values(exerciseGroups.slice(i, i + INSERT_CHUNK)).execute();
+
+  const studentsOf = new Map<number, number[]>();
+  for (const row of await ctx.db.selectFrom('students').select(['id', 'groupId']).where('archived', '=', false).execute())
+    if (row.groupId !== null) studentsOf.set(row.groupId, [...(studentsOf.get(row.groupId) ?? []), row.id]);
+  let pending: Parameters<typeof insertSubmissions>[1] = [];
+  let done = 0;
+  for (const e of exercises) {
+    const past = e.dueAt < now;
+    for (const groupId of e.groupIds)
+      for (const studentId of studentsOf.get(groupId) ?? []) {
+        if ((studentId * 31 + e.id * 17) % SENDERS_ONE_IN !== 0) continue;
+        const sentAt = new Date(e.dueAt - ((studentId + e.id) % 72) * 3_600_000 + (past ? 0 : -week));
+        pending.push({
+          exerciseId: e.id,
+          studentId,
+          note: '',
+          attachmentFileId: null,
+          submittedAt: sentAt,
+          late: false,
+          status: past ? 'graded' : 'waiting',
+          score: past ? 1 + ((studentId + e.id) % 6) : null,
+          gradedBy: null,
+          gradedAt: past ? new Date(e.dueAt + 86_400_000) : null,
+          version: past ? 2 : 1,
+          dismissReason: null,
+          updatedAt: sentAt,
+        });
+        if (pending.length >= INSERT_CHUNK) {
+          done += pending.length;
+          await insertSubmissions(ctx, pending);
+          pending = [];
+          onProgress({ step, done: subjects.length, total: subjects.length, unit: 'steps' });
+        }
+      }
+  }
+  await insertSubmissions(ctx, pending);
+  return done + pending.length;
+}
+
+async function insertSubmissions(ctx: ServiceContext, rows: Insertable<SubmissionsTable>[]) {
+  if (rows.length) await ctx.db.insertInto('submissions').values(rows).execute();
 }

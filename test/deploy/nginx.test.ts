@@ -276,6 +276,14 @@ test('nginx (deploy/nginx/fms.conf) in front of FMS on a unix socket', { skip, t
     assert.doesNotMatch(line, /secret-token|_csrf/);
   });
 
+  await t.test("the access log leaves out a calendar feed's secret address", async () => {
+    await httpsFetch(proxy.httpsPort, '/calendar/0123456789abcdefghijklmnopqrstuvwxyzABCDEFG.ics', { headers: { 'user-agent': 'feed-log-check' } });
+    const [line] = await loggedLines(proxy, (l) => l.includes('"feed-log-check"'));
+    assert.ok(line);
+    assert.match(line, /"GET \/calendar\/\[secret\]\.ics HTTP\/1\.1" 404 /);
+    assert.doesNotMatch(line, /0123456789abcdef/);
+  });
+
   await t.test('the "back in a moment" page is nginx\'s error page only, not a file anyone may fetch', async () => {
     for (const name of ['unavailable.html', 'unavailable.json']) {
       assert.ok(existsSync(join(repoRoot, 'dist', 'static', name)), `npm run build writes dist/static/${name}`);

@@ -8,6 +8,7 @@ import { hashOneTimePassword, holdsPublishedDemoPassword, passwordProblem } from
 import { numberedUsername, usernameBase } from '../../lib/people.js';
 import { oneTimePassword } from '../../lib/secrets.js';
 import { validate } from '../../lib/validation.js';
+import { endCalendarFeedOf } from '../calendar/service.js';
 import { formIdNotYetUsed, recordAudit, recordAuditMany } from '../audit/service.js';
 import * as users from '../auth/service.js';
 import { hashNewPassword } from '../auth/service.js';
@@ -151,7 +152,14 @@ export async function resetPassword(ctx: ServiceContext & { sessions: SessionSto
   await clearLockout(ctx, user.id);
   await ctx.sessions.destroyForUser(user.id);
   const tokensRevoked = await users.revokeAllTokensOfUser(ctx, user.id);
-  await recordAudit(ctx, { action: 'account.password_reset', entity: 'user', entityId: user.id, after: { ...(formId ? { formId } : {}), tokensRevoked } });
+  // The deadlines feed's address is a key too: it ends with the rest.
+  const calendarFeedEnded = await endCalendarFeedOf(ctx, user.id);
+  await recordAudit(ctx, {
+    action: 'account.password_reset',
+    entity: 'user',
+    entityId: user.id,
+    after: { ...(formId ? { formId } : {}), tokensRevoked, ...(calendarFeedEnded ? { calendarFeedEnded } : {}) },
+  });
   return { user: publicAccount(user), oneTimePassword: password };
 }
 
@@ -173,16 +181,18 @@ export async function setAccountDisabled(ctx: ServiceContext & { sessions: Sessi
     );
   await users.updateUser(ctx, user.id, { disabled, updatedAt: ctx.clock.now() });
   let tokensRevoked = 0;
+  let calendarFeedEnded = false;
   if (disabled) {
     await ctx.sessions.destroyForUser(user.id);
     tokensRevoked = await users.revokeAllTokensOfUser(ctx, user.id);
+    calendarFeedEnded = await endCalendarFeedOf(ctx, user.id);
   }
   await recordAudit(ctx, {
     action: disabled ? 'account.disabled' : 'account.enabled',
     entity: 'user',
     entityId: user.id,
     before: { disabled: user.disabled },
-    after: { disabled, ...(tokensRevoked ? { tokensRevoked } : {}), ...(options.via ? { via: options.via } : {}) },
+    after: { disabled, ...(tokensRevoked ? { tokensRevoked } : {}), ...(calendarFeedEnded ? { calendarFeedEnded } : {}), ...(options.via ? { via: options.via } : {}) },
   });
   return publicAccount({ ...user, disabled });
 }

@@ -17,6 +17,7 @@ const lifecycle: FieldLabels = {
   isAdmin: 'Admin',
   disabled: 'Disabled',
   tokensRevoked: 'Tokens revoked',
+  calendarFeedEnded: 'Calendar feed ended',
   studentId: 'Student (id)',
   lecturerId: 'Lecturer (id)',
   via: 'Made by',

@@ -82,6 +82,9 @@ export const knownAuditActions = [
   'submission.replaced',
   'submission.scored',
   'submission.dismissed',
+  'calendar.feed_made',
+  'calendar.feed_replaced',
+  'calendar.feed_turned_off',
   'import.applied',
   'import.credentials_downloaded',
 ] as const;

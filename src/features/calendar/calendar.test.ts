@@ -196,7 +196,7 @@ for (const database of await testDatabases()) {
       );
     });
 
-    test("a student's address shows only that student's deadlines, and stops while the account is reset or disabled", async (t) => {
+    test("a student's address shows only that student's deadlines, and ends for good when the account is reset or disabled", async (t) => {
       const { app, system, clock } = await calendarApp(t, database);
       const ana = await studentWithSubject(app, system, 'Physics');
       const ben = await studentWithSubject(app, system, 'Chemistry');
@@ -216,17 +216,20 @@ for (const database of await testDatabases()) {
       const adminUser = await createUser(system, { role: 'admin' });
       const admin = new Browser(app);
       await admin.signIn(adminUser.username, TEST_PASSWORD);
-      // After an admin's reset the feed waits, as API tokens do, until its owner has chosen a password.
+      // An admin's reset ends the feed, as it revokes API tokens: the old address stays dead.
       const reset = await admin.post(`/admin/accounts/${ana.account.userId}/reset-password`, {}, { from: `/admin/accounts/${ana.account.userId}` });
       assert.equal(reset.statusCode, 200, reset.body.slice(0, 300));
       assert.equal((await fetchFeed(app, anaAddress)).statusCode, 404, 'a reset account\'s feed answers 404');
       const oneTimePassword = /data-testid="one-time-password">([^<]+)</.exec(reset.body)![1]!;
       await signInAsNew(app, ana.account.username, oneTimePassword);
-      assert.equal((await fetchFeed(app, anaAddress)).statusCode, 200, 'and works again once a password is chosen');
+      assert.equal((await fetchFeed(app, anaAddress)).statusCode, 404, 'and stays dead once a password is chosen: its owner makes a new one');
+      assert.equal(await system.db.selectFrom('calendarFeeds').select('id').where('userId', '=', ana.account.userId).executeTakeFirst(), undefined, 'the feed is gone, not paused');
 
       const disabled = await admin.post(`/admin/accounts/${ben.account.userId}/disable`, {}, { from: `/admin/accounts/${ben.account.userId}` });
       assert.equal(disabled.statusCode, 303, disabled.body.slice(0, 300));
       assert.equal((await fetchFeed(app, benAddress)).statusCode, 404, "a disabled account's feed answers 404");
+      await admin.post(`/admin/accounts/${ben.account.userId}/enable`, {}, { from: `/admin/accounts/${ben.account.userId}` });
+      assert.equal((await fetchFeed(app, benAddress)).statusCode, 404, 'and stays dead when the account is enabled again');
     });
 
     test('lecturers and admins are refused the calendar page and its forms (403); visitors are sent to sign in', async (t) => {

@@ -57,6 +57,15 @@ export async function turnOffCalendarFeed(ctx: ServiceContext): Promise<boolean>
 }
 
 /**
+ * Ends the account's feed for good (its address answers 404 even after the account is enabled or
+ * its password chosen again): what a password reset or a disabling does, as for API tokens. The
+ * accounts service has already decided the actor may; answers whether there was one.
+ */
+export async function endCalendarFeedOf(ctx: Pick<ServiceContext, 'db'>, userId: number): Promise<boolean> {
+  return repo.deleteFeedOfUser(ctx.db, userId);
+}
+
+/**
  * The deadlines calendar behind a feed's secret, or null for any secret that names no working feed
  * (malformed, unknown, replaced, turned off, its account disabled, reset or no longer a student's): the
  * caller answers all of them with the same 404. Nobody is signed in; the secret is the key.

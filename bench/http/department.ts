@@ -37,6 +37,8 @@ export interface Department {
   searchFragment: string;
   /** The middle page of the students list (page 1,000 of 2,000 at `large`). */
   deepPage: number;
+  /** A subject the lecturer teaches to the student's group. */
+  subjectId: number;
   /** Seconds the seed took in this run, or null when it came from the cache. */
   seedSeconds: number | null;
   /** Removes this run's copy of the database. */
@@ -274,6 +276,7 @@ export async function prepareDepartment(
         apiToken: token,
         searchFragment: targets.searched,
         deepPage: targets.pageNumber,
+        subjectId: targets.subjectId,
         seedSeconds: prepared.seedSeconds,
         dispose: prepared.dispose,
       };

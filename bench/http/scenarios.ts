@@ -31,6 +31,11 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'student-record', label: "a student's record", role: 'admin', path: `/students/${department.student.studentId}`, kind: 'page' },
     { id: 'api-students', label: 'API, students', role: 'api', path: '/api/v1/students', kind: 'json-list' },
     { id: 'api-search', label: `API, search "${department.searchFragment}"`, role: 'api', path: `/api/v1/students?q=${q}`, kind: 'json-search' },
+    { id: 'subjects', label: 'subjects', role: 'admin', path: '/subjects', kind: 'list' },
+    { id: 'subject', label: 'a subject page', role: 'admin', path: `/subjects/${department.subjectId}`, kind: 'page' },
+    { id: 'subjects-student', label: "a student's subject cards", role: 'student', path: '/subjects', kind: 'page' },
+    { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room', kind: 'list' },
+    { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises', kind: 'list' },
     { id: 'export-csv', label: `export of all ${department.counts.students.toLocaleString('en')} students, CSV`, role: 'admin', path: '/students/export.csv', kind: 'export' },
     { id: 'export-xlsx', label: `export of all ${department.counts.students.toLocaleString('en')} students, xlsx`, role: 'admin', path: '/students/export.xlsx', kind: 'export' },
   ];

@@ -2,9 +2,31 @@
 // (TIMEZONE): a lecturer in Yerevan types 23:59 and means 23:59 in Yerevan, whatever the server's
 // zone, and every student sees that same moment written the same way, with the zone named.
 
+/**
+ * One formatter per zone and purpose, made once: an Intl.DateTimeFormat costs ICU memory and a
+ * fraction of a millisecond to build, and a Waiting Room page formats hundreds of times (made per
+ * call, a process under load grew past 1 GB, bench/RESULTS.md).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(kind: 'parts' | 'deadline' | 'short', timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter =
+      kind === 'parts'
+        ? new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        : kind === 'short'
+          ? new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' })
+          : new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** The wall-clock parts of an instant in a zone. */
 function partsIn(at: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(at);
+  const parts = formatterOf('parts', timeZone).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
 }
@@ -42,8 +64,13 @@ export function localInputValue(at: Date, timeZone: string): string {
 
 /** "Thu, 10 Dec 2026, 23:59 Europe/Zagreb": the absolute date and time, the zone named. */
 export function formatDeadline(at: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const text = formatterOf('deadline', timeZone).format(at);
   return `${text.replace(' at ', ', ')} ${timeZone}`;
+}
+
+/** "10 Dec": a day of the month, short, in the zone (a gradebook column's due date). */
+export function formatShortDate(at: Date, timeZone: string): string {
+  return formatterOf('short', timeZone).format(at);
 }
 
 /** "in 3 days", "in 5 hours", "2 days ago", "just now": how far the instant is from now, roughly. */

@@ -1,4 +1,4 @@
-import { formatDeadline } from '../../../lib/department-time.js';
+import { formatDeadline, formatShortDate } from '../../../lib/department-time.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import { ExportLinks } from '../../../views/list-parts.js';
 import type { PageContext } from '../../../views/page.js';
@@ -14,7 +14,7 @@ export interface GradebookPageProps {
 
 /** "10 Dec": a column's due date, short; the header's title says it in full. */
 function shortDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' }).format(at);
+  return formatShortDate(at, timeZone);
 }
 
 function averageText(average: number | null): string {

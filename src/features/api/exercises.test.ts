@@ -27,6 +27,7 @@ for (const database of await testDatabases()) {
       const joins = soon.json();
       const past = (await callApi(app, tokens.lecturer, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.taught.id], title: 'Keys', dueAt: new Date(now - HOUR).toISOString(), scoreRelease: 'manual' })).json();
       assertError(await callApi(app, tokens.lecturer, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.other.id], title: 'Elsewhere' }), 422, 'invalid', 'groupIds');
+      assertError(await callApi(app, tokens.lecturer, 'POST', '/api/v1/submissions', { exerciseId: 1 }), 403, 'forbidden');
       assertError(await callApi(app, tokens.student, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.taught.id], title: 'Mine' }), 403, 'forbidden');
 
       const listed = (await callApi(app, tokens.student, 'GET', '/api/v1/exercises')).json().items;
@@ -61,6 +62,10 @@ for (const database of await testDatabases()) {
       assert.match(late.json().error.message, /scored 5 in the meantime/);
       assertError(await callApi(app, tokens.lecturer, 'POST', `/api/v1/submissions/${lateSent.id}/score`, { score: 7, version: lateSent.version }), 422, 'invalid', 'score');
       assertError(await callApi(app, tokens.student, 'POST', `/api/v1/submissions/${lateSent.id}/score`, { score: 6, version: lateSent.version }), 404, 'not_found');
+      const stranger = await createLecturer(ctx, { lastName: 'Stranger', firstName: 'Olga', email: 'olga@example.org' });
+      const strangerToken = await createApiToken(ctx, stranger.account.userId);
+      assertError(await callApi(app, strangerToken, 'POST', `/api/v1/submissions/${lateSent.id}/score`, { score: 6, version: lateSent.version }), 404, 'not_found');
+      assert.deepEqual((await callApi(app, strangerToken, 'GET', '/api/v1/waiting-room')).json().items, [], "a lecturer who does not teach it sees none of its entries");
 
       // Scored on-scoring: shown at once. The score cannot be replaced by sending again.
       const mine = (await callApi(app, tokens.student, 'GET', '/api/v1/submissions?mine=true')).json().items;

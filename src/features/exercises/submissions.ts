@@ -197,7 +197,8 @@ export async function waitingRoom(ctx: ServiceContext): Promise<{ entries: Waiti
           studentNumber: r.studentNumber,
           name: [r.lastName, r.firstName, r.patronymic].filter(Boolean).join(' '),
           birthDate: r.birthDate ? String(r.birthDate).slice(0, 10) : null,
-          rating: rating ? Math.round(Number(rating.average) * 100) / 100 : null,
+          // No score yet: no rating (an average of nothing is null, not 0).
+          rating: rating && rating.average !== null ? Math.round(Number(rating.average) * 100) / 100 : null,
           scored: Number(rating?.scored ?? 0),
         },
       };

@@ -32,10 +32,15 @@ for (const database of await testDatabases()) {
       assert.equal(nothing.statusCode, 422);
       assert.match(nothing.body, /Tick one or more exercises to send/);
 
-      const form = new URLSearchParams({ _csrf: await student.csrfToken('/my-exercises'), note: 'both done' });
+      // Sent as the page's form sends it: multipart, both boxes ticked, one file for both.
+      const form = new FormData();
+      form.append('_csrf', await student.csrfToken('/my-exercises'));
       form.append('exerciseIds', String(joins.id));
       form.append('exerciseIds', String(keys.id));
-      const sent = await app.inject({ method: 'POST', url: '/my-exercises', headers: { cookie: [...student.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+      form.append('note', 'both done');
+      form.append('file', new Blob(['SELECT 1;']), 'answers.sql');
+      const encoded = new Response(form);
+      const sent = await app.inject({ method: 'POST', url: '/my-exercises', headers: { cookie: [...student.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '), 'content-type': encoded.headers.get('content-type')! }, payload: Buffer.from(await encoded.arrayBuffer()) });
       assert.equal(sent.statusCode, 303, sent.body.slice(0, 300));
       for (const c of sent.cookies as { name: string; value: string }[]) student.cookies.set(c.name, c.value);
       assert.match((await student.get('/my-exercises')).body, /Sent 2 exercises to the Waiting Room\./);
@@ -46,6 +51,20 @@ for (const database of await testDatabases()) {
       const entries = [...room.body.matchAll(/<tr id="entry-(\d+)"/g)].map((m) => Number(m[1]));
       assert.equal(entries.length, 2);
       const version = (id: number) => /name="version" value="(\d+)"/.exec(room.body.slice(room.body.indexOf(`id="entry-${id}"`)))![1]!;
+
+      // Only the student who sent it, its lecturers and admins open what was sent.
+      const classmate = await createStudent(system, { groupId: cs.id, firstName: 'Mia', lastName: 'Kovač' });
+      const other = await signInAsNew(app, classmate.account.username, classmate.account.oneTimePassword);
+      const stranger = await createLecturer(system, { lastName: 'Stranger', firstName: 'Olga', email: 'olga@example.edu' });
+      const outsider = await signInAsNew(app, stranger.account.username, stranger.account.oneTimePassword);
+      const own = await student.get(`/submissions/${entries[0]}/file`);
+      assert.equal(own.statusCode, 200);
+      assert.equal(own.body, 'SELECT 1;');
+      assert.equal((await lecturer.get(`/submissions/${entries[0]}/file`)).statusCode, 200, 'its lecturer opens it');
+      assert.equal((await other.get(`/submissions/${entries[0]}/file`)).statusCode, 404, "a classmate never learns of another's submission");
+      assert.equal((await outsider.get(`/submissions/${entries[0]}/file`)).statusCode, 404, 'nor does a lecturer who does not teach it');
+      const foreign = await outsider.post(`/submissions/${entries[0]}/score`, { score: '1', version: version(entries[0]!) }, { from: '/waiting-room', headers: { 'hx-request': 'true' } });
+      assert.match(foreign.body, /table-danger.*No such entry in your Waiting Room/, 'a lecturer who does not teach it cannot score it');
 
       const scored = await lecturer.post(`/submissions/${entries[0]}/score`, { score: '5', version: version(entries[0]!) }, { from: '/waiting-room', headers: { 'hx-request': 'true' } });
       assert.equal(scored.statusCode, 200);

@@ -64,6 +64,7 @@ const expected: Record<PageId, Expected> = {
   'waiting-room': { budget: 5, grows: true }, // the entries, the students' ratings
   'my-exercises': { budget: 4, grows: true }, // the exercises with the student's submissions
   'api-waiting-room': { budget: 5, grows: true },
+  gradebook: { budget: 9, grows: true }, // the subject (its groups, teaching), the students, the exercises, the submissions
 };
 
 /** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */

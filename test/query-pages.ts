@@ -42,7 +42,8 @@ export type PageId =
   | 'subject'
   | 'waiting-room'
   | 'my-exercises'
-  | 'api-waiting-room';
+  | 'api-waiting-room'
+  | 'gradebook';
 
 export interface WatchedPage<Id extends string = PageId> {
   id: Id;
@@ -180,6 +181,7 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room' },
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises' },
     { id: 'api-waiting-room', label: "the JSON API Waiting Room, an admin's (every entry, 500 at most)", role: 'api', path: '/api/v1/waiting-room' },
+    { id: 'gradebook', label: "a lecturer's gradebook of one group", role: 'lecturer', path: `/subjects/${t.subjectId}/gradebook?group=${t.groupId}` },
   ];
 }
 

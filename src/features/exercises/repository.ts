@@ -72,6 +72,7 @@ export function exercisesOfStudent(db: Db, studentId: number) {
       'submissions.version',
       'submissions.dismissReason',
       'submissions.attachmentFileId',
+      'exercises.attachmentFileId as briefFileId',
     ])
     .where('exercises.id', 'in', (eb) =>
       eb
@@ -113,6 +114,30 @@ export async function deleteExercise(db: Db, id: number) {
 export async function setExerciseGroups(db: Db, exerciseId: number, groupIds: readonly number[]) {
   await db.deleteFrom('exerciseGroups').where('exerciseId', '=', exerciseId).execute();
   if (groupIds.length) await db.insertInto('exerciseGroups').values(groupIds.map((groupId) => ({ exerciseId, groupId }))).execute();
+}
+
+/** The exercise's brief (its attached file), with the file's record; undefined when it has none. */
+export function briefOf(db: Db, exerciseId: number) {
+  return db
+    .selectFrom('exercises')
+    .innerJoin('files', 'files.id', 'exercises.attachmentFileId')
+    .select(['files.id as fileId', 'files.storageKey', 'files.originalName', 'files.contentType', 'files.size', 'files.sha256', 'files.createdAt'])
+    .where('exercises.id', '=', exerciseId)
+    .executeTakeFirst();
+}
+
+/**
+ * Puts `to` as the exercise's brief only if the brief is still `from` (null: none); answers whether
+ * it was. Two teachers replacing the brief at once: the second is refused, so no file is left unnamed.
+ */
+export async function setBriefFrom(db: Db, exerciseId: number, from: number | null, to: number | null, updatedAt: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('exercises')
+    .set({ attachmentFileId: to, updatedAt })
+    .where('id', '=', exerciseId)
+    .where((eb) => (from === null ? eb('attachmentFileId', 'is', null) : eb('attachmentFileId', '=', from)))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** The attachments of an exercise's submissions (to delete with it). */

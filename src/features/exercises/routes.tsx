@@ -1,17 +1,22 @@
 // Exercise pages under /exercises: a subject's lecturers (and admins) set an exercise for some of its
 // groups from the subject page, then change, delete it or release its scores on its own page;
 // students of those groups read it there and send it from My exercises. Anyone else: 404.
+// Its brief (one optional file) is under /exercises/:id/brief: teachers attach, replace or remove it
+// on the page, everyone who sees the exercise downloads it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Actor } from '../../access.js';
 import { instantFromLocal, localInputValue } from '../../lib/department-time.js';
-import { Conflict, Forbidden, Invalid, type FieldMessages } from '../../lib/errors.js';
+import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
+import { sendStoredFile } from '../../routes/send-file.js';
 import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as subjects from '../subjects/service.js';
+import * as briefs from './brief.js';
 import { CreateExerciseInput, DueAtInput, ScoreReleaseInput } from './schemas.js';
 import * as exercises from './service.js';
 import * as submissions from './submissions.js';
@@ -97,6 +102,12 @@ function valuesOf(exercise: exercises.ExerciseView, timeZone: string): ExerciseF
   };
 }
 
+/** An upload's refusal as one line above the brief's form: what went wrong, then what to do. */
+function uploadProblem(error: AppError): string {
+  const advice = Object.values(error.fields).filter((m) => m !== error.message);
+  return [error.message, ...advice].join(' ');
+}
+
 /** Whether the actor is one who may set exercises at all (admins, lecturers): students never teach. */
 function mayTeachAny(actor: Actor): boolean {
   return can(actor, 'subjects.manage') || can(actor, 'subjects.teach');
@@ -129,12 +140,17 @@ export default async function exerciseRoutes(app: FastifyInstance) {
     }
   });
 
-  async function showExercise(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, form?: { values: ExerciseFormValues; errors?: FieldMessages; message?: string | null }) {
+  async function showExercise(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    form?: { values: ExerciseFormValues; errors?: FieldMessages; message?: string | null },
+    briefError?: string,
+  ) {
     const ctx = ctxOf(request);
     const timeZone = request.server.deps.config.timeZone;
     const exercise = await exercises.getExercise(ctx, idOf(request));
     // A student's exercise is in their scope through their group; the subject is read only for those who may teach it.
-    const subject = mayTeachAny(ctx.actor) ? await subjects.getSubject(ctx, exercise.subjectId) : null;
+    const [subject, brief] = await Promise.all([mayTeachAny(ctx.actor) ? subjects.getSubject(ctx, exercise.subjectId) : null, briefs.briefOfShownExercise(ctx, exercise)]);
     const mayTeach = subject !== null && subjects.mayTeach(ctx.actor, subject);
     const history = can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'exercise', exercise.id)} /> : '';
     return reply.html(
@@ -149,6 +165,9 @@ export default async function exerciseRoutes(app: FastifyInstance) {
         history={history}
         groups={mayTeach && subject ? groupChoices(ctx.actor, subject, exercise.groups) : []}
         form={mayTeach ? (form ?? { values: valuesOf(exercise, timeZone) }) : undefined}
+        brief={brief}
+        briefError={briefError}
+        maxUpload={request.server.deps.config.maxContentLength}
       />,
     );
   }
@@ -186,6 +205,45 @@ export default async function exerciseRoutes(app: FastifyInstance) {
     await deleted.afterCommit();
     reply.flash('success', `Deleted the exercise ${deleted.title} with what was sent for it.`);
     return reply.redirect(`/subjects/${deleted.subjectId}`, 303);
+  });
+
+  // The brief: downloaded by whoever sees the exercise (404 for anyone else, and when there is none).
+  app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>('/:id/brief', async (request, reply) => {
+    const file = await briefs.briefFile(ctxOf(request), idOf(request));
+    return sendStoredFile(request, reply, file, { inline: request.query.inline === '1' });
+  });
+
+  // One file, streamed into storage as it arrives, then recorded in one transaction in place of the old one.
+  app.post<{ Params: { id: string } }>('/:id/brief', { config: acceptsFiles(1) }, async (request, reply) => {
+    // Who may attach is decided before a byte is stored.
+    const exercise = await briefs.exerciseToBrief(ctxOf(request), idOf(request));
+    let received;
+    try {
+      received = await receiveFiles(request);
+    } catch (error) {
+      // Too large (413), empty or more than one file (422): said above the form; nothing was kept.
+      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
+      reply.code(error.statusCode);
+      return showExercise(request, reply, undefined, uploadProblem(error));
+    }
+    try {
+      const attached = await asActor(request, (ctx) => briefs.attachBrief(ctx, exercise.id, received.files[0]!));
+      await attached.afterCommit();
+      reply.flash('success', `Attached ${attached.originalName} as the brief of ${exercise.title}.`);
+      return reply.redirect(`/exercises/${exercise.id}`, 303);
+    } catch (error) {
+      await received.discard();
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      reply.code(error.statusCode);
+      return showExercise(request, reply, undefined, uploadProblem(error));
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/brief/delete', async (request, reply) => {
+    const removed = await asActor(request, (ctx) => briefs.removeBrief(ctx, idOf(request)));
+    await removed.afterCommit();
+    reply.flash('success', `Removed the brief ${removed.originalName}.`);
+    return reply.redirect(`/exercises/${removed.exerciseId}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/:id/release-scores', async (request, reply) => {

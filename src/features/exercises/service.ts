@@ -147,13 +147,18 @@ export async function updateExercise(ctx: ServiceContext, id: number, input: unk
   return after;
 }
 
-/** Deletes the exercise with its submissions; their files' objects go after commit. */
+/** Deletes the exercise with its submissions and its brief; their files' objects go after commit. */
 export async function deleteExercise(ctx: ServiceContext, id: number): Promise<ExerciseView & { afterCommit(): Promise<void> }> {
   const before = await getExercise(ctx, id);
   await subjectToTeach(ctx, before.subjectId);
   const attached = [...new Set((await repo.submissionFilesOfExercise(ctx.db, id)).map((r) => r.attachmentFileId!))];
+  const brief = await repo.briefOf(ctx.db, id);
   await repo.deleteExercise(ctx.db, id);
   const keys: string[] = [];
+  if (brief) {
+    const key = await files.deleteFileRecord(ctx, brief.fileId);
+    if (key) keys.push(key);
+  }
   for (const fileId of attached) {
     if ((await repo.submissionsUsingFile(ctx.db, fileId)) > 0) continue;
     const key = await files.deleteFileRecord(ctx, fileId);
@@ -193,6 +198,8 @@ export interface MyExercise {
   submission: { id: number; status: SubmissionStatus; late: boolean; submittedAt: Date; note: string; version: number; dismissReason: string | null; hasFile: boolean } | null;
   /** The score, once released. */
   score: number | null;
+  /** Whether the exercise has a brief to download (brief.ts). */
+  hasBrief: boolean;
 }
 
 /** The signed-in student's exercises with their state, by due time. */
@@ -220,6 +227,7 @@ export async function myExercises(ctx: ServiceContext): Promise<MyExercise[]> {
       state: exerciseState(now, r.dueAt, submission ? { status: submission.status, released } : null),
       submission,
       score: submission?.status === 'graded' && released ? r.score : null,
+      hasBrief: r.briefFileId !== null,
     };
   });
 }

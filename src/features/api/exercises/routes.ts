@@ -1,6 +1,7 @@
 // Exercises, submissions and the Waiting Room in the API, with the pages' rules:
 //   POST /exercises { subjectId, groupIds, title, text, dueAt }   GET /exercises (a student's own, with state)
 //   GET/PATCH/DELETE /exercises/{id}   POST /exercises/{id}/release-scores
+//   GET /exercises/{id}/brief (the download)   POST /exercises/{id}/brief (multipart `file`)   DELETE /exercises/{id}/brief
 //   POST /submissions { exerciseId | exerciseIds, note } (JSON, or multipart with `file`)
 //   GET /submissions?mine=true   GET /waiting-room
 //   POST /submissions/{id}/score { score, version } (409 when stale)   POST /submissions/{id}/dismiss { reason }
@@ -9,6 +10,8 @@ import Type from 'typebox';
 import { Forbidden, Invalid } from '../../../lib/errors.js';
 import { acceptsFiles, receiveFiles } from '../../../plugins/streamed-uploads.js';
 import { isMultipart } from '../../../plugins/multipart-form.js';
+import { sendStoredFile } from '../../../routes/send-file.js';
+import * as briefs from '../../exercises/brief.js';
 import * as exercises from '../../exercises/service.js';
 import * as submissions from '../../exercises/submissions.js';
 import { apiRouteConfig, callerOf, readAs, recordId, writeAs } from '../request.js';
@@ -18,6 +21,8 @@ const tags = ['exercises'];
 const invalid = { ...ref('Error'), description: 'The input breaks a rule; `error.fields` says what to fix in each field.' };
 const forbidden = { ...ref('Error'), description: 'This token may see the record but not do this.' };
 const notFound = { ...ref('Error'), description: 'No such record, or not one this token may see.' };
+
+const briefJson = (b: briefs.BriefView) => ({ ...b, createdAt: b.createdAt.toISOString(), fileUrl: `/api/v1/exercises/${b.exerciseId}/brief` });
 
 const asJson = (e: exercises.ExerciseView) => ({ ...e, dueAt: e.dueAt?.toISOString() ?? null, scoresReleasedAt: e.scoresReleasedAt?.toISOString() ?? null, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() });
 
@@ -87,6 +92,80 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
     '/exercises/:id/release-scores',
     { config: apiRouteConfig, schema: { tags, summary: "Show an exercise's scores to its students", params: IdParams, response: { 200: ref('Exercise'), 403: forbidden, 404: notFound, ...errorResponses } } },
     async (request) => asJson(await writeAs(request, (ctx) => submissions.releaseScores(ctx, recordId(request.params, 'exercise')))),
+  );
+
+  app.get(
+    '/exercises/:id/brief',
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: "Download an exercise's brief",
+        description:
+          "Whoever may see the exercise: its groups' students, its subject's lecturers, admins. The file, as an attachment, with its Content-Type (active types such as HTML and SVG as application/octet-stream), `X-Content-Type-Options: nosniff`, an ETag (its SHA-256) and `Accept-Ranges: bytes`. 404 when the exercise has no brief.",
+        params: IdParams,
+        response: { 404: { ...ref('Error'), description: 'No such exercise, not one this token may see, or no brief.' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => sendStoredFile(request, reply, await briefs.briefFile(readAs(request), recordId(request.params, 'exercise'))),
+  );
+
+  app.post(
+    '/exercises/:id/brief',
+    {
+      config: { ...apiRouteConfig, ...acceptsFiles(1) },
+      schema: {
+        tags,
+        summary: 'Attach or replace the brief of an exercise',
+        description:
+          "Admins and the subject's lecturers (others: 403, or 404 for an exercise they may not see). multipart/form-data with one file in the field `file`, at most MAX_CONTENT_LENGTH (413 otherwise, and nothing is kept). It takes the place of the brief there was, whose file is deleted. 409 when someone else changed the brief meanwhile.",
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+        response: {
+          200: { ...ref('Brief'), description: 'The brief as it is now.' },
+          403: forbidden,
+          404: notFound,
+          409: { ...ref('Error'), description: 'The brief changed meanwhile; nothing was attached.' },
+          413: { ...ref('Error'), description: 'The file is larger than MAX_CONTENT_LENGTH; nothing was kept.' },
+          422: { ...ref('Error'), description: 'No file, an empty file or more than one; `error.fields.file` says which.' },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      // Decided before a byte is stored.
+      const exercise = await briefs.exerciseToBrief(readAs(request), recordId(request.params, 'exercise'));
+      const received = await receiveFiles(request);
+      try {
+        const attached = await writeAs(request, (ctx) => briefs.attachBrief(ctx, exercise.id, received.files[0]!));
+        await attached.afterCommit();
+        const { afterCommit: _done, ...brief } = attached;
+        return briefJson(brief);
+      } catch (error) {
+        await received.discard();
+        throw error;
+      }
+    },
+  );
+
+  app.delete(
+    '/exercises/:id/brief',
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: 'Remove the brief of an exercise',
+        description: "Admins and the subject's lecturers. Its file is deleted; the audit trail keeps what it was. 404 when the exercise has no brief.",
+        params: IdParams,
+        response: { 200: { ...ref('Brief'), description: 'The brief as it was.' }, 403: forbidden, 404: notFound, 409: { ...ref('Error'), description: 'The brief changed meanwhile; nothing was removed.' }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const removed = await writeAs(request, (ctx) => briefs.removeBrief(ctx, recordId(request.params, 'exercise')));
+      await removed.afterCommit();
+      const { afterCommit: _done, ...brief } = removed;
+      return briefJson(brief);
+    },
   );
 
   app.post(

@@ -1,10 +1,12 @@
 import type { Children } from '@kitajs/html';
+import { formatBytes } from '../../../lib/bytes.js';
 import type { FieldMessages } from '../../../lib/errors.js';
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import { CsrfField } from '../../../views/form-field.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { Breadcrumb } from '../../../views/record-parts.js';
+import type { BriefView } from '../brief.js';
 import type { ExerciseView } from '../service.js';
 import { ExerciseForm, type ExerciseFormValues, type GroupChoice } from './exercise-form.js';
 
@@ -25,6 +27,77 @@ export interface ExercisePageProps {
   /** The edit form's groups: those the actor may set it for, and those set by others (fixed). */
   groups: readonly GroupChoice[];
   form?: { values: ExerciseFormValues; errors?: FieldMessages; message?: string | null };
+  /** Its attached brief, if any. */
+  brief: BriefView | null;
+  /** Why an upload of the brief was refused, shown above its form. */
+  briefError?: string;
+  /** MAX_CONTENT_LENGTH: the largest brief, said under the file input. */
+  maxUpload: number;
+}
+
+/** The brief's download link, with the file's name and size. */
+function BriefLink(props: { exerciseId: number; brief: BriefView; testId: string }) {
+  return (
+    <>
+      <a class="fw-semibold" href={`/exercises/${props.exerciseId}/brief`} data-testid={props.testId}>
+        Brief
+      </a>{' '}
+      <span class="small text-secondary text-break" safe>
+        {`${props.brief.originalName}, ${formatBytes(props.brief.size)}`}
+      </span>
+    </>
+  );
+}
+
+/** The teachers' card: attach a brief, or replace or remove the one there is. */
+function BriefCard(props: { exercise: ExerciseView; brief: BriefView | null; error?: string; maxUpload: number; csrfToken: string }) {
+  const e = props.exercise;
+  return (
+    <section class="card shadow-sm mb-4" aria-labelledby="exercise-brief-heading" data-testid="exercise-brief-card">
+      <div class="card-header" id="exercise-brief-heading">
+        Brief
+      </div>
+      <div class="card-body">
+        {props.brief ? (
+          <p class="mb-2">
+            <BriefLink exerciseId={e.id} brief={props.brief} testId="exercise-brief-card-link" />
+          </p>
+        ) : (
+          <p class="text-secondary fst-italic mb-2">No brief attached.</p>
+        )}
+        <form method="post" action={`/exercises/${e.id}/brief`} enctype="multipart/form-data" data-testid="exercise-brief-form">
+          <input type="hidden" name="_csrf" value={props.csrfToken} />
+          {props.error ? (
+            <div class="alert alert-danger py-2" role="alert" safe>
+              {props.error}
+            </div>
+          ) : (
+            ''
+          )}
+          <label class="form-label small" for="exercise-brief-file">
+            {props.brief ? 'A new file in its place' : 'A file for the students: the task in full, a template, data'}
+          </label>
+          <input class="form-control" type="file" id="exercise-brief-file" name="file" required aria-describedby="exercise-brief-help" />
+          <div class="form-text" id="exercise-brief-help" safe>
+            {`One file, up to ${formatBytes(props.maxUpload)}.`}
+          </div>
+          <button class="btn btn-primary btn-sm mt-2" type="submit">
+            {props.brief ? 'Replace the brief' : 'Attach the brief'}
+          </button>
+        </form>
+        {props.brief ? (
+          <form class="mt-2" method="post" action={`/exercises/${e.id}/brief/delete`} data-confirm="Remove the brief? Students will no longer find it on the exercise.">
+            <CsrfField token={props.csrfToken} />
+            <button class="btn btn-outline-danger btn-sm" type="submit">
+              Remove the brief
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </div>
+    </section>
+  );
 }
 
 /** The due time written out in the department's zone, with how far it is from now. */
@@ -111,6 +184,16 @@ export function ExercisePage(props: ExercisePageProps) {
                 <dd class="col-sm-9" data-testid="exercise-due">
                   <DueTime at={e.dueAt} timeZone={props.timeZone} now={props.now} />
                 </dd>
+                {props.brief ? (
+                  <>
+                    <dt class="col-sm-3 text-secondary fw-normal">Brief</dt>
+                    <dd class="col-sm-9" data-testid="exercise-brief">
+                      <BriefLink exerciseId={e.id} brief={props.brief} testId="exercise-brief-link" />
+                    </dd>
+                  </>
+                ) : (
+                  ''
+                )}
                 <dt class="col-sm-3 text-secondary fw-normal">Scores shown</dt>
                 <dd class="col-sm-9 mb-0" data-testid="exercise-scores-shown">
                   <ScoresShown exercise={e} timeZone={props.timeZone} />
@@ -144,6 +227,7 @@ export function ExercisePage(props: ExercisePageProps) {
         </div>
         {props.mayTeach ? (
           <div class="col-lg-5">
+            <BriefCard exercise={e} brief={props.brief} error={props.briefError} maxUpload={props.maxUpload} csrfToken={csrf} />
             <section class="card shadow-sm" aria-labelledby="exercise-edit-heading">
               <div class="card-header" id="exercise-edit-heading">
                 Change the exercise

@@ -83,6 +83,16 @@ export function MyExercisesPage(props: MyExercisesProps) {
                         <span class="small text-secondary" safe>
                           {m.exercise.subjectName}
                         </span>
+                        {m.hasBrief ? (
+                          <>
+                            {' · '}
+                            <a class="small" href={`/exercises/${m.exercise.id}/brief`} data-testid="my-exercise-brief-link">
+                              Brief
+                            </a>
+                          </>
+                        ) : (
+                          ''
+                        )}
                         {m.submission?.status === 'dismissed' ? (
                           <div class="small text-danger" safe>
                             {`Returned by the lecturer: ${m.submission.dismissReason ?? ''}. Send it again.`}

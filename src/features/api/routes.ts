@@ -13,6 +13,7 @@ import { NotFound } from '../../lib/errors.js';
 import { jsonAsAttachment } from './attachment.js';
 import importRoutes from './imports/routes.js';
 import exerciseApiRoutes from './exercises/routes.js';
+import gradebookApiRoutes from './gradebook/routes.js';
 import materialApiRoutes from './materials/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery, SubjectsQuery } from './schemas.js';
@@ -293,4 +294,5 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(importRoutes, { prefix: '/imports' });
   await app.register(materialApiRoutes);
   await app.register(exerciseApiRoutes);
+  await app.register(gradebookApiRoutes);
 }

@@ -151,10 +151,62 @@ const exerciseSchemas = [
       state: Type.Union([Type.Literal('open'), Type.Literal('due soon'), Type.Literal('overdue'), Type.Literal('waiting'), Type.Literal('scored')]),
       submission: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'What the student sent: status, late, submittedAt, note, version, dismissReason, hasFile.' }),
       score: Type.Union([Type.Integer({ minimum: 1, maximum: 6 }), Type.Null()], { description: 'Once released.' }),
+      hasBrief: Type.Boolean({ description: 'Whether the exercise has a brief: GET /exercises/{id}/brief downloads it.' }),
     },
     { $id: 'MyExercise', description: "An exercise as the signed-in student stands with it." },
   ),
+  Type.Object(
+    {
+      exerciseId: Type.Integer(),
+      originalName: Type.String({ description: 'The name it was uploaded under (no path).' }),
+      contentType: Type.String({ description: "The uploader's claim, as a type/subtype; downloads of active types (HTML, SVG, …) are sent as attachments." }),
+      size: Type.Integer({ description: 'Bytes.' }),
+      sha256: Type.String({ description: 'Lowercase hex SHA-256 of the stored bytes; also the ETag of the download.' }),
+      createdAt: Type.String({ format: 'date-time', description: 'When this file was attached.' }),
+      fileUrl: Type.String({ description: 'Where to download it.' }),
+    },
+    { $id: 'Brief', description: "An exercise's brief: the one file attached to it for its students." },
+  ),
 ];
+
+const average = (of: string) => Type.Union([Type.Number(), Type.Null()], { description: `The average of ${of}, rounded to two decimals; null while there is none.` });
+
+const GradebookOutput = Type.Object(
+  {
+    subject: Type.Object({ id: Type.Integer(), name: Type.String(), archived: Type.Boolean() }),
+    groups: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), { description: "The subject's groups whose gradebook this token may open, by name: pass one as `group`." }),
+    group: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()], { description: 'The group shown; null when the subject has no group yet.' }),
+    exercises: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        title: Type.String(),
+        dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        released: Type.Boolean({ description: 'Whether the students see their scores on it yet.' }),
+        average: average('its scores in the group'),
+      }),
+      { description: "The columns: the subject's exercises set for the group, by due time (those without one last)." },
+    ),
+    rows: Type.Array(
+      Type.Object({
+        student: Type.Object({ id: Type.Integer(), studentNumber: Type.String(), name: Type.String({ description: 'Last, first and middle name.' }) }),
+        cells: Type.Array(
+          Type.Object({
+            state: Type.Union([Type.Literal('scored'), Type.Literal('waiting'), Type.Literal('removed'), Type.Literal('not sent'), Type.Literal('overdue')], {
+              description: 'scored; waiting in the Waiting Room; removed by the lecturer (the student may send it again); not sent (due time ahead or none); overdue (not sent, due time passed).',
+            }),
+            score: Type.Union([Type.Integer({ minimum: 1, maximum: 6 }), Type.Null()], { description: 'The score when scored, released or not.' }),
+            late: Type.Boolean({ description: 'Sent after the due time (scored or waiting).' }),
+          }),
+          { description: 'One per exercise, in the order of `exercises`.' },
+        ),
+        average: average("the student's scores in this table"),
+      }),
+      { description: "The group's active students, by name." },
+    ),
+    average: average('every score in the table'),
+  },
+  { $id: 'Gradebook', description: "A subject's gradebook for one group: its students × the exercises set for it. Every given score counts, released to the students or not." },
+);
 
 const studentSchemas = [
   named(
@@ -239,7 +291,7 @@ const importSchemas = [
 ];
 
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
 
 /** A shared schema by its name, for checking a body against what the document promises. */
 export function sharedSchema(id: string): TSchema {

@@ -203,7 +203,7 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
-export type ImportKind = 'students' | 'lecturers';
+export type ImportKind = 'students' | 'lecturers' | 'subjects';
 
 export interface ImportsTable {
   id: Id;

@@ -102,7 +102,7 @@ export async function applyPlan(ctx: ServiceContext, adapter: KindAdapter, plan:
     progress({ step: updating, done: i, total: plan.updates.length, unit: 'rows' });
     await adapter.update(
       ctx,
-      plan.updates.slice(i, i + APPLY_BATCH).map(({ id, before, changes }) => ({ id, before, changes })),
+      plan.updates.slice(i, i + APPLY_BATCH).map(({ id, before, changes, record }) => ({ id, before, changes, record })),
     );
   }
   if (plan.updates.length) progress({ step: updating, done: plan.updates.length, total: plan.updates.length, unit: 'rows' });

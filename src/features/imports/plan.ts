@@ -25,11 +25,11 @@ export interface PlannedRow {
 export interface Plan {
   report: ImportReport;
   creates: PlannedRow[];
-  updates: { row: number; id: number; before: ImportRecord; changes: ImportRecord }[];
+  updates: { row: number; id: number; before: ImportRecord; changes: ImportRecord; record: ImportRecord }[];
 }
 
 /** A kind whose rows name no other record. */
-const noReferences: References = { fields: [], resolve: () => ({ values: {}, issues: [] }), show: () => undefined };
+const noReferences: References = { resolve: () => ({ values: {}, issues: [] }), show: () => undefined };
 
 /** Reads an uploaded file; throws SpreadsheetRefused (422, on the `file` field) for what cannot be read. */
 export function readImportSheet(file: SheetInput): Promise<Sheet> {
@@ -89,18 +89,23 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
   };
   if (errors.length > 0) return finish([], [], [], 0);
 
-  // Each row checked alone: the forms' rules, then the cells that name other records (a group).
+  // Each row checked alone: the forms' rules, then the cells that name other records (a group),
+  // taken out of the row first so the records they name are read once for the whole file.
   const today = ctx.clock.now().toISOString().slice(0, 10);
-  const references = (await adapter.resolveReferences?.(ctx, present)) ?? noReferences;
-  const checked: PlannedRow[] = [];
-  for (const row of sheet.rows) {
+  const referenceFields = new Set(adapter.referenceFields ?? []);
+  const rows = sheet.rows.map((row) => {
     const raw = rowFields(row, mapping);
     const cells: Record<string, string> = {};
-    for (const field of references.fields)
+    for (const field of referenceFields)
       if (raw[field] !== undefined) {
         cells[field] = raw[field];
         delete raw[field];
       }
+    return { row, raw, cells };
+  });
+  const references = (await adapter.resolveReferences?.(ctx, present, rows.map((r) => r.cells))) ?? noReferences;
+  const checked: PlannedRow[] = [];
+  for (const { row, raw, cells } of rows) {
     const result = adapter.check(raw, today);
     if ('fields' in result)
       for (const [field, message] of Object.entries(result.fields)) issue(row.rowNumber, field, (raw[field] ?? '') === '' ? 'missing' : 'invalid', message);
@@ -110,8 +115,8 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
     checked.push({ row: row.rowNumber, record: { ...result.record, ...resolved.values }, username: result.username });
   }
 
-  // Rows against each other: one row per person.
-  const keyOf = (key: MatchKey, value: unknown) => (key.caseSensitive ? String(value) : String(value).toLowerCase());
+  // Rows against each other: one row per record.
+  const keyOf = (key: MatchKey, value: unknown) => (key.fold ? key.fold(String(value)) : key.caseSensitive ? String(value) : String(value).toLowerCase());
   const usernameKey: MatchKey = { field: 'username', caseSensitive: false };
   const firstRow = new Map<string, number>();
   const distinct: PlannedRow[] = [];
@@ -194,7 +199,7 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
       const after = c.record[field] ?? null;
       if (before === after) continue;
       changes[field] = after;
-      display.push({ field, column: headerOf(field), before: show(field, before), after: show(field, after) });
+      display.push({ field, column: headerOf(field), before: target.shown?.[field] ?? show(field, before), after: show(field, after) });
     }
     if (display.length === 0) {
       unchanged++;
@@ -205,7 +210,7 @@ export async function buildPlan(ctx: ServiceContext, adapter: KindAdapter, sheet
       issue(c.row, refused.field, refused.code, refused.message);
       continue;
     }
-    updates.push({ row: c.row, id: target.id, before: target.values, changes });
+    updates.push({ row: c.row, id: target.id, before: target.values, changes, record: c.record });
     shown.push({ row: c.row, id: target.id, label: adapter.label({ ...target.values, ...changes }), changes: display });
   }
   return finish(creates, updates, shown, unchanged);

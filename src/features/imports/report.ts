@@ -10,6 +10,8 @@ export type IssueCode =
   | 'invalid'
   | 'unknown_group'
   | 'archived_group'
+  | 'unknown_lecturer'
+  | 'archived_lecturer'
   | 'duplicate_in_file'
   | 'duplicate_in_database'
   | 'archived_record'

@@ -30,7 +30,7 @@ const Issue = Type.Object({
   row: Type.Union([Type.Integer(), Type.Null()], { description: 'The row number as the spreadsheet shows it; null for the file as a whole.' }),
   column: Type.Union([Type.String(), Type.Null()], { description: 'The column as the file names it.' }),
   code: Type.Union(
-    ['missing_column', 'duplicate_column', 'missing', 'invalid', 'unknown_group', 'archived_group', 'duplicate_in_file', 'duplicate_in_database', 'archived_record', 'not_allowed'].map((c) => Type.Literal(c)),
+    ['missing_column', 'duplicate_column', 'missing', 'invalid', 'unknown_group', 'archived_group', 'unknown_lecturer', 'archived_lecturer', 'duplicate_in_file', 'duplicate_in_database', 'archived_record', 'not_allowed'].map((c) => Type.Literal(c)),
   ),
   message: Type.String({ description: 'What is wrong and how to fix it.' }),
 });

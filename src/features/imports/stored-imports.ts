@@ -85,6 +85,8 @@ export interface ImportView {
   createdBy: number | null;
   createdByName: string | null;
   report: ImportReport;
+  /** Its new records get sign-in accounts (people, not subjects), so it may have a credentials sheet. */
+  accounts: boolean;
   /** The credentials sheet is still waiting to be downloaded. */
   credentialsWaiting: boolean;
   /** …and the actor is the one who may download it (the admin who applied the import). */
@@ -101,7 +103,7 @@ async function requireImport(ctx: ServiceContext, id: number) {
 }
 
 export async function getImport(ctx: ServiceContext, id: number): Promise<ImportView> {
-  const { row } = await requireImport(ctx, id);
+  const { row, adapter } = await requireImport(ctx, id);
   const waiting = Boolean(row.hasCredentials);
   return {
     id: row.id,
@@ -113,6 +115,7 @@ export async function getImport(ctx: ServiceContext, id: number): Promise<Import
     createdBy: row.createdBy,
     createdByName: row.createdByName ?? null,
     report: JSON.parse(row.summary ?? 'null') as ImportReport,
+    accounts: adapter.accounts,
     credentialsWaiting: waiting,
     mayTakeCredentials: waiting && row.createdBy !== null && row.createdBy === ctx.actor?.userId,
   };

@@ -12,7 +12,7 @@ import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import { subjectFields } from './fields.js';
 import * as repo from './repository.js';
-import { CreateSubjectInput, ListSubjectsQuery, UpdateSubjectInput } from './schemas.js';
+import { CreateSubjectInput, ListSubjectsQuery, MAX_SUBJECT_GROUPS, UpdateSubjectInput } from './schemas.js';
 
 /** A page of the subjects list: each subject brings its groups (25 at `large`), so 50, not 100 (bench/RESULTS.md). */
 export const SUBJECTS_PAGE_SIZE = 50;
@@ -232,4 +232,66 @@ export async function archiveSubject(ctx: ServiceContext, id: number, archived =
   await repo.updateSubject(ctx.db, id, { archived, updatedAt: ctx.clock.now() });
   await recordAudit(ctx, { action: archived ? 'subject.archived' : 'subject.restored', entity: 'subject', entityId: id, before: { archived: before.archived }, after: { archived } });
   return { ...before, archived };
+}
+
+/** "CS-101: Horvat Ivan, Petrova Ana; MA-101: Horvat Ivan": who teaches which group, for the audit trail. */
+function teachingInWords(subject: SubjectView): string {
+  const lecturer = new Map(subject.lecturers.map((l) => [l.id, l.name]));
+  return subject.groups
+    .map((g) => ({ group: g.name, by: subject.teaching.filter((t) => t.groupId === g.id).map((t) => lecturer.get(t.lecturerId) ?? `#${t.lecturerId}`) }))
+    .filter((g) => g.by.length > 0)
+    .map((g) => `${g.group}: ${g.by.join(', ')}`)
+    .join('; ');
+}
+
+/**
+ * Makes a subject's groups, and who teaches it to which of them, exactly these: an import's
+ * Teaching column, where a lecturer takes some of the subject's groups and not others (the form's
+ * lists give every listed lecturer every listed group, by teachingFor). Its lecturers are those the
+ * pairs name. Admins only; groups and lecturers the subject already has may since have been
+ * archived, new ones must be active; every pair's group must be one of `groupIds`.
+ */
+export async function setSubjectTeaching(
+  ctx: ServiceContext,
+  id: number,
+  input: { groupIds: readonly number[]; teaching: readonly { groupId: number; lecturerId: number }[] },
+): Promise<SubjectView> {
+  const before = await getSubject(ctx, id);
+  authorize(ctx.actor, 'subjects.manage');
+  const groupIds = [...new Set(input.groupIds)];
+  const pairs = [...new Map(input.teaching.map((p) => [`${p.lecturerId}:${p.groupId}`, { lecturerId: p.lecturerId, groupId: p.groupId }])).values()];
+  const lecturerIds = [...new Set(pairs.map((p) => p.lecturerId))];
+  const beforeGroups = before.groups.map((g) => g.id);
+  const beforeLecturers = before.lecturers.map((l) => l.id);
+  const problems: FieldMessages = {};
+  if (groupIds.length > MAX_SUBJECT_GROUPS) problems.groupIds = `Give at most ${MAX_SUBJECT_GROUPS} groups (${groupIds.length} were given).`;
+  if (lecturerIds.length > MAX_SUBJECT_GROUPS) problems.lecturerIds = `Give at most ${MAX_SUBJECT_GROUPS} lecturers (${lecturerIds.length} were given).`;
+  if ([...groupIds, ...lecturerIds].some((n) => !Number.isSafeInteger(n) || n < 1)) problems.teaching = 'Name groups and lecturers by their ids (whole numbers from 1).';
+  const stray = [...new Set(pairs.filter((p) => !groupIds.includes(p.groupId)).map((p) => p.groupId))];
+  if (stray.length) problems.teaching = `Lecturers teach a subject to its own groups: add the group id ${stray.join(', ')} to its groups, or take it out of the teaching.`;
+  if (Object.keys(problems).length === 0)
+    Object.assign(
+      problems,
+      await checkTeaching(
+        ctx,
+        groupIds.filter((g) => !beforeGroups.includes(g)),
+        lecturerIds.filter((l) => !beforeLecturers.includes(l)),
+      ),
+    );
+  if (Object.keys(problems).length) throw new Invalid('Check the highlighted fields.', problems);
+  const key = (p: { lecturerId: number; groupId: number }) => `${p.lecturerId}:${p.groupId}`;
+  const sameSet = (a: readonly (string | number)[], b: readonly (string | number)[]) => a.length === b.length && a.every((x) => b.includes(x));
+  if (sameSet(groupIds, beforeGroups) && sameSet(pairs.map(key), before.teaching.map(key))) return before;
+  await repo.setSubjectGroups(ctx.db, id, groupIds);
+  await repo.setTeaching(ctx.db, id, pairs);
+  await repo.updateSubject(ctx.db, id, { updatedAt: ctx.clock.now() });
+  const after = await repo.findSubject(ctx.db, { kind: 'all' }, id).then((row) => views(ctx, [row!]).then((v) => v[0]!));
+  await recordAudit(ctx, {
+    action: 'subject.updated',
+    entity: 'subject',
+    entityId: id,
+    before: { ...auditable(before), teaching: teachingInWords(before) },
+    after: { ...auditable(after), teaching: teachingInWords(after) },
+  });
+  return after;
 }

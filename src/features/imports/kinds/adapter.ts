@@ -16,6 +16,8 @@ export interface ExistingRecord {
   id: number;
   archived: boolean;
   values: ImportRecord;
+  /** How the report shows a value that means little alone (a subject's groups as ids): field -> text. */
+  shown?: Record<string, string>;
 }
 
 export interface CreatedAccount {
@@ -31,6 +33,8 @@ export interface MatchKey {
   field: string;
   /** Compared as written (student numbers); otherwise case does not matter (e-mails, usernames). */
   caseSensitive: boolean;
+  /** Compared by this key instead (a subject's name by its folded key, as the subjects service compares names). */
+  fold?: (value: string) => string;
 }
 
 /** What a kind's hook finds wrong with a row: the record field to blame (the report names its column), why. */
@@ -42,8 +46,6 @@ export interface RowIssue {
 
 /** Cells that name another record (a student's group by its name), resolved within one plan. */
 export interface References {
-  /** The import fields of those cells: taken out of each row before `check`, which knows the form's fields only. */
-  fields: readonly string[];
   /** The record fields a row's cells give (the group's id), and what is wrong with them. */
   resolve(cells: Readonly<Record<string, string>>): { values: ImportRecord; issues: RowIssue[] };
   /** How the report shows a resolved value (a group's name for its id); undefined for any other field. */
@@ -54,6 +56,8 @@ export interface KindAdapter {
   kind: ImportKind;
   /** "student" / "lecturer", for messages. */
   noun: string;
+  /** A new record gets a sign-in account (people; not subjects): the report and the credentials sheet say so. */
+  accounts: boolean;
   /** The action, besides imports.run, that importing this kind needs. */
   action: Action;
   columns: readonly ColumnSpec[];
@@ -67,11 +71,14 @@ export interface KindAdapter {
   columnLabel(field: string): string;
   /** Checks one row (reference cells excluded) with the form's rules. */
   check(raw: Record<string, string>, today: string): { record: ImportRecord; username: string | null } | { fields: FieldMessages };
+  /** The import fields of cells that name other records (a student's group): taken out of each row before `check`, which knows the form's fields only. */
+  referenceFields?: readonly string[];
   /**
    * Loads, once per plan, what resolving the row's references to other records needs. `present`:
-   * the import fields the file has columns for. A kind without references leaves it out.
+   * the import fields the file has columns for; `cells`: every row's reference cells (a subject's
+   * lecturers by e-mail), so only the records they name are read. A kind without references leaves it out.
    */
-  resolveReferences?(ctx: ServiceContext, present: ReadonlySet<string>): Promise<References>;
+  resolveReferences?(ctx: ServiceContext, present: ReadonlySet<string>, cells: readonly Readonly<Record<string, string>>[]): Promise<References>;
   /** `keys`: match field -> the values the file gives for it. */
   find(ctx: ServiceContext, keys: Readonly<Record<string, readonly string[]>>): Promise<ExistingRecord[]>;
   /** Refuses a change the actor may not make through an import (their own admin flag); null lets it through. */
@@ -79,7 +86,8 @@ export interface KindAdapter {
   countActive(ctx: ServiceContext): Promise<number>;
   /** `reserved`: usernames the whole import asks for, kept free of generated ones. */
   create(ctx: ServiceContext, records: readonly (ImportRecord & { username: string | null })[], reserved: ReadonlySet<string>): Promise<CreatedAccount[]>;
-  update(ctx: ServiceContext, updates: readonly { id: number; before: ImportRecord; changes: ImportRecord }[]): Promise<void>;
+  /** `record`: the row as planned, every field the file gives (a subject's Teaching column decides how its lists apply). */
+  update(ctx: ServiceContext, updates: readonly { id: number; before: ImportRecord; changes: ImportRecord; record: ImportRecord }[]): Promise<void>;
   /** How a record is named in reports: "Ana Kovač (2026-0042)". */
   label(record: ImportRecord): string;
   /** How the Import page and the template (its data sheet) name the kind: "Students". */

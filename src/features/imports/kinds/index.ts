@@ -6,8 +6,9 @@ import type { ImportKind } from '../../../db/schema.js';
 import type { KindAdapter } from './adapter.js';
 import { lecturerAdapter } from './lecturers.js';
 import { studentAdapter } from './students.js';
+import { subjectAdapter } from './subjects.js';
 
-const adapters: Readonly<Record<ImportKind, KindAdapter>> = { students: studentAdapter, lecturers: lecturerAdapter };
+const adapters: Readonly<Record<ImportKind, KindAdapter>> = { students: studentAdapter, lecturers: lecturerAdapter, subjects: subjectAdapter };
 
 export const importKinds = Object.keys(adapters) as readonly ImportKind[];
 

@@ -7,6 +7,7 @@ import { declaredColumns, fullName, type ImportRecord, type KindAdapter } from '
 export const lecturerAdapter: KindAdapter = {
   kind: 'lecturers',
   noun: 'lecturer',
+  accounts: true,
   action: 'lecturers.manage',
   ...declaredColumns(lecturerFields),
   matchKeys: [{ field: 'email', caseSensitive: false }],

@@ -8,6 +8,7 @@ import { declaredColumns, fullName, type ImportRecord, type KindAdapter, type Re
 export const studentAdapter: KindAdapter = {
   kind: 'students',
   noun: 'student',
+  accounts: true,
   action: 'students.manage',
   ...declaredColumns(studentFields),
   matchKeys: [
@@ -18,12 +19,12 @@ export const studentAdapter: KindAdapter = {
     const result = students.checkStudentImportRow(raw, today);
     return 'fields' in result ? result : { record: result.record as ImportRecord, username: result.username };
   },
+  referenceFields: ['group'],
   async resolveReferences(ctx, present) {
     // Groups are read only for a file that names them.
     const byName = present.has('group') ? await groups.groupIdsByName(ctx) : new Map<string, { id: number; name: string; archived: boolean }>();
     const names = new Map([...byName.values()].map((g) => [g.id, g.name]));
     const references: References = {
-      fields: ['group'],
       resolve({ group: text }): ReturnType<References['resolve']> {
         if (text === undefined) return { values: {}, issues: [] };
         if (text === '') return { values: { groupId: null }, issues: [] };

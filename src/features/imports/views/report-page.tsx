@@ -163,7 +163,7 @@ export function ImportReportPage(props: {
       {report.creates.length ? (
         <section class="mb-4">
           <details class="card shadow-sm">
-            <summary class="card-header" safe>{`${applied ? 'Created' : 'New'} ${noun} (${report.creates.length.toLocaleString('en')}), each with a sign-in account`}</summary>
+            <summary class="card-header" safe>{`${applied ? 'Created' : 'New'} ${noun} (${report.creates.length.toLocaleString('en')})${view.accounts ? ', each with a sign-in account' : ''}`}</summary>
             <ul class="list-group list-group-flush">
               {report.creates.slice(0, CREATES_SHOWN).map((c) => (
                 <li class="list-group-item" safe>{`Row ${c.row} · ${c.label}`}</li>
@@ -225,7 +225,7 @@ function ConfirmBox({ page, view, error }: { page: PageContext; view: ImportView
 }
 
 function CredentialsBox({ view, csrfToken }: { view: ImportView; csrfToken: string }) {
-  if (view.report.counts.create === 0) return '';
+  if (view.report.counts.create === 0 || !view.accounts) return '';
   if (view.mayTakeCredentials)
     return (
       <div class="alert alert-warning" role="status">

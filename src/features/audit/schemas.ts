@@ -78,6 +78,8 @@ export const knownAuditActions = [
   'exercise.updated',
   'exercise.deleted',
   'exercise.scores_released',
+  'exercise.brief_attached',
+  'exercise.brief_removed',
   'submission.sent',
   'submission.replaced',
   'submission.scored',

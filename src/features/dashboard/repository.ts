@@ -40,39 +40,6 @@ export async function countWaitingSubmissions(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/**
- * The entries waiting in the lecturer's Waiting Room: starting from the exercises of the subjects
- * they teach, each read through submissions_queue_idx (exercise, status), and kept when the
- * lecturer teaches that subject to the student's group. Its cost follows the lecturer's queue, not
- * the department's (walking every waiting entry and testing each grew with the whole Waiting Room).
- */
-export async function waitingSubmissionsFor(db: Db, lecturerId: number): Promise<number> {
-  const row = await db
-    .selectFrom('submissions')
-    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
-    .innerJoin('students', 'students.id', 'submissions.studentId')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('submissions.exerciseId', 'in', (eb) =>
-      eb
-        .selectFrom('exercises as taught')
-        .select('taught.id')
-        .where('taught.subjectId', 'in', (t) => t.selectFrom('teaching').select('teaching.subjectId').where('teaching.lecturerId', '=', lecturerId)),
-    )
-    .where('submissions.status', '=', 'waiting')
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('teaching')
-          .select('teaching.id')
-          .whereRef('teaching.subjectId', '=', 'exercises.subjectId')
-          .whereRef('teaching.groupId', '=', 'students.groupId')
-          .where('teaching.lecturerId', '=', lecturerId),
-      ),
-    )
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export function studentWithGroup(db: Db, studentId: number) {
   return db
     .selectFrom('students')

@@ -2,6 +2,7 @@
 import { authorize, can } from '../../access.js';
 import type { ActorContext } from '../../context.js';
 import { listAudit } from '../audit/service.js';
+import { waitingCountFor } from '../exercises/submissions.js';
 import * as repo from './repository.js';
 
 export type Dashboard =
@@ -17,7 +18,7 @@ export async function getDashboard(ctx: ActorContext): Promise<Dashboard> {
     return { kind: 'admin', counts: await repo.departmentCounts(ctx.db), recent: await listAudit(ctx, { limit: 8 }) };
   }
   if (actor.role === 'lecturer' && actor.lecturerId !== null) {
-    return { kind: 'lecturer', teaching: await repo.teachingOf(ctx.db, actor.lecturerId), waiting: await repo.waitingSubmissionsFor(ctx.db, actor.lecturerId) };
+    return { kind: 'lecturer', teaching: await repo.teachingOf(ctx.db, actor.lecturerId), waiting: await waitingCountFor(ctx, actor.lecturerId) };
   }
   if (actor.role === 'student' && actor.studentId !== null) {
     const student = (await repo.studentWithGroup(ctx.db, actor.studentId)) ?? null;

@@ -189,12 +189,7 @@ export async function submissionsUsingFile(db: Db, fileId: number): Promise<numb
  * oldest first, at most `limit`. Read per exercise through submissions_queue_idx.
  */
 export function waitingEntries(db: Db, lecturerId: number | null, limit: number) {
-  let query = db
-    .selectFrom('submissions')
-    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
-    .innerJoin('subjects', 'subjects.id', 'exercises.subjectId')
-    .innerJoin('students', 'students.id', 'submissions.studentId')
-    .leftJoin('groups', 'groups.id', 'students.groupId')
+  return waiting(db, lecturerId)
     .select([
       'submissions.id',
       'submissions.version',
@@ -216,17 +211,45 @@ export function waitingEntries(db: Db, lecturerId: number | null, limit: number)
       'students.groupId',
       'groups.name as groupName',
     ])
+    .orderBy('submissions.submittedAt')
+    .orderBy('submissions.id')
+    .limit(limit)
+    .execute();
+}
+
+/** How many entries wait in the lecturer's Waiting Room (their dashboard's figure). */
+export async function countWaiting(db: Db, lecturerId: number): Promise<number> {
+  const row = await waiting(db, lecturerId)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The waiting entries of a lecturer's Waiting Room (null: every entry, an admin's), with their
+ * exercise and student. A lecturer's start from the exercises of the subjects they teach, each read
+ * through submissions_queue_idx (exercise, status), and keep those of the groups they teach that
+ * subject to: the cost follows their own queue, not the department's.
+ */
+function waiting(db: Db, lecturerId: number | null) {
+  // Joined in this order, SQLite starts from the lecturer's exercises (given the joins after the
+  // filter, it walked the department's queue by status instead).
+  const query = db
+    .selectFrom('submissions')
+    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+    .innerJoin('subjects', 'subjects.id', 'exercises.subjectId')
+    .innerJoin('students', 'students.id', 'submissions.studentId')
+    .leftJoin('groups', 'groups.id', 'students.groupId')
     .where('submissions.status', '=', 'waiting');
-  if (lecturerId !== null)
-    query = query
-      // From the lecturer's own exercises (submissions_queue_idx per exercise), not the department's queue.
-      .where('submissions.exerciseId', 'in', (eb) =>
-        eb
-          .selectFrom('exercises as taught')
-          .select('taught.id')
-          .where('taught.subjectId', 'in', (t) => t.selectFrom('teaching').select('teaching.subjectId').where('teaching.lecturerId', '=', lecturerId)),
-      )
-      .where((eb) =>
+  if (lecturerId === null) return query;
+  return query
+    .where('submissions.exerciseId', 'in', (eb) =>
+      eb
+        .selectFrom('exercises as taught')
+        .select('taught.id')
+        .where('taught.subjectId', 'in', (t) => t.selectFrom('teaching').select('teaching.subjectId').where('teaching.lecturerId', '=', lecturerId)),
+    )
+    .where((eb) =>
       eb.exists(
         eb
           .selectFrom('teaching')
@@ -236,7 +259,6 @@ export function waitingEntries(db: Db, lecturerId: number | null, limit: number)
           .where('teaching.lecturerId', '=', lecturerId),
       ),
     );
-  return query.orderBy('submissions.submittedAt').orderBy('submissions.id').limit(limit).execute();
 }
 
 /** Each student's rating: the average of their given scores (released or not: the lecturers' view), and how many. */

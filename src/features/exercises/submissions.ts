@@ -164,6 +164,11 @@ export interface WaitingEntry {
   student: { id: number; studentNumber: string; name: string; birthDate: string | null; rating: number | null; scored: number };
 }
 
+/** How many entries wait in a lecturer's Waiting Room (their dashboard's figure; the caller is that lecturer's page). */
+export function waitingCountFor(ctx: Pick<ServiceContext, 'db'>, lecturerId: number): Promise<number> {
+  return repo.countWaiting(ctx.db, lecturerId);
+}
+
 /** At most this many entries on one view of the Waiting Room (the oldest). */
 export const WAITING_ROOM_LIMIT = 500;
 

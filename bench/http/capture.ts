@@ -16,7 +16,7 @@ import type { Scenario } from './scenarios.js';
 type App = Awaited<ReturnType<typeof buildApp>>;
 
 /** A parameter as JSON can carry it: Dates and byte strings are tagged, to be restored as they were. */
-export type Parameter = string | number | boolean | null | { $date: string } | { $bytes: string };
+export type Parameter = string | number | boolean | null | { $date: string } | { $bytes: string } | { $array: (string | number)[] };
 
 /** A logged statement as the ceiling's spec carries it. */
 export type Statement = Omit<LoggedStatement, 'parameters'> & { parameters: Parameter[] };
@@ -39,6 +39,8 @@ function parameterOf(value: unknown): Parameter {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
   if (typeof value === 'bigint') return Number(value);
   if (value === undefined) return null;
+  // PostgreSQL's array parameters (the ids a page reads by key through unnest) stay arrays.
+  if (Array.isArray(value)) return { $array: value as (string | number)[] };
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return value as Parameter;
 }

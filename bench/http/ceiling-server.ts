@@ -26,7 +26,10 @@ const port = Number(process.env.PORT);
 const workers = Number(process.env.WORKERS ?? 1);
 
 function restore(value: Parameter): unknown {
-  if (value !== null && typeof value === 'object') return '$date' in value ? new Date(value.$date) : Buffer.from(value.$bytes, 'base64');
+  if (value !== null && typeof value === 'object') {
+    if ('$array' in value) return value.$array;
+    return '$date' in value ? new Date(value.$date) : Buffer.from(value.$bytes, 'base64');
+  }
   return value;
 }
 

@@ -27,6 +27,7 @@ const lifecycle: FieldLabels = {
 const teaching: FieldLabels = {
   groups: 'Groups',
   lecturers: 'Lecturers',
+  teaching: 'Teaching',
   material: 'Material',
   file: 'File',
   contentType: 'Type',

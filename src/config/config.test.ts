@@ -404,6 +404,15 @@ describe('values', () => {
     }
   });
 
+  test('TIMEZONE takes an IANA zone, UTC by default, and names the variable when it is not one', () => {
+    assert.equal(load({}).timeZone, 'UTC');
+    assert.equal(load({ TIMEZONE: 'Europe/Zagreb' }).timeZone, 'Europe/Zagreb');
+    assert.throws(
+      () => load({ TIMEZONE: 'Mars/Olympus' }),
+      (error: Error) => /TIMEZONE=Mars\/Olympus is not a time zone: give an IANA name such as Europe\/Zagreb/.test(error.message),
+    );
+  });
+
   test('MAX_CONTENT_LENGTH accepts bytes or a size with a unit', () => {
     assert.equal(load({ MAX_CONTENT_LENGTH: '16MiB' }).maxContentLength, 16_777_216);
     assert.equal(load({ MAX_CONTENT_LENGTH: '1048576' }).maxContentLength, 1_048_576);

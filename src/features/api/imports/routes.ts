@@ -56,7 +56,7 @@ export default async function importRoutes(app: FastifyInstance) {
           summary: `Import ${kind} from a spreadsheet`,
           description:
             `Admins only. Send the file (xlsx or CSV, as in the template at /admin/imports/template/${kind}) as multipart/form-data in the field \`file\`. ` +
-            `Rows are matched to existing ${kind} by ${matchedBy}: new ones are created with an account, known ones updated. ` +
+            `Rows are matched to existing ${kind} by ${matchedBy}: new ones are created${adapter.accounts ? ' with an account' : ''}, known ones updated. ` +
             'With `dryRun=true` the answer is the report and nothing is written. Otherwise the import is planned again and applied in one transaction: every row or none. ' +
             'A file with errors is refused with 422 `import_invalid` and the report (its `errors` name each row and column).',
           consumes: ['multipart/form-data'],

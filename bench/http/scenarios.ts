@@ -36,6 +36,7 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'subjects-student', label: "a student's subject cards", role: 'student', path: '/subjects', kind: 'page' },
     { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room', kind: 'list' },
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises', kind: 'list' },
+    { id: 'gradebook', label: "a group's gradebook", role: 'lecturer', path: `/subjects/${department.subjectId}/gradebook?group=${department.student.groupId}`, kind: 'page' },
     { id: 'export-csv', label: `export of all ${department.counts.students.toLocaleString('en')} students, CSV`, role: 'admin', path: '/students/export.csv', kind: 'export' },
     { id: 'export-xlsx', label: `export of all ${department.counts.students.toLocaleString('en')} students, xlsx`, role: 'admin', path: '/students/export.xlsx', kind: 'export' },
   ];

@@ -407,6 +407,7 @@ describe('values', () => {
   test('TIMEZONE takes an IANA zone, UTC by default, and names the variable when it is not one', () => {
     assert.equal(load({}).timeZone, 'UTC');
     assert.equal(load({ TIMEZONE: 'Europe/Zagreb' }).timeZone, 'Europe/Zagreb');
+    assert.equal(load({ TIMEZONE: 'europe/zagreb' }).timeZone, 'Europe/Zagreb', 'written as IANA writes it');
     assert.throws(
       () => load({ TIMEZONE: 'Mars/Olympus' }),
       (error: Error) => /TIMEZONE=Mars\/Olympus is not a time zone: give an IANA name such as Europe\/Zagreb/.test(error.message),

@@ -152,8 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (maxContentLength === null)
     problems.push('MAX_CONTENT_LENGTH is not a size: give bytes (16777216) or a size with a unit (16MiB)');
 
-  const timeZone = text('TIMEZONE') || 'UTC';
-  if (!isTimeZone(timeZone)) problems.push(`TIMEZONE=${timeZone} is not a time zone: give an IANA name such as Europe/Zagreb, Asia/Yerevan or UTC`);
+  const typedZone = text('TIMEZONE') || 'UTC';
+  // "europe/zagreb" is Europe/Zagreb: pages name the zone as IANA writes it.
+  const timeZone = canonicalTimeZone(typedZone);
+  if (!timeZone) problems.push(`TIMEZONE=${typedZone} is not a time zone: give an IANA name such as Europe/Zagreb, Asia/Yerevan or UTC`);
 
   const rateLimitStorageUri = text('RATELIMIT_STORAGE_URI');
   let redisUrl: string | null = null;
@@ -217,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     uploadFolder: resolve(text('UPLOAD_FOLDER')),
     storage: Object.freeze(storage!),
     maxContentLength: maxContentLength!,
-    timeZone,
+    timeZone: timeZone!,
     rateLimitStorageUri,
     rateLimitDefault: Object.freeze(rateLimitDefault!),
     apiRateLimit: Object.freeze(apiRateLimit!),
@@ -336,12 +338,11 @@ function parseStorage(text: (name: string) => string, problems: string[]): Stora
   return { kind: 's3', bucket, endpoint: endpoint || null, region: text('S3_REGION'), accessKeyId, secretAccessKey, forcePathStyle };
 }
 
-/** Whether Intl knows the IANA time zone name. */
-function isTimeZone(name: string): boolean {
+/** The IANA name Intl knows the zone by (its own capitals), or null when it knows no such zone. */
+function canonicalTimeZone(name: string): string | null {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }

@@ -49,7 +49,9 @@ export async function seedDemoTeaching(ctx: ServiceContext, subjects: readonly S
       // which waits in the Waiting Room. The second, overdue, nobody sent.
       for (const [index, username] of usernames.entries()) {
         const student = await asUser(username);
-        const sent = await submitExercises(student, { exerciseIds: [first!.id], note: index % 3 === 0 ? 'Answers attached below.' : '' });
+        // Sent the day before it was due (the seed runs after that day), so not late.
+        const onTime = { ...student, clock: { now: () => new Date(first!.dueAt!.getTime() - DAY) } };
+        const sent = await submitExercises(onTime, { exerciseIds: [first!.id], note: index % 3 === 0 ? 'My answers, worked step by step.' : '' });
         await scoreSubmission(ctx, sent.sent[0]!.id, { score: 2 + ((index * 7 + subject.id) % 5), version: sent.sent[0]!.version });
         if ((index + count) % 2 === 0) await submitExercises(student, { exerciseIds: [dueSoon!.id], note: index === 0 ? 'I was not sure about task 7.' : '' });
       }

@@ -127,7 +127,7 @@ export default async function exerciseRoutes(app: FastifyInstance) {
     const subjectId = subjectIdOf(request.body?.subjectId);
     try {
       const exercise = await asActor(request, (ctx) => exercises.createExercise(ctx, { subjectId, ...serviceInput(request.body, values, timeZone) }));
-      reply.flash('success', `Exercise ${exercise.title} set.`);
+      reply.flash('success', `Set "${exercise.title}".`);
       return reply.redirect(`/exercises/${exercise.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
@@ -191,7 +191,7 @@ export default async function exerciseRoutes(app: FastifyInstance) {
         if (unchanged) return exercises.updateExercise(ctx, before.id, input);
         return exercises.updateExercise(ctx, before.id, { ...input, groupIds: [...ticked, ...fixed] });
       });
-      reply.flash('success', `Exercise ${exercise.title} saved.`);
+      reply.flash('success', `Saved "${exercise.title}".`);
       return reply.redirect(`/exercises/${exercise.id}`, 303);
     } catch (error) {
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;

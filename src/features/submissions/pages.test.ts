@@ -31,6 +31,7 @@ for (const database of await testDatabases()) {
       const nothing = await student.post('/my-exercises', { note: 'x' }, { from: '/my-exercises' });
       assert.equal(nothing.statusCode, 422);
       assert.match(nothing.body, /Tick one or more exercises to send/);
+      assert.match(nothing.body, /name="note"[^>]*>x<\/textarea>/, 'the note typed comes back with the refusal');
 
       // Sent as the page's form sends it: multipart, both boxes ticked, one file for both.
       const form = new FormData();

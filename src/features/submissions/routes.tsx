@@ -25,11 +25,11 @@ function numbers(body: Body, ...names: string[]): Record<string, unknown> {
   return out;
 }
 
-async function showMyExercises(request: FastifyRequest, reply: FastifyReply, problem: string | null = null) {
+async function showMyExercises(request: FastifyRequest, reply: FastifyReply, problem: string | null = null, note = '') {
   const ctx = ctxOf(request);
   const { config } = request.server.deps;
   return reply.html(
-    <MyExercisesPage page={reply.pageContext()} exercises={await exercises.myExercises(ctx)} now={ctx.clock.now()} timeZone={config.timeZone} maxUpload={config.maxContentLength} problem={problem} />,
+    <MyExercisesPage page={reply.pageContext()} exercises={await exercises.myExercises(ctx)} now={ctx.clock.now()} timeZone={config.timeZone} maxUpload={config.maxContentLength} problem={problem} note={note} />,
   );
 }
 
@@ -62,7 +62,7 @@ export default async function submissionRoutes(app: FastifyInstance) {
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       reply.code(error.statusCode);
       const problem = ticked.length === 0 ? 'Tick one or more exercises to send.' : [error.message, ...Object.values(error.fields).filter((m) => m !== error.message)].join(' ');
-      return showMyExercises(request, reply, problem);
+      return showMyExercises(request, reply, problem, received.fields.note ?? '');
     }
   });
 

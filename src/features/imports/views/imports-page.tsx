@@ -32,7 +32,7 @@ export function ImportsPage(props: {
   const kindError = props.errors?.kind;
   return (
     <Layout page={props.page} title="Import">
-      <PageHeader title="Import students and lecturers" />
+      <PageHeader title="Import students, lecturers and subjects" />
       <div class="row g-4">
         <div class="col-lg-7">
           <div class="card shadow-sm">

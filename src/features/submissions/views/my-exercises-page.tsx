@@ -20,6 +20,8 @@ export interface MyExercisesProps {
   maxUpload: number;
   /** Why the last sending was refused. */
   problem?: string | null;
+  /** The note typed before a refusal, shown again. */
+  note?: string;
 }
 
 /** What the student owes first (overdue, due soon, open), then what is waiting or scored. */
@@ -54,9 +56,7 @@ export function MyExercisesPage(props: MyExercisesProps) {
             <table class="table align-middle mb-0" data-testid="my-exercises">
               <thead>
                 <tr>
-                  <th scope="col">
-                    <span class="visually-hidden">Send</span>
-                  </th>
+                  <th scope="col">Send</th>
                   <th scope="col">Exercise</th>
                   <th scope="col">Due</th>
                   <th scope="col">State</th>
@@ -72,7 +72,7 @@ export function MyExercisesPage(props: MyExercisesProps) {
                   return (
                     <tr data-state={m.state}>
                       <td>
-                        {sendable ? <input class="form-check-input" type="checkbox" name="exerciseIds" value={String(m.exercise.id)} id={id} aria-label={`Send ${m.exercise.title}`} /> : ''}
+                        {sendable ? <input class="form-check-input send-box" type="checkbox" name="exerciseIds" value={String(m.exercise.id)} id={id} aria-label={`Send ${m.exercise.title}`} /> : ''}
                       </td>
                       <td>
                         <label class="fw-semibold d-block" for={sendable ? id : undefined}>
@@ -140,7 +140,9 @@ export function MyExercisesPage(props: MyExercisesProps) {
                   <label class="form-label small" for="send-note">
                     Note (optional)
                   </label>
-                  <textarea class="form-control" id="send-note" name="note" rows="2" maxlength="5000"></textarea>
+                  <textarea class="form-control" id="send-note" name="note" rows="2" maxlength="5000" safe>
+                    {props.note ?? ''}
+                  </textarea>
                 </div>
                 <div class="col-md-6">
                   <label class="form-label small" for="send-file">

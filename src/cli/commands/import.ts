@@ -32,7 +32,7 @@ interface ImportFlags {
 export function registerImport(program: Command) {
   const command = program
     .command('import')
-    .description(`Import students or lecturers from an .xlsx or .csv file (at most ${IMPORT_MAX_ROWS.toLocaleString('en')} rows; see docs/imports.md)`);
+    .description(`Import students, lecturers or subjects from an .xlsx or .csv file (at most ${IMPORT_MAX_ROWS.toLocaleString('en')} rows; see docs/imports.md)`);
   for (const kind of importKinds) {
     command
       .command(kind)
@@ -40,7 +40,7 @@ export function registerImport(program: Command) {
       .argument('<file>', 'the .xlsx or .csv file (the template is on the Import page)')
       .option('--dry-run', 'only report what would be created, updated and refused; write nothing')
       .option('--confirm-large-change', 'apply even when the import updates more than 20% of the existing records')
-      .option('--credentials <file>', 'where to write the new accounts\' one-time passwords (.xlsx; default ./fms-<kind>-credentials-<time>.xlsx)')
+      .option('--credentials <file>', 'where to write the new accounts\' one-time passwords (.xlsx; default ./fms-<kind>-credentials-<time>.xlsx; students and lecturers: subjects have no accounts)')
       .option('--json', 'print the report as JSON instead of text')
       .action((file: string, flags: ImportFlags) => run(() => importFile(kind, file, flags)));
   }

@@ -8,6 +8,7 @@ import { validate } from '../../lib/validation.js';
 import { exportColumns, exportValues, formValuesFromBody } from '../../lib/record-fields.js';
 import { addExportRoutes, ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { formMessage } from '../../routes/form-messages.js';
+import { loadNamedListPage, namedListLink, readNamedListQuery } from '../../routes/named-list.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { SuggestionOptions } from '../../views/form-field.js';
@@ -32,23 +33,10 @@ export default async function groupRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'groups.view');
     const mayManage = can(ctx.actor, 'groups.manage');
-    // A parameter given twice answers 422 naming it, as on every list (lib/query-values).
-    const query = singleQueryValues(ListGroupsQuery, request.query);
-    const q = (query.q ?? '').slice(0, 100);
-    const archived = mayManage && query.archived === 'true';
-    const cursor = query.cursor || undefined;
-    let result;
-    try {
-      result = await groups.listGroups(ctx, { q, archived, cursor });
-    } catch (error) {
-      // A damaged "next page" link starts again from the first page.
-      if (!(error instanceof Invalid) || !cursor) throw error;
-      result = await groups.listGroups(ctx, { q, archived });
-    }
-    const link = (extra: Record<string, string>) => {
-      const params = new URLSearchParams({ ...(q ? { q } : {}), ...(archived ? { archived: 'true' } : {}), ...extra }).toString();
-      return params ? `/groups?${params}` : '/groups';
-    };
+    const query = readNamedListQuery(request.query, ListGroupsQuery, mayManage);
+    const { q, archived, cursor } = query;
+    const result = await loadNamedListPage(query, (options) => groups.listGroups(ctx, options));
+    const link = (extra: Record<string, string>) => namedListLink('/groups', query, extra);
     return reply.html(
       <GroupsPage
         page={reply.pageContext()}

@@ -2,8 +2,8 @@
 import { authorize, can, groupScope } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { uniqueViolation } from '../../db/constraint-errors.js';
-import { Conflict, NotFound } from '../../lib/errors.js';
+import { keyedWrite, nameTaken } from '../../db/unique-names.js';
+import { NotFound } from '../../lib/errors.js';
 import { auditSnapshot, storedValues } from '../../lib/record-fields.js';
 import { uniqueNameKey } from '../../lib/text-rules.js';
 import { validate } from '../../lib/validation.js';
@@ -71,12 +71,6 @@ export async function getGroup(ctx: ServiceContext, id: number): Promise<GroupVi
   return view(row);
 }
 
-function nameTaken(existing: { name: string; archived: boolean }, name: string): Conflict {
-  // "ＣＳ-101" or "cs‐101" beside "CS-101": say why a name that differs counts as the same.
-  const alike = existing.name === name ? '' : ' (names that differ only in capitals, character width, dashes or invisible characters count as the same)';
-  return new Conflict('That group name is taken.', { name: `A group named "${existing.name}" already exists${existing.archived ? ' (archived)' : ''}${alike}; choose another name.` });
-}
-
 /**
  * Names are compared by their folded key (lib/text-rules uniqueNameKey), which a unique index also
  * holds (migration 0004): the key, not the name, is folded, so the name stays as it was typed.
@@ -84,18 +78,7 @@ function nameTaken(existing: { name: string; archived: boolean }, name: string):
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number) {
   // Among every group, not only those in the actor's sight: a name is unique in the department.
   const [existing] = await repo.findGroupsNamed(ctx.db, { kind: 'all' }, uniqueNameKey(name), name);
-  if (existing && existing.id !== exceptId) throw nameTaken(existing, name);
-}
-
-/** A write the unique index refused after the check let it through (a request at the same moment). */
-async function keyedWrite<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const unique = uniqueViolation(error);
-    if (name === undefined || !unique || (unique.field !== 'nameKey' && unique.field !== 'name')) throw error;
-    throw nameTaken({ name, archived: false }, name);
-  }
+  if (existing && existing.id !== exceptId) throw nameTaken('group', existing, name);
 }
 
 export async function createGroup(ctx: ServiceContext, input: unknown): Promise<GroupView> {
@@ -103,7 +86,7 @@ export async function createGroup(ctx: ServiceContext, input: unknown): Promise<
   const data = storedValues(groupFields, validate(CreateGroupInput, input)) as { name: string; description?: string };
   await assertNameFree(ctx, data.name);
   const now = ctx.clock.now();
-  const { id } = await keyedWrite(data.name, () =>
+  const { id } = await keyedWrite('group', data.name, () =>
     repo.insertGroup(ctx.db, { name: data.name, nameKey: uniqueNameKey(data.name), description: data.description ?? '', archived: false, createdAt: now, updatedAt: now }),
   );
   const group = await getGroup(ctx, id);
@@ -128,7 +111,7 @@ export async function updateGroup(ctx: ServiceContext, id: number, input: unknow
   };
   if (Object.entries(changes).every(([k, v]) => before[k as keyof GroupView] === v)) return before;
   const key = changes.name !== undefined && changes.name !== before.name ? { nameKey: uniqueNameKey(changes.name) } : {};
-  await keyedWrite(changes.name, () => repo.updateGroup(ctx.db, id, { ...changes, ...key, updatedAt: ctx.clock.now() }));
+  await keyedWrite('group', changes.name, () => repo.updateGroup(ctx.db, id, { ...changes, ...key, updatedAt: ctx.clock.now() }));
   const after = await getGroup(ctx, id);
   await recordAudit(ctx, { action: 'group.updated', entity: 'group', entityId: id, before: auditable(before), after: auditable(after) });
   return after;

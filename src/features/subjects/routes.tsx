@@ -5,10 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can, type Actor } from '../../access.js';
 import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
-import { singleQueryValues } from '../../lib/query-values.js';
 import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
 import { formMessage } from '../../routes/form-messages.js';
+import { loadNamedListPage, namedListLink, readNamedListQuery } from '../../routes/named-list.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { sendStoredFile } from '../../routes/send-file.js';
@@ -109,29 +109,18 @@ export default async function subjectRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Query }>('/', async (request, reply) => {
     const ctx = ctxOf(request);
     authorize(ctx.actor, 'subjects.view');
-    const query = singleQueryValues(ListSubjectsQuery, request.query);
+    const mayManage = isAdminOf(ctx.actor);
+    // A parameter given twice answers 422, for everyone's list.
+    const listQuery = readNamedListQuery(request.query, ListSubjectsQuery, mayManage);
     if (ctx.actor.role === 'student') {
       // A student's subjects are few (their group's): all of them, each with its materials.
       const { items } = await subjects.listSubjects(ctx, { limit: 500 });
       const byId = await materials.materialsOfSubjects(ctx, items);
       return reply.html(<MySubjectsPage page={reply.pageContext()} subjects={items.map((subject) => ({ subject, materials: byId.get(subject.id) ?? [] }))} />);
     }
-    const mayManage = isAdminOf(ctx.actor);
-    const q = (query.q ?? '').slice(0, 100);
-    const archived = mayManage && query.archived === 'true';
-    const cursor = query.cursor || undefined;
-    let result;
-    try {
-      result = await subjects.listSubjects(ctx, { q, archived, cursor });
-    } catch (error) {
-      // A damaged "next page" link starts again from the first page.
-      if (!(error instanceof Invalid) || !cursor) throw error;
-      result = await subjects.listSubjects(ctx, { q, archived });
-    }
-    const link = (extra: Record<string, string>) => {
-      const params = new URLSearchParams({ ...(q ? { q } : {}), ...(archived ? { archived: 'true' } : {}), ...extra }).toString();
-      return params ? `/subjects?${params}` : '/subjects';
-    };
+    const { q, archived, cursor } = listQuery;
+    const result = await loadNamedListPage(listQuery, (options) => subjects.listSubjects(ctx, options));
+    const link = (extra: Record<string, string>) => namedListLink('/subjects', listQuery, extra);
     return reply.html(
       <SubjectsPage
         page={reply.pageContext()}

@@ -3,9 +3,9 @@
 // materials (materials.ts); students see their group's subjects.
 import { authorize, can, mayTeachSubject, subjectScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
-import { uniqueViolation } from '../../db/constraint-errors.js';
+import { keyedWrite, nameTaken } from '../../db/unique-names.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { Conflict, Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { auditSnapshot, storedValues } from '../../lib/record-fields.js';
 import { uniqueNameKey } from '../../lib/text-rules.js';
 import { validate } from '../../lib/validation.js';
@@ -40,11 +40,15 @@ type SubjectRow = NonNullable<Awaited<ReturnType<typeof repo.findSubject>>>;
 async function views(ctx: Pick<ServiceContext, 'db'>, rows: SubjectRow[]): Promise<SubjectView[]> {
   const ids = rows.map((r) => r.id);
   const [groups, teaching] = await Promise.all([repo.groupsOfSubjects(ctx.db, ids), repo.teachingOfSubjects(ctx.db, ids)]);
+  // By subject once: a page of 500 subjects brings about 25,000 rows of each.
+  const groupsOf = new Map<number, Named[]>();
+  for (const g of groups) groupsOf.set(g.subjectId, [...(groupsOf.get(g.subjectId) ?? []), { id: g.id, name: g.name }]);
+  const teachingOf = new Map<number, typeof teaching>();
+  for (const t of teaching) teachingOf.set(t.subjectId, [...(teachingOf.get(t.subjectId) ?? []), t]);
   return rows.map((row) => {
     const lecturers = new Map<number, string>();
     const pairs: { groupId: number; lecturerId: number }[] = [];
-    for (const t of teaching) {
-      if (t.subjectId !== row.id) continue;
+    for (const t of teachingOf.get(row.id) ?? []) {
       lecturers.set(t.lecturerId, `${t.lastName} ${t.firstName}`);
       pairs.push({ groupId: t.groupId, lecturerId: t.lecturerId });
     }
@@ -53,7 +57,7 @@ async function views(ctx: Pick<ServiceContext, 'db'>, rows: SubjectRow[]): Promi
       name: row.name,
       description: row.description,
       archived: row.archived,
-      groups: groups.filter((g) => g.subjectId === row.id).map((g) => ({ id: g.id, name: g.name })),
+      groups: groupsOf.get(row.id) ?? [],
       lecturers: [...lecturers].map(([id, name]) => ({ id, name })),
       teaching: pairs,
       createdAt: row.createdAt,
@@ -92,25 +96,9 @@ export function mayTeach(actor: Actor, subject: SubjectView): boolean {
   return mayTeachSubject(actor, actor.lecturerId !== null && subject.teaching.some((t) => t.lecturerId === actor.lecturerId));
 }
 
-function nameTaken(existing: { name: string; archived: boolean }, name: string): Conflict {
-  const alike = existing.name === name ? '' : ' (names that differ only in capitals, character width, dashes or invisible characters count as the same)';
-  return new Conflict('That subject name is taken.', { name: `A subject named "${existing.name}" already exists${existing.archived ? ' (archived)' : ''}${alike}; choose another name.` });
-}
-
 async function assertNameFree(ctx: ServiceContext, name: string, exceptId?: number) {
   const [existing] = await repo.findSubjectsNamed(ctx.db, uniqueNameKey(name), name);
-  if (existing && existing.id !== exceptId) throw nameTaken(existing, name);
-}
-
-/** A write the unique index refused after the check let it through (a request at the same moment). */
-async function keyedWrite<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const unique = uniqueViolation(error);
-    if (name === undefined || !unique || (unique.field !== 'nameKey' && unique.field !== 'name')) throw error;
-    throw nameTaken({ name, archived: false }, name);
-  }
+  if (existing && existing.id !== exceptId) throw nameTaken('subject', existing, name);
 }
 
 const NO_GROUPS_TO_TEACH = 'Choose the groups that take the subject first: lecturers teach it to groups.';
@@ -170,7 +158,7 @@ export async function createSubject(ctx: ServiceContext, input: unknown): Promis
   if (Object.keys(problems).length) throw new Invalid('Check the highlighted fields.', problems);
   await assertNameFree(ctx, data.name);
   const now = ctx.clock.now();
-  const { id } = await keyedWrite(data.name, () =>
+  const { id } = await keyedWrite('subject', data.name, () =>
     repo.insertSubject(ctx.db, { name: data.name, nameKey: uniqueNameKey(data.name), description: data.description ?? '', archived: false, createdAt: now, updatedAt: now }),
   );
   await repo.setSubjectGroups(ctx.db, id, groupIds);
@@ -214,7 +202,7 @@ export async function updateSubject(ctx: ServiceContext, id: number, input: unkn
   const sameSet = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x) => b.includes(x));
   const teachingChanges = groupsChange && !(sameSet(groupIds, beforeGroups) && sameSet(lecturerIds, beforeLecturers));
   if (Object.keys(changes).length === 0 && !teachingChanges) return before;
-  await keyedWrite(changes.name, () => repo.updateSubject(ctx.db, id, { ...changes, updatedAt: ctx.clock.now() }));
+  await keyedWrite('subject', changes.name, () => repo.updateSubject(ctx.db, id, { ...changes, updatedAt: ctx.clock.now() }));
   if (teachingChanges) {
     await repo.setSubjectGroups(ctx.db, id, groupIds);
     await repo.setTeaching(ctx.db, id, teachingFor(before.teaching, beforeGroups, beforeLecturers, groupIds, lecturerIds));

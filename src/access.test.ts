@@ -40,7 +40,7 @@ const policy: Record<Action, string> = {
   'subjects.view':               ' Y       Y           Y             Y           .              . ',
   'subjects.manage':             ' Y       .           Y             .           .              . ',
   'subjects.teach':              ' .       Y           Y             .           .              . ',
-  'submissions.grade':           ' .       Y           Y             .           .              . ',
+  'submissions.grade':           ' Y       Y           Y             .           .              . ',
   'submissions.submit':          ' .       .           .             Y           .              . ',
   'news.publish':                ' Y       Y           Y             .           .              . ',
 };
@@ -92,7 +92,7 @@ describe('authorize', () => {
       ['nobody', 'dashboard.view'],
       ['student', 'accounts.create'],
       ['lecturer', 'students.manage'],
-      ['admin', 'submissions.grade'],
+      ['admin', 'submissions.submit'],
       ['studentWithoutRecord', 'submissions.submit'],
     ] as const) {
       assert.throws(

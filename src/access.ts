@@ -73,7 +73,8 @@ const rules: Record<Action, Rule> = {
   'subjects.view': (a) => admin(a) || lecturer(a) || student(a),
   'subjects.manage': admin,
   'subjects.teach': lecturer,
-  'submissions.grade': lecturer,
+  // Lecturers judge the entries of the groups they teach (mayJudgeSubmission); admins any.
+  'submissions.grade': (a) => admin(a) || lecturer(a),
   'submissions.submit': student,
   'news.publish': (a) => admin(a) || lecturer(a),
 };
@@ -190,6 +191,28 @@ export function exerciseScope(actor: Actor): ExerciseScope {
  */
 export function mayTeachSubject(actor: Actor, teaches: boolean): boolean {
   return can(actor, 'subjects.manage') || (can(actor, 'subjects.teach') && teaches);
+}
+
+/**
+ * Whose Waiting Room the actor sees: a lecturer their own queue (a lecturer who is also an admin
+ * too: the entries they teach come first in their day), an admin without a lecturer record every
+ * entry of the department, anyone else none.
+ */
+export type WaitingRoomScope = { kind: 'all' } | { kind: 'taughtBy'; lecturerId: number } | { kind: 'none' };
+
+export function waitingRoomScope(actor: Actor): WaitingRoomScope {
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'taughtBy', lecturerId: actor.lecturerId };
+  if (actor.isAdmin) return { kind: 'all' };
+  return { kind: 'none' };
+}
+
+/**
+ * Who may score or remove an entry of the Waiting Room, and open what was sent with it: an admin,
+ * or a lecturer who teaches the exercise's subject to the student's group. `teaches`: whether the
+ * actor does (the caller has read the teaching).
+ */
+export function mayJudgeSubmission(actor: Actor, teaches: boolean): boolean {
+  return actor.isAdmin || (can(actor, 'submissions.grade') && teaches);
 }
 
 /**

@@ -18,3 +18,13 @@ export function photoMessage(error: AppError): string {
 export function photoAgainMessage(file: { filename: string } | null): string | undefined {
   return file ? `Choose the photo (${file.filename || 'the file'}) again: files cannot be kept when the form is shown again.` : undefined;
 }
+
+/**
+ * A refusal said in one line where no field is highlighted (an upload's, a Waiting Room row's, a
+ * flash): what went wrong, then what to do, each once; never "Check the highlighted fields."
+ */
+export function refusalText(error: AppError): string {
+  const advice = Object.values(error.fields).filter((m) => m !== error.message);
+  const lead = advice.length > 0 && error.message === 'Check the highlighted fields.' ? [] : [error.message];
+  return [...lead, ...advice].join(' ');
+}

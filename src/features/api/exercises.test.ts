@@ -123,5 +123,36 @@ for (const database of await testDatabases()) {
       assert.equal(await app.deps.storage.exists(oldKey), false, 'the replaced file is deleted');
       assert.equal((await ctx.db.selectFrom('files').select('id').execute()).length, 1);
     });
+
+    test("a shared exercise keeps another lecturer's groups when one lecturer changes it; a multipart sending of several exercises sends them all; whose Waiting Room", async (t) => {
+      const { app, ctx } = await buildTestApp(t, { database });
+      const { tokens, groups, lecturer } = await smallDepartment(ctx);
+      const other = await createLecturer(ctx, { lastName: 'Other', firstName: 'Ola', email: 'ola@example.org' });
+      const otherToken = await createApiToken(ctx, other.account.userId);
+      const subject = (await callApi(app, tokens.admin, 'POST', '/api/v1/subjects', { name: 'Databases', groupIds: [groups.taught.id, groups.other.id], lecturerIds: [lecturer.id] })).json();
+      // Only the other lecturer teaches it to MA-201.
+      await callApi(app, tokens.admin, 'PATCH', `/api/v1/subjects/${subject.id}`, { lecturerIds: [lecturer.id, other.lecturer.id] });
+      await ctx.db.deleteFrom('teaching').where('subjectId', '=', subject.id).where('lecturerId', '=', lecturer.id).where('groupId', '=', groups.other.id).execute();
+      await ctx.db.deleteFrom('teaching').where('subjectId', '=', subject.id).where('lecturerId', '=', other.lecturer.id).where('groupId', '=', groups.taught.id).execute();
+      const shared = (await callApi(app, tokens.admin, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.taught.id, groups.other.id], title: 'Shared' })).json();
+      const changed = await callApi(app, tokens.lecturer, 'PATCH', `/api/v1/exercises/${shared.id}`, { groupIds: [groups.taught.id], title: 'Shared, renamed' });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.deepEqual(changed.json().groups.map((g: { id: number }) => g.id).sort(), [groups.taught.id, groups.other.id].sort(), "the other lecturer's group stays");
+
+      const second = (await callApi(app, tokens.lecturer, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.taught.id], title: 'Second' })).json();
+      const form = new FormData();
+      form.append('exerciseIds', String(shared.id));
+      form.append('exerciseIds', String(second.id));
+      form.append('file', new Blob(['answers']), 'answers.txt');
+      const encoded = new Response(form);
+      const sent = await app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { authorization: `Bearer ${tokens.student}`, 'content-type': encoded.headers.get('content-type')! }, payload: Buffer.from(await encoded.arrayBuffer()) });
+      assert.equal(sent.statusCode, 201, sent.body);
+      assert.deepEqual(sent.json().items.map((i: { exerciseId: number }) => i.exerciseId).sort(), [shared.id, second.id].sort(), 'both ticked exercises are sent');
+
+      // A lecturer's own queue; an admin's every entry; the other lecturer teaches none of the student's group.
+      assert.equal((await callApi(app, tokens.lecturer, 'GET', '/api/v1/waiting-room')).json().items.length, 2);
+      assert.equal((await callApi(app, tokens.admin, 'GET', '/api/v1/waiting-room')).json().items.length, 2);
+      assert.equal((await callApi(app, otherToken, 'GET', '/api/v1/waiting-room')).json().items.length, 0);
+    });
   });
 }

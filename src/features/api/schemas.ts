@@ -5,7 +5,7 @@ import Type, { type TSchema } from 'typebox';
 import { roles } from '../accounts/schemas.js';
 import { CreateGroupInput, GroupOutput, UpdateGroupInput } from '../groups/schemas.js';
 import { CreateSubjectInput, SubjectOutput, UpdateSubjectInput } from '../subjects/schemas.js';
-import { CreateExerciseInput, UpdateExerciseInput } from '../exercises/schemas.js';
+import { CreateExerciseInput, DismissInput, ScoreInput, UpdateExerciseInput } from '../exercises/schemas.js';
 import { ImportReportOutput } from '../imports/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
@@ -145,6 +145,8 @@ const exerciseSchemas = [
   ExerciseOutput,
   named(CreateExerciseInput, 'ExerciseInput', 'A new exercise.'),
   named(UpdateExerciseInput, 'ExerciseChanges', 'The fields to change; the others stay as they are.'),
+  named(ScoreInput, 'Score', 'A score from 1 to 6, and the version of the entry as the Waiting Room showed it.'),
+  named(DismissInput, 'Dismissal', 'Why the entry is removed (the student sees it), and optionally the version it was removed at.'),
   Type.Object(
     {
       exercise: ref('Exercise'),

@@ -9,7 +9,7 @@ import { instantFromLocal, localInputValue } from '../../lib/department-time.js'
 import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
-import { formMessage } from '../../routes/form-messages.js';
+import { formMessage, refusalText } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { sendStoredFile } from '../../routes/send-file.js';
@@ -102,12 +102,6 @@ function valuesOf(exercise: exercises.ExerciseView, timeZone: string): ExerciseF
   };
 }
 
-/** An upload's refusal as one line above the brief's form: what went wrong, then what to do. */
-function uploadProblem(error: AppError): string {
-  const advice = Object.values(error.fields).filter((m) => m !== error.message);
-  return [error.message, ...advice].join(' ');
-}
-
 /** Whether the actor is one who may set exercises at all (admins, lecturers): students never teach. */
 function mayTeachAny(actor: Actor): boolean {
   return can(actor, 'subjects.manage') || can(actor, 'subjects.teach');
@@ -182,14 +176,10 @@ export default async function exerciseRoutes(app: FastifyInstance) {
         const before = await exercises.getExercise(ctx, idOf(request));
         const subject = await subjectToTeach(ctx, before.subjectId);
         const { groupIds: ticked, ...input } = serviceInput(request.body, values, timeZone);
-        // Groups another lecturer set are shown fixed and not sent: unchanged ticks of one's own
-        // groups leave the exercise's groups as they are, so that lecturer's stay.
+        // Groups another lecturer set are shown fixed and not sent; the service keeps them.
         const settable = new Set(exercises.settableGroups(ctx.actor, subject).map((g) => g.id));
         const fixed = before.groups.filter((g) => !settable.has(g.id)).map((g) => g.id);
-        const own = before.groups.filter((g) => settable.has(g.id)).map((g) => g.id);
-        const unchanged = fixed.length > 0 && ticked.length === own.length && own.every((id) => ticked.includes(id));
-        if (unchanged) return exercises.updateExercise(ctx, before.id, input);
-        return exercises.updateExercise(ctx, before.id, { ...input, groupIds: [...ticked, ...fixed] });
+        return exercises.updateExercise(ctx, before.id, { ...input, groupIds: [...new Set([...ticked, ...fixed])] });
       });
       reply.flash('success', `Saved "${exercise.title}".`);
       return reply.redirect(`/exercises/${exercise.id}`, 303);
@@ -224,7 +214,7 @@ export default async function exerciseRoutes(app: FastifyInstance) {
       // Too large (413), empty or more than one file (422): said above the form; nothing was kept.
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
       reply.code(error.statusCode);
-      return showExercise(request, reply, undefined, uploadProblem(error));
+      return showExercise(request, reply, undefined, refusalText(error));
     }
     try {
       const attached = await asActor(request, (ctx) => briefs.attachBrief(ctx, exercise.id, received.files[0]!));
@@ -235,7 +225,7 @@ export default async function exerciseRoutes(app: FastifyInstance) {
       await received.discard();
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       reply.code(error.statusCode);
-      return showExercise(request, reply, undefined, uploadProblem(error));
+      return showExercise(request, reply, undefined, refusalText(error));
     }
   });
 

@@ -54,12 +54,7 @@ export async function getExercise(ctx: ServiceContext, id: number): Promise<Exer
   return (await views(ctx, [row]))[0]!;
 }
 
-/** A subject's exercises the actor may see (a student: those set for their group). */
-export async function exercisesOfSubject(ctx: ServiceContext, subjectId: number): Promise<ExerciseView[]> {
-  return exercisesOfShownSubject(ctx, await getSubject(ctx, subjectId));
-}
-
-/** The same, for a subject the caller has already found in the actor's sight (getSubject). */
+/** A subject's exercises the actor may see (a student: those set for their group), for a subject already found in the actor's sight (getSubject). */
 export async function exercisesOfShownSubject(ctx: ServiceContext, subject: Pick<SubjectView, 'id'>): Promise<ExerciseView[]> {
   return views(ctx, await repo.exercisesOfSubject(ctx.db, exerciseScope(signedInActor(ctx)), subject.id));
 }
@@ -141,7 +136,13 @@ export async function updateExercise(ctx: ServiceContext, id: number, input: unk
     ...(data.scoreRelease !== undefined ? { scoreRelease: data.scoreRelease } : {}),
     updatedAt: ctx.clock.now(),
   });
-  if (data.groupIds) await repo.setExerciseGroups(ctx.db, id, data.groupIds);
+  if (data.groupIds) {
+    // Another lecturer's groups on a shared exercise stay, whatever this actor sends (the form shows
+    // them fixed; an API client may leave them out).
+    const settable = new Set(settableGroups(signedInActor(ctx), subject).map((g) => g.id));
+    const fixed = before.groups.filter((g) => !settable.has(g.id)).map((g) => g.id);
+    await repo.setExerciseGroups(ctx.db, id, [...new Set([...data.groupIds, ...fixed])]);
+  }
   const after = await getExercise(ctx, id);
   await recordAudit(ctx, { action: 'exercise.updated', entity: 'exercise', entityId: id, before: auditable(before), after: auditable(after) });
   return after;

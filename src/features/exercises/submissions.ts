@@ -4,7 +4,7 @@
 // entry carries a version: a score or removal names the version it was given for, so of two
 // lecturers acting on one entry at once, one wins and the other is told (409), never overwritten.
 // A student's rating is computed from their scores whenever it is shown, never kept as a counter.
-import { can, type Actor } from '../../access.js';
+import { authorize, mayJudgeSubmission, waitingRoomScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
@@ -24,8 +24,9 @@ export interface SentSubmission {
 }
 
 function studentOf(actor: Actor): number {
-  if (actor.role !== 'student' || actor.studentId === null) throw new Forbidden('Only students send exercises to the Waiting Room.');
-  return actor.studentId;
+  authorize(actor, 'submissions.submit');
+  // The rule admits only students with a record.
+  return actor.studentId!;
 }
 
 /**
@@ -108,7 +109,7 @@ export async function submitExercises(ctx: ServiceContext, input: unknown, uploa
 async function submissionToJudge(ctx: ServiceContext, id: number) {
   const actor = signedInActor(ctx);
   const row = await repo.findSubmission(ctx.db, id);
-  const mayJudge = row && (actor.isAdmin || (can(actor, 'submissions.grade') && actor.lecturerId !== null && (await repo.teachesGroup(ctx.db, actor.lecturerId, row.subjectId, row.groupId))));
+  const mayJudge = row && mayJudgeSubmission(actor, actor.lecturerId !== null && (await repo.teachesGroup(ctx.db, actor.lecturerId, row.subjectId, row.groupId)));
   if (!row || !mayJudge) throw new NotFound('No such entry in your Waiting Room.');
   return row;
 }
@@ -179,8 +180,10 @@ export const WAITING_ROOM_LIMIT = 500;
  */
 export async function waitingRoom(ctx: ServiceContext): Promise<{ entries: WaitingEntry[]; more: boolean }> {
   const actor = signedInActor(ctx);
-  if (!actor.isAdmin && !can(actor, 'submissions.grade')) throw new Forbidden();
-  const rows = await repo.waitingEntries(ctx.db, actor.isAdmin ? null : actor.lecturerId, WAITING_ROOM_LIMIT + 1);
+  authorize(actor, 'submissions.grade');
+  const scope = waitingRoomScope(actor);
+  if (scope.kind === 'none') throw new Forbidden();
+  const rows = await repo.waitingEntries(ctx.db, scope.kind === 'all' ? null : scope.lecturerId, WAITING_ROOM_LIMIT + 1);
   const page = rows.slice(0, WAITING_ROOM_LIMIT);
   const ratings = new Map((await repo.ratingsOf(ctx.db, [...new Set(page.map((r) => r.studentId))])).map((r) => [r.studentId, r]));
   return {
@@ -219,7 +222,7 @@ export async function submissionFile(ctx: ServiceContext, id: number) {
   const actor = signedInActor(ctx);
   const row = await repo.findSubmission(ctx.db, id);
   const ownsIt = row !== undefined && actor.role === 'student' && actor.studentId === row.studentId;
-  const judges = row !== undefined && (actor.isAdmin || (actor.lecturerId !== null && (await repo.teachesGroup(ctx.db, actor.lecturerId, row.subjectId, row.groupId))));
+  const judges = row !== undefined && mayJudgeSubmission(actor, actor.lecturerId !== null && (await repo.teachesGroup(ctx.db, actor.lecturerId, row.subjectId, row.groupId)));
   if (!row || !(ownsIt || judges) || row.attachmentFileId === null) throw new NotFound('No such file.');
   const file = await files.findFileRecord(ctx, row.attachmentFileId);
   if (!file || !ctx.storage) throw new NotFound('No such file.');

@@ -7,7 +7,7 @@ import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../.
 import { renderMarkdown } from '../../lib/markdown.js';
 import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
-import { formMessage } from '../../routes/form-messages.js';
+import { formMessage, refusalText } from '../../routes/form-messages.js';
 import { loadNamedListPage, namedListLink, readNamedListQuery } from '../../routes/named-list.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
@@ -93,12 +93,6 @@ function declared(values: SubjectFormValues): Record<string, string | undefined>
 function onForm(error: Invalid | Conflict): FieldMessages {
   const { groupIds, lecturerIds, ...rest } = error.fields;
   return { ...rest, ...(groupIds ? { groups: groupIds } : {}), ...(lecturerIds ? { lecturers: lecturerIds } : {}) };
-}
-
-/** An upload's refusal as one sentence or two: what went wrong, and what to do. */
-function uploadProblem(error: AppError): string {
-  const advice = Object.values(error.fields).filter((m) => m !== error.message);
-  return [error.message, ...advice].join(' ');
 }
 
 function isAdminOf(actor: Actor): boolean {
@@ -226,7 +220,7 @@ export default async function subjectRoutes(app: FastifyInstance) {
       // Too large (413), empty or too many files (422): said above the form; nothing was kept.
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
       reply.code(error.statusCode);
-      return showSubject(request, reply, { uploadError: uploadProblem(error) });
+      return showSubject(request, reply, { uploadError: refusalText(error) });
     }
     try {
       const added = await asActor(request, (tx) => materials.addMaterials(tx, subject.id, received.files, { title: received.fields.title || undefined }));
@@ -236,7 +230,7 @@ export default async function subjectRoutes(app: FastifyInstance) {
       await received.discard();
       if (!(error instanceof Invalid)) throw error;
       reply.code(error.statusCode);
-      return showSubject(request, reply, { uploadError: uploadProblem(error) });
+      return showSubject(request, reply, { uploadError: refusalText(error) });
     }
   });
 }
@@ -268,7 +262,7 @@ export async function materialRoutes(app: FastifyInstance) {
       received = await receiveFiles(request);
     } catch (error) {
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      reply.flash('danger', [error.message, ...Object.values(error.fields).filter((m) => m !== error.message)].join(' '));
+      reply.flash('danger', refusalText(error));
       return reply.redirect(`/subjects/${before.subjectId}`, 303);
     }
     try {
@@ -278,9 +272,7 @@ export async function materialRoutes(app: FastifyInstance) {
       return reply.redirect(`/subjects/${before.subjectId}`, 303);
     } catch (error) {
       await received.discard();
-      if (!(error instanceof Invalid)) throw error;
-      reply.flash('danger', error.message);
-      return reply.redirect(`/subjects/${before.subjectId}`, 303);
+      throw error;
     }
   });
 

@@ -3,8 +3,10 @@
 // the row; without JavaScript the form posts and the page comes back). A score names the entry's
 // version, so a second lecturer on the same entry is told it was scored, not overwritten.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
+import { authorize } from '../../access.js';
+import { AppError, Conflict, Invalid, NotFound } from '../../lib/errors.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
+import { refusalText } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { sendStoredFile } from '../../routes/send-file.js';
@@ -17,13 +19,6 @@ type Body = Record<string, unknown> | undefined;
 
 /** An htmx request swaps what it gets back; a plain form post is sent back to the page. */
 const isHtmx = (request: FastifyRequest) => request.headers['hx-request'] === 'true';
-
-/** The body's values as a service reads them: numbers as numbers. */
-function numbers(body: Body, ...names: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...(body ?? {}) };
-  for (const name of names) if (typeof out[name] === 'string' && /^\d{1,9}$/.test(out[name] as string)) out[name] = Number(out[name]);
-  return out;
-}
 
 async function showMyExercises(request: FastifyRequest, reply: FastifyReply, problem: string | null = null, note = '') {
   const ctx = ctxOf(request);
@@ -38,14 +33,15 @@ export default async function submissionRoutes(app: FastifyInstance) {
 
   app.post('/my-exercises', { config: acceptsFiles(1) }, async (request, reply) => {
     const ctx = ctxOf(request);
-    if (ctx.actor.role !== 'student') throw new Forbidden('Only students send exercises to the Waiting Room.');
+    // Refused before a byte is stored.
+    authorize(ctx.actor, 'submissions.submit');
     let received;
     try {
       received = await receiveFiles(request, { required: false });
     } catch (error) {
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
       reply.code(error.statusCode);
-      return showMyExercises(request, reply, [error.message, ...Object.values(error.fields).filter((m) => m !== error.message)].join(' '));
+      return showMyExercises(request, reply, refusalText(error));
     }
     // The ticked boxes share one name.
     const ticked = received.allFields.exerciseIds ?? [];
@@ -61,7 +57,7 @@ export default async function submissionRoutes(app: FastifyInstance) {
       await received.discard();
       if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
       reply.code(error.statusCode);
-      const problem = ticked.length === 0 ? 'Tick one or more exercises to send.' : [error.message, ...Object.values(error.fields).filter((m) => m !== error.message)].join(' ');
+      const problem = ticked.length === 0 ? 'Tick one or more exercises to send.' : refusalText(error);
       return showMyExercises(request, reply, problem, received.fields.note ?? '');
     }
   });
@@ -75,7 +71,8 @@ export default async function submissionRoutes(app: FastifyInstance) {
   for (const action of ['score', 'dismiss'] as const) {
     app.post<{ Params: { id: string }; Body: Body }>(`/submissions/:id/${action}`, async (request, reply) => {
       const id = idOf(request);
-      const input = numbers(request.body, 'score', 'version');
+      // The form's text ("5") is read as the whole number it is by the service's schema.
+      const input = request.body ?? {};
       try {
         const text = await asActor(request, async (tx) => {
           if (action === 'score') {
@@ -90,7 +87,8 @@ export default async function submissionRoutes(app: FastifyInstance) {
         return reply.redirect('/waiting-room', 303);
       } catch (error) {
         if (!(error instanceof Conflict || error instanceof Invalid || error instanceof NotFound)) throw error;
-        const text = [error.message, ...Object.values(error.fields).filter((m) => m !== error.message && !/changed since you opened/.test(m))].join(' ');
+        // The version's own field message is for API clients; the row says what happened.
+        const text = refusalText(error instanceof Conflict ? new Conflict(error.message) : error);
         // htmx swaps only 2xx answers: the row itself says why nothing was saved.
         if (isHtmx(request)) return reply.html(<EntryOutcome id={id} kind="danger" text={text} />);
         reply.flash('danger', text);

@@ -7,7 +7,8 @@
 //   POST /submissions/{id}/score { score, version } (409 when stale)   POST /submissions/{id}/dismiss { reason }
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { Forbidden, Invalid } from '../../../lib/errors.js';
+import { authorize } from '../../../access.js';
+import { Invalid } from '../../../lib/errors.js';
 import { acceptsFiles, receiveFiles } from '../../../plugins/streamed-uploads.js';
 import { isMultipart } from '../../../plugins/multipart-form.js';
 import { sendStoredFile } from '../../../routes/send-file.js';
@@ -188,12 +189,13 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       // Refused before a byte is stored: only students send.
-      if (callerOf(request).role !== 'student') throw new Forbidden('Only students send exercises to the Waiting Room.');
+      authorize(callerOf(request), 'submissions.submit');
       let body: Record<string, unknown>;
       let received: Awaited<ReturnType<typeof receiveFiles>> | null = null;
       if (isMultipart(request)) {
         received = await receiveFiles(request, { required: false });
-        body = { ...received.fields };
+        // Every value of a repeated field: exerciseIds ticked several times send them all.
+        body = { ...received.fields, ...(received.allFields.exerciseIds ? { exerciseIds: received.allFields.exerciseIds } : {}) };
       } else body = (request.body ?? {}) as Record<string, unknown>;
       const ids = body.exerciseIds ?? (body.exerciseId !== undefined ? [body.exerciseId] : undefined);
       const input = { exerciseIds: Array.isArray(ids) ? ids.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)) : typeof ids === 'string' ? ids.split(',').map(Number) : ids, note: body.note };
@@ -273,7 +275,7 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
         summary: 'Score a waiting entry (1–6)',
         description: 'The lecturer who teaches the subject to the student\'s group, or an admin. `version` as the Waiting Room showed it: 409 when the entry changed since (scored or removed by someone else, or sent again).',
         params: IdParams,
-        body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 6 }), version: Type.Integer({ minimum: 1 }) }),
+        body: ref('Score'),
         response: { 200: Type.Object({ id: Type.Integer(), status: Type.Literal('graded'), score: Type.Integer(), version: Type.Integer() }), 404: notFound, 409: { ...ref('Error'), description: 'The entry changed since; nothing was saved.' }, 422: invalid, ...errorResponses },
       },
     },
@@ -289,7 +291,7 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
         summary: 'Remove a waiting entry, with a reason',
         description: 'As scoring; the student sees the reason and may send the exercise again. `version` is optional here (409 when given and stale).',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }), version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        body: ref('Dismissal'),
         response: { 200: Type.Object({ id: Type.Integer(), status: Type.Literal('dismissed'), version: Type.Integer() }), 404: notFound, 409: { ...ref('Error'), description: 'The entry changed since; nothing was saved.' }, 422: invalid, ...errorResponses },
       },
     },

@@ -194,6 +194,19 @@ export function mayTeachSubject(actor: Actor, teaches: boolean): boolean {
 }
 
 /**
+ * The groups of a subject whose work the actor handles: all of them for an admin, those a lecturer
+ * teaches it to (teaching rows), none for anyone else. Exercises are set for them, and their
+ * gradebooks opened.
+ */
+export function groupsTaughtBy<G extends { id: number }>(actor: Actor | null, subject: { groups: readonly G[]; teaching: readonly { groupId: number; lecturerId: number }[] }): G[] {
+  if (!actor) return [];
+  if (actor.isAdmin) return [...subject.groups];
+  if (actor.role !== 'lecturer' || actor.lecturerId === null) return [];
+  const taught = new Set(subject.teaching.filter((t) => t.lecturerId === actor.lecturerId).map((t) => t.groupId));
+  return subject.groups.filter((g) => taught.has(g.id));
+}
+
+/**
  * Whose Waiting Room the actor sees: a lecturer their own queue (a lecturer who is also an admin
  * too: the entries they teach come first in their day), an admin without a lecturer record every
  * entry of the department, anyone else none.

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import { formatBytes } from '../lib/bytes.js';
 import { AppError, Invalid } from '../lib/errors.js';
-import { newStorageKey, type Storage } from '../storage/index.js';
+import { deleteObjectsQuietly, newStorageKey, type Storage } from '../storage/index.js';
 import { formParts, isMultipart, type MultipartRequest } from './multipart-form.js';
 import { formLimits, UploadTooLarge } from './uploads.js';
 import './types.js';
@@ -144,13 +144,6 @@ async function* whileWithinLimit(first: Buffer, rest: AsyncIterator<Buffer>, fil
   if (over) throw refusal();
 }
 
-async function deleteAll(storage: Storage, keys: string[], request: FastifyRequest): Promise<void> {
-  const failures = await Promise.allSettled(keys.map((key) => storage.delete(key)));
-  failures.forEach((result, i) => {
-    if (result.status === 'rejected') request.log.error({ err: result.reason, storageKey: keys[i] }, 'an uploaded file could not be deleted: it is left in storage unrecorded');
-  });
-}
-
 function refusalOf(error: unknown, field: string, limit: number, maxFiles: number): unknown {
   if (error instanceof AppError) return error;
   const code = (error as { code?: unknown }).code;
@@ -180,7 +173,7 @@ export async function receiveFiles(request: FastifyRequest, options: ReceiveOpti
   const files: ReceivedFile[] = [];
   // Every key a put was started for, the one still being written included.
   const written: string[] = [];
-  const discard = () => deleteAll(storage, written.splice(0), request);
+  const discard = () => deleteObjectsQuietly(storage, written.splice(0), request.log, 'an uploaded file could not be deleted: it is left in storage unrecorded');
 
   if (!isMultipart(request)) {
     if (required) throw new Invalid('Send the files as multipart/form-data.', { [field]: 'Choose a file to upload.' });

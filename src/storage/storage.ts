@@ -221,3 +221,15 @@ export async function storedSha256(storage: Storage, key: string): Promise<PutRe
   const object = await storage.get(key);
   return sha256Of(object.stream);
 }
+
+/**
+ * Deletes objects no row refers to (a refused upload's, or after the rows' transaction committed).
+ * Never throws: the caller is usually handling an error already. An object it cannot delete is
+ * logged with `message` and stays, unreferenced, costing only its space.
+ */
+export async function deleteObjectsQuietly(storage: Storage, keys: readonly string[], log: { warn(details: object, message: string): void }, message: string): Promise<void> {
+  const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
+  results.forEach((result, i) => {
+    if (result.status === 'rejected') log.warn({ err: result.reason, storageKey: keys[i] }, message);
+  });
+}

@@ -3,7 +3,6 @@
 // storage by the route (plugins/streamed-uploads); here they are recorded against the exercise, in
 // the audit trail under the exercise. A replaced or removed file loses its object only after the
 // transaction commits (afterCommit), so a rollback never leaves the exercise naming missing bytes.
-import type { Readable } from 'node:stream';
 import type { ServiceContext } from '../../context.js';
 import { Conflict, NotFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
@@ -19,11 +18,6 @@ export interface BriefView {
   sha256: string;
   /** When this file was attached (a replacement is a new file). */
   createdAt: Date;
-}
-
-/** What the route runs once the transaction has committed: deleting the object no row names any more. */
-export interface AfterCommit {
-  afterCommit(): Promise<void>;
 }
 
 type BriefRow = NonNullable<Awaited<ReturnType<typeof repo.briefOf>>>;
@@ -54,7 +48,7 @@ export async function exerciseToBrief(ctx: ServiceContext, exerciseId: number): 
  * checks exerciseToBrief before storing a byte, and discards the stored object when this throws.
  * Two teachers attaching at once: the second gets Conflict and nothing of theirs is kept.
  */
-export async function attachBrief(ctx: ServiceContext, exerciseId: number, upload: files.NewFileRecord): Promise<BriefView & AfterCommit> {
+export async function attachBrief(ctx: ServiceContext, exerciseId: number, upload: files.NewFileRecord): Promise<BriefView & files.AfterCommit> {
   const exercise = await exerciseToBrief(ctx, exerciseId);
   const before = await repo.briefOf(ctx.db, exercise.id);
   const fileId = await files.recordStoredFile(ctx, upload);
@@ -73,7 +67,7 @@ export async function attachBrief(ctx: ServiceContext, exerciseId: number, uploa
 }
 
 /** Removes the exercise's brief and its file (the object after commit); 404 when it has none. */
-export async function removeBrief(ctx: ServiceContext, exerciseId: number): Promise<BriefView & AfterCommit> {
+export async function removeBrief(ctx: ServiceContext, exerciseId: number): Promise<BriefView & files.AfterCommit> {
   const exercise = await exerciseToBrief(ctx, exerciseId);
   const before = await repo.briefOf(ctx.db, exercise.id);
   if (!before) throw new NotFound('This exercise has no brief to remove.');
@@ -85,27 +79,10 @@ export async function removeBrief(ctx: ServiceContext, exerciseId: number): Prom
   return { ...removed, afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
 }
 
-/** A brief ready to send (routes/send-file.ts SendableFile): what it is, and a way to open all of it or a byte range. */
-export interface BriefFile extends BriefView {
-  open(range?: { start: number; end: number }): Promise<Readable>;
-}
-
-/** The brief of an exercise the actor may see (its groups' students, its subject's lecturers, admins); 404 when none. */
-export async function briefFile(ctx: ServiceContext, exerciseId: number): Promise<BriefFile> {
+/** The brief of an exercise the actor may see (its groups' students, its subject's lecturers, admins), ready to send; 404 when none. */
+export async function briefFile(ctx: ServiceContext, exerciseId: number): Promise<files.StoredFile> {
   const exercise = await getExercise(ctx, exerciseId);
   const row = await repo.briefOf(ctx.db, exercise.id);
   if (!row) throw new NotFound('This exercise has no brief.');
-  const storage = ctx.storage;
-  if (!storage) throw new Error('Sending a brief needs file storage, and the service context has none.');
-  return {
-    ...view(exercise.id, row),
-    open: async (range) => {
-      try {
-        return (await storage.get(row.storageKey, range ? { range } : undefined)).stream;
-      } catch (error) {
-        if (error instanceof NotFound) ctx.log.warn({ exerciseId: exercise.id, key: row.storageKey }, "an exercise's brief points to a missing storage object");
-        throw error;
-      }
-    },
-  };
+  return files.storedFile(ctx, row, { exerciseId: exercise.id });
 }

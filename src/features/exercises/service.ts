@@ -1,6 +1,6 @@
 // Exercises: what a subject's lecturers set for some of its groups, with a text (Markdown) and a
 // due time. Students see those set for their group, each with its state for them.
-import { exerciseScope, type Actor } from '../../access.js';
+import { exerciseScope, groupsTaughtBy, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
@@ -61,9 +61,7 @@ export async function exercisesOfShownSubject(ctx: ServiceContext, subject: Pick
 
 /** The groups the actor may set the subject's exercises for: all its groups for admins, those they teach it to for a lecturer. */
 export function settableGroups(actor: Actor, subject: SubjectView): Named[] {
-  if (actor.isAdmin) return subject.groups;
-  const taught = new Set(subject.teaching.filter((t) => t.lecturerId === actor.lecturerId).map((t) => t.groupId));
-  return subject.groups.filter((g) => taught.has(g.id));
+  return groupsTaughtBy(actor, subject);
 }
 
 async function subjectToTeach(ctx: ServiceContext, subjectId: number): Promise<SubjectView> {

@@ -10,7 +10,6 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
-import type { StoredUpload } from '../subjects/materials.js';
 import * as repo from './repository.js';
 import { DismissInput, ScoreInput, SubmitInput } from './schemas.js';
 import { getExercise, mayChangeExercise } from './service.js';
@@ -35,7 +34,7 @@ function studentOf(actor: Actor): number {
  * entry cannot be replaced (409). Late: sent after the due time. The file's objects that no entry
  * names any more go after commit (afterCommit).
  */
-export async function submitExercises(ctx: ServiceContext, input: unknown, upload: StoredUpload | null = null): Promise<{ sent: SentSubmission[]; afterCommit(): Promise<void> }> {
+export async function submitExercises(ctx: ServiceContext, input: unknown, upload: files.NewFileRecord | null = null): Promise<{ sent: SentSubmission[]; afterCommit(): Promise<void> }> {
   const studentId = studentOf(signedInActor(ctx));
   const data = validate(SubmitInput, input);
   const now = ctx.clock.now();
@@ -218,21 +217,13 @@ export async function waitingRoom(ctx: ServiceContext): Promise<{ entries: Waiti
  * The file a submission carries, for whoever may see the entry: the student who sent it, a
  * lecturer who teaches the subject to the student's group, an admin. Anyone else: 404.
  */
-export async function submissionFile(ctx: ServiceContext, id: number) {
+export async function submissionFile(ctx: ServiceContext, id: number): Promise<files.StoredFile> {
   const actor = signedInActor(ctx);
   const row = await repo.findSubmission(ctx.db, id);
   const ownsIt = row !== undefined && actor.role === 'student' && actor.studentId === row.studentId;
   const judges = row !== undefined && mayJudgeSubmission(actor, actor.lecturerId !== null && (await repo.teachesGroup(ctx.db, actor.lecturerId, row.subjectId, row.groupId)));
   if (!row || !(ownsIt || judges) || row.attachmentFileId === null) throw new NotFound('No such file.');
   const file = await files.findFileRecord(ctx, row.attachmentFileId);
-  if (!file || !ctx.storage) throw new NotFound('No such file.');
-  const storage = ctx.storage;
-  return {
-    contentType: file.contentType,
-    size: Number(file.size),
-    sha256: file.sha256,
-    originalName: file.originalName,
-    createdAt: file.createdAt,
-    open: async (range?: { start: number; end: number }) => (await storage.get(file.storageKey, range ? { range } : undefined)).stream,
-  };
+  if (!file) throw new NotFound('No such file.');
+  return files.storedFile(ctx, file, { submissionId: row.id });
 }

@@ -1,7 +1,10 @@
 // Uploaded files' records. The storage holds the bytes; this table holds what they should be.
 // These functions are building blocks for the features that own files (photos, materials, …): they
 // check no access themselves; the calling feature's service decides who may store or read a file.
+import type { Readable } from 'node:stream';
 import type { ServiceContext } from '../../context.js';
+import { NotFound } from '../../lib/errors.js';
+import { deleteObjectsQuietly } from '../../storage/index.js';
 import * as repo from './repository.js';
 
 /** Every file record by storage key (operators' tools only: no actor check; the CLI is the operator). */
@@ -59,9 +62,50 @@ export async function deleteFileRecord(ctx: Pick<ServiceContext, 'db'>, id: numb
  */
 export async function discardStoredObjects(ctx: Pick<ServiceContext, 'storage' | 'log'>, keys: readonly string[]): Promise<void> {
   if (!ctx.storage || keys.length === 0) return;
+  await deleteObjectsQuietly(ctx.storage, keys, ctx.log, 'could not delete a stored object; it is left without a row');
+}
+
+/** What the route runs once the transaction has committed: deleting the objects no row names any more. */
+export interface AfterCommit {
+  afterCommit(): Promise<void>;
+}
+
+/** A stored file ready to send (routes/send-file.ts SendableFile): its record, and a way to open all of it or a byte range. */
+export interface StoredFile {
+  contentType: string;
+  size: number;
+  sha256: string;
+  originalName: string;
+  /** When these bytes were stored (a replaced file is a new file): Last-Modified. */
+  createdAt: Date;
+  open(range?: { start: number; end: number }): Promise<Readable>;
+}
+
+/**
+ * A file record as something to send, once the calling feature has decided the actor may read it.
+ * A row whose object is missing is logged (an operator's problem) and answers 404.
+ */
+export function storedFile(
+  ctx: Pick<ServiceContext, 'storage' | 'log'>,
+  file: { storageKey: string; contentType: string; size: number | string; sha256: string; originalName: string; createdAt: Date },
+  owner: Record<string, unknown>,
+): StoredFile {
   const storage = ctx.storage;
-  const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
-  results.forEach((r, i) => {
-    if (r.status === 'rejected') ctx.log.warn({ err: r.reason, key: keys[i] }, 'could not delete a stored object; it is left without a row');
-  });
+  // A programming error, not a user's: every request and command that serves files has storage.
+  if (!storage) throw new Error('Sending a file needs file storage, and the service context has none.');
+  return {
+    contentType: file.contentType,
+    size: Number(file.size),
+    sha256: file.sha256,
+    originalName: file.originalName,
+    createdAt: file.createdAt,
+    open: async (range) => {
+      try {
+        return (await storage.get(file.storageKey, range ? { range } : undefined)).stream;
+      } catch (error) {
+        if (error instanceof NotFound) ctx.log.warn({ ...owner, key: file.storageKey }, 'a file row points to a missing storage object');
+        throw error;
+      }
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // exercise set for the group (a score, or where the entry is), with averages. It is the lecturers'
 // view: every given score counts, released to the students or not. Admins see every group's, a
 // lecturer the groups they teach the subject to; students have none (404).
-import type { Actor } from '../../access.js';
+import { groupsTaughtBy, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { NotFound } from '../../lib/errors.js';
 import { scoreReleased } from '../exercises/service.js';
@@ -61,11 +61,7 @@ export interface Gradebook {
 
 /** The subject's groups whose gradebook the actor may open: all for admins, those a lecturer teaches it to. */
 export function gradebookGroups(actor: Actor | null, subject: Pick<SubjectView, 'groups' | 'teaching'>): Named[] {
-  if (!actor) return [];
-  if (actor.isAdmin) return subject.groups;
-  if (actor.role !== 'lecturer' || actor.lecturerId === null) return [];
-  const taught = new Set(subject.teaching.filter((t) => t.lecturerId === actor.lecturerId).map((t) => t.groupId));
-  return subject.groups.filter((g) => taught.has(g.id));
+  return groupsTaughtBy(actor, subject);
 }
 
 /** `?group=` as given: absent or empty means the first of the actor's groups; anything else must name one of them. */

@@ -86,11 +86,8 @@ function storedNames(filename: string, contentType: string) {
 
 /** Deletes stored objects that no committed row refers to (after a rolled-back transaction). Never throws. */
 export async function discardPhotoObjects(ctx: Pick<ServiceContext, 'storage' | 'log'>, keys: readonly string[]): Promise<void> {
-  const storage = storageOf(ctx);
-  const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
-  results.forEach((r, i) => {
-    if (r.status === 'rejected') ctx.log.warn({ err: r.reason, key: keys[i] }, 'could not delete a photo object; it is left without a row');
-  });
+  storageOf(ctx);
+  await files.discardStoredObjects(ctx, keys);
 }
 
 export interface PhotoInfo {

@@ -3,13 +3,11 @@
 // here they are recorded, replaced and deleted, each in the audit trail under the subject. A file
 // whose row is deleted loses its object only after the transaction commits (afterCommit), so a
 // rollback never leaves a row without its bytes.
-import type { Readable } from 'node:stream';
 import { subjectScope } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { Forbidden, Invalid, NotFound } from '../../lib/errors.js';
 import { singleLineText } from '../../lib/text-rules.js';
 import { validate } from '../../lib/validation.js';
-import type { StoredObject } from '../../storage/index.js';
 import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
 import * as repo from './repository.js';
@@ -27,15 +25,8 @@ export interface MaterialView {
   createdAt: Date;
   /** When its file was last replaced. */
   updatedAt: Date | null;
-}
-
-/** A file already in storage (plugins/streamed-uploads ReceivedFile). */
-export interface StoredUpload {
-  storageKey: string;
-  originalName: string;
-  contentType: string;
-  size: number;
-  sha256: string;
+  /** Its file's record (kept so that a replacement or deletion reads the material once). */
+  fileId: number;
 }
 
 type MaterialRow = NonNullable<Awaited<ReturnType<typeof repo.findMaterial>>>;
@@ -51,6 +42,7 @@ function view(row: MaterialRow): MaterialView {
     sha256: row.sha256,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    fileId: row.fileId,
   };
 }
 
@@ -77,12 +69,11 @@ export async function listMaterials(ctx: ServiceContext, subjectId: number): Pro
   return (await materialsOfSubjects(ctx, [subject])).get(subject.id) ?? [];
 }
 
-/** Throws unless the actor may change the subject's materials (404 when they may not see it). */
-export async function mayChangeMaterials(ctx: ServiceContext, subjectId: number): Promise<void> {
-  await subjectToTeach(ctx, subjectId);
-}
-
-async function subjectToTeach(ctx: ServiceContext, subjectId: number): Promise<SubjectView> {
+/**
+ * The subject whose materials the actor changes: 404 unless they see it, 403 unless they teach it
+ * (or are an admin). Routes ask it before a byte of an upload is stored.
+ */
+export async function subjectToTeach(ctx: ServiceContext, subjectId: number): Promise<SubjectView> {
   const subject = await getSubject(ctx, subjectId);
   if (!mayTeach(signedInActor(ctx), subject)) throw new Forbidden('Only an admin or a lecturer who teaches this subject may change its materials.');
   return subject;
@@ -99,7 +90,7 @@ function titleOf(originalName: string): string {
  * file; several files take their own names. Throws before recording anything when the actor may
  * not, and then the caller discards the stored objects.
  */
-export async function addMaterials(ctx: ServiceContext, subjectId: number, uploads: readonly StoredUpload[], input: unknown = {}): Promise<MaterialView[]> {
+export async function addMaterials(ctx: ServiceContext, subjectId: number, uploads: readonly files.NewFileRecord[], input: unknown = {}): Promise<MaterialView[]> {
   const subject = await subjectToTeach(ctx, subjectId);
   const { title } = validate(AddMaterialsInput, input);
   if (uploads.length === 0) throw new Invalid('Choose a file to upload.', { file: 'Choose one or more files.' });
@@ -131,55 +122,32 @@ export function getMaterial(ctx: ServiceContext, id: number): Promise<MaterialVi
   return getMaterialRow(ctx, id);
 }
 
-/** What the route runs once the transaction has committed: deleting objects no row names any more. */
-export interface AfterCommit {
-  afterCommit(): Promise<void>;
-}
-
 /** Puts a new file under the material (same title); the old file's object goes after commit. */
-export async function replaceMaterial(ctx: ServiceContext, id: number, upload: StoredUpload): Promise<MaterialView & AfterCommit> {
+export async function replaceMaterial(ctx: ServiceContext, id: number, upload: files.NewFileRecord): Promise<MaterialView & files.AfterCommit> {
   const before = await getMaterialRow(ctx, id);
   await subjectToTeach(ctx, before.subjectId);
-  const row = await repo.findMaterial(ctx.db, { kind: 'all' }, id);
   const fileId = await files.recordStoredFile(ctx, upload);
   await repo.updateMaterial(ctx.db, id, { fileId, updatedAt: ctx.clock.now() });
-  const oldKey = row ? await files.deleteFileRecord(ctx, row.fileId) : null;
+  const oldKey = await files.deleteFileRecord(ctx, before.fileId);
   const after = await getMaterialRow(ctx, id);
   await recordAudit(ctx, { action: 'material.replaced', entity: 'subject', entityId: before.subjectId, before: auditable(before), after: auditable(after) });
   return { ...after, afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
 }
 
 /** Deletes the material and its file; the object goes after commit. */
-export async function deleteMaterial(ctx: ServiceContext, id: number): Promise<MaterialView & AfterCommit> {
+export async function deleteMaterial(ctx: ServiceContext, id: number): Promise<MaterialView & files.AfterCommit> {
   const before = await getMaterialRow(ctx, id);
   await subjectToTeach(ctx, before.subjectId);
-  const row = await repo.findMaterial(ctx.db, { kind: 'all' }, id);
   await repo.deleteMaterial(ctx.db, id);
-  const oldKey = row ? await files.deleteFileRecord(ctx, row.fileId) : null;
+  const oldKey = await files.deleteFileRecord(ctx, before.fileId);
   await recordAudit(ctx, { action: 'material.deleted', entity: 'subject', entityId: before.subjectId, before: auditable(before) });
   return { ...before, afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
 }
 
-/** A material's file, ready to send: what it is, and a way to open all of it or a byte range. */
-export interface MaterialFile extends MaterialView {
-  open(range?: { start: number; end: number }): Promise<StoredObject & { stream: Readable }>;
-}
-
-/** The file of a material the actor may see (its subject's groups, lecturers and admins). */
-export async function materialFile(ctx: ServiceContext, id: number): Promise<MaterialFile> {
+/** The file of a material the actor may see (its subject's groups, lecturers and admins), ready to send. */
+export async function materialFile(ctx: ServiceContext, id: number): Promise<files.StoredFile> {
   const row = await repo.findMaterial(ctx.db, subjectScope(signedInActor(ctx)), id);
   if (!row) throw new NotFound('No such material.');
-  const storage = ctx.storage;
-  if (!storage) throw new Error('Sending a material needs file storage, and the service context has none.');
-  return {
-    ...view(row),
-    open: async (range) => {
-      try {
-        return await storage.get(row.storageKey, range ? { range } : undefined);
-      } catch (error) {
-        if (error instanceof NotFound) ctx.log.warn({ materialId: row.id, key: row.storageKey }, 'a material row points to a missing storage object');
-        throw error;
-      }
-    },
-  };
+  // Last-Modified is when these bytes were stored: a replaced file is a new file.
+  return files.storedFile(ctx, { ...row, createdAt: row.fileCreatedAt }, { materialId: row.id });
 }

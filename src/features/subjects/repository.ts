@@ -79,12 +79,6 @@ export function teachingOfSubjects(db: Db, subjectIds: readonly number[]) {
     .execute();
 }
 
-/** Whether the lecturer teaches the subject to any group. */
-export async function teaches(db: Db, lecturerId: number, subjectId: number): Promise<boolean> {
-  const row = await db.selectFrom('teaching').select('id').where('lecturerId', '=', lecturerId).where('subjectId', '=', subjectId).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function insertSubject(db: Db, subject: Insertable<SubjectsTable>) {
   return db.insertInto('subjects').values(subject).returning('id').executeTakeFirstOrThrow();
 }

@@ -2,8 +2,8 @@
 // lecturers see the subjects they teach, describe them and keep their materials; students see their
 // group's subjects as cards with the materials. A material's file is under /materials (materialRoutes, below).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, can, type Actor } from '../../access.js';
-import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../../lib/errors.js';
+import { authorize, can, groupsTaughtBy, type Actor } from '../../access.js';
+import { AppError, Conflict, Invalid, type FieldMessages } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
 import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
@@ -110,7 +110,9 @@ export default async function subjectRoutes(app: FastifyInstance) {
       // A student's subjects are few (their group's): all of them, each with its materials.
       const { items } = await subjects.listSubjects(ctx, { limit: 500 });
       const byId = await materials.materialsOfSubjects(ctx, items);
-      return reply.html(<MySubjectsPage page={reply.pageContext()} subjects={items.map((subject) => ({ subject, materials: byId.get(subject.id) ?? [] }))} />);
+      return reply.html(
+        <MySubjectsPage page={reply.pageContext()} subjects={items.map((subject) => ({ subject, materials: byId.get(subject.id) ?? [] }))} timeZone={request.server.deps.config.timeZone} />,
+      );
     }
     const { q, archived, cursor } = listQuery;
     const result = await loadNamedListPage(listQuery, (options) => subjects.listSubjects(ctx, options));
@@ -167,6 +169,7 @@ export default async function subjectRoutes(app: FastifyInstance) {
         now={ctx.clock.now()}
         mayManage={mayManage}
         mayTeach={mayTeach}
+        gradebookGroupIds={groupsTaughtBy(ctx.actor, subject).map((g) => g.id)}
         maxUpload={request.server.deps.config.maxContentLength}
         history={history}
         form={form}
@@ -211,8 +214,7 @@ export default async function subjectRoutes(app: FastifyInstance) {
   app.post<{ Params: { id: string } }>('/:id/materials', { config: acceptsFiles(materials.MATERIALS_PER_UPLOAD) }, async (request, reply) => {
     const ctx = ctxOf(request);
     // Who may upload is decided before a byte is stored.
-    const subject = await subjects.getSubject(ctx, idOf(request));
-    if (!subjects.mayTeach(ctx.actor, subject)) throw new Forbidden('Only an admin or a lecturer who teaches this subject may add materials.');
+    const subject = await materials.subjectToTeach(ctx, idOf(request));
     let received;
     try {
       received = await receiveFiles(request);
@@ -243,20 +245,14 @@ export default async function subjectRoutes(app: FastifyInstance) {
  */
 export async function materialRoutes(app: FastifyInstance) {
   app.get<{ Params: { id: string }; Querystring: Query }>('/:id/file', async (request, reply) => {
-    const file = await materials.materialFile(ctxOf(request), idOf(request));
-    return sendStoredFile(
-      request,
-      reply,
-      { ...file, createdAt: file.updatedAt ?? file.createdAt, open: async (range) => (await file.open(range)).stream },
-      { inline: request.query.inline === '1' },
-    );
+    return sendStoredFile(request, reply, await materials.materialFile(ctxOf(request), idOf(request)), { inline: request.query.inline === '1' });
   });
 
   app.post<{ Params: { id: string } }>('/:id/file', { config: acceptsFiles(1) }, async (request, reply) => {
     const ctx = ctxOf(request);
     const before = await materials.getMaterial(ctx, idOf(request));
     // Checked before a byte is stored: only the subject's teachers may replace its files.
-    await materials.mayChangeMaterials(ctx, before.subjectId);
+    await materials.subjectToTeach(ctx, before.subjectId);
     let received;
     try {
       received = await receiveFiles(request);

@@ -7,12 +7,11 @@ import Type from 'typebox';
 import { acceptsFiles, receiveFiles } from '../../../plugins/streamed-uploads.js';
 import { sendStoredFile } from '../../../routes/send-file.js';
 import * as materials from '../../subjects/materials.js';
-import { getSubject, mayTeach } from '../../subjects/service.js';
-import { Forbidden } from '../../../lib/errors.js';
-import { apiRouteConfig, callerOf, readAs, recordId, writeAs } from '../request.js';
+import { apiRouteConfig, readAs, recordId, writeAs } from '../request.js';
 import { errorResponses, IdParams, ref } from '../schemas.js';
 
-const withUrl = (m: materials.MaterialView) => ({ ...m, fileUrl: `/api/v1/materials/${m.id}/file` });
+// The file's record id is the service's own business; the API names the file by its address.
+const withUrl = ({ fileId: _file, ...m }: materials.MaterialView) => ({ ...m, fileUrl: `/api/v1/materials/${m.id}/file` });
 
 const notFound = { ...ref('Error'), description: 'No such subject or material, or not one this token may see.' };
 
@@ -56,9 +55,8 @@ export default async function materialApiRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const id = recordId(request.params, 'subject');
-      const ctx = readAs(request);
       // Decided before a byte is stored.
-      if (!mayTeach(callerOf(request), await getSubject(ctx, id))) throw new Forbidden('Only an admin or a lecturer who teaches this subject may add materials.');
+      await materials.subjectToTeach(readAs(request), id);
       const received = await receiveFiles(request);
       try {
         const added = await writeAs(request, (tx) => materials.addMaterials(tx, id, received.files, { title: received.fields.title || undefined }));
@@ -84,8 +82,7 @@ export default async function materialApiRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const file = await materials.materialFile(readAs(request), recordId(request.params, 'material'));
-      return sendStoredFile(request, reply, { ...file, createdAt: file.updatedAt ?? file.createdAt, open: async (range) => (await file.open(range)).stream });
+      return sendStoredFile(request, reply, await materials.materialFile(readAs(request), recordId(request.params, 'material')));
     },
   );
 

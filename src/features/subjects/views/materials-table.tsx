@@ -1,5 +1,5 @@
 import { formatBytes } from '../../../lib/bytes.js';
-import { formatDateTime } from '../../../views/format.js';
+import { formatDeadline } from '../../../lib/department-time.js';
 import type { MaterialView } from '../materials.js';
 
 /** What a file is, as a short label on a coloured tile (the icon), from its type and name. */
@@ -29,7 +29,7 @@ export function FileIcon(props: { contentType: string; name: string }) {
  * A subject's materials: title, file, size and date, each a download link. Teachers also get
  * Replace and Delete (forms posting to the material's address).
  */
-export function MaterialsTable(props: { materials: readonly MaterialView[]; mayTeach: boolean; csrfToken: string; testId?: string }) {
+export function MaterialsTable(props: { materials: readonly MaterialView[]; mayTeach: boolean; csrfToken: string; testId?: string; /** When they were added, in the department's zone (TIMEZONE), as deadlines are. */ timeZone: string }) {
   if (props.materials.length === 0) return <p class="text-secondary fst-italic mb-0">No materials yet.</p>;
   return (
     <div class="table-responsive">
@@ -64,14 +64,14 @@ export function MaterialsTable(props: { materials: readonly MaterialView[]; mayT
                 {formatBytes(m.size)}
               </td>
               <td class="text-nowrap small" safe>
-                {formatDateTime(m.updatedAt ?? m.createdAt)}
+                {formatDeadline(m.updatedAt ?? m.createdAt, props.timeZone)}
               </td>
               {props.mayTeach ? (
                 <td class="text-end">
                   <div class="d-inline-flex gap-1 align-items-start">
-                    <details class="material-replace">
+                    <details class="row-form">
                       <summary class="btn btn-sm btn-outline-secondary">Replace</summary>
-                      <form class="material-replace-form card card-body shadow-sm p-2" method="post" action={`/materials/${m.id}/file`} enctype="multipart/form-data">
+                      <form class="card card-body shadow-sm p-2" method="post" action={`/materials/${m.id}/file`} enctype="multipart/form-data">
                         <input type="hidden" name="_csrf" value={props.csrfToken} />
                         <label class="form-label small mb-1" for={`replace-${m.id}`} safe>
                           {`A new file for ${m.title}`}

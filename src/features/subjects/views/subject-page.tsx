@@ -1,10 +1,8 @@
-import type { Actor } from '../../../access.js';
 import type { FieldMessages } from '../../../lib/errors.js';
 import { formatBytes } from '../../../lib/bytes.js';
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import type { PageContext } from '../../../views/page.js';
 import type { ExerciseView } from '../../exercises/service.js';
-import { gradebookGroups } from '../../gradebook/service.js';
 import { ArchiveForm, RecordPage } from '../../../views/record-parts.js';
 import type { MaterialView } from '../materials.js';
 import type { SubjectView } from '../service.js';
@@ -26,6 +24,8 @@ export interface SubjectPageProps {
   mayManage: boolean;
   /** Admins and the subject's lecturers: description and materials. */
   mayTeach: boolean;
+  /** The groups whose gradebook the viewer may open (access.ts groupsTaughtBy). */
+  gradebookGroupIds: readonly number[];
   /** The largest upload MAX_CONTENT_LENGTH lets through. */
   maxUpload: number;
   history: JSX.Element;
@@ -35,10 +35,10 @@ export interface SubjectPageProps {
 }
 
 /** Who teaches the subject to each of its groups; a link to each gradebook the viewer may open. */
-function TeachingTable({ subject, actor }: { subject: SubjectView; actor: Actor | null }) {
+function TeachingTable({ subject, gradebookGroupIds }: { subject: SubjectView; gradebookGroupIds: readonly number[] }) {
   if (subject.groups.length === 0) return <p class="text-secondary fst-italic mb-0">No group takes this subject yet.</p>;
   const lecturerName = new Map(subject.lecturers.map((l) => [l.id, l.name]));
-  const gradebooks = new Set(gradebookGroups(actor, subject).map((g) => g.id));
+  const gradebooks = new Set(gradebookGroupIds);
   return (
     <table class="table table-sm mb-0" data-testid="teaching-table">
       <thead>
@@ -171,7 +171,7 @@ export function SubjectPage(props: SubjectPageProps) {
               Materials
             </div>
             <div class="card-body">
-              <MaterialsTable materials={props.materials} mayTeach={props.mayTeach} csrfToken={csrf} />
+              <MaterialsTable materials={props.materials} mayTeach={props.mayTeach} csrfToken={csrf} timeZone={props.timeZone} />
               {props.mayTeach ? (
                 <form class="mt-3 border-top pt-3" method="post" action={`/subjects/${s.id}/materials`} enctype="multipart/form-data" data-testid="material-upload-form">
                   <input type="hidden" name="_csrf" value={csrf} />
@@ -217,7 +217,7 @@ export function SubjectPage(props: SubjectPageProps) {
               Groups and lecturers
             </div>
             <div class="card-body">
-              <TeachingTable subject={s} actor={props.page.actor} />
+              <TeachingTable subject={s} gradebookGroupIds={props.gradebookGroupIds} />
             </div>
           </section>
           {props.mayTeach ? (

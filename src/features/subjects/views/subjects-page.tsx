@@ -95,7 +95,7 @@ export function SubjectsPage(props: SubjectsPageProps) {
 }
 
 /** A student's subjects: one card each, with its lecturers and its materials. */
-export function MySubjectsPage(props: { page: PageContext; subjects: readonly { subject: SubjectView; materials: readonly MaterialView[] }[] }) {
+export function MySubjectsPage(props: { page: PageContext; subjects: readonly { subject: SubjectView; materials: readonly MaterialView[] }[]; timeZone: string }) {
   return (
     <Layout page={props.page} title="My subjects">
       <PageHeader title="My subjects" />
@@ -119,7 +119,7 @@ export function MySubjectsPage(props: { page: PageContext; subjects: readonly { 
                   </span>
                 </div>
                 <div class="card-body">
-                  <MaterialsTable materials={materials} mayTeach={false} csrfToken={props.page.csrfToken} testId={`materials-${subject.id}`} />
+                  <MaterialsTable materials={materials} mayTeach={false} csrfToken={props.page.csrfToken} testId={`materials-${subject.id}`} timeZone={props.timeZone} />
                 </div>
               </section>
             </div>

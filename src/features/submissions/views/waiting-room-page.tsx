@@ -84,9 +84,9 @@ export function EntryRow(props: { entry: WaitingEntry; now: Date; timeZone: stri
             </button>
           ))}
         </form>
-        <details class="d-inline-block ms-1 entry-remove">
+        <details class="d-inline-block ms-1 row-form">
           <summary class="btn btn-sm btn-outline-danger">Remove</summary>
-          <form class="card card-body shadow-sm p-2 entry-remove-form" method="post" action={`/submissions/${e.id}/dismiss`} hx-post={`/submissions/${e.id}/dismiss`} hx-target={`#${rowId}`} hx-swap="outerHTML">
+          <form class="card card-body shadow-sm p-2" method="post" action={`/submissions/${e.id}/dismiss`} hx-post={`/submissions/${e.id}/dismiss`} hx-target={`#${rowId}`} hx-swap="outerHTML">
             <input type="hidden" name="_csrf" value={props.csrfToken} />
             <input type="hidden" name="version" value={String(e.version)} />
             <label class="form-label small mb-1" for={`reason-${e.id}`}>

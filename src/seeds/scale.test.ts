@@ -126,6 +126,19 @@ for (const database of await testDatabases()) {
       assert.deepEqual(teachers.map((l) => l.lecturerId).sort(), active.map((l) => l.id).sort(), 'every active lecturer teaches, no archived one does');
     });
 
+    test('the teaching work: four exercises a subject, and submissions sent before the seed ran, scored when past due and waiting when open', async (t) => {
+      const { db, ctx } = await seeded(t, database);
+      const now = ctx.clock.now().getTime();
+      const subjects = await count(db, 'subjects');
+      assert.equal(await count(db, 'exercises'), subjects * 4);
+      const sent = await db.selectFrom('submissions').innerJoin('exercises', 'exercises.id', 'submissions.exerciseId').select(['submissions.submittedAt', 'submissions.status', 'exercises.dueAt']).execute();
+      assert.ok(sent.length > 0, 'some students sent their work');
+      for (const s of sent) {
+        assert.ok(s.submittedAt.getTime() < now, `sent before the seed ran: ${s.submittedAt.toISOString()}`);
+        assert.equal(s.status, s.dueAt!.getTime() < now ? 'graded' : 'waiting');
+      }
+    });
+
     test("each role's dashboard has content, and the accounts list shows the generated accounts", async (t) => {
       const { db, ctx } = await seeded(t, database);
       const user = (where: 'studentId' | 'lecturerId') =>

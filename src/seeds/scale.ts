@@ -172,7 +172,7 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
       ),
     ),
   );
-  await inStep('setting exercises and submissions', () => inTransaction((db) => writeWork(as(db), subjects, onProgress)));
+  await inStep('setting exercises and submissions', () => writeWork((work) => inTransaction((db) => work(as(db))), subjects, onProgress));
   return { username: admin.username, password };
 }
 
@@ -219,10 +219,56 @@ const SENDERS_ONE_IN = 8;
 
 /**
  * The teaching's work, written in bulk as writeTeaching is: each subject's exercises for all its
- * groups, and the submissions of some of each group's active students, deterministic by ids: those
- * of past exercises scored 1–6, those of open ones waiting in the Waiting Room.
+ * groups (one transaction), then the submissions of some of each group's active students,
+ * deterministic by ids, a transaction per INSERT_CHUNK rows (no transaction grows with the
+ * department): those of past exercises scored 1–6, those of open ones waiting in the Waiting Room,
+ * sent in the three days before the seed.
  */
-async function writeWork(ctx: ServiceContext, subjects: readonly { id: number; groupIds: number[] }[], onProgress: OnProgress) {
+async function writeWork(inStepTransaction: <T>(work: (ctx: ServiceContext) => Promise<T>) => Promise<T>, subjects: readonly { id: number; groupIds: number[] }[], onProgress: OnProgress) {
+  const step = 'setting exercises and submissions';
+  const { now, exercises, studentsOf } = await inStepTransaction((ctx) => writeExercises(ctx, subjects, onProgress));
+  let pending: Insertable<SubmissionsTable>[] = [];
+  let written = 0;
+  const flush = async () => {
+    const rows = pending;
+    pending = [];
+    if (rows.length) await inStepTransaction((ctx) => ctx.db.insertInto('submissions').values(rows).execute());
+    written += rows.length;
+  };
+  for (const [index, e] of exercises.entries()) {
+    if (index % 50 === 0) onProgress({ step, done: index, total: exercises.length, unit: 'steps' });
+    const past = e.dueAt < now;
+    for (const groupId of e.groupIds)
+      for (const studentId of studentsOf.get(groupId) ?? []) {
+        if ((studentId * 31 + e.id * 17) % SENDERS_ONE_IN !== 0) continue;
+        // Before the due time when it has passed; for an open exercise, in the hours before now.
+        const hours = ((studentId + e.id) % 72) + 1;
+        const sentAt = new Date((past ? e.dueAt : now) - hours * 3_600_000);
+        pending.push({
+          exerciseId: e.id,
+          studentId,
+          note: '',
+          attachmentFileId: null,
+          submittedAt: sentAt,
+          late: false,
+          status: past ? 'graded' : 'waiting',
+          score: past ? 1 + ((studentId + e.id) % 6) : null,
+          gradedBy: null,
+          gradedAt: past ? new Date(e.dueAt + 86_400_000) : null,
+          version: past ? 2 : 1,
+          dismissReason: null,
+          updatedAt: sentAt,
+        });
+        if (pending.length >= INSERT_CHUNK) await flush();
+      }
+  }
+  await flush();
+  onProgress({ step, done: exercises.length, total: exercises.length, unit: 'steps' });
+  return written;
+}
+
+/** Each subject's exercises for all its groups, and who is in each group (the senders to come). */
+async function writeExercises(ctx: ServiceContext, subjects: readonly { id: number; groupIds: number[] }[], onProgress: OnProgress) {
   const now = ctx.clock.now().getTime();
   const week = 7 * 86_400_000;
   const step = 'setting exercises and submissions';
@@ -249,41 +295,5 @@ async function writeWork(ctx: ServiceContext, subjects: readonly { id: number; g
   const studentsOf = new Map<number, number[]>();
   for (const row of await ctx.db.selectFrom('students').select(['id', 'groupId']).where('archived', '=', false).execute())
     if (row.groupId !== null) studentsOf.set(row.groupId, [...(studentsOf.get(row.groupId) ?? []), row.id]);
-  let pending: Parameters<typeof insertSubmissions>[1] = [];
-  let done = 0;
-  for (const e of exercises) {
-    const past = e.dueAt < now;
-    for (const groupId of e.groupIds)
-      for (const studentId of studentsOf.get(groupId) ?? []) {
-        if ((studentId * 31 + e.id * 17) % SENDERS_ONE_IN !== 0) continue;
-        const sentAt = new Date(e.dueAt - ((studentId + e.id) % 72) * 3_600_000 + (past ? 0 : -week));
-        pending.push({
-          exerciseId: e.id,
-          studentId,
-          note: '',
-          attachmentFileId: null,
-          submittedAt: sentAt,
-          late: false,
-          status: past ? 'graded' : 'waiting',
-          score: past ? 1 + ((studentId + e.id) % 6) : null,
-          gradedBy: null,
-          gradedAt: past ? new Date(e.dueAt + 86_400_000) : null,
-          version: past ? 2 : 1,
-          dismissReason: null,
-          updatedAt: sentAt,
-        });
-        if (pending.length >= INSERT_CHUNK) {
-          done += pending.length;
-          await insertSubmissions(ctx, pending);
-          pending = [];
-          onProgress({ step, done: subjects.length, total: subjects.length, unit: 'steps' });
-        }
-      }
-  }
-  await insertSubmissions(ctx, pending);
-  return done + pending.length;
-}
-
-async function insertSubmissions(ctx: ServiceContext, rows: Insertable<SubmissionsTable>[]) {
-  if (rows.length) await ctx.db.insertInto('submissions').values(rows).execute();
+  return { now, exercises, studentsOf };
 }

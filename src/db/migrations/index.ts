@@ -9,6 +9,7 @@ import * as m0005 from './0005_add_record_counts_and_search_indexes.js';
 import * as m0006 from './0006_add_subject_keys_and_material_updates.js';
 import * as m0007 from './0007_add_exercise_releases_and_one_submission_each.js';
 import * as m0008 from './0008_add_calendar_feeds.js';
+import * as m0009 from './0009_drop_redundant_submissions_index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_add_subject_keys_and_material_updates': m0006,
   '0007_add_exercise_releases_and_one_submission_each': m0007,
   '0008_add_calendar_feeds': m0008,
+  '0009_drop_redundant_submissions_index': m0009,
 };

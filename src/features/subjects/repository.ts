@@ -44,6 +44,18 @@ export function findSubject(db: Db, scope: SubjectScope, id: number) {
   return scoped(db.selectFrom('subjects').select(columns), scope).where('subjects.id', '=', id).executeTakeFirst();
 }
 
+/** The subjects (active and archived) whose folded name keys are among these, with the page's columns. */
+export function findSubjectsByKeys(db: Db, nameKeys: readonly string[]) {
+  if (nameKeys.length === 0) return Promise.resolve([]);
+  return db.selectFrom('subjects').select(columns).where('subjects.nameKey', 'in', nameKeys).execute();
+}
+
+/** How many subjects are running (not archived). */
+export async function countActiveSubjects(db: Db): Promise<number> {
+  const row = await db.selectFrom('subjects').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => eb.not(eb.ref('subjects.archived'))).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Subjects whose name has this folded key (one, or old look-alikes), in the whole department. */
 export function findSubjectsNamed(db: Db, nameKey: string, name: string) {
   return db

@@ -91,6 +91,24 @@ export async function getSubject(ctx: ServiceContext, id: number): Promise<Subje
   return (await views(ctx, [row]))[0]!;
 }
 
+/**
+ * The subjects, active or archived, whose names fold to these keys (lib/text-rules uniqueNameKey):
+ * what an import's rows name, looked up by the unique key's index, 500 keys a statement.
+ */
+export async function findSubjectsForImport(ctx: ServiceContext, nameKeys: readonly string[]): Promise<SubjectView[]> {
+  authorize(ctx.actor, 'subjects.manage');
+  const keys = [...new Set(nameKeys)];
+  const found: SubjectView[] = [];
+  for (let i = 0; i < keys.length; i += 500) found.push(...(await views(ctx, await repo.findSubjectsByKeys(ctx.db, keys.slice(i, i + 500)))));
+  return found;
+}
+
+/** How many subjects are running: an import's "a fifth of them" is of these. */
+export async function countActiveSubjects(ctx: ServiceContext): Promise<number> {
+  authorize(ctx.actor, 'subjects.manage');
+  return repo.countActiveSubjects(ctx.db);
+}
+
 /** Whether the actor may describe the subject and keep its materials (admins, its lecturers). */
 export function mayTeach(actor: Actor, subject: SubjectView): boolean {
   return mayTeachSubject(actor, actor.lecturerId !== null && subject.teaching.some((t) => t.lecturerId === actor.lecturerId));

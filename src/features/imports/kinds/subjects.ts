@@ -123,22 +123,8 @@ function emailsIn(cells: readonly Readonly<Record<string, string>>[]): string[] 
 
 // ---- reading the subjects --------------------------------------------------------------------
 
+/** Lecturers' labels are read this many ids a statement. */
 const PAGE = 500;
-
-/**
- * Every subject, active or archived, through the subjects list: a department has hundreds, so one
- * pass over the list (three statements a page of 500) costs less than a look-up per row.
- */
-async function allSubjects(ctx: ServiceContext, archived: boolean): Promise<subjects.SubjectView[]> {
-  const out: subjects.SubjectView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await subjects.listSubjects(ctx, { archived, limit: PAGE, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
-}
 
 async function lecturerLabels(ctx: ServiceContext, ids: readonly number[]): Promise<Map<number, string>> {
   const wanted = [...new Set(ids)];
@@ -297,14 +283,15 @@ export const subjectAdapter: KindAdapter = {
   async find(ctx, keys) {
     const wanted = new Set((keys.name ?? []).map(uniqueNameKey));
     if (wanted.size === 0) return [];
-    const found = [...(await allSubjects(ctx, false)), ...(await allSubjects(ctx, true))].filter((s) => wanted.has(uniqueNameKey(s.name)));
+    // By the unique key's index: only the subjects the file names are read.
+    const found = await subjects.findSubjectsForImport(ctx, [...wanted]);
     const labels = await lecturerLabels(
       ctx,
       found.flatMap((s) => s.lecturers.map((l) => l.id)),
     );
     return found.map((s) => existing(s, labels));
   },
-  countActive: async (ctx) => (await allSubjects(ctx, false)).length,
+  countActive: (ctx) => subjects.countActiveSubjects(ctx),
   async create(ctx, records) {
     for (const r of records) {
       const groupIds = idsOf(r.groups);

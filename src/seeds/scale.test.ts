@@ -79,7 +79,7 @@ async function department(db: ServiceContext['db']) {
   return { groups, students, lecturers };
 }
 
-type Counted = 'users' | 'students' | 'groups' | 'lecturers' | 'auditLog' | 'imports';
+type Counted = 'users' | 'students' | 'groups' | 'lecturers' | 'auditLog' | 'imports' | 'subjects' | 'exercises';
 const count = async (db: ServiceContext['db'], table: Counted) => Number((await db.selectFrom(table as 'users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 for (const database of await testDatabases()) {

@@ -41,7 +41,7 @@ const expected: Record<PageId, Expected> = {
   'dashboard-student': { budget: 5, grows: true }, // + the student and group, subjects with lecturers
   students: { budget: 6, grows: false }, // + group choices, the page, the kept total
   'students-page': { budget: 7, grows: true }, // + the page's first key
-  'students-search': { budget: 7, grows: true }, // a bounded count for the kept total; SQLite asks the trigram index first
+  'students-search': { budget: 7, grows: true }, // a bounded count for the kept total; the trigram index is asked first
   'students-group': { budget: 7, grows: true }, // + the chosen group
   'students-archived': { budget: 6, grows: true },
   'students-lecturer': { budget: 6, grows: true },
@@ -56,7 +56,7 @@ const expected: Record<PageId, Expected> = {
   'student-record': { budget: 7, grows: true }, // the record (read twice), its account, its history
   'api-students': { budget: 4, grows: false }, // token, account, maintenance, the page
   'api-students-500': { budget: 4, grows: true },
-  'api-search': { budget: 5, grows: true }, // SQLite asks the trigram index first
+  'api-search': { budget: 5, grows: true }, // the trigram index is asked first
   subjects: { budget: 6, grows: true }, // the page, its groups, its teaching
   'subjects-lecturer': { budget: 6, grows: true },
   'subjects-student': { budget: 7, grows: true }, // + the cards' materials
@@ -96,7 +96,7 @@ async function addPart(d: Department): Promise<void> {
   const homeSubject = await teach(system, lecturer.lecturer.id, d.homeGroupId);
   d.lecturerSubjectIds.push((await teach(system, d.lecturerId, d.homeGroupId)).id);
   // The group takes the subject (what a student's dashboard lists), written as the factories write
-  // teaching, until the subjects feature brings its service.
+  // teaching (test/factories.ts teach): directly, so a part adds no audit entries of its own.
   await system.db.insertInto('subjectGroups').values({ subjectId: homeSubject.id, groupId: d.homeGroupId }).execute();
   for (let i = 0; i < 20; i++) {
     const lastName = i < 2 ? `Novakovic${k}x${i}` : `Student${k}x${i}`;

@@ -1,6 +1,7 @@
 // `fms <command>`: thin commands that parse arguments, call server/, ops/ or a feature service,
 // print, and set the exit code.
 import { Command, CommanderError } from 'commander';
+import { fmsVersion } from '../config/fms-version.js';
 import { registerBackup } from './commands/backup.js';
 import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -26,7 +27,7 @@ const program = new Command();
 program
   .name('fms')
   .description('FMS, the Faculty Management System: operators\' commands.\nConfiguration comes from the environment and ./.env (see .env.example).')
-  .version('0.1.0')
+  .version(fmsVersion())
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -32,7 +32,7 @@ export function indexable(word: string): boolean {
   return [...word].length >= 3 && !/[\\%_]/.test(word);
 }
 
-/** A folded query made ready for one searched column: its words and, on SQLite, the candidates. */
+/** A folded query made ready for one searched column: its words and the candidates the trigram index named. */
 export interface PeopleSearch {
   searched: SearchedText;
   engine: 'sqlite' | 'postgres';

@@ -6,6 +6,7 @@
 // A student's rating is computed from their scores whenever it is shown, never kept as a counter.
 import { authorize, mayJudgeSubmission, waitingRoomScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
+import { uniqueViolation } from '../../db/constraint-errors.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
@@ -49,7 +50,7 @@ export async function submitExercises(ctx: ServiceContext, input: unknown, uploa
   }
   for (const exercise of exercises) {
     const existing = await repo.findSubmissionOf(ctx.db, exercise.id, studentId);
-    if (existing?.status === 'graded') throw new Conflict(`"${exercise.title}" is already scored; it cannot be sent again.`, { exerciseIds: `"${exercise.title}" is already scored.` });
+    if (existing?.status === 'graded') throw new Conflict(`"${exercise.title}" is already scored.`, { exerciseIds: `Untick "${exercise.title}": a scored exercise cannot be sent again.` });
   }
   const fileId = upload ? await files.recordStoredFile(ctx, upload) : null;
   const sent: SentSubmission[] = [];
@@ -58,7 +59,7 @@ export async function submitExercises(ctx: ServiceContext, input: unknown, uploa
     const late = exercise.dueAt !== null && now.getTime() > exercise.dueAt.getTime();
     const existing = await repo.findSubmissionOf(ctx.db, exercise.id, studentId);
     if (!existing) {
-      const { id } = await repo.insertSubmission(ctx.db, {
+      const { id } = await firstSending(exercise.title, () => repo.insertSubmission(ctx.db, {
         exerciseId: exercise.id,
         studentId,
         note: data.note ?? '',
@@ -72,7 +73,7 @@ export async function submitExercises(ctx: ServiceContext, input: unknown, uploa
         version: 1,
         dismissReason: null,
         updatedAt: now,
-      });
+      }));
       sent.push({ id, exerciseId: exercise.id, status: 'waiting', late, version: 1 });
     } else {
       const replaced = await repo.updateSubmissionAt(ctx.db, existing.id, existing.version, {
@@ -102,6 +103,19 @@ export async function submitExercises(ctx: ServiceContext, input: unknown, uploa
     if (key) keys.push(key);
   }
   return { sent, afterCommit: () => files.discardStoredObjects(ctx, keys) };
+}
+
+/**
+ * The first sending of an exercise; the same sent twice at once (two tabs) meets the unique index
+ * of one submission per student and exercise: say so, rather than the database's words.
+ */
+async function firstSending<T>(title: string, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    if (!uniqueViolation(error)) throw error;
+    throw new Conflict(`"${title}" was sent twice at the same moment; the first one counts. Reload the page to see it.`, { exerciseIds: `"${title}" was just sent.` });
+  }
 }
 
 /** A submission the actor may score or remove: admins any, a lecturer one of a group they teach the subject to. */

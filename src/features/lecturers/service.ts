@@ -366,7 +366,8 @@ export const LECTURER_CHOICES_SHOWN = 20;
 const LECTURER_MATCHES_SHOWN = 10;
 
 /** How many lines a field of lecturers (one a line) may hold: a subject has a handful, never hundreds. */
-export const LECTURER_LINES_MAX = 100;
+/** As many as a subject may have (subjects/schemas MAX_SUBJECT_GROUPS): a subject made by the API or an import can always be saved on its form. */
+export const LECTURER_LINES_MAX = 200;
 
 /**
  * "Horvat Ivan <ivan.horvat@example.edu>": surname first, as the lists sort, and the e-mail, which

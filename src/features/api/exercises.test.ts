@@ -153,6 +153,16 @@ for (const database of await testDatabases()) {
       assert.equal((await callApi(app, tokens.lecturer, 'GET', '/api/v1/waiting-room')).json().items.length, 2);
       assert.equal((await callApi(app, tokens.admin, 'GET', '/api/v1/waiting-room')).json().items.length, 2);
       assert.equal((await callApi(app, otherToken, 'GET', '/api/v1/waiting-room')).json().items.length, 0);
+
+      // Pages of the Waiting Room, oldest first, by cursor.
+      const first = (await callApi(app, tokens.lecturer, 'GET', '/api/v1/waiting-room?limit=1')).json();
+      assert.equal(first.items.length, 1);
+      assert.equal(first.more, true);
+      const next = (await callApi(app, tokens.lecturer, 'GET', `/api/v1/waiting-room?limit=1&cursor=${encodeURIComponent(first.nextCursor)}`)).json();
+      assert.equal(next.items.length, 1);
+      assert.notEqual(next.items[0].id, first.items[0].id);
+      assert.equal(next.nextCursor, null);
+      assertError(await callApi(app, tokens.lecturer, 'GET', '/api/v1/waiting-room?cursor=not-a-cursor'), 422, 'invalid', 'cursor');
     });
   });
 }

@@ -188,8 +188,9 @@ export async function submissionsUsingFile(db: Db, fileId: number): Promise<numb
  * exercises of subjects they teach, from students of the groups they teach those subjects to,
  * oldest first, at most `limit`. Read per exercise through submissions_queue_idx.
  */
-export function waitingEntries(db: Db, lecturerId: number | null, limit: number) {
+export function waitingEntries(db: Db, lecturerId: number | null, limit: number, after?: { submittedAt: Date; id: number }) {
   return waiting(db, lecturerId)
+    .$if(after !== undefined, (q) => q.where((eb) => eb(eb.refTuple('submissions.submittedAt', 'submissions.id'), '>', eb.tuple(after!.submittedAt, after!.id))))
     .select([
       'submissions.id',
       'submissions.version',

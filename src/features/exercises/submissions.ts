@@ -8,7 +8,9 @@ import { authorize, mayJudgeSubmission, waitingRoomScope, type Actor } from '../
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { uniqueViolation } from '../../db/constraint-errors.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { validate } from '../../lib/validation.js';
+import Type from 'typebox';
 import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
 import * as repo from './repository.js';
@@ -183,24 +185,37 @@ export function waitingCountFor(ctx: Pick<ServiceContext, 'db'>, lecturerId: num
   return repo.countWaiting(ctx.db, lecturerId);
 }
 
-/** At most this many entries on one view of the Waiting Room (the oldest). */
-export const WAITING_ROOM_LIMIT = 500;
+/**
+ * Entries on one page of the Waiting Room, the oldest first: a busy lecturer's 500 waiting come in
+ * pages of 50 (each entry is 2.5 KB of page with its score buttons and remove form).
+ */
+export const WAITING_ROOM_PAGE = 50;
+
+const WaitingRoomQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 1024, title: 'Page cursor', errorMessage: 'Follow the link to the next page unchanged.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, title: 'Page size', errorMessage: 'Use a limit from 1 to 500.' })),
+});
 
 /**
- * The actor's Waiting Room, oldest first (at most WAITING_ROOM_LIMIT): a lecturer's the entries of
- * the groups they teach each subject to, an admin's every entry. Each with the student's current
- * rating (the average of their scores).
+ * The actor's Waiting Room, oldest first, a page at a time (keyset on the time sent): a lecturer's
+ * the entries of the groups they teach each subject to, an admin's every entry. Each with the
+ * student's current rating (the average of their scores). `nextCursor`: where the next page starts.
  */
-export async function waitingRoom(ctx: ServiceContext): Promise<{ entries: WaitingEntry[]; more: boolean }> {
+export async function waitingRoom(ctx: ServiceContext, query: unknown = {}): Promise<{ entries: WaitingEntry[]; nextCursor: string | null }> {
   const actor = signedInActor(ctx);
   authorize(actor, 'submissions.grade');
   const scope = waitingRoomScope(actor);
   if (scope.kind === 'none') throw new Forbidden();
-  const rows = await repo.waitingEntries(ctx.db, scope.kind === 'all' ? null : scope.lecturerId, WAITING_ROOM_LIMIT + 1);
-  const page = rows.slice(0, WAITING_ROOM_LIMIT);
+  const { cursor, limit = WAITING_ROOM_PAGE } = validate(WaitingRoomQuery, query);
+  const after = cursor ? decodeCursor(cursor, ['string', 'id']) : null;
+  const from = after ? { submittedAt: new Date(String(after[0])), id: Number(after[1]) } : undefined;
+  if (from && Number.isNaN(from.submittedAt.getTime())) throw new Invalid('Follow the link to the next page unchanged.', { cursor: 'Follow the link to the next page unchanged.' });
+  const rows = await repo.waitingEntries(ctx.db, scope.kind === 'all' ? null : scope.lecturerId, limit + 1, from);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
   const ratings = new Map((await repo.ratingsOf(ctx.db, [...new Set(page.map((r) => r.studentId))])).map((r) => [r.studentId, r]));
   return {
-    more: rows.length > WAITING_ROOM_LIMIT,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.submittedAt.toISOString(), last.id]) : null,
     entries: page.map((r) => {
       const rating = ratings.get(r.studentId);
       return {

@@ -62,10 +62,27 @@ export default async function submissionRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get('/waiting-room', async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/waiting-room', async (request, reply) => {
     const ctx = ctxOf(request);
-    const room = await submissions.waitingRoom(ctx);
-    return reply.html(<WaitingRoomPage page={reply.pageContext()} entries={room.entries} more={room.more} now={ctx.clock.now()} timeZone={request.server.deps.config.timeZone} />);
+    const cursor = typeof request.query.cursor === 'string' && request.query.cursor ? request.query.cursor : undefined;
+    let room;
+    try {
+      room = await submissions.waitingRoom(ctx, cursor ? { cursor } : {});
+    } catch (error) {
+      // A damaged "next" link starts again from the oldest entries.
+      if (!(error instanceof Invalid) || !cursor) throw error;
+      room = await submissions.waitingRoom(ctx);
+    }
+    return reply.html(
+      <WaitingRoomPage
+        page={reply.pageContext()}
+        entries={room.entries}
+        nextHref={room.nextCursor ? `/waiting-room?cursor=${encodeURIComponent(room.nextCursor)}` : null}
+        firstHref={cursor ? '/waiting-room' : null}
+        now={ctx.clock.now()}
+        timeZone={request.server.deps.config.timeZone}
+      />,
+    );
   });
 
   for (const action of ['score', 'dismiss'] as const) {

@@ -15,7 +15,7 @@ import { sendStoredFile } from '../../../routes/send-file.js';
 import * as briefs from '../../exercises/brief.js';
 import * as exercises from '../../exercises/service.js';
 import * as submissions from '../../exercises/submissions.js';
-import { apiRouteConfig, callerOf, readAs, recordId, writeAs } from '../request.js';
+import { apiRouteConfig, callerOf, pick, readAs, recordId, writeAs } from '../request.js';
 import { errorResponses, IdParams, ref } from '../schemas.js';
 
 const tags = ['exercises'];
@@ -256,13 +256,19 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'The Waiting Room',
-        description: "Lecturers: the waiting entries of the groups they teach each subject to; admins: every entry. Oldest first, at most 500 (`more` says there are others). Each with the student's number, name, birth date and rating (average score).",
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })), more: Type.Boolean() }), 403: forbidden, ...errorResponses },
+        description: "Lecturers: the waiting entries of the groups they teach each subject to; admins: every entry. Oldest first, 50 a page (`limit` up to 500): follow `nextCursor` with `?cursor=` for the next (`more` says there is one). Each with the student's number, name, birth date and rating (average score).",
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 1024 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })), nextCursor: Type.Union([Type.String(), Type.Null()]), more: Type.Boolean() }),
+          403: forbidden,
+          422: invalid,
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
-      const room = await submissions.waitingRoom(readAs(request));
-      return { more: room.more, items: room.entries.map((e) => ({ ...e, submittedAt: e.submittedAt.toISOString(), exercise: { ...e.exercise, dueAt: e.exercise.dueAt?.toISOString() ?? null } })) };
+      const room = await submissions.waitingRoom(readAs(request), pick(request.query, ['cursor', 'limit'], ['limit']));
+      return { nextCursor: room.nextCursor, more: room.nextCursor !== null, items: room.entries.map((e) => ({ ...e, submittedAt: e.submittedAt.toISOString(), exercise: { ...e.exercise, dueAt: e.exercise.dueAt?.toISOString() ?? null } })) };
     },
   );
 

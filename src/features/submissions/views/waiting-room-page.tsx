@@ -1,12 +1,15 @@
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
+import { CursorPagination } from '../../../views/pagination.js';
 import type { WaitingEntry } from '../../exercises/submissions.js';
 
 export interface WaitingRoomProps {
   page: PageContext;
   entries: readonly WaitingEntry[];
-  more: boolean;
+  /** The next page of older entries, and the first page, when there are (keyset pages of 50). */
+  nextHref: string | null;
+  firstHref: string | null;
   now: Date;
   timeZone: string;
 }
@@ -124,14 +127,7 @@ export function WaitingRoomPage(props: WaitingRoomProps) {
       </p>
       {props.entries.length === 0 ? (
         <p class="alert alert-success" data-testid="waiting-room-empty">
-          Nothing is waiting: every submission is scored.
-        </p>
-      ) : (
-        ''
-      )}
-      {props.more ? (
-        <p class="alert alert-info" safe>
-          {`The ${props.entries.length} oldest entries are shown; score some and reload for the rest.`}
+          {props.firstHref ? 'No entry waits after these: every later one is scored.' : 'Nothing is waiting: every submission is scored.'}
         </p>
       ) : (
         ''
@@ -187,6 +183,13 @@ export function WaitingRoomPage(props: WaitingRoomProps) {
           ))}
         </section>
       ))}
+      <CursorPagination
+        label="Waiting Room pages"
+        steps={[
+          { label: 'Oldest entries', href: props.firstHref, rel: 'first' },
+          { label: 'Next 50', href: props.nextHref, rel: 'next' },
+        ]}
+      />
     </Layout>
   );
 }

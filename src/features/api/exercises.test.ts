@@ -163,6 +163,16 @@ for (const database of await testDatabases()) {
       assert.notEqual(next.items[0].id, first.items[0].id);
       assert.equal(next.nextCursor, null);
       assertError(await callApi(app, tokens.lecturer, 'GET', '/api/v1/waiting-room?cursor=not-a-cursor'), 422, 'invalid', 'cursor');
+
+      // One file went with both exercises: deleting one keeps it for the other; deleting both drops it.
+      const fileKeys = async () => (await ctx.db.selectFrom('files').select('storageKey').execute()).map((f) => f.storageKey);
+      const [key] = await fileKeys();
+      assert.equal((await callApi(app, tokens.admin, 'DELETE', `/api/v1/exercises/${second.id}`)).statusCode, 200);
+      assert.deepEqual(await fileKeys(), [key], 'the other exercise still names it');
+      assert.equal(await app.deps.storage.exists(key!), true);
+      assert.equal((await callApi(app, tokens.admin, 'DELETE', `/api/v1/exercises/${shared.id}`)).statusCode, 200);
+      assert.deepEqual(await fileKeys(), [], 'no submission names it any more');
+      assert.equal(await app.deps.storage.exists(key!), false);
     });
   });
 }

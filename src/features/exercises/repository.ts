@@ -177,6 +177,16 @@ export async function updateSubmissionAt(db: Db, id: number, version: number, ch
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Which of these files some submission still names (one file may go with several exercises sent at once), 500 ids a statement. */
+export async function filesStillSent(db: Db, fileIds: readonly number[]): Promise<Set<number>> {
+  const used = new Set<number>();
+  for (let i = 0; i < fileIds.length; i += 500) {
+    const rows = await db.selectFrom('submissions').select('attachmentFileId').distinct().where('attachmentFileId', 'in', fileIds.slice(i, i + 500)).execute();
+    for (const r of rows) if (r.attachmentFileId !== null) used.add(r.attachmentFileId);
+  }
+  return used;
+}
+
 /** How many submissions refer to the file (one file may go with several exercises sent at once). */
 export async function submissionsUsingFile(db: Db, fileId: number): Promise<number> {
   const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('attachmentFileId', '=', fileId).executeTakeFirst();

@@ -153,16 +153,10 @@ export async function deleteExercise(ctx: ServiceContext, id: number): Promise<E
   const attached = [...new Set((await repo.submissionFilesOfExercise(ctx.db, id)).map((r) => r.attachmentFileId!))];
   const brief = await repo.briefOf(ctx.db, id);
   await repo.deleteExercise(ctx.db, id);
-  const keys: string[] = [];
-  if (brief) {
-    const key = await files.deleteFileRecord(ctx, brief.fileId);
-    if (key) keys.push(key);
-  }
-  for (const fileId of attached) {
-    if ((await repo.submissionsUsingFile(ctx.db, fileId)) > 0) continue;
-    const key = await files.deleteFileRecord(ctx, fileId);
-    if (key) keys.push(key);
-  }
+  // The submissions went with the exercise; their files go unless another exercise's sending
+  // (sent with the same file) still names them: two statements, not two per file.
+  const stillSent = await repo.filesStillSent(ctx.db, attached);
+  const keys = await files.deleteFileRecordsById(ctx, [...(brief ? [brief.fileId] : []), ...attached.filter((fileId) => !stillSent.has(fileId))]);
   await recordAudit(ctx, { action: 'exercise.deleted', entity: 'exercise', entityId: id, before: auditable(before) });
   return { ...before, afterCommit: () => files.discardStoredObjects(ctx, keys) };
 }

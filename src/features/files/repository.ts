@@ -26,3 +26,9 @@ export function deleteFilesOfTypes(db: Db, ids: readonly number[], contentTypes:
 export function deleteFileById(db: Db, id: number) {
   return db.deleteFrom('files').where('id', '=', id).returning(['id', 'storageKey']).execute();
 }
+
+/** Deletes the rows with these ids; returns their storage keys. */
+export function deleteFilesByIds(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.deleteFrom('files').where('id', 'in', ids).returning(['id', 'storageKey']).execute();
+}

@@ -56,6 +56,18 @@ export async function deleteFileRecord(ctx: Pick<ServiceContext, 'db'>, id: numb
 }
 
 /**
+ * Deletes the records of files a feature's rows named and no longer do (an exercise's submissions,
+ * once deleted), 500 a statement; answers the storage keys whose objects the caller removes after
+ * its transaction commits.
+ */
+export async function deleteFileRecordsById(ctx: Pick<ServiceContext, 'db'>, ids: readonly number[]): Promise<string[]> {
+  const valid = [...new Set(ids.filter((id) => Number.isSafeInteger(id) && id > 0))];
+  const keys: string[] = [];
+  for (let i = 0; i < valid.length; i += 500) for (const row of await repo.deleteFilesByIds(ctx.db, valid.slice(i, i + 500))) keys.push(row.storageKey);
+  return keys;
+}
+
+/**
  * Deletes stored objects no committed row refers to any more (after the rows' transaction
  * committed, or after it rolled back for objects just written). Never throws: an object it cannot
  * delete is logged and stays, unreferenced, costing only its space.

@@ -180,7 +180,7 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'subject', label: 'a subject page', role: 'admin', path: `/subjects/${t.subjectId}` },
     { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room' },
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises' },
-    { id: 'api-waiting-room', label: "the JSON API Waiting Room, an admin's (every entry, 500 at most)", role: 'api', path: '/api/v1/waiting-room' },
+    { id: 'api-waiting-room', label: "the JSON API Waiting Room, an admin's (every entry), 500 a page", role: 'api', path: '/api/v1/waiting-room?limit=500' },
     { id: 'gradebook', label: "a lecturer's gradebook of one group", role: 'lecturer', path: `/subjects/${t.subjectId}/gradebook?group=${t.groupId}` },
   ];
 }

@@ -140,6 +140,9 @@ for (const database of await testDatabases()) {
       assert.deepEqual(changed.json().groups.map((g: { id: number }) => g.id).sort(), [groups.taught.id, groups.other.id].sort(), "the other lecturer's group stays");
 
       const second = (await callApi(app, tokens.lecturer, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.taught.id], title: 'Second' })).json();
+      const commas = await callApi(app, tokens.student, 'POST', '/api/v1/submissions', { exerciseIds: `${shared.id},${second.id}`, note: 'first' });
+      assert.equal(commas.statusCode, 201, commas.body);
+      assert.equal(commas.json().items.length, 2, '"1,2" in one value names both');
       const form = new FormData();
       form.append('exerciseIds', String(shared.id));
       form.append('exerciseIds', String(second.id));

@@ -198,7 +198,10 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
         body = { ...received.fields, ...(received.allFields.exerciseIds ? { exerciseIds: received.allFields.exerciseIds } : {}) };
       } else body = (request.body ?? {}) as Record<string, unknown>;
       const ids = body.exerciseIds ?? (body.exerciseId !== undefined ? [body.exerciseId] : undefined);
-      const input = { exerciseIds: Array.isArray(ids) ? ids.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)) : typeof ids === 'string' ? ids.split(',').map(Number) : ids, note: body.note };
+      // A list, repeated fields, or "1,2" in one value: every id, as a number when it is one.
+      const given = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : ids;
+      const exerciseIds = Array.isArray(given) ? given.flatMap((v) => (typeof v === 'string' ? v.split(',').map((part) => (/^\d+$/.test(part.trim()) ? Number(part.trim()) : part)) : [v])) : given;
+      const input = { exerciseIds, note: body.note };
       try {
         const result = await writeAs(request, (ctx) => submissions.submitExercises(ctx, input, received?.files[0] ?? null));
         await result.afterCommit();

@@ -119,3 +119,20 @@ export function ListTable(props: { testId?: string; columns: number; head: Child
     </div>
   );
 }
+
+/** A named list's search box (groups, subjects): the name searched, the archived switch kept. */
+export function NameSearchForm(props: { action: string; q: string; archived: boolean; label: string }) {
+  return (
+    <form class="row g-2 mb-3" method="get" action={props.action} role="search">
+      {props.archived ? <input type="hidden" name="archived" value="true" /> : ''}
+      <div class="col-sm-8 col-md-6 col-lg-4">
+        <input class="form-control" type="search" name="q" value={props.q} placeholder={props.label} aria-label={props.label} />
+      </div>
+      <div class="col-auto">
+        <button class="btn btn-outline-secondary" type="submit">
+          Search
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,6 +1,6 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
-import { ExportLinks, ListTable, queryString } from '../../../views/list-parts.js';
+import { ExportLinks, ListTable, NameSearchForm, queryString } from '../../../views/list-parts.js';
 import { CursorPagination } from '../../../views/pagination.js';
 import type { GroupView } from '../service.js';
 
@@ -36,17 +36,7 @@ export function GroupsPage(props: GroupsListProps) {
           )}
         </>
       </PageHeader>
-      <form class="row g-2 mb-3" method="get" action="/groups" role="search">
-        {props.archived ? <input type="hidden" name="archived" value="true" /> : ''}
-        <div class="col-sm-8 col-md-6 col-lg-4">
-          <input class="form-control" type="search" name="q" value={props.q} placeholder="Search group names" aria-label="Search group names" />
-        </div>
-        <div class="col-auto">
-          <button class="btn btn-outline-secondary" type="submit">
-            Search
-          </button>
-        </div>
-      </form>
+      <NameSearchForm action="/groups" q={props.q} archived={props.archived} label="Search group names" />
       <ListTable
         testId="groups-table"
         columns={3}

@@ -1,5 +1,5 @@
 import { Layout, PageHeader } from '../../../views/layout.js';
-import { ListTable } from '../../../views/list-parts.js';
+import { ListTable, NameSearchForm } from '../../../views/list-parts.js';
 import type { PageContext } from '../../../views/page.js';
 import { CursorPagination } from '../../../views/pagination.js';
 import type { MaterialView } from '../materials.js';
@@ -42,17 +42,7 @@ export function SubjectsPage(props: SubjectsPageProps) {
           <></>
         )}
       </PageHeader>
-      <form class="row g-2 mb-3" method="get" action="/subjects" role="search">
-        {props.archived ? <input type="hidden" name="archived" value="true" /> : ''}
-        <div class="col-sm-8 col-md-6 col-lg-4">
-          <input class="form-control" type="search" name="q" value={props.q} placeholder="Search subject names" aria-label="Search subject names" />
-        </div>
-        <div class="col-auto">
-          <button class="btn btn-outline-secondary" type="submit">
-            Search
-          </button>
-        </div>
-      </form>
+      <NameSearchForm action="/subjects" q={props.q} archived={props.archived} label="Search subject names" />
       <ListTable
         testId="subjects-table"
         columns={3}

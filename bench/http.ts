@@ -2,11 +2,11 @@
 // and 2 workers) on SQLite and PostgreSQL, with a department seeded at `large`; each scenario
 // loaded with 64 connections after a warm-up, beside its ceiling (a bare Fastify route running the
 // same SQL and sending the same bytes, see http/ceiling-server.ts); the lists, searches and
-// dashboards again at `small`; the exports and an import of 10,000 students timed once; the cold
-// start. Prints a line per scenario and writes bench/RESULTS.md's top section. Knobs: see
+// dashboards again at `small`; the exports and an import of 10,000 students timed once; a 10 MiB
+// material's download under load and a 1 GiB upload and download once; the cold start. Prints a line per scenario and writes bench/RESULTS.md's top section. Knobs: see
 // http/settings.ts and RESULTS.md.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../src/config/index.js';
@@ -16,14 +16,15 @@ import { undoAll, undoOnInterrupt } from './http/cleanup.js';
 import { prepareDepartment, type Department, type Engine } from './http/department.js';
 import { describeRun } from './http/describe.js';
 import { postgresBusy, waitUntilIdle } from './http/idle.js';
-import { timedDownload, underLoad, type Load } from './http/load.js';
+import { timedDownload, underLoad, type Load, type Writes } from './http/load.js';
 import { postgresProblem, postgresVersion } from './http/postgres.js';
 import { stopAll, type Server } from './http/processes.js';
-import { renderTop, writeResults, type ExportRow, type ImportRow, type Row, type RunRecord, type Setup } from './http/report.js';
-import { comparedAtSmall, scenariosOf, type Scenario } from './http/scenarios.js';
+import { renderTop, writeResults, type ExportRow, type ImportRow, type Row, type RunRecord, type Setup, type TransferRow } from './http/report.js';
+import { comparedAtSmall, MATERIAL_ID, scenariosOf, type Scenario } from './http/scenarios.js';
 import { distCli, fmsEnvironment, startCeiling, startFms } from './http/servers.js';
-import { readSettings, SettingsError, type Scale, type Settings } from './http/settings.js';
+import { HUGE_ID, readSettings, SettingsError, type Scale, type Settings } from './http/settings.js';
 import { IMPORTED_STUDENTS, newIntakeCsv, STUDENT_IMPORT_ID, timedStudentImport } from './http/student-import.js';
+import { hugeTransfer, storedPathOf, uploadMaterial } from './http/transfers.js';
 
 const root = new URL('../', import.meta.url).pathname;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -61,6 +62,7 @@ interface Collected {
   rows: Row[];
   exports: ExportRow[];
   imports: ImportRow[];
+  transfers: TransferRow[];
   coldStarts: RunRecord['coldStarts'];
   departments: RunRecord['departments'];
   notes: string[];
@@ -78,6 +80,17 @@ interface SetupWork {
   captured: Map<string, Captured>;
   /** Whether PostgreSQL is still busy with the department's database (null on SQLite). */
   databaseBusy: (() => Promise<boolean>) | null;
+  /** Loads of a write still to come on this department (FMS's and the ceilings'), to share its pool fairly. */
+  writeLoads: { left: number };
+}
+
+/** A load's portion of the write's pool: an equal share of what is left among the loads still to come. */
+function writesFor(scenario: Scenario, writeLoads: { left: number }, ceilingOf?: string): Writes | undefined {
+  const writes = scenario.writes;
+  if (!writes) return undefined;
+  const pool = writes.pool.portion(writes.pool.left / Math.max(1, writeLoads.left--));
+  // The ceiling's route takes the entry in its address (ceiling-server.ts).
+  return { pool, request: ceilingOf ? (entry) => ({ path: `/s/${ceilingOf}/${entry.id}`, body: writes.request(entry).body }) : writes.request };
 }
 
 /** One setup: FMS (and at the main scale its ceiling) started, every scenario loaded, the exports timed. */
@@ -92,7 +105,10 @@ async function measureSetup(work: SetupWork, settings: Settings, workDir: string
     say(`${setup.name}, ${scale}: ready ${(fms.readyMs / 1000).toFixed(2)} s after spawn`);
     if (isMain && loaded.length) {
       const database = config.database.kind === 'sqlite' ? config.database.file : department.url;
-      const routes = loaded.map((s) => ({ id: s.id, contentType: captured.get(s.id)!.contentType, body: captured.get(s.id)!.body, statements: captured.get(s.id)!.statements }));
+      const routes = loaded.map((s) => {
+        const { contentType, body, statements, file, write } = captured.get(s.id)!;
+        return { id: s.id, contentType, body, statements, file, write };
+      });
       ceiling = await startCeiling(setup, { engine: department.engine, database, routes }, workDir);
     }
     // A second worker may still be starting when the first one answers.
@@ -100,13 +116,20 @@ async function measureSetup(work: SetupWork, settings: Settings, workDir: string
     const settleOf = (server: Server) => () => waitUntilIdle(server.pids, work.databaseBusy);
     for (const scenario of loaded) {
       const headersOf = headers[scenario.role];
-      const f = await underLoad({ connections: settings.connections, seconds: settings.seconds, warmup: settings.warmup, url: `${fms.url}${scenario.path}`, headers: headersOf, pids: fms.pids, settle: settleOf(fms) });
+      const f = await underLoad({ connections: settings.connections, seconds: settings.seconds, warmup: settings.warmup, url: `${fms.url}${scenario.path}`, headers: headersOf, pids: fms.pids, settle: settleOf(fms), writes: writesFor(scenario, work.writeLoads) });
       const c = ceiling
-        ? await underLoad({ connections: settings.connections, seconds: settings.ceilingSeconds, warmup: settings.ceilingWarmup, url: `${ceiling.url}/s/${scenario.id}`, headers: headersOf, settle: settleOf(ceiling) })
+        ? await underLoad({ connections: settings.connections, seconds: settings.ceilingSeconds, warmup: settings.ceilingWarmup, url: `${ceiling.url}/s/${scenario.id}`, headers: headersOf, settle: settleOf(ceiling), writes: writesFor(scenario, work.writeLoads, scenario.id) })
         : null;
       const shot = captured.get(scenario.id)!;
       out.rows.push({ setup, scale, scenario, fms: f, ceiling: c, bodyBytes: shot.bytes, statements: shot.statements.length });
       say(lineOf(setup, scale, scenario, f, c));
+      if (scenario.writes) {
+        // Every score must be 200: a 409 would mean an entry was scored twice.
+        if (f.errors) out.notes.push(`${scenario.label} (${setup.name}, ${scale}) answered ${f.errors} errors: each request should score an entry of its own.`);
+        for (const [who, load, asked] of [['FMS', f, settings.seconds], ['its ceiling', c, settings.ceilingSeconds]] as const)
+          if (load && load.seconds < asked * 0.9)
+            out.notes.push(`${scenario.label} (${setup.name}, ${scale}): ${who} used up its share of the waiting submissions after ${load.seconds.toFixed(1)} s of ${asked} s.`);
+      }
       // A ceiling that fails its replay measures nothing: say so where the figures are read.
       if (c?.errors) {
         const logged = readFileSync(join(workDir, `ceiling-${setup.id}.log`), 'utf8').split('\n').find((l) => l.startsWith(`/s/${scenario.id}:`)) ?? '';
@@ -145,6 +168,42 @@ async function measureImport(setup: Setup, department: Department, config: Confi
   }
 }
 
+const MATERIAL_BYTES = 10 * 2 ** 20;
+const HUGE_BYTES = 2 ** 30;
+/** The huge transfer's server only: room for 1 GiB and its multipart framing. */
+const RAISED_LIMIT = '1100MiB';
+
+/**
+ * On a 1-process server started for it, with MAX_CONTENT_LENGTH raised: the download scenario's
+ * 10 MiB material uploaded through the API (kept: the loads fetch it), and the 1 GiB upload and
+ * download timed once (deleted after). Before the capture, which must find the material.
+ */
+async function measureTransfers(setup: Setup, department: Department, config: Config, environment: Record<string, string>, want: { material: boolean; huge: boolean }, settings: Settings, workDir: string): Promise<TransferRow | null> {
+  let fms: Server | null = null;
+  try {
+    fms = await startFms(setup, { ...environment, MAX_CONTENT_LENGTH: RAISED_LIMIT }, workDir, `fms-${setup.id}-${department.scale}-transfers`);
+    if (want.material) {
+      const sent = await uploadMaterial(fms.url, department.apiToken, department.subjectId, 'bench-material.bin', MATERIAL_BYTES, settings.seed);
+      if (!sent.material) say(`Warning: the ${MATERIAL_BYTES / 2 ** 20} MiB material was not uploaded (${sent.problem}); its download is left out.`);
+      else {
+        const db = createDb(config.database, { poolSize: 1 });
+        try {
+          department.material = { id: sent.material.id, file: await storedPathOf(db, department.uploads, sent.material.id), bytes: sent.material.size };
+        } finally {
+          await db.destroy();
+        }
+      }
+    }
+    if (!want.huge) return null;
+    const transfer = await hugeTransfer(fms.url, department.apiToken, department.subjectId, HUGE_BYTES, settings.seed, fms.pids);
+    const leg = (name: string, l: TransferRow['transfer']['upload']) => (l ? `${name} ${l.status} in ${l.seconds.toFixed(1)} s, RSS ${Math.round(l.rssBefore / 2 ** 20)} → ${Math.round(l.peakRss / 2 ** 20)} MB` : '');
+    say(`${setup.name.padEnd(22)} ${department.scale.padEnd(6)} 1 GiB material: ${[leg('upload', transfer.upload), leg('download', transfer.download)].filter(Boolean).join('; ')}${transfer.problem ? `; failed: ${transfer.problem}` : ''}`);
+    return { setup, scale: department.scale, transfer };
+  } finally {
+    await fms?.stop();
+  }
+}
+
 /** The setups asked for (BENCH_SETUPS), without PostgreSQL's when it does not answer. */
 async function chooseSetups(settings: Settings, notes: string[]): Promise<{ setups: Setup[]; postgresVersion: string | null }> {
   const wanted = allSetups.filter((s) => !settings.setups || settings.setups.test(s.id) || settings.setups.test(s.name));
@@ -161,7 +220,7 @@ async function chooseSetups(settings: Settings, notes: string[]): Promise<{ setu
 
 async function main(settings: Settings) {
   if (!existsSync(distCli)) throw new SettingsError('dist/ is missing: run `npm run build` first (`npm run bench` does).');
-  const out: Collected = { rows: [], exports: [], imports: [], coldStarts: [], departments: [], notes: [] };
+  const out: Collected = { rows: [], exports: [], imports: [], transfers: [], coldStarts: [], departments: [], notes: [] };
   if (newestMtime(join(root, 'src')) > statSync(distCli).mtimeMs) {
     const note = 'src/ changed after dist/ was built: the servers ran the build, the captured SQL came from the sources. Run `npm run build` (npm run bench does) for a clean run.';
     say(`Warning: ${note}`);
@@ -173,10 +232,9 @@ async function main(settings: Settings) {
   const loadBefore = loadavg()[0]!;
   const workDir = mkdtempSync(join(tmpdir(), 'fms-bench-'));
   undoOnInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
-  const uploads = join(workDir, 'uploads');
-  mkdirSync(uploads);
   const secretKey = randomBytes(32).toString('hex');
-  const configFor = (databaseUrl: string): Config => loadConfig({ ...fmsEnvironment(databaseUrl, uploads, secretKey), LOG_LEVEL: 'silent' }, { dotenvDir: false });
+  // Each department has its own uploads folder (department.ts): the seed's files and the run's.
+  const configFor = (databaseUrl: string, uploads: string): Config => loadConfig({ ...fmsEnvironment(databaseUrl, uploads, secretKey), LOG_LEVEL: 'silent' }, { dotenvDir: false });
 
   const interrupted = async (signal: NodeJS.Signals) => {
     say(`\n${signal}: stopping the servers and removing the run's databases and files…`);
@@ -209,23 +267,32 @@ async function main(settings: Settings) {
             scale,
             line: `${engineName(engine)}, ${scale}: ${c.students.toLocaleString('en')} students, ${c.groups.toLocaleString('en')} groups, ${c.lecturers.toLocaleString('en')} lecturers, ${c.auditEntries.toLocaleString('en')} audit entries; ${department.seedSeconds === null ? 'seeded by an earlier run (cached)' : `seeded in ${Math.round(department.seedSeconds)} s`}`,
           });
-          const chosen = scenariosOf(department).filter((s) => (!settings.only || settings.only.test(s.id)) && (isMain || comparedAtSmall(s)));
-          const importer = isMain && (!settings.only || settings.only.test(STUDENT_IMPORT_ID)) ? here.find((s) => s.workers === 1) : undefined;
+          const wanted = (id: string) => !settings.only || settings.only.test(id);
+          const config = configFor(department.url, department.uploads);
+          const environment = fmsEnvironment(department.url, department.uploads, secretKey);
+          const oneProcess = here.find((s) => s.workers === 1);
+          // First: the download scenario needs its material before the capture.
+          const transfers = { material: isMain && wanted(MATERIAL_ID), huge: isMain && settings.huge && wanted(HUGE_ID) };
+          if (oneProcess && (transfers.material || transfers.huge)) {
+            const row = await measureTransfers(oneProcess, department, config, environment, transfers, settings, workDir);
+            if (row) out.transfers.push(row);
+          }
+          const chosen = scenariosOf(department).filter((s) => wanted(s.id) && (isMain || comparedAtSmall(s)));
+          const importer = isMain && wanted(STUDENT_IMPORT_ID) ? oneProcess : undefined;
           if (!chosen.length && !importer) continue;
-          const config = configFor(department.url);
           if (chosen.length) say(`Capturing what FMS runs and sends for each scenario (${engine}, ${scale})…`);
           const { headers, captured, failures } = await captureScenarios(department, config, chosen);
           for (const [id, why] of failures) {
             const scenario = chosen.find((s) => s.id === id)!;
-            const note = `${scenario.label} (GET ${scenario.path} as ${scenario.role}) on ${engineName(engine)} at ${scale} ${why}: left out of this run.`;
+            const note = `${scenario.label} (${scenario.writes ? 'POST' : 'GET'} ${scenario.path} as ${scenario.role}) on ${engineName(engine)} at ${scale} ${why}: left out of this run.`;
             say(`Warning: ${note}`);
             out.notes.push(note);
           }
           const scenarios = chosen.filter((s) => !failures.has(s.id));
-          const environment = fmsEnvironment(department.url, uploads, secretKey);
+          const writeLoads = { left: here.length * (isMain ? 2 : 1) };
           if (scenarios.length)
             for (const setup of here)
-              await measureSetup({ setup, scale, isMain, department, config, environment, scenarios, headers, captured, databaseBusy: database?.check ?? null }, settings, workDir, out);
+              await measureSetup({ setup, scale, isMain, department, config, environment, scenarios, headers, captured, databaseBusy: database?.check ?? null, writeLoads }, settings, workDir, out);
           // Last: the import adds students to this run's copy of the department.
           if (importer) out.imports.push(await measureImport(importer, department, config, environment, headers.admin.cookie ?? '', settings, workDir));
         } finally {

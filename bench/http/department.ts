@@ -1,9 +1,12 @@
 // The department a run measures: seeded once per engine and scale (or copied from the cache of an
-// earlier run), then made ready to sign in to: an admin, a lecturer who teaches and a student in a
-// group get passwords, the admin an API token. Also finds what the scenarios need, as the plan test
-// finds them (test/query-pages.ts): a common surname fragment to search for, the middle page of the
-// list, a group with students.
+// earlier run), then made ready to sign in to: an admin, a lecturer who teaches, the busiest
+// lecturer and a student in a group get passwords, the admin an API token. Also finds what the
+// scenarios need, as the plan test finds them (test/query-pages.ts): a common surname fragment to
+// search for, the middle page of the list, a group with students; and the waiting submissions the
+// scoring scenario may consume. The seed's files (materials, submissions' attachments) are cached
+// beside its database and hard-linked into each run's own uploads folder.
 import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -17,8 +20,10 @@ import { actorFromUser, createApiTokenAsOperator, findUserById } from '../../src
 import { systemClock } from '../../src/lib/clock.js';
 import { seedDepartmentAtScale } from '../../src/seeds/scale.js';
 import { findPageTargets, signInAs, type SignedIn } from '../../test/query-pages.js';
+import { findBusyLecturer } from './busy-lecturer.js';
 import { undoOnInterrupt } from './cleanup.js';
 import { createDatabase, databaseExists, databasesStartingWith, databaseUrl, dropDatabase, renameDatabase } from './postgres.js';
+import { readScorePool, type ScorePool } from './score-pool.js';
 import type { Scale, Settings } from './settings.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -28,6 +33,8 @@ export interface Department {
   scale: Scale;
   /** DATABASE_URL of the servers. */
   url: string;
+  /** UPLOAD_FOLDER of the servers: this run's copy of the seed's files. */
+  uploads: string;
   counts: { students: number; groups: number; lecturers: number; auditEntries: number };
   admin: SignedIn;
   lecturer: SignedIn;
@@ -39,9 +46,15 @@ export interface Department {
   deepPage: number;
   /** A subject the lecturer teaches to the student's group. */
   subjectId: number;
+  /** The lecturer whose Waiting Room holds the most waiting entries, and how many (null: nobody's holds any). */
+  busyLecturer: (SignedIn & { waiting: number }) | null;
+  /** Waiting entries no other scenario shows, for the scoring scenario to consume. */
+  scorePool: ScorePool;
+  /** The material the run uploaded for the download scenario, and where its bytes lie (set by the run). */
+  material: { id: number; file: string; bytes: number } | null;
   /** Seconds the seed took in this run, or null when it came from the cache. */
   seedSeconds: number | null;
-  /** Removes this run's copy of the database. */
+  /** Removes this run's copy of the database and of the files. */
   dispose(): Promise<void>;
 }
 
@@ -62,6 +75,30 @@ function seedKey(scale: Scale, seed: number): string {
   walk(join(root, 'src/seeds'));
   walk(join(root, 'src/db/migrations'));
   return hash.digest('hex').slice(0, 12);
+}
+
+/** Where the seed's files are kept beside a cached database (a file, or a PostgreSQL template's remembered JSON). */
+function uploadsOf(cached: string): string {
+  return `${cached}.uploads`;
+}
+
+/**
+ * A run's own copy of the cached files, made of hard links: instant for 100,000 files, and safe,
+ * because FMS never writes into a stored object (storage/local.ts writes a temporary file and
+ * renames it; a delete unlinks this run's name only). A copy where links cannot be made.
+ */
+function linkFiles(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  if (!existsSync(from)) {
+    mkdirSync(to, { recursive: true, mode: 0o700 });
+    return;
+  }
+  try {
+    execFileSync('cp', ['-al', from, to], { stdio: 'pipe' });
+  } catch {
+    rmSync(to, { recursive: true, force: true });
+    execFileSync('cp', ['-a', from, to], { stdio: 'pipe' });
+  }
 }
 
 function contextOf(db: Db, config: Config): ServiceContext {
@@ -97,6 +134,7 @@ function seededFile(path: string) {
 
 interface Prepared {
   url: string;
+  uploads: string;
   seedSeconds: number | null;
   seeded: Seeded;
   dispose: () => Promise<void>;
@@ -119,95 +157,124 @@ const removeSqlite = (file: string) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 };
 
-async function sqliteDepartment(settings: Settings, config: (url: string) => Config, scale: Scale, workDir: string, say: (line: string) => void): Promise<Prepared> {
+type ConfigFor = (databaseUrl: string, uploads: string) => Config;
+
+async function sqliteDepartment(settings: Settings, config: ConfigFor, scale: Scale, workDir: string, say: (line: string) => void): Promise<Prepared> {
   const work = join(workDir, `${scale}.sqlite`);
-  const dispose = async () => removeSqlite(work);
-  const seedFresh = (file: string) =>
+  const workUploads = join(workDir, `uploads-sqlite-${scale}`);
+  const dispose = async () => {
+    removeSqlite(work);
+    rmSync(workUploads, { recursive: true, force: true });
+  };
+  const seedFresh = (file: string, uploads: string) =>
     undoneOnFailure(
-      () => removeSqlite(file),
+      () => {
+        removeSqlite(file);
+        rmSync(uploads, { recursive: true, force: true });
+      },
       async () => {
         say(`Seeding the ${scale} department on SQLite…`);
+        mkdirSync(uploads, { recursive: true, mode: 0o700 });
         const db = createDb({ kind: 'sqlite', file, url: `sqlite:${file}` });
         try {
-          return await seedInto(db, config(`sqlite:${file}`), scale, settings.seed, say);
+          return await seedInto(db, config(`sqlite:${file}`, uploads), scale, settings.seed, say);
         } finally {
           await db.destroy();
         }
       },
     );
   if (!settings.cache) {
-    const { seconds, seeded } = await seedFresh(work);
-    return { url: `sqlite:${work}`, seedSeconds: seconds, seeded, dispose };
+    undoOnInterrupt(dispose);
+    const { seconds, seeded } = await seedFresh(work, workUploads);
+    return { url: `sqlite:${work}`, uploads: workUploads, seedSeconds: seconds, seeded, dispose };
   }
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const cached = join(cacheDir, `sqlite-${scale}-${seedKey(scale, settings.seed)}.sqlite`);
   let seedSeconds: number | null = null;
-  if (!existsSync(cached) || !existsSync(seededFile(cached))) {
+  if (!existsSync(cached) || !existsSync(seededFile(cached)) || !existsSync(uploadsOf(cached))) {
     const partial = `${cached}.partial-${process.pid}`;
-    const { seconds, seeded } = await seedFresh(partial);
+    const { seconds, seeded } = await seedFresh(partial, uploadsOf(partial));
     seedSeconds = seconds;
     // Closed above, so the WAL is folded into the file: one file to copy.
+    rmSync(uploadsOf(cached), { recursive: true, force: true });
+    renameSync(uploadsOf(partial), uploadsOf(cached));
     renameSync(partial, cached);
     writeJson(seededFile(cached), seeded);
-    // Older seeds of this scale (other code) are of no further use.
+    // Older seeds of this scale (other code) are of no further use, nor their files.
     for (const name of readdirSync(cacheDir)) {
       const path = join(cacheDir, name);
-      if (name.startsWith(`sqlite-${scale}-`) && !path.startsWith(cached)) rmSync(path, { force: true });
+      if (name.startsWith(`sqlite-${scale}-`) && !path.startsWith(cached)) rmSync(path, { recursive: true, force: true });
     }
-  } else say(`The ${scale} SQLite department comes from the cache (${cached}, ${(statSync(cached).size / 1e6).toFixed(0)} MB).`);
+  } else say(`The ${scale} SQLite department comes from the cache (${cached}, ${(statSync(cached).size / 1e6).toFixed(0)} MB, and its files).`);
   undoOnInterrupt(dispose);
   copyFileSync(cached, work);
-  return { url: `sqlite:${work}`, seedSeconds, seeded: readJson(seededFile(cached)), dispose };
+  linkFiles(uploadsOf(cached), workUploads);
+  return { url: `sqlite:${work}`, uploads: workUploads, seedSeconds, seeded: readJson(seededFile(cached)), dispose };
 }
 
-async function postgresDepartment(settings: Settings, config: (url: string) => Config, scale: Scale, say: (line: string) => void): Promise<Prepared> {
+async function postgresDepartment(settings: Settings, config: ConfigFor, scale: Scale, workDir: string, say: (line: string) => void): Promise<Prepared> {
   const server = settings.postgresUrl;
   const work = `fms_bench_${scale}_${process.pid}`;
-  const dispose = () => dropDatabase(server, work);
-  const seedFresh = (name: string) =>
+  const workUploads = join(workDir, `uploads-postgres-${scale}`);
+  const dispose = async () => {
+    await dropDatabase(server, work);
+    rmSync(workUploads, { recursive: true, force: true });
+  };
+  const seedFresh = (name: string, uploads: string) =>
     undoneOnFailure(
-      () => dropDatabase(server, name),
+      async () => {
+        await dropDatabase(server, name);
+        rmSync(uploads, { recursive: true, force: true });
+      },
       async () => {
         say(`Seeding the ${scale} department on PostgreSQL…`);
         await createDatabase(server, name);
+        mkdirSync(uploads, { recursive: true, mode: 0o700 });
         const url = databaseUrl(server, name);
         const db = createDb({ kind: 'postgres', url }, { poolSize: 4 });
         try {
-          return await seedInto(db, config(url), scale, settings.seed, say);
+          return await seedInto(db, config(url, uploads), scale, settings.seed, say);
         } finally {
           await db.destroy();
         }
       },
     );
   if (!settings.cache) {
-    const { seconds, seeded } = await seedFresh(work);
+    const { seconds, seeded } = await seedFresh(work, workUploads);
     undoOnInterrupt(dispose);
-    return { url: databaseUrl(server, work), seedSeconds: seconds, seeded, dispose };
+    return { url: databaseUrl(server, work), uploads: workUploads, seedSeconds: seconds, seeded, dispose };
   }
   const prefix = `fms_bench_seed_${scale}_`;
   const template = `${prefix}${seedKey(scale, settings.seed)}`;
   let seedSeconds: number | null = null;
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const remembered = join(cacheDir, `${template}.json`);
-  if (!(await databaseExists(server, template)) || !existsSync(remembered)) {
+  if (!(await databaseExists(server, template)) || !existsSync(remembered) || !existsSync(uploadsOf(remembered))) {
     const partial = `fms_bench_seeding_${scale}_${process.pid}`;
-    const { seconds, seeded } = await seedFresh(partial);
+    const partialUploads = join(cacheDir, `${partial}.uploads`);
+    const { seconds, seeded } = await seedFresh(partial, partialUploads);
     seedSeconds = seconds;
     await undoneOnFailure(
-      () => dropDatabase(server, partial),
+      async () => {
+        await dropDatabase(server, partial);
+        rmSync(partialUploads, { recursive: true, force: true });
+      },
       async () => {
         await dropDatabase(server, template);
         await renameDatabase(server, partial, template);
       },
     );
+    rmSync(uploadsOf(remembered), { recursive: true, force: true });
+    renameSync(partialUploads, uploadsOf(remembered));
     writeJson(remembered, seeded);
-    // Older seeds of this scale (other code) are of no further use, nor what they remembered.
+    // Older seeds of this scale (other code) are of no further use, nor what they remembered, nor their files.
     for (const old of await databasesStartingWith(server, prefix)) if (old !== template) await dropDatabase(server, old);
-    for (const name of readdirSync(cacheDir)) if (name.startsWith(prefix) && name !== `${template}.json`) rmSync(join(cacheDir, name), { force: true });
-  } else say(`The ${scale} PostgreSQL department comes from the cache (database ${template}).`);
+    for (const name of readdirSync(cacheDir)) if (name.startsWith(prefix) && !name.startsWith(`${template}.json`)) rmSync(join(cacheDir, name), { recursive: true, force: true });
+  } else say(`The ${scale} PostgreSQL department comes from the cache (database ${template}, and its files).`);
   undoOnInterrupt(dispose);
   await createDatabase(server, work, template);
-  return { url: databaseUrl(server, work), seedSeconds, seeded: readJson(remembered), dispose };
+  linkFiles(uploadsOf(remembered), workUploads);
+  return { url: databaseUrl(server, work), uploads: workUploads, seedSeconds, seeded: readJson(remembered), dispose };
 }
 
 function writeJson(path: string, value: unknown) {
@@ -246,13 +313,13 @@ export async function prepareDepartment(
   engine: Engine,
   scale: Scale,
   settings: Settings,
-  configFor: (databaseUrl: string) => Config,
+  configFor: ConfigFor,
   workDir: string,
   say: (line: string) => void,
 ): Promise<Department> {
-  const prepared = engine === 'sqlite' ? await sqliteDepartment(settings, configFor, scale, workDir, say) : await postgresDepartment(settings, configFor, scale, say);
+  const prepared = engine === 'sqlite' ? await sqliteDepartment(settings, configFor, scale, workDir, say) : await postgresDepartment(settings, configFor, scale, workDir, say);
   try {
-    const config = configFor(prepared.url);
+    const config = configFor(prepared.url, prepared.uploads);
     const db = createDb(config.database, { poolSize: 2 });
     try {
       const ctx = contextOf(db, config);
@@ -261,6 +328,11 @@ export async function prepareDepartment(
       const admin = await signInAs(ctx, adminId, benchPassword());
       const lecturer = await signInAs(ctx, targets.lecturerUserId, benchPassword());
       const student = await signInAs(ctx, targets.studentUserId, benchPassword());
+      const busy = await findBusyLecturer(db);
+      // One password per account: the plan test's lecturer may be the busiest too.
+      const busyLecturer = !busy ? null : { ...(busy.userId === lecturer.userId ? lecturer : await signInAs(ctx, busy.userId, benchPassword())), waiting: busy.waiting };
+      const lecturerIds = await db.selectFrom('users').select('lecturerId').where('id', 'in', [lecturer.userId, ...(busy ? [busy.userId] : [])]).execute();
+      const scorePool = await readScorePool(db, { lecturerIds: lecturerIds.flatMap((l) => (l.lecturerId === null ? [] : [l.lecturerId])), groupId: targets.groupId });
       const adminUser = (await findUserById(ctx, admin.userId))!;
       const { token } = await db.transaction().execute((trx) =>
         createApiTokenAsOperator({ ...ctx, db: trx, actor: actorFromUser(adminUser) }, { name: 'npm run bench' }),
@@ -269,6 +341,7 @@ export async function prepareDepartment(
         engine,
         scale,
         url: prepared.url,
+        uploads: prepared.uploads,
         counts: { students: targets.students, ...(await countsOf(db)) },
         admin,
         lecturer,
@@ -277,6 +350,9 @@ export async function prepareDepartment(
         searchFragment: targets.searched,
         deepPage: targets.pageNumber,
         subjectId: targets.subjectId,
+        busyLecturer,
+        scorePool,
+        material: null,
         seedSeconds: prepared.seedSeconds,
         dispose: prepared.dispose,
       };

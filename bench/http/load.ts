@@ -1,8 +1,10 @@
 // One scenario under load: autocannon with N connections, a warm-up whose figures are dropped,
-// then the measured run, while the server's resident memory is sampled.
+// then the measured run, while the server's resident memory is sampled. A write sends each request
+// to another entry of its pool and stops early rather than send one twice.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { MemorySampler } from './processes.js';
+import type { ScorePool, WaitingEntry } from './score-pool.js';
 
 export interface Load {
   rps: number;
@@ -18,6 +20,16 @@ export interface Load {
   peakRss: number;
   /** How long the server kept working on abandoned requests after the measurement (-1: it never settled). */
   backlogMs: number;
+  /** The largest resident size of one process before the warm-up (0 when not sampled). */
+  rssBefore: number;
+  /** Seconds actually measured: fewer than asked when a write's pool ran out. */
+  seconds: number;
+}
+
+/** Each request of a write: its entry's address and body (`pool` is this load's own portion). */
+export interface Writes {
+  pool: ScorePool;
+  request: (entry: WaitingEntry) => { path: string; body: string };
 }
 
 export interface LoadOptions {
@@ -30,20 +42,57 @@ export interface LoadOptions {
   pids?: () => number[];
   /** Waits until the server has finished what a stopped load left behind; answers how long it took. */
   settle: () => Promise<number>;
+  writes?: Writes;
 }
 
-function run(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, headers, connections, duration: seconds, timeout: 30 });
+/**
+ * A read repeats one request. A write takes the next entry for every request (autocannon builds a
+ * connection's first request when it opens it, then one before each further request) and asks for
+ * no more requests than `pool` holds; null when it holds fewer than one per connection.
+ */
+function run(url: string, headers: Record<string, string>, connections: number, seconds: number, pool?: ScorePool, writes?: Writes): Promise<autocannon.Result> | null {
+  if (!writes || !pool) return autocannon({ url, headers, connections, duration: seconds, timeout: 30 });
+  if (pool.left < connections) return null;
+  const { request } = writes;
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    maxOverallRequests: pool.left,
+    requests: [
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          const entry = pool.take();
+          // Past the pool's end only when autocannon asks beyond maxOverallRequests: a path that answers 404, never a second score.
+          const { path, body } = entry ? request(entry) : { path: '/pool-exhausted', body: '{}' };
+          return { ...req, path, body };
+        },
+      },
+    ],
+  });
 }
 
 export async function underLoad(options: LoadOptions): Promise<Load> {
+  const before = options.pids ? new MemorySampler(options.pids) : null;
+  before?.sample();
+  const writes = options.writes;
+  // The warm-up's share of a write's entries is its share of the seconds.
+  const warmupPool = writes ? writes.pool.portion((writes.pool.left * options.warmup) / (options.warmup + options.seconds)) : undefined;
   if (options.warmup > 0) {
-    await run(options.url, options.headers, options.connections, options.warmup);
-    await options.settle();
+    const warming = run(options.url, options.headers, options.connections, options.warmup, warmupPool, writes);
+    if (warming) {
+      await warming;
+      await options.settle();
+    }
   }
   const sampler = options.pids ? new MemorySampler(options.pids).start() : null;
   try {
-    const result = await run(options.url, options.headers, options.connections, options.seconds);
+    const measured = run(options.url, options.headers, options.connections, options.seconds, writes?.pool, writes);
+    if (!measured) throw new Error(`fewer waiting submissions left (${writes?.pool.left}) than connections (${options.connections})`);
+    const result = await measured;
     const peakRss = sampler?.stop().peakProcess ?? 0;
     const answers = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
     return {
@@ -55,6 +104,8 @@ export async function underLoad(options: LoadOptions): Promise<Load> {
       bytesPerAnswer: answers ? result.throughput.total / answers : 0,
       peakRss,
       backlogMs: await options.settle(),
+      rssBefore: before?.peakProcess ?? 0,
+      seconds: result.duration,
     };
   } finally {
     sampler?.stop();

@@ -1,17 +1,30 @@
-// What the suite loads: each a GET as one role, as issue 11 lists them. `kind` sorts them for the
-// targets: lists, searches and dashboards are compared with `small`, exports are timed once.
+// What the suite loads, as issues 11 and 12 list them: a GET as one role, except scoring (a POST
+// that consumes a waiting entry each request). `kind` sorts them for the targets: lists, searches
+// and dashboards are compared with `small`, exports are timed once, the download's memory must
+// stay flat.
 import type { Role } from '../../test/query-pages.js';
 import type { Department } from './department.js';
+import { scoreRequest, type ScorePool } from './score-pool.js';
 
-type ScenarioKind = 'page' | 'list' | 'search' | 'dashboard' | 'json-list' | 'json-search' | 'export';
+type ScenarioKind = 'page' | 'list' | 'search' | 'dashboard' | 'json-list' | 'json-search' | 'export' | 'write' | 'download';
+
+/** The roles of test/query-pages.ts, and the busiest lecturer of the department. */
+export type BenchRole = Role | 'busy-lecturer';
 
 export interface Scenario {
   id: string;
   label: string;
-  role: Role;
+  role: BenchRole;
+  /** The address (a write's: of its first request; each goes to another entry). */
   path: string;
   kind: ScenarioKind;
+  /** A write: where each request goes and what it sends, one entry of the pool each. */
+  writes?: { pool: ScorePool; request: typeof scoreRequest };
 }
+
+/** The scoring scenario's id (last of the loaded ones: it changes the department). */
+export const SCORE_ID = 'score';
+export const MATERIAL_ID = 'material-10mb';
 
 export function scenariosOf(department: Department): Scenario[] {
   const q = encodeURIComponent(department.searchFragment);
@@ -37,6 +50,13 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room', kind: 'list' },
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises', kind: 'list' },
     { id: 'gradebook', label: "a group's gradebook", role: 'lecturer', path: `/subjects/${department.subjectId}/gradebook?group=${department.student.groupId}`, kind: 'page' },
+    ...(department.busyLecturer
+      ? [{ id: 'waiting-room-busy', label: `a busy lecturer's Waiting Room (${department.busyLecturer.waiting.toLocaleString('en')} waiting)`, role: 'busy-lecturer' as const, path: '/waiting-room', kind: 'list' as const }]
+      : []),
+    // The student's own download link on the subject's card (their access checked on every request).
+    ...(department.material ? [{ id: MATERIAL_ID, label: `a ${(department.material.bytes / 2 ** 20).toFixed(0)} MiB material download`, role: 'student' as const, path: `/materials/${department.material.id}/file`, kind: 'download' as const }] : []),
+    // After every page it could change: it scores none of the entries those pages show (score-pool.ts).
+    { id: SCORE_ID, label: 'scoring one submission (API)', role: 'api', path: '/api/v1/submissions/{id}/score', kind: 'write', writes: { pool: department.scorePool, request: scoreRequest } },
     { id: 'export-csv', label: `export of all ${department.counts.students.toLocaleString('en')} students, CSV`, role: 'admin', path: '/students/export.csv', kind: 'export' },
     { id: 'export-xlsx', label: `export of all ${department.counts.students.toLocaleString('en')} students, xlsx`, role: 'admin', path: '/students/export.xlsx', kind: 'export' },
   ];
@@ -44,5 +64,5 @@ export function scenariosOf(department: Department): Scenario[] {
 
 /** What the `small` run repeats: every list, search and dashboard (issue 11: within 2× at scale). */
 export function comparedAtSmall(scenario: Scenario): boolean {
-  return scenario.kind !== 'page' && scenario.kind !== 'export';
+  return scenario.kind !== 'page' && scenario.kind !== 'export' && scenario.kind !== 'write' && scenario.kind !== 'download';
 }

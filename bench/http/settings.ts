@@ -29,9 +29,14 @@ export interface Settings {
   seed: number;
   /** Where the results go (a Markdown file whose sections after the first are kept). */
   resultsFile: string;
+  /** The one-off 1 GiB upload and download (BENCH_HUGE=1 or 0; by default at `large` only). */
+  huge: boolean;
 }
 
 export class SettingsError extends Error {}
+
+/** The 1 GiB upload and download's name for BENCH_ONLY. */
+export const HUGE_ID = 'huge-transfer';
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const text = env[name];
@@ -49,6 +54,13 @@ function pattern(env: NodeJS.ProcessEnv, name: string, example: string): RegExp 
   } catch {
     throw new SettingsError(`${name}=${text} is not a regular expression; e.g. ${name}='${example}'`);
   }
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === '1' || text === '0') return text === '1';
+  throw new SettingsError(`${name}=${text} is neither 1 nor 0; e.g. ${name}=${fallback ? 0 : 1}`);
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -72,6 +84,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     cache: env.BENCH_CACHE !== '0',
     seed,
     resultsFile: env.BENCH_RESULTS || new URL('../RESULTS.md', import.meta.url).pathname,
+    huge: flag(env, 'BENCH_HUGE', scale === 'large'),
   };
 }
 

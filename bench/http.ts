@@ -53,7 +53,7 @@ const msText = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n))).pa
 function lineOf(setup: Setup, scale: Scale, scenario: Scenario, fms: Load, ceiling: Load | null): string {
   const backlog = fms.backlogMs > 1000 ? `  backlog ${(fms.backlogMs / 1000).toFixed(0)} s` : fms.backlogMs < 0 ? '  backlog did not clear' : '';
   const base = `${setup.name.padEnd(22)} ${scale.padEnd(6)} ${scenario.label.padEnd(34)} ${fmt(fms.rps)} req/s  p50 ${msText(fms.p50)} ms  p99 ${msText(fms.p99)} ms  errors ${fms.errors}  RSS ${Math.round(fms.peakRss / 2 ** 20)} MB${backlog}`;
-  if (!ceiling) return base;
+  if (!ceiling?.rps) return base;
   return `${base}  | ceiling ${fmt(ceiling.rps)} req/s  p99 ${msText(ceiling.p99)} ms  ${Math.round((fms.rps / ceiling.rps) * 100)}%${ceiling.errors ? `  ceiling errors ${ceiling.errors}` : ''}`;
 }
 
@@ -116,9 +116,9 @@ async function measureSetup(work: SetupWork, settings: Settings, workDir: string
     const settleOf = (server: Server) => () => waitUntilIdle(server.pids, work.databaseBusy);
     for (const scenario of loaded) {
       const headersOf = headers[scenario.role];
-      const f = await underLoad({ connections: settings.connections, seconds: settings.seconds, warmup: settings.warmup, url: `${fms.url}${scenario.path}`, headers: headersOf, pids: fms.pids, settle: settleOf(fms), writes: writesFor(scenario, work.writeLoads) });
+      const f = await underLoad({ connections: settings.connections, seconds: settings.seconds, warmup: settings.warmup, url: `${fms.url}${scenario.path}`, headers: headersOf, pids: fms.pids, settle: settleOf(fms), writes: writesFor(scenario, work.writeLoads), largeBodies: scenario.kind === 'download' });
       const c = ceiling
-        ? await underLoad({ connections: settings.connections, seconds: settings.ceilingSeconds, warmup: settings.ceilingWarmup, url: `${ceiling.url}/s/${scenario.id}`, headers: headersOf, settle: settleOf(ceiling), writes: writesFor(scenario, work.writeLoads, scenario.id) })
+        ? await underLoad({ connections: settings.connections, seconds: settings.ceilingSeconds, warmup: settings.ceilingWarmup, url: `${ceiling.url}/s/${scenario.id}`, headers: headersOf, settle: settleOf(ceiling), writes: writesFor(scenario, work.writeLoads, scenario.id), largeBodies: scenario.kind === 'download' })
         : null;
       const shot = captured.get(scenario.id)!;
       out.rows.push({ setup, scale, scenario, fms: f, ceiling: c, bodyBytes: shot.bytes, statements: shot.statements.length });

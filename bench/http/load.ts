@@ -3,6 +3,7 @@
 // to another entry of its pool and stops early rather than send one twice.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { loadDownloads } from './download-load.js';
 import { MemorySampler } from './processes.js';
 import type { ScorePool, WaitingEntry } from './score-pool.js';
 
@@ -43,6 +44,41 @@ export interface LoadOptions {
   /** Waits until the server has finished what a stopped load left behind; answers how long it took. */
   settle: () => Promise<number>;
   writes?: Writes;
+  /** Large bodies: loaded with Node's own client (download-load.ts) instead of autocannon. */
+  largeBodies?: boolean;
+}
+
+/** What one run of load gives, whichever client made it. */
+interface Outcome {
+  total: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  serverErrors: number;
+  bytesPerAnswer: number;
+}
+
+function fromAutocannon(result: autocannon.Result): Outcome {
+  const answers = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    total: result.requests.total,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+    serverErrors: result['5xx'],
+    bytesPerAnswer: answers ? result.throughput.total / answers : 0,
+  };
+}
+
+async function measure(options: LoadOptions, seconds: number, pool?: ScorePool): Promise<Outcome | null> {
+  if (options.largeBodies) {
+    const d = await loadDownloads(options.url, options.headers, options.connections, seconds);
+    return { total: d.downloads, seconds: d.seconds, p50: d.p50, p99: d.p99, errors: d.errors, serverErrors: d.serverErrors, bytesPerAnswer: d.downloads ? d.bytes / d.downloads : 0 };
+  }
+  const running = run(options.url, options.headers, options.connections, seconds, pool, options.writes);
+  return running ? fromAutocannon(await running) : null;
 }
 
 /**
@@ -81,31 +117,23 @@ export async function underLoad(options: LoadOptions): Promise<Load> {
   const writes = options.writes;
   // The warm-up's share of a write's entries is its share of the seconds.
   const warmupPool = writes ? writes.pool.portion((writes.pool.left * options.warmup) / (options.warmup + options.seconds)) : undefined;
-  if (options.warmup > 0) {
-    const warming = run(options.url, options.headers, options.connections, options.warmup, warmupPool, writes);
-    if (warming) {
-      await warming;
-      await options.settle();
-    }
-  }
+  if (options.warmup > 0 && (await measure(options, options.warmup, warmupPool))) await options.settle();
   const sampler = options.pids ? new MemorySampler(options.pids).start() : null;
   try {
-    const measured = run(options.url, options.headers, options.connections, options.seconds, writes?.pool, writes);
-    if (!measured) throw new Error(`fewer waiting submissions left (${writes?.pool.left}) than connections (${options.connections})`);
-    const result = await measured;
+    // A write whose share holds fewer entries than connections measures nothing (the run notes it).
+    const result = (await measure(options, options.seconds, writes?.pool)) ?? { total: 0, seconds: 0, p50: 0, p99: 0, errors: 0, serverErrors: 0, bytesPerAnswer: 0 };
     const peakRss = sampler?.stop().peakProcess ?? 0;
-    const answers = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
     return {
-      rps: result.requests.total / result.duration,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      errors: result.non2xx + result.errors,
-      serverErrors: result['5xx'],
-      bytesPerAnswer: answers ? result.throughput.total / answers : 0,
+      rps: result.seconds ? result.total / result.seconds : 0,
+      p50: result.p50,
+      p99: result.p99,
+      errors: result.errors,
+      serverErrors: result.serverErrors,
+      bytesPerAnswer: result.bytesPerAnswer,
       peakRss,
       backlogMs: await options.settle(),
       rssBefore: before?.peakProcess ?? 0,
-      seconds: result.duration,
+      seconds: result.seconds,
     };
   } finally {
     sampler?.stop();

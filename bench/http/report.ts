@@ -80,7 +80,7 @@ function mainTable(rows: Row[]): string[] {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.setup.name} | ${r.scenario.label} | ${int(r.fms.rps)} | ${r.ceiling ? int(r.ceiling.rps) : '–'} | ${r.ceiling ? pct(r.fms.rps / r.ceiling.rps) : '–'} | ${ms(r.fms.p50)} | ${ms(r.fms.p99)} | ${int(r.fms.errors)}${r.fms.serverErrors ? ` (${int(r.fms.serverErrors)} 5xx)` : ''} | ${mb(r.fms.peakRss)} | ${r.statements} | ${(r.bodyBytes / 1024).toFixed(1)} |`,
+        `| ${r.setup.name} | ${r.scenario.label} | ${int(r.fms.rps)} | ${r.ceiling ? int(r.ceiling.rps) : '–'} | ${r.ceiling?.rps ? pct(r.fms.rps / r.ceiling.rps) : '–'} | ${ms(r.fms.p50)} | ${ms(r.fms.p99)} | ${int(r.fms.errors)}${r.fms.serverErrors ? ` (${int(r.fms.serverErrors)} 5xx)` : ''} | ${mb(r.fms.peakRss)} | ${r.statements} | ${(r.bodyBytes / 1024).toFixed(1)} |`,
     ),
   ];
 }

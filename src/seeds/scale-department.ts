@@ -9,6 +9,8 @@ interface DepartmentSize {
   students: number;
   groups: number;
   lecturers: number;
+  /** Subjects in all: each stream of a year's groups takes its own share of the year's catalogue (six each when not given). */
+  subjects?: number;
 }
 
 interface PlannedGroup {
@@ -83,7 +85,10 @@ const programmes = [
   ['QC', 'Quantum Computing'],
 ] as const;
 
-/** Six subjects a year; the first of the first year is the programme's own introduction. */
+/**
+ * A year's catalogue: six core subjects (the first of the first year is the programme's own
+ * introduction), then electives. A stream takes the catalogue from the top, as many as its share.
+ */
 const subjectsByYear: readonly (readonly (readonly [string, string])[])[] = [
   [
     ['Introduction to %s', 'What the field studies, how its people work, and how the programme is built.'],
@@ -92,6 +97,16 @@ const subjectsByYear: readonly (readonly (readonly [string, string])[])[] = [
     ['Discrete Mathematics', 'Logic, sets, combinatorics and graphs.'],
     ['Linear Algebra', 'Vectors, matrices and linear maps.'],
     ['Academic Writing', 'Reading papers, citing sources and writing a clear report.'],
+    ['General Physics', 'Mechanics, waves and the experimental method.'],
+    ['Web Technologies', 'HTML, CSS, HTTP and the first dynamic pages.'],
+    ['History of Computing', 'From the abacus to the cloud: machines, people and ideas.'],
+    ['Foreign Language I', 'Reading and writing technical texts in a second language.'],
+    ['Logic Programming', 'Facts, rules and search in Prolog.'],
+    ['Physical Education', 'Sport, health and teamwork; a weekly session.'],
+    ['Technical Drawing', 'Projections, sections and drawing by CAD.'],
+    ['Economics for Engineers', 'Costs, markets and investment decisions.'],
+    ['Ethics in Technology', 'Privacy, fairness and the duties of an engineer.'],
+    ['Study Skills', 'Planning, note-taking and preparing for examinations.'],
   ],
   [
     ['Data Structures and Algorithms', 'Lists, trees, hash tables, sorting and the cost of algorithms.'],
@@ -100,6 +115,16 @@ const subjectsByYear: readonly (readonly (readonly [string, string])[])[] = [
     ['Computer Architecture', 'Processors, memory hierarchies and instruction sets.'],
     ['Object-Oriented Design', 'Classes, interfaces, patterns and refactoring.'],
     ['Calculus II', 'Functions of several variables, series and differential equations.'],
+    ['Functional Programming', 'Pure functions, recursion and types in Haskell.'],
+    ['Graph Theory', 'Paths, trees, flows and colourings.'],
+    ['Signals and Systems', 'Sampling, convolution and the Fourier transform.'],
+    ['Foreign Language II', 'Presenting and discussing technical work in a second language.'],
+    ['Scripting and Automation', 'Shell, Python and the tools of everyday work.'],
+    ['Optimisation', 'Linear programming, duality and gradient methods.'],
+    ['Digital Logic', 'Gates, circuits and finite state machines.'],
+    ['Mobile Development', 'Apps for phones: interfaces, storage and sensors.'],
+    ['Statistics Laboratory', 'Data analysis in R with real data sets.'],
+    ['Technical Communication', 'Documentation, presentations and posters.'],
   ],
   [
     ['Operating Systems', 'Processes, scheduling, memory management and file systems.'],
@@ -108,6 +133,16 @@ const subjectsByYear: readonly (readonly (readonly [string, string])[])[] = [
     ['Numerical Methods', 'Solving equations, interpolation and numerical integration.'],
     ['Human–Computer Interaction', 'Designing, prototyping and evaluating user interfaces.'],
     ['Machine Learning', 'Regression, classification, model selection and evaluation.'],
+    ['Computer Graphics Basics', 'Rasterisation, transformations and shading.'],
+    ['Cloud Computing', 'Virtual machines, containers and services at scale.'],
+    ['Data Mining', 'Patterns, clustering and association rules.'],
+    ['Embedded Systems', 'Microcontrollers, real-time constraints and sensors.'],
+    ['Theory of Computation', 'Automata, grammars and computability.'],
+    ['Information Retrieval', 'Indexing, ranking and evaluating search.'],
+    ['Parallel Programming', 'Threads, message passing and GPUs.'],
+    ['Game Design', 'Mechanics, levels and playtesting.'],
+    ['Entrepreneurship', 'From an idea to a business plan.'],
+    ['Quality Assurance', 'Test plans, reviews and metrics.'],
   ],
   [
     ['Distributed Systems', 'Replication, consensus, consistency and failure.'],
@@ -116,6 +151,16 @@ const subjectsByYear: readonly (readonly (readonly [string, string])[])[] = [
     ['Project Management', 'Planning, estimating and delivering a project.'],
     ['Research Seminar', 'Presenting and discussing current research.'],
     ['Final Thesis Seminar', 'Choosing, planning and writing the final thesis.'],
+    ['Advanced Databases', 'Query processing, indexing and distributed data.'],
+    ['Natural Language Processing', 'Tokens, language models and text classification.'],
+    ['Computer Vision', 'Images, features, detection and recognition.'],
+    ['Software Architecture', 'Styles, trade-offs and evolving large systems.'],
+    ['Internet of Things', 'Connected devices, protocols and their data.'],
+    ['Blockchain Technologies', 'Ledgers, consensus and smart contracts.'],
+    ['Robotics Fundamentals', 'Kinematics, control and planning for robots.'],
+    ['Professional Practice', 'Contracts, intellectual property and working in industry.'],
+    ['Internship', 'Work in a company, reported to the department.'],
+    ['Advanced Algorithms', 'Approximation, randomisation and hard problems.'],
   ],
 ];
 
@@ -153,6 +198,56 @@ function addressBook(domain: string) {
   };
 }
 
+/** Groups a stream holds at most: the groups of a year that sit in the same lectures. */
+const STREAM_GROUPS = 5;
+
+/**
+ * The subjects: each year of a programme splits its groups into streams of up to five neighbours,
+ * and each stream takes its own run of the year's catalogue from the top, named after the stream
+ * when the year has more than one ("Databases (CS, year 2, stream 3)"). The streams share `count`
+ * out evenly, so the department holds exactly that many subjects.
+ */
+function planSubjects(groups: readonly { programme: number; year: number }[], programmeCount: number, wanted: number | undefined): PlannedSubject[] {
+  const streams: { programme: number; year: number; number: number | null; groups: number[] }[] = [];
+  for (let p = 0; p < programmeCount; p++)
+    for (let year = 1; year <= 4; year++) {
+      const taking = groups.flatMap((g, i) => (g.programme === p && g.year === year ? [i] : []));
+      const n = Math.ceil(taking.length / STREAM_GROUPS);
+      for (let s = 0; s < n; s++)
+        streams.push({ programme: p, year, number: n > 1 ? s + 1 : null, groups: taking.slice(Math.floor((s * taking.length) / n), Math.floor(((s + 1) * taking.length) / n)) });
+    }
+  const count = wanted ?? streams.length * 6;
+  const subjects: PlannedSubject[] = [];
+  streams.forEach((stream, i) => {
+    const share = Math.floor(count / streams.length) + (i < count % streams.length ? 1 : 0);
+    const catalogue = subjectsByYear[stream.year - 1]!;
+    if (share > catalogue.length) throw new Error(`${count} subjects need more than the ${catalogue.length} a year's catalogue offers to each of ${streams.length} streams`);
+    const [code, title] = programmes[stream.programme]!;
+    const where = stream.number === null ? `${code}, year ${stream.year}` : `${code}, year ${stream.year}, stream ${stream.number}`;
+    for (const [name, description] of catalogue.slice(0, share)) subjects.push({ name: `${name.replace('%s', title)} (${where})`, description, groups: stream.groups });
+  });
+  return subjects;
+}
+
+/** How many runs of pairs the department's busiest lecturer teaches: the full Waiting Room of a department. */
+const BUSY_LECTURER_RUNS = 4;
+
+/**
+ * Every (subject, group) pair gets one active lecturer, each a run of neighbouring pairs, so a
+ * lecturer teaches a few subjects to a few groups; the first active lecturer takes four runs, the
+ * Waiting Room of a busy lecturer (about 500 waiting at `large`).
+ */
+function assignTeaching(subjects: readonly PlannedSubject[], active: readonly number[]): DepartmentPlan['teaching'] {
+  if (active.length === 0) return [];
+  const pairs = subjects.flatMap((s, subject) => s.groups.map((group) => ({ subject, group })));
+  const runs = active.length - 1 + BUSY_LECTURER_RUNS;
+  // Run r of `runs` covers the pairs from r·pairs/runs; the busy lecturer holds runs 0–3.
+  return pairs.map((p, t) => {
+    const run = Math.floor((t * runs) / pairs.length);
+    return { ...p, lecturer: active[Math.max(0, run - BUSY_LECTURER_RUNS + 1)]! };
+  });
+}
+
 /** `count` of `n` items chosen at random: a share of them, at least one in a department of twenty or more. */
 function chosen(r: SeededRandom, n: number, share: number, from: readonly number[] = [...Array(n).keys()]): Set<number> {
   const count = Math.min(from.length, Math.max(n >= 20 ? 1 : 0, Math.round(n * share)));
@@ -179,16 +274,7 @@ export function planDepartment(size: DepartmentSize, seed: number): DepartmentPl
     });
   }
 
-  const subjects: PlannedSubject[] = [];
-  for (let p = 0; p < programmeCount; p++) {
-    const [code, title] = programmes[p]!;
-    for (let year = 1; year <= 4; year++) {
-      const taking = groups.flatMap((g, i) => (g.programme === p && g.year === year ? [i] : []));
-      if (taking.length === 0) continue;
-      for (const [name, description] of subjectsByYear[year - 1]!)
-        subjects.push({ name: `${name.replace('%s', title)} (${code}, year ${year})`, description, groups: taking });
-    }
-  }
+  const subjects = planSubjects(groups, programmeCount, size.subjects);
 
   const lecturerRandom = new SeededRandom(seed, 'lecturers');
   const lecturerMail = addressBook('fms.example');
@@ -212,10 +298,7 @@ export function planDepartment(size: DepartmentSize, seed: number): DepartmentPl
   const active = lecturers.flatMap((l, i) => (l.archived ? [] : [i]));
   for (const i of chosen(lecturerRandom, lecturers.length, ADMIN_LECTURER_SHARE, active)) lecturers[i]!.isAdmin = true;
 
-  // Every (subject, group) pair gets one active lecturer; each takes a run of neighbouring pairs, so
-  // a lecturer teaches one or two subjects to a few groups.
-  const pairs = subjects.flatMap((s, subject) => s.groups.map((group) => ({ subject, group })));
-  const teaching = active.length === 0 ? [] : pairs.map((p, t) => ({ ...p, lecturer: active[Math.floor((t * active.length) / pairs.length)]! }));
+  const teaching = assignTeaching(subjects, active);
 
   // Group sizes: the same on average, neighbours differing a little, the total exact.
   const base = Math.floor(size.students / Math.max(size.groups, 1));

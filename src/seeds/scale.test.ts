@@ -2,6 +2,7 @@
 // the same seed, the records, accounts, audit entries and imports the services write, no published
 // password anywhere, and a database with accounts left as it was.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { usernameBase } from '../lib/people.js';
 import { createStorage } from '../storage/index.js';
 import { demoAccountsWithPublishedPasswords } from './demo.js';
 import { planDepartment } from './scale-department.js';
-import { demoScales, seedDepartmentAtScale, type DemoScale } from './scale.js';
+import { demoScales, EXERCISES_PER_SUBJECT, seedDepartmentAtScale, type DemoScale } from './scale.js';
 
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -87,8 +88,8 @@ for (const database of await testDatabases()) {
     test('small has the documented sizes, every person an account, an audit trail, an import history and teaching for every group', async (t) => {
       const { db, result, storage } = await seeded(t, database);
       const size = demoScales.small;
-      assert.deepEqual({ students: result.students, groups: result.groups, lecturers: result.lecturers }, size);
-      assert.deepEqual({ students: size.students, groups: size.groups, lecturers: size.lecturers }, { students: 500, groups: 20, lecturers: 30 });
+      assert.deepEqual({ students: result.students, groups: result.groups, lecturers: result.lecturers, subjects: result.subjects }, { students: size.students, groups: size.groups, lecturers: size.lecturers, subjects: size.subjects });
+      assert.deepEqual(size, { students: 500, groups: 20, lecturers: 30, subjects: 120, submissions: 5_000 });
       assert.equal(await count(db, 'students'), 500);
       assert.equal(await count(db, 'groups'), 20);
       assert.equal(await count(db, 'lecturers'), 30);
@@ -126,17 +127,59 @@ for (const database of await testDatabases()) {
       assert.deepEqual(teachers.map((l) => l.lecturerId).sort(), active.map((l) => l.id).sort(), 'every active lecturer teaches, no archived one does');
     });
 
-    test('the teaching work: four exercises a subject, and submissions sent before the seed ran, scored when past due and waiting when open', async (t) => {
-      const { db, ctx } = await seeded(t, database);
+    test('the teaching work: ten exercises a subject, two generated PDFs each, submissions sent before the seed ran (scored or removed when past due, waiting when open, some with a file), and a busy lecturer', async (t) => {
+      const { db, ctx, storage, result } = await seeded(t, database);
       const now = ctx.clock.now().getTime();
-      const subjects = await count(db, 'subjects');
-      assert.equal(await count(db, 'exercises'), subjects * 4);
-      const sent = await db.selectFrom('submissions').innerJoin('exercises', 'exercises.id', 'submissions.exerciseId').select(['submissions.submittedAt', 'submissions.status', 'exercises.dueAt']).execute();
-      assert.ok(sent.length > 0, 'some students sent their work');
+      assert.equal(await count(db, 'subjects'), 120);
+      assert.equal(await count(db, 'exercises'), 120 * EXERCISES_PER_SUBJECT);
+      assert.deepEqual([result.subjects, result.exercises], [120, 1_200]);
+      const sent = await db
+        .selectFrom('submissions')
+        .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+        .select(['submissions.submittedAt', 'submissions.status', 'submissions.score', 'submissions.late', 'submissions.dismissReason', 'submissions.attachmentFileId', 'exercises.dueAt'])
+        .execute();
+      assert.equal(sent.length, result.submissions);
+      assert.ok(sent.length > 4_000 && sent.length < 6_000, `about 5,000 submissions at small (${sent.length})`);
       for (const s of sent) {
         assert.ok(s.submittedAt.getTime() < now, `sent before the seed ran: ${s.submittedAt.toISOString()}`);
-        assert.equal(s.status, s.dueAt!.getTime() < now ? 'graded' : 'waiting');
+        const past = s.dueAt!.getTime() < now;
+        if (past) assert.ok(s.status === 'graded' || s.status === 'dismissed', s.status);
+        else assert.equal(s.status, 'waiting');
+        assert.equal(s.score !== null, s.status === 'graded', 'a score exactly when scored');
+        assert.equal(s.dismissReason !== null, s.status === 'dismissed', 'a reason exactly when removed');
+        assert.equal(s.late, s.submittedAt.getTime() > s.dueAt!.getTime(), 'late exactly when sent after the due time');
       }
+      assert.ok(sent.some((s) => s.late) && sent.some((s) => s.status === 'dismissed'), 'some came late, some were removed');
+
+      const materials = await db.selectFrom('subjectMaterials').innerJoin('files', 'files.id', 'subjectMaterials.fileId').select(['subjectMaterials.subjectId', 'files.storageKey', 'files.size', 'files.sha256', 'files.contentType']).execute();
+      assert.equal(materials.length, 240, 'two materials a subject');
+      const attached = await db.selectFrom('submissions').innerJoin('files', 'files.id', 'submissions.attachmentFileId').select(['files.storageKey', 'files.size', 'files.sha256', 'files.contentType', 'files.uploadedBy', 'submissions.studentId']).execute();
+      assert.ok(attached.length > 100 && attached.length < 500, `about one submission in twenty has a file (${attached.length})`);
+      assert.equal(result.files, materials.length + attached.length);
+      for (const file of [...materials.slice(0, 3), ...attached.slice(0, 3)]) {
+        const { stream } = await storage.get(file.storageKey);
+        const bytes = Buffer.concat(await stream.toArray());
+        assert.equal(bytes.length, file.size);
+        assert.equal(createHash('sha256').update(bytes).digest('hex'), file.sha256, 'the recorded SHA-256 is the stored bytes');
+        assert.equal(file.contentType, 'application/pdf');
+        assert.match(bytes.toString('latin1'), /^%PDF-1\.4\n[\s\S]*startxref\n\d+\n%%EOF\n$/);
+      }
+      const owner = await db.selectFrom('users').select('studentId').where('id', '=', attached[0]!.uploadedBy!).executeTakeFirstOrThrow();
+      assert.equal(owner.studentId, attached[0]!.studentId, "a sent file is the student's upload");
+
+      // The Waiting Room of each lecturer, by the page's rule (waitingRoomScope): the busiest holds
+      // four times the share of the others.
+      const queues = await db
+        .selectFrom('submissions')
+        .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+        .innerJoin('students', 'students.id', 'submissions.studentId')
+        .innerJoin('teaching', (join) => join.onRef('teaching.subjectId', '=', 'exercises.subjectId').onRef('teaching.groupId', '=', 'students.groupId'))
+        .where('submissions.status', '=', 'waiting')
+        .groupBy('teaching.lecturerId')
+        .select(['teaching.lecturerId', (eb) => eb.fn.countAll<number>().as('waiting')])
+        .execute();
+      const sizes = queues.map((q) => Number(q.waiting)).sort((a, b) => b - a);
+      assert.ok(sizes[0]! >= 2 * sizes[1]!, `one lecturer is far busier than the next (${sizes.slice(0, 3).join(', ')})`);
     });
 
     test("each role's dashboard has content, and the accounts list shows the generated accounts", async (t) => {
@@ -281,5 +324,9 @@ test('the sizes are exact at every scale, with unique student numbers, e-mails a
     const emails = plan.students.flatMap((s) => (s.email ? [s.email] : []));
     assert.equal(new Set(emails).size, emails.length, `${scale}: e-mails are unique`);
     assert.equal(new Set(plan.groups.map((g) => g.name)).size, size.groups, `${scale}: group names are unique`);
+    assert.equal(plan.subjects.length, size.subjects, `${scale}: subjects`);
+    assert.equal(new Set(plan.subjects.map((s) => s.name)).size, size.subjects, `${scale}: subject names are unique`);
+    const taken = new Set(plan.subjects.flatMap((s) => s.groups));
+    assert.equal(taken.size, size.groups, `${scale}: every group takes subjects`);
   }
 });

@@ -2,8 +2,9 @@
 // the same seed, for trying FMS out at scale and for the benchmarks. Groups are made through the
 // groups service; lecturers and students arrive through stored imports (imports/), so their
 // accounts, audit entries and the import history are what real imports write; people who left are
-// archived through their services. Subjects and teaching are written directly, as the demo seed
-// does, until the subjects feature brings its service.
+// archived through their services. Subjects, teaching, exercises, materials and submissions are
+// written directly in bulk (their services write one at a time, with audit entries: far too slow
+// for a million submissions), with small generated PDFs stored as uploads are.
 //
 // Unlike the demo department it publishes no password: every account but the admin's gets a random
 // one-time password (kept sealed in its import for one download by the admin), and the admin's is
@@ -24,15 +25,20 @@ import { uniqueNameKey } from '../lib/text-rules.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
 import { createStorage, type Storage } from '../storage/index.js';
+import { storeGeneratedFiles, type GeneratedFile } from './generated-files.js';
 import { planDepartment, type DepartmentPlan } from './scale-department.js';
 import { importLecturers, importStudents, type InTransaction } from './scale-imports.js';
 
 export type DemoScale = 'small' | 'medium' | 'large';
 
-export const demoScales: Record<DemoScale, { students: number; groups: number; lecturers: number }> = {
-  small: { students: 500, groups: 20, lecturers: 30 },
-  medium: { students: 10_000, groups: 200, lecturers: 300 },
-  large: { students: 100_000, groups: 2_000, lecturers: 3_000 },
+/** Exercises each subject sets in the term: six already past their due time, four still open. */
+export const EXERCISES_PER_SUBJECT = 10;
+
+/** The sizes of each scale; `submissions` is aimed at (about that many are sent), the rest are exact. */
+export const demoScales: Record<DemoScale, { students: number; groups: number; lecturers: number; subjects: number; submissions: number }> = {
+  small: { students: 500, groups: 20, lecturers: 30, subjects: 120, submissions: 5_000 },
+  medium: { students: 10_000, groups: 200, lecturers: 300, subjects: 1_000, submissions: 100_000 },
+  large: { students: 100_000, groups: 2_000, lecturers: 3_000, subjects: 5_000, submissions: 1_000_000 },
 };
 
 export const DEFAULT_DEMO_SEED = 1;
@@ -58,6 +64,12 @@ interface SeededAtScale {
   students: number;
   groups: number;
   lecturers: number;
+  subjects: number;
+  exercises: number;
+  /** As sent: about the scale's aim. */
+  submissions: number;
+  /** Generated files stored: the subjects' materials and the files sent with submissions. */
+  files: number;
   milliseconds: number;
 }
 
@@ -85,8 +97,20 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
   // The uploads of the stored imports go where the app keeps them; the CLI and the app pass theirs.
   const storage = ctx.storage ?? createStorage(ctx.config);
   try {
-    const admin = await seedPlan({ ...ctx, storage }, plan, onProgress);
-    return { adminUsername: admin.username, adminPassword: admin.password, ...demoScales[scale], milliseconds: Math.round(performance.now() - started) };
+    const { students, groups, lecturers, subjects, submissions: aim } = demoScales[scale];
+    const seeded = await seedPlan({ ...ctx, storage }, plan, aim, onProgress);
+    return {
+      adminUsername: seeded.username,
+      adminPassword: seeded.password,
+      students,
+      groups,
+      lecturers,
+      subjects,
+      exercises: subjects * EXERCISES_PER_SUBJECT,
+      submissions: seeded.work.submissions,
+      files: seeded.work.files,
+      milliseconds: Math.round(performance.now() - started),
+    };
   } finally {
     if (!ctx.storage) await storage.close();
   }
@@ -102,7 +126,7 @@ class SeedInterrupted extends Error {
   }
 }
 
-async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, onProgress: OnProgress) {
+async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, submissionsAim: number, onProgress: OnProgress) {
   const inTransaction = <T>(work: (db: Db) => Promise<T>): Promise<T> => (base.db.isTransaction ? work(base.db) : base.db.transaction().execute(work));
   const system: ServiceContext = { ...base, actor: systemActor };
 
@@ -172,8 +196,8 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
       ),
     ),
   );
-  await inStep('setting exercises and submissions', () => writeWork((work) => inTransaction((db) => work(as(db))), subjects, onProgress));
-  return { username: admin.username, password };
+  const work = await inStep('setting exercises and submissions', () => writeWork((step) => inTransaction((db) => step(as(db))), base.storage, subjects, submissionsAim, onProgress));
+  return { username: admin.username, password, work };
 }
 
 /** Looks records up by a key in batches (the services' look-ups take a few thousand keys at a time). */
@@ -187,9 +211,9 @@ async function idsByKey(keys: readonly string[], find: (batch: string[]) => Prom
 
 /**
  * Subjects, the groups taking them and who teaches them, written in bulk (the subjects service
- * writes one at a time, with its audit entries: too slow for 480 subjects and 4,000 assignments).
+ * writes one at a time, with its audit entries: too slow for 5,000 subjects and 25,000 assignments).
  */
-async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds: readonly number[], lecturerIds: readonly number[], onProgress: OnProgress) {
+async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds: readonly number[], lecturerIds: readonly number[], onProgress: OnProgress): Promise<SeededSubject[]> {
   const now = ctx.clock.now();
   const step = 'assigning subjects and teaching';
   const total = plan.subjects.length + plan.teaching.length;
@@ -208,92 +232,196 @@ async function writeTeaching(ctx: ServiceContext, plan: DepartmentPlan, groupIds
     await ctx.db.insertInto('teaching').values(teaching.slice(i, i + INSERT_CHUNK)).execute();
   }
   onProgress({ step, done: total, total, unit: 'rows' });
-  return plan.subjects.map((s, index) => ({ id: subjectId(index), groupIds: s.groups.map((g) => groupIds[g]!) }));
+  const firstTeacher = new Map<number, number>();
+  for (const t of plan.teaching) if (!firstTeacher.has(t.subject)) firstTeacher.set(t.subject, lecturerIds[t.lecturer]!);
+  return plan.subjects.map((s, index) => ({ id: subjectId(index), name: s.name, groupIds: s.groups.map((g) => groupIds[g]!), lecturerId: firstTeacher.get(index) ?? null }));
 }
 
-/** Exercises per subject: two past their due time (scored), two still open (waiting). */
-const EXERCISES_PER_SUBJECT = 4;
+interface SeededSubject {
+  id: number;
+  name: string;
+  groupIds: number[];
+  /** The lecturer who put up its materials: the first who teaches it (null when no one does). */
+  lecturerId: number | null;
+}
 
-/** One student in this many sends a given exercise: about 3 submissions a student (300,000 at `large`). */
-const SENDERS_ONE_IN = 8;
+/** A week, in milliseconds: exercises fall due weekly. */
+const WEEK = 7 * 86_400_000;
+
+/** Of the sent submissions: one in this many carries a generated file (50,000 at `large`). */
+const FILE_ONE_IN = 20;
+/** Of those sent for past exercises: one in this many came in after the due time (marked late)… */
+const LATE_ONE_IN = 15;
+/** …and one in this many the lecturer removed from the Waiting Room with a reason. */
+const DISMISSED_ONE_IN = 50;
+
+const notes = ['', '', '', 'Part 3 is not finished yet.', 'I used the second method from the lecture.', 'Sorry for the late answer.', 'The plots are on the last page.'];
+
+/**
+ * A number from a pair of ids, spread evenly: which students send which exercise, and how. The same
+ * for the same ids, so a seed into a new database sends the same work.
+ */
+function pairHash(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
 
 /**
  * The teaching's work, written in bulk as writeTeaching is: each subject's exercises for all its
- * groups (one transaction), then the submissions of some of each group's active students,
- * deterministic by ids, a transaction per INSERT_CHUNK rows (no transaction grows with the
- * department): those of past exercises scored 1–6, those of open ones waiting in the Waiting Room,
- * sent in the three days before the seed.
+ * groups and two materials (one transaction), then the submissions of some of each group's active
+ * students, as many as `aim` asks, a transaction per INSERT_CHUNK rows (no transaction grows with the
+ * department): those of past exercises scored 1–6 (a few late, a few removed with a reason), those of
+ * open ones waiting in the Waiting Room, sent in the three days before the seed; one in twenty with a
+ * generated PDF.
  */
-async function writeWork(inStepTransaction: <T>(work: (ctx: ServiceContext) => Promise<T>) => Promise<T>, subjects: readonly { id: number; groupIds: number[] }[], onProgress: OnProgress) {
+async function writeWork(
+  inStepTransaction: <T>(work: (ctx: ServiceContext) => Promise<T>) => Promise<T>,
+  storage: Storage,
+  subjects: readonly SeededSubject[],
+  aim: number,
+  onProgress: OnProgress,
+): Promise<{ submissions: number; files: number }> {
   const step = 'setting exercises and submissions';
-  const { now, exercises, studentsOf } = await inStepTransaction((ctx) => writeExercises(ctx, subjects, onProgress));
-  let pending: Insertable<SubmissionsTable>[] = [];
+  const { now, exercises, studentsOf, userOf } = await inStepTransaction((ctx) => writeExercises(ctx, subjects, onProgress));
+  const materials = await writeMaterials(inStepTransaction, storage, subjects, userOf, onProgress);
+  const possible = exercises.reduce((sum, e) => sum + e.groupIds.reduce((n, g) => n + (studentsOf.get(g)?.length ?? 0), 0), 0);
+  const oneIn = Math.max(1, Math.round(possible / aim));
+  const seedTime = new Date(now);
+  let pending: { row: Insertable<SubmissionsTable>; file: GeneratedFile | null }[] = [];
   let written = 0;
+  let files = 0;
   const flush = async () => {
-    const rows = pending;
+    const batch = pending;
     pending = [];
-    if (rows.length) await inStepTransaction((ctx) => ctx.db.insertInto('submissions').values(rows).execute());
-    written += rows.length;
+    if (batch.length === 0) return;
+    const sent = batch.flatMap((b) => (b.file ? [b.file] : []));
+    await inStepTransaction(async (ctx) => {
+      const fileIds = await storeGeneratedFiles(storage, seedTime, sent, (record) => record(ctx.db));
+      let next = 0;
+      await ctx.db
+        .insertInto('submissions')
+        .values(batch.map((b) => ({ ...b.row, attachmentFileId: b.file ? fileIds[next++]! : null })))
+        .execute();
+    });
+    written += batch.length;
+    files += sent.length;
   };
   for (const [index, e] of exercises.entries()) {
-    if (index % 50 === 0) onProgress({ step, done: index, total: exercises.length, unit: 'steps' });
+    if (index % 500 === 0) onProgress({ step, done: index, total: exercises.length, unit: 'steps' });
     const past = e.dueAt < now;
     for (const groupId of e.groupIds)
       for (const studentId of studentsOf.get(groupId) ?? []) {
-        if ((studentId * 31 + e.id * 17) % SENDERS_ONE_IN !== 0) continue;
-        // Before the due time when it has passed; for an open exercise, in the hours before now.
-        const hours = ((studentId + e.id) % 72) + 1;
-        const sentAt = new Date((past ? e.dueAt : now) - hours * 3_600_000);
+        const h = pairHash(studentId, e.id);
+        if (h % oneIn !== 0) continue;
+        const spread = Math.floor(h / oneIn);
+        // Before the due time when it has passed (a few just after it); for an open exercise, in the
+        // hours before now.
+        const hours = (spread % 72) + 1;
+        const late = past && (spread >>> 7) % LATE_ONE_IN === 0;
+        const dismissed = past && (spread >>> 11) % DISMISSED_ONE_IN === 0;
+        const sentAt = new Date(late ? Math.min(e.dueAt + hours * 3_600_000, now - 3_600_000) : (past ? e.dueAt : now) - hours * 3_600_000);
+        const judgedAt = new Date(Math.min(sentAt.getTime() + 86_400_000, now));
         pending.push({
-          exerciseId: e.id,
-          studentId,
-          note: '',
-          attachmentFileId: null,
-          submittedAt: sentAt,
-          late: false,
-          status: past ? 'graded' : 'waiting',
-          score: past ? 1 + ((studentId + e.id) % 6) : null,
-          gradedBy: null,
-          gradedAt: past ? new Date(e.dueAt + 86_400_000) : null,
-          version: past ? 2 : 1,
-          dismissReason: null,
-          updatedAt: sentAt,
+          row: {
+            exerciseId: e.id,
+            studentId,
+            note: notes[(spread >>> 3) % notes.length]!,
+            attachmentFileId: null,
+            submittedAt: sentAt,
+            late,
+            status: past ? (dismissed ? 'dismissed' : 'graded') : 'waiting',
+            score: past && !dismissed ? 1 + ((spread >>> 17) % 6) : null,
+            gradedBy: past ? e.lecturerUserId : null,
+            gradedAt: past && !dismissed ? judgedAt : null,
+            version: past ? 2 : 1,
+            dismissReason: dismissed ? 'The file does not open; send it again, please.' : null,
+            updatedAt: past ? judgedAt : sentAt,
+          },
+          file:
+            (spread >>> 21) % FILE_ONE_IN === 0
+              ? { originalName: 'solution.pdf', lines: [`${e.title}: my solution`, `Student ${studentId}`, 'Task 1: see the derivation below.'], uploadedBy: userOf.students.get(studentId) ?? null }
+              : null,
         });
         if (pending.length >= INSERT_CHUNK) await flush();
       }
   }
   await flush();
   onProgress({ step, done: exercises.length, total: exercises.length, unit: 'steps' });
-  return written;
+  return { submissions: written, files: files + materials };
 }
 
-/** Each subject's exercises for all its groups, and who is in each group (the senders to come). */
-async function writeExercises(ctx: ServiceContext, subjects: readonly { id: number; groupIds: number[] }[], onProgress: OnProgress) {
+/** Each subject's two materials, generated PDFs put up by its first lecturer; answers how many files. */
+async function writeMaterials(
+  inStepTransaction: <T>(work: (ctx: ServiceContext) => Promise<T>) => Promise<T>,
+  storage: Storage,
+  subjects: readonly SeededSubject[],
+  userOf: Awaited<ReturnType<typeof writeExercises>>['userOf'],
+  onProgress: OnProgress,
+): Promise<number> {
+  const step = 'putting up materials';
+  const titles = ['Syllabus', 'Lecture notes, week 1'] as const;
+  const perBatch = INSERT_CHUNK / titles.length;
+  for (let i = 0; i < subjects.length; i += perBatch) {
+    onProgress({ step, done: i, total: subjects.length, unit: 'rows' });
+    const batch = subjects.slice(i, i + perBatch);
+    await inStepTransaction(async (ctx) => {
+      const now = ctx.clock.now();
+      const made = batch.flatMap((s) => {
+        const by = s.lecturerId === null ? null : (userOf.lecturers.get(s.lecturerId) ?? null);
+        return titles.map((title) => ({ subjectId: s.id, title, by, file: { originalName: `${title}.pdf`, lines: [s.name, title, 'Generated for a trial department.'], uploadedBy: by } }));
+      });
+      const fileIds = await storeGeneratedFiles(storage, now, made.map((m) => m.file), (record) => record(ctx.db));
+      await ctx.db
+        .insertInto('subjectMaterials')
+        .values(made.map((m, k) => ({ subjectId: m.subjectId, fileId: fileIds[k]!, title: m.title, createdBy: m.by, createdAt: now, updatedAt: null })))
+        .execute();
+    });
+  }
+  onProgress({ step, done: subjects.length, total: subjects.length, unit: 'rows' });
+  return subjects.length * titles.length;
+}
+
+/** Each subject's exercises for all its groups, who is in each group (the senders to come), and the accounts of people. */
+async function writeExercises(ctx: ServiceContext, subjects: readonly SeededSubject[], onProgress: OnProgress) {
   const now = ctx.clock.now().getTime();
-  const week = 7 * 86_400_000;
   const step = 'setting exercises and submissions';
-  const exercises: { id: number; dueAt: number; groupIds: number[] }[] = [];
-  for (let i = 0; i < subjects.length; i += INSERT_CHUNK / EXERCISES_PER_SUBJECT) {
+  const userOf = { students: new Map<number, number>(), lecturers: new Map<number, number>() };
+  for (const u of await ctx.db.selectFrom('users').select(['id', 'studentId', 'lecturerId']).where((eb) => eb.or([eb('studentId', 'is not', null), eb('lecturerId', 'is not', null)])).execute()) {
+    if (u.studentId !== null) userOf.students.set(u.studentId, u.id);
+    if (u.lecturerId !== null) userOf.lecturers.set(u.lecturerId, u.id);
+  }
+  const exercises: { id: number; title: string; dueAt: number; groupIds: number[]; lecturerUserId: number | null }[] = [];
+  const perBatch = INSERT_CHUNK / EXERCISES_PER_SUBJECT;
+  for (let i = 0; i < subjects.length; i += perBatch) {
     onProgress({ step, done: i, total: subjects.length, unit: 'steps' });
-    const batch = subjects.slice(i, i + INSERT_CHUNK / EXERCISES_PER_SUBJECT);
+    const batch = subjects.slice(i, i + perBatch);
     const rows = batch.flatMap((s) =>
       Array.from({ length: EXERCISES_PER_SUBJECT }, (_, k) => ({
         subjectId: s.id,
         title: `Exercise ${k + 1}`,
         text: 'Solve the tasks of the sheet and send your answers.',
-        dueAt: new Date(now + (k - 1.5) * week),
-        createdAt: new Date(now - 4 * week),
-        updatedAt: new Date(now - 4 * week),
+        // Weekly: six past their due time, four still open.
+        dueAt: new Date(now + (k - 5.5) * WEEK),
+        createdBy: s.lecturerId === null ? null : (userOf.lecturers.get(s.lecturerId) ?? null),
+        createdAt: new Date(now - 7 * WEEK),
+        updatedAt: new Date(now - 7 * WEEK),
       })),
     );
-    const made = await ctx.db.insertInto('exercises').values(rows).returning(['id', 'subjectId', 'dueAt']).execute();
-    for (const row of made) exercises.push({ id: row.id, dueAt: new Date(row.dueAt!).getTime(), groupIds: batch.find((s) => s.id === row.subjectId)!.groupIds });
+    const made = await ctx.db.insertInto('exercises').values(rows).returning(['id', 'subjectId', 'title', 'dueAt', 'createdBy']).execute();
+    const bySubject = new Map(batch.map((s) => [s.id, s]));
+    for (const row of made) exercises.push({ id: row.id, title: row.title, dueAt: new Date(row.dueAt!).getTime(), groupIds: bySubject.get(row.subjectId)!.groupIds, lecturerUserId: row.createdBy });
   }
   const exerciseGroups = exercises.flatMap((e) => e.groupIds.map((groupId) => ({ exerciseId: e.id, groupId })));
   for (let i = 0; i < exerciseGroups.length; i += INSERT_CHUNK) await ctx.db.insertInto('exerciseGroups').values(exerciseGroups.slice(i, i + INSERT_CHUNK)).execute();
 
   const studentsOf = new Map<number, number[]>();
-  for (const row of await ctx.db.selectFrom('students').select(['id', 'groupId']).where('archived', '=', false).execute())
-    if (row.groupId !== null) studentsOf.set(row.groupId, [...(studentsOf.get(row.groupId) ?? []), row.id]);
-  return { now, exercises, studentsOf };
+  for (const row of await ctx.db.selectFrom('students').select(['id', 'groupId']).where('archived', '=', false).orderBy('id').execute())
+    if (row.groupId !== null) {
+      const members = studentsOf.get(row.groupId);
+      if (members) members.push(row.id);
+      else studentsOf.set(row.groupId, [row.id]);
+    }
+  return { now, exercises, studentsOf, userOf };
 }

@@ -14,7 +14,7 @@ interface SeedFlags {
 }
 
 const sizes = Object.entries(demoScales)
-  .map(([name, s]) => `${name} ${s.students.toLocaleString('en')} students / ${s.groups.toLocaleString('en')} groups / ${s.lecturers.toLocaleString('en')} lecturers`)
+  .map(([name, s]) => `${name} ${s.students.toLocaleString('en')} students / ${s.groups.toLocaleString('en')} groups / ${s.lecturers.toLocaleString('en')} lecturers / ${s.subjects.toLocaleString('en')} subjects`)
   .join('; ');
 
 export function registerSeedDemo(program: Command) {
@@ -49,9 +49,12 @@ function parseFlags(flags: SeedFlags): { scale: DemoScale; seed: number } {
 async function seedAtScale(flags: SeedFlags): Promise<void> {
   const { scale, seed } = parseFlags(flags);
   const progress = progressReporter();
-  let result;
+  let result, storedIn;
   try {
-    result = await withSession((session) => seedDepartmentAtScale(session.ctx, { scale, seed, onProgress: progress.update }));
+    ({ result, storedIn } = await withSession(async (session) => ({
+      result: await seedDepartmentAtScale(session.ctx, { scale, seed, onProgress: progress.update }),
+      storedIn: session.ctx.storage?.describe() ?? 'UPLOAD_FOLDER',
+    })));
   } finally {
     // The bar ends before anything else is written, on success or failure.
     progress.stop();
@@ -59,6 +62,7 @@ async function seedAtScale(flags: SeedFlags): Promise<void> {
   const n = (value: number) => value.toLocaleString('en');
   process.stdout.write(`Seeded a generated department (scale ${scale}, seed ${seed}) in ${(result.milliseconds / 1000).toFixed(1)} s:\n`);
   process.stdout.write(`  ${n(result.students)} students in ${n(result.groups)} groups, ${n(result.lecturers)} lecturers, each with an account, and the admin.\n`);
+  process.stdout.write(`  ${n(result.subjects)} subjects with ${n(result.exercises)} exercises and ${n(result.submissions)} submissions; ${n(result.files)} generated files in ${storedIn}.\n`);
   process.stdout.write('Sign in as the administrator with this one-time password (shown only now; you choose your own at the first sign-in):\n');
   process.stdout.write(`  ${result.adminUsername} / ${result.adminPassword}\n`);
   process.stdout.write("Every other account has a random one-time password, sealed in its import for one download by the admin (Import page), or set anew with Reset password.\n");

@@ -77,20 +77,23 @@ async function measure(options: LoadOptions, seconds: number, pool?: ScorePool):
     const d = await loadDownloads(options.url, options.headers, options.connections, seconds);
     return { total: d.downloads, seconds: d.seconds, p50: d.p50, p99: d.p99, errors: d.errors, serverErrors: d.serverErrors, bytesPerAnswer: d.downloads ? d.bytes / d.downloads : 0 };
   }
-  const running = run(options.url, options.headers, options.connections, seconds, pool, options.writes);
-  return running ? fromAutocannon(await running) : null;
+  return run(options.url, options.headers, options.connections, seconds, pool, options.writes);
 }
 
 /**
  * A read repeats one request. A write takes the next entry for every request (autocannon builds a
  * connection's first request when it opens it, then one before each further request) and asks for
- * no more requests than `pool` holds; null when it holds fewer than one per connection.
+ * no more requests than `pool` holds; null when it holds fewer than one per connection. A write
+ * that used up its pool ends early, but autocannon reports its duration in whole ticks of a second:
+ * the time to its last answer is taken instead.
  */
-function run(url: string, headers: Record<string, string>, connections: number, seconds: number, pool?: ScorePool, writes?: Writes): Promise<autocannon.Result> | null {
-  if (!writes || !pool) return autocannon({ url, headers, connections, duration: seconds, timeout: 30 });
+async function run(url: string, headers: Record<string, string>, connections: number, seconds: number, pool?: ScorePool, writes?: Writes): Promise<Outcome | null> {
+  if (!writes || !pool) return fromAutocannon(await autocannon({ url, headers, connections, duration: seconds, timeout: 30 }));
   if (pool.left < connections) return null;
   const { request } = writes;
-  return autocannon({
+  const started = performance.now();
+  let lastAnswer = started;
+  const result = await autocannon({
     url,
     connections,
     duration: seconds,
@@ -106,9 +109,12 @@ function run(url: string, headers: Record<string, string>, connections: number, 
           const { path, body } = entry ? request(entry) : { path: '/pool-exhausted', body: '{}' };
           return { ...req, path, body };
         },
+        onResponse: () => void (lastAnswer = performance.now()),
       },
     ],
   });
+  const outcome = fromAutocannon(result);
+  return pool.left === 0 ? { ...outcome, seconds: Math.min(outcome.seconds, (lastAnswer - started) / 1000) } : outcome;
 }
 
 export async function underLoad(options: LoadOptions): Promise<Load> {

@@ -323,6 +323,10 @@ export async function prepareDepartment(
     const db = createDb(config.database, { poolSize: 2 });
     try {
       const ctx = contextOf(db, config);
+      // The seed's files must have come along (a cache from before they were kept would lack them).
+      const firstFile = await db.selectFrom('files').select('storageKey').orderBy('id').limit(1).executeTakeFirst();
+      if (firstFile && !existsSync(join(prepared.uploads, ...firstFile.storageKey.split('/'))))
+        say(`Warning: the seed's file ${firstFile.storageKey} is missing from ${prepared.uploads}: its downloads would answer 404. Run with BENCH_CACHE=0 once, or delete ${cacheDir}.`);
       const adminId = await findAdmin(db, prepared.seeded.adminUsername);
       const targets = await findPageTargets(db);
       const admin = await signInAs(ctx, adminId, benchPassword());

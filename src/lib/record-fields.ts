@@ -8,7 +8,7 @@ import Type, { type TOptional, type TSchema } from 'typebox';
 import { optionalText, requiredText } from './person-fields.js';
 
 /** A value as the database stores it and the audit trail and imports compare it. */
-export type StoredValue = string | number | boolean | null;
+export type StoredValue = string | number | boolean | Date | null;
 
 /**
  * How checked input becomes the stored value:
@@ -18,11 +18,17 @@ export type StoredValue = string | number | boolean | null;
  * - `email`: like text-or-null, in lower case (e-mails are matched without case);
  * - `flag`: true or false;
  * - `reference`: the id of another record, or null (the kind's service checks it exists);
- * - `as-checked`: multi-line text kept as the rule normalised it (a description's own layout), '' when absent.
+ * - `as-checked`: multi-line text kept as the rule normalised it (a description's own layout), '' when absent;
+ * - `instant`: a date and time given with its offset, stored as that instant (a Date), null when absent;
+ * - `integer`: a whole number (a score), null when absent.
  */
-export type Storage = 'text' | 'text-or-empty' | 'text-or-null' | 'email' | 'flag' | 'reference' | 'as-checked';
+export type Storage = 'text' | 'text-or-empty' | 'text-or-null' | 'email' | 'flag' | 'reference' | 'as-checked' | 'instant' | 'integer';
 
-export type FormControl = 'text' | 'email' | 'tel' | 'date' | 'textarea' | 'select' | 'checkbox';
+/**
+ * A field's control. A select's and radio buttons' choices are its page's to draw (DeclaredFields
+ * draws neither); a datetime-local is typed in the department's zone, which its page names.
+ */
+export type FormControl = 'text' | 'email' | 'tel' | 'date' | 'datetime-local' | 'textarea' | 'select' | 'radio' | 'checkbox';
 
 export interface RecordField {
   /** The field's name wherever people read it: form, record page, export and template header, audit history. */
@@ -90,7 +96,15 @@ export interface ExportColumn {
 export type RecordFields = Readonly<Record<string, RecordField>>;
 
 /** The TypeScript type of a stored value, by its storage. */
-export type StoredType<S> = S extends 'text' | 'text-or-empty' | 'as-checked' ? string : S extends 'flag' ? boolean : S extends 'reference' ? number | null : string | null;
+export type StoredType<S> = S extends 'text' | 'text-or-empty' | 'as-checked'
+  ? string
+  : S extends 'flag'
+    ? boolean
+    : S extends 'reference' | 'integer'
+      ? number | null
+      : S extends 'instant'
+        ? Date | null
+        : string | null;
 type IsNewOnly<F> = F extends { form: { newOnly: true } } ? true : F extends { import: { newOnly: true } } ? true : false;
 /** The names of the fields stored on the record (not the newOnly ones such as the username). */
 export type StoredFieldName<F> = { [K in keyof F]: IsNewOnly<F[K]> extends true ? never : K }[keyof F] & string;
@@ -149,6 +163,10 @@ export function storedValue(field: RecordField, value: unknown): StoredValue {
       return value === '' || value === null || value === undefined ? null : Number(value);
     case 'as-checked':
       return typeof value === 'string' ? value : '';
+    case 'instant':
+      return typeof value === 'string' && value !== '' ? new Date(value) : value instanceof Date ? value : null;
+    case 'integer':
+      return value === '' || value === null || value === undefined ? null : Number(value);
   }
 }
 

@@ -8,6 +8,7 @@ import { can, type Actor } from '../../access.js';
 import { instantFromLocal, localInputValue } from '../../lib/department-time.js';
 import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
 import { formMessage, refusalText } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
@@ -17,7 +18,8 @@ import { RecordHistory } from '../../views/record-history.js';
 import { recordHistory } from '../audit/service.js';
 import * as subjects from '../subjects/service.js';
 import * as briefs from './brief.js';
-import { CreateExerciseInput, DueAtInput, ScoreReleaseInput } from './schemas.js';
+import { DueAtInput, exerciseFields, ScoreReleaseInput } from './fields.js';
+import { CreateExerciseInput } from './schemas.js';
 import * as exercises from './service.js';
 import * as submissions from './submissions.js';
 import type { ExerciseFormValues, GroupChoice } from './views/exercise-form.js';
@@ -31,14 +33,10 @@ const UNREADABLE_DUE = 'unreadable due time';
 
 /** The form as typed, to show again when it is refused. */
 function formValues(body: Body): ExerciseFormValues {
-  const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : '');
   const ticked = body?.groupIds;
   return {
-    title: text('title'),
-    text: text('text'),
+    ...formValuesFromBody(exerciseFields, body, true),
     groupIds: (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked]).filter((v): v is string => typeof v === 'string'),
-    dueAt: text('dueAt'),
-    scoreRelease: text('scoreRelease'),
   };
 }
 
@@ -92,13 +90,12 @@ function subjectIdOf(value: unknown): number {
   return Number.isSafeInteger(id) && id > 0 ? id : 0;
 }
 
+/** The edit form's values: the due time as the department's wall time, as the form takes it. */
 function valuesOf(exercise: exercises.ExerciseView, timeZone: string): ExerciseFormValues {
   return {
-    title: exercise.title,
-    text: exercise.text,
+    ...formValuesOfRecord(exerciseFields, exercise),
     groupIds: exercise.groups.map((g) => String(g.id)),
     dueAt: exercise.dueAt ? localInputValue(exercise.dueAt, timeZone) : '',
-    scoreRelease: exercise.scoreRelease,
   };
 }
 

@@ -1,19 +1,9 @@
 import Type from 'typebox';
+import { changeProperties, createProperties } from '../../lib/record-fields.js';
 import { multiLineText, singleLineText } from '../../lib/text-rules.js';
+import { exerciseFields } from './fields.js';
 
 const Id = (title: string, errorMessage: string) => Type.Integer({ minimum: 1, title, errorMessage });
-
-export const ExerciseTitle = singleLineText({ minLength: 1, maxLength: 200, title: 'Title', errorMessage: 'Enter a title of 1–200 characters, e.g. Exercise 3: joins.' });
-export const ExerciseText = multiLineText({ maxLength: 20000, title: 'Text', errorMessage: 'Use at most 20,000 characters for the text.' });
-export const ScoreReleaseInput = Type.Union([Type.Literal('on-scoring'), Type.Literal('manual')], {
-  title: 'Scores shown',
-  errorMessage: 'Choose when students see their scores: on-scoring (as each is given) or manual (when you release them).',
-});
-/** An instant with its offset (the API: 2026-12-10T23:59:00+01:00 or …Z); forms send the department's wall time instead. */
-export const DueAtInput = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-  title: 'Due',
-  errorMessage: 'Give the due date and time with its offset, e.g. 2026-12-10T23:59:00+01:00, or null for none.',
-});
 
 const GroupIds = Type.Array(Type.Integer({ minimum: 1 }), {
   minItems: 1,
@@ -23,21 +13,16 @@ const GroupIds = Type.Array(Type.Integer({ minimum: 1 }), {
   errorMessage: 'Choose one or more of the subject\'s groups, e.g. [3, 7].',
 });
 
+/** A new exercise: its subject and groups, then its declared fields (fields.ts). */
 export const CreateExerciseInput = Type.Object({
   subjectId: Id('Subject', 'Choose the subject by its id.'),
   groupIds: GroupIds,
-  title: ExerciseTitle,
-  text: Type.Optional(ExerciseText),
-  dueAt: Type.Optional(DueAtInput),
-  scoreRelease: Type.Optional(ScoreReleaseInput),
+  ...createProperties(exerciseFields),
 });
 
 export const UpdateExerciseInput = Type.Object({
   groupIds: Type.Optional(GroupIds),
-  title: Type.Optional(ExerciseTitle),
-  text: Type.Optional(ExerciseText),
-  dueAt: Type.Optional(DueAtInput),
-  scoreRelease: Type.Optional(ScoreReleaseInput),
+  ...changeProperties(exerciseFields),
 });
 
 export const SubmitInput = Type.Object({

@@ -3,13 +3,21 @@
 import { exerciseScope, groupsTaughtBy, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { newRecordValues, storedValues, type StoredRecord } from '../../lib/record-fields.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
 import { getSubject, mayTeach, type Named, type SubjectView } from '../subjects/service.js';
 import type { ScoreRelease, SubmissionStatus } from '../../db/schema.js';
+import { exerciseFields } from './fields.js';
 import * as repo from './repository.js';
 import { CreateExerciseInput, UpdateExerciseInput } from './schemas.js';
+
+/** The declared fields as stored, the choice of when scores are shown as the column's type. */
+type ExerciseValues = Omit<StoredRecord<typeof exerciseFields>, 'scoreRelease'> & { scoreRelease: ScoreRelease };
+
+/** The stored values of the declared fields given in checked input (the others are left out). */
+const valuesOf = (data: object) => storedValues(exerciseFields, data as Record<string, unknown>) as Partial<ExerciseValues>;
 
 export interface ExerciseView {
   id: number;
@@ -84,6 +92,8 @@ function checkGroups(actor: Actor, subject: SubjectView, groupIds: readonly numb
       : 'No group takes this subject from you yet: an admin adds groups and lecturers on the subject page.';
 }
 
+// The entry names the subject and groups by name and keeps the due time under `due`, as every
+// exercise entry has since the first; the labels come from fields.ts (audit/field-labels.ts).
 function auditable(e: ExerciseView) {
   return { title: e.title, subject: e.subjectName, groups: e.groups.map((g) => g.name).join(', '), due: e.dueAt ? e.dueAt.toISOString() : '', scoreRelease: e.scoreRelease };
 }
@@ -97,9 +107,7 @@ export async function createExercise(ctx: ServiceContext, input: unknown): Promi
   const now = ctx.clock.now();
   const { id } = await repo.insertExercise(ctx.db, {
     subjectId: subject.id,
-    title: data.title,
-    text: data.text ?? '',
-    dueAt: data.dueAt ? new Date(data.dueAt) : null,
+    ...newRecordValues(exerciseFields, valuesOf(data)),
     scoreRelease: data.scoreRelease ?? 'on-scoring',
     scoresReleasedAt: null,
     attachmentFileId: null,
@@ -127,13 +135,7 @@ export async function updateExercise(ctx: ServiceContext, id: number, input: unk
       fields,
     );
   if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
-  await repo.updateExercise(ctx.db, id, {
-    ...(data.title !== undefined ? { title: data.title } : {}),
-    ...(data.text !== undefined ? { text: data.text } : {}),
-    ...(data.dueAt !== undefined ? { dueAt: data.dueAt ? new Date(data.dueAt) : null } : {}),
-    ...(data.scoreRelease !== undefined ? { scoreRelease: data.scoreRelease } : {}),
-    updatedAt: ctx.clock.now(),
-  });
+  await repo.updateExercise(ctx.db, id, { ...valuesOf(data), updatedAt: ctx.clock.now() });
   if (data.groupIds) {
     // Another lecturer's groups on a shared exercise stay, whatever this actor sends (the form shows
     // them fixed; an API client may leave them out).

@@ -1,5 +1,8 @@
 import type { FieldMessages } from '../../../lib/errors.js';
-import { CsrfField, FieldFeedback, FormAlert, FormField, describedBy } from '../../../views/form-field.js';
+import { formSection } from '../../../lib/record-fields.js';
+import { DeclaredFields } from '../../../views/declared-fields.js';
+import { CsrfField, FormAlert, FormField, describedBy } from '../../../views/form-field.js';
+import { exerciseFields } from '../fields.js';
 
 /** The form's values as typed: the due time as the datetime-local input sends it, the groups ticked. */
 export interface ExerciseFormValues {
@@ -77,7 +80,7 @@ function GroupsField(props: { groups: readonly GroupChoice[]; ticked: readonly s
 }
 
 /** When students see their scores: as each is given, or all at once when the lecturer releases them. */
-function ScoresShownField(props: { value: string; error?: string }) {
+function ScoresShownField(props: { label: string; value: string; error?: string }) {
   const id = 'field-scoreRelease';
   const choices = [
     { value: 'on-scoring', label: 'On scoring', help: 'each student sees their score as soon as it is given' },
@@ -85,7 +88,9 @@ function ScoresShownField(props: { value: string; error?: string }) {
   ];
   return (
     <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, undefined)}>
-      <legend class="form-label fs-6">Scores shown</legend>
+      <legend class="form-label fs-6" safe>
+        {props.label}
+      </legend>
       {choices.map((c) => (
         <div class="form-check">
           <input class={`form-check-input${props.error ? ' is-invalid' : ''}`} type="radio" id={`${id}-${c.value}`} name="scoreRelease" value={c.value} checked={props.value === c.value} />
@@ -105,37 +110,30 @@ function ScoresShownField(props: { value: string; error?: string }) {
   );
 }
 
-/** An exercise's form, new or edited: title, text (Markdown), groups, due time in the department's zone, when scores are shown. */
+/**
+ * An exercise's form, new or edited: its declared fields (fields.ts) with the groups after the text;
+ * the due time is typed in the department's zone, which its label and help name.
+ */
 export function ExerciseForm(props: ExerciseFormProps) {
   const v = props.values;
-  const textId = 'field-text';
-  const textError = props.errors?.text;
-  const textHelp = 'Markdown: **bold**, _italic_, lists, links. HTML is shown as text.';
+  const typed = formSection(exerciseFields, 'exercise', true).filter((f) => f.place.control === 'text' || f.place.control === 'textarea');
+  const due = exerciseFields.dueAt;
   return (
     <form method="post" action={props.action} novalidate data-testid="exercise-form">
       <FormAlert message={props.message} />
       <CsrfField token={props.csrfToken} />
       {props.subjectId !== undefined ? <input type="hidden" name="subjectId" value={String(props.subjectId)} /> : ''}
-      <FormField name="title" label="Title" value={v.title ?? ''} errors={props.errors} maxlength={200} required />
-      <div class="mb-3">
-        <label class="form-label" for={textId}>
-          Text
-        </label>
-        <textarea class={`form-control${textError ? ' is-invalid' : ''}`} id={textId} name="text" rows="8" aria-invalid={textError ? 'true' : undefined} aria-describedby={describedBy(textId, textError, textHelp)} safe>
-          {v.text ?? ''}
-        </textarea>
-        <FieldFeedback id={textId} error={textError} help={textHelp} />
-      </div>
+      <DeclaredFields fields={typed} values={{ title: v.title, text: v.text }} errors={props.errors} />
       <GroupsField groups={props.groups} ticked={v.groupIds ?? []} error={props.errors?.groupIds} />
       <FormField
         name="dueAt"
-        type="datetime-local"
-        label={`Due (${props.timeZone})`}
+        type={due.form.control}
+        label={`${due.label} (${props.timeZone})`}
         value={v.dueAt ?? ''}
         errors={props.errors}
         help={`The date and time in the department's time zone, ${props.timeZone}. Leave it empty for no due time.`}
       />
-      <ScoresShownField value={v.scoreRelease || 'on-scoring'} error={props.errors?.scoreRelease} />
+      <ScoresShownField label={exerciseFields.scoreRelease.label} value={v.scoreRelease || 'on-scoring'} error={props.errors?.scoreRelease} />
       <button class="btn btn-primary" type="submit" safe>
         {props.submit}
       </button>

@@ -125,14 +125,14 @@ async function measureSetup(work: SetupWork, settings: Settings, workDir: string
       say(lineOf(setup, scale, scenario, f, c));
       if (scenario.writes) {
         // Every score must be 200: a 409 would mean an entry was scored twice.
-        if (f.errors) out.notes.push(`${scenario.label} (${setup.name}, ${scale}) answered ${f.errors} errors: each request should score an entry of its own.`);
+        if (f.errors) out.notes.push(`${scenario.label} (${setup.name}, ${scale}) answered ${f.errors} errors (${f.serverErrors} of them 5xx; the others 409 or 404): each request should score an entry of its own${f.serverErrors ? ', so a 5xx is FMS failing to save a score (see the server log)' : ''}.`);
         for (const [who, load, asked] of [['FMS', f, settings.seconds], ['its ceiling', c, settings.ceilingSeconds]] as const)
           if (load && load.seconds < asked * 0.9)
             out.notes.push(`${scenario.label} (${setup.name}, ${scale}): ${who} used up its share of the waiting submissions after ${load.seconds.toFixed(1)} s of ${asked} s.`);
       }
       // A ceiling that fails its replay measures nothing: say so where the figures are read.
       if (c?.errors) {
-        const logged = readFileSync(join(workDir, `ceiling-${setup.id}.log`), 'utf8').split('\n').find((l) => l.startsWith(`/s/${scenario.id}:`)) ?? '';
+        const logged = readFileSync(join(workDir, `ceiling-${setup.id}.log`), 'utf8').split('\n').find((l) => l.startsWith(`/s/${scenario.id}:`) || l.startsWith(`/s/${scenario.id}/`)) ?? '';
         out.notes.push(`The ceiling of ${scenario.label} (${setup.name}) answered ${c.errors} errors${logged ? `: ${logged.slice(0, 300)}` : ''}.`);
       }
     }

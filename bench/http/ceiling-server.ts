@@ -15,6 +15,7 @@ import type SQLite from 'better-sqlite3';
 // eslint-disable-next-line no-restricted-imports
 import Fastify from 'fastify';
 import pg from 'pg';
+import { encodeParameters } from '../../src/db/codecs.js';
 import { openSqlite } from '../../src/db/index.js';
 import { ID_MARK, type Parameter, type Statement } from './capture.js';
 
@@ -57,14 +58,27 @@ function sqliteReplayer(file: string): Replayer {
     prepare: ({ sql, parameters }) => {
       let statement = prepared.get(sql);
       if (!statement) prepared.set(sql, (statement = db.prepare(sql)));
-      const fixed = parameters.map((p) => restore(p, null));
+      // Dates and booleans as FMS's driver binds them on SQLite (db/codecs.ts: the log sees them before).
+      const valuesFor = (id: number | null) => encodeParameters(parameters.map((p) => restore(p, id))) as unknown[];
+      const fixed = valuesFor(null);
       const varies = parameters.some((p) => p !== null && typeof p === 'object' && ('$id' in p || '$template' in p));
       const s = statement;
-      const valuesOf = (id: number | null) => (varies ? parameters.map((p) => restore(p, id)) : fixed);
-      return s.reader ? (id) => void s.all(valuesOf(id)) : (id) => void s.run(valuesOf(id));
+      const valuesOf = (id: number | null) => (varies ? valuesFor(id) : fixed);
+      const run = s.reader ? (values: unknown[]) => void s.all(values) : (values: unknown[]) => void s.run(values);
+      return (id) => {
+        const values = valuesOf(id);
+        try {
+          run(values);
+        } catch (error) {
+          // Which statement and which kinds of values: what the run's log needs to show.
+          throw new Error(`${(error as Error).message} (${sql.slice(0, 120)}; values ${JSON.stringify(values.map((v) => (v === null ? 'null' : v instanceof Date ? 'Date' : typeof v)))})`);
+        }
+      };
     },
     // One connection, synchronous: the whole transaction runs before another request's statement.
-    inTransaction: (steps, id) => db.transaction(() => steps.forEach((step) => step.forEach((run) => run(id))))(),
+    // BEGIN IMMEDIATE: a second worker's deferred transaction that reads first fails to take the
+    // write lock at once ("database is locked", the busy timeout notwithstanding).
+    inTransaction: (steps, id) => db.transaction(() => steps.forEach((step) => step.forEach((run) => run(id)))).immediate(),
   };
 }
 

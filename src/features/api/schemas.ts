@@ -2,10 +2,13 @@
 // and shape the JSON the routes send. Inputs are validated by each feature's service with its own
 // schema (lib/validation.ts), the same rules and messages as the pages.
 import Type, { type TSchema } from 'typebox';
+import { outputProperties } from '../../lib/record-fields.js';
 import { roles } from '../accounts/schemas.js';
 import { CreateGroupInput, GroupOutput, UpdateGroupInput } from '../groups/schemas.js';
 import { CreateSubjectInput, SubjectOutput, UpdateSubjectInput } from '../subjects/schemas.js';
 import { CreateExerciseInput, DismissInput, ScoreInput, UpdateExerciseInput } from '../exercises/schemas.js';
+import { exerciseFields } from '../exercises/fields.js';
+import { materialFields } from '../subjects/material-fields.js';
 import { ImportReportOutput } from '../imports/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
@@ -112,7 +115,7 @@ const MaterialOutput = Type.Object(
   {
     id: Type.Integer(),
     subjectId: Type.Integer(),
-    title: Type.String(),
+    ...outputProperties(materialFields),
     originalName: Type.String({ description: 'The name it was uploaded under (no path).' }),
     contentType: Type.String({ description: "The uploader's claim, as a type/subtype; downloads of active types (HTML, SVG, …) are sent as attachments." }),
     size: Type.Integer({ description: 'Bytes.' }),
@@ -129,10 +132,7 @@ const ExerciseOutput = Type.Object(
     id: Type.Integer(),
     subjectId: Type.Integer(),
     subjectName: Type.String(),
-    title: Type.String(),
-    text: Type.String({ description: 'Markdown.' }),
-    dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    scoreRelease: Type.Union([Type.Literal('on-scoring'), Type.Literal('manual')]),
+    ...outputProperties(exerciseFields),
     scoresReleasedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     groups: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
     createdAt: Type.String({ format: 'date-time' }),

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { changeProperties, createProperties } from '../../lib/record-fields.js';
-import { multiLineText, singleLineText } from '../../lib/text-rules.js';
+import { submissionFields } from '../submissions/fields.js';
 import { exerciseFields } from './fields.js';
 
 const Id = (title: string, errorMessage: string) => Type.Integer({ minimum: 1, title, errorMessage });
@@ -33,15 +33,15 @@ export const SubmitInput = Type.Object({
     title: 'Exercises',
     errorMessage: 'Tick one or more exercises to send (at most 50 at once).',
   }),
-  note: Type.Optional(multiLineText({ maxLength: 5000, title: 'Note', errorMessage: 'Use at most 5,000 characters for the note.' })),
+  note: Type.Optional(submissionFields.note.input),
 });
 
 export const ScoreInput = Type.Object({
-  score: Type.Integer({ minimum: 1, maximum: 6, title: 'Score', errorMessage: 'Give a score from 1 to 6.' }),
+  score: submissionFields.score.input,
   version: Type.Integer({ minimum: 1, title: 'Version', errorMessage: 'Send the version of the entry you scored, as the Waiting Room showed it.' }),
 });
 
 export const DismissInput = Type.Object({
-  reason: singleLineText({ minLength: 1, maxLength: 500, title: 'Reason', errorMessage: 'Say in 1–500 characters why the entry is removed, e.g. "Wrong file attached".' }),
+  reason: submissionFields.dismissReason.input,
   version: Type.Optional(Type.Integer({ minimum: 1, title: 'Version', errorMessage: 'Send the version of the entry, as the Waiting Room showed it.' })),
 });

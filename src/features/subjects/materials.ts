@@ -6,10 +6,11 @@
 import { subjectScope } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { Forbidden, Invalid, NotFound } from '../../lib/errors.js';
-import { singleLineText } from '../../lib/text-rules.js';
+import { createProperties } from '../../lib/record-fields.js';
 import { validate } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
+import { materialFields } from './material-fields.js';
 import * as repo from './repository.js';
 import { getSubject, mayTeach, type SubjectView } from './service.js';
 import Type from 'typebox';
@@ -49,8 +50,7 @@ function view(row: MaterialRow): MaterialView {
 /** At most this many files in one upload. */
 export const MATERIALS_PER_UPLOAD = 20;
 
-const MaterialTitle = singleLineText({ maxLength: 200, title: 'Title', errorMessage: 'Use at most 200 characters for the title.' });
-const AddMaterialsInput = Type.Object({ title: Type.Optional(MaterialTitle) });
+const AddMaterialsInput = Type.Object(createProperties(materialFields));
 
 /** The materials of subjects the caller has already found in the actor's sight, by subject. */
 export async function materialsOfSubjects(ctx: Pick<ServiceContext, 'db'>, subjects: readonly Pick<SubjectView, 'id'>[]): Promise<Map<number, MaterialView[]>> {

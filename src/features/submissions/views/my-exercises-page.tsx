@@ -3,6 +3,9 @@ import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import type { ExerciseState, MyExercise } from '../../exercises/service.js';
+import { submissionFields } from '../fields.js';
+
+const note = submissionFields.note.form;
 
 const stateBadge: Record<ExerciseState, string> = {
   open: 'text-bg-light border',
@@ -137,10 +140,10 @@ export function MyExercisesPage(props: MyExercisesProps) {
               <h2 class="h6">Send the ticked exercises to the Waiting Room</h2>
               <div class="row g-2">
                 <div class="col-md-6">
-                  <label class="form-label small" for="send-note">
-                    Note (optional)
+                  <label class="form-label small" for="send-note" safe>
+                    {note.formLabel}
                   </label>
-                  <textarea class="form-control" id="send-note" name="note" rows="2" maxlength="5000" safe>
+                  <textarea class="form-control" id="send-note" name="note" rows={String(note.rows)} maxlength={note.maxlength} safe>
                     {props.note ?? ''}
                   </textarea>
                 </div>

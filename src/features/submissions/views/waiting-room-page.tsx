@@ -3,6 +3,9 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { CursorPagination } from '../../../views/pagination.js';
 import type { WaitingEntry } from '../../exercises/submissions.js';
+import { submissionFields } from '../fields.js';
+
+const reason = submissionFields.dismissReason.form;
 
 export interface WaitingRoomProps {
   page: PageContext;
@@ -92,10 +95,10 @@ export function EntryRow(props: { entry: WaitingEntry; now: Date; timeZone: stri
           <form class="card card-body shadow-sm p-2" method="post" action={`/submissions/${e.id}/dismiss`} hx-post={`/submissions/${e.id}/dismiss`} hx-target={`#${rowId}`} hx-swap="outerHTML">
             <input type="hidden" name="_csrf" value={props.csrfToken} />
             <input type="hidden" name="version" value={String(e.version)} />
-            <label class="form-label small mb-1" for={`reason-${e.id}`}>
-              Why (the student sees it)
+            <label class="form-label small mb-1" for={`reason-${e.id}`} safe>
+              {reason.formLabel}
             </label>
-            <input class="form-control form-control-sm mb-2" id={`reason-${e.id}`} name="reason" maxlength="500" required placeholder="e.g. Wrong file attached" />
+            <input class="form-control form-control-sm mb-2" id={`reason-${e.id}`} name="reason" maxlength={reason.maxlength} required placeholder="e.g. Wrong file attached" />
             <button class="btn btn-sm btn-danger" type="submit">
               Remove from the Waiting Room
             </button>

@@ -140,7 +140,7 @@ export function MyExercisesPage(props: MyExercisesProps) {
               <h2 class="h6">Send the ticked exercises to the Waiting Room</h2>
               <div class="row g-2">
                 <div class="col-md-6">
-                  <label class="form-label small" for="send-note" safe>
+                  <label class="form-label small" for="send-note">
                     {note.formLabel}
                   </label>
                   <textarea class="form-control" id="send-note" name="note" rows={String(note.rows)} maxlength={note.maxlength} safe>

@@ -95,7 +95,7 @@ export function EntryRow(props: { entry: WaitingEntry; now: Date; timeZone: stri
           <form class="card card-body shadow-sm p-2" method="post" action={`/submissions/${e.id}/dismiss`} hx-post={`/submissions/${e.id}/dismiss`} hx-target={`#${rowId}`} hx-swap="outerHTML">
             <input type="hidden" name="_csrf" value={props.csrfToken} />
             <input type="hidden" name="version" value={String(e.version)} />
-            <label class="form-label small mb-1" for={`reason-${e.id}`} safe>
+            <label class="form-label small mb-1" for={`reason-${e.id}`}>
               {reason.formLabel}
             </label>
             <input class="form-control form-control-sm mb-2" id={`reason-${e.id}`} name="reason" maxlength={reason.maxlength} required placeholder="e.g. Wrong file attached" />

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type KyselyPlugin } from 'kysely';
 import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
-import { SqliteCodecPlugin } from './codecs.js';
+import { EncodingDatabase, SqliteCodecPlugin } from './codecs.js';
 import { ReusedStatements } from './sqlite-statements.js';
 
 export type Db = Kysely<Database>;
@@ -29,7 +29,7 @@ const statements = new WeakMap<object, ReusedStatements>();
 export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
   if (target.kind === 'sqlite') {
     const reused = new ReusedStatements(openSqlite(target.file));
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reused }), plugins: sqlitePlugins() });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new EncodingDatabase(reused) }), plugins: sqlitePlugins() });
     dialects.set(db, 'sqlite');
     statements.set(db, reused);
     return db;

@@ -21,7 +21,7 @@ if ! "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
   chown -R postgres:postgres "$STATE/pg" 2>/dev/null || true
   as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
   as_pg "$pg_bin/initdb -D $STATE/pg/data -A trust -U postgres --no-sync >$STATE/pg/initdb.log 2>&1"
-  # random_page_cost as docs/deployment.md recommends for SSDs (PostgreSQL's 4 models spinning
+  # random_page_cost as docs/operators.md recommends for SSDs (PostgreSQL's 4 models spinning
   # disks): the plan test (test/query-plans.test.ts) and the bench see the plans a deployment sees.
   as_pg "$pg_bin/pg_ctl -D $STATE/pg/data -l $STATE/pg/server.log -w -o \"-p $PG_PORT -k $STATE/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c random_page_cost=1.1\" start >/dev/null"
 fi

@@ -3,11 +3,12 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type KyselyPlugin } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type KyselyPlugin } from 'kysely';
 import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
 import { EncodingDatabase, SqliteCodecPlugin } from './codecs.js';
 import { ReusedStatements } from './sqlite-statements.js';
+import { WriteTransactionsSqliteDialect } from './sqlite-write-transactions.js';
 
 export type Db = Kysely<Database>;
 export type DialectName = 'sqlite' | 'postgres';
@@ -29,7 +30,7 @@ const statements = new WeakMap<object, ReusedStatements>();
 export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
   if (target.kind === 'sqlite') {
     const reused = new ReusedStatements(openSqlite(target.file));
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new EncodingDatabase(reused) }), plugins: sqlitePlugins() });
+    const db = new Kysely<Database>({ dialect: new WriteTransactionsSqliteDialect({ database: new EncodingDatabase(reused) }), plugins: sqlitePlugins() });
     dialects.set(db, 'sqlite');
     statements.set(db, reused);
     return db;

@@ -8,6 +8,7 @@ import type { MaterialView } from '../materials.js';
 import type { SubjectView } from '../service.js';
 import { MaterialsTable } from './materials-table.js';
 import { SubjectForm, type SubjectFormValues } from './subject-form.js';
+import { materialFields } from '../material-fields.js';
 
 export interface SubjectPageProps {
   page: PageContext;
@@ -195,9 +196,9 @@ export function SubjectPage(props: SubjectPageProps) {
                     </div>
                     <div class="col-md-5">
                       <label class="form-label small" for="material-title">
-                        Title (optional)
+                        {materialFields.title.form!.formLabel ?? materialFields.title.label}
                       </label>
-                      <input class="form-control" type="text" id="material-title" name="title" maxlength="200" placeholder="The file's name" />
+                      <input class="form-control" type="text" id="material-title" name="title" maxlength={String(materialFields.title.form!.maxlength)} placeholder="The file's name" />
                     </div>
                   </div>
                   <button class="btn btn-primary mt-2" type="submit">

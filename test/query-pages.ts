@@ -245,3 +245,18 @@ export function unanswered(visit: Visit<string>): string | null {
   if (visit.response.statusCode === 200) return null;
   return `${visit.page.label} (GET ${visit.page.path} as ${visit.page.role}) answered ${visit.response.statusCode}:\n${visit.response.body.slice(0, 300)}\nIts statements:\n${listing(visit.statements)}`;
 }
+
+/**
+ * The entries waiting for each lecturer, counted with the Waiting Room's own rule (access.ts
+ * waitingRoomScope; the join of exercises/repository.ts waiting()): the waiting submissions of the
+ * exercises of subjects a lecturer teaches, from students of the groups they teach it to. For the
+ * seed's test (one lecturer is far busier) and the bench (the busiest lecturer's Waiting Room).
+ */
+export function waitingPerLecturer(db: Db) {
+  return db
+    .selectFrom('submissions')
+    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+    .innerJoin('students', 'students.id', 'submissions.studentId')
+    .innerJoin('teaching', (join) => join.onRef('teaching.subjectId', '=', 'exercises.subjectId').onRef('teaching.groupId', '=', 'students.groupId'))
+    .where('submissions.status', '=', 'waiting');
+}

@@ -5,6 +5,7 @@
 // exact shape does not matter.
 import type { Db } from '../../src/db/index.js';
 import { waitingCountFor } from '../../src/features/exercises/submissions.js';
+import { waitingPerLecturer } from '../../test/query-pages.js';
 
 export interface BusyLecturer {
   userId: number;
@@ -14,16 +15,10 @@ export interface BusyLecturer {
 }
 
 export async function findBusyLecturer(db: Db): Promise<BusyLecturer | null> {
-  // The join of exercises/repository.ts waiting(): a teaching row of the subject and the student's group.
-  const busiest = await db
-    .selectFrom('submissions')
-    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
-    .innerJoin('students', 'students.id', 'submissions.studentId')
-    .innerJoin('teaching', (join) => join.onRef('teaching.subjectId', '=', 'exercises.subjectId').onRef('teaching.groupId', '=', 'students.groupId'))
+  const busiest = await waitingPerLecturer(db)
     .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
     .innerJoin('users', 'users.lecturerId', 'lecturers.id')
     .select(['users.id as userId', 'lecturers.id as lecturerId', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('submissions.status', '=', 'waiting')
     .where('lecturers.archived', '=', false)
     .where('users.disabled', '=', false)
     // An admin's Waiting Room is every entry: not a lecturer's queue.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { openTestDatabase } from '../../test/build-test-app.js';
+import { waitingPerLecturer } from '../../test/query-pages.js';
 import { testDatabases } from '../../test/services.js';
 import { systemActor } from '../access.js';
 import { loadConfig } from '../config/index.js';
@@ -169,12 +170,7 @@ for (const database of await testDatabases()) {
 
       // The Waiting Room of each lecturer, by the page's rule (waitingRoomScope): the busiest holds
       // four times the share of the others.
-      const queues = await db
-        .selectFrom('submissions')
-        .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
-        .innerJoin('students', 'students.id', 'submissions.studentId')
-        .innerJoin('teaching', (join) => join.onRef('teaching.subjectId', '=', 'exercises.subjectId').onRef('teaching.groupId', '=', 'students.groupId'))
-        .where('submissions.status', '=', 'waiting')
+      const queues = await waitingPerLecturer(db)
         .groupBy('teaching.lecturerId')
         .select(['teaching.lecturerId', (eb) => eb.fn.countAll<number>().as('waiting')])
         .execute();

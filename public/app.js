@@ -31,7 +31,7 @@
   });
 })();
 // The Waiting Room from the keyboard: with an entry's row focused, keys 1–6 give that score; once
-// the row is swapped for its outcome, the next entry takes the focus.
+// the row is swapped for its outcome, the next entry of the page takes the focus.
 (function () {
   'use strict';
   document.addEventListener('keydown', function (event) {
@@ -48,8 +48,15 @@
     var outcome = event.detail && event.detail.target;
     if (!outcome || !outcome.id || outcome.id.indexOf('entry-') !== 0) return;
     var swapped = document.getElementById(outcome.id);
-    var next = swapped && swapped.nextElementSibling;
-    while (next && !next.hasAttribute('data-entry')) next = next.nextElementSibling;
-    if (next) next.focus();
+    if (!swapped) return;
+    // The next entry in the page, in this exercise's table or the next one: a busy lecturer's page
+    // of 50 spreads over many exercises, often one entry each.
+    var entries = document.querySelectorAll('tr[data-entry]');
+    for (var i = 0; i < entries.length; i++) {
+      if (swapped.compareDocumentPosition(entries[i]) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        entries[i].focus();
+        return;
+      }
+    }
   });
 })();

@@ -89,6 +89,21 @@ test('the teaching loop in Chromium: exercise with a brief, the student sends a 
     await outcome.waitFor({ state: 'visible' });
     assert.equal(await page.evaluate(() => (globalThis as unknown as { loopMark?: boolean }).loopMark), true, 'scored without a page reload');
     await shot(page, 'loop-scored.png');
+
+    // From the last entry of one exercise's table, the keys go on with the next table's first entry.
+    // The page's DOM, typed as little as this needs (the tests compile without the DOM's types).
+    type Row = { id: string; closest(selector: string): unknown };
+    type Page = { document: { querySelectorAll(selector: string): ArrayLike<Row>; activeElement: { id: string } | null } };
+    const lastOfTable = await page.evaluate(() => {
+      const entries = Array.from((globalThis as unknown as Page).document.querySelectorAll('tr[data-entry]'));
+      const last = entries.find((e, i) => entries[i + 1] && e.closest('table') !== entries[i + 1]!.closest('table'));
+      return last ? { id: last.id, next: entries[entries.indexOf(last) + 1]!.id } : null;
+    });
+    assert.ok(lastOfTable, "the demo lecturer's Waiting Room has entries of several exercises");
+    await page.locator(`#${lastOfTable.id}`).focus();
+    await page.keyboard.press('4');
+    await page.locator(`#${lastOfTable.id}[data-outcome="success"]`).waitFor({ state: 'visible' });
+    await page.waitForFunction((id) => (globalThis as unknown as Page).document.activeElement?.id === id, lastOfTable.next);
     assertNoProblems(problems, '/waiting-room');
   });
 

@@ -6,9 +6,31 @@ import { describe, test } from 'node:test';
 import { Browser } from '../../../test/http.js';
 import { xlsxRows } from '../../../test/sheet-rows.js';
 import { testDatabases } from '../../../test/services.js';
-import { createGroup, createLecturer, createStudent, teach } from '../../../test/factories.js';
+import { createGroup, createLecturer, createStudent, teach, TEST_PASSWORD } from '../../../test/factories.js';
 import { oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, usernameIn } from '../../../test/people/page-helpers.js';
 import * as groups from '../groups/service.js';
+import { actorFromUser, findUserById } from '../auth/service.js';
+import { createExercise } from '../exercises/service.js';
+import { dismissSubmission, releaseScores, scoreSubmission, submitExercises } from '../exercises/submissions.js';
+import { createSubject } from '../subjects/service.js';
+import type { ServiceContext } from '../../context.js';
+
+/** A service context acting as the account's owner. */
+async function actingAs(system: ServiceContext, userId: number): Promise<ServiceContext> {
+  const user = await findUserById(system, userId);
+  if (!user) throw new Error(`no account ${userId}`);
+  return { ...system, actor: actorFromUser(user) };
+}
+
+/** The exercises card's rows: each exercise's state and the score shown (empty: none), by id. */
+function exerciseRows(body: string): Map<number, { state: string; score: string; html: string }> {
+  const rows = new Map<number, { state: string; score: string; html: string }>();
+  for (const m of body.matchAll(/<tr data-exercise-id="(\d+)" data-state="([^"]+)">([\s\S]*?)<\/tr>/g)) {
+    const score = /data-testid="record-score">([^<]*)</.exec(m[3]!)?.[1] ?? '';
+    rows.set(Number(m[1]), { state: m[2]!, score, html: m[3]! });
+  }
+  return rows;
+}
 
 const countRows = async (db: Awaited<ReturnType<typeof pagesApp>>['db'], table: 'students' | 'users' | 'files') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -352,8 +374,8 @@ for (const database of await testDatabases()) {
       const own = await browser.get(`/students/${me.student.id}`);
       assert.doesNotMatch(own.body, /href="\/groups\//, 'no link to group pages a student cannot open');
       assert.match(own.body, /Mates/);
-      assert.match(own.body, /The subjects you take appear here/, 'the student is addressed directly on their own record');
-      assert.doesNotMatch(own.body, /this student takes/);
+      assert.match(own.body, /Your group takes no subjects yet\./, 'the student is addressed directly on their own record');
+      assert.doesNotMatch(own.body, /The group takes no subjects/);
     });
 
     test('photos: upload, served with ETag and private caching to those allowed, replaced, removed; refusals explained', async (t) => {
@@ -439,6 +461,100 @@ for (const database of await testDatabases()) {
       const enabled = await admin.post(`/students/${id}/account/enable`, {}, { from: `/students/${id}` });
       assert.equal(enabled.statusCode, 303);
       assert.match((await admin.get(`/students/${id}`)).body, /Disable account/);
+    });
+
+    test("a student's record shows the group's subjects and the exercises and scores each viewer may see: a lecturer only their subjects', the student only released scores", async (t) => {
+      const { app, adminUser, system, clock } = await pagesApp(t, database);
+      const g = await createGroup(system, { name: 'CS-7' });
+      const other = await createGroup(system, { name: 'MA-7' });
+      const horvat = await createLecturer(system, { lastName: 'Horvat', firstName: 'Ivan' });
+      const ilic = await createLecturer(system, { lastName: 'Ilic', firstName: 'Iva' });
+      const databases = await createSubject(system, { name: 'Databases', groupIds: [g.id], lecturerIds: [horvat.lecturer.id] });
+      const algorithms = await createSubject(system, { name: 'Algorithms', groupIds: [g.id], lecturerIds: [ilic.lecturer.id] });
+      // Horvat teaches Geometry to another group only: he may open its page, not see it here.
+      const geometry = await createSubject(system, { name: 'Geometry', groupIds: [g.id, other.id], lecturerIds: [ilic.lecturer.id] });
+      await system.db.insertInto('teaching').values({ subjectId: geometry.id, lecturerId: horvat.lecturer.id, groupId: other.id }).execute();
+      const sara = await createStudent(system, { lastName: 'Novak', firstName: 'Sara', groupId: g.id });
+      const mate = await createStudent(system, { lastName: 'Mate', groupId: g.id });
+      const asHorvat = await actingAs(system, horvat.account.userId);
+      const asIlic = await actingAs(system, ilic.account.userId);
+      const asSara = await actingAs(system, sara.account.userId);
+      const at = (hours: number) => new Date(clock.now().getTime() + hours * 3_600_000).toISOString();
+      const keys = await createExercise(asHorvat, { subjectId: databases.id, groupIds: [g.id], title: 'Keys', dueAt: at(100) });
+      const joins = await createExercise(asHorvat, { subjectId: databases.id, groupIds: [g.id], title: 'Joins', dueAt: at(100), scoreRelease: 'manual' });
+      const views = await createExercise(asHorvat, { subjectId: databases.id, groupIds: [g.id], title: 'Views', dueAt: at(24) });
+      const sorting = await createExercise(asIlic, { subjectId: algorithms.id, groupIds: [g.id], title: 'Sorting', dueAt: at(1) });
+      const graphs = await createExercise(asIlic, { subjectId: algorithms.id, groupIds: [g.id], title: 'Graphs', dueAt: at(2) });
+      const angles = await createExercise(asIlic, { subjectId: geometry.id, groupIds: [g.id], title: 'Angles' });
+      const sent = new Map<number, { id: number; version: number }>();
+      for (const e of [keys, joins, views]) sent.set(e.id, (await submitExercises(asSara, { exerciseIds: [e.id] })).sent[0]!);
+      clock.advance(90 * 60_000);
+      sent.set(sorting.id, (await submitExercises(asSara, { exerciseIds: [sorting.id] })).sent[0]!);
+      await scoreSubmission(asHorvat, sent.get(keys.id)!.id, { score: 5, version: sent.get(keys.id)!.version });
+      await scoreSubmission(asHorvat, sent.get(joins.id)!.id, { score: 4, version: sent.get(joins.id)!.version });
+      await dismissSubmission(asHorvat, sent.get(views.id)!.id, { reason: 'Empty <file>' });
+      await scoreSubmission(asIlic, sent.get(sorting.id)!.id, { score: 2, version: sent.get(sorting.id)!.version });
+      // Graphs is now overdue and never sent, Views (removed) due within two days; Angles has no due time.
+      clock.advance(90 * 60_000);
+
+      // Signed in now: the sessions of three hours ago have timed out.
+      const admin = new Browser(app);
+      await admin.signIn(adminUser.username, TEST_PASSWORD);
+      // An admin: every subject linked, every exercise, every given score (Joins not yet shown to Sara).
+      const byAdmin = (await admin.get(`/students/${sara.student.id}`)).body;
+      for (const subject of [databases, algorithms, geometry]) assert.match(byAdmin, new RegExp(`href="/subjects/${subject.id}"`));
+      assert.match(byAdmin, /Databases<\/a><span class="small text-secondary"> · Horvat Ivan</, 'who teaches the subject to the group');
+      const adminRows = exerciseRows(byAdmin);
+      assert.deepEqual([...adminRows.keys()].sort(), [keys.id, joins.id, views.id, sorting.id, graphs.id, angles.id].sort());
+      assert.deepEqual(
+        [keys, joins, views, sorting, graphs, angles].map((e) => [adminRows.get(e.id)!.state, adminRows.get(e.id)!.score]),
+        [['scored', '5'], ['scored', '4'], ['due soon', ''], ['scored', '2'], ['overdue', ''], ['open', '']],
+      );
+      assert.match(adminRows.get(joins.id)!.html, /not yet shown to the student/);
+      assert.match(adminRows.get(views.id)!.html, /Removed by the lecturer: Empty &lt;file/, 'the reason, escaped');
+      assert.match(adminRows.get(sorting.id)!.html, />late</, 'sent after its due time');
+      assert.match(byAdmin, /data-testid="record-rating">Rating 3\.67 \(3 scores\)</);
+      assert.match(byAdmin, new RegExp(`href="/subjects/${databases.id}/gradebook\\?group=${g.id}"`));
+      assert.match(byAdmin, new RegExp(`href="/subjects/${algorithms.id}/gradebook\\?group=${g.id}"`));
+
+      // Horvat: his subject's exercises and scores only; Algorithms named, not linked; no Sorting, no 2.
+      const horvatBrowser = await signInAsNew(app, horvat.account.username, horvat.account.oneTimePassword);
+      const byHorvat = (await horvatBrowser.get(`/students/${sara.student.id}`)).body;
+      const horvatRows = exerciseRows(byHorvat);
+      assert.deepEqual([...horvatRows.keys()].sort(), [keys.id, joins.id, views.id].sort());
+      assert.doesNotMatch(byHorvat, /Sorting|Graphs|Angles/, "another lecturer's exercises stay out of sight");
+      assert.match(byHorvat, /data-testid="record-rating">Rating 4\.50 \(2 scores\)</, 'the rating of the scores he may see');
+      assert.match(byHorvat, /Only the subjects you teach to this group are shown/);
+      assert.match(byHorvat, new RegExp(`href="/subjects/${databases.id}"`));
+      assert.match(byHorvat, new RegExp(`href="/subjects/${geometry.id}"`), 'a subject he teaches to another group opens for him');
+      assert.doesNotMatch(byHorvat, new RegExp(`href="/subjects/${algorithms.id}"`));
+      assert.match(byHorvat, /<span>Algorithms<\/span>/);
+      assert.match(byHorvat, new RegExp(`href="/subjects/${databases.id}/gradebook\\?group=${g.id}"`));
+      assert.doesNotMatch(byHorvat, new RegExp(`/subjects/(${algorithms.id}|${geometry.id})/gradebook`));
+
+      // Ilic: Algorithms and Geometry; never Databases' 5 or 4.
+      const ilicBrowser = await signInAsNew(app, ilic.account.username, ilic.account.oneTimePassword);
+      const ilicRows = exerciseRows((await ilicBrowser.get(`/students/${sara.student.id}`)).body);
+      assert.deepEqual([...ilicRows.keys()].sort(), [sorting.id, graphs.id, angles.id].sort());
+
+      // Sara: every exercise of her group; Joins' score waits for its release, and her rating leaves it out.
+      const saraBrowser = await signInAsNew(app, sara.account.username, sara.account.oneTimePassword);
+      const own = (await saraBrowser.get(`/students/${sara.student.id}`)).body;
+      const ownRows = exerciseRows(own);
+      assert.equal(ownRows.size, 6);
+      assert.deepEqual([ownRows.get(joins.id)!.state, ownRows.get(joins.id)!.score], ['waiting', '']);
+      assert.doesNotMatch(ownRows.get(joins.id)!.html, /not yet shown/);
+      assert.deepEqual([ownRows.get(keys.id)!.score, ownRows.get(sorting.id)!.score], ['5', '2']);
+      assert.match(own, /data-testid="record-rating">Rating 3\.50 \(2 scores, as shown to you\)</);
+      assert.match(own, /href="\/my-exercises" data-testid="my-exercises-link"/);
+      assert.doesNotMatch(own, /gradebook/);
+      for (const subject of [databases, algorithms, geometry]) assert.match(own, new RegExp(`href="/subjects/${subject.id}"`));
+      assert.equal((await saraBrowser.get(`/students/${mate.student.id}`)).statusCode, 404, "a classmate's record stays out of reach");
+
+      await releaseScores(asHorvat, joins.id);
+      const released = (await saraBrowser.get(`/students/${sara.student.id}`)).body;
+      assert.deepEqual([exerciseRows(released).get(joins.id)!.state, exerciseRows(released).get(joins.id)!.score], ['scored', '4']);
+      assert.match(released, /Rating 3\.67 \(3 scores, as shown to you\)/);
     });
   });
 }

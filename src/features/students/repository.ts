@@ -181,3 +181,70 @@ export async function insertStudents(db: Db, students: Insertable<StudentsTable>
 export function countActiveStudents(db: Db): Promise<number> {
   return recordCount(db, 'students.active');
 }
+
+// ---- the record's studies (studies.ts) ---------------------------------------------------------
+
+/**
+ * The subjects the group takes (subject_groups), not archived, each once per lecturer who teaches
+ * it to the group (none: one row with no lecturer). `viewerLecturerId`: a lecturer looking at the
+ * record; `viewerTeaches` then says whether they teach the subject to any group (whether they may
+ * open its page), else it is false. One statement for the whole card.
+ */
+export function subjectsOfGroup(db: Db, groupId: number, viewerLecturerId: number | null) {
+  return db
+    .selectFrom('subjectGroups')
+    .innerJoin('subjects', 'subjects.id', 'subjectGroups.subjectId')
+    .leftJoin('teaching', (join) => join.onRef('teaching.subjectId', '=', 'subjects.id').on('teaching.groupId', '=', groupId))
+    .leftJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
+    .select(['subjects.id', 'subjects.name', 'teaching.lecturerId', 'lecturers.lastName', 'lecturers.firstName'])
+    .select((eb) =>
+      (viewerLecturerId === null
+        ? eb.val(false)
+        : eb.exists(eb.selectFrom('teaching as mine').select('mine.id').whereRef('mine.subjectId', '=', 'subjects.id').where('mine.lecturerId', '=', viewerLecturerId))
+      ).as('viewerTeaches'),
+    )
+    .where('subjectGroups.groupId', '=', groupId)
+    // NOT, not `= false`: SQLite would start from the archived flag's index and read every subject.
+    .where((eb) => eb.not(eb.ref('subjects.archived')))
+    .orderBy('subjects.name')
+    .orderBy('subjects.id')
+    .orderBy('lecturers.sortName')
+    .execute();
+}
+
+/**
+ * The exercises set for the group (of subjects not archived) with the student's own submission of
+ * each, for the department's staff; `subjectIds`: only those subjects' (a lecturer's, the subjects
+ * they teach to the group), or every subject's when null (an admin's). By subject, then due time.
+ * A group has tens of exercises a term (about 125 at `large`): one statement.
+ */
+export function exercisesOfStudentInSubjects(db: Db, studentId: number, groupId: number, subjectIds: readonly number[] | null) {
+  return db
+    .selectFrom('exerciseGroups')
+    .innerJoin('exercises', 'exercises.id', 'exerciseGroups.exerciseId')
+    .innerJoin('subjects', 'subjects.id', 'exercises.subjectId')
+    .leftJoin('submissions', (join) => join.onRef('submissions.exerciseId', '=', 'exercises.id').on('submissions.studentId', '=', studentId))
+    .select([
+      'exercises.id',
+      'exercises.title',
+      'exercises.dueAt',
+      'exercises.scoreRelease',
+      'exercises.scoresReleasedAt',
+      'subjects.id as subjectId',
+      'subjects.name as subjectName',
+      'submissions.status',
+      'submissions.score',
+      'submissions.late',
+      'submissions.submittedAt',
+      'submissions.dismissReason',
+    ])
+    .where('exerciseGroups.groupId', '=', groupId)
+    .$if(subjectIds !== null, (q) => q.where('exercises.subjectId', 'in', subjectIds!.length ? subjectIds! : [0]))
+    .where((eb) => eb.not(eb.ref('subjects.archived')))
+    .orderBy('subjects.name')
+    .orderBy('subjects.id')
+    .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())
+    .orderBy('exercises.dueAt')
+    .orderBy('exercises.id')
+    .execute();
+}

@@ -27,6 +27,7 @@ import { ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { exportColumns, exportValues, formValuesFromBody, formValuesOfRecord, inputFromForm } from '../../lib/record-fields.js';
 import { studentFields } from './fields.js';
 import * as students from './service.js';
+import { studiesOfStudent } from './studies.js';
 import type { StudentView } from './service.js';
 import { CreateStudentInput, ListStudentsQuery, studentSorts, UpdateStudentInput } from './schemas.js';
 import { addExportRoutes } from '../../routes/export-sheet.js';
@@ -111,6 +112,8 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     account,
     accountIsSelf: account ? account.id === ctx.actor.userId : false,
     history: can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'student', id)} /> : '',
+    studies: await studiesOfStudent(ctx, student),
+    timeZone: request.server.deps.config.timeZone,
     now: ctx.clock.now(),
     ...extra,
   };

@@ -7,6 +7,8 @@ import type { StudentView } from '../service.js';
 import type { AccountSummary } from '../../../views/account-parts.js';
 import { PersonRecordFrame } from '../../../views/person-record.js';
 import { LaterCard } from '../../../views/record-parts.js';
+import type { StudentStudies } from '../studies.js';
+import { StudentExercisesCard, StudentSubjectsCard } from './student-studies.js';
 
 export interface StudentPageProps {
   page: PageContext;
@@ -22,6 +24,10 @@ export interface StudentPageProps {
   credentials?: { username: string; password: string; title: string } | null;
   photoError?: string | null;
   history: JSX.Element;
+  /** The subjects and exercises the viewer may see (studies.ts). */
+  studies: StudentStudies;
+  /** The department's time zone, for due times. */
+  timeZone: string;
   now: Date;
 }
 
@@ -72,11 +78,11 @@ export function StudentPage(props: StudentPageProps) {
       contact={<DeclaredDetails fields={studentFields} sections={['contact']} record={s} omit={['email']} />}
       contactNote={full ? '' : <p class="small text-secondary mt-3 mb-0" safe>{`${privateFieldsText(studentFields)} are visible to the department's administrators and the student.`}</p>}
       below={
-        <div class="row g-3" data-testid="later-sections">
+        <div class="row g-3" data-testid="studies">
+          <StudentSubjectsCard studies={props.studies} hasGroup={s.groupId !== null} />
           {/* The student reading their own record is addressed directly. */}
-          <LaterCard title="Subjects" text={props.own ? 'The subjects you take appear here once subjects are managed in FMS.' : 'The subjects this student takes appear here once subjects are managed in FMS.'} />
-          <LaterCard title="Exercises and scores" text="Hand-ins and scores (1–6) appear here with the Waiting Room." />
           <LaterCard title="Thesis" text={props.own ? 'Your thesis title and supervisor appear here once theses are recorded.' : 'The thesis title and supervisor appear here once theses are recorded.'} />
+          <StudentExercisesCard studies={props.studies} now={props.now} timeZone={props.timeZone} />
         </div>
       }
     />

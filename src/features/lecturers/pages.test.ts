@@ -5,8 +5,27 @@ import { describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { Browser } from '../../../test/http.js';
 import { testDatabases } from '../../../test/services.js';
-import { createGroup, createLecturer, createStudent, teach } from '../../../test/factories.js';
+import { createGroup, createLecturer, createStudent, teach, TEST_PASSWORD } from '../../../test/factories.js';
+import type { ServiceContext } from '../../context.js';
+import { actorFromUser, findUserById } from '../auth/service.js';
+import { createExercise } from '../exercises/service.js';
+import { scoreSubmission, submitExercises, waitingCountFor } from '../exercises/submissions.js';
+import { archiveSubject, createSubject, setSubjectTeaching } from '../subjects/service.js';
 import { oneTimePasswordIn, pagesApp, png, postMultipart, rowNames, signInAsNew, usernameIn } from '../../../test/people/page-helpers.js';
+
+/** A service context acting as the account's owner. */
+async function actingAs(system: ServiceContext, userId: number): Promise<ServiceContext> {
+  const user = await findUserById(system, userId);
+  if (!user) throw new Error(`no account ${userId}`);
+  return { ...system, actor: actorFromUser(user) };
+}
+
+/** The subjects card's rows: each subject's groups cell and its waiting figure, by subject id. */
+function subjectRows(body: string): Map<number, { html: string; waiting: string }> {
+  const rows = new Map<number, { html: string; waiting: string }>();
+  for (const m of body.matchAll(/<tr data-subject-id="(\d+)">([\s\S]*?)<\/tr>/g)) rows.set(Number(m[1]), { html: m[2]!, waiting: /data-testid="subject-waiting">(\d+)</.exec(m[2]!)?.[1] ?? '' });
+  return rows;
+}
 
 for (const database of await testDatabases()) {
   describe(`lecturer pages on ${database}`, () => {
@@ -208,6 +227,58 @@ for (const database of await testDatabases()) {
       assert.equal((await new Browser(app).post('/login', { username: made.account.username, password: 'a brand new passphrase for tests 2026' })).statusCode, 401);
       assert.equal((await admin.post(`/lecturers/${id}/account/enable`, {}, { from: `/lecturers/${id}` })).statusCode, 303);
       assert.equal((await new Browser(app).post('/login', { username: made.account.username, password: 'a brand new passphrase for tests 2026' })).statusCode, 303);
+    });
+
+    test("a lecturer's record lists the subjects they teach with their groups and what waits in their Waiting Room for each, counted by the Waiting Room's rule", async (t) => {
+      const { app, admin, system } = await pagesApp(t, database);
+      const g = await createGroup(system, { name: 'CS-8' });
+      const h = await createGroup(system, { name: 'MA-8' });
+      const horvat = await createLecturer(system, { lastName: 'Horvat', firstName: 'Ivan' }, { password: TEST_PASSWORD });
+      const ilic = await createLecturer(system, { lastName: 'Ilic', firstName: 'Iva' }, { password: TEST_PASSWORD });
+      const databases = await createSubject(system, { name: 'Databases', groupIds: [g.id, h.id], lecturerIds: [horvat.lecturer.id] });
+      const networks = await createSubject(system, { name: 'Networks', groupIds: [g.id, h.id], lecturerIds: [] });
+      // Horvat teaches Networks to MA-8 only; Ilic to CS-8.
+      await setSubjectTeaching(system, networks.id, { groupIds: [g.id, h.id], teaching: [{ lecturerId: horvat.lecturer.id, groupId: h.id }, { lecturerId: ilic.lecturer.id, groupId: g.id }] });
+      const past = await createSubject(system, { name: 'Past term', groupIds: [g.id], lecturerIds: [horvat.lecturer.id] });
+      const finished = await createSubject(system, { name: 'Finished term', groupIds: [g.id], lecturerIds: [horvat.lecturer.id] });
+      const [s1, s2] = [await createStudent(system, { groupId: g.id }), await createStudent(system, { groupId: g.id })];
+      const s3 = await createStudent(system, { groupId: h.id });
+      const dbExercise = await createExercise(system, { subjectId: databases.id, groupIds: [g.id, h.id], title: 'Keys' });
+      const netExercise = await createExercise(system, { subjectId: networks.id, groupIds: [g.id, h.id], title: 'Routing' });
+      const pastExercise = await createExercise(system, { subjectId: past.id, groupIds: [g.id], title: 'Old work' });
+      const send = async (student: { account: { userId: number } }, exerciseId: number) => (await submitExercises(await actingAs(system, student.account.userId), { exerciseIds: [exerciseId] })).sent[0]!;
+      for (const student of [s1, s2, s3]) await send(student, dbExercise.id);
+      await send(s1, netExercise.id); // Ilic's to judge, not Horvat's
+      await send(s3, netExercise.id);
+      await send(s1, pastExercise.id);
+      const scored = (await system.db.selectFrom('submissions').select(['id', 'version']).where('exerciseId', '=', dbExercise.id).where('studentId', '=', s2.student.id).executeTakeFirstOrThrow());
+      await scoreSubmission(await actingAs(system, horvat.account.userId), scored.id, { score: 6, version: scored.version });
+      await archiveSubject(system, past.id);
+      await archiveSubject(system, finished.id);
+
+      const byAdmin = (await admin.get(`/lecturers/${horvat.lecturer.id}`)).body;
+      assert.doesNotMatch(byAdmin, /appear here once subjects are managed/);
+      const rows = subjectRows(byAdmin);
+      assert.deepEqual([...rows.keys()], [databases.id, networks.id, past.id], 'by name; a past term listed only while something of it waits');
+      assert.deepEqual([...rows.values()].map((r) => r.waiting), ['2', '1', '1']);
+      assert.match(rows.get(databases.id)!.html, new RegExp(`href="/groups/${g.id}">CS-8</a> \\(<a href="/subjects/${databases.id}/gradebook\\?group=${g.id}">gradebook</a><span class="text-secondary">, 1 waiting</span>\\)`));
+      assert.match(rows.get(databases.id)!.html, /MA-8[\s\S]*, 1 waiting/);
+      assert.doesNotMatch(rows.get(networks.id)!.html, /CS-8/, 'a group another lecturer teaches the subject to is not his');
+      assert.match(rows.get(past.id)!.html, />archived</);
+      const total = await waitingCountFor(system, horvat.lecturer.id);
+      assert.equal(total, 4);
+      assert.match(byAdmin, new RegExp(`data-testid="waiting-total">In the Waiting Room: ${total}<`), "the Waiting Room's own count");
+      assert.doesNotMatch(byAdmin, /data-testid="waiting-room-link"/, "an admin's Waiting Room is not this lecturer's");
+      const byAdminIlic = (await admin.get(`/lecturers/${ilic.lecturer.id}`)).body;
+      assert.deepEqual([...subjectRows(byAdminIlic).entries()].map(([id, r]) => [id, r.waiting]), [[networks.id, '1']]);
+      assert.match(byAdminIlic, /In the Waiting Room: 1</);
+
+      const own = new Browser(app);
+      await own.signIn(horvat.account.username, TEST_PASSWORD);
+      const mine = (await own.get(`/lecturers/${horvat.lecturer.id}`)).body;
+      assert.deepEqual([...subjectRows(mine).values()].map((r) => r.waiting), ['2', '1', '1']);
+      assert.match(mine, /href="\/waiting-room" data-testid="waiting-room-link"/);
+      assert.equal((await own.get(`/lecturers/${ilic.lecturer.id}`)).statusCode, 404, "another lecturer's record and queue stay out of reach");
     });
   });
 }

@@ -26,6 +26,7 @@ import { ARCHIVED_COLUMN } from '../../routes/export-sheet.js';
 import { lecturerFields } from './fields.js';
 import * as lecturers from './service.js';
 import { LecturerFormPage, type LecturerFormValues } from './views/lecturer-form-page.js';
+import { teachingOfLecturer } from './teaching.js';
 import { LecturerPage, type LecturerPageProps } from './views/lecturer-page.js';
 import { LecturersPage, type LecturerFilterValues } from './views/lecturers-page.js';
 
@@ -64,6 +65,7 @@ async function recordPage(request: FastifyRequest, reply: FastifyReply, id: numb
     account,
     accountIsSelf: account ? account.id === ctx.actor.userId : false,
     history: can(ctx.actor, 'audit.view') ? <RecordHistory {...await recordHistory(ctx, 'lecturer', id)} /> : '',
+    teaching: await teachingOfLecturer(ctx, lecturer),
     now: ctx.clock.now(),
     ...extra,
   };

@@ -3,9 +3,10 @@ import type { PageContext } from '../../../views/page.js';
 import type { AccountSummary } from '../../../views/account-parts.js';
 import { PersonRecordFrame } from '../../../views/person-record.js';
 import { DeclaredDetails } from '../../../views/declared-fields.js';
-import { LaterCard } from '../../../views/record-parts.js';
 import { lecturerFields } from '../fields.js';
 import type { LecturerView } from '../service.js';
+import type { LecturerTeaching } from '../teaching.js';
+import { LecturerSubjectsCard } from './lecturer-teaching.js';
 
 export interface LecturerPageProps {
   page: PageContext;
@@ -19,6 +20,8 @@ export interface LecturerPageProps {
   credentials?: { username: string; password: string; title: string } | null;
   photoError?: string | null;
   history: JSX.Element;
+  /** The subjects they teach, with what waits for each (teaching.ts). */
+  teaching: LecturerTeaching;
   now: Date;
 }
 
@@ -56,7 +59,7 @@ export function LecturerPage(props: LecturerPageProps) {
       contact={<DeclaredDetails fields={lecturerFields} sections={['contact']} record={l} omit={['email']} />}
       below={
         <div class="row g-3">
-          <div class="col-md-6">
+          <div class="col-md-4">
             <div class="card shadow-sm h-100">
               <div class="card-header">Groups taught</div>
               <div class="card-body" data-testid="groups-taught">
@@ -74,7 +77,7 @@ export function LecturerPage(props: LecturerPageProps) {
               </div>
             </div>
           </div>
-          <LaterCard width="col-md-6" title="Subjects" text={props.own ? 'The subjects you teach appear here once subjects are managed in FMS.' : 'The subjects this lecturer teaches appear here once subjects are managed in FMS.'} />
+          <LecturerSubjectsCard teaching={props.teaching} />
         </div>
       }
     />

@@ -181,8 +181,9 @@ export function findActiveLecturersBySortName(db: Db, scope: LecturerScope, sort
  * group wait for it in their Waiting Room: by the Waiting Room's own rule (exercises/repository.ts
  * waiting(): a waiting submission of an exercise of the subject, from a student of a group the
  * lecturer teaches the subject to), so the rows add up to their Waiting Room's count. Archived
- * subjects too (their entries still wait). Each count reads the subject's exercises' waiting
- * entries through submissions_queue_idx: the cost follows the lecturer's own queue.
+ * subjects too (their entries still wait). Each count looks up the group's students' entries of
+ * the subject's exercises by key: the cost follows the lecturer's groups and exercises, not the
+ * department's queue.
  */
 export function teachingWithWaiting(db: Db, lecturerId: number) {
   return db
@@ -193,10 +194,11 @@ export function teachingWithWaiting(db: Db, lecturerId: number) {
     .select((eb) =>
       eb
         .selectFrom('submissions')
-        .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
         .innerJoin('students', 'students.id', 'submissions.studentId')
         .select((e) => e.fn.countAll<number>().as('n'))
-        .whereRef('exercises.subjectId', '=', 'teaching.subjectId')
+        // The subject's exercises as a list, not a join: joined, SQLite counted from the status
+        // index, every waiting entry of the department once per row.
+        .where('submissions.exerciseId', 'in', (e) => e.selectFrom('exercises').select('exercises.id').whereRef('exercises.subjectId', '=', 'teaching.subjectId'))
         .where('submissions.status', '=', 'waiting')
         .whereRef('students.groupId', '=', 'teaching.groupId')
         .as('waiting'),

@@ -137,7 +137,7 @@ for (const database of await testDatabases()) {
       const sent = await db
         .selectFrom('submissions')
         .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
-        .select(['submissions.submittedAt', 'submissions.status', 'submissions.score', 'submissions.late', 'submissions.dismissReason', 'submissions.attachmentFileId', 'exercises.dueAt'])
+        .select(['submissions.submittedAt', 'submissions.status', 'submissions.score', 'submissions.late', 'submissions.note', 'submissions.dismissReason', 'submissions.attachmentFileId', 'exercises.dueAt'])
         .execute();
       assert.equal(sent.length, result.submissions);
       assert.ok(sent.length > 4_000 && sent.length < 6_000, `about 5,000 submissions at small (${sent.length})`);
@@ -149,6 +149,7 @@ for (const database of await testDatabases()) {
         assert.equal(s.score !== null, s.status === 'graded', 'a score exactly when scored');
         assert.equal(s.dismissReason !== null, s.status === 'dismissed', 'a reason exactly when removed');
         assert.equal(s.late, s.submittedAt.getTime() > s.dueAt!.getTime(), 'late exactly when sent after the due time');
+        assert.equal(s.note === 'Sorry for the late answer.', s.late, 'a student apologises exactly when late');
       }
       assert.ok(sent.some((s) => s.late) && sent.some((s) => s.status === 'dismissed'), 'some came late, some were removed');
 

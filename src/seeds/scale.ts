@@ -255,7 +255,9 @@ const LATE_ONE_IN = 15;
 /** …and one in this many the lecturer removed from the Waiting Room with a reason. */
 const DISMISSED_ONE_IN = 50;
 
-const notes = ['', '', '', 'Part 3 is not finished yet.', 'I used the second method from the lecture.', 'Sorry for the late answer.', 'The plots are on the last page.'];
+const notes = ['', '', '', 'Part 3 is not finished yet.', 'I used the second method from the lecture.', 'The plots are on the last page.'];
+/** What a student writes when sending after the due time. */
+const LATE_NOTE = 'Sorry for the late answer.';
 
 /**
  * A number from a pair of ids, spread evenly: which students send which exercise, and how. The same
@@ -327,7 +329,7 @@ async function writeWork(
           row: {
             exerciseId: e.id,
             studentId,
-            note: notes[(spread >>> 3) % notes.length]!,
+            note: late ? LATE_NOTE : notes[(spread >>> 3) % notes.length]!,
             attachmentFileId: null,
             submittedAt: sentAt,
             late,

@@ -261,8 +261,8 @@ for (const database of await testDatabases()) {
       const rows = subjectRows(byAdmin);
       assert.deepEqual([...rows.keys()], [databases.id, networks.id, past.id], 'by name; a past term listed only while something of it waits');
       assert.deepEqual([...rows.values()].map((r) => r.waiting), ['2', '1', '1']);
-      assert.match(rows.get(databases.id)!.html, new RegExp(`href="/groups/${g.id}">CS-8</a> \\(<a href="/subjects/${databases.id}/gradebook\\?group=${g.id}">gradebook</a><span class="text-secondary">, 1 waiting</span>\\)`));
-      assert.match(rows.get(databases.id)!.html, /MA-8[\s\S]*, 1 waiting/);
+      assert.match(rows.get(databases.id)!.html, new RegExp(`href="/groups/${g.id}">CS-8</a><span class="small"> · <a href="/subjects/${databases.id}/gradebook\\?group=${g.id}">gradebook</a><span class="text-secondary"> · 1 waiting</span>`));
+      assert.match(rows.get(databases.id)!.html, /MA-8[\s\S]* · 1 waiting/);
       assert.doesNotMatch(rows.get(networks.id)!.html, /CS-8/, 'a group another lecturer teaches the subject to is not his');
       assert.match(rows.get(past.id)!.html, />archived</);
       const total = await waitingCountFor(system, horvat.lecturer.id);

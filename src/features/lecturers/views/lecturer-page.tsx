@@ -59,7 +59,7 @@ export function LecturerPage(props: LecturerPageProps) {
       contact={<DeclaredDetails fields={lecturerFields} sections={['contact']} record={l} omit={['email']} />}
       below={
         <div class="row g-3">
-          <div class="col-md-4">
+          <div class="col-12">
             <div class="card shadow-sm h-100">
               <div class="card-header">Groups taught</div>
               <div class="card-body" data-testid="groups-taught">

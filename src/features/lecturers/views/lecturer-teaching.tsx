@@ -7,7 +7,7 @@ const waitingWords = (n: number) => (n === 0 ? 'nothing waiting' : `${n} waiting
 export function LecturerSubjectsCard(props: { teaching: LecturerTeaching; width?: string }) {
   const { teaching } = props;
   return (
-    <div class={props.width ?? 'col-md-8'}>
+    <div class={props.width ?? 'col-12'}>
       <div class="card shadow-sm h-100">
         <div class="card-header d-flex flex-wrap align-items-center gap-2">
           <span class="me-auto">Subjects</span>
@@ -31,7 +31,7 @@ export function LecturerSubjectsCard(props: { teaching: LecturerTeaching; width?
                 <thead>
                   <tr>
                     <th scope="col">Subject</th>
-                    <th scope="col">Groups taught, with their gradebooks</th>
+                    <th scope="col">Groups, with their gradebooks</th>
                     <th scope="col" class="text-end">
                       Waiting
                     </th>
@@ -46,17 +46,21 @@ export function LecturerSubjectsCard(props: { teaching: LecturerTeaching; width?
                         </a>
                         {s.archived ? <span class="badge text-bg-secondary ms-1">archived</span> : ''}
                       </td>
-                      <td class="small">
-                        {s.groups.map((g, i) => (
-                          <>
-                            {i > 0 ? ' · ' : ''}
-                            <a href={`/groups/${g.id}`} safe>
-                              {g.name}
-                            </a>{' '}
-                            (<a href={`/subjects/${s.id}/gradebook?group=${g.id}`}>gradebook</a>
-                            <span class="text-secondary" safe>{`, ${waitingWords(g.waiting)}`}</span>)
-                          </>
-                        ))}
+                      <td>
+                        <ul class="list-unstyled mb-0">
+                          {s.groups.map((g) => (
+                            <li>
+                              <a href={`/groups/${g.id}`} safe>
+                                {g.name}
+                              </a>
+                              <span class="small">
+                                {' · '}
+                                <a href={`/subjects/${s.id}/gradebook?group=${g.id}`}>gradebook</a>
+                                <span class="text-secondary" safe>{` · ${waitingWords(g.waiting)}`}</span>
+                              </span>
+                            </li>
+                          ))}
+                        </ul>
                       </td>
                       <td class="text-end fw-semibold" data-testid="subject-waiting" safe>
                         {String(s.waiting)}

@@ -55,12 +55,26 @@ export function exercisesOfSubject(db: Db, scope: ExerciseScope, subjectId: numb
 }
 
 /**
- * A student's exercises (those set for their group, of subjects not archived) with their own
- * submission, by due time. A group has tens of exercises per term, not thousands.
+ * The exercises set for a group, of subjects not archived, each with this student's submission (or
+ * none): the student's own group (looked up by the statement) or the one given. A group has tens of
+ * exercises per term, not thousands.
  */
-export function exercisesOfStudent(db: Db, studentId: number) {
+function setForStudent(db: Db, studentId: number, groupId: number | null) {
   return withSubject(db)
     .leftJoin('submissions', (join) => join.onRef('submissions.exerciseId', '=', 'exercises.id').on('submissions.studentId', '=', studentId))
+    .where('exercises.id', 'in', (eb) =>
+      eb
+        .selectFrom('exerciseGroups')
+        .select('exerciseGroups.exerciseId')
+        .where('exerciseGroups.groupId', '=', groupId ?? ((s) => s.selectFrom('students').select('students.groupId').where('students.id', '=', studentId))),
+    )
+    // NOT, not `= false`: SQLite would start from the archived flag's index and read every subject.
+    .where((eb) => eb.not(eb.ref('subjects.archived')));
+}
+
+/** A student's own exercises (My exercises) with their submission, by due time. */
+export function exercisesOfStudent(db: Db, studentId: number) {
+  return setForStudent(db, studentId, null)
     .select([
       ...columns,
       'submissions.id as submissionId',
@@ -74,17 +88,69 @@ export function exercisesOfStudent(db: Db, studentId: number) {
       'submissions.attachmentFileId',
       'exercises.attachmentFileId as briefFileId',
     ])
-    .where('exercises.id', 'in', (eb) =>
-      eb
-        .selectFrom('exerciseGroups')
-        .select('exerciseGroups.exerciseId')
-        .where('exerciseGroups.groupId', '=', (s) => s.selectFrom('students').select('students.groupId').where('students.id', '=', studentId)),
-    )
-    // NOT, not `= false`: SQLite would start from the archived flag's index and read every subject.
-    .where((eb) => eb.not(eb.ref('subjects.archived')))
     .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())
     .orderBy('exercises.dueAt')
     .orderBy('exercises.id')
+    .execute();
+}
+
+/**
+ * A student's exercises as the staff see them on the student's record: those set for the group the
+ * record names, of these subjects only (null: all), with the student's submission; by subject, then
+ * due time.
+ */
+export function exercisesOfStudentInSubjects(db: Db, studentId: number, groupId: number, subjectIds: readonly number[] | null) {
+  return setForStudent(db, studentId, groupId)
+    .$if(subjectIds !== null, (q) => q.where('exercises.subjectId', 'in', subjectIds!.length ? subjectIds! : [0]))
+    .select([
+      'exercises.id',
+      'exercises.title',
+      'exercises.dueAt',
+      'exercises.scoreRelease',
+      'exercises.scoresReleasedAt',
+      'subjects.id as subjectId',
+      'subjects.name as subjectName',
+      'submissions.status',
+      'submissions.score',
+      'submissions.late',
+      'submissions.submittedAt',
+      'submissions.dismissReason',
+    ])
+    .orderBy('subjects.name')
+    .orderBy('subjects.id')
+    .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())
+    .orderBy('exercises.dueAt')
+    .orderBy('exercises.id')
+    .execute();
+}
+
+/**
+ * Each subject and group a lecturer teaches, with the entries of that group waiting for the
+ * subject: the Waiting Room's rule (waiting() below) per teaching row, so the rows add up to
+ * countWaiting. Past terms' subjects included (the caller shows them while something waits).
+ */
+export function waitingByTeaching(db: Db, lecturerId: number) {
+  return db
+    .selectFrom('teaching')
+    .innerJoin('subjects', 'subjects.id', 'teaching.subjectId')
+    .innerJoin('groups', 'groups.id', 'teaching.groupId')
+    .select(['subjects.id as subjectId', 'subjects.name as subjectName', 'subjects.archived', 'groups.id as groupId', 'groups.name as groupName'])
+    .select((eb) =>
+      eb
+        .selectFrom('submissions')
+        .innerJoin('students', 'students.id', 'submissions.studentId')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        // The subject's exercises as a list, not a join: joined, SQLite counted from the status
+        // index, every waiting entry of the department once per row.
+        .where('submissions.exerciseId', 'in', (e) => e.selectFrom('exercises').select('exercises.id').whereRef('exercises.subjectId', '=', 'teaching.subjectId'))
+        .where('submissions.status', '=', 'waiting')
+        .whereRef('students.groupId', '=', 'teaching.groupId')
+        .as('waiting'),
+    )
+    .where('teaching.lecturerId', '=', lecturerId)
+    .orderBy('subjects.name')
+    .orderBy('subjects.id')
+    .orderBy('groups.name')
     .execute();
 }
 

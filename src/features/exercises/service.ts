@@ -197,6 +197,15 @@ export interface MyExercise {
   hasBrief: boolean;
 }
 
+/**
+ * A student's exercises as the staff see them on the student's record (students/studies.ts): those
+ * set for the record's group, of `subjectIds` only (null: all), with the student's submission. The
+ * caller has decided which subjects the actor may see (the gradebook's rule for a lecturer).
+ */
+export function exercisesOfStudentForStaff(ctx: Pick<ServiceContext, 'db'>, studentId: number, groupId: number, subjectIds: readonly number[] | null) {
+  return repo.exercisesOfStudentInSubjects(ctx.db, studentId, groupId, subjectIds);
+}
+
 /** The signed-in student's exercises with their state, by due time. */
 export async function myExercises(ctx: ServiceContext): Promise<MyExercise[]> {
   const actor = signedInActor(ctx);

@@ -186,6 +186,15 @@ export function waitingCountFor(ctx: Pick<ServiceContext, 'db'>, lecturerId: num
 }
 
 /**
+ * A lecturer's teaching rows (subject and group) with the entries of each waiting in their Waiting
+ * Room, by the same rule as waitingCountFor (the rows add up to it): a lecturer's record shows them.
+ * The caller has checked that the actor may see this lecturer's record.
+ */
+export function waitingByTeachingOf(ctx: Pick<ServiceContext, 'db'>, lecturerId: number) {
+  return repo.waitingByTeaching(ctx.db, lecturerId);
+}
+
+/**
  * Entries on one page of the Waiting Room, the oldest first: a busy lecturer's 500 waiting come in
  * pages of 50 (each entry is 2.5 KB of page with its score buttons and remove form).
  */

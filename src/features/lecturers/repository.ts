@@ -175,37 +175,3 @@ export function findActiveLecturersBySortName(db: Db, scope: LecturerScope, sort
     .limit(limit)
     .execute();
 }
-
-/**
- * Each subject the lecturer teaches, once per group they teach it to, with how many entries of that
- * group wait for it in their Waiting Room: by the Waiting Room's own rule (exercises/repository.ts
- * waiting(): a waiting submission of an exercise of the subject, from a student of a group the
- * lecturer teaches the subject to), so the rows add up to their Waiting Room's count. Archived
- * subjects too (their entries still wait). Each count looks up the group's students' entries of
- * the subject's exercises by key: the cost follows the lecturer's groups and exercises, not the
- * department's queue.
- */
-export function teachingWithWaiting(db: Db, lecturerId: number) {
-  return db
-    .selectFrom('teaching')
-    .innerJoin('subjects', 'subjects.id', 'teaching.subjectId')
-    .innerJoin('groups', 'groups.id', 'teaching.groupId')
-    .select(['subjects.id as subjectId', 'subjects.name as subjectName', 'subjects.archived', 'groups.id as groupId', 'groups.name as groupName'])
-    .select((eb) =>
-      eb
-        .selectFrom('submissions')
-        .innerJoin('students', 'students.id', 'submissions.studentId')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        // The subject's exercises as a list, not a join: joined, SQLite counted from the status
-        // index, every waiting entry of the department once per row.
-        .where('submissions.exerciseId', 'in', (e) => e.selectFrom('exercises').select('exercises.id').whereRef('exercises.subjectId', '=', 'teaching.subjectId'))
-        .where('submissions.status', '=', 'waiting')
-        .whereRef('students.groupId', '=', 'teaching.groupId')
-        .as('waiting'),
-    )
-    .where('teaching.lecturerId', '=', lecturerId)
-    .orderBy('subjects.name')
-    .orderBy('subjects.id')
-    .orderBy('groups.name')
-    .execute();
-}

@@ -4,7 +4,7 @@
 // lecturerScope), who may open each of these subjects, groups and gradebooks. One statement.
 import { lecturerScope } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
-import * as repo from './repository.js';
+import { waitingByTeachingOf } from '../exercises/submissions.js';
 import type { LecturerView } from './service.js';
 
 export interface TaughtGroup {
@@ -37,7 +37,7 @@ export async function teachingOfLecturer(ctx: ServiceContext, lecturer: Pick<Lec
   const scope = lecturerScope(actor);
   const own = scope.kind === 'self' && scope.lecturerId === lecturer.id;
   if (!(scope.kind === 'all' || own)) return { subjects: [], waiting: 0, own: false };
-  const rows = await repo.teachingWithWaiting(ctx.db, lecturer.id);
+  const rows = await waitingByTeachingOf(ctx, lecturer.id);
   const subjects = new Map<number, TaughtSubject>();
   let waiting = 0;
   for (const r of rows) {

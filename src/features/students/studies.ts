@@ -6,7 +6,7 @@
 // score only once released). Three statements at most, whatever the number of exercises.
 import { groupsTaughtBy, ownsStudentRecord, subjectScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
-import { exerciseState, myExercises, scoreReleased, type ExerciseState } from '../exercises/service.js';
+import { exercisesOfStudentForStaff, exerciseState, myExercises, scoreReleased, type ExerciseState } from '../exercises/service.js';
 import * as repo from './repository.js';
 import type { StudentView } from './service.js';
 
@@ -142,7 +142,7 @@ export async function studiesOfStudent(ctx: ServiceContext, student: Pick<Studen
     const subjectIds = viewer === 'admin' ? null : [...gradebookSubjects];
     othersLeftOut = viewer === 'lecturer' && subjects.size > gradebookSubjects.size;
     const now = ctx.clock.now();
-    const found = subjectIds !== null && subjectIds.length === 0 ? [] : await repo.exercisesOfStudentInSubjects(ctx.db, student.id, groupId, subjectIds);
+    const found = subjectIds !== null && subjectIds.length === 0 ? [] : await exercisesOfStudentForStaff(ctx, student.id, groupId, subjectIds);
     exercises = bySubject(
       found.map((r) => {
         const released = scoreReleased(r);

@@ -53,7 +53,7 @@
     // of 50 spreads over many exercises, often one entry each.
     var entries = document.querySelectorAll('tr[data-entry]');
     for (var i = 0; i < entries.length; i++) {
-      if (swapped.compareDocumentPosition(entries[i]) & Node.DOCUMENT_POSITION_FOLLOWING) {
+      if (swapped.compareDocumentPosition(entries[i]) & window.Node.DOCUMENT_POSITION_FOLLOWING) {
         entries[i].focus();
         return;
       }

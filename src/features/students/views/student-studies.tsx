@@ -1,19 +1,8 @@
 // The studies on a student's record: the subjects of the student's group, and the exercises with
 // where the student stands on each and their scores, as the viewer may see them (studies.ts).
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
-import type { ExerciseState } from '../../exercises/service.js';
+import { ExerciseStateBadge } from '../../../views/exercise-state.js';
 import type { StudentExercise, StudentStudies } from '../studies.js';
-
-/** The state badges of My exercises, so a state looks the same wherever it is shown. */
-const stateBadge: Record<ExerciseState, string> = {
-  open: 'text-bg-light border',
-  'due soon': 'text-bg-warning',
-  overdue: 'text-bg-danger',
-  waiting: 'text-bg-info',
-  scored: 'text-bg-success',
-};
-
-const stateWords = (state: ExerciseState) => (state === 'waiting' ? 'waiting for a score' : state);
 
 const scoresCount = (n: number) => (n === 1 ? 'one score' : `${n} scores`);
 
@@ -87,7 +76,7 @@ function ExerciseRow(props: { e: StudentExercise; staff: boolean; now: Date; tim
         )}
       </td>
       <td>
-        <span class={`badge ${stateBadge[e.state]}`}>{stateWords(e.state)}</span>
+        <ExerciseStateBadge state={e.state} />
         {e.late ? <span class="badge text-bg-secondary ms-1">late</span> : ''}
         {props.staff && e.score !== null && !e.released ? <div class="small text-secondary">not yet shown to the student</div> : ''}
       </td>

@@ -1,19 +1,12 @@
 import { formatBytes } from '../../../lib/bytes.js';
 import { formatDeadline, timeFromNow } from '../../../lib/department-time.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
+import { ExerciseStateBadge } from '../../../views/exercise-state.js';
 import type { PageContext } from '../../../views/page.js';
 import type { ExerciseState, MyExercise } from '../../exercises/service.js';
 import { submissionFields } from '../fields.js';
 
 const note = submissionFields.note.form;
-
-const stateBadge: Record<ExerciseState, string> = {
-  open: 'text-bg-light border',
-  'due soon': 'text-bg-warning',
-  overdue: 'text-bg-danger',
-  waiting: 'text-bg-info',
-  scored: 'text-bg-success',
-};
 
 export interface MyExercisesProps {
   page: PageContext;
@@ -124,7 +117,7 @@ export function MyExercisesPage(props: MyExercisesProps) {
                         )}
                       </td>
                       <td>
-                        <span class={`badge ${stateBadge[m.state]}`}>{m.state === 'waiting' ? 'waiting for a score' : m.state}</span>
+                        <ExerciseStateBadge state={m.state} />
                       </td>
                       <td class="text-end fw-semibold" safe>
                         {m.score === null ? '' : String(m.score)}

@@ -54,6 +54,9 @@ const expected: Record<PageId, Expected> = {
   audit: { budget: 4, grows: false },
   'audit-groups': { budget: 4, grows: true },
   'student-record': { budget: 9, grows: true }, // the record (read twice), its account, its history; + the group's subjects with their lecturers, the exercises with the student's submissions (one each, whatever their number: students/studies.ts)
+  'student-record-lecturer': { budget: 6, grows: true }, // the record within the lecturer's groups, the subjects, the exercises of the subjects they teach there
+  'student-record-own': { budget: 6, grows: true }, // the record, the subjects, My exercises' reading
+  'lecturer-record': { budget: 9, grows: true }, // the record (read twice), groups taught, the account, history, the teaching with its waiting counts (one statement)
   'api-students': { budget: 4, grows: false }, // token, account, maintenance, the page
   'api-students-500': { budget: 4, grows: true },
   'api-search': { budget: 5, grows: true }, // the trigram index is asked first
@@ -151,7 +154,7 @@ for (const database of await testDatabases()) {
         apiToken: await createApiToken(system, admin.id),
       });
       // Page 2 holds 8 students at N (3 parts) and 50 at 3N (9 parts).
-      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2, subjectId: firstSubject.id });
+      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2, subjectId: firstSubject.id, lecturerId: lecturer.lecturer.id });
 
       for (let i = 0; i < 3; i++) await addPart(department);
       const atN = await visitPages(log, browsers, pages);

@@ -33,6 +33,9 @@ export type PageId =
   | 'audit'
   | 'audit-groups'
   | 'student-record'
+  | 'student-record-lecturer'
+  | 'student-record-own'
+  | 'lecturer-record'
   | 'api-students'
   | 'api-students-500'
   | 'api-search'
@@ -64,6 +67,8 @@ export interface PageTargets {
   pageNumber: number;
   /** A subject the signed-in lecturer teaches to `groupId`. */
   subjectId: number;
+  /** The signed-in lecturer's record (its subjects with their waiting counts), seen by the admin. */
+  lecturerId: number;
 }
 
 /** The page targets of a seeded department, and who signs in to see them. */
@@ -110,7 +115,7 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
     .selectFrom('teaching')
     .innerJoin('lecturers', 'lecturers.id', 'teaching.lecturerId')
     .innerJoin('users', 'users.lecturerId', 'lecturers.id')
-    .select('users.id')
+    .select(['users.id', 'lecturers.id as lecturerId'])
     .where('teaching.groupId', '=', student.groupId)
     .where('lecturers.archived', '=', false)
     .where('users.role', '=', 'lecturer')
@@ -146,6 +151,7 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
     // The middle page (page 1,000 of 2,000 at `large`).
     pageNumber: Math.max(1, Math.floor(Math.ceil(students / STUDENTS_PAGE_SIZE) / 2)),
     subjectId: taught.subjectId,
+    lecturerId: lecturer.lecturerId,
   };
 }
 
@@ -171,6 +177,9 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'audit', label: 'the audit trail', role: 'admin', path: '/admin/audit' },
     { id: 'audit-groups', label: "the audit trail, groups'", role: 'admin', path: '/admin/audit?entity=group' },
     { id: 'student-record', label: "a student's record", role: 'admin', path: `/students/${t.studentId}` },
+    { id: 'student-record-lecturer', label: "a student's record, as a lecturer of the group sees it", role: 'lecturer', path: `/students/${t.studentId}` },
+    { id: 'student-record-own', label: "a student's own record", role: 'student', path: `/students/${t.studentId}` },
+    { id: 'lecturer-record', label: "a lecturer's record with their subjects and waiting counts", role: 'admin', path: `/lecturers/${t.lecturerId}` },
     { id: 'api-students', label: 'the JSON API students list', role: 'api', path: '/api/v1/students' },
     { id: 'api-students-500', label: 'the JSON API students list, 500 a page', role: 'api', path: '/api/v1/students?limit=500' },
     { id: 'api-search', label: `the JSON API students search for "${t.searched}"`, role: 'api', path: `/api/v1/students?q=${q}` },

@@ -511,7 +511,7 @@ for (const database of await testDatabases()) {
         [['scored', '5'], ['scored', '4'], ['due soon', ''], ['scored', '2'], ['overdue', ''], ['open', '']],
       );
       assert.match(adminRows.get(joins.id)!.html, /not yet shown to the student/);
-      assert.match(adminRows.get(views.id)!.html, /Removed by the lecturer: Empty &lt;file/, 'the reason, escaped');
+      assert.match(adminRows.get(views.id)!.html, /Returned by the lecturer: Empty &lt;file/, 'the reason, escaped');
       assert.match(adminRows.get(sorting.id)!.html, />late</, 'sent after its due time');
       assert.match(byAdmin, /data-testid="record-rating">Rating 3\.67 \(3 scores\)</);
       assert.match(byAdmin, new RegExp(`href="/subjects/${databases.id}/gradebook\\?group=${g.id}"`));

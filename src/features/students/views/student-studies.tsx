@@ -53,7 +53,7 @@ function ExerciseRow(props: { e: StudentExercise; staff: boolean; now: Date; tim
         </a>
         {e.removedReason !== null ? (
           <div class="small text-danger" safe>
-            {`Removed by the lecturer: ${e.removedReason}`}
+            {`Returned by the lecturer: ${e.removedReason}.${props.staff ? '' : ' Send it again from My exercises.'}`}
           </div>
         ) : e.sentAt ? (
           <div class="small text-secondary" safe>
@@ -77,7 +77,8 @@ function ExerciseRow(props: { e: StudentExercise; staff: boolean; now: Date; tim
       </td>
       <td>
         <ExerciseStateBadge state={e.state} />
-        {e.late ? <span class="badge text-bg-secondary ms-1">late</span> : ''}
+        {/* A returned entry is no longer in the queue: as My exercises, no "late" for it. */}
+        {e.late && e.removedReason === null ? <span class="badge text-bg-secondary ms-1">late</span> : ''}
         {props.staff && e.score !== null && !e.released ? <div class="small text-secondary">not yet shown to the student</div> : ''}
       </td>
       <td class="text-end fw-semibold" data-testid="record-score" safe>
@@ -113,7 +114,7 @@ export function StudentExercisesCard(props: { studies: StudentStudies; now: Date
           <p class="small text-secondary" safe>
             {[
               `Due times are in ${props.timeZone}.`,
-              own ? 'A score appears once the lecturer releases it.' : 'Every given score counts in the averages, released to the student or not.',
+              own ? 'A score appears when it is given, or, where the lecturer releases an exercise\'s scores together, once released.' : 'Every given score counts in the averages, released to the student or not.',
               studies.viewer === 'lecturer' ? (studies.othersLeftOut ? 'Only the subjects you teach to this group are shown.' : '') : '',
             ]
               .filter(Boolean)

@@ -42,14 +42,24 @@ export function onePagePdf(lines: readonly string[]): Buffer {
 /** Puts running at once: the local folder flushes each file, so one at a time would wait on the disk. */
 const PUTS_AT_ONCE = 16;
 
+/** A generated file in storage, as its row in `files` records it. */
+export interface StoredGeneratedFile {
+  storageKey: string;
+  originalName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: number | null;
+  createdAt: Date;
+}
+
 /**
- * Stores each file (PUTS_AT_ONCE at a time) and records it in `files` in the caller's transaction
- * (`record`), answering the new ids in the order given. The objects are stored before the records, as
- * uploads are: a seed that fails between them leaves objects no record names, in a department the
- * seed already told the operator to start afresh.
+ * Stores each file, PUTS_AT_ONCE at a time, outside any transaction (as uploads are stored before
+ * their record): a seed that fails before recordGeneratedFiles leaves objects no record names, in a
+ * department the seed already told the operator to start afresh.
  */
-export async function storeGeneratedFiles(storage: Storage, now: Date, files: readonly GeneratedFile[], record: (work: (db: Db) => Promise<number[]>) => Promise<number[]>): Promise<number[]> {
-  const stored: { storageKey: string; originalName: string; contentType: string; size: number; sha256: string; uploadedBy: number | null; createdAt: Date }[] = new Array(files.length);
+export async function storeGeneratedFiles(storage: Storage, now: Date, files: readonly GeneratedFile[]): Promise<StoredGeneratedFile[]> {
+  const stored: StoredGeneratedFile[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
@@ -60,10 +70,13 @@ export async function storeGeneratedFiles(storage: Storage, now: Date, files: re
     }
   };
   await Promise.all(Array.from({ length: Math.min(PUTS_AT_ONCE, files.length) }, worker));
+  return stored;
+}
+
+/** Records stored files in `files` (the caller's transaction), answering their ids in the order given. */
+export async function recordGeneratedFiles(db: Db, stored: readonly StoredGeneratedFile[]): Promise<number[]> {
   if (stored.length === 0) return [];
-  return record(async (db) => {
-    const ids = new Map<string, number>();
-    for (const row of await db.insertInto('files').values(stored).returning(['id', 'storageKey']).execute()) ids.set(row.storageKey, row.id);
-    return stored.map((s) => ids.get(s.storageKey)!);
-  });
+  const ids = new Map<string, number>();
+  for (const row of await db.insertInto('files').values([...stored]).returning(['id', 'storageKey']).execute()) ids.set(row.storageKey, row.id);
+  return stored.map((s) => ids.get(s.storageKey)!);
 }

@@ -25,7 +25,7 @@ import { uniqueNameKey } from '../lib/text-rules.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
 import { createStorage, type Storage } from '../storage/index.js';
-import { storeGeneratedFiles, type GeneratedFile } from './generated-files.js';
+import { recordGeneratedFiles, storeGeneratedFiles, type GeneratedFile } from './generated-files.js';
 import { planDepartment, type DepartmentPlan } from './scale-department.js';
 import { importLecturers, importStudents, type InTransaction } from './scale-imports.js';
 
@@ -287,10 +287,10 @@ async function writeWork(
 ): Promise<{ submissions: number; files: number }> {
   const step = 'setting exercises and submissions';
   const { now, exercises, studentsOf, userOf } = await inStepTransaction((ctx) => writeExercises(ctx, subjects, onProgress));
-  const materials = await writeMaterials(inStepTransaction, storage, subjects, userOf, onProgress);
+  const seedTime = new Date(now);
+  const materials = await writeMaterials(inStepTransaction, storage, subjects, userOf, seedTime, onProgress);
   const possible = exercises.reduce((sum, e) => sum + e.groupIds.reduce((n, g) => n + (studentsOf.get(g)?.length ?? 0), 0), 0);
   const oneIn = Math.max(1, Math.round(possible / aim));
-  const seedTime = new Date(now);
   let pending: { row: Insertable<SubmissionsTable>; file: GeneratedFile | null }[] = [];
   let written = 0;
   let files = 0;
@@ -299,8 +299,9 @@ async function writeWork(
     pending = [];
     if (batch.length === 0) return;
     const sent = batch.flatMap((b) => (b.file ? [b.file] : []));
+    const stored = await storeGeneratedFiles(storage, seedTime, sent);
     await inStepTransaction(async (ctx) => {
-      const fileIds = await storeGeneratedFiles(storage, seedTime, sent, (record) => record(ctx.db));
+      const fileIds = await recordGeneratedFiles(ctx.db, stored);
       let next = 0;
       await ctx.db
         .insertInto('submissions')
@@ -360,6 +361,7 @@ async function writeMaterials(
   storage: Storage,
   subjects: readonly SeededSubject[],
   userOf: Awaited<ReturnType<typeof writeExercises>>['userOf'],
+  now: Date,
   onProgress: OnProgress,
 ): Promise<number> {
   const step = 'putting up materials';
@@ -368,13 +370,13 @@ async function writeMaterials(
   for (let i = 0; i < subjects.length; i += perBatch) {
     onProgress({ step, done: i, total: subjects.length, unit: 'rows' });
     const batch = subjects.slice(i, i + perBatch);
+    const made = batch.flatMap((s) => {
+      const by = s.lecturerId === null ? null : (userOf.lecturers.get(s.lecturerId) ?? null);
+      return titles.map((title) => ({ subjectId: s.id, title, by, file: { originalName: `${title}.pdf`, lines: [s.name, title, 'Generated for a trial department.'], uploadedBy: by } }));
+    });
+    const stored = await storeGeneratedFiles(storage, now, made.map((m) => m.file));
     await inStepTransaction(async (ctx) => {
-      const now = ctx.clock.now();
-      const made = batch.flatMap((s) => {
-        const by = s.lecturerId === null ? null : (userOf.lecturers.get(s.lecturerId) ?? null);
-        return titles.map((title) => ({ subjectId: s.id, title, by, file: { originalName: `${title}.pdf`, lines: [s.name, title, 'Generated for a trial department.'], uploadedBy: by } }));
-      });
-      const fileIds = await storeGeneratedFiles(storage, now, made.map((m) => m.file), (record) => record(ctx.db));
+      const fileIds = await recordGeneratedFiles(ctx.db, stored);
       await ctx.db
         .insertInto('subjectMaterials')
         .values(made.map((m, k) => ({ subjectId: m.subjectId, fileId: fileIds[k]!, title: m.title, createdBy: m.by, createdAt: now, updatedAt: null })))

@@ -235,7 +235,7 @@ const BUSY_LECTURER_RUNS = 4;
 /**
  * Every (subject, group) pair gets one active lecturer, each a run of neighbouring pairs, so a
  * lecturer teaches a few subjects to a few groups; the first active lecturer takes four runs, the
- * Waiting Room of a busy lecturer (about 500 waiting at `large`).
+ * Waiting Room of a busy lecturer (656 waiting at `large`).
  */
 function assignTeaching(subjects: readonly PlannedSubject[], active: readonly number[]): DepartmentPlan['teaching'] {
   if (active.length === 0) return [];

@@ -83,9 +83,9 @@ const ARCHIVE_BATCH = 250;
 /**
  * Seeds a generated department into a database with no accounts. Refuses (Conflict, nothing
  * changed) a database that already has accounts. Given a transaction, it works in it; otherwise it
- * commits step by step (the groups, each imported file, each batch of archiving, the teaching), as
- * an office would enter a department, so no transaction holds 300,000 rows' worth of locks and
- * undo. A seed that fails after its first step leaves part of a department, and says so.
+ * commits step by step (the groups, each imported file, each batch of archiving, the teaching, the
+ * exercises, the materials by 250 subjects, the submissions by 500), as an office would enter a
+ * department, so no transaction holds a million rows' worth of locks and undo. A seed that fails after its first step leaves part of a department, and says so.
  */
 export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scale: DemoScale; seed?: number; onProgress?: OnProgress }): Promise<SeededAtScale> {
   const { scale, seed = DEFAULT_DEMO_SEED } = options;

@@ -21,12 +21,20 @@ export async function insertAuditEntries(db: Db, entries: AuditEntry[]) {
   for (let i = 0; i < entries.length; i += 500) await db.insertInto('auditLog').values(entries.slice(i, i + 500)).execute();
 }
 
+/**
+ * The actor's username and name, each looked up by key for the page's rows. Not a join: joined,
+ * PostgreSQL may merge the page with the accounts in id order, walking every account up to the
+ * highest actor's id (the plan test caught it on a lecturer's history at `medium`).
+ */
+function withActor<O>(query: SelectQueryBuilder<Database, 'auditLog', O>) {
+  return query.select((eb) => [
+    eb.selectFrom('users').select('users.username').whereRef('users.id', '=', 'auditLog.actorId').as('actorUsername'),
+    eb.selectFrom('users').select('users.displayName').whereRef('users.id', '=', 'auditLog.actorId').as('actorName'),
+  ]);
+}
+
 export function listAuditEntries(db: Db, filter: { entity?: string; entityId?: string; limit: number }) {
-  let query = db
-    .selectFrom('auditLog')
-    .select(['auditLog.id', 'auditLog.action', 'auditLog.entity', 'auditLog.entityId', 'auditLog.before', 'auditLog.after', 'auditLog.at', 'auditLog.ip'])
-    // By key per row, as withActor below says why.
-    .select((eb) => eb.selectFrom('users').select('users.username').whereRef('users.id', '=', 'auditLog.actorId').as('actorUsername'));
+  let query = withActor(db.selectFrom('auditLog').select(['auditLog.id', 'auditLog.action', 'auditLog.entity', 'auditLog.entityId', 'auditLog.before', 'auditLog.after', 'auditLog.at', 'auditLog.ip']));
   if (filter.entity) query = query.where('auditLog.entity', '=', filter.entity);
   if (filter.entityId) query = query.where('auditLog.entityId', '=', filter.entityId);
   return query.orderBy('auditLog.at', 'desc').orderBy('auditLog.id', 'desc').limit(filter.limit).execute();
@@ -58,17 +66,6 @@ const entryColumns = [
   'auditLog.actorId',
 ] as const;
 
-/**
- * The actor's username and name, each looked up by key for the page's rows. Not a join: joined,
- * PostgreSQL may merge the page with the accounts in id order, walking every account up to the
- * highest actor's id (the plan test caught it on a lecturer's history at `medium`).
- */
-function withActor<O>(query: SelectQueryBuilder<Database, 'auditLog', O>) {
-  return query.select((eb) => [
-    eb.selectFrom('users').select('users.username').whereRef('users.id', '=', 'auditLog.actorId').as('actorUsername'),
-    eb.selectFrom('users').select('users.displayName').whereRef('users.id', '=', 'auditLog.actorId').as('actorName'),
-  ]);
-}
 
 /**
  * One page of the trail in (at, id) order: newest first, or oldest first after a `newer` position.

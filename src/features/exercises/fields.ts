@@ -6,12 +6,12 @@ import Type from 'typebox';
 import { recordFields } from '../../lib/record-fields.js';
 import { multiLineText, singleLineText } from '../../lib/text-rules.js';
 
-export const ExerciseTitle = singleLineText({ minLength: 1, maxLength: 200, title: 'Title', errorMessage: 'Enter a title of 1–200 characters, e.g. Exercise 3: joins.' });
+const ExerciseTitle = singleLineText({ minLength: 1, maxLength: 200, title: 'Title', errorMessage: 'Enter a title of 1–200 characters, e.g. Exercise 3: joins.' });
 
 /** Markdown, rendered through lib/markdown.ts (raw HTML shown as text). */
-export const ExerciseText = multiLineText({ maxLength: 20000, title: 'Text', errorMessage: 'Use at most 20,000 characters for the text.' });
+const ExerciseText = multiLineText({ maxLength: 20000, title: 'Text', errorMessage: 'Use at most 20,000 characters for the text.' });
 
-export const scoreReleases = ['on-scoring', 'manual'] as const;
+const scoreReleases = ['on-scoring', 'manual'] as const;
 
 export const ScoreReleaseInput = Type.Union(
   scoreReleases.map((r) => Type.Literal(r)),

@@ -16,6 +16,7 @@ import * as files from '../files/service.js';
 import * as repo from './repository.js';
 import { DismissInput, ScoreInput, SubmitInput } from './schemas.js';
 import { getExercise, mayChangeExercise } from './service.js';
+import { roundedAverage } from '../../lib/scores.js';
 
 export interface SentSubmission {
   id: number;
@@ -200,7 +201,7 @@ export function waitingByTeachingOf(ctx: Pick<ServiceContext, 'db'>, lecturerId:
  */
 export const WAITING_ROOM_PAGE = 50;
 
-const WaitingRoomQuery = Type.Object({
+export const WaitingRoomQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 1024, title: 'Page cursor', errorMessage: 'Follow the link to the next page unchanged.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, title: 'Page size', errorMessage: 'Use a limit from 1 to 500.' })),
 });
@@ -243,7 +244,7 @@ export async function waitingRoom(ctx: ServiceContext, query: unknown = {}): Pro
           name: [r.lastName, r.firstName, r.patronymic].filter(Boolean).join(' '),
           birthDate: r.birthDate ? String(r.birthDate).slice(0, 10) : null,
           // No score yet: no rating (an average of nothing is null, not 0).
-          rating: rating && rating.average !== null ? Math.round(Number(rating.average) * 100) / 100 : null,
+          rating: rating && rating.average !== null ? roundedAverage(Number(rating.average)) : null,
           scored: Number(rating?.scored ?? 0),
         },
       };

@@ -8,6 +8,7 @@ import { NotFound } from '../../lib/errors.js';
 import { scoreReleased } from '../exercises/service.js';
 import { getSubject, type Named, type SubjectView } from '../subjects/service.js';
 import * as repo from './repository.js';
+import { averageOf } from '../../lib/scores.js';
 
 /** One student on one exercise. */
 export type GradebookCell =
@@ -71,12 +72,6 @@ function chosenGroup(groups: readonly Named[], group: string | undefined): Named
   const found = groups.find((g) => g.id === id);
   if (!found) throw new NotFound('No such group in this subject’s gradebook.');
   return found;
-}
-
-/** Rounded to two decimals, as pages and exports show averages. */
-function averageOf(scores: readonly number[]): number | null {
-  if (scores.length === 0) return null;
-  return Math.round((scores.reduce((sum, s) => sum + s, 0) / scores.length) * 100) / 100;
 }
 
 /**

@@ -9,6 +9,7 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { exercisesOfStudentForStaff, exerciseState, myExercises, scoreReleased, type ExerciseState } from '../exercises/service.js';
 import * as repo from './repository.js';
 import type { StudentView } from './service.js';
+import { averageOf } from '../../lib/scores.js';
 
 /** One subject of the student's group. */
 export interface StudentSubject {
@@ -58,13 +59,6 @@ export interface StudentStudies {
   /** Whether exercises of subjects the viewer does not teach were left out (a lecturer's view). */
   othersLeftOut: boolean;
 }
-
-/** Rounded to two decimals, as the gradebook and the Waiting Room show averages. */
-function averageOf(scores: readonly number[]): number | null {
-  if (scores.length === 0) return null;
-  return Math.round((scores.reduce((sum, s) => sum + s, 0) / scores.length) * 100) / 100;
-}
-
 function viewerOf(actor: Actor, studentId: number): StudentStudies['viewer'] | null {
   if (ownsStudentRecord(actor, studentId)) return 'self';
   if (actor.isAdmin) return 'admin';

@@ -259,8 +259,8 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'The Waiting Room',
-        description: "Lecturers: the waiting entries of the groups they teach each subject to; admins: every entry. Oldest first, 50 a page (`limit` up to 500): follow `nextCursor` with `?cursor=` for the next (`more` says there is one). Each with the student's number, name, birth date and rating (average score).",
-        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 1024 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+        description: "Lecturers (a lecturer who is also an admin too): the waiting entries of the groups they teach each subject to; admins with no lecturer record: every entry. Oldest first, 50 a page (`limit` up to 500): follow `nextCursor` with `?cursor=` for the next (`more` says there is one). Each with the student's number, name, birth date and rating (average score).",
+        querystring: submissions.WaitingRoomQuery,
         response: {
           200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })), nextCursor: Type.Union([Type.String(), Type.Null()]), more: Type.Boolean() }),
           403: forbidden,

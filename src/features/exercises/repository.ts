@@ -96,12 +96,14 @@ export function exercisesOfStudent(db: Db, studentId: number) {
 
 /**
  * A student's exercises as the staff see them on the student's record: those set for the group the
- * record names, of these subjects only (null: all), with the student's submission; by subject, then
- * due time.
+ * record names, of these subjects only (null: all) and, for a lecturer (`taughtBy`), of the subjects
+ * they teach to that group, with the student's submission; by subject, then due time.
  */
-export function exercisesOfStudentInSubjects(db: Db, studentId: number, groupId: number, subjectIds: readonly number[] | null) {
+export function exercisesOfStudentInSubjects(db: Db, studentId: number, groupId: number, subjectIds: readonly number[] | null, taughtBy: number | null) {
   return setForStudent(db, studentId, groupId)
     .$if(subjectIds !== null, (q) => q.where('exercises.subjectId', 'in', subjectIds!.length ? subjectIds! : [0]))
+    // A lecturer: only the subjects they teach to this group (teaching_lecturer_idx).
+    .$if(taughtBy !== null, (q) => q.where('exercises.subjectId', 'in', (eb) => eb.selectFrom('teaching').select('teaching.subjectId').where('teaching.lecturerId', '=', taughtBy!).where('teaching.groupId', '=', groupId)))
     .select([
       'exercises.id',
       'exercises.title',

@@ -1,6 +1,6 @@
 // Exercises: what a subject's lecturers set for some of its groups, with a text (Markdown) and a
 // due time. Students see those set for their group, each with its state for them.
-import { exerciseScope, groupsTaughtBy, type Actor } from '../../access.js';
+import { exerciseScope, groupsTaughtBy, lecturerScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { newRecordValues, storedValues, type StoredRecord } from '../../lib/record-fields.js';
@@ -200,10 +200,13 @@ export interface MyExercise {
 /**
  * A student's exercises as the staff see them on the student's record (students/studies.ts): those
  * set for the record's group, of `subjectIds` only (null: all), with the student's submission. The
- * caller has decided which subjects the actor may see (the gradebook's rule for a lecturer).
+ * gradebook's rule holds here whatever the caller passes: an admin any subject's, a lecturer only
+ * those they teach to that group (lecturerScope); anyone else is refused.
  */
-export function exercisesOfStudentForStaff(ctx: Pick<ServiceContext, 'db'>, studentId: number, groupId: number, subjectIds: readonly number[] | null) {
-  return repo.exercisesOfStudentInSubjects(ctx.db, studentId, groupId, subjectIds);
+export function exercisesOfStudentForStaff(ctx: ServiceContext, studentId: number, groupId: number, subjectIds: readonly number[] | null) {
+  const scope = lecturerScope(signedInActor(ctx));
+  if (scope.kind === 'none') throw new Forbidden();
+  return repo.exercisesOfStudentInSubjects(ctx.db, studentId, groupId, subjectIds, scope.kind === 'self' ? scope.lecturerId : null);
 }
 
 /** The signed-in student's exercises with their state, by due time. */

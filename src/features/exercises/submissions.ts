@@ -4,7 +4,7 @@
 // entry carries a version: a score or removal names the version it was given for, so of two
 // lecturers acting on one entry at once, one wins and the other is told (409), never overwritten.
 // A student's rating is computed from their scores whenever it is shown, never kept as a counter.
-import { authorize, mayJudgeSubmission, waitingRoomScope, type Actor } from '../../access.js';
+import { authorize, lecturerScope, mayJudgeSubmission, waitingRoomScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { uniqueViolation } from '../../db/constraint-errors.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../lib/errors.js';
@@ -188,10 +188,12 @@ export function waitingCountFor(ctx: Pick<ServiceContext, 'db'>, lecturerId: num
 
 /**
  * A lecturer's teaching rows (subject and group) with the entries of each waiting in their Waiting
- * Room, by the same rule as waitingCountFor (the rows add up to it): a lecturer's record shows them.
- * The caller has checked that the actor may see this lecturer's record.
+ * Room, by the same rule as waitingCountFor (the rows add up to it): a lecturer's record shows them,
+ * to admins and the lecturer themself (lecturerScope).
  */
-export function waitingByTeachingOf(ctx: Pick<ServiceContext, 'db'>, lecturerId: number) {
+export function waitingByTeachingOf(ctx: ServiceContext, lecturerId: number) {
+  const scope = lecturerScope(signedInActor(ctx));
+  if (!(scope.kind === 'all' || (scope.kind === 'self' && scope.lecturerId === lecturerId))) throw new Forbidden();
   return repo.waitingByTeaching(ctx.db, lecturerId);
 }
 

@@ -61,6 +61,11 @@ export function databasesStartingWith(serverUrl: string, prefix: string): Promis
   return onServer(serverUrl, async (client) => (await client.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [prefix])).rows.map((r) => r.datname));
 }
 
+/** The server's version and its random_page_cost, which decides some plans (docs/operators.md): the results name both. */
 export function postgresVersion(serverUrl: string): Promise<string> {
-  return onServer(serverUrl, async (client) => (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version);
+  return onServer(serverUrl, async (client) => {
+    const version = (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+    const cost = (await client.query<{ random_page_cost: string }>('show random_page_cost')).rows[0]!.random_page_cost;
+    return `${version}, random_page_cost ${cost}`;
+  });
 }

@@ -133,7 +133,8 @@ function targets(run: RunRecord): Verdict[] {
     check('students list ≥ 980 req/s', setup.name, rows.filter(studentsList).map((r) => ({ label: r.scenario.label, value: `${int(r.fms.rps)} req/s`, ok: r.fms.rps >= 980, score: r.fms.rps / 980 })));
     check('students list ≥ 70% of its ceiling', setup.name, rows.filter((r) => studentsList(r) && r.ceiling).map((r) => ({ label: r.scenario.label, value: pct(r.fms.rps / r.ceiling!.rps), ok: r.fms.rps >= 0.7 * r.ceiling!.rps, score: r.fms.rps / r.ceiling!.rps })));
     check('JSON lists ≥ 85% of their ceiling', setup.name, rows.filter((r) => r.scenario.kind.startsWith('json') && r.ceiling).map((r) => ({ label: r.scenario.label, value: pct(r.fms.rps / r.ceiling!.rps), ok: r.fms.rps >= 0.85 * r.ceiling!.rps, score: r.fms.rps / r.ceiling!.rps })));
-    check('p99 < 50 ms at 64 connections (every loaded scenario)', setup.name, rows.map((r) => ({ label: r.scenario.label, value: `${ms(r.fms.p99)} ms`, ok: r.fms.p99 < 50, score: -r.fms.p99 })));
+    // Issue 11's p99 is for pages and API calls: a 10 MiB download takes about a second by its bytes alone.
+    check('p99 < 50 ms at 64 connections (every page and API call; not downloads)', setup.name, rows.filter((r) => r.scenario.kind !== 'download').map((r) => ({ label: r.scenario.label, value: `${ms(r.fms.p99)} ms`, ok: r.fms.p99 < 50, score: -r.fms.p99 })));
   }
   for (const engine of engines) {
     const name = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
@@ -147,9 +148,10 @@ function targets(run: RunRecord): Verdict[] {
         return big ? [{ label: s.scenario.label, value: `${(big.fms.p50 / s.fms.p50).toFixed(2)}×`, ok: big.fms.p50 <= 2 * s.fms.p50, score: -big.fms.p50 / s.fms.p50 }] : [];
       }),
     );
-    const one = main.filter((r) => r.setup.engine === engine && r.setup.workers === 1);
+    // Not downloads (bound by copying bytes, not by FMS's work) nor, on SQLite, writes (one writer at a time by design).
+    const one = main.filter((r) => r.setup.engine === engine && r.setup.workers === 1 && r.scenario.kind !== 'download' && !(engine === 'sqlite' && r.scenario.kind === 'write'));
     check(
-      '2 workers ≥ 1.6× one process',
+      engine === 'sqlite' ? '2 workers ≥ 1.6× one process (not downloads or writes)' : '2 workers ≥ 1.6× one process (not downloads)',
       name,
       one.flatMap((r) => {
         const two = main.find((t) => t.setup.engine === engine && t.setup.workers === 2 && t.scenario.id === r.scenario.id);
@@ -159,10 +161,10 @@ function targets(run: RunRecord): Verdict[] {
   }
   for (const workers of [...new Set(main.map((r) => r.setup.workers))]) {
     check(
-      'PostgreSQL within 1.5× of SQLite (req/s)',
+      'PostgreSQL within 1.5× of SQLite (req/s; not downloads)',
       workers === 1 ? '1 process' : `${workers} workers`,
       main
-        .filter((r) => r.setup.engine === 'sqlite' && r.setup.workers === workers)
+        .filter((r) => r.setup.engine === 'sqlite' && r.setup.workers === workers && r.scenario.kind !== 'download')
         .flatMap((s) => {
           const p = main.find((r) => r.setup.engine === 'postgres' && r.setup.workers === workers && r.scenario.id === s.scenario.id);
           return p ? [{ label: s.scenario.label, value: `SQLite ${(s.fms.rps / p.fms.rps).toFixed(2)}× PostgreSQL`, ok: s.fms.rps <= 1.5 * p.fms.rps, score: -s.fms.rps / p.fms.rps }] : [];

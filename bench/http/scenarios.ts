@@ -56,7 +56,7 @@ export function scenariosOf(department: Department): Scenario[] {
     // The student's own download link on the subject's card (their access checked on every request).
     ...(department.material ? [{ id: MATERIAL_ID, label: `a ${(department.material.bytes / 2 ** 20).toFixed(0)} MiB material download`, role: 'student' as const, path: `/materials/${department.material.id}/file`, kind: 'download' as const }] : []),
     // After every page it could change: it scores none of the entries those pages show (score-pool.ts).
-    { id: SCORE_ID, label: 'scoring one submission (API)', role: 'api', path: '/api/v1/submissions/{id}/score', kind: 'write', writes: { pool: department.scorePool, request: scoreRequest } },
+    { id: SCORE_ID, label: 'scoring one submission (API, as an admin)', role: 'api', path: '/api/v1/submissions/{id}/score', kind: 'write', writes: { pool: department.scorePool, request: scoreRequest } },
     { id: 'export-csv', label: `export of all ${department.counts.students.toLocaleString('en')} students, CSV`, role: 'admin', path: '/students/export.csv', kind: 'export' },
     { id: 'export-xlsx', label: `export of all ${department.counts.students.toLocaleString('en')} students, xlsx`, role: 'admin', path: '/students/export.xlsx', kind: 'export' },
   ];

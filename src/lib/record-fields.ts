@@ -160,13 +160,12 @@ export function storedValue(field: RecordField, value: unknown): StoredValue {
     case 'flag':
       return value === true;
     case 'reference':
+    case 'integer':
       return value === '' || value === null || value === undefined ? null : Number(value);
     case 'as-checked':
       return typeof value === 'string' ? value : '';
     case 'instant':
       return typeof value === 'string' && value !== '' ? new Date(value) : value instanceof Date ? value : null;
-    case 'integer':
-      return value === '' || value === null || value === undefined ? null : Number(value);
   }
 }
 

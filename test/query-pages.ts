@@ -267,5 +267,7 @@ export function waitingPerLecturer(db: Db) {
     .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
     .innerJoin('students', 'students.id', 'submissions.studentId')
     .innerJoin('teaching', (join) => join.onRef('teaching.subjectId', '=', 'exercises.subjectId').onRef('teaching.groupId', '=', 'students.groupId'))
-    .where('submissions.status', '=', 'waiting');
+    .where('submissions.status', '=', 'waiting')
+    .groupBy('teaching.lecturerId')
+    .select(['teaching.lecturerId', (eb) => eb.fn.countAll<number>().as('waiting')]);
 }

@@ -22,9 +22,7 @@ export async function findBusyLecturer(db: Db): Promise<BusyLecturer | null> {
   // account is chosen among them: joined in one statement with the accounts, SQLite's planner walked
   // the lecturers and read every waiting submission for each (over 5 minutes at `large`).
   const busiest = await waitingPerLecturer(db)
-    .groupBy('teaching.lecturerId')
-    .select(['teaching.lecturerId', (eb) => eb.fn.countAll<number>().as('n')])
-    .orderBy('n', 'desc')
+    .orderBy('waiting', 'desc')
     .orderBy('teaching.lecturerId')
     .limit(CANDIDATES)
     .execute();

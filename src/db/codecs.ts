@@ -1,8 +1,8 @@
 // SQLite has no boolean or timestamp types: better-sqlite3 refuses to bind a boolean or a Date and
 // returns 0/1 and text. This file makes SQLite look like PostgreSQL to the rest of the code:
-// booleans and Dates go in (EncodingDatabase), booleans and Dates come out (SqliteCodecPlugin), so no
-// query or service branches on dialect.
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, SqliteDatabase, SqliteStatement, UnknownRow } from 'kysely';
+// booleans and Dates go in (EncodingDatabase), booleans and Dates come out (ResultRowsPlugin in
+// column-names.ts, by the column names below), so no query or service branches on dialect.
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** Columns (as the application names them) that hold booleans. */
 export const booleanColumns = new Set(['isAdmin', 'mustChangePassword', 'disabled', 'archived', 'late']);
@@ -60,25 +60,5 @@ export class EncodingDatabase implements SqliteDatabase {
 
   close(): void {
     this.#inner.close();
-  }
-}
-
-/** Results come back as the application expects them: booleans and Dates (parameters: EncodingDatabase). */
-export class SqliteCodecPlugin implements KyselyPlugin {
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    for (const row of args.result.rows) decodeRow(row);
-    return args.result;
-  }
-}
-
-export function decodeRow(row: Record<string, unknown>): void {
-  for (const key of Object.keys(row)) {
-    const value = row[key];
-    if (typeof value === 'number' && booleanColumns.has(key)) row[key] = value === 1;
-    else if (typeof value === 'string' && isTimestampColumn(key)) row[key] = new Date(value);
   }
 }

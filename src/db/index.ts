@@ -3,10 +3,11 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, PostgresDialect, type KyselyPlugin } from 'kysely';
+import { Kysely, PostgresDialect, type QueryCompiler } from 'kysely';
 import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
-import { EncodingDatabase, SqliteCodecPlugin } from './codecs.js';
+import { EncodingDatabase } from './codecs.js';
+import { ResultRowsPlugin, SnakeCasePostgresQueryCompiler, SnakeCaseSqliteQueryCompiler } from './column-names.js';
 import { ReusedStatements } from './sqlite-statements.js';
 import { WriteTransactionsSqliteDialect } from './sqlite-write-transactions.js';
 
@@ -30,7 +31,7 @@ const statements = new WeakMap<object, ReusedStatements>();
 export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Db {
   if (target.kind === 'sqlite') {
     const reused = new ReusedStatements(openSqlite(target.file));
-    const db = new Kysely<Database>({ dialect: new WriteTransactionsSqliteDialect({ database: new EncodingDatabase(reused) }), plugins: sqlitePlugins() });
+    const db = new Kysely<Database>({ dialect: new FmsSqliteDialect({ database: new EncodingDatabase(reused) }), plugins: [new ResultRowsPlugin({ decodeSqlite: true })] });
     dialects.set(db, 'sqlite');
     statements.set(db, reused);
     return db;
@@ -42,7 +43,7 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
     types: { getTypeParser: pgTypeParser } as never,
   });
   pool.on('error', options.onPoolError ?? (() => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<Database>({ dialect: new FmsPostgresDialect({ pool }), plugins: [new ResultRowsPlugin({ decodeSqlite: false })] });
   dialects.set(db, 'postgres');
   if (options.searchPath) schemas.set(db, options.searchPath);
   pools.set(db, pool);
@@ -83,9 +84,18 @@ function createPrivately(file: string): void {
   }
 }
 
-function sqlitePlugins(): KyselyPlugin[] {
-  // CamelCase first, so the codec sees the application's column names in results.
-  return [new CamelCasePlugin(), new SqliteCodecPlugin()];
+// Both engines print the application's camelCase names snake_cased and hand rows back camelCased
+// (column-names.ts); SQLite's rows also get their booleans and instants back.
+class FmsSqliteDialect extends WriteTransactionsSqliteDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new SnakeCaseSqliteQueryCompiler();
+  }
+}
+
+class FmsPostgresDialect extends PostgresDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new SnakeCasePostgresQueryCompiler();
+  }
 }
 
 const INT8 = 20;

@@ -1,5 +1,5 @@
-// Sending stored files from a real Fastify app (with the app's helmet, whose page CSP the file's
-// own must replace) out of the local-folder storage in a temporary folder: whole files, ranges,
+// Sending stored files from a real Fastify app (with the app's security headers, whose page CSP the
+// file's own must replace) out of the local-folder storage in a temporary folder: whole files, ranges,
 // conditional requests, HEAD, and the headers that keep an upload from acting as a page of FMS.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import securityPlugin from '../plugins/security.js';
 import { createLocalStorage, newStorageKey, type Storage } from '../storage/index.js';
 import { contentDisposition, requestedRange, sendStoredFile, servedContentType, type SendableFile } from './send-file.js';
 
@@ -32,8 +32,9 @@ interface Fixture {
 async function fileServer(storage: Storage, files: Map<string, Fixture>) {
   const opens: ({ start: number; end: number } | undefined)[] = [];
   const app = Fastify();
-  // As the app's security plugin does: a page CSP on every answer, which a file's must replace.
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'self'"], 'script-src': ["'self'"] } } });
+  // The app's own security headers: a page CSP on every answer, which a file's must replace.
+  app.decorate('deps', { config: { isProduction: false } } as never);
+  await app.register(securityPlugin);
   app.get<{ Params: { name: string }; Querystring: { inline?: string } }>('/files/:name', async (request, reply) => {
     const fixture = files.get(request.params.name);
     if (!fixture) return reply.code(404).send({ error: 'no such file' });

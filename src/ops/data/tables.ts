@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { isTimestampColumn } from '../../db/codecs.js';
 import { dialectOf, type Db } from '../../db/index.js';
-import { columnKey } from './column-keys.js';
+import { camelCase } from '../../db/column-names.js';
 import { OpsError } from './ops-error.js';
 
 /** Kysely's migration bookkeeping (see src/db/migrator.ts). */
@@ -85,7 +85,7 @@ async function describeSqliteTable(db: Db, name: string): Promise<TableInfo> {
 // migration-helpers.ts), so they are known by the same name rule the codecs use.
 function sqliteKind(name: string, declared: string): ColumnKind {
   if (/^bool/i.test(declared)) return 'boolean';
-  if (/^(text|timestamp|datetime)/i.test(declared) && isTimestampColumn(columnKey(name))) return 'timestamp';
+  if (/^(text|timestamp|datetime)/i.test(declared) && isTimestampColumn(camelCase(name))) return 'timestamp';
   return 'other';
 }
 
@@ -118,7 +118,7 @@ function postgresKind(type: string): ColumnKind {
 }
 
 function column(name: string, kind: ColumnKind, serial: boolean): ColumnInfo {
-  return { name, key: columnKey(name), kind, serial };
+  return { name, key: camelCase(name), kind, serial };
 }
 
 /**

@@ -1,4 +1,4 @@
-// Table types as the application sees them (camelCase; CamelCasePlugin maps to snake_case columns).
+// Table types as the application sees them (camelCase; the compiler prints them snake_case, column-names.ts).
 // Migrations own the truth; keep this file in step with them.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 

@@ -229,6 +229,34 @@ export function mayJudgeSubmission(actor: Actor, teaches: boolean): boolean {
 }
 
 /**
+ * Which news the actor may read. Visitors (nobody signed in): public articles. Everyone signed in
+ * also reads the "everyone" ones; students the "students" ones and those for their group; lecturers
+ * the "lecturers" ones, those for the groups they teach, and their own; admins all.
+ */
+export type NewsScope =
+  | { kind: 'all' }
+  | { kind: 'lecturer'; lecturerId: number; userId: number }
+  | { kind: 'student'; studentId: number }
+  | { kind: 'signedIn'; userId: number }
+  | { kind: 'public' };
+
+export function newsScope(actor: Actor | null): NewsScope {
+  if (!actor) return { kind: 'public' };
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'lecturer', lecturerId: actor.lecturerId, userId: actor.userId };
+  if (actor.role === 'student' && actor.studentId !== null) return { kind: 'student', studentId: actor.studentId };
+  return { kind: 'signedIn', userId: actor.userId };
+}
+
+/**
+ * Who may change or delete an article they can see: an admin, or the lecturer who wrote it (a
+ * lecturer publishes only to groups they teach, see news/service.ts).
+ */
+export function mayEditNews(actor: Actor, article: { authorId: number | null }): boolean {
+  return actor.isAdmin || (can(actor, 'news.publish') && article.authorId === actor.userId);
+}
+
+/**
  * An admin resets other people's passwords; their own they change under Account › Change password
  * (a reset would sign them out at once, on a one-time password they have only just seen).
  */

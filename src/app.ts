@@ -16,6 +16,7 @@ import auditRoutes from './features/audit/routes.js';
 import importRoutes from './features/imports/routes.js';
 import apiDocsRoutes, { openApi } from './features/api/docs/routes.js';
 import apiRoutes from './features/api/routes.js';
+import { publicNewsRoutes } from './features/api/news/routes.js';
 import authRoutes from './features/auth/routes.js';
 import { sweepLockout } from './features/auth/lockout.js';
 import { resolveApiToken, resolveSession } from './features/auth/service.js';
@@ -25,6 +26,7 @@ import { redisSessionStore } from './features/auth/redis-session-store.js';
 import dashboardRoutes from './features/dashboard/routes.js';
 import groupRoutes from './features/groups/routes.js';
 import lecturerRoutes from './features/lecturers/routes.js';
+import newsRoutes from './features/news/routes.js';
 import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import submissionRoutes from './features/submissions/routes.js';
 import exerciseRoutes from './features/exercises/routes.js';
@@ -159,9 +161,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(submissionRoutes);
   await app.register(exerciseRoutes, { prefix: '/exercises' });
   await app.register(calendarRoutes); // /my-calendar (students), /calendar/<secret>.ics (calendar apps, no cookie)
+  await app.register(newsRoutes, { prefix: '/news' }); // public articles and the feed for visitors too
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });
+  await app.register(publicNewsRoutes, { prefix: '/api/public' }); // no token: the landing page's news
   await app.register(apiDocsRoutes); // /api/docs (Swagger UI) and /api/docs/openapi.json
 
   const sweep = setInterval(() => {

@@ -176,11 +176,20 @@ export interface NewsTable {
   title: string;
   body: string;
   coverFileId: number | null;
+  coverThumbnailFileId: number | null;
   audioFileId: number | null;
   audience: string;
   authorId: number | null;
   publishedAt: NullableTimestamp;
   createdAt: Timestamp;
+  updatedAt: NullableTimestamp;
+  /** The body's first words as plain text, for lists (written with the body). */
+  summary: Generated<string>;
+}
+
+export interface NewsGroupsTable {
+  newsId: number;
+  groupId: number;
 }
 
 export interface ThesesTable {
@@ -295,6 +304,7 @@ export interface Database {
   exerciseGroups: ExerciseGroupsTable;
   submissions: SubmissionsTable;
   news: NewsTable;
+  newsGroups: NewsGroupsTable;
   theses: ThesesTable;
   auditLog: AuditLogTable;
   imports: ImportsTable;

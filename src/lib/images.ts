@@ -50,33 +50,42 @@ export interface ProcessedPhoto {
 }
 
 export const ACCEPTED_PHOTO_TYPES = 'JPEG, PNG or WebP';
-const FIELD = 'photo';
 
-function refuse(reason: string): Invalid {
-  // The field's message stands alone under the field, so it starts with a capital.
-  return new Invalid(`The photo cannot be used: ${reason}`, { [FIELD]: reason.charAt(0).toUpperCase() + reason.slice(1) });
+/** What the image is called in refusals, and the form field they are said under. */
+export interface ImageNaming {
+  field: string;
+  /** "photo", "cover image" */
+  noun: string;
 }
 
-const damaged = (type: string) => refuse(`the file is damaged or incomplete; it cannot be read as a ${type} image. Upload the original ${ACCEPTED_PHOTO_TYPES} file again.`);
+export const PHOTO_NAMING: ImageNaming = Object.freeze({ field: 'photo', noun: 'photo' });
+
+function refuse(naming: ImageNaming, reason: string): Invalid {
+  // The field's message stands alone under the field, so it starts with a capital.
+  return new Invalid(`The ${naming.noun} cannot be used: ${reason}`, { [naming.field]: reason.charAt(0).toUpperCase() + reason.slice(1) });
+}
+
+const damaged = (naming: ImageNaming, type: string) =>
+  refuse(naming, `the file is damaged or incomplete; it cannot be read as a ${type} image. Upload the original ${ACCEPTED_PHOTO_TYPES} file again.`);
 
 /**
- * Checks, re-encodes and thumbnails an uploaded photo. Throws Invalid (field `photo`) for anything
+ * Checks, re-encodes and thumbnails an uploaded photo. Throws Invalid (on `naming.field`) for anything
  * that is not a whole JPEG, PNG or WebP image within the limits; never anything else for bad input.
  */
-export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<ProcessedPhoto> {
+export async function processPhoto(bytes: Buffer, limits: PhotoLimits, naming: ImageNaming = PHOTO_NAMING): Promise<ProcessedPhoto> {
   const options = { ...DEFAULT_PHOTO_LIMITS, ...limits };
-  if (bytes.length === 0) throw refuse(`the file is empty. Upload a ${ACCEPTED_PHOTO_TYPES} image.`);
+  if (bytes.length === 0) throw refuse(naming, `the file is empty. Upload a ${ACCEPTED_PHOTO_TYPES} image.`);
   if (bytes.length > options.maxBytes)
-    throw refuse(`the file is ${formatBytes(bytes.length)}; photos may be at most ${formatBytes(options.maxBytes)}. Make it smaller (fewer pixels or more compression) and upload it again.`);
+    throw refuse(naming, `the file is ${formatBytes(bytes.length)}; ${naming.noun}s may be at most ${formatBytes(options.maxBytes)}. Make it smaller (fewer pixels or more compression) and upload it again.`);
 
   const sniffed = sniff(bytes);
-  if (typeof sniffed !== 'string') throw refuse(`upload a ${ACCEPTED_PHOTO_TYPES} image; this file is ${sniffed.other}.`);
+  if (typeof sniffed !== 'string') throw refuse(naming, `upload a ${ACCEPTED_PHOTO_TYPES} image; this file is ${sniffed.other}.`);
   const type = sniffed;
   const label = typeLabels[type];
 
-  const structure = walk(type, bytes);
+  const structure = walk(type, bytes, naming);
   const hidden = hiddenContent(bytes, structure);
-  if (hidden) throw refuse(`the ${label} image carries ${hidden} inside it, which is not allowed in a photo. Save the picture again from an image editor and upload that copy.`);
+  if (hidden) throw refuse(naming, `the ${label} image carries ${hidden} inside it, which is not allowed in a ${naming.noun}. Save the picture again from an image editor and upload that copy.`);
 
   const input = { limitInputPixels: options.maxPixels, failOn: 'error' as const, pages: 1 };
   const sharp = await loadSharp();
@@ -85,16 +94,17 @@ export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<
     // Reading the header decodes no pixels, so the pixel limit is checked below, with a clearer message.
     metadata = await sharp(bytes, { ...input, limitInputPixels: false }).metadata();
   } catch {
-    throw damaged(label);
+    throw damaged(naming, label);
   }
   // The header and the decoder must agree on what this is: a file that parses as one format from
   // its first bytes and as another to the decoder is a polyglot.
-  if (metadata.format !== type) throw refuse(`the file starts like a ${label} image but does not decode as one. Upload a ${ACCEPTED_PHOTO_TYPES} image.`);
+  if (metadata.format !== type) throw refuse(naming, `the file starts like a ${label} image but does not decode as one. Upload a ${ACCEPTED_PHOTO_TYPES} image.`);
   const { width, height } = metadata;
-  if (!width || !height) throw damaged(label);
+  if (!width || !height) throw damaged(naming, label);
   if (width * height > options.maxPixels)
     throw refuse(
-      `the image is ${width} × ${height} pixels (${megapixels(width * height)}); photos may have at most ${megapixels(options.maxPixels)}. Scale it down and upload it again.`,
+      naming,
+      `the image is ${width} × ${height} pixels (${megapixels(width * height)}); ${naming.noun}s may have at most ${megapixels(options.maxPixels)}. Scale it down and upload it again.`,
     );
 
   try {
@@ -109,7 +119,7 @@ export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<
     return { source: { type, width, height }, photo: rendered, thumbnail };
   } catch (error) {
     if (error instanceof Invalid) throw error;
-    throw damaged(label);
+    throw damaged(naming, label);
   }
 }
 
@@ -163,13 +173,13 @@ interface Structure {
 
 class Truncated extends Error {}
 
-function walk(type: PhotoSourceType, bytes: Buffer): Structure {
+function walk(type: PhotoSourceType, bytes: Buffer, naming: ImageNaming): Structure {
   try {
     if (type === 'jpeg') return walkJpeg(bytes);
     if (type === 'png') return walkPng(bytes);
     return walkWebp(bytes);
   } catch (error) {
-    if (error instanceof Truncated || error instanceof RangeError) throw damaged(typeLabels[type]);
+    if (error instanceof Truncated || error instanceof RangeError) throw damaged(naming, typeLabels[type]);
     throw error;
   }
 }

@@ -16,3 +16,21 @@ markdown.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 export function renderMarkdown(text: string): string {
   return markdown.render(text);
 }
+
+/**
+ * The text's words without the Markdown, at most `max` characters (cut at a word, with "…"): the
+ * summary a list shows under a title. Plain text; the page escapes it.
+ */
+export function plainTextOf(text: string, max: number): string {
+  const words: string[] = [];
+  for (const token of markdown.parse(text, {})) {
+    if (token.type !== 'inline') continue;
+    for (const child of token.children ?? []) if (child.type === 'text' || child.type === 'code_inline') words.push(child.content);
+    words.push(' ');
+  }
+  const plain = words.join('').replace(/\s+/g, ' ').trim();
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max - 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+}

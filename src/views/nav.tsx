@@ -17,6 +17,7 @@ const entries: NavEntry[] = [
   { href: '/waiting-room', label: 'Waiting Room', action: 'submissions.grade' },
   { href: '/lecturers', label: 'Lecturers', action: 'lecturers.manage' },
   { href: '/groups', label: 'Groups', action: 'groups.view' },
+  { href: '/news', label: 'News', action: 'dashboard.view' },
   { href: '/admin/imports', label: 'Import', action: 'imports.run' },
   { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list' },
   { href: '/admin/audit', label: 'Audit trail', action: 'audit.view' },

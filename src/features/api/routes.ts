@@ -15,6 +15,7 @@ import importRoutes from './imports/routes.js';
 import exerciseApiRoutes from './exercises/routes.js';
 import gradebookApiRoutes from './gradebook/routes.js';
 import materialApiRoutes from './materials/routes.js';
+import newsApiRoutes from './news/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery, SubjectsQuery } from './schemas.js';
 import { apiKey } from '../../plugins/rate-limit.js';
@@ -295,4 +296,5 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(materialApiRoutes);
   await app.register(exerciseApiRoutes);
   await app.register(gradebookApiRoutes);
+  await app.register(newsApiRoutes);
 }

@@ -10,6 +10,7 @@ import { CreateExerciseInput, DismissInput, ScoreInput, UpdateExerciseInput } fr
 import { exerciseFields } from '../exercises/fields.js';
 import { materialFields } from '../subjects/material-fields.js';
 import { ImportReportOutput } from '../imports/schemas.js';
+import { CreateNewsInput, NewsOutput, UpdateNewsInput } from '../news/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
 
@@ -140,6 +141,17 @@ const ExerciseOutput = Type.Object(
   },
   { $id: 'Exercise', description: "An exercise set for some of a subject's groups." },
 );
+
+const newsSchemas = [
+  named(NewsOutput, 'News', 'A news article. `body` is Markdown; `audience` says who reads it (`groups`: the students of `groups` and the lecturers who teach them).'),
+  named(Type.Omit(NewsOutput, ['body']), 'NewsItem', 'A news article in a list: everything but its body (GET /news/{id} has it).'),
+  named(
+    CreateNewsInput,
+    'NewsInput',
+    'A new article, published at once. Admins: any `audience`; lecturers: `groups` only, with some of the groups they teach in `groupIds`. `groupIds` is needed (and read) only for the audience `groups`.',
+  ),
+  named(UpdateNewsInput, 'NewsChanges', 'The fields to change; the others stay as they are. Given `groupIds` replace the list.'),
+];
 
 const exerciseSchemas = [
   ExerciseOutput,
@@ -293,7 +305,7 @@ const importSchemas = [
 ];
 
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...newsSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
 
 /** A shared schema by its name, for checking a body against what the document promises. */
 export function sharedSchema(id: string): TSchema {

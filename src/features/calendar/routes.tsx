@@ -7,20 +7,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../lib/errors.js';
 import { asActor, ctxOf } from '../../routes/request-context.js';
 import { noStore } from '../../routes/no-store.js';
+import { siteOf } from '../../routes/site-origin.js';
 import * as calendar from './service.js';
 import { MyCalendarPage } from './views/my-calendar-page.js';
 
 /** How the feed's address reads in logs: the request line is logged, and its secret must not be. */
 export const LOGGED_FEED_PATH = '/calendar/[secret].ics';
 
-// A host as a Host header or a trusted proxy's X-Forwarded-Host may give it: a name or an IPv6
-// literal, with a port. Anything else would end up inside the calendar's UIDs and links.
-const hostShape = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-function siteOf(request: FastifyRequest): calendar.FeedSite {
-  const host = hostShape.test(request.host) ? request.host : 'localhost';
-  return { origin: `${request.protocol}://${host}`, hostname: hostShape.test(request.host) ? request.hostname : 'localhost' };
-}
 
 async function showPage(request: FastifyRequest, reply: FastifyReply, made: { secret: string; replaced: boolean } | null = null) {
   const feed = await calendar.myCalendarFeed(ctxOf(request));

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { ServiceContext } from '../../context.js';
 import { NotFound } from '../../lib/errors.js';
-import { DEFAULT_PHOTO_LIMITS, processPhoto, type EncodedImage, type PhotoLimits } from '../../lib/images.js';
+import { DEFAULT_PHOTO_LIMITS, PHOTO_NAMING, processPhoto, type EncodedImage, type ImageNaming, type PhotoLimits } from '../../lib/images.js';
 import { newStorageKey, type Storage } from '../../storage/index.js';
 import * as files from '../files/service.js';
 
@@ -40,9 +40,14 @@ export interface StoredPhoto {
  * row never points to a missing object. Throws Invalid on the `photo` field for anything that is
  * not an acceptable JPEG, PNG or WebP image; nothing is stored then.
  */
-export async function storePhoto(ctx: PhotoContext, upload: { bytes: Buffer; filename: string }, limits: Partial<PhotoLimits> = {}): Promise<StoredPhoto> {
+export async function storePhoto(
+  ctx: PhotoContext,
+  upload: { bytes: Buffer; filename: string },
+  limits: Partial<PhotoLimits> = {},
+  naming: ImageNaming = PHOTO_NAMING,
+): Promise<StoredPhoto> {
   const storage = storageOf(ctx);
-  const processed = await processPhoto(upload.bytes, { ...DEFAULT_PHOTO_LIMITS, ...limits });
+  const processed = await processPhoto(upload.bytes, { ...DEFAULT_PHOTO_LIMITS, ...limits }, naming);
   const names = storedNames(upload.filename, processed.photo.contentType);
   const written: string[] = [];
   try {

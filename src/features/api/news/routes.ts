@@ -1,0 +1,140 @@
+// News in the API, with the pages' rules (news/service.ts):
+//   POST /news { category, title, body, audience, groupIds }   GET /news (what the caller may read)
+//   GET/PATCH/DELETE /news/{id}
+// and, for anyone without a token (the landing page, other sites), GET /api/public/news: the public
+// articles only (publicNewsRoutes, registered outside /api/v1 by app.ts).
+import type { FastifyInstance } from 'fastify';
+import { validate } from '../../../lib/validation.js';
+import * as news from '../../news/service.js';
+import { ListNewsQuery } from '../../news/schemas.js';
+import { apiRouteConfig, readAs, recordId, writeAs } from '../request.js';
+import { errorResponses, IdParams, pageOf, ref } from '../schemas.js';
+
+const tags = ['news'];
+const invalid = { ...ref('Error'), description: 'The input breaks a rule; `error.fields` says what to fix in each field.' };
+const forbidden = { ...ref('Error'), description: 'This token may read the article but not change it (only admins and its author may).' };
+const notFound = { ...ref('Error'), description: 'No such article, or not one this token may read.' };
+
+/** An article's links, by its id: its page, and its files when it has them. */
+function links(item: news.NewsListItem) {
+  return {
+    url: `/news/${item.id}`,
+    coverUrl: item.hasCover ? `/news/${item.id}/cover` : null,
+    coverThumbnailUrl: item.hasCover ? `/news/${item.id}/cover/thumbnail` : null,
+    audioUrl: item.hasAudio ? `/news/${item.id}/audio` : null,
+  };
+}
+
+/** A list item as the API answers it (NewsItem). */
+export function newsItemJson(item: news.NewsListItem) {
+  return {
+    id: item.id,
+    category: item.category,
+    title: item.title,
+    audience: item.audience,
+    summary: item.summary,
+    groups: [],
+    author: item.authorName,
+    publishedAt: item.publishedAt.toISOString(),
+    updatedAt: null,
+    ...links(item),
+  };
+}
+
+function newsJson(article: news.NewsView) {
+  return { ...newsItemJson(article), body: article.body, groups: article.groups, updatedAt: article.updatedAt?.toISOString() ?? null };
+}
+
+export default async function newsApiRoutes(app: FastifyInstance) {
+  app.post(
+    '/news',
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: 'Publish an article',
+        description: 'Admins to any audience; lecturers to some of the groups they teach (`audience: "groups"`). Published at once.',
+        body: ref('NewsInput'),
+        response: { 201: { ...ref('News'), description: 'The new article.' }, 403: forbidden, 422: invalid, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const article = await writeAs(request, (ctx) => news.createNews(ctx, request.body ?? {}));
+      return reply.code(201).header('location', `/api/v1/news/${article.id}`).send(newsJson(article));
+    },
+  );
+
+  app.get(
+    '/news',
+    {
+      config: apiRouteConfig,
+      schema: {
+        tags,
+        summary: 'The news the caller may read, newest first',
+        description:
+          'Everyone reads the public and "everyone" articles; students also those for students and for their group; lecturers those for lecturers, for the groups they teach, and their own; admins all. `category` narrows it; pages follow `nextCursor`.',
+        querystring: ListNewsQuery,
+        response: { 200: { ...pageOf('NewsItem'), description: 'A page of articles.' }, 422: invalid, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const query = validate(ListNewsQuery, request.query);
+      const page = await news.listNews(readAs(request), { category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 20 });
+      return { items: page.items.map(newsItemJson), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/news/:id',
+    { config: apiRouteConfig, schema: { tags, summary: 'Read one article', params: IdParams, response: { 200: ref('News'), 404: notFound, ...errorResponses } } },
+    async (request) => newsJson(await news.getNews(readAs(request), recordId(request.params, 'article'))),
+  );
+
+  app.patch(
+    '/news/:id',
+    {
+      config: apiRouteConfig,
+      schema: { tags, summary: 'Change an article', description: 'Admins and its author. Send only the fields to change.', params: IdParams, body: ref('NewsChanges'), response: { 200: ref('News'), 403: forbidden, 404: notFound, 422: invalid, ...errorResponses } },
+    },
+    async (request) => newsJson(await writeAs(request, (ctx) => news.updateNews(ctx, recordId(request.params, 'article'), request.body ?? {}))),
+  );
+
+  app.delete(
+    '/news/:id',
+    { config: apiRouteConfig, schema: { tags, summary: 'Delete an article', description: 'Admins and its author; its cover and audio go with it.', params: IdParams, response: { 204: { type: 'null', description: 'Deleted.' }, 403: forbidden, 404: notFound, ...errorResponses } } },
+    async (request, reply) => {
+      const deleted = await writeAs(request, (ctx) => news.deleteNews(ctx, recordId(request.params, 'article')));
+      await deleted.afterCommit();
+      return reply.code(204).send();
+    },
+  );
+}
+
+/**
+ * GET /api/public/news: the public articles, newest first, for anyone (no token, no cookie); the
+ * landing page reads it, and other sites may (CORS open: the data is public). Pages follow nextCursor.
+ */
+export async function publicNewsRoutes(app: FastifyInstance) {
+  // As in /api/v1: the service validates, with the pages' messages; the schema is for the document.
+  app.setValidatorCompiler(() => () => true);
+  app.get(
+    '/news',
+    {
+      schema: {
+        tags,
+        summary: 'The public news, for anyone',
+        description: 'No token needed. The articles whose audience is `public`, newest first; `category` narrows it; pages follow `nextCursor`. Cached for a minute; CORS is open.',
+        security: [],
+        querystring: ListNewsQuery,
+        response: { 200: { ...pageOf('NewsItem'), description: 'A page of public articles.' }, 422: invalid },
+      },
+    },
+    async (request, reply) => {
+    const query = validate(ListNewsQuery, request.query);
+    const page = await news.listNews({ ...request.ctx(), actor: null }, { audience: 'public', category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 10 });
+    reply.header('access-control-allow-origin', '*');
+    reply.header('cache-control', 'public, max-age=60');
+    return { items: page.items.map(newsItemJson), nextCursor: page.nextCursor };
+    },
+  );
+}

@@ -1,0 +1,129 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { NewsScope } from '../../access.js';
+import type { Db } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
+
+type NewsBuilder = ExpressionBuilder<Database, 'news'>;
+
+/** Articles for one of the groups, by the audience "groups" and its rows of news_groups. */
+function forGroups(eb: NewsBuilder, groups: unknown): Expression<SqlBool> {
+  return eb.and([eb('news.audience', '=', 'groups'), eb('news.id', 'in', eb.selectFrom('newsGroups').select('newsGroups.newsId').where('newsGroups.groupId', 'in', groups as never))]);
+}
+
+/** What the scope may read (access.ts newsScope), published by `now`. */
+function visible(eb: NewsBuilder, scope: NewsScope, now: Date): Expression<SqlBool> {
+  const published = eb('news.publishedAt', '<=', now);
+  switch (scope.kind) {
+    case 'all':
+      return published;
+    case 'public':
+      return eb.and([published, eb('news.audience', '=', 'public')]);
+    case 'signedIn':
+      return eb.and([published, eb('news.audience', 'in', ['public', 'everyone'])]);
+    case 'student':
+      return eb.and([
+        published,
+        eb.or([
+          eb('news.audience', 'in', ['public', 'everyone', 'students']),
+          forGroups(eb, eb.selectFrom('students').select('students.groupId').where('students.id', '=', scope.studentId)),
+        ]),
+      ]);
+    case 'lecturer':
+      return eb.and([
+        published,
+        eb.or([
+          eb('news.audience', 'in', ['public', 'everyone', 'lecturers']),
+          eb('news.authorId', '=', scope.userId),
+          forGroups(eb, eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId)),
+        ]),
+      ]);
+  }
+}
+
+const listColumns = ['news.id', 'news.category', 'news.title', 'news.summary', 'news.audience', 'news.publishedAt', 'news.coverFileId', 'news.audioFileId', 'news.authorId'] as const;
+
+export interface NewsListFilter {
+  category?: string;
+  /** Only articles for this audience (the public API and feed ask for "public"). */
+  audience?: string;
+  /** Keyset position: articles published before this one (newest first). */
+  before?: { publishedAt: Date; id: number };
+  limit: number;
+  now: Date;
+}
+
+/** The newest articles the scope may read; the list's index (category or audience first) decides the walk. */
+export function listNews(db: Db, scope: NewsScope, filter: NewsListFilter) {
+  let query = db
+    .selectFrom('news')
+    .select(listColumns)
+    .select((eb) => eb.selectFrom('users').select('users.displayName').whereRef('users.id', '=', 'news.authorId').as('authorName'))
+    .where((eb) => visible(eb, scope, filter.now));
+  if (filter.category) query = query.where('news.category', '=', filter.category);
+  if (filter.audience) query = query.where('news.audience', '=', filter.audience);
+  if (filter.before) {
+    const { publishedAt, id } = filter.before;
+    query = query.where((eb) => eb(eb.refTuple('news.publishedAt', 'news.id'), '<', eb.tuple(publishedAt, id)));
+  }
+  return query.orderBy('news.publishedAt', 'desc').orderBy('news.id', 'desc').limit(filter.limit).execute();
+}
+
+/** One article, if the scope may read it. */
+export function findNews(db: Db, scope: NewsScope, id: number, now: Date) {
+  return db
+    .selectFrom('news')
+    .selectAll('news')
+    .select((eb) => eb.selectFrom('users').select('users.displayName').whereRef('users.id', '=', 'news.authorId').as('authorName'))
+    .where('news.id', '=', id)
+    .where((eb) => visible(eb, scope, now))
+    .executeTakeFirst();
+}
+
+export function groupsOfNews(db: Db, newsId: number) {
+  return db
+    .selectFrom('newsGroups')
+    .innerJoin('groups', 'groups.id', 'newsGroups.groupId')
+    .select(['groups.id', 'groups.name'])
+    .where('newsGroups.newsId', '=', newsId)
+    .orderBy('groups.name')
+    .orderBy('groups.id')
+    .execute();
+}
+
+export async function insertNews(
+  db: Db,
+  values: { category: string; title: string; body: string; summary: string; audience: string; authorId: number | null; publishedAt: Date; createdAt: Date },
+): Promise<number> {
+  const row = await db.insertInto('news').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateNews(db: Db, id: number, values: Partial<{ category: string; title: string; body: string; summary: string; audience: string; coverFileId: number | null; coverThumbnailFileId: number | null; audioFileId: number | null; updatedAt: Date }>) {
+  await db.updateTable('news').set(values).where('id', '=', id).execute();
+}
+
+export async function deleteNews(db: Db, id: number) {
+  await db.deleteFrom('news').where('id', '=', id).execute();
+}
+
+export async function setNewsGroups(db: Db, newsId: number, groupIds: readonly number[]) {
+  await db.deleteFrom('newsGroups').where('newsId', '=', newsId).execute();
+  if (groupIds.length) await db.insertInto('newsGroups').values(groupIds.map((groupId) => ({ newsId, groupId }))).execute();
+}
+
+/** Which of the ids are groups (archived ones too: an article may still be for them). */
+export function existingGroups(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('groups').select(['groups.id', 'groups.name']).where('groups.id', 'in', ids).execute();
+}
+
+/** The groups a lecturer teaches (anything), by name: those they may write news for. */
+export function groupsTaughtBy(db: Db, lecturerId: number) {
+  return db
+    .selectFrom('groups')
+    .select(['groups.id', 'groups.name'])
+    .where('groups.id', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', lecturerId))
+    .orderBy('groups.name')
+    .orderBy('groups.id')
+    .execute();
+}

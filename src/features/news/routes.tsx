@@ -1,0 +1,266 @@
+// News pages under /news: the list (by category, newest first) and each article, for visitors too
+// where the article is public; publishing, changing and deleting for admins and the lecturers who
+// wrote them; an article's cover image and audio; and the Atom feed of the public news.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../access.js';
+import type { ServiceContext } from '../../context.js';
+import { AppError, Conflict, Invalid, NotFound, Unauthenticated, type FieldMessages } from '../../lib/errors.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import { validate } from '../../lib/validation.js';
+import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
+import { readUpload, type Upload } from '../../plugins/uploads.js';
+import { formMessage, refusalText } from '../../routes/form-messages.js';
+import { idOf } from '../../routes/record-id.js';
+import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
+import { sendStoredFile } from '../../routes/send-file.js';
+import { siteOf } from '../../routes/site-origin.js';
+import * as groups from '../groups/service.js';
+import { discardPhotoObjects } from '../photos/service.js';
+import { publicNewsFeed } from './feed.js';
+import * as media from './media.js';
+import { ListNewsQuery } from './schemas.js';
+import * as news from './service.js';
+import { ArticlePage } from './views/article-page.js';
+import type { NewsFormValues } from './views/news-form.js';
+import { NewsFormPage } from './views/news-form-page.js';
+import { NewsListPage } from './views/news-list-page.js';
+
+type Body = Record<string, unknown> | undefined;
+
+/** How many articles the feed carries. */
+const FEED_LENGTH = 30;
+
+function text(body: Body, name: string): string | undefined {
+  const value = body?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The form as typed, to show again when it is refused. */
+function formValues(body: Body): NewsFormValues {
+  const ticked = body?.groupIds;
+  const named = text(body, 'groups');
+  const added = text(body, 'groupName')?.trim();
+  const lines = (named ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  return {
+    category: text(body, 'category'),
+    title: text(body, 'title'),
+    body: text(body, 'body'),
+    audience: text(body, 'audience'),
+    groupIds: (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked]).filter((v): v is string => typeof v === 'string'),
+    groups: added && !lines.includes(added) ? [...lines, added].join('\n') : named,
+  };
+}
+
+/**
+ * The form's input for the service: a lecturer's ticked groups as ids; an admin's groups, named one
+ * a line, looked up (a line that names nothing is reported under the field, with close matches).
+ */
+async function serviceInput(ctx: RequestContext, values: NewsFormValues): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = { category: values.category, title: values.title, body: values.body ?? '', audience: values.audience };
+  if (values.audience !== 'groups') return input;
+  if (!ctx.actor.isAdmin) return { ...input, groupIds: (values.groupIds ?? []).map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : id)) };
+  const found = await groups.groupsNamed(ctx, (values.groups ?? '').split(/\r?\n/));
+  if (found.errors.length) throw new Invalid('Check the highlighted fields.', { groups: found.errors.join(' ') });
+  return { ...input, groupIds: found.ids };
+}
+
+/** The service names the API's field (groupIds); an admin's form names groups one a line. */
+function onForm(error: Invalid | Conflict, admin: boolean): FieldMessages {
+  const { groupIds, ...rest } = error.fields;
+  return { ...rest, ...(groupIds ? { [admin ? 'groups' : 'groupIds']: groupIds } : {}) };
+}
+
+/** Reads news as whoever asks: a visitor sees the public news, and is asked to sign in for the rest. */
+async function asReader<T>(request: FastifyRequest, read: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  const ctx = request.ctx();
+  try {
+    return await read(ctx);
+  } catch (error) {
+    // Signed in, an article out of sight is simply not found; a visitor may see it once signed in,
+    // and is asked to (the same answer for an article that does not exist: nothing is revealed).
+    if (error instanceof NotFound && !ctx.actor) throw new Unauthenticated();
+    throw error;
+  }
+}
+
+export default async function newsRoutes(app: FastifyInstance) {
+  const timeZone = app.deps.config.timeZone;
+
+  app.get<{ Querystring: Record<string, unknown> }>('/', async (request, reply) => {
+    const query = validate(ListNewsQuery, request.query);
+    const ctx = request.ctx();
+    const page = await news.listNews(ctx, { category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 20 });
+    return reply.html(
+      <NewsListPage
+        page={reply.pageContext()}
+        items={page.items}
+        category={query.category ?? ''}
+        cursor={query.cursor ?? ''}
+        nextCursor={page.nextCursor}
+        mayPublish={can(ctx.actor, 'news.publish')}
+        timeZone={timeZone}
+      />,
+    );
+  });
+
+  // The public news for feed readers: no sign-in, no cookie needed.
+  app.get('/feed.atom', async (request, reply) => {
+    const page = await news.listNews({ ...request.ctx(), actor: null }, { audience: 'public', limit: FEED_LENGTH });
+    reply.header('cache-control', 'public, max-age=300');
+    reply.type('application/atom+xml; charset=utf-8');
+    return publicNewsFeed(page.items, siteOf(request));
+  });
+
+  app.get('/new', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const choices = await news.groupsToWriteFor(ctx);
+    return reply.html(<NewsFormPage page={reply.pageContext()} groups={choices} />);
+  });
+
+  app.post<{ Body: Body }>('/', async (request, reply) => {
+    const values = formValues(request.body);
+    try {
+      const article = await asActor(request, async (ctx) => news.createNews(ctx, await serviceInput(ctx, values)));
+      reply.flash('success', `Published "${article.title}".`);
+      return reply.redirect(`/news/${article.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      const ctx = ctxOf(request);
+      reply.code(error.statusCode);
+      return reply.html(<NewsFormPage page={reply.pageContext()} groups={await news.groupsToWriteFor(ctx)} values={values} errors={onForm(error, ctx.actor.isAdmin)} message={formMessage(error)} />);
+    }
+  });
+
+  async function showArticle(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, refused: { cover?: string; audio?: string } = {}) {
+    const article = await asReader(request, (ctx) => news.getNews(ctx, idOf(request)));
+    return reply.html(
+      <ArticlePage page={reply.pageContext()} article={article} safeBody={renderMarkdown(article.body)} timeZone={timeZone} coverError={refused.cover} audioError={refused.audio} />,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>('/:id', async (request, reply) => showArticle(request, reply));
+
+  app.get<{ Params: { id: string } }>('/:id/edit', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const article = await news.newsToEdit(ctx, idOf(request));
+    const values: NewsFormValues = {
+      category: article.category,
+      title: article.title,
+      body: article.body,
+      audience: article.audience,
+      groupIds: article.groups.map((g) => String(g.id)),
+      groups: article.groups.map((g) => g.name).join('\n'),
+    };
+    return reply.html(<NewsFormPage page={reply.pageContext()} article={article} groups={await news.groupsToWriteFor(ctx)} values={values} />);
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/:id', async (request, reply) => {
+    const values = formValues(request.body);
+    try {
+      const article = await asActor(request, async (ctx) => news.updateNews(ctx, idOf(request), await serviceInput(ctx, values)));
+      reply.flash('success', `Saved "${article.title}".`);
+      return reply.redirect(`/news/${article.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      const ctx = ctxOf(request);
+      const article = await news.newsToEdit(ctx, idOf(request));
+      reply.code(error.statusCode);
+      return reply.html(
+        <NewsFormPage page={reply.pageContext()} article={article} groups={await news.groupsToWriteFor(ctx)} values={values} errors={onForm(error, ctx.actor.isAdmin)} message={formMessage(error)} />,
+      );
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/delete', async (request, reply) => {
+    const deleted = await asActor(request, (ctx) => news.deleteNews(ctx, idOf(request)));
+    await deleted.afterCommit();
+    reply.flash('success', `Deleted "${deleted.title}".`);
+    return reply.redirect('/news', 303);
+  });
+
+  // The cover: read whole (at most 10 MB) to be checked and re-encoded, then stored with its thumbnail.
+  app.post<{ Params: { id: string } }>('/:id/cover', async (request, reply) => {
+    const id = idOf(request);
+    // Who may change it is decided before the upload is read.
+    await news.newsToEdit(ctxOf(request), id);
+    let upload: Upload;
+    try {
+      upload = await readUpload(request, { field: 'cover', maxBytes: media.COVER_MAX_BYTES });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refusedUpload(request, reply, 'cover', new AppError(413, 'too_large', 'The cover image is larger than 10 MB.'));
+      if (error instanceof AppError && error.statusCode < 500) return refusedUpload(request, reply, 'cover', error);
+      throw error;
+    }
+    let storedKeys: string[] = [];
+    try {
+      const saved = await asActor(request, async (ctx) => {
+        const result = await media.setCover(ctx, id, upload);
+        storedKeys = result.storedKeys;
+        return result;
+      });
+      await saved.afterCommit();
+      reply.flash('success', 'Cover image saved.');
+      return reply.redirect(`/news/${id}`, 303);
+    } catch (error) {
+      // The transaction rolled back: the objects written for it have no row any more.
+      if (storedKeys.length) await discardPhotoObjects(ctxOf(request), storedKeys);
+      if (error instanceof Invalid) return refusedUpload(request, reply, 'cover', error);
+      throw error;
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/cover/remove', async (request, reply) => {
+    const removed = await asActor(request, (ctx) => media.removeCover(ctx, idOf(request)));
+    await removed.afterCommit();
+    reply.flash('success', 'Cover image removed.');
+    return reply.redirect(`/news/${removed.id}`, 303);
+  });
+
+  // The audio streams into storage as it arrives, then is recorded in place of the old one.
+  app.post<{ Params: { id: string } }>('/:id/audio', { config: acceptsFiles(1) }, async (request, reply) => {
+    const id = idOf(request);
+    await news.newsToEdit(ctxOf(request), id);
+    let received;
+    try {
+      received = await receiveFiles(request);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
+      return refusedUpload(request, reply, 'audio', error);
+    }
+    try {
+      const saved = await asActor(request, (ctx) => media.setAudio(ctx, id, received.files[0]!));
+      await saved.afterCommit();
+      reply.flash('success', 'Audio saved.');
+      return reply.redirect(`/news/${id}`, 303);
+    } catch (error) {
+      await received.discard();
+      if (!(error instanceof Invalid || error instanceof Conflict)) throw error;
+      return refusedUpload(request, reply, 'audio', error);
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/audio/remove', async (request, reply) => {
+    const removed = await asActor(request, (ctx) => media.removeAudio(ctx, idOf(request)));
+    await removed.afterCommit();
+    reply.flash('success', 'Audio removed.');
+    return reply.redirect(`/news/${removed.id}`, 303);
+  });
+
+  async function refusedUpload(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, which: 'cover' | 'audio', error: AppError) {
+    reply.code(error.statusCode);
+    return showArticle(request, reply, { [which]: refusalText(error) });
+  }
+
+  // The files, to whoever may read the article (visitors: public articles' only). Audio answers
+  // Range requests, so players can seek without fetching it all.
+  for (const [path, which] of [
+    ['/:id/cover', 'cover'],
+    ['/:id/cover/thumbnail', 'thumbnail'],
+    ['/:id/audio', 'audio'],
+  ] as const) {
+    app.get<{ Params: { id: string } }>(path, async (request, reply) => {
+      const file = await asReader(request, (ctx) => media.newsFile(ctx, idOf(request), which));
+      return sendStoredFile(request, reply, file, { inline: true });
+    });
+  }
+}

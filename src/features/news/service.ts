@@ -1,0 +1,206 @@
+// News: articles that admins publish to anyone (public), everyone signed in, students, lecturers or
+// chosen groups, and that lecturers publish to the groups they teach. Who reads what is access.ts'
+// newsScope, applied in SQL; an article out of sight is not found (404).
+import { authorize, mayEditNews, newsScope, type Actor } from '../../access.js';
+import { signedInActor, type ServiceContext } from '../../context.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { plainTextOf } from '../../lib/markdown.js';
+import { validate } from '../../lib/validation.js';
+import { recordAudit } from '../audit/service.js';
+import * as files from '../files/service.js';
+import type { NewsAudience, NewsCategory } from './fields.js';
+import * as repo from './repository.js';
+import { CreateNewsInput, UpdateNewsInput } from './schemas.js';
+
+/** How long a list's summary of an article is. */
+export const SUMMARY_LENGTH = 240;
+
+export interface Named {
+  id: number;
+  name: string;
+}
+
+export interface NewsListItem {
+  id: number;
+  category: NewsCategory;
+  title: string;
+  summary: string;
+  audience: NewsAudience;
+  publishedAt: Date;
+  authorName: string | null;
+  hasCover: boolean;
+  hasAudio: boolean;
+}
+
+export interface NewsView extends NewsListItem {
+  /** Markdown. */
+  body: string;
+  groups: Named[];
+  authorId: number | null;
+  updatedAt: Date | null;
+  coverFileId: number | null;
+  coverThumbnailFileId: number | null;
+  audioFileId: number | null;
+  /** Whether the actor may change or delete it. */
+  mayEdit: boolean;
+}
+
+export interface NewsPage {
+  items: NewsListItem[];
+  nextCursor: string | null;
+}
+
+type ListRow = Awaited<ReturnType<typeof repo.listNews>>[number];
+
+function listItem(row: ListRow): NewsListItem {
+  return {
+    id: row.id,
+    category: row.category as NewsCategory,
+    title: row.title,
+    summary: row.summary,
+    audience: row.audience as NewsAudience,
+    publishedAt: row.publishedAt!,
+    authorName: row.authorName ?? null,
+    hasCover: row.coverFileId !== null,
+    hasAudio: row.audioFileId !== null,
+  };
+}
+
+function auditable(article: NewsView) {
+  return { category: article.category, title: article.title, audience: article.audience, groups: article.groups.map((g) => g.name) };
+}
+
+/** The articles the actor (or a visitor, with no actor) may read, newest first, one page at a time. */
+export async function listNews(ctx: ServiceContext, query: { category?: NewsCategory | ''; cursor?: string; limit?: number; audience?: 'public' }): Promise<NewsPage> {
+  const limit = query.limit ?? 20;
+  let before: { publishedAt: Date; id: number } | undefined;
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, ['string', 'id']) as [string, number];
+    const publishedAt = new Date(at);
+    if (Number.isNaN(publishedAt.getTime())) throw new Invalid('The cursor is not valid for this list.', { cursor: 'Use the nextCursor value from the previous page, unchanged.' });
+    before = { publishedAt, id };
+  }
+  const rows = await repo.listNews(ctx.db, newsScope(ctx.actor), {
+    ...(query.category ? { category: query.category } : {}),
+    ...(query.audience ? { audience: query.audience } : {}),
+    ...(before ? { before } : {}),
+    limit: limit + 1,
+    now: ctx.clock.now(),
+  });
+  const items = rows.slice(0, limit).map(listItem);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.publishedAt.toISOString(), last.id]) : null };
+}
+
+/** One article the actor (or a visitor) may read; 404 otherwise. */
+export async function getNews(ctx: ServiceContext, id: number): Promise<NewsView> {
+  const row = await repo.findNews(ctx.db, newsScope(ctx.actor), id, ctx.clock.now());
+  if (!row) throw new NotFound('No such article.');
+  const groups = row.audience === 'groups' ? await repo.groupsOfNews(ctx.db, row.id) : [];
+  return {
+    ...listItem(row),
+    body: row.body,
+    groups,
+    authorId: row.authorId,
+    updatedAt: row.updatedAt,
+    coverFileId: row.coverFileId,
+    coverThumbnailFileId: row.coverThumbnailFileId,
+    audioFileId: row.audioFileId,
+    mayEdit: ctx.actor ? mayEditNews(ctx.actor, row) : false,
+  };
+}
+
+/**
+ * The groups the actor may write news for: a lecturer's taught groups; an admin any group (found by
+ * id, so null: "any", the form offers a type-ahead instead of a list of thousands).
+ */
+export async function groupsToWriteFor(ctx: ServiceContext): Promise<Named[] | null> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'news.publish');
+  if (actor.isAdmin) return null;
+  return actor.lecturerId === null ? [] : repo.groupsTaughtBy(ctx.db, actor.lecturerId);
+}
+
+/** Checks the audience and its groups for this actor; the group ids it returns are the ones to keep. */
+async function checkAudience(ctx: ServiceContext, actor: Actor, audience: NewsAudience, groupIds: readonly number[], fields: FieldMessages): Promise<number[]> {
+  if (!actor.isAdmin && audience !== 'groups') {
+    fields.audience = 'Lecturers publish news to the groups they teach: choose "Chosen groups" and tick them.';
+    return [];
+  }
+  if (audience !== 'groups') return [];
+  if (groupIds.length === 0) {
+    fields.groupIds = 'Choose one or more groups to read it.';
+    return [];
+  }
+  const allowed = actor.isAdmin ? await repo.existingGroups(ctx.db, groupIds) : (await groupsToWriteFor(ctx))!.filter((g) => groupIds.includes(g.id));
+  const known = new Set(allowed.map((g) => g.id));
+  const unknown = groupIds.filter((id) => !known.has(id));
+  if (unknown.length) fields.groupIds = actor.isAdmin ? `No group has the id ${unknown.join(', ')}.` : `You do not teach the group with the id ${unknown.join(', ')}; choose among the groups you teach.`;
+  return [...known];
+}
+
+/** Publishes an article now. Admins to any audience; lecturers to groups they teach. */
+export async function createNews(ctx: ServiceContext, input: unknown): Promise<NewsView> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'news.publish');
+  const data = validate(CreateNewsInput, input);
+  const fields: FieldMessages = {};
+  const groupIds = await checkAudience(ctx, actor, data.audience, data.groupIds ?? [], fields);
+  if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
+  const now = ctx.clock.now();
+  const body = data.body ?? '';
+  const id = await repo.insertNews(ctx.db, {
+    category: data.category,
+    title: data.title,
+    body,
+    summary: plainTextOf(body, SUMMARY_LENGTH),
+    audience: data.audience,
+    authorId: actor.userId > 0 ? actor.userId : null,
+    publishedAt: now,
+    createdAt: now,
+  });
+  await repo.setNewsGroups(ctx.db, id, groupIds);
+  const article = await getNews(ctx, id);
+  await recordAudit(ctx, { action: 'news.published', entity: 'news', entityId: id, after: auditable(article) });
+  return article;
+}
+
+/** The article, if the actor may change it: 404 unless they may read it, 403 unless they may edit it. */
+export async function newsToEdit(ctx: ServiceContext, id: number): Promise<NewsView> {
+  const article = await getNews(ctx, id);
+  if (!article.mayEdit) throw new Forbidden('Only an admin or the lecturer who published this article may change it.');
+  return article;
+}
+
+export async function updateNews(ctx: ServiceContext, id: number, input: unknown): Promise<NewsView> {
+  const actor = signedInActor(ctx);
+  const before = await newsToEdit(ctx, id);
+  const data = validate(UpdateNewsInput, input);
+  const fields: FieldMessages = {};
+  const audience = data.audience ?? before.audience;
+  const changesAudience = data.audience !== undefined || data.groupIds !== undefined;
+  const groupIds = changesAudience ? await checkAudience(ctx, actor, audience, data.groupIds ?? before.groups.map((g) => g.id), fields) : null;
+  if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
+  await repo.updateNews(ctx.db, id, {
+    ...(data.category !== undefined ? { category: data.category } : {}),
+    ...(data.title !== undefined ? { title: data.title } : {}),
+    ...(data.body !== undefined ? { body: data.body, summary: plainTextOf(data.body, SUMMARY_LENGTH) } : {}),
+    ...(data.audience !== undefined ? { audience: data.audience } : {}),
+    updatedAt: ctx.clock.now(),
+  });
+  if (groupIds) await repo.setNewsGroups(ctx.db, id, groupIds);
+  const after = await getNews(ctx, id);
+  await recordAudit(ctx, { action: 'news.updated', entity: 'news', entityId: id, before: auditable(before), after: auditable(after) });
+  return after;
+}
+
+/** Deletes the article; its cover and audio objects go after commit. */
+export async function deleteNews(ctx: ServiceContext, id: number): Promise<NewsView & files.AfterCommit> {
+  const before = await newsToEdit(ctx, id);
+  const fileIds = [before.coverFileId, before.coverThumbnailFileId, before.audioFileId].filter((f): f is number => f !== null);
+  await repo.deleteNews(ctx.db, id);
+  const keys = await files.deleteFileRecordsById(ctx, fileIds);
+  await recordAudit(ctx, { action: 'news.deleted', entity: 'news', entityId: id, before: auditable(before) });
+  return { ...before, afterCommit: () => files.discardStoredObjects(ctx, keys) };
+}

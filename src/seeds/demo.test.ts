@@ -56,6 +56,16 @@ for (const database of await testDatabases()) {
       }
     });
 
+    test('the demo has news for every audience, and the demo lecturer\'s note to one of their groups', async (t) => {
+      const { db } = await seededSite(t, database);
+      const articles = await db.selectFrom('news').select(['title', 'audience', 'id']).orderBy('id').execute();
+      assert.deepEqual([...new Set(articles.map((a) => a.audience))].sort(), ['everyone', 'groups', 'lecturers', 'public', 'students']);
+      const note = articles.find((a) => a.audience === 'groups')!;
+      const readers = await db.selectFrom('newsGroups').innerJoin('groups', 'groups.id', 'newsGroups.groupId').select('groups.name').where('newsGroups.newsId', '=', note.id).execute();
+      assert.deepEqual(readers.map((r) => r.name), ['CS-101']);
+      assert.equal(articles.filter((a) => a.audience === 'public').length, 2, 'the landing page has news to show');
+    });
+
     test('every freshly seeded account is found', async (t) => {
       const { db } = await seededSite(t, database);
       const found = await demoAccountsWithPublishedPasswords({ db });

@@ -1,6 +1,7 @@
 // A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
 // assignments, a few materials and four exercises each, submissions scored and waiting
-// (demo-teaching.ts). Everything is made through the features' services (with
+// (demo-teaching.ts), and news for the public, everyone, students, lecturers and one group
+// (demo-news.ts). Everything is made through the features' services (with
 // their accounts and audit entries); materials only when the context has storage (the server's
 // start and `fms seed-demo` give it).
 import type { ServiceContext } from '../context.js';
@@ -11,6 +12,7 @@ import { createLecturer } from '../features/lecturers/service.js';
 import { createStudent } from '../features/students/service.js';
 import { addMaterials } from '../features/subjects/materials.js';
 import { createSubject, type SubjectView } from '../features/subjects/service.js';
+import { seedDemoNews } from './demo-news.js';
 import { seedDemoTeaching } from './demo-teaching.js';
 import { newStorageKey } from '../storage/index.js';
 import { Readable } from 'node:stream';
@@ -109,6 +111,7 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
     made.push(subject);
   }
   await seedDemoTeaching(ctx, made, studentsByGroup);
+  await seedDemoNews(ctx, { username: 'l.petrova', groupId: groupIds.get('CS-101')! });
 
   await writeSetting(ctx, DEMO_SEEDED_SETTING, ctx.clock.now().toISOString());
   return true;

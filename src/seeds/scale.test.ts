@@ -19,14 +19,19 @@ import { actorFromUser } from '../features/auth/service.js';
 import { getDashboard } from '../features/dashboard/service.js';
 import { createGroup } from '../features/groups/service.js';
 import { createLecturer } from '../features/lecturers/service.js';
+import { CreateNewsInput } from '../features/news/schemas.js';
+import { SUMMARY_LENGTH } from '../features/news/service.js';
 import { createStudent } from '../features/students/service.js';
 import { ManualClock } from '../lib/clock.js';
 import { Conflict, Invalid } from '../lib/errors.js';
+import { plainTextOf } from '../lib/markdown.js';
 import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
 import { usernameBase } from '../lib/people.js';
+import { validate } from '../lib/validation.js';
 import { createStorage } from '../storage/index.js';
 import { demoAccountsWithPublishedPasswords } from './demo.js';
 import { planDepartment } from './scale-department.js';
+import { planNews } from './scale-news.js';
 import { demoScales, EXERCISES_PER_SUBJECT, seedDepartmentAtScale, type DemoScale } from './scale.js';
 
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
@@ -78,10 +83,24 @@ async function department(db: ServiceContext['db']) {
     .select(['email', 'firstName', 'lastName', 'patronymic', 'academicDegree', 'position', 'phone', 'isAdmin', 'archived'])
     .orderBy('email')
     .execute();
-  return { groups, students, lecturers };
+  const news = await db
+    .selectFrom('news')
+    .leftJoin('users', 'users.id', 'news.authorId')
+    .select(['news.category', 'news.title', 'news.body', 'news.summary', 'news.audience', 'news.publishedAt', 'news.updatedAt', 'users.username as author'])
+    .orderBy('news.publishedAt')
+    .execute();
+  const newsGroups = await db
+    .selectFrom('newsGroups')
+    .innerJoin('news', 'news.id', 'newsGroups.newsId')
+    .innerJoin('groups', 'groups.id', 'newsGroups.groupId')
+    .select(['news.publishedAt', 'groups.name'])
+    .orderBy('news.publishedAt')
+    .orderBy('groups.name')
+    .execute();
+  return { groups, students, lecturers, news, newsGroups };
 }
 
-type Counted = 'users' | 'students' | 'groups' | 'lecturers' | 'auditLog' | 'imports' | 'subjects' | 'exercises';
+type Counted = 'users' | 'students' | 'groups' | 'lecturers' | 'auditLog' | 'imports' | 'subjects' | 'exercises' | 'news';
 const count = async (db: ServiceContext['db'], table: Counted) => Number((await db.selectFrom(table as 'users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 for (const database of await testDatabases()) {
@@ -90,7 +109,7 @@ for (const database of await testDatabases()) {
       const { db, result, storage } = await seeded(t, database);
       const size = demoScales.small;
       assert.deepEqual({ students: result.students, groups: result.groups, lecturers: result.lecturers, subjects: result.subjects }, { students: size.students, groups: size.groups, lecturers: size.lecturers, subjects: size.subjects });
-      assert.deepEqual(size, { students: 500, groups: 20, lecturers: 30, subjects: 120, submissions: 5_000 });
+      assert.deepEqual(size, { students: 500, groups: 20, lecturers: 30, subjects: 120, submissions: 5_000, news: 100 });
       assert.equal(await count(db, 'students'), 500);
       assert.equal(await count(db, 'groups'), 20);
       assert.equal(await count(db, 'lecturers'), 30);
@@ -176,6 +195,51 @@ for (const database of await testDatabases()) {
       assert.ok(sizes[0]! >= 2 * sizes[1]!, `one lecturer is far busier than the next (${sizes.slice(0, 3).join(', ')})`);
     });
 
+    test('three years of news for every audience, by admins, and by lecturers to groups they teach only, as the news service would take them', async (t) => {
+      const { db, ctx, result } = await seeded(t, database);
+      const now = ctx.clock.now().getTime();
+      assert.equal(result.news, 100);
+      assert.equal(await count(db, 'news'), 100);
+      const news = await db
+        .selectFrom('news')
+        .innerJoin('users', 'users.id', 'news.authorId')
+        .select(['news.id', 'news.category', 'news.title', 'news.body', 'news.summary', 'news.audience', 'news.publishedAt', 'news.createdAt', 'news.updatedAt', 'news.coverFileId', 'news.audioFileId', 'users.isAdmin', 'users.lecturerId'])
+        .orderBy('news.id')
+        .execute();
+      assert.equal(news.length, 100, 'every article has an author');
+      const groupsOf = new Map<number, number[]>();
+      for (const row of await db.selectFrom('newsGroups').select(['newsId', 'groupId']).execute()) groupsOf.set(row.newsId, [...(groupsOf.get(row.newsId) ?? []), row.groupId]);
+      const audiences = new Map<string, number>();
+      for (const a of news) audiences.set(a.audience, (audiences.get(a.audience) ?? 0) + 1);
+      assert.deepEqual([...audiences.keys()].sort(), ['everyone', 'groups', 'lecturers', 'public', 'students'], 'every audience has articles');
+      assert.ok(audiences.get('everyone')! + audiences.get('students')! > 50, `mostly for everyone and for students (${JSON.stringify(Object.fromEntries(audiences))})`);
+      const oldest = Math.min(...news.map((a) => a.publishedAt!.getTime()));
+      assert.ok(now - oldest > 2 * 365 * 86_400_000 && now - oldest <= 3 * 365 * 86_400_000, `published over the last three years (the oldest ${new Date(oldest).toISOString()})`);
+      for (const [i, a] of news.entries()) {
+        assert.ok(a.publishedAt!.getTime() < now, 'published before the seed ran');
+        if (i > 0) assert.ok(a.publishedAt! > news[i - 1]!.publishedAt!, 'the ids follow the publishing times');
+        assert.equal(a.createdAt.getTime(), a.publishedAt!.getTime());
+        if (a.updatedAt) assert.ok(a.updatedAt > a.publishedAt! && a.updatedAt.getTime() < now, 'changed after publishing, before the seed ran');
+        assert.equal(a.summary, plainTextOf(a.body, SUMMARY_LENGTH), "the list's summary is the service's");
+        assert.deepEqual([a.coverFileId, a.audioFileId], [null, null], 'no files');
+        const groups = groupsOf.get(a.id) ?? [];
+        validate(CreateNewsInput, { category: a.category, title: a.title, body: a.body, audience: a.audience, groupIds: groups });
+        if (a.audience === 'groups') assert.ok(groups.length >= 1 && groups.length <= 3, `one to three groups (${groups.length})`);
+        else assert.deepEqual(groups, [], 'groups only for the audience "groups"');
+      }
+      // The service's rule (news/service.ts checkAudience): a lecturer who is not an admin publishes
+      // only to groups they teach.
+      const teaching = await db.selectFrom('teaching').select(['lecturerId', 'groupId']).execute();
+      const teaches = new Set(teaching.map((row) => `${row.lecturerId}:${row.groupId}`));
+      const byLecturers = news.filter((a) => !a.isAdmin && a.lecturerId !== null);
+      assert.ok(byLecturers.length >= 3, `lecturers wrote some (${byLecturers.length})`);
+      for (const a of byLecturers) {
+        assert.equal(a.audience, 'groups', `a lecturer's article "${a.title}" is for groups`);
+        for (const groupId of groupsOf.get(a.id)!) assert.ok(teaches.has(`${a.lecturerId}:${groupId}`), `the lecturer of "${a.title}" teaches group ${groupId}`);
+      }
+      assert.ok(news.some((a) => a.isAdmin && a.audience === 'groups'), 'admins write to groups too');
+    });
+
     test("each role's dashboard has content, and the accounts list shows the generated accounts", async (t) => {
       const { db, ctx } = await seeded(t, database);
       const user = (where: 'studentId' | 'lecturerId') =>
@@ -225,6 +289,12 @@ for (const database of await testDatabases()) {
       assert.ok(a.students.some((s) => s.patronymic !== ''), 'some have a patronymic');
       assert.ok(a.students.some((s) => s.phone) && a.students.some((s) => s.address), 'phones and addresses');
       assert.ok(a.groups.every((g) => g.description.length > 0), 'groups are described');
+      assert.equal(a.news.length, 100);
+      assert.notDeepEqual(
+        b.news.map((n) => n.title),
+        a.news.map((n) => n.title),
+        'another seed publishes other news',
+      );
     });
 
     test('the stored derived columns are what the services store for the same input', async (t) => {
@@ -308,7 +378,8 @@ for (const database of await testDatabases()) {
   });
 }
 
-test('the sizes are exact at every scale, with unique student numbers, e-mails and group names', () => {
+test('the sizes are exact at every scale, with unique student numbers, e-mails and group names, and the news of each', () => {
+  assert.deepEqual(Object.fromEntries(Object.entries(demoScales).map(([scale, size]) => [scale, size.news])), { small: 100, medium: 2_000, large: 20_000 }, 'issue 13: 20,000 articles at large');
   for (const [scale, size] of Object.entries(demoScales)) {
     const plan = planDepartment(size, 1);
     assert.equal(plan.students.length, size.students, `${scale}: students`);
@@ -322,5 +393,11 @@ test('the sizes are exact at every scale, with unique student numbers, e-mails a
     assert.equal(new Set(plan.subjects.map((s) => s.name)).size, size.subjects, `${scale}: subject names are unique`);
     const taken = new Set(plan.subjects.flatMap((s) => s.groups));
     assert.equal(taken.size, size.groups, `${scale}: every group takes subjects`);
+    const news = planNews(plan, size.news, 1);
+    assert.equal(news.length, size.news, `${scale}: news`);
+    assert.equal(new Set(news.map((a) => a.ago)).size, size.news, `${scale}: each article at its own time`);
+    const teaches = new Set(plan.teaching.map((t) => `${t.lecturer}:${t.group}`));
+    for (const a of news)
+      if (a.author !== null && !plan.lecturers[a.author]!.isAdmin) assert.ok(a.audience === 'groups' && a.groups.every((g) => teaches.has(`${a.author}:${g}`)), `${scale}: "${a.title}" is for groups its lecturer teaches`);
   }
 });

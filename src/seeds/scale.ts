@@ -4,7 +4,8 @@
 // accounts, audit entries and the import history are what real imports write; people who left are
 // archived through their services. Subjects, teaching, exercises, materials and submissions are
 // written directly in bulk (their services write one at a time, with audit entries: far too slow
-// for a million submissions), with small generated PDFs stored as uploads are.
+// for a million submissions), with small generated PDFs stored as uploads are, and so are three years
+// of news (scale-news.ts), without audit entries, as for the teaching.
 //
 // Unlike the demo department it publishes no password: every account but the admin's gets a random
 // one-time password (kept sealed in its import for one download by the admin), and the admin's is
@@ -21,6 +22,8 @@ import { systemActor } from '../access.js';
 import type { AuthContext, ServiceContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import type { SubmissionsTable } from '../db/schema.js';
+import { SUMMARY_LENGTH } from '../features/news/service.js';
+import { plainTextOf } from '../lib/markdown.js';
 import { uniqueNameKey } from '../lib/text-rules.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
@@ -28,17 +31,21 @@ import { createStorage, type Storage } from '../storage/index.js';
 import { recordGeneratedFiles, storeGeneratedFiles, type GeneratedFile } from './generated-files.js';
 import { planDepartment, type DepartmentPlan } from './scale-department.js';
 import { importLecturers, importStudents, type InTransaction } from './scale-imports.js';
+import { planNews, type PlannedArticle } from './scale-news.js';
 
 export type DemoScale = 'small' | 'medium' | 'large';
 
 /** Exercises each subject sets in the term: six already past their due time, four still open. */
 export const EXERCISES_PER_SUBJECT = 10;
 
-/** The sizes of each scale; `submissions` is aimed at (about that many are sent), the rest are exact. */
-export const demoScales: Record<DemoScale, { students: number; groups: number; lecturers: number; subjects: number; submissions: number }> = {
-  small: { students: 500, groups: 20, lecturers: 30, subjects: 120, submissions: 5_000 },
-  medium: { students: 10_000, groups: 200, lecturers: 300, subjects: 1_000, submissions: 100_000 },
-  large: { students: 100_000, groups: 2_000, lecturers: 3_000, subjects: 5_000, submissions: 1_000_000 },
+/**
+ * The sizes of each scale; `submissions` is aimed at (about that many are sent), the rest are exact.
+ * News grows with the students: one article for every five (20,000 at `large`, issue 13).
+ */
+export const demoScales: Record<DemoScale, { students: number; groups: number; lecturers: number; subjects: number; submissions: number; news: number }> = {
+  small: { students: 500, groups: 20, lecturers: 30, subjects: 120, submissions: 5_000, news: 100 },
+  medium: { students: 10_000, groups: 200, lecturers: 300, subjects: 1_000, submissions: 100_000, news: 2_000 },
+  large: { students: 100_000, groups: 2_000, lecturers: 3_000, subjects: 5_000, submissions: 1_000_000, news: 20_000 },
 };
 
 export const DEFAULT_DEMO_SEED = 1;
@@ -70,6 +77,8 @@ interface SeededAtScale {
   submissions: number;
   /** Generated files stored: the subjects' materials and the files sent with submissions. */
   files: number;
+  /** News articles published. */
+  news: number;
   milliseconds: number;
 }
 
@@ -84,7 +93,7 @@ const ARCHIVE_BATCH = 250;
  * Seeds a generated department into a database with no accounts. Refuses (Conflict, nothing
  * changed) a database that already has accounts. Given a transaction, it works in it; otherwise it
  * commits step by step (the groups, each imported file, each batch of archiving, the teaching, the
- * exercises, the materials by 250 subjects, the submissions by 500), as an office would enter a
+ * exercises, the materials by 250 subjects, the submissions by 500, the news by 500), as an office would enter a
  * department, so no transaction holds a million rows' worth of locks and undo. A seed that fails after its first step leaves part of a department, and says so.
  */
 export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scale: DemoScale; seed?: number; onProgress?: OnProgress }): Promise<SeededAtScale> {
@@ -97,8 +106,8 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
   // The uploads of the stored imports go where the app keeps them; the CLI and the app pass theirs.
   const storage = ctx.storage ?? createStorage(ctx.config);
   try {
-    const { students, groups, lecturers, subjects, submissions: aim } = demoScales[scale];
-    const seeded = await seedPlan({ ...ctx, storage }, plan, aim, onProgress);
+    const { students, groups, lecturers, subjects, submissions: aim, news } = demoScales[scale];
+    const seeded = await seedPlan({ ...ctx, storage }, plan, aim, planNews(plan, news, seed), onProgress);
     return {
       adminUsername: seeded.username,
       adminPassword: seeded.password,
@@ -109,6 +118,7 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
       exercises: subjects * EXERCISES_PER_SUBJECT,
       submissions: seeded.work.submissions,
       files: seeded.work.files,
+      news,
       milliseconds: Math.round(performance.now() - started),
     };
   } finally {
@@ -126,7 +136,7 @@ class SeedInterrupted extends Error {
   }
 }
 
-async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, submissionsAim: number, onProgress: OnProgress) {
+async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, submissionsAim: number, news: readonly PlannedArticle[], onProgress: OnProgress) {
   const inTransaction = <T>(work: (db: Db) => Promise<T>): Promise<T> => (base.db.isTransaction ? work(base.db) : base.db.transaction().execute(work));
   const system: ServiceContext = { ...base, actor: systemActor };
 
@@ -197,6 +207,8 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
     ),
   );
   const work = await inStep('setting exercises and submissions', () => writeWork((step) => inTransaction((db) => step(as(db))), base.storage, subjects, submissionsAim, onProgress));
+  const lecturerIdOf = plan.lecturers.map((l) => lecturerIds.get(l.email)!);
+  await inStep('publishing news', () => writeNews(base, inTransaction, news, { adminUserId: admin.id, groupIds, lecturerIds: lecturerIdOf }, onProgress));
   return { username: admin.username, password, work };
 }
 
@@ -428,4 +440,48 @@ async function writeExercises(ctx: ServiceContext, subjects: readonly SeededSubj
       else studentsOf.set(row.groupId, [row.id]);
     }
   return { now, exercises, studentsOf, userOf };
+}
+
+/**
+ * The news, written in bulk (the news service publishes one article at a time, with an audit entry
+ * each), a transaction per INSERT_CHUNK articles with their groups: each published `ago` before the
+ * seed, its summary made as the service makes it, by the admin's account or a lecturer's.
+ */
+async function writeNews(
+  ctx: ServiceContext,
+  inStepTransaction: <T>(work: (db: Db) => Promise<T>) => Promise<T>,
+  articles: readonly PlannedArticle[],
+  ids: { adminUserId: number; groupIds: readonly number[]; lecturerIds: readonly number[] },
+  onProgress: OnProgress,
+): Promise<void> {
+  const step = 'publishing news';
+  const now = ctx.clock.now().getTime();
+  const accountOf = new Map<number, number>();
+  for (const u of await ctx.db.selectFrom('users').select(['id', 'lecturerId']).where('lecturerId', 'is not', null).execute()) accountOf.set(u.lecturerId!, u.id);
+  for (let i = 0; i < articles.length; i += INSERT_CHUNK) {
+    onProgress({ step, done: i, total: articles.length, unit: 'rows' });
+    const batch = articles.slice(i, i + INSERT_CHUNK);
+    const rows = batch.map((a) => {
+      const publishedAt = new Date(now - a.ago);
+      return {
+        category: a.category,
+        title: a.title,
+        body: a.body,
+        summary: plainTextOf(a.body, SUMMARY_LENGTH),
+        audience: a.audience,
+        authorId: a.author === null ? ids.adminUserId : accountOf.get(ids.lecturerIds[a.author]!)!,
+        publishedAt,
+        createdAt: publishedAt,
+        updatedAt: a.editedAfter === null ? null : new Date(publishedAt.getTime() + a.editedAfter),
+      };
+    });
+    await inStepTransaction(async (db) => {
+      const made = await db.insertInto('news').values(rows).returning(['id', 'publishedAt']).execute();
+      // Each article has its own publishing time (scale-news.ts): it finds the article's id.
+      const idAt = new Map(made.map((m) => [new Date(m.publishedAt!).getTime(), m.id]));
+      const groups = batch.flatMap((a, k) => a.groups.map((g) => ({ newsId: idAt.get(rows[k]!.publishedAt.getTime())!, groupId: ids.groupIds[g]! })));
+      if (groups.length) await db.insertInto('newsGroups').values(groups).execute();
+    });
+  }
+  onProgress({ step, done: articles.length, total: articles.length, unit: 'rows' });
 }

@@ -1,4 +1,5 @@
 import type React from 'react';
+import { LatestNews } from './LatestNews';
 
 // The public face of FMS: what it does for each kind of person, and the way in.
 
@@ -66,6 +67,7 @@ export function Landing() {
             </article>
           ))}
         </section>
+        <LatestNews />
         <section className="wrap ops" aria-label="For operators">
           <h2>For the people who run it</h2>
           <div className="grid">
@@ -75,6 +77,38 @@ export function Landing() {
                 <p>{text}</p>
               </div>
             ))}
+          </div>
+        </section>
+        <section className="wrap about" aria-labelledby="about-title">
+          <h2 id="about-title">About FMS</h2>
+          <p>
+            FMS is the department&rsquo;s own system, the successor of its Flask application: the same Waiting Room and scores from 1 to 6, with
+            subjects, materials, deadlines and news in one place. It runs on the department&rsquo;s own server; nothing is sent to outside
+            services.
+          </p>
+        </section>
+        <section className="wrap grid two" aria-label="Contact and roadmap">
+          <div>
+            <h2>Contact</h2>
+            <p>
+              Accounts are made by the department office: ask it for your sign-in name and one-time password, or for a new one if you have lost
+              yours. Lecturers are added to their subjects by an administrator.
+            </p>
+            <p>
+              Public announcements are on the <a href="/news">news page</a> and in its <a href="/news/feed.atom">Atom feed</a>.
+            </p>
+          </div>
+          <div>
+            <h2>Roadmap</h2>
+            <ul className="roadmap">
+              <li>
+                <strong>Done:</strong> people and groups, subjects and materials, exercises and the Waiting Room, gradebooks, calendars, news
+              </li>
+              <li>
+                <strong>Next:</strong> dashboards for every role, finding similar thesis topics, and an assistant that answers questions about
+                your own deadlines and scores
+              </li>
+            </ul>
           </div>
         </section>
       </main>

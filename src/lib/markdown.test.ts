@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderMarkdown } from './markdown.js';
+import { plainTextOf, renderMarkdown } from './markdown.js';
 
 test('Markdown is rendered: headings, emphasis, lists, links', () => {
   const html = renderMarkdown('# Week 1\n\n**Read** chapter 2:\n\n- sets\n- relations\n\n[Slides](https://example.org/s.pdf)');
@@ -21,4 +21,12 @@ test('links to javascript:, vbscript:, file: and data: pages are not made links'
     const html = renderMarkdown(`[click](${url})`);
     assert.doesNotMatch(html, /<a /, `${url}: ${html}`);
   }
+});
+
+test('a summary is the words without the Markdown, blocks joined as read, cut at a word', () => {
+  assert.equal(plainTextOf('# Week 1\n\n**Read** chapter 2:\n\n- sets\n- relations\n\n[Slides](https://example.org/s.pdf)', 200), 'Week 1 · Read chapter 2: sets · relations · Slides');
+  assert.equal(plainTextOf('Done. Next `npm test` now', 200), 'Done. Next npm test now');
+  assert.equal(plainTextOf('one two three four five six', 15), 'one two three…');
+  assert.equal(plainTextOf('<script>alert(1)</script>', 200), '<script>alert(1)</script>', 'plain text: the page escapes it');
+  assert.equal(plainTextOf('', 200), '');
 });

@@ -22,13 +22,16 @@ export function renderMarkdown(text: string): string {
  * summary a list shows under a title. Plain text; the page escapes it.
  */
 export function plainTextOf(text: string, max: number): string {
-  const words: string[] = [];
+  // Blocks (paragraphs, list items, headings) are joined by a space after a sentence's end, by a
+  // middle dot otherwise: "Bring: · a laptop · a charger" reads as a list, not as one run-on line.
+  const blocks: string[] = [];
   for (const token of markdown.parse(text, {})) {
     if (token.type !== 'inline') continue;
-    for (const child of token.children ?? []) if (child.type === 'text' || child.type === 'code_inline') words.push(child.content);
-    words.push(' ');
+    const words = (token.children ?? []).filter((child) => child.type === 'text' || child.type === 'code_inline').map((child) => child.content);
+    const block = words.join('').replace(/\s+/g, ' ').trim();
+    if (block) blocks.push(block);
   }
-  const plain = words.join('').replace(/\s+/g, ' ').trim();
+  const plain = blocks.reduce((out, block) => (out === '' ? block : `${out}${/[.!?:;…]$/.test(out) ? ' ' : ' · '}${block}`), '');
   if (plain.length <= max) return plain;
   const cut = plain.slice(0, max - 1);
   const lastSpace = cut.lastIndexOf(' ');

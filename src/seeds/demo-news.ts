@@ -28,10 +28,19 @@ const plan = [
   { author: 'admin', category: 'general', audience: 'lecturers', title: 'Staff meeting on Thursday', body: 'Agenda: the new term’s timetable, the Waiting Room, and exam supervision.', cover: null },
 ] as const;
 
-/** A banner in two colours, drawn by sharp from SVG (PNG, as a camera or editor would give one). */
-async function banner([from, to]: readonly [string, string], title: string): Promise<Buffer> {
-  const escaped = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs><rect width="1200" height="600" fill="url(#g)"/><text x="60" y="520" font-family="sans-serif" font-size="56" fill="white">${escaped}</text></svg>`;
+/**
+ * A banner in two colours with a few circles, drawn by sharp from SVG (PNG, as a camera or editor
+ * would give one). No text: the page shows the title, and a square thumbnail would cut it.
+ */
+async function banner([from, to]: readonly [string, string]): Promise<Buffer> {
+  const circles = [
+    [900, 180, 220, 0.18],
+    [1050, 470, 140, 0.12],
+    [260, 520, 180, 0.1],
+  ]
+    .map(([x, y, r, o]) => `<circle cx="${x}" cy="${y}" r="${r}" fill="white" fill-opacity="${o}"/>`)
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs><rect width="1200" height="600" fill="url(#g)"/>${circles}</svg>`;
   // Loaded here, not with the module: the server imports the demo's logins, and sharp is 14 MB.
   const { default: sharp } = await import('sharp');
   return sharp(Buffer.from(svg)).png().toBuffer();
@@ -46,7 +55,7 @@ export async function seedDemoNews(ctx: ServiceContext, lecturerNote: { username
   const admin = await asUser('admin');
   for (const article of plan) {
     const made = await createNews(admin, { category: article.category, title: article.title, body: article.body, audience: article.audience });
-    if (article.cover && ctx.storage) await setCover(admin, made.id, { bytes: await banner(article.cover, article.title), filename: 'cover.png' });
+    if (article.cover && ctx.storage) await setCover(admin, made.id, { bytes: await banner(article.cover), filename: 'cover.png' });
   }
   await createNews(await asUser(lecturerNote.username), {
     category: 'general',

@@ -73,6 +73,11 @@ export function Nav({ page }: { page: PageContext }) {
               </ul>
             </div>
           </>
+        ) : page.path === '/news' || page.path.startsWith('/news/') ? (
+          // The public news are the only pages a visitor reads; from there, the way in.
+          <a class="btn btn-light btn-sm ms-auto" href="/login">
+            Sign in
+          </a>
         ) : (
           ''
         )}

@@ -2,7 +2,8 @@
 // read by whoever may read it. The cover is re-encoded with a thumbnail for the lists (photos
 // service: metadata and hidden payloads dropped); the audio was streamed into storage by the route
 // and is kept as sent, served with HTTP Range so players can seek. Replaced objects go only after
-// the transaction commits (afterCommit); a rolled-back one leaves no object without its row.
+// the transaction commits (afterCommit); a rolled-back one leaves no object without its row. They
+// leave the article's updatedAt alone: that says when its text or audience last changed.
 import type { ServiceContext } from '../../context.js';
 import { Invalid, NotFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/service.js';
@@ -23,7 +24,7 @@ export const AUDIO_EXTENSIONS = 'MP3, OGG, WAV, WebM, M4A, AAC or FLAC';
 export async function setCover(ctx: ServiceContext, newsId: number, upload: { bytes: Buffer; filename: string }): Promise<NewsView & files.AfterCommit & { storedKeys: string[] }> {
   const before = await newsToEdit(ctx, newsId);
   const stored = await storePhoto(ctx, upload, COVER_LIMITS, { field: 'cover', noun: 'cover image' });
-  await repo.updateNews(ctx.db, newsId, { coverFileId: stored.photoFileId, coverThumbnailFileId: stored.thumbnailFileId, updatedAt: ctx.clock.now() });
+  await repo.updateNews(ctx.db, newsId, { coverFileId: stored.photoFileId, coverThumbnailFileId: stored.thumbnailFileId });
   const old = [before.coverFileId, before.coverThumbnailFileId].filter((id): id is number => id !== null);
   const keys = await files.deleteFileRecordsById(ctx, old);
   await recordAudit(ctx, { action: before.coverFileId ? 'news.cover_replaced' : 'news.cover_added', entity: 'news', entityId: newsId, after: { title: before.title, cover: upload.filename } });
@@ -33,7 +34,7 @@ export async function setCover(ctx: ServiceContext, newsId: number, upload: { by
 export async function removeCover(ctx: ServiceContext, newsId: number): Promise<NewsView & files.AfterCommit> {
   const before = await newsToEdit(ctx, newsId);
   if (!before.coverFileId) throw new NotFound('This article has no cover image to remove.');
-  await repo.updateNews(ctx.db, newsId, { coverFileId: null, coverThumbnailFileId: null, updatedAt: ctx.clock.now() });
+  await repo.updateNews(ctx.db, newsId, { coverFileId: null, coverThumbnailFileId: null });
   const keys = await files.deleteFileRecordsById(
     ctx,
     [before.coverFileId, before.coverThumbnailFileId].filter((id): id is number => id !== null),
@@ -59,7 +60,7 @@ export async function setAudio(ctx: ServiceContext, newsId: number, upload: file
       audio: `Upload an audio file: ${AUDIO_EXTENSIONS}.`,
     });
   const fileId = await files.recordStoredFile(ctx, upload);
-  await repo.updateNews(ctx.db, newsId, { audioFileId: fileId, updatedAt: ctx.clock.now() });
+  await repo.updateNews(ctx.db, newsId, { audioFileId: fileId });
   const oldKey = before.audioFileId ? await files.deleteFileRecord(ctx, before.audioFileId) : null;
   await recordAudit(ctx, {
     action: before.audioFileId ? 'news.audio_replaced' : 'news.audio_added',
@@ -73,7 +74,7 @@ export async function setAudio(ctx: ServiceContext, newsId: number, upload: file
 export async function removeAudio(ctx: ServiceContext, newsId: number): Promise<NewsView & files.AfterCommit> {
   const before = await newsToEdit(ctx, newsId);
   if (!before.audioFileId) throw new NotFound('This article has no audio to remove.');
-  await repo.updateNews(ctx.db, newsId, { audioFileId: null, updatedAt: ctx.clock.now() });
+  await repo.updateNews(ctx.db, newsId, { audioFileId: null });
   const oldKey = await files.deleteFileRecord(ctx, before.audioFileId);
   await recordAudit(ctx, { action: 'news.audio_removed', entity: 'news', entityId: newsId, before: { title: before.title } });
   return { ...(await getNews(ctx, newsId)), afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };

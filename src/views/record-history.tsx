@@ -132,6 +132,7 @@ const recordPages: Record<string, string> = {
   group: '/groups/',
   subject: '/subjects/',
   exercise: '/exercises/',
+  news: '/news/',
   user: '/admin/accounts/',
 };
 

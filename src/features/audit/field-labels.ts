@@ -6,6 +6,7 @@ import type { FieldLabels } from '../../views/record-history.js';
 import { auditLabelsOf } from '../../lib/record-fields.js';
 import { accountFields } from '../accounts/fields.js';
 import { exerciseFields } from '../exercises/fields.js';
+import { newsFields } from '../news/fields.js';
 import { groupFields } from '../groups/fields.js';
 import { lecturerFields } from '../lecturers/fields.js';
 import { studentFields } from '../students/fields.js';
@@ -67,6 +68,7 @@ const byEntity: Readonly<Record<string, FieldLabels>> = {
   group: { ...lifecycle, ...auditLabelsOf(groupFields) },
   subject: { ...lifecycle, ...subjectTeaching, ...auditLabelsOf(subjectFields) },
   exercise: { ...lifecycle, ...exerciseTeaching, ...auditLabelsOf(exerciseFields) },
+  news: { ...lifecycle, ...auditLabelsOf(newsFields), groups: 'Groups', cover: 'Cover image', audio: 'Audio', size: 'Size (bytes)', sha256: 'SHA-256' },
   user: { ...lifecycle, ...auditLabelsOf(accountFields) },
 };
 

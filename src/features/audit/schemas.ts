@@ -27,7 +27,7 @@ export const AuditFilterQuery = Type.Object({
 });
 
 /** The record types the trail names, with the admin page each one has. */
-export const auditEntities = ['user', 'student', 'lecturer', 'group', 'subject', 'exercise', 'api_token', 'import'] as const;
+export const auditEntities = ['user', 'student', 'lecturer', 'group', 'subject', 'exercise', 'news', 'api_token', 'import'] as const;
 
 /**
  * The actions features record today, for the filter's suggestions and docs/audit.md. Not a closed
@@ -84,6 +84,15 @@ export const knownAuditActions = [
   'submission.replaced',
   'submission.scored',
   'submission.dismissed',
+  'news.published',
+  'news.updated',
+  'news.deleted',
+  'news.cover_added',
+  'news.cover_replaced',
+  'news.cover_removed',
+  'news.audio_added',
+  'news.audio_replaced',
+  'news.audio_removed',
   'calendar.feed_made',
   'calendar.feed_replaced',
   'calendar.feed_turned_off',

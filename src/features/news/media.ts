@@ -56,8 +56,8 @@ export function isPlayableAudio(contentType: string): boolean {
 export async function setAudio(ctx: ServiceContext, newsId: number, upload: files.NewFileRecord): Promise<NewsView & files.AfterCommit> {
   const before = await newsToEdit(ctx, newsId);
   if (!isPlayableAudio(upload.contentType))
-    throw new Invalid(`The audio cannot be used: ${upload.originalName} is not an audio file browsers play. Upload ${AUDIO_EXTENSIONS}.`, {
-      audio: `Upload an audio file: ${AUDIO_EXTENSIONS}.`,
+    throw new Invalid('Check the highlighted fields.', {
+      audio: `The audio cannot be used: ${upload.originalName} is not an audio file browsers play. Upload ${AUDIO_EXTENSIONS}.`,
     });
   const fileId = await files.recordStoredFile(ctx, upload);
   await repo.updateNews(ctx.db, newsId, { audioFileId: fileId });

@@ -177,6 +177,14 @@ for (const database of await testDatabases()) {
       assert.match(page.body, /For: MA-101/);
       assert.equal((await d.csStudent.get(url)).statusCode, 404, 'CS-101 no longer reads it');
       assert.equal((await d.petrova.get(`/news/${d.ids.lecturers}/edit`)).statusCode, 403, "another's article: readable, not changeable");
+      // An admin adds PH-101 (which Horvat does not teach); Horvat's next save keeps it.
+      const widened = await d.admin.post(url, { category: 'announcement', title: 'Lab moved again', body: 'Room 14.', audience: 'groups', groups: 'MA-101\nPH-101' }, { from: `${url}/edit` });
+      assert.equal(widened.statusCode, 303, feedback(widened.body));
+      const form = await d.horvat.get(`${url}/edit`);
+      assert.match(form.body, /id="field-groupIds-\d+" value="\d+" checked disabled/, 'the admin\'s group shows, fixed');
+      const kept = await d.horvat.post(url, { category: 'announcement', title: 'Lab moved, final', body: 'Room 14.', audience: 'groups', groupIds: String(d.groups.ma.id) }, { from: `${url}/edit` });
+      assert.equal(kept.statusCode, 303, feedback(kept.body));
+      assert.match((await d.horvat.get(url)).body, /For: MA-101, PH-101/);
       const refused = await d.petrova.post(`/news/${d.ids.lecturers}/delete`, {}, { from: `/news/${d.ids.lecturers}` });
       assert.equal(refused.statusCode, 403);
       const deleted = await d.horvat.post(`${url}/delete`, {}, { from: url });
@@ -215,6 +223,9 @@ for (const database of await testDatabases()) {
       assert.match(String(part.headers['content-type']), /^audio\/mpeg/);
       const page = await d.csStudent.get(url);
       assert.match(page.body, new RegExp(`<audio controls="" preload="metadata" src="${url}/audio"`));
+      const token = await createApiToken(d.system, d.adminUser.id);
+      const viaApi = await d.app.inject({ method: 'GET', url: `/api/v1${url}/audio`, headers: { authorization: `Bearer ${token}`, range: 'bytes=0-9' } });
+      assert.equal(viaApi.statusCode, 206, 'a script with a token downloads the audio through the API');
       const removed = await d.admin.post(`${url}/audio/remove`, {}, { from: url });
       assert.equal(removed.statusCode, 303);
       assert.equal((await d.csStudent.get(`${url}/audio`)).statusCode, 404);
@@ -235,8 +246,17 @@ for (const database of await testDatabases()) {
       assert.deepEqual(Object.keys((bad.json() as { error: { fields: object } }).error.fields).sort(), ['category', 'title']);
       const listed = await call('GET', '/api/v1/news?category=exam');
       assert.deepEqual((listed.json() as { items: { title: string }[] }).items.map((i) => i.title), ['Exam timetable']);
+      const listedGroups = (await call('GET', '/api/v1/news')).json() as { items: { title: string; groups: { name: string }[] }[] };
+      assert.deepEqual(listedGroups.items.find((i) => i.title === 'Exam timetable')?.groups.map((g) => g.name), ['PH-101'], 'a list item names its groups');
       const publicOnly = await d.app.inject({ method: 'GET', url: '/api/public/news' });
       assert.ok(!(publicOnly.json() as { items: { title: string }[] }).items.some((i) => i.title === 'Exam timetable'));
+      assert.equal(publicOnly.headers['access-control-allow-origin'], '*');
+      const refusedPublic = await d.app.inject({ method: 'GET', url: '/api/public/news?limit=1000' });
+      assert.equal(refusedPublic.statusCode, 422);
+      assert.equal(refusedPublic.headers['access-control-allow-origin'], '*', 'a refusal is readable by other sites too');
+      const doc = (await d.app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json() as { paths: Record<string, unknown>; info: { description: string } };
+      for (const path of ['/news', '/news/{id}', '/news/{id}/audio']) assert.ok(doc.paths[path], `${path} in the OpenAPI document`);
+      assert.match(doc.info.description, /GET \/api\/public\/news/, 'the document names the public news');
     });
   });
 }

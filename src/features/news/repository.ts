@@ -40,7 +40,7 @@ function visible(eb: NewsBuilder, scope: NewsScope, now: Date): Expression<SqlBo
   }
 }
 
-const listColumns = ['news.id', 'news.category', 'news.title', 'news.summary', 'news.audience', 'news.publishedAt', 'news.coverFileId', 'news.audioFileId', 'news.authorId'] as const;
+const listColumns = ['news.id', 'news.category', 'news.title', 'news.summary', 'news.audience', 'news.publishedAt', 'news.updatedAt', 'news.coverFileId', 'news.audioFileId', 'news.authorId'] as const;
 
 export interface NewsListFilter {
   category?: string;
@@ -88,6 +88,22 @@ export function groupsOfNews(db: Db, newsId: number) {
     .orderBy('groups.name')
     .orderBy('groups.id')
     .execute();
+}
+
+/** The groups of each of the articles, by article. */
+export async function groupsOfNewsList(db: Db, newsIds: readonly number[]): Promise<Map<number, { id: number; name: string }[]>> {
+  const byNews = new Map<number, { id: number; name: string }[]>();
+  if (newsIds.length === 0) return byNews;
+  const rows = await db
+    .selectFrom('newsGroups')
+    .innerJoin('groups', 'groups.id', 'newsGroups.groupId')
+    .select(['newsGroups.newsId', 'groups.id', 'groups.name'])
+    .where('newsGroups.newsId', 'in', newsIds)
+    .orderBy('groups.name')
+    .orderBy('groups.id')
+    .execute();
+  for (const row of rows) byNews.set(row.newsId, [...(byNews.get(row.newsId) ?? []), { id: row.id, name: row.name }]);
+  return byNews;
 }
 
 export async function insertNews(

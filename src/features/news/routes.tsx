@@ -21,7 +21,7 @@ import * as media from './media.js';
 import { ListNewsQuery } from './schemas.js';
 import * as news from './service.js';
 import { ArticlePage } from './views/article-page.js';
-import type { NewsFormValues } from './views/news-form.js';
+import type { NewsFormValues, NewsGroupChoice } from './views/news-form.js';
 import { NewsFormPage } from './views/news-form-page.js';
 import { NewsListPage } from './views/news-list-page.js';
 
@@ -55,13 +55,22 @@ function formValues(body: Body): NewsFormValues {
  * The form's input for the service: a lecturer's ticked groups as ids; an admin's groups, named one
  * a line, looked up (a line that names nothing is reported under the field, with close matches).
  */
-async function serviceInput(ctx: RequestContext, values: NewsFormValues): Promise<Record<string, unknown>> {
+async function serviceInput(ctx: RequestContext, values: NewsFormValues, keep: readonly number[] = []): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = { category: values.category, title: values.title, body: values.body ?? '', audience: values.audience };
   if (values.audience !== 'groups') return input;
   if (!ctx.actor.isAdmin) return { ...input, groupIds: (values.groupIds ?? []).map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : id)) };
-  const found = await groups.groupsNamed(ctx, (values.groups ?? '').split(/\r?\n/));
+  // Archived groups the article already has may stay (keep), as on a subject's form.
+  const found = await groups.groupsNamed(ctx, (values.groups ?? '').split(/\r?\n/), { keep });
   if (found.errors.length) throw new Invalid('Check the highlighted fields.', { groups: found.errors.join(' ') });
   return { ...input, groupIds: found.ids };
+}
+
+/** The groups a form offers: a lecturer's taught ones, and those an admin gave the article that they do not teach (fixed). */
+async function groupChoices(ctx: RequestContext, article?: news.NewsView): Promise<NewsGroupChoice[] | null> {
+  const taught = await news.groupsToWriteFor(ctx);
+  if (taught === null) return null;
+  const fixed = (article?.groups ?? []).filter((g) => !taught.some((t) => t.id === g.id)).map((g) => ({ ...g, fixed: true }));
+  return [...taught, ...fixed].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The service names the API's field (groupIds); an admin's form names groups one a line. */
@@ -151,13 +160,24 @@ export default async function newsRoutes(app: FastifyInstance) {
       groupIds: article.groups.map((g) => String(g.id)),
       groups: article.groups.map((g) => g.name).join('\n'),
     };
-    return reply.html(<NewsFormPage page={reply.pageContext()} article={article} groups={await news.groupsToWriteFor(ctx)} values={values} />);
+    return reply.html(<NewsFormPage page={reply.pageContext()} article={article} groups={await groupChoices(ctx, article)} values={values} />);
   });
 
   app.post<{ Params: { id: string }; Body: Body }>('/:id', async (request, reply) => {
     const values = formValues(request.body);
     try {
-      const article = await asActor(request, async (ctx) => news.updateNews(ctx, idOf(request), await serviceInput(ctx, values)));
+      const article = await asActor(request, async (ctx) => {
+        const before = await news.newsToEdit(ctx, idOf(request));
+        return news.updateNews(
+          ctx,
+          before.id,
+          await serviceInput(
+            ctx,
+            values,
+            before.groups.map((g) => g.id),
+          ),
+        );
+      });
       reply.flash('success', `Saved "${article.title}".`);
       return reply.redirect(`/news/${article.id}`, 303);
     } catch (error) {
@@ -166,7 +186,7 @@ export default async function newsRoutes(app: FastifyInstance) {
       const article = await news.newsToEdit(ctx, idOf(request));
       reply.code(error.statusCode);
       return reply.html(
-        <NewsFormPage page={reply.pageContext()} article={article} groups={await news.groupsToWriteFor(ctx)} values={values} errors={onForm(error, ctx.actor.isAdmin)} message={formMessage(error)} />,
+        <NewsFormPage page={reply.pageContext()} article={article} groups={await groupChoices(ctx, article)} values={values} errors={onForm(error, ctx.actor.isAdmin)} message={formMessage(error)} />,
       );
     }
   });

@@ -23,6 +23,9 @@ export interface Named {
 
 export interface NewsListItem {
   id: number;
+  /** The groups that read it (audience "groups"); none for the other audiences. */
+  groups: Named[];
+  updatedAt: Date | null;
   category: NewsCategory;
   title: string;
   summary: string;
@@ -36,9 +39,7 @@ export interface NewsListItem {
 export interface NewsView extends NewsListItem {
   /** Markdown. */
   body: string;
-  groups: Named[];
   authorId: number | null;
-  updatedAt: Date | null;
   coverFileId: number | null;
   coverThumbnailFileId: number | null;
   audioFileId: number | null;
@@ -53,9 +54,11 @@ export interface NewsPage {
 
 type ListRow = Awaited<ReturnType<typeof repo.listNews>>[number];
 
-function listItem(row: ListRow): NewsListItem {
+function listItem(row: ListRow, groups: Named[]): NewsListItem {
   return {
     id: row.id,
+    groups,
+    updatedAt: row.updatedAt,
     category: row.category as NewsCategory,
     title: row.title,
     summary: row.summary,
@@ -88,7 +91,13 @@ export async function listNews(ctx: ServiceContext, query: { category?: NewsCate
     limit: limit + 1,
     now: ctx.clock.now(),
   });
-  const items = rows.slice(0, limit).map(listItem);
+  const page = rows.slice(0, limit);
+  // The groups of the page's group articles in one statement, not one per article.
+  const groupsOf = await repo.groupsOfNewsList(
+    ctx.db,
+    page.filter((r) => r.audience === 'groups').map((r) => r.id),
+  );
+  const items = page.map((row) => listItem(row, groupsOf.get(row.id) ?? []));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.publishedAt.toISOString(), last.id]) : null };
 }
@@ -99,11 +108,9 @@ export async function getNews(ctx: ServiceContext, id: number): Promise<NewsView
   if (!row) throw new NotFound('No such article.');
   const groups = row.audience === 'groups' ? await repo.groupsOfNews(ctx.db, row.id) : [];
   return {
-    ...listItem(row),
+    ...listItem(row, groups),
     body: row.body,
-    groups,
     authorId: row.authorId,
-    updatedAt: row.updatedAt,
     coverFileId: row.coverFileId,
     coverThumbnailFileId: row.coverThumbnailFileId,
     audioFileId: row.audioFileId,
@@ -122,22 +129,27 @@ export async function groupsToWriteFor(ctx: ServiceContext): Promise<Named[] | n
   return actor.lecturerId === null ? [] : repo.groupsTaughtBy(ctx.db, actor.lecturerId);
 }
 
-/** Checks the audience and its groups for this actor; the group ids it returns are the ones to keep. */
-async function checkAudience(ctx: ServiceContext, actor: Actor, audience: NewsAudience, groupIds: readonly number[], fields: FieldMessages): Promise<number[]> {
+/**
+ * Checks the audience and its groups for this actor; the group ids it returns are the ones to keep.
+ * `kept`: groups an article already has that the actor may not choose (a lecturer's article that an
+ * admin gave another group): they stay whatever the actor sends.
+ */
+async function checkAudience(ctx: ServiceContext, actor: Actor, audience: NewsAudience, groupIds: readonly number[], fields: FieldMessages, kept: readonly number[] = []): Promise<number[]> {
   if (!actor.isAdmin && audience !== 'groups') {
     fields.audience = 'Lecturers publish news to the groups they teach: choose "Chosen groups" and tick them.';
     return [];
   }
   if (audience !== 'groups') return [];
-  if (groupIds.length === 0) {
+  const chosen = groupIds.filter((id) => !kept.includes(id));
+  if (chosen.length === 0 && kept.length === 0) {
     fields.groupIds = 'Choose one or more groups to read it.';
     return [];
   }
-  const allowed = actor.isAdmin ? await repo.existingGroups(ctx.db, groupIds) : (await groupsToWriteFor(ctx))!.filter((g) => groupIds.includes(g.id));
+  const allowed = actor.isAdmin ? await repo.existingGroups(ctx.db, chosen) : (await groupsToWriteFor(ctx))!.filter((g) => chosen.includes(g.id));
   const known = new Set(allowed.map((g) => g.id));
-  const unknown = groupIds.filter((id) => !known.has(id));
+  const unknown = chosen.filter((id) => !known.has(id));
   if (unknown.length) fields.groupIds = actor.isAdmin ? `No group has the id ${unknown.join(', ')}.` : `You do not teach the group with the id ${unknown.join(', ')}; choose among the groups you teach.`;
-  return [...known];
+  return [...known, ...kept];
 }
 
 /** Publishes an article now. Admins to any audience; lecturers to groups they teach. */
@@ -180,7 +192,10 @@ export async function updateNews(ctx: ServiceContext, id: number, input: unknown
   const fields: FieldMessages = {};
   const audience = data.audience ?? before.audience;
   const changesAudience = data.audience !== undefined || data.groupIds !== undefined;
-  const groupIds = changesAudience ? await checkAudience(ctx, actor, audience, data.groupIds ?? before.groups.map((g) => g.id), fields) : null;
+  // A lecturer keeps the groups an admin added that they do not teach: their form cannot show them.
+  const taught = actor.isAdmin ? null : new Set(((await groupsToWriteFor(ctx)) ?? []).map((g) => g.id));
+  const kept = taught && audience === 'groups' ? before.groups.filter((g) => !taught.has(g.id)).map((g) => g.id) : [];
+  const groupIds = changesAudience ? await checkAudience(ctx, actor, audience, data.groupIds ?? before.groups.map((g) => g.id), fields, kept) : null;
   if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
   await repo.updateNews(ctx.db, id, {
     ...(data.category !== undefined ? { category: data.category } : {}),

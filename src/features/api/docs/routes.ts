@@ -26,7 +26,11 @@ students of the groups they teach, without private contact data; students see th
 Each token may make ${limit} on this server (\`RateLimit-*\` headers; 429 beyond). Lists answer
 \`{ "items": [...], "nextCursor": "…" }\`: pass \`nextCursor\` as \`cursor\` for the next page, until it
 is null. Errors answer \`{ "error": { "code", "message", "fields" } }\`. A record the token may not
-see is a 404; an action it may not take is a 403.`;
+see is a 404; an action it may not take is a 403.
+
+Without a token, \`GET /api/public/news\` (outside /api/v1) answers the public news in the shape of
+\`GET /news\` (\`category\`, \`limit\` up to 100, \`cursor\`), for anyone and any site (CORS open, cached
+for a minute).`;
 
 export const openApi = fp(
   async (app) => {
@@ -56,7 +60,8 @@ export const openApi = fp(
       },
       // Shared schemas keep their $id as their name under components.schemas (Error, Student, …).
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-      // Only the API belongs in its document; pages and the docs themselves stay out.
+      // Only the API belongs in its document; pages and the docs themselves stay out. The public news
+      // (/api/public/news) lives outside the server URL /api/v1, so the description names it instead.
       transform: ({ schema, url }) => ({ schema: url.startsWith(`${API_PREFIX}/`) ? schema : { ...schema, hide: true }, url }),
     });
   },

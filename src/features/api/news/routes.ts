@@ -5,6 +5,8 @@
 // articles only (publicNewsRoutes, registered outside /api/v1 by app.ts).
 import type { FastifyInstance } from 'fastify';
 import { validate } from '../../../lib/validation.js';
+import { sendStoredFile } from '../../../routes/send-file.js';
+import * as media from '../../news/media.js';
 import * as news from '../../news/service.js';
 import { ListNewsQuery } from '../../news/schemas.js';
 import { apiRouteConfig, readAs, recordId, writeAs } from '../request.js';
@@ -15,34 +17,37 @@ const invalid = { ...ref('Error'), description: 'The input breaks a rule; `error
 const forbidden = { ...ref('Error'), description: 'This token may read the article but not change it (only admins and its author may).' };
 const notFound = { ...ref('Error'), description: 'No such article, or not one this token may read.' };
 
-/** An article's links, by its id: its page, and its files when it has them. */
-function links(item: news.NewsListItem) {
+/**
+ * An article's links, by its id: its page, and its files when it has them: under /api/v1 for a
+ * caller with a token (the pages' addresses take no token), the pages' for the public news.
+ */
+function links(item: news.NewsListItem, files: '/api/v1/news' | '/news') {
   return {
     url: `/news/${item.id}`,
-    coverUrl: item.hasCover ? `/news/${item.id}/cover` : null,
-    coverThumbnailUrl: item.hasCover ? `/news/${item.id}/cover/thumbnail` : null,
-    audioUrl: item.hasAudio ? `/news/${item.id}/audio` : null,
+    coverUrl: item.hasCover ? `${files}/${item.id}/cover` : null,
+    coverThumbnailUrl: item.hasCover ? `${files}/${item.id}/cover/thumbnail` : null,
+    audioUrl: item.hasAudio ? `${files}/${item.id}/audio` : null,
   };
 }
 
 /** A list item as the API answers it (NewsItem). */
-export function newsItemJson(item: news.NewsListItem) {
+export function newsItemJson(item: news.NewsListItem, files: '/api/v1/news' | '/news' = '/api/v1/news') {
   return {
     id: item.id,
     category: item.category,
     title: item.title,
     audience: item.audience,
     summary: item.summary,
-    groups: [],
+    groups: item.groups,
     author: item.authorName,
     publishedAt: item.publishedAt.toISOString(),
-    updatedAt: null,
-    ...links(item),
+    updatedAt: item.updatedAt?.toISOString() ?? null,
+    ...links(item, files),
   };
 }
 
 function newsJson(article: news.NewsView) {
-  return { ...newsItemJson(article), body: article.body, groups: article.groups, updatedAt: article.updatedAt?.toISOString() ?? null };
+  return { ...newsItemJson(article), body: article.body };
 }
 
 export default async function newsApiRoutes(app: FastifyInstance) {
@@ -80,7 +85,7 @@ export default async function newsApiRoutes(app: FastifyInstance) {
     async (request) => {
       const query = validate(ListNewsQuery, request.query);
       const page = await news.listNews(readAs(request), { category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 20 });
-      return { items: page.items.map(newsItemJson), nextCursor: page.nextCursor };
+      return { items: page.items.map((item) => newsItemJson(item)), nextCursor: page.nextCursor };
     },
   );
 
@@ -89,6 +94,28 @@ export default async function newsApiRoutes(app: FastifyInstance) {
     { config: apiRouteConfig, schema: { tags, summary: 'Read one article', params: IdParams, response: { 200: ref('News'), 404: notFound, ...errorResponses } } },
     async (request) => newsJson(await news.getNews(readAs(request), recordId(request.params, 'article'))),
   );
+
+  // The files, to whoever may read the article; audio answers Range requests.
+  for (const [path, which, summary] of [
+    ['/news/:id/cover', 'cover', "Download an article's cover image"],
+    ['/news/:id/cover/thumbnail', 'thumbnail', "Download an article's cover thumbnail (320 × 320)"],
+    ['/news/:id/audio', 'audio', "Download an article's audio (HTTP Range supported)"],
+  ] as const) {
+    app.get(
+      path,
+      {
+        config: apiRouteConfig,
+        schema: {
+          tags,
+          summary,
+          description: 'Whoever may read the article. The file with its Content-Type, `X-Content-Type-Options: nosniff`, an ETag (its SHA-256) and `Accept-Ranges: bytes`. 404 when the article has none.',
+          params: IdParams,
+          response: { 404: notFound, ...errorResponses },
+        },
+      },
+      async (request, reply) => sendStoredFile(request, reply, await media.newsFile(readAs(request), recordId(request.params, 'article'), which)),
+    );
+  }
 
   app.patch(
     '/news/:id',
@@ -117,6 +144,10 @@ export default async function newsApiRoutes(app: FastifyInstance) {
 export async function publicNewsRoutes(app: FastifyInstance) {
   // As in /api/v1: the service validates, with the pages' messages; the schema is for the document.
   app.setValidatorCompiler(() => () => true);
+  // Every answer, a refusal too, may be read by other sites' pages: the data is public.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
   app.get(
     '/news',
     {
@@ -132,9 +163,8 @@ export async function publicNewsRoutes(app: FastifyInstance) {
     async (request, reply) => {
     const query = validate(ListNewsQuery, request.query);
     const page = await news.listNews({ ...request.ctx(), actor: null }, { audience: 'public', category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 10 });
-    reply.header('access-control-allow-origin', '*');
     reply.header('cache-control', 'public, max-age=60');
-    return { items: page.items.map(newsItemJson), nextCursor: page.nextCursor };
+    return { items: page.items.map((item) => newsItemJson(item, '/news')), nextCursor: page.nextCursor };
     },
   );
 }

@@ -15,14 +15,23 @@ export interface NewsFormValues {
   groups?: string;
 }
 
+export interface NewsGroupChoice {
+  id: number;
+  name: string;
+  fixed?: boolean;
+}
+
 export interface NewsFormProps {
   action: string;
   csrfToken: string;
   values: NewsFormValues;
   errors?: FieldMessages;
   message?: string | null;
-  /** A lecturer's groups, ticked; null for an admin, who names groups (any of thousands) one a line. */
-  groups: readonly { id: number; name: string }[] | null;
+  /**
+   * A lecturer's groups, ticked (`fixed`: one an admin chose that they do not teach, shown but not
+   * theirs to change); null for an admin, who names groups (any of thousands) one a line.
+   */
+  groups: readonly NewsGroupChoice[] | null;
   submit: string;
 }
 
@@ -67,24 +76,33 @@ function AudienceField(props: { value?: string; error?: string; lecturer: boolea
 }
 
 /** A lecturer's few taught groups as checkboxes. */
-function TaughtGroupsField(props: { groups: readonly { id: number; name: string }[]; ticked: readonly string[]; error?: string }) {
+function TaughtGroupsField(props: { groups: readonly NewsGroupChoice[]; ticked: readonly string[]; error?: string }) {
   const id = 'field-groupIds';
+  const help = props.groups.some((g) => g.fixed) ? 'Greyed groups were chosen by an admin; they stay.' : undefined;
   return (
-    <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, undefined)}>
+    <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, help)}>
       <legend class="form-label fs-6">Groups that read it</legend>
       {props.groups.length === 0 ? (
         <p class="text-secondary fst-italic mb-1">You teach no group yet: an admin adds you to a subject's groups on the subject page.</p>
       ) : (
         props.groups.map((g) => (
           <div class="form-check form-check-inline">
-            <input class={`form-check-input${props.error ? ' is-invalid' : ''}`} type="checkbox" id={`${id}-${g.id}`} name="groupIds" value={String(g.id)} checked={props.ticked.includes(String(g.id))} />
+            <input
+              class={`form-check-input${props.error ? ' is-invalid' : ''}`}
+              type="checkbox"
+              id={`${id}-${g.id}`}
+              name={g.fixed ? undefined : 'groupIds'}
+              value={String(g.id)}
+              checked={g.fixed || props.ticked.includes(String(g.id))}
+              disabled={g.fixed}
+            />
             <label class="form-check-label" for={`${id}-${g.id}`} safe>
               {g.name}
             </label>
           </div>
         ))
       )}
-      <FieldFeedback id={id} error={props.error} />
+      <FieldFeedback id={id} error={props.error} help={help} />
     </fieldset>
   );
 }

@@ -11,6 +11,7 @@ import { databaseSessionStore } from '../src/features/auth/session-store.js';
 import { Readable } from 'node:stream';
 import { actorFromUser, findUserById } from '../src/features/auth/service.js';
 import { createExercise } from '../src/features/exercises/service.js';
+import { createNews } from '../src/features/news/service.js';
 import { submitExercises } from '../src/features/exercises/submissions.js';
 import { archiveStudent, updateStudent } from '../src/features/students/service.js';
 import { addMaterials } from '../src/features/subjects/materials.js';
@@ -18,7 +19,7 @@ import { newStorageKey, type Storage } from '../src/storage/index.js';
 import { buildTestApp } from './build-test-app.js';
 import { createApiToken, createGroup, createLecturer, createStudent, createUser, teach, TEST_PASSWORD } from './factories.js';
 import { listing, QueryLog } from './query-log.js';
-import { browsersFor, unanswered, visitPages, watchedPages, type PageId } from './query-pages.js';
+import { browsersFor, newsCursorAfter, unanswered, visitPages, watchedPages, type PageId } from './query-pages.js';
 import { testDatabases } from './services.js';
 
 interface Expected {
@@ -68,6 +69,14 @@ const expected: Record<PageId, Expected> = {
   'my-exercises': { budget: 4, grows: true }, // the exercises with the student's submissions
   'api-waiting-room': { budget: 5, grows: true },
   gradebook: { budget: 9, grows: true }, // the subject (its groups, teaching), the students, the exercises, the submissions
+  news: { budget: 4, grows: true }, // the page with its authors' names
+  'news-student': { budget: 4, grows: true },
+  'news-student-category': { budget: 4, grows: true },
+  'news-lecturer': { budget: 4, grows: true },
+  'news-lecturer-older': { budget: 4, grows: true },
+  'news-article': { budget: 5, grows: false }, // the article with its author's name, its groups
+  'news-feed': { budget: 2, grows: true }, // the maintenance switch, the public articles (no session: a feed reader has none)
+  'api-public-news': { budget: 2, grows: true },
 };
 
 /** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */
@@ -79,6 +88,9 @@ interface Department {
   parts: number;
   /** The subjects the signed-in lecturer teaches the home group, one a part. */
   lecturerSubjectIds: number[];
+  /** Who publishes news: the signed-in admin and lecturer. */
+  admin: ServiceContext;
+  lecturer: ServiceContext;
 }
 
 /** The word the searches look for: two students of every part carry it in their surname. */
@@ -87,8 +99,10 @@ const SEARCHED = 'novak';
 /**
  * One part of a department: a group of 15 students (one of them archived, two named Novak…), 5 more
  * students in the home group, a lecturer teaching the new group and a subject of the home group,
- * another subject of the home group for the signed-in lecturer, and one change to the signed-in
- * student's record. Every page marked `grows` below shows more rows with every part.
+ * another subject of the home group for the signed-in lecturer, one change to the signed-in
+ * student's record, and six articles: four by the admin (public, everyone, students, lecturers), one
+ * by the signed-in lecturer to the home group, one by the new lecturer to the new group. Every page
+ * marked `grows` below shows more rows with every part (the news lists up to their 20).
  */
 async function addPart(d: Department): Promise<void> {
   const k = ++d.parts;
@@ -116,6 +130,14 @@ async function addPart(d: Department): Promise<void> {
   const key = newStorageKey(system.clock.now());
   const stored = await system.storage.put(key, Readable.from([bytes]), { contentType: 'text/plain', size: bytes.length });
   await addMaterials(system, d.lecturerSubjectIds[0]!, [{ storageKey: key, originalName: `notes-${k}.txt`, contentType: 'text/plain', ...stored }]);
+  const publish = (ctx: ServiceContext, audience: string, category: string, groupIds?: number[]) =>
+    createNews(ctx, { category, title: `Part ${k}: ${audience}`, body: `News of part **${k}** for ${audience}.`, audience, ...(groupIds ? { groupIds } : {}) });
+  await publish(d.admin, 'public', 'event');
+  await publish(d.admin, 'everyone', 'general');
+  await publish(d.admin, 'students', 'exam');
+  await publish(d.admin, 'lecturers', 'announcement');
+  await publish(d.lecturer, 'groups', 'exam', [d.homeGroupId]);
+  await publish({ ...system, actor: actorFromUser((await findUserById(system, lecturer.account.userId))!) }, 'groups', 'exam', [group.id]);
   const homeStudents = await system.db.selectFrom('students').innerJoin('users', 'users.studentId', 'students.id').select('users.id').where('students.groupId', '=', d.homeGroupId).where('students.archived', '=', false).execute();
   for (const { id } of homeStudents) {
     const user = (await findUserById(system, id))!;
@@ -124,13 +146,13 @@ async function addPart(d: Department): Promise<void> {
   }
 }
 
-/** Rows a page shows: table rows and list items of an HTML page, items of a JSON list. */
+/** Rows a page shows: table rows, list items and news cards of an HTML page, entries of a feed, items of a JSON list. */
 function rowsShown(response: LightMyRequestResponse): number {
   if (String(response.headers['content-type']).startsWith('application/json')) {
     const body = response.json() as { items?: unknown[] };
     return body.items?.length ?? 0;
   }
-  return (response.body.match(/<tr[\s>]|<li class="list-group-item/g) ?? []).length;
+  return (response.body.match(/<tr[\s>]|<li class="list-group-item|<article class="[^"]*\bnews-card\b|<entry>/g) ?? []).length;
 }
 
 for (const database of await testDatabases()) {
@@ -145,7 +167,19 @@ for (const database of await testDatabases()) {
       await system.db.insertInto('subjectGroups').values({ subjectId: firstSubject.id, groupId: home.id }).execute();
       const student = await createStudent(system, { firstName: 'Sara', lastName: 'Home', groupId: home.id }, { password: TEST_PASSWORD });
       const admin = await createUser(system, { role: 'admin', username: 'chief' });
-      const department: Department = { system, homeGroupId: home.id, lecturerId: lecturer.lecturer.id, studentId: student.student.id, parts: 0, lecturerSubjectIds: [firstSubject.id] };
+      const actor = async (userId: number): Promise<ServiceContext> => ({ ...system, actor: actorFromUser((await findUserById(system, userId))!) });
+      const department: Department = {
+        system,
+        homeGroupId: home.id,
+        lecturerId: lecturer.lecturer.id,
+        studentId: student.student.id,
+        parts: 0,
+        lecturerSubjectIds: [firstSubject.id],
+        admin: await actor(admin.id),
+        lecturer: await actor(lecturer.account.userId),
+      };
+      // The article the student opens: the lecturer's to the home group.
+      const article = await createNews(department.lecturer, { category: 'announcement', title: 'Welcome', body: 'The **first** lecture is on Monday.', audience: 'groups', groupIds: [home.id] });
 
       const browsers = await browsersFor(app, {
         admin: { username: admin.username, password: TEST_PASSWORD },
@@ -154,7 +188,10 @@ for (const database of await testDatabases()) {
         apiToken: await createApiToken(system, admin.id),
       });
       // Page 2 holds 8 students at N (3 parts) and 50 at 3N (9 parts).
-      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2, subjectId: firstSubject.id, lecturerId: lecturer.lecturer.id });
+      // The news' Older page from a minute after the articles (all published at the clock's now): its
+      // statements are any Older page's, and it shows the articles as the parts add them.
+      const newsCursor = newsCursorAfter({ publishedAt: new Date(ctx.clock.now().getTime() + 60_000), id: 1 });
+      const pages = watchedPages({ groupId: home.id, studentId: student.student.id, searched: SEARCHED, pageNumber: 2, subjectId: firstSubject.id, lecturerId: lecturer.lecturer.id, newsId: article.id, newsCursor });
 
       for (let i = 0; i < 3; i++) await addPart(department);
       const atN = await visitPages(log, browsers, pages);

@@ -1,13 +1,16 @@
 // The pages whose SQL the query suites watch (issue 11's list: the sign-in page, each role's
 // dashboard, the students list in its four forms, the other lists, a student's record, the JSON
-// API's list and search), each requested as its role would, with the statements it sent.
+// API's list and search; issue 13's news list, article, feed and public API), each requested as its
+// role would, with the statements it sent.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import type { ServiceContext } from '../src/context.js';
 import type { Db } from '../src/db/index.js';
 import { setAccountDisabled, setPasswordForDemo } from '../src/features/accounts/service.js';
 import { databaseSessionStore } from '../src/features/auth/session-store.js';
+import type { NewsCategory } from '../src/features/news/fields.js';
 import { STUDENTS_PAGE_SIZE } from '../src/features/students/service.js';
+import { encodeCursor } from '../src/lib/cursor.js';
 import { Browser } from './http.js';
 import { listing, type QueryLog, type Statement } from './query-log.js';
 
@@ -46,7 +49,15 @@ export type PageId =
   | 'waiting-room'
   | 'my-exercises'
   | 'api-waiting-room'
-  | 'gradebook';
+  | 'gradebook'
+  | 'news'
+  | 'news-student'
+  | 'news-student-category'
+  | 'news-lecturer'
+  | 'news-lecturer-older'
+  | 'news-article'
+  | 'news-feed'
+  | 'api-public-news';
 
 export interface WatchedPage<Id extends string = PageId> {
   id: Id;
@@ -69,6 +80,18 @@ export interface PageTargets {
   subjectId: number;
   /** The signed-in lecturer's record (its subjects with their waiting counts), seen by the admin. */
   lecturerId: number;
+  /** An article the signed-in student may read: one for their group where there is one. */
+  newsId: number;
+  /** The news list's Older link from the middle of the news. */
+  newsCursor: string;
+}
+
+/** The category the news list is filtered by. */
+const NEWS_CATEGORY: NewsCategory = 'exam';
+
+/** The Older link of a news list whose last article is this one (news/service.ts listNews). */
+export function newsCursorAfter(article: { publishedAt: Date; id: number }): string {
+  return encodeCursor([article.publishedAt.toISOString(), article.id]);
 }
 
 /** The page targets of a seeded department, and who signs in to see them. */
@@ -132,6 +155,26 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
     .orderBy('teaching.subjectId')
     .limit(1)
     .executeTakeFirstOrThrow();
+  // The student's group's newest article, else the newest for students: what a student opens from the list.
+  const forGroup = await db
+    .selectFrom('news')
+    .innerJoin('newsGroups', 'newsGroups.newsId', 'news.id')
+    .select('news.id')
+    .where('newsGroups.groupId', '=', student.groupId)
+    .orderBy('news.publishedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const article = forGroup ?? (await db.selectFrom('news').select('id').where('audience', '=', 'students').orderBy('publishedAt', 'desc').limit(1).executeTakeFirst());
+  if (!article) throw new Error('the seeded department has no news for students');
+  const { articles } = await db.selectFrom('news').select((eb) => eb.fn.countAll<number>().as('articles')).executeTakeFirstOrThrow();
+  const middle = await db
+    .selectFrom('news')
+    .select(['publishedAt', 'id'])
+    .orderBy('publishedAt', 'desc')
+    .orderBy('id', 'desc')
+    .offset(Math.floor(Number(articles) / 2))
+    .limit(1)
+    .executeTakeFirstOrThrow();
   // The first four letters of the most common surname: a search with many hits, as users type.
   const common = await db
     .selectFrom('students')
@@ -152,6 +195,8 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
     pageNumber: Math.max(1, Math.floor(Math.ceil(students / STUDENTS_PAGE_SIZE) / 2)),
     subjectId: taught.subjectId,
     lecturerId: lecturer.lecturerId,
+    newsId: article.id,
+    newsCursor: newsCursorAfter({ publishedAt: middle.publishedAt!, id: middle.id }),
   };
 }
 
@@ -191,6 +236,14 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises' },
     { id: 'api-waiting-room', label: "the JSON API Waiting Room, an admin's (every entry), 500 a page", role: 'api', path: '/api/v1/waiting-room?limit=500' },
     { id: 'gradebook', label: "a lecturer's gradebook of one group", role: 'lecturer', path: `/subjects/${t.subjectId}/gradebook?group=${t.groupId}` },
+    { id: 'news', label: 'the news list, an admin\'s (every article)', role: 'admin', path: '/news' },
+    { id: 'news-student', label: "the news list, a student's", role: 'student', path: '/news' },
+    { id: 'news-student-category', label: `the news list, a student's, one category (${NEWS_CATEGORY})`, role: 'student', path: `/news?category=${encodeURIComponent(NEWS_CATEGORY)}` },
+    { id: 'news-lecturer', label: "the news list, a lecturer's", role: 'lecturer', path: '/news' },
+    { id: 'news-lecturer-older', label: "the news list, a lecturer's, an Older page", role: 'lecturer', path: `/news?cursor=${t.newsCursor}` },
+    { id: 'news-article', label: 'an article, as a student of its group reads it', role: 'student', path: `/news/${t.newsId}` },
+    { id: 'news-feed', label: 'the Atom feed of the public news', role: 'anonymous', path: '/news/feed.atom' },
+    { id: 'api-public-news', label: "the public news API (the landing page's)", role: 'anonymous', path: '/api/public/news' },
   ];
 }
 

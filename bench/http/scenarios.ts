@@ -49,6 +49,10 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'subjects-student', label: "a student's subject cards", role: 'student', path: '/subjects', kind: 'page' },
     { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room', kind: 'list' },
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises', kind: 'list' },
+    { id: 'news-student', label: "news, a student's list", role: 'student', path: '/news', kind: 'list' },
+    { id: 'news-admin', label: 'news, everything (admin)', role: 'admin', path: '/news', kind: 'list' },
+    { id: 'news-public-api', label: 'public news API (no sign-in)', role: 'anonymous', path: '/api/public/news', kind: 'json-list' },
+    { id: 'news-feed', label: 'Atom feed of public news', role: 'anonymous', path: '/news/feed.atom', kind: 'list' },
     { id: 'gradebook', label: "a group's gradebook", role: 'lecturer', path: `/subjects/${department.subjectId}/gradebook?group=${department.student.groupId}`, kind: 'page' },
     ...(department.busyLecturer
       ? [{ id: 'waiting-room-busy', label: `a busy lecturer's Waiting Room (${department.busyLecturer.waiting.toLocaleString('en')} waiting)`, role: 'busy-lecturer' as const, path: '/waiting-room', kind: 'list' as const }]

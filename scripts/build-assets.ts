@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { landingBuildFiles } from '../src/lib/static-build.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -135,9 +136,10 @@ function readHistory(out: string): History {
 }
 
 /**
- * The hashed files the folder serves now: those manifest.json names, and the landing page's assets
- * that its index.html links. A folder built before the record existed has these too, so the first
- * build with this script already keeps them.
+ * The hashed files the folder serves now: those manifest.json names, the landing page's assets that
+ * its index.html links, and every file of the landing build's own manifest (the islands' scripts,
+ * which the app's pages link and index.html does not). A folder built before the record existed has
+ * these too, so the first build with this script already keeps them.
  */
 function servedNow(out: string): History['builds'][number] | null {
   const manifestFile = join(out, 'manifest.json');
@@ -152,6 +154,7 @@ function servedNow(out: string): History['builds'][number] | null {
     const page = readFileSync(join(out, LANDING_PAGE), 'utf8');
     for (const match of page.matchAll(/\/static\/(landing\/assets\/[\w.-]+)/g)) files.push(match[1]!);
   }
+  files.push(...landingBuildFiles(out));
   return { builtAt: statSync(manifestFile).mtime.toISOString(), files: [...new Set(files)].sort() };
 }
 

@@ -145,6 +145,35 @@ test('the landing page\'s assets, when Vite builds without emptying its folder, 
   for (const asset of landing.slice(1)) assert.ok(existsSync(join(out, asset)), `${asset}: the page a server not yet restarted serves links it`);
 });
 
+test('the islands\' scripts, which only the landing build\'s manifest names, are kept like the landing page\'s', (t) => {
+  const { out, build } = workspace(t);
+  /** What Vite writes: the page's script, an island's and the React chunk both import; index.html links only the page's. */
+  const vite = (version: number) => {
+    const files = { page: `index-v${version}abcdef.js`, island: `cover-upload-v${version}abcdef.js`, react: `react-v${version}abcdef.js` };
+    mkdirSync(join(out, 'landing', 'assets'), { recursive: true });
+    mkdirSync(join(out, 'landing', '.vite'), { recursive: true });
+    for (const file of Object.values(files)) writeFileSync(join(out, 'landing', 'assets', file), `/* ${file} */`);
+    writeFileSync(join(out, 'landing', 'index.html'), `<!doctype html><script type="module" crossorigin src="/static/landing/assets/${files.page}"></script>`);
+    const manifest = {
+      [`_${files.react}`]: { file: `assets/${files.react}`, name: 'react' },
+      'index.html': { file: `assets/${files.page}`, src: 'index.html', isEntry: true, imports: [`_${files.react}`] },
+      'src/islands/cover-upload.tsx': { file: `assets/${files.island}`, src: 'src/islands/cover-upload.tsx', isEntry: true, imports: [`_${files.react}`] },
+    };
+    writeFileSync(join(out, 'landing', '.vite', 'manifest.json'), JSON.stringify(manifest));
+    return Object.values(files).map((file) => `landing/assets/${file}`).sort();
+  };
+  const ours: string[] = [];
+  const landing: string[][] = [];
+  for (let version = 1; version <= 3; version++) {
+    ours.push(build(`version ${version}`).manifest['app.css']!);
+    landing.push(vite(version));
+  }
+  const fourth = build('version 4');
+  assert.deepEqual(fourth.removed, [ours[0]!, ...landing[0]!].sort(), 'the oldest build\'s files, its island and React chunk too');
+  for (const asset of landing.slice(1).flat()) assert.ok(existsSync(join(out, asset)), `${asset}: a page a server not yet restarted serves links it`);
+  assert.ok(existsSync(join(out, 'landing', '.vite', 'manifest.json')), 'the manifest the app reads stays');
+});
+
 test('npm run build\'s command takes --out and --public', (t) => {
   const { out, publicDir } = workspace(t);
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'build-assets.ts'), '--out', out, '--public', publicDir], { encoding: 'utf8' });

@@ -29,3 +29,42 @@ export function readManifest(root = staticRoot): Record<string, string> {
   if (!existsSync(file)) throw new MissingBuildError(root);
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }
+
+/** What Vite's manifest (landing/vite.config.ts, build.manifest) says of one chunk; paths relative to landing/. */
+interface ViteChunk {
+  file: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+  css?: string[];
+  assets?: string[];
+}
+
+/** The landing build's manifest, or null when the landing page is not built (it is optional). */
+function readLandingManifest(root: string): Record<string, ViteChunk> | null {
+  try {
+    const parsed = JSON.parse(readFileSync(join(root, 'landing', '.vite', 'manifest.json'), 'utf8')) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, ViteChunk>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The islands (landing/src/islands/*.tsx, entries of the landing build) by the name pages ask for,
+ * `islands/<name>.js`, each with its hashed script's path in the static folder.
+ */
+export function readIslandScripts(root = staticRoot): Record<string, string> {
+  const scripts: Record<string, string> = {};
+  for (const chunk of Object.values(readLandingManifest(root) ?? {})) {
+    const source = /^src\/islands\/([\w-]+)\.tsx?$/.exec(chunk.src ?? '');
+    if (chunk.isEntry && source && typeof chunk.file === 'string') scripts[`islands/${source[1]}.js`] = `landing/${chunk.file}`;
+  }
+  return scripts;
+}
+
+/** Every file of the current landing build (the page's and the islands'), as paths in the static folder. */
+export function landingBuildFiles(root = staticRoot): string[] {
+  const files = Object.values(readLandingManifest(root) ?? {}).flatMap((chunk) => [chunk.file, ...(chunk.css ?? []), ...(chunk.assets ?? [])]);
+  return [...new Set(files.filter((file) => typeof file === 'string').map((file) => `landing/${file}`))].sort();
+}

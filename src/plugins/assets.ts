@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
-import { MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
+import { MissingBuildError, readIslandScripts, readManifest, staticRoot } from '../lib/static-build.js';
 import './types.js';
 
 export { MissingBuildError, readManifest, staticRoot };
@@ -21,9 +21,15 @@ export default fp(
     // The landing page (landing/, built by Vite) is optional: without it `/` goes to the sign-in page.
     const landing = join(root, 'landing', 'index.html');
     app.decorate('landingPage', existsSync(landing) ? readFileSync(landing, 'utf8') : null);
+    // The islands (React parts of our pages, built with the landing page) are assets by the name
+    // `islands/<name>.js`; the landing build's manifest has their hashed names.
+    const islands = readIslandScripts(root);
     app.decorate('asset', (name: string) => {
-      const hashed = manifest[name];
-      if (!hashed) throw new Error(`Unknown static asset "${name}"; add it to scripts/build-assets.ts`);
+      const hashed = manifest[name] ?? islands[name];
+      if (!hashed) {
+        if (name.startsWith('islands/')) throw new Error(`The island "${name}" is not built: add it to landing/vite.config.ts and run \`npm run build\``);
+        throw new Error(`Unknown static asset "${name}"; add it to scripts/build-assets.ts`);
+      }
       return `/static/${hashed}`;
     });
     // Browsers ask for /favicon.ico on their own; point them at the real icon.

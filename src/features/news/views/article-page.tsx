@@ -130,7 +130,16 @@ export function ArticlePage(props: ArticlePageProps) {
           )}
           <div class="news-body">{safeBody}</div>
         </article>
-        {article.mayEdit ? <EditorTools article={article} csrfToken={props.page.csrfToken} coverError={props.coverError} audioError={props.audioError} /> : ''}
+        {article.mayEdit ? (
+          <>
+            <EditorTools article={article} csrfToken={props.page.csrfToken} coverError={props.coverError} audioError={props.audioError} />
+            {/* The cover form's drop zone, preview and progress (landing/src/islands/cover-upload.tsx);
+                the form works without it. */}
+            <script type="module" src={props.page.asset('islands/cover-upload.js')}></script>
+          </>
+        ) : (
+          ''
+        )}
       </div>
     </Layout>
   );

@@ -24,7 +24,8 @@ export function photoAgainMessage(file: { filename: string } | null): string | u
  * flash): what went wrong, then what to do, each once; never "Check the highlighted fields."
  */
 export function refusalText(error: AppError): string {
-  const advice = Object.values(error.fields).filter((m) => m !== error.message);
+  // A field's message that the lead already says (an image's refusal repeats its reason) is said once.
+  const advice = Object.values(error.fields).filter((m) => m !== error.message && !error.message.toLowerCase().includes(m.toLowerCase()));
   const lead = advice.length > 0 && error.message === 'Check the highlighted fields.' ? [] : [error.message];
   return [...lead, ...advice].join(' ');
 }

@@ -200,7 +200,9 @@ for (const database of await testDatabases()) {
       const url = `/news/${d.ids.students}`;
       const refused = await postMultipart(d.admin, `${url}/cover`, url, {}, { field: 'cover', filename: 'cover.png', type: 'image/png', bytes: Buffer.from('not an image at all') });
       assert.equal(refused.statusCode, 422);
-      assert.match(refused.body, /The cover image cannot be used/);
+      const said = /id="cover-error"[^>]*>([^<]+)</.exec(refused.body)?.[1] ?? '';
+      assert.match(said, /^The cover image cannot be used: upload a JPEG, PNG or WebP image/);
+      assert.equal(said.split('JPEG, PNG or WebP').length, 2, `its advice is said once: ${said}`);
       const cover = await postMultipart(d.admin, `${url}/cover`, url, {}, { field: 'cover', filename: 'campus.png', type: 'image/png', bytes: await png(2400, 1200) });
       assert.equal(cover.statusCode, 303, cover.body.slice(0, 300));
       const image = await d.csStudent.get(`${url}/cover`);

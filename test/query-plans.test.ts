@@ -162,8 +162,8 @@ const stopsEarly: Accepted[] = [
 /**
  * Reads that grow with the department and remain for now. Each says what it costs at `large`
  * (100,000 students with accounts, 2,000 groups, 3,000 lecturers, 214,000 audit entries, 20,000 news
- * articles) and the
- * fix; each was reported on issue 11. Remove an entry when its fix lands: the test then keeps it fixed.
+ * articles) and the fix; each was reported on issue 11 (a student's news list, on issue 13). Remove
+ * an entry when its fix lands: the test then keeps it fixed.
  */
 const knownWholeReads: Accepted[] = [
   {

@@ -21,12 +21,18 @@ function visible(eb: NewsBuilder, scope: NewsScope, now: Date): Expression<SqlBo
     case 'signedIn':
       return eb.and([published, eb('news.audience', 'in', ['public', 'everyone'])]);
     case 'student':
+      // A CASE, not an OR: SQLite answered the OR by searching the audience index once per arm and
+      // sorting every article a student reads (15,000 of 20,000 at `large`, 13.5 ms) to keep the
+      // newest 21. No index answers a CASE, so both engines walk news_published_idx newest first and
+      // stop after the page (0.12 ms), three articles in four being a student's.
       return eb.and([
         published,
-        eb.or([
-          eb('news.audience', 'in', ['public', 'everyone', 'students']),
-          forGroups(eb, eb.selectFrom('students').select('students.groupId').where('students.id', '=', scope.studentId)),
-        ]),
+        eb
+          .case()
+          .when('news.audience', '=', 'groups')
+          .then(forGroups(eb, eb.selectFrom('students').select('students.groupId').where('students.id', '=', scope.studentId)))
+          .else(eb('news.audience', 'in', ['public', 'everyone', 'students']))
+          .end(),
       ]);
     case 'lecturer':
       return eb.and([

@@ -69,11 +69,11 @@ const expected: Record<PageId, Expected> = {
   'my-exercises': { budget: 4, grows: true }, // the exercises with the student's submissions
   'api-waiting-room': { budget: 5, grows: true },
   gradebook: { budget: 9, grows: true }, // the subject (its groups, teaching), the students, the exercises, the submissions
-  news: { budget: 4, grows: true }, // the page with its authors' names
-  'news-student': { budget: 4, grows: true },
-  'news-student-category': { budget: 4, grows: true },
-  'news-lecturer': { budget: 4, grows: true },
-  'news-lecturer-older': { budget: 4, grows: true },
+  news: { budget: 5, grows: true }, // the page with its authors' names, the groups of its articles for groups (one statement)
+  'news-student': { budget: 5, grows: true },
+  'news-student-category': { budget: 5, grows: true },
+  'news-lecturer': { budget: 5, grows: true },
+  'news-lecturer-older': { budget: 5, grows: true },
   'news-article': { budget: 5, grows: false }, // the article with its author's name, its groups
   'news-feed': { budget: 2, grows: true }, // the maintenance switch, the public articles (no session: a feed reader has none)
   'api-public-news': { budget: 2, grows: true },

@@ -122,19 +122,11 @@ const stopsEarly: Accepted[] = [
     why: "The newest entries first. SQLite's index on `at` ends in the rowid, which is the id, so it gives the (at, id) order and stops after the page; PostgreSQL has audit_log_at_id_idx (at, id), migration 0005, for the same.",
   },
   {
-    pages: ['news', 'news-lecturer', 'news-lecturer-older'],
+    pages: ['news', 'news-student', 'news-lecturer', 'news-lecturer-older'],
     table: 'news',
     kind: 'walk',
     step: /news_published_idx/,
-    why: "The news newest first through news_published_idx (published_at, id), migration 0001, from the start or from an Older link's position: an admin reads every article, a lecturer more than half of them (the public, everyone's, lecturers', their own and their groups'), so the walk stops after the page's 21 (about 40 entries for a lecturer).",
-  },
-  {
-    pages: ['news-student'],
-    table: 'news',
-    kind: 'walk',
-    engines: ['postgres'],
-    step: /news_published_idx/,
-    why: "A student's news newest first through news_published_idx, filtered by the audiences they read: three articles in four are a student's (the public, everyone's, students' and their group's), so the walk stops after about 28.",
+    why: "The news newest first through news_published_idx (published_at, id), migration 0001, from the start or from an Older link's position: an admin reads every article, a student three in four (the public, everyone's, students' and their group's), a lecturer more than half (the public, everyone's, lecturers', their own and their groups'), so the walk stops after the page's 21 (about 28 entries for a student, 40 for a lecturer).",
   },
   {
     pages: ['news-student-category'],
@@ -162,8 +154,8 @@ const stopsEarly: Accepted[] = [
 /**
  * Reads that grow with the department and remain for now. Each says what it costs at `large`
  * (100,000 students with accounts, 2,000 groups, 3,000 lecturers, 214,000 audit entries, 20,000 news
- * articles) and the fix; each was reported on issue 11 (a student's news list, on issue 13). Remove
- * an entry when its fix lands: the test then keeps it fixed.
+ * articles) and the fix; each was reported on issue 11. Remove an entry when its fix lands: the test
+ * then keeps it fixed.
  */
 const knownWholeReads: Accepted[] = [
   {
@@ -197,14 +189,6 @@ const knownWholeReads: Accepted[] = [
     table: 'groups',
     kind: 'walk',
     why: "The picker's type-ahead filters the groups in name order by a substring of their name key, which no index serves: a text no name contains walks all of them before answering none (2,000 at `large`: 0.5 ms on SQLite; PostgreSQL scans them, under the size this test counts). Fix: a trigram index over the name key, as for students.",
-  },
-  {
-    pages: ['news-student'],
-    table: 'news',
-    kind: 'whole',
-    engines: ['sqlite'],
-    step: /news_audience_published_idx/,
-    why: "A student's news list (news/repository.ts visible(), scope 'student'): SQLite answers `audience in (public, everyone, students) or (audience = groups and id in the group's news_groups)` by a MULTI-INDEX OR, one search of news_audience_published_idx per arm, and sorts every article found (TEMP B-TREE) to keep the newest 21: all a student may read, 15,000 of 20,000 at `large` (13.5 ms a page there, on a shared machine). PostgreSQL walks news_published_idx and stops after the page. Fix: a condition SQLite cannot answer from the audience index, e.g. `case when audience = 'groups' then id in (…) else audience in (…) end`, which walks news_published_idx newest first on both engines and stops after the page (0.12 ms at `large`, the same rows).",
   },
   {
     pages: ['lecturers'],

@@ -83,8 +83,7 @@ export function Landing() {
           <h2 id="about-title">About FMS</h2>
           <p>
             FMS is the department&rsquo;s own system, the successor of its Flask application: the same Waiting Room and scores from 1 to 6, with
-            subjects, materials, deadlines and news in one place. It runs on the department&rsquo;s own server; nothing is sent to outside
-            services.
+            subjects, materials, deadlines and news in one place, on servers the department runs itself.
           </p>
         </section>
         <section className="wrap grid two" aria-label="Contact and roadmap">
@@ -105,8 +104,8 @@ export function Landing() {
                 <strong>Done:</strong> people and groups, subjects and materials, exercises and the Waiting Room, gradebooks, calendars, news
               </li>
               <li>
-                <strong>Next:</strong> dashboards for every role, finding similar thesis topics, and an assistant that answers questions about
-                your own deadlines and scores
+                <strong>Next:</strong> dashboards with charts for every role, finding similar thesis topics, and an assistant that answers
+                questions about your own deadlines and scores
               </li>
             </ul>
           </div>

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 interface NewsItem {
   id: number;
   category: string;
+  categoryLabel: string;
   title: string;
   summary: string;
   publishedAt: string;
@@ -60,7 +61,7 @@ export function LatestNews() {
               {item.coverThumbnailUrl ? <img src={item.coverThumbnailUrl} alt="" width="96" height="96" loading="lazy" /> : null}
               <div>
                 <p className="news-meta">
-                  <span className="tag">{item.category}</span> <time dateTime={item.publishedAt}>{dateFormat.format(new Date(item.publishedAt))}</time>
+                  <span className="tag">{item.categoryLabel}</span> <time dateTime={item.publishedAt}>{dateFormat.format(new Date(item.publishedAt))}</time>
                 </p>
                 <h3>
                   <a href={item.url}>{item.title}</a>

@@ -25,12 +25,21 @@ export default fp(
     // `islands/<name>.js`; the landing build's manifest has their hashed names.
     const islands = readIslandScripts(root);
     app.decorate('asset', (name: string) => {
-      const hashed = manifest[name] ?? islands[name];
-      if (!hashed) {
-        if (name.startsWith('islands/')) throw new Error(`The island "${name}" is not built: add it to landing/vite.config.ts and run \`npm run build\``);
-        throw new Error(`Unknown static asset "${name}"; add it to scripts/build-assets.ts`);
-      }
+      const hashed = manifest[name];
+      if (!hashed) throw new Error(`Unknown static asset "${name}"; add it to scripts/build-assets.ts`);
       return `/static/${hashed}`;
+    });
+    // An island only enhances a form that works without it: where the landing build is missing (it is
+    // optional, like the landing page) the page goes without, and the operator is told once.
+    const missingIslands = new Set<string>();
+    app.decorate('islandScript', (name: string) => {
+      const hashed = islands[`islands/${name}.js`];
+      if (hashed) return `/static/${hashed}`;
+      if (!missingIslands.has(name)) {
+        missingIslands.add(name);
+        app.log.warn({ island: name }, `the island "${name}" is not built, so its page works without it: run \`npm run build\` (landing/vite.config.ts builds it)`);
+      }
+      return null;
     });
     // Browsers ask for /favicon.ico on their own; point them at the real icon.
     app.get('/favicon.ico', { config: { rateLimit: false } }, async (_request, reply) => reply.redirect(app.asset('favicon.svg'), 301));

@@ -107,7 +107,7 @@ function safePageContext(reply: FastifyReply): PageContext {
   } catch {
     // The error may have come from the CSRF or cookie machinery itself; render without a token.
     const app = reply.server;
-    return { actor: reply.request.actor ?? null, csrfToken: '', flash: [], path: '/', asset: (n) => app.asset(n), mode: app.deps.config.mode };
+    return { actor: reply.request.actor ?? null, csrfToken: '', flash: [], path: '/', asset: (n) => app.asset(n), island: () => null, mode: app.deps.config.mode };
   }
 }
 

@@ -59,6 +59,7 @@ export default fp(
         flash: request.flashMessages ?? [],
         path: request.url.split('?')[0] ?? '/',
         asset: (name) => app.asset(name),
+        island: (name) => app.islandScript(name),
         mode: app.deps.config.mode,
       };
     });

@@ -26,6 +26,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     asset(name: string): string;
+    /** The hashed script of an island (landing/src/islands/<name>.tsx), or null when it is not built. */
+    islandScript(name: string): string | null;
     /** The built landing page's HTML, or null when it was not built. */
     landingPage: string | null;
     /** Whether maintenance mode is on (cached for a few seconds). */

@@ -14,6 +14,8 @@ export interface PageContext {
   path: string;
   /** Maps a logical asset name (app.css) to its URL with a content hash. */
   asset: (name: string) => string;
+  /** An island's script (landing/src/islands/<name>.tsx), or null when the landing build is missing. */
+  island: (name: string) => string | null;
   /** Whether the app runs in development mode (shown in the footer). */
   mode: string;
 }

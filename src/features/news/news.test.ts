@@ -119,6 +119,10 @@ for (const database of await testDatabases()) {
       assert.equal(answer.items.length, 5);
       assert.ok(answer.items.every((i) => i.audience === 'public'));
       assert.equal(answer.items[0]!.title, 'Event 23');
+      assert.equal((answer.items[0] as unknown as { categoryLabel: string }).categoryLabel, 'Event', 'the category as the pages name it');
+      const unknownCategory = await d.app.inject({ method: 'GET', url: '/api/public/news?category=nope' });
+      assert.equal(unknownCategory.statusCode, 422);
+      assert.match(unknownCategory.body, /Choose a category: general, announcement, event, exam, research, student life, or none for all/);
       assert.ok(answer.nextCursor);
       const rest = await d.app.inject({ method: 'GET', url: `/api/public/news?limit=100&cursor=${answer.nextCursor}` });
       assert.equal((rest.json() as { items: unknown[] }).items.length, 19, '23 events and the first public article, less the 5 already read');

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { CursorParameter, LimitParameter } from '../../lib/list-parameters.js';
 import { changeProperties, createProperties, outputProperties } from '../../lib/record-fields.js';
-import { NewsCategoryInput, newsFields } from './fields.js';
+import { NewsCategoryInput, newsCategories, newsFields } from './fields.js';
 
 /** At most this many groups for one article. */
 export const MAX_NEWS_GROUPS = 200;
@@ -19,7 +19,9 @@ export const CreateNewsInput = Type.Object({ ...createProperties(newsFields), gr
 export const UpdateNewsInput = Type.Object({ ...changeProperties(newsFields), groupIds: Type.Optional(GroupIds) });
 
 export const ListNewsQuery = Type.Object({
-  category: Type.Optional(Type.Union([NewsCategoryInput, Type.Literal('')])),
+  category: Type.Optional(
+    Type.Union([NewsCategoryInput, Type.Literal('')], { title: 'Category', errorMessage: `Choose a category: ${newsCategories.join(', ')}, or none for all.` }),
+  ),
   limit: LimitParameter(100),
   cursor: CursorParameter,
 });
@@ -30,6 +32,7 @@ const Named = Type.Object({ id: Type.Integer(), name: Type.String() });
 export const NewsOutput = Type.Object({
   id: Type.Integer(),
   ...outputProperties(newsFields),
+  categoryLabel: Type.String({ description: 'The category as the pages name it, e.g. "Exams" for exam.' }),
   summary: Type.String({ description: 'The body\'s first words as plain text.' }),
   groups: Type.Array(Named, { description: 'The groups that read it (audience "groups").' }),
   author: Type.Union([Type.String(), Type.Null()], { description: 'Who published it.' }),

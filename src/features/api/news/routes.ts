@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { validate } from '../../../lib/validation.js';
 import { sendStoredFile } from '../../../routes/send-file.js';
+import { categoryLabels } from '../../news/fields.js';
 import * as media from '../../news/media.js';
 import * as news from '../../news/service.js';
 import { ListNewsQuery } from '../../news/schemas.js';
@@ -35,6 +36,7 @@ export function newsItemJson(item: news.NewsListItem, files: '/api/v1/news' | '/
   return {
     id: item.id,
     category: item.category,
+    categoryLabel: categoryLabels[item.category],
     title: item.title,
     audience: item.audience,
     summary: item.summary,

@@ -97,6 +97,7 @@ function EditorTools(props: { article: NewsView; csrfToken: string; coverError?:
 export function ArticlePage(props: ArticlePageProps) {
   const { article } = props;
   const safeBody = props.safeBody;
+  const coverIsland = article.mayEdit ? props.page.island('cover-upload') : null;
   const signedIn = props.page.actor !== null;
   return (
     <Layout page={props.page} title={article.title}>
@@ -134,8 +135,8 @@ export function ArticlePage(props: ArticlePageProps) {
           <>
             <EditorTools article={article} csrfToken={props.page.csrfToken} coverError={props.coverError} audioError={props.audioError} />
             {/* The cover form's drop zone, preview and progress (landing/src/islands/cover-upload.tsx);
-                the form works without it. */}
-            <script type="module" src={props.page.asset('islands/cover-upload.js')}></script>
+                the form works without it, also where the landing build is missing. */}
+            {coverIsland ? <script type="module" src={coverIsland}></script> : ''}
           </>
         ) : (
           ''

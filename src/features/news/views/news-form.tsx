@@ -78,7 +78,7 @@ function AudienceField(props: { value?: string; error?: string; lecturer: boolea
 /** A lecturer's few taught groups as checkboxes. */
 function TaughtGroupsField(props: { groups: readonly NewsGroupChoice[]; ticked: readonly string[]; error?: string }) {
   const id = 'field-groupIds';
-  const help = props.groups.some((g) => g.fixed) ? 'Greyed groups were chosen by an admin; they stay.' : undefined;
+  const help = props.groups.some((g) => g.fixed) ? 'Greyed groups are ones you do not teach (an admin chose them, or you no longer teach them): they stay, and an admin may change them.' : undefined;
   return (
     <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, help)}>
       <legend class="form-label fs-6">Groups that read it</legend>

@@ -8,8 +8,8 @@
 // PostgreSQL's planner weighs the statistics of the data, so it gets the `medium` one (10,000
 // students, 200 groups, 300 lecturers, 20,000 audit entries, 2,000 news articles) and ANALYZE, as
 // autovacuum runs after a seed (VACUUM too: the trigram indexes' pending entries make them look dear
-// until it runs). `large` takes minutes to seed (159 s on SQLite, 490 s on PostgreSQL, on two cores
-// shared with other work), too long for the suite; PLAN_CHECK_SCALE=large runs the check there (its
+// until it runs). `large` takes minutes to seed (132–159 s on SQLite, 490–603 s on PostgreSQL, on two
+// cores shared with other work), too long for the suite; PLAN_CHECK_SCALE=large runs the check there (its
 // plans at `large`, the news pages' included, raised nothing the lists below do not name).
 // FMS_PRINT_PLANS=1 prints every statement with its plan.
 import assert from 'node:assert/strict';

@@ -2,6 +2,7 @@ import type { FieldMessages } from '../../../lib/errors.js';
 import { formSection } from '../../../lib/record-fields.js';
 import { DeclaredFields } from '../../../views/declared-fields.js';
 import { CsrfField, FormAlert, FormField, describedBy } from '../../../views/form-field.js';
+import { GroupCheckboxes, type GroupChoice } from '../../../views/group-checkboxes.js';
 import { exerciseFields } from '../fields.js';
 
 /** The form's values as typed: the due time as the datetime-local input sends it, the groups ticked. */
@@ -14,11 +15,7 @@ export interface ExerciseFormValues {
 }
 
 /** A group the exercise may be set for; `fixed`: set by someone else, shown but not changeable here. */
-export interface GroupChoice {
-  id: number;
-  name: string;
-  fixed?: boolean;
-}
+export type { GroupChoice };
 
 export interface ExerciseFormProps {
   action: string;
@@ -32,51 +29,6 @@ export interface ExerciseFormProps {
   /** The department's zone (TIMEZONE): the due time is typed in it. */
   timeZone: string;
   submit: string;
-}
-
-/** The subject's few groups as checkboxes (a subject has a handful, never thousands). */
-function GroupsField(props: { groups: readonly GroupChoice[]; ticked: readonly string[]; error?: string }) {
-  const id = 'field-groupIds';
-  const help = props.groups.some((g) => g.fixed) ? 'Greyed groups were set by another lecturer; they or an admin may change those.' : undefined;
-  return (
-    <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, help)}>
-      <legend class="form-label fs-6">Groups</legend>
-      {props.groups.length === 0 ? (
-        <p class="text-secondary fst-italic mb-1">No group takes this subject from you yet: an admin adds groups and lecturers on the subject page.</p>
-      ) : (
-        props.groups.map((g) => (
-          <div class="form-check form-check-inline">
-            <input
-              class={`form-check-input${props.error ? ' is-invalid' : ''}`}
-              type="checkbox"
-              id={`${id}-${g.id}`}
-              name={g.fixed ? undefined : 'groupIds'}
-              value={String(g.id)}
-              checked={g.fixed || props.ticked.includes(String(g.id))}
-              disabled={g.fixed}
-            />
-            <label class="form-check-label" for={`${id}-${g.id}`} safe>
-              {g.name}
-            </label>
-          </div>
-        ))
-      )}
-      {props.error ? (
-        <div class="invalid-feedback d-block" id={`${id}-error`} safe>
-          {props.error}
-        </div>
-      ) : (
-        ''
-      )}
-      {help ? (
-        <div class="form-text" id={`${id}-help`}>
-          {help}
-        </div>
-      ) : (
-        ''
-      )}
-    </fieldset>
-  );
 }
 
 /** When students see their scores: as each is given, or all at once when the lecturer releases them. */
@@ -124,7 +76,14 @@ export function ExerciseForm(props: ExerciseFormProps) {
       <CsrfField token={props.csrfToken} />
       {props.subjectId !== undefined ? <input type="hidden" name="subjectId" value={String(props.subjectId)} /> : ''}
       <DeclaredFields fields={typed} values={{ title: v.title, text: v.text }} errors={props.errors} />
-      <GroupsField groups={props.groups} ticked={v.groupIds ?? []} error={props.errors?.groupIds} />
+      <GroupCheckboxes
+        legend="Groups"
+        groups={props.groups}
+        ticked={v.groupIds ?? []}
+        error={props.errors?.groupIds}
+        empty="No group takes this subject from you yet: an admin adds groups and lecturers on the subject page."
+        fixedHelp="Greyed groups were set by another lecturer; they or an admin may change those."
+      />
       <FormField
         name="dueAt"
         type={due.form.control}

@@ -2,6 +2,7 @@ import type { FieldMessages } from '../../../lib/errors.js';
 import { formSection } from '../../../lib/record-fields.js';
 import { DeclaredFields } from '../../../views/declared-fields.js';
 import { CsrfField, FieldFeedback, FormAlert, describedBy } from '../../../views/form-field.js';
+import { GroupCheckboxes, type GroupChoice } from '../../../views/group-checkboxes.js';
 import { NamesField } from '../../../views/names-field.js';
 import { audienceLabels, categoryLabels, newsAudiences, newsCategories, newsFields } from '../fields.js';
 
@@ -15,11 +16,7 @@ export interface NewsFormValues {
   groups?: string;
 }
 
-export interface NewsGroupChoice {
-  id: number;
-  name: string;
-  fixed?: boolean;
-}
+export type NewsGroupChoice = GroupChoice;
 
 export interface NewsFormProps {
   action: string;
@@ -70,39 +67,14 @@ function AudienceField(props: { value?: string; error?: string; lecturer: boolea
           </label>
         </div>
       ))}
-      <FieldFeedback id={id} error={props.error} />
-    </fieldset>
-  );
-}
-
-/** A lecturer's few taught groups as checkboxes. */
-function TaughtGroupsField(props: { groups: readonly NewsGroupChoice[]; ticked: readonly string[]; error?: string }) {
-  const id = 'field-groupIds';
-  const help = props.groups.some((g) => g.fixed) ? 'Greyed groups are ones you do not teach (an admin chose them, or you no longer teach them): they stay, and an admin may change them.' : undefined;
-  return (
-    <fieldset class="mb-3" aria-describedby={describedBy(id, props.error, help)}>
-      <legend class="form-label fs-6">Groups that read it</legend>
-      {props.groups.length === 0 ? (
-        <p class="text-secondary fst-italic mb-1">You teach no group yet: an admin adds you to a subject's groups on the subject page.</p>
+      {/* d-block: Bootstrap shows feedback only beside an invalid input, and these sit in their own divs. */}
+      {props.error ? (
+        <div class="invalid-feedback d-block" id={`${id}-error`} safe>
+          {props.error}
+        </div>
       ) : (
-        props.groups.map((g) => (
-          <div class="form-check form-check-inline">
-            <input
-              class={`form-check-input${props.error ? ' is-invalid' : ''}`}
-              type="checkbox"
-              id={`${id}-${g.id}`}
-              name={g.fixed ? undefined : 'groupIds'}
-              value={String(g.id)}
-              checked={g.fixed || props.ticked.includes(String(g.id))}
-              disabled={g.fixed}
-            />
-            <label class="form-check-label" for={`${id}-${g.id}`} safe>
-              {g.name}
-            </label>
-          </div>
-        ))
+        ''
       )}
-      <FieldFeedback id={id} error={props.error} help={help} />
     </fieldset>
   );
 }
@@ -117,7 +89,14 @@ export function NewsForm(props: NewsFormProps) {
       <DeclaredFields fields={formSection(newsFields, 'article', true).filter((f) => f.name !== 'category')} values={props.values as Record<string, string>} errors={props.errors} />
       <AudienceField value={props.values.audience} error={props.errors?.audience} lecturer={lecturer} />
       {props.groups !== null ? (
-        <TaughtGroupsField groups={props.groups} ticked={props.values.groupIds ?? []} error={props.errors?.groupIds} />
+        <GroupCheckboxes
+          legend="Groups that read it"
+          groups={props.groups}
+          ticked={props.values.groupIds ?? []}
+          error={props.errors?.groupIds}
+          empty="You teach no group yet: an admin adds you to a subject's groups on the subject page."
+          fixedHelp="Greyed groups are ones you do not teach (an admin chose them, or you no longer teach them): they stay, and an admin may change them."
+        />
       ) : (
         <NamesField
           idPrefix="news"

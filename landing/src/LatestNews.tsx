@@ -58,13 +58,14 @@ export function LatestNews() {
         <ul className="news-list" data-testid="landing-news">
           {state.items.map((item) => (
             <li key={item.id} className="card news-item">
-              {item.coverThumbnailUrl ? <img src={item.coverThumbnailUrl} alt="" width="96" height="96" loading="lazy" /> : null}
+              {/* Same-site paths: the API's whole addresses name the host the server was asked by. */}
+              {item.coverThumbnailUrl ? <img src={`/news/${item.id}/cover/thumbnail`} alt="" width="96" height="96" loading="lazy" /> : null}
               <div>
                 <p className="news-meta">
                   <span className="tag">{item.categoryLabel}</span> <time dateTime={item.publishedAt}>{dateFormat.format(new Date(item.publishedAt))}</time>
                 </p>
                 <h3>
-                  <a href={item.url}>{item.title}</a>
+                  <a href={`/news/${item.id}`}>{item.title}</a>
                 </h3>
                 {item.summary ? <p>{item.summary}</p> : null}
               </div>

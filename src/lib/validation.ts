@@ -77,6 +77,13 @@ function inspect<S extends TSchema>(schema: S, input: unknown): { data: Record<s
     else if (missing?.length) for (const name of missing) describe(name, 'is required');
     else fields._ ??= 'Send the fields as an object.';
   }
+  // Value.Errors stops after a few errors, and a choice (a union of literals) spends one on each
+  // of its branches: check every other given field on its own, so one answer names them all.
+  if (errors.length > 0 && cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned))
+    for (const [field, described] of Object.entries(properties)) {
+      if (fields[field] !== undefined || cleaned[field] === undefined) continue;
+      if (!checkerOf(described as TSchema).Check(cleaned[field])) describe(field, 'is not valid');
+    }
   return { data: cleaned, fields };
 }
 

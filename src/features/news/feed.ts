@@ -14,7 +14,7 @@ export function publicNewsFeed(items: readonly NewsListItem[], site: Site): stri
     link: `${site.origin}/news`,
     feedLinks: { atom: `${site.origin}/news/feed.atom` },
     copyright: `The department at ${site.hostname}`,
-    updated: items[0]?.publishedAt ?? new Date(0),
+    updated: new Date(Math.max(0, ...items.map((item) => (item.updatedAt ?? item.publishedAt).getTime()))),
     generator: 'FMS',
   });
   for (const item of items) {
@@ -22,12 +22,16 @@ export function publicNewsFeed(items: readonly NewsListItem[], site: Site): stri
       title: escapeHtml(item.title),
       id: `${site.origin}/news/${item.id}`,
       link: `${site.origin}/news/${item.id}`,
-      date: item.publishedAt,
+      // <updated>: a changed article is fetched again by feed readers.
+      date: item.updatedAt ?? item.publishedAt,
       published: item.publishedAt,
       description: escapeHtml(item.summary),
-      category: [{ name: categoryLabels[item.category] }],
+      // Atom requires a category's term; the label is what people read.
+      category: [{ term: item.category, name: categoryLabels[item.category] }],
       ...(item.authorName ? { author: [{ name: item.authorName }] } : {}),
-      ...(item.hasCover ? { image: `${site.origin}/news/${item.id}/cover` } : {}),
+      // The library takes the enclosure's type from the address's extension: covers are always
+      // stored as JPEG (the photos service's format), and /cover.jpeg serves the same file.
+      ...(item.hasCover ? { image: `${site.origin}/news/${item.id}/cover.jpeg` } : {}),
     });
   }
   return feed.atom1();

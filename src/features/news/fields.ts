@@ -31,6 +31,15 @@ export const audienceLabels: Record<NewsAudience, string> = {
   groups: 'Chosen groups',
 };
 
+/** Who reads it in a word, beside an article (its list's badge, its page's "For: …"). */
+export const audienceShortLabels: Record<NewsAudience, string> = {
+  public: 'Public',
+  everyone: 'Everyone signed in',
+  students: 'Students',
+  lecturers: 'Lecturers',
+  groups: 'Groups',
+};
+
 export const NewsCategoryInput = Type.Union(
   newsCategories.map((c) => Type.Literal(c)),
   { title: 'Category', errorMessage: `Choose a category: ${newsCategories.join(', ')}.` },

@@ -81,10 +81,10 @@ export async function removeAudio(ctx: ServiceContext, newsId: number): Promise<
 }
 
 /** The cover (or its thumbnail) or the audio of an article the actor (or a visitor) may read; 404 otherwise. */
-export async function newsFile(ctx: ServiceContext, newsId: number, which: 'cover' | 'thumbnail' | 'audio'): Promise<files.StoredFile> {
+export async function newsFile(ctx: ServiceContext, newsId: number, which: 'cover' | 'thumbnail' | 'audio'): Promise<{ file: files.StoredFile; isPublic: boolean }> {
   const article = await getNews(ctx, newsId);
   const fileId = which === 'cover' ? article.coverFileId : which === 'thumbnail' ? article.coverThumbnailFileId : article.audioFileId;
   const row = fileId === null ? undefined : await files.findFileRecord(ctx, fileId);
   if (!row) throw new NotFound(which === 'audio' ? 'This article has no audio.' : 'This article has no cover image.');
-  return files.storedFile(ctx, row, { newsId, which });
+  return { file: files.storedFile(ctx, row, { newsId, which }), isPublic: article.audience === 'public' };
 }

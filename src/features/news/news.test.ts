@@ -112,6 +112,7 @@ for (const database of await testDatabases()) {
       assert.match(String(feed.headers['content-type']), /^application\/atom\+xml/);
       assert.match(feed.body, /For public/);
       assert.doesNotMatch(feed.body, /For (everyone|students|lecturers|groups)/, 'only public news in the feed');
+      assert.match(feed.body, /<category label="Event" term="event"\/>/, 'Atom wants a category\'s term');
 
       const api = await d.app.inject({ method: 'GET', url: '/api/public/news?limit=5' });
       assert.equal(api.statusCode, 200, api.body);
@@ -214,6 +215,16 @@ for (const database of await testDatabases()) {
       assert.match(String(image.headers['content-type']), /^image\/jpeg/);
       assert.equal((await d.csStudent.get(`${url}/cover/thumbnail`)).statusCode, 200);
       assert.equal((await d.horvat.get(`${url}/cover`)).statusCode, 404, 'a lecturer does not read the students-only article, nor its cover');
+      assert.equal(image.headers['cross-origin-resource-policy'], 'same-origin', "a students' cover stays on this site");
+      const publicUrl = `/news/${d.ids.public}`;
+      assert.equal((await postMultipart(d.admin, `${publicUrl}/cover`, publicUrl, {}, { field: 'cover', filename: 'open-day.png', type: 'image/png', bytes: await png(800, 400) })).statusCode, 303);
+      const publicCover = await d.app.inject({ method: 'GET', url: `${publicUrl}/cover` });
+      assert.equal(publicCover.headers['cross-origin-resource-policy'], 'cross-origin', 'a public cover may be shown by other sites');
+      const feed = await d.app.inject({ method: 'GET', url: '/news/feed.atom' });
+      assert.match(feed.body, new RegExp(`<link rel="enclosure" href="(http://[^"]+${publicUrl}/cover.jpeg)" type="image/jpeg"/>`));
+      const byName = await d.app.inject({ method: 'GET', url: `${publicUrl}/cover.jpeg` });
+      assert.equal(byName.statusCode, 200);
+      assert.equal(byName.headers.etag, publicCover.headers.etag, 'the same file by either name');
       const list = await d.csStudent.get('/news');
       assert.match(list.body, new RegExp(`src="${url}/cover/thumbnail"`));
 
@@ -247,9 +258,13 @@ for (const database of await testDatabases()) {
       const article = made.json() as { id: number; audience: string; groups: { name: string }[]; summary: string; url: string };
       assert.deepEqual(article.groups.map((g) => g.name), ['PH-101']);
       assert.equal(article.summary, 'See below.');
-      const bad = await call('POST', '/api/v1/news', { category: 'gossip', title: '', audience: 'everyone' });
+      const bad = await call('POST', '/api/v1/news', { category: 'gossip', title: '', audience: 'all' });
       assert.equal(bad.statusCode, 422);
-      assert.deepEqual(Object.keys((bad.json() as { error: { fields: object } }).error.fields).sort(), ['category', 'title']);
+      assert.deepEqual(Object.keys((bad.json() as { error: { fields: object } }).error.fields).sort(), ['audience', 'category', 'title'], 'every field at once');
+      const before = (await call('GET', `/api/v1/news/${article.id}`)).json() as { updatedAt: string | null };
+      const same = await d.app.inject({ method: 'PATCH', url: `/api/v1/news/${article.id}`, headers: { authorization: `Bearer ${token}` }, payload: { audience: 'groups', title: 'Exam timetable' } });
+      assert.equal(same.statusCode, 200, same.body);
+      assert.equal((same.json() as { updatedAt: string | null }).updatedAt, before.updatedAt, 'a save that changes nothing changes nothing');
       const listed = await call('GET', '/api/v1/news?category=exam');
       assert.deepEqual((listed.json() as { items: { title: string }[] }).items.map((i) => i.title), ['Exam timetable']);
       const listedGroups = (await call('GET', '/api/v1/news')).json() as { items: { title: string; groups: { name: string }[] }[] };

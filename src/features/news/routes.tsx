@@ -275,11 +275,16 @@ export default async function newsRoutes(app: FastifyInstance) {
   // Range requests, so players can seek without fetching it all.
   for (const [path, which] of [
     ['/:id/cover', 'cover'],
+    // The same, by a name whose extension says its type: the feed's library takes an enclosure's
+    // type from the address (covers are always stored as JPEG).
+    ['/:id/cover.jpeg', 'cover'],
     ['/:id/cover/thumbnail', 'thumbnail'],
     ['/:id/audio', 'audio'],
   ] as const) {
     app.get<{ Params: { id: string } }>(path, async (request, reply) => {
-      const file = await asReader(request, (ctx) => media.newsFile(ctx, idOf(request), which));
+      const { file, isPublic } = await asReader(request, (ctx) => media.newsFile(ctx, idOf(request), which));
+      // A public article's files may be shown on other sites too (the feed, the public news API).
+      if (isPublic) reply.header('cross-origin-resource-policy', 'cross-origin');
       return sendStoredFile(request, reply, file, { inline: true });
     });
   }

@@ -197,14 +197,19 @@ export async function updateNews(ctx: ServiceContext, id: number, input: unknown
   const kept = taught && audience === 'groups' ? before.groups.filter((g) => !taught.has(g.id)).map((g) => g.id) : [];
   const groupIds = changesAudience ? await checkAudience(ctx, actor, audience, data.groupIds ?? before.groups.map((g) => g.id), fields, kept) : null;
   if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
-  await repo.updateNews(ctx.db, id, {
-    ...(data.category !== undefined ? { category: data.category } : {}),
-    ...(data.title !== undefined ? { title: data.title } : {}),
-    ...(data.body !== undefined ? { body: data.body, summary: plainTextOf(data.body, SUMMARY_LENGTH) } : {}),
-    ...(data.audience !== undefined ? { audience: data.audience } : {}),
-    updatedAt: ctx.clock.now(),
-  });
-  if (groupIds) await repo.setNewsGroups(ctx.db, id, groupIds);
+  // Only what differs is written: a save that changes nothing leaves the article (and its
+  // "changed" time, which feed readers follow) as it was, with nothing in the audit trail.
+  const changes = {
+    ...(data.category !== undefined && data.category !== before.category ? { category: data.category } : {}),
+    ...(data.title !== undefined && data.title !== before.title ? { title: data.title } : {}),
+    ...(data.body !== undefined && data.body !== before.body ? { body: data.body, summary: plainTextOf(data.body, SUMMARY_LENGTH) } : {}),
+    ...(data.audience !== undefined && data.audience !== before.audience ? { audience: data.audience } : {}),
+  };
+  const beforeGroups = before.groups.map((g) => g.id);
+  const groupsChange = groupIds !== null && (groupIds.length !== beforeGroups.length || groupIds.some((g) => !beforeGroups.includes(g)));
+  if (Object.keys(changes).length === 0 && !groupsChange) return before;
+  await repo.updateNews(ctx.db, id, { ...changes, updatedAt: ctx.clock.now() });
+  if (groupIds && groupsChange) await repo.setNewsGroups(ctx.db, id, groupIds);
   const after = await getNews(ctx, id);
   await recordAudit(ctx, { action: 'news.updated', entity: 'news', entityId: id, before: auditable(before), after: auditable(after) });
   return after;

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { validate } from '../../../lib/validation.js';
 import { sendStoredFile } from '../../../routes/send-file.js';
+import { siteOf } from '../../../routes/site-origin.js';
 import { categoryLabels } from '../../news/fields.js';
 import * as media from '../../news/media.js';
 import * as news from '../../news/service.js';
@@ -20,11 +21,13 @@ const notFound = { ...ref('Error'), description: 'No such article, or not one th
 
 /**
  * An article's links, by its id: its page, and its files when it has them: under /api/v1 for a
- * caller with a token (the pages' addresses take no token), the pages' for the public news.
+ * caller with a token (the pages' addresses take no token), the pages' (whole, with the site's
+ * origin) for the public news.
  */
-function links(item: news.NewsListItem, files: '/api/v1/news' | '/news') {
+function links(item: news.NewsListItem, files: string) {
+  const page = files.endsWith('/api/v1/news') ? files.replace(/\/api\/v1\/news$/, '/news') : files;
   return {
-    url: `/news/${item.id}`,
+    url: `${page}/${item.id}`,
     coverUrl: item.hasCover ? `${files}/${item.id}/cover` : null,
     coverThumbnailUrl: item.hasCover ? `${files}/${item.id}/cover/thumbnail` : null,
     audioUrl: item.hasAudio ? `${files}/${item.id}/audio` : null,
@@ -32,7 +35,7 @@ function links(item: news.NewsListItem, files: '/api/v1/news' | '/news') {
 }
 
 /** A list item as the API answers it (NewsItem). */
-export function newsItemJson(item: news.NewsListItem, files: '/api/v1/news' | '/news' = '/api/v1/news') {
+export function newsItemJson(item: news.NewsListItem, files = '/api/v1/news') {
   return {
     id: item.id,
     category: item.category,
@@ -115,7 +118,7 @@ export default async function newsApiRoutes(app: FastifyInstance) {
           response: { 404: notFound, ...errorResponses },
         },
       },
-      async (request, reply) => sendStoredFile(request, reply, await media.newsFile(readAs(request), recordId(request.params, 'article'), which)),
+      async (request, reply) => sendStoredFile(request, reply, (await media.newsFile(readAs(request), recordId(request.params, 'article'), which)).file),
     );
   }
 
@@ -166,7 +169,9 @@ export async function publicNewsRoutes(app: FastifyInstance) {
     const query = validate(ListNewsQuery, request.query);
     const page = await news.listNews({ ...request.ctx(), actor: null }, { audience: 'public', category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 10 });
     reply.header('cache-control', 'public, max-age=60');
-    return { items: page.items.map((item) => newsItemJson(item, '/news')), nextCursor: page.nextCursor };
+    // Whole addresses: another site showing the public news links and shows the images from here.
+      const origin = siteOf(request).origin;
+      return { items: page.items.map((item) => newsItemJson(item, `${origin}/news`)), nextCursor: page.nextCursor };
     },
   );
 }

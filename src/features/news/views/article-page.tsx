@@ -3,7 +3,7 @@ import { Layout } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { Breadcrumb } from '../../../views/record-parts.js';
 import { CsrfField } from '../../../views/form-field.js';
-import { audienceLabels, categoryLabels } from '../fields.js';
+import { audienceShortLabels, categoryLabels } from '../fields.js';
 import { AUDIO_EXTENSIONS } from '../media.js';
 import type { NewsView } from '../service.js';
 
@@ -116,7 +116,7 @@ export function ArticlePage(props: ArticlePageProps) {
               {formatDeadline(article.publishedAt, props.timeZone)}
             </time>
             {article.authorName ? <span safe>{`· ${article.authorName}`}</span> : ''}
-            {signedIn ? <span safe>{`· For: ${article.audience === 'groups' ? article.groups.map((g) => g.name).join(', ') || 'no group' : audienceLabels[article.audience]}`}</span> : ''}
+            {signedIn ? <span safe>{`· For: ${article.audience === 'groups' ? article.groups.map((g) => g.name).join(', ') || 'no group' : audienceShortLabels[article.audience]}`}</span> : ''}
             {article.updatedAt ? <span safe>{`· changed ${formatDeadline(article.updatedAt, props.timeZone)}`}</span> : ''}
           </p>
           {article.audioFileId ? (

@@ -3,7 +3,7 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import { queryString } from '../../../views/list-parts.js';
 import type { PageContext } from '../../../views/page.js';
 import { CursorPagination } from '../../../views/pagination.js';
-import { audienceLabels, categoryLabels, newsCategories, type NewsAudience, type NewsCategory } from '../fields.js';
+import { audienceLabels, audienceShortLabels, categoryLabels, newsCategories, type NewsAudience, type NewsCategory } from '../fields.js';
 import type { NewsListItem } from '../service.js';
 
 export interface NewsListPageProps {
@@ -19,10 +19,9 @@ export interface NewsListPageProps {
 
 /** A short word on who reads an article, for those who read more than the public news. */
 export function AudienceBadge({ audience }: { audience: NewsAudience }) {
-  const short: Record<NewsAudience, string> = { public: 'Public', everyone: 'Everyone', students: 'Students', lecturers: 'Lecturers', groups: 'Groups' };
   return (
     <span class="badge text-bg-light border" title={audienceLabels[audience]} safe>
-      {short[audience]}
+      {audienceShortLabels[audience]}
     </span>
   );
 }

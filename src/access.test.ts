@@ -42,6 +42,7 @@ const policy: Record<Action, string> = {
   'subjects.teach':              ' .       Y           Y             .           .              . ',
   'submissions.grade':           ' Y       Y           Y             .           .              . ',
   'submissions.submit':          ' .       .           .             Y           .              . ',
+  'news.read':                   ' Y       Y           Y             Y           Y              . ',
   'news.publish':                ' Y       Y           Y             .           .              . ',
 };
 

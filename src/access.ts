@@ -38,6 +38,7 @@ export const actions = [
   'subjects.teach',
   'submissions.grade',
   'submissions.submit',
+  'news.read',
   'news.publish',
 ] as const;
 export type Action = (typeof actions)[number];
@@ -76,6 +77,8 @@ const rules: Record<Action, Rule> = {
   // Lecturers judge the entries of the groups they teach (mayJudgeSubmission); admins any.
   'submissions.grade': (a) => admin(a) || lecturer(a),
   'submissions.submit': student,
+  // Everyone signed in reads news (which articles: newsScope); visitors read the public ones.
+  'news.read': anyone,
   'news.publish': (a) => admin(a) || lecturer(a),
 };
 
@@ -237,7 +240,7 @@ export type NewsScope =
   | { kind: 'all' }
   | { kind: 'lecturer'; lecturerId: number; userId: number }
   | { kind: 'student'; studentId: number }
-  | { kind: 'signedIn'; userId: number }
+  | { kind: 'signedIn' }
   | { kind: 'public' };
 
 export function newsScope(actor: Actor | null): NewsScope {
@@ -245,7 +248,16 @@ export function newsScope(actor: Actor | null): NewsScope {
   if (actor.isAdmin) return { kind: 'all' };
   if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'lecturer', lecturerId: actor.lecturerId, userId: actor.userId };
   if (actor.role === 'student' && actor.studentId !== null) return { kind: 'student', studentId: actor.studentId };
-  return { kind: 'signedIn', userId: actor.userId };
+  return { kind: 'signedIn' };
+}
+
+/**
+ * To whom the actor may publish news: an admin to any audience; a lecturer only to chosen groups,
+ * and of those only groups they teach (the news service checks the groups); anyone else to none.
+ */
+export function newsAudiencesFor(actor: Actor): 'any' | 'groups only' | 'none' {
+  if (actor.isAdmin) return 'any';
+  return can(actor, 'news.publish') ? 'groups only' : 'none';
 }
 
 /**

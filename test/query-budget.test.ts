@@ -19,7 +19,8 @@ import { newStorageKey, type Storage } from '../src/storage/index.js';
 import { buildTestApp } from './build-test-app.js';
 import { createApiToken, createGroup, createLecturer, createStudent, createUser, teach, TEST_PASSWORD } from './factories.js';
 import { listing, QueryLog } from './query-log.js';
-import { browsersFor, newsCursorAfter, unanswered, visitPages, watchedPages, type PageId } from './query-pages.js';
+import { newsCursorAfter } from '../src/features/news/service.js';
+import { browsersFor, unanswered, visitPages, watchedPages, type PageId } from './query-pages.js';
 import { testDatabases } from './services.js';
 
 interface Expected {

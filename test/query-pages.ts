@@ -10,7 +10,7 @@ import { setAccountDisabled, setPasswordForDemo } from '../src/features/accounts
 import { databaseSessionStore } from '../src/features/auth/session-store.js';
 import type { NewsCategory } from '../src/features/news/fields.js';
 import { STUDENTS_PAGE_SIZE } from '../src/features/students/service.js';
-import { encodeCursor } from '../src/lib/cursor.js';
+import { newsCursorAfter } from '../src/features/news/service.js';
 import { Browser } from './http.js';
 import { listing, type QueryLog, type Statement } from './query-log.js';
 
@@ -88,11 +88,6 @@ export interface PageTargets {
 
 /** The category the news list is filtered by. */
 const NEWS_CATEGORY: NewsCategory = 'exam';
-
-/** The Older link of a news list whose last article is this one (news/service.ts listNews). */
-export function newsCursorAfter(article: { publishedAt: Date; id: number }): string {
-  return encodeCursor([article.publishedAt.toISOString(), article.id]);
-}
 
 /** The page targets of a seeded department, and who signs in to see them. */
 interface FoundTargets extends PageTargets {

@@ -22,7 +22,7 @@ class Naming extends CamelCasePlugin {
 const naming = new Naming();
 
 /** `studentNumber` → `student_number`, as CamelCasePlugin converts it. */
-export function snakeCase(name: string): string {
+function snakeCase(name: string): string {
   return naming.snake(name);
 }
 

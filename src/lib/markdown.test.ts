@@ -29,4 +29,5 @@ test('a summary is the words without the Markdown, blocks joined as read, cut at
   assert.equal(plainTextOf('one two three four five six', 15), 'one two three…');
   assert.equal(plainTextOf('<script>alert(1)</script>', 200), '<script>alert(1)</script>', 'plain text: the page escapes it');
   assert.equal(plainTextOf('', 200), '');
+  assert.equal(plainTextOf('open\nuntil 22:00, then  \nclosed', 200), 'open until 22:00, then closed', 'a line break parts words');
 });

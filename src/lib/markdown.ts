@@ -27,7 +27,8 @@ export function plainTextOf(text: string, max: number): string {
   const blocks: string[] = [];
   for (const token of markdown.parse(text, {})) {
     if (token.type !== 'inline') continue;
-    const words = (token.children ?? []).filter((child) => child.type === 'text' || child.type === 'code_inline').map((child) => child.content);
+    // A line break inside a paragraph separates words too ("open\nuntil 22:00").
+    const words = (token.children ?? []).map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type === 'softbreak' || child.type === 'hardbreak' ? ' ' : ''));
     const block = words.join('').replace(/\s+/g, ' ').trim();
     if (block) blocks.push(block);
   }

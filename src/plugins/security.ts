@@ -9,7 +9,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import './types.js';
 
 /** The headers helmet sets for these options, as name → value. */
-export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader(name: string, value: string | number | readonly string[]) {

@@ -2,15 +2,10 @@
 // feeds, the news feed). Only a host of a sane shape is used: a Host header (or a trusted proxy's
 // X-Forwarded-Host) that is anything else would end up inside UIDs and links.
 import type { FastifyRequest } from 'fastify';
+import type { Site } from '../lib/site.js';
 
 const hostShape = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-export interface Site {
-  /** e.g. https://fms.example.edu */
-  origin: string;
-  /** e.g. fms.example.edu */
-  hostname: string;
-}
 
 export function siteOf(request: FastifyRequest): Site {
   const fits = hostShape.test(request.host);

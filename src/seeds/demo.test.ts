@@ -63,6 +63,8 @@ for (const database of await testDatabases()) {
       const note = articles.find((a) => a.audience === 'groups')!;
       const readers = await db.selectFrom('newsGroups').innerJoin('groups', 'groups.id', 'newsGroups.groupId').select('groups.name').where('newsGroups.newsId', '=', note.id).execute();
       assert.deepEqual(readers.map((r) => r.name), ['CS-101']);
+      const author = await db.selectFrom('news').innerJoin('users', 'users.id', 'news.authorId').select('users.username').where('news.id', '=', note.id).executeTakeFirstOrThrow();
+      assert.equal(author.username, 'l.petrova', "the demo lecturer's note");
       assert.equal(articles.filter((a) => a.audience === 'public').length, 2, 'the landing page has news to show');
     });
 

@@ -22,8 +22,7 @@ import { systemActor } from '../access.js';
 import type { AuthContext, ServiceContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import type { SubmissionsTable } from '../db/schema.js';
-import { SUMMARY_LENGTH } from '../features/news/service.js';
-import { plainTextOf } from '../lib/markdown.js';
+import { newsSummary } from '../features/news/service.js';
 import { uniqueNameKey } from '../lib/text-rules.js';
 import { Conflict, Invalid } from '../lib/errors.js';
 import { ignoreProgress, type OnProgress } from '../ops/data/progress.js';
@@ -467,7 +466,7 @@ async function writeNews(
         category: a.category,
         title: a.title,
         body: a.body,
-        summary: plainTextOf(a.body, SUMMARY_LENGTH),
+        summary: newsSummary(a.body),
         audience: a.audience,
         authorId: a.author === null ? ids.adminUserId : accountOf.get(ids.lecturerIds[a.author]!)!,
         publishedAt,

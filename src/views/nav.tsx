@@ -17,7 +17,7 @@ const entries: NavEntry[] = [
   { href: '/waiting-room', label: 'Waiting Room', action: 'submissions.grade' },
   { href: '/lecturers', label: 'Lecturers', action: 'lecturers.manage' },
   { href: '/groups', label: 'Groups', action: 'groups.view' },
-  { href: '/news', label: 'News', action: 'dashboard.view' },
+  { href: '/news', label: 'News', action: 'news.read' },
   { href: '/admin/imports', label: 'Import', action: 'imports.run' },
   { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list' },
   { href: '/admin/audit', label: 'Audit trail', action: 'audit.view' },
@@ -75,7 +75,7 @@ export function Nav({ page }: { page: PageContext }) {
           </>
         ) : page.path === '/news' || page.path.startsWith('/news/') ? (
           // The public news are the only pages a visitor reads; from there, the way in.
-          <a class="btn btn-light btn-sm ms-auto" href="/login">
+          <a class="btn btn-light btn-sm ms-auto" href={`/login?next=${encodeURIComponent(page.path)}`}>
             Sign in
           </a>
         ) : (

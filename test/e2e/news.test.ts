@@ -70,6 +70,7 @@ test('news in Chromium: the landing page, a cover through the island and without
       await news.waitFor({ state: 'visible' });
       const titles = await news.locator('h3').allInnerTexts();
       assert.deepEqual([...titles].sort(), [...publicTitles].sort(), 'the two public articles, and nothing for signed-in readers only');
+      assert.equal(await news.locator('img').count(), 2, 'both public articles have a cover thumbnail');
       for (const thumbnail of await news.locator('img').all()) assert.ok((await loadedImageSize(thumbnail)).width > 0, 'each cover thumbnail loads');
       const signInLink = page.getByRole('link', { name: 'Sign in', exact: true });
       assert.equal(await signInLink.getAttribute('href'), '/login');

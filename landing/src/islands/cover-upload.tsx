@@ -9,9 +9,9 @@ import { createRoot } from 'react-dom/client';
 // the CSP allows no inline style or blob: image, so styles are classes in public/app.css and the
 // preview is a data: URL.
 
-/** What the server takes (src/features/news/media.ts, COVER_MAX_BYTES); it checks again. */
+/** What the server takes; it checks again. The largest size is the input's data-max-bytes (the page says it). */
 const COVER_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-const COVER_MAX_BYTES = 10 * 1024 * 1024;
+const FALLBACK_MAX_BYTES = 10 * 1024 * 1024;
 
 type Sending = { kind: 'idle' } | { kind: 'sending'; percent: number | null };
 
@@ -22,14 +22,19 @@ interface Chosen {
 }
 
 function sizeText(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
 }
 
 /** Why the file cannot be the cover, in words that say what to do instead; null when it can. */
-function refusal(file: File): string | null {
+function refusal(file: File, maxBytes: number): string | null {
   if (!COVER_TYPES.includes(file.type)) return `"${file.name}" is not a JPEG, PNG or WebP image: choose an image in one of those formats.`;
-  if (file.size > COVER_MAX_BYTES) return `"${file.name}" is ${sizeText(file.size)}; a cover may be at most 10 MB: choose a smaller image.`;
+  if (file.size > maxBytes) return `"${file.name}" is ${sizeText(file.size)}; a cover may be at most ${sizeText(maxBytes)}: choose a smaller image.`;
   return null;
+}
+
+function maxBytesOf(input: HTMLInputElement): number {
+  const given = Number(input.dataset.maxBytes);
+  return Number.isSafeInteger(given) && given > 0 ? given : FALLBACK_MAX_BYTES;
 }
 
 function readAsDataUrl(file: File): Promise<string> {
@@ -111,7 +116,7 @@ function CoverUpload({ form, input }: { form: HTMLFormElement; input: HTMLInputE
       const turn = ++reading;
       setProblem(null);
       if (!file) return setChosen(null);
-      const refused = refusal(file);
+      const refused = refusal(file, maxBytesOf(input));
       setChosen({ name: file.name, size: sizeText(file.size), preview: null });
       if (refused) return setProblem(refused);
       readAsDataUrl(file).then(
@@ -123,7 +128,7 @@ function CoverUpload({ form, input }: { form: HTMLFormElement; input: HTMLInputE
       event.preventDefault();
       if (busy.current) return;
       const file = input.files?.[0];
-      const refused = file ? refusal(file) : 'Choose an image first.';
+      const refused = file ? refusal(file, maxBytesOf(input)) : 'Choose an image first.';
       if (refused) {
         setProblem(refused);
         input.focus();

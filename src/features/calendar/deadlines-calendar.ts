@@ -3,15 +3,11 @@
 // UTF-8 bytes, which is what calendar apps choke on when done by hand.
 import ical, { ICalEventTransparency } from 'ical-generator';
 import { formatDeadline } from '../../lib/department-time.js';
+import type { Site } from '../../lib/site.js';
 import type { ExerciseState, MyExercise } from '../exercises/service.js';
 
 /** Where the feed is served: links and UIDs name the site the calendar app fetched it from. */
-export interface FeedSite {
-  /** "https://fms.example.edu" (scheme, host and port, no trailing slash). */
-  origin: string;
-  /** "fms.example.edu": the host part of every event's UID. */
-  hostname: string;
-}
+export type FeedSite = Site;
 
 const stateWords: Record<ExerciseState, string> = {
   open: 'open',

@@ -10,6 +10,7 @@ import { AppError, Conflict, Forbidden, Invalid, type FieldMessages } from '../.
 import { renderMarkdown } from '../../lib/markdown.js';
 import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
+import { idsFromForm, tickedValues } from '../../routes/form-lists.js';
 import { formMessage, refusalText } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
@@ -33,11 +34,7 @@ const UNREADABLE_DUE = 'unreadable due time';
 
 /** The form as typed, to show again when it is refused. */
 function formValues(body: Body): ExerciseFormValues {
-  const ticked = body?.groupIds;
-  return {
-    ...formValuesFromBody(exerciseFields, body, true),
-    groupIds: (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked]).filter((v): v is string => typeof v === 'string'),
-  };
+  return { ...formValuesFromBody(exerciseFields, body, true), groupIds: tickedValues(body, 'groupIds') };
 }
 
 /**
@@ -51,7 +48,7 @@ function serviceInput(body: Body, values: ExerciseFormValues, timeZone: string) 
   return {
     title: body?.title,
     text: body?.text,
-    groupIds: (values.groupIds ?? []).map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : id)),
+    groupIds: idsFromForm(values.groupIds ?? []),
     dueAt: due === '' ? null : at ? at.toISOString() : UNREADABLE_DUE,
     scoreRelease: body?.scoreRelease === undefined || body.scoreRelease === '' ? 'on-scoring' : body.scoreRelease,
   };

@@ -558,3 +558,11 @@ export async function lecturersNamed(ctx: ServiceContext, lines: readonly string
   }
   return { ids, errors };
 }
+
+/**
+ * The groups a lecturer teaches (any subject), by name: a feature that decided the actor may know
+ * them asks here (the groups a lecturer writes news for).
+ */
+export async function groupsTaughtByLecturer(ctx: Pick<ServiceContext, 'db'>, lecturerId: number): Promise<{ id: number; name: string }[]> {
+  return (await repo.groupsTaughtBy(ctx.db, [lecturerId])).get(lecturerId) ?? [];
+}

@@ -2,7 +2,7 @@
 // summaries go out as escaped HTML (type="html"), so a title such as "<b>" reads as text everywhere.
 import { escapeHtml } from '@kitajs/html';
 import { Feed } from 'feed';
-import type { Site } from '../../routes/site-origin.js';
+import type { Site } from '../../lib/site.js';
 import { categoryLabels } from './fields.js';
 import type { NewsListItem } from './service.js';
 

@@ -10,41 +10,49 @@ import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
 import { storePhoto } from '../photos/service.js';
 import * as repo from './repository.js';
-import { getNews, newsToEdit, type NewsView } from './service.js';
+import { getNews, newsToEdit } from './service.js';
 
 /** A cover may be at most 10 MB as uploaded; it is stored at most 1600 pixels wide or high. */
 export const COVER_MAX_BYTES = 10 * 1024 * 1024;
 const COVER_LIMITS = { maxBytes: COVER_MAX_BYTES, maxSide: 1600, thumbnailSide: 320 };
 
 /** What players in every current browser play. */
-export const AUDIO_TYPES = ['audio/mpeg', 'audio/ogg', 'audio/wav', 'audio/x-wav', 'audio/wave', 'audio/webm', 'audio/mp4', 'audio/x-m4a', 'audio/aac', 'audio/flac'] as const;
+const AUDIO_TYPES = ['audio/mpeg', 'audio/ogg', 'audio/wav', 'audio/x-wav', 'audio/wave', 'audio/webm', 'audio/mp4', 'audio/x-m4a', 'audio/aac', 'audio/flac'] as const;
 export const AUDIO_EXTENSIONS = 'MP3, OGG, WAV, WebM, M4A, AAC or FLAC';
 
+/** What a change of a cover or audio answers: the article's id, and the old objects to delete once committed. */
+export interface MediaChange extends files.AfterCommit {
+  id: number;
+}
+
+const nothingToDelete = async () => {};
+
 /** Stores the uploaded image as the article's cover (with its thumbnail), in place of the old one. */
-export async function setCover(ctx: ServiceContext, newsId: number, upload: { bytes: Buffer; filename: string }): Promise<NewsView & files.AfterCommit & { storedKeys: string[] }> {
+export async function setCover(ctx: ServiceContext, newsId: number, upload: { bytes: Buffer; filename: string }): Promise<MediaChange & { storedKeys: string[] }> {
   const before = await newsToEdit(ctx, newsId);
   const stored = await storePhoto(ctx, upload, COVER_LIMITS, { field: 'cover', noun: 'cover image' });
   await repo.updateNews(ctx.db, newsId, { coverFileId: stored.photoFileId, coverThumbnailFileId: stored.thumbnailFileId });
   const old = [before.coverFileId, before.coverThumbnailFileId].filter((id): id is number => id !== null);
   const keys = await files.deleteFileRecordsById(ctx, old);
   await recordAudit(ctx, { action: before.coverFileId ? 'news.cover_replaced' : 'news.cover_added', entity: 'news', entityId: newsId, after: { title: before.title, cover: upload.filename } });
-  return { ...(await getNews(ctx, newsId)), storedKeys: stored.storageKeys, afterCommit: () => files.discardStoredObjects(ctx, keys) };
+  return { id: newsId, storedKeys: stored.storageKeys, afterCommit: () => files.discardStoredObjects(ctx, keys) };
 }
 
-export async function removeCover(ctx: ServiceContext, newsId: number): Promise<NewsView & files.AfterCommit> {
+/** Removes the article's cover; an article without one (a second click, an old tab) is left as it is. */
+export async function removeCover(ctx: ServiceContext, newsId: number): Promise<MediaChange> {
   const before = await newsToEdit(ctx, newsId);
-  if (!before.coverFileId) throw new NotFound('This article has no cover image to remove.');
+  if (!before.coverFileId) return { id: newsId, afterCommit: nothingToDelete };
   await repo.updateNews(ctx.db, newsId, { coverFileId: null, coverThumbnailFileId: null });
   const keys = await files.deleteFileRecordsById(
     ctx,
     [before.coverFileId, before.coverThumbnailFileId].filter((id): id is number => id !== null),
   );
   await recordAudit(ctx, { action: 'news.cover_removed', entity: 'news', entityId: newsId, before: { title: before.title } });
-  return { ...(await getNews(ctx, newsId)), afterCommit: () => files.discardStoredObjects(ctx, keys) };
+  return { id: newsId, afterCommit: () => files.discardStoredObjects(ctx, keys) };
 }
 
 /** Whether a stored type is audio a browser plays (parameters such as `; codecs=…` aside). */
-export function isPlayableAudio(contentType: string): boolean {
+function isPlayableAudio(contentType: string): boolean {
   const essence = contentType.split(';')[0]!.trim().toLowerCase();
   return (AUDIO_TYPES as readonly string[]).includes(essence);
 }
@@ -53,7 +61,7 @@ export function isPlayableAudio(contentType: string): boolean {
  * Records an audio file already stored (streamed by the route) as the article's audio, in place of
  * the old one. The caller checked newsToEdit before storing a byte, and discards the object when this throws.
  */
-export async function setAudio(ctx: ServiceContext, newsId: number, upload: files.NewFileRecord): Promise<NewsView & files.AfterCommit> {
+export async function setAudio(ctx: ServiceContext, newsId: number, upload: files.NewFileRecord): Promise<MediaChange> {
   const before = await newsToEdit(ctx, newsId);
   if (!isPlayableAudio(upload.contentType))
     throw new Invalid('Check the highlighted fields.', {
@@ -68,16 +76,17 @@ export async function setAudio(ctx: ServiceContext, newsId: number, upload: file
     entityId: newsId,
     after: { title: before.title, audio: upload.originalName, size: upload.size, sha256: upload.sha256 },
   });
-  return { ...(await getNews(ctx, newsId)), afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
+  return { id: newsId, afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
 }
 
-export async function removeAudio(ctx: ServiceContext, newsId: number): Promise<NewsView & files.AfterCommit> {
+/** Removes the article's audio; an article without any is left as it is. */
+export async function removeAudio(ctx: ServiceContext, newsId: number): Promise<MediaChange> {
   const before = await newsToEdit(ctx, newsId);
-  if (!before.audioFileId) throw new NotFound('This article has no audio to remove.');
+  if (!before.audioFileId) return { id: newsId, afterCommit: nothingToDelete };
   await repo.updateNews(ctx.db, newsId, { audioFileId: null });
   const oldKey = await files.deleteFileRecord(ctx, before.audioFileId);
   await recordAudit(ctx, { action: 'news.audio_removed', entity: 'news', entityId: newsId, before: { title: before.title } });
-  return { ...(await getNews(ctx, newsId)), afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
+  return { id: newsId, afterCommit: () => files.discardStoredObjects(ctx, oldKey ? [oldKey] : []) };
 }
 
 /** The cover (or its thumbnail) or the audio of an article the actor (or a visitor) may read; 404 otherwise. */

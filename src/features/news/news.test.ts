@@ -55,6 +55,7 @@ async function department(t: TestContext, database: TestDatabase) {
     groups: { cs, ma, ph },
     ids,
     horvat: await signIn(horvat.account),
+    horvatUserId: horvat.account.userId,
     petrova: await signIn(petrova.account),
     csStudent: await signIn((await createStudent(system, { groupId: cs.id })).account),
     phStudent: await signIn((await createStudent(system, { groupId: ph.id })).account),
@@ -91,6 +92,10 @@ for (const database of await testDatabases()) {
         }
       }
       assert.equal((await visitor.get('/news/999999')).statusCode, 303, 'a visitor asking for a missing article is sent to sign in too');
+      assert.match((await visitor.get('/news')).body, /href="\/login\?next=%2Fnews"/, "the visitor's Sign in link comes back to the news");
+      const damaged = await d.csStudent.get('/news?cursor=not-a-cursor');
+      assert.equal(damaged.statusCode, 200, 'a damaged Older link starts again from the newest');
+      assert.equal(titlesIn(damaged.body)[0], 'For groups');
       assert.equal((await d.csStudent.get('/news/999999')).statusCode, 404);
     });
 
@@ -174,7 +179,6 @@ for (const database of await testDatabases()) {
       const d = await department(t, database);
       const made = await publish(d.horvat, { title: 'Lab moved', body: 'Room 12.', audience: 'groups', groupIds: [d.groups.cs.id] });
       const url = String(made.headers.location);
-      const id = Number(url.split('/').pop());
       const changed = await d.horvat.post(url, { category: 'announcement', title: 'Lab moved again', body: 'Room 14.', audience: 'groups', groupIds: String(d.groups.ma.id) }, { from: `${url}/edit` });
       assert.equal(changed.statusCode, 303, feedback(changed.body));
       const page = await d.horvat.get(url);
@@ -197,17 +201,19 @@ for (const database of await testDatabases()) {
       assert.equal((await d.horvat.get(url)).statusCode, 404);
       const trail = await d.admin.get(`/admin/audit?entity=news`);
       for (const action of ['news.published', 'news.updated', 'news.deleted']) assert.match(trail.body, new RegExp(action.replace('.', '\\.')), `${action} in the audit trail`);
-      void id;
     });
 
     test('a cover is re-encoded with a thumbnail and shown to its readers; a non-image is refused and nothing kept; audio streams with Range', async (t) => {
       const d = await department(t, database);
       const url = `/news/${d.ids.students}`;
+      const storedFiles = async () => Number((await d.db.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const filesBefore = await storedFiles();
       const refused = await postMultipart(d.admin, `${url}/cover`, url, {}, { field: 'cover', filename: 'cover.png', type: 'image/png', bytes: Buffer.from('not an image at all') });
       assert.equal(refused.statusCode, 422);
       const said = /id="cover-error"[^>]*>([^<]+)</.exec(refused.body)?.[1] ?? '';
       assert.match(said, /^The cover image cannot be used: upload a JPEG, PNG or WebP image/);
       assert.equal(said.split('JPEG, PNG or WebP').length, 2, `its advice is said once: ${said}`);
+      assert.equal(await storedFiles(), filesBefore, 'a refused cover keeps no file');
       const cover = await postMultipart(d.admin, `${url}/cover`, url, {}, { field: 'cover', filename: 'campus.png', type: 'image/png', bytes: await png(2400, 1200) });
       assert.equal(cover.statusCode, 303, cover.body.slice(0, 300));
       const image = await d.csStudent.get(`${url}/cover`);
@@ -228,9 +234,12 @@ for (const database of await testDatabases()) {
       const list = await d.csStudent.get('/news');
       assert.match(list.body, new RegExp(`src="${url}/cover/thumbnail"`));
 
+      const filesBeforeAudio = await storedFiles();
       const wrong = await postMultipart(d.admin, `${url}/audio`, url, {}, { field: 'file', filename: 'notes.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4') });
       assert.equal(wrong.statusCode, 422);
       assert.match(wrong.body, /not an audio file browsers play/);
+      assert.equal(await storedFiles(), filesBeforeAudio, 'a refused audio keeps no file');
+      assert.equal((await d.db.selectFrom('news').select('audioFileId').where('id', '=', d.ids.students!).executeTakeFirstOrThrow()).audioFileId, null, 'a refused audio is not the article\'s');
       const sound = Buffer.alloc(64 * 1024, 7);
       const audio = await postMultipart(d.admin, `${url}/audio`, url, {}, { field: 'file', filename: 'talk.mp3', type: 'audio/mpeg', bytes: sound });
       assert.equal(audio.statusCode, 303, audio.body.slice(0, 300));
@@ -253,6 +262,13 @@ for (const database of await testDatabases()) {
       const token = await createApiToken(d.system, d.adminUser.id);
       const call = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
         d.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload: payload as object } : {}) });
+      const lecturerToken = await createApiToken(d.system, d.horvatUserId);
+      const asLecturer = await d.app.inject({ method: 'POST', url: '/api/v1/news', headers: { authorization: `Bearer ${lecturerToken}` }, payload: { category: 'general', title: 'To all', audience: 'everyone' } });
+      assert.equal(asLecturer.statusCode, 422, asLecturer.body);
+      assert.match((asLecturer.json() as { error: { fields: { audience: string } } }).error.fields.audience, /groups they teach/, 'a lecturer may not publish to the whole department');
+      const groupsElsewhere = await call('POST', '/api/v1/news', { category: 'general', title: 'Mixed', audience: 'everyone', groupIds: [d.groups.cs.id] });
+      assert.equal(groupsElsewhere.statusCode, 422, 'groups sent with another audience are refused, not dropped');
+      assert.match(groupsElsewhere.body, /Groups are read only for the audience/);
       const made = await call('POST', '/api/v1/news', { category: 'exam', title: 'Exam timetable', body: 'See **below**.', audience: 'groups', groupIds: [d.groups.ph.id] });
       assert.equal(made.statusCode, 201, made.body);
       const article = made.json() as { id: number; audience: string; groups: { name: string }[]; summary: string; url: string };

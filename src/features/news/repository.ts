@@ -138,14 +138,3 @@ export function existingGroups(db: Db, ids: readonly number[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('groups').select(['groups.id', 'groups.name']).where('groups.id', 'in', ids).execute();
 }
-
-/** The groups a lecturer teaches (anything), by name: those they may write news for. */
-export function groupsTaughtBy(db: Db, lecturerId: number) {
-  return db
-    .selectFrom('groups')
-    .select(['groups.id', 'groups.name'])
-    .where('groups.id', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', lecturerId))
-    .orderBy('groups.name')
-    .orderBy('groups.id')
-    .execute();
-}

@@ -2,13 +2,15 @@
 // where the article is public; publishing, changing and deleting for admins and the lecturers who
 // wrote them; an article's cover image and audio; and the Atom feed of the public news.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can } from '../../access.js';
+import { can, newsAudiencesFor } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { AppError, Conflict, Invalid, NotFound, Unauthenticated, type FieldMessages } from '../../lib/errors.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { validate } from '../../lib/validation.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
 import { readUpload, type Upload } from '../../plugins/uploads.js';
+import { idsFromForm, linesWithAdded, tickedValues } from '../../routes/form-lists.js';
 import { formMessage, refusalText } from '../../routes/form-messages.js';
 import { idOf } from '../../routes/record-id.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
@@ -18,10 +20,12 @@ import * as groups from '../groups/service.js';
 import { discardPhotoObjects } from '../photos/service.js';
 import { publicNewsFeed } from './feed.js';
 import * as media from './media.js';
-import { ListNewsQuery } from './schemas.js';
+import { newsFields } from './fields.js';
+import { CreateNewsInput, ListNewsQuery } from './schemas.js';
 import * as news from './service.js';
 import { ArticlePage } from './views/article-page.js';
-import type { NewsFormValues, NewsGroupChoice } from './views/news-form.js';
+import type { GroupChoice } from '../../views/group-checkboxes.js';
+import type { NewsFormValues } from './views/news-form.js';
 import { NewsFormPage } from './views/news-form-page.js';
 import { NewsListPage } from './views/news-list-page.js';
 
@@ -35,19 +39,12 @@ function text(body: Body, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The form as typed, to show again when it is refused. */
+/** The form as typed, to show again when it is refused: the declared fields, and the groups ticked or named. */
 function formValues(body: Body): NewsFormValues {
-  const ticked = body?.groupIds;
-  const named = text(body, 'groups');
-  const added = text(body, 'groupName')?.trim();
-  const lines = (named ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
   return {
-    category: text(body, 'category'),
-    title: text(body, 'title'),
-    body: text(body, 'body'),
-    audience: text(body, 'audience'),
-    groupIds: (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked]).filter((v): v is string => typeof v === 'string'),
-    groups: added && !lines.includes(added) ? [...lines, added].join('\n') : named,
+    ...formValuesFromBody(newsFields, body, true),
+    groupIds: tickedValues(body, 'groupIds'),
+    groups: linesWithAdded(text(body, 'groups'), text(body, 'groupName')),
   };
 }
 
@@ -58,7 +55,7 @@ function formValues(body: Body): NewsFormValues {
 async function serviceInput(ctx: RequestContext, values: NewsFormValues, keep: readonly number[] = []): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = { category: values.category, title: values.title, body: values.body ?? '', audience: values.audience };
   if (values.audience !== 'groups') return input;
-  if (!ctx.actor.isAdmin) return { ...input, groupIds: (values.groupIds ?? []).map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : id)) };
+  if (newsAudiencesFor(ctx.actor) !== 'any') return { ...input, groupIds: idsFromForm(values.groupIds ?? []) };
   // Archived groups the article already has may stay (keep), as on a subject's form.
   const found = await groups.groupsNamed(ctx, (values.groups ?? '').split(/\r?\n/), { keep });
   if (found.errors.length) throw new Invalid('Check the highlighted fields.', { groups: found.errors.join(' ') });
@@ -66,17 +63,23 @@ async function serviceInput(ctx: RequestContext, values: NewsFormValues, keep: r
 }
 
 /** The groups a form offers: a lecturer's taught ones, and those an admin gave the article that they do not teach (fixed). */
-async function groupChoices(ctx: RequestContext, article?: news.NewsView): Promise<NewsGroupChoice[] | null> {
+async function groupChoices(ctx: RequestContext, article?: news.NewsView): Promise<GroupChoice[] | null> {
   const taught = await news.groupsToWriteFor(ctx);
   if (taught === null) return null;
   const fixed = (article?.groups ?? []).filter((g) => !taught.some((t) => t.id === g.id)).map((g) => ({ ...g, fixed: true }));
   return [...taught, ...fixed].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The service names the API's field (groupIds); an admin's form names groups one a line. */
+/**
+ * The service names the API's field (groupIds) in the API's words; an admin's form names groups one
+ * a line, a lecturer's ticks them.
+ */
 function onForm(error: Invalid | Conflict, admin: boolean): FieldMessages {
   const { groupIds, ...rest } = error.fields;
-  return { ...rest, ...(groupIds ? { [admin ? 'groups' : 'groupIds']: groupIds } : {}) };
+  if (!groupIds) return rest;
+  if (admin) return { ...rest, groups: groupIds };
+  const schemaSays = (CreateNewsInput.properties.groupIds as { errorMessage?: string }).errorMessage;
+  return { ...rest, groupIds: groupIds === schemaSays ? 'Tick one or more of the groups you teach.' : groupIds };
 }
 
 /** Reads news as whoever asks: a visitor sees the public news, and is asked to sign in for the rest. */
@@ -94,17 +97,28 @@ async function asReader<T>(request: FastifyRequest, read: (ctx: ServiceContext) 
 
 export default async function newsRoutes(app: FastifyInstance) {
   const timeZone = app.deps.config.timeZone;
+  const maxUpload = app.deps.config.maxContentLength;
 
   app.get<{ Querystring: Record<string, unknown> }>('/', async (request, reply) => {
     const query = validate(ListNewsQuery, request.query);
     const ctx = request.ctx();
-    const page = await news.listNews(ctx, { category: query.category ?? '', ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit ?? 20 });
+    const load = (cursor?: string) => news.listNews(ctx, { category: query.category ?? '', ...(cursor ? { cursor } : {}), limit: query.limit ?? 20 });
+    let page: news.NewsPage;
+    let cursor = query.cursor ?? '';
+    try {
+      page = await load(cursor);
+    } catch (error) {
+      // A damaged "Older" link starts again from the newest, as the other lists do (routes/named-list.ts).
+      if (!(error instanceof Invalid) || !cursor) throw error;
+      cursor = '';
+      page = await load();
+    }
     return reply.html(
       <NewsListPage
         page={reply.pageContext()}
         items={page.items}
         category={query.category ?? ''}
-        cursor={query.cursor ?? ''}
+        cursor={cursor}
         nextCursor={page.nextCursor}
         mayPublish={can(ctx.actor, 'news.publish')}
         timeZone={timeZone}
@@ -143,7 +157,15 @@ export default async function newsRoutes(app: FastifyInstance) {
   async function showArticle(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, refused: { cover?: string; audio?: string } = {}) {
     const article = await asReader(request, (ctx) => news.getNews(ctx, idOf(request)));
     return reply.html(
-      <ArticlePage page={reply.pageContext()} article={article} safeBody={renderMarkdown(article.body)} timeZone={timeZone} coverError={refused.cover} audioError={refused.audio} />,
+      <ArticlePage
+        page={reply.pageContext()}
+        article={article}
+        safeBody={renderMarkdown(article.body)}
+        timeZone={timeZone}
+        limits={{ cover: Math.min(media.COVER_MAX_BYTES, maxUpload), audio: maxUpload }}
+        coverError={refused.cover}
+        audioError={refused.audio}
+      />,
     );
   }
 
@@ -153,10 +175,7 @@ export default async function newsRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     const article = await news.newsToEdit(ctx, idOf(request));
     const values: NewsFormValues = {
-      category: article.category,
-      title: article.title,
-      body: article.body,
-      audience: article.audience,
+      ...formValuesOfRecord(newsFields, article),
       groupIds: article.groups.map((g) => String(g.id)),
       groups: article.groups.map((g) => g.name).join('\n'),
     };
@@ -207,7 +226,6 @@ export default async function newsRoutes(app: FastifyInstance) {
     try {
       upload = await readUpload(request, { field: 'cover', maxBytes: media.COVER_MAX_BYTES });
     } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refusedUpload(request, reply, 'cover', new AppError(413, 'too_large', 'The cover image is larger than 10 MB.'));
       if (error instanceof AppError && error.statusCode < 500) return refusedUpload(request, reply, 'cover', error);
       throw error;
     }

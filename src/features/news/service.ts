@@ -1,20 +1,31 @@
 // News: articles that admins publish to anyone (public), everyone signed in, students, lecturers or
 // chosen groups, and that lecturers publish to the groups they teach. Who reads what is access.ts'
 // newsScope, applied in SQL; an article out of sight is not found (404).
-import { authorize, mayEditNews, newsScope, type Actor } from '../../access.js';
+import { authorize, mayEditNews, newsAudiencesFor, newsScope, type Actor } from '../../access.js';
 import { signedInActor, type ServiceContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { Forbidden, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
 import { plainTextOf } from '../../lib/markdown.js';
-import { validate } from '../../lib/validation.js';
+import { validateAndCheck } from '../../lib/validation.js';
 import { recordAudit } from '../audit/service.js';
 import * as files from '../files/service.js';
+import * as lecturers from '../lecturers/service.js';
 import type { NewsAudience, NewsCategory } from './fields.js';
 import * as repo from './repository.js';
 import { CreateNewsInput, UpdateNewsInput } from './schemas.js';
 
 /** How long a list's summary of an article is. */
-export const SUMMARY_LENGTH = 240;
+const SUMMARY_LENGTH = 240;
+
+/** The summary a list shows of a body: its first words as plain text (written with the body). */
+export function newsSummary(body: string): string {
+  return plainTextOf(body, SUMMARY_LENGTH);
+}
+
+/** The Older link's cursor of a list whose last article is this one. */
+export function newsCursorAfter(article: { publishedAt: Date; id: number }): string {
+  return encodeCursor([article.publishedAt.toISOString(), article.id]);
+}
 
 export interface Named {
   id: number;
@@ -99,7 +110,7 @@ export async function listNews(ctx: ServiceContext, query: { category?: NewsCate
   );
   const items = page.map((row) => listItem(row, groupsOf.get(row.id) ?? []));
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.publishedAt.toISOString(), last.id]) : null };
+  return { items, nextCursor: rows.length > limit && last ? newsCursorAfter(last) : null };
 }
 
 /** One article the actor (or a visitor) may read; 404 otherwise. */
@@ -125,30 +136,44 @@ export async function getNews(ctx: ServiceContext, id: number): Promise<NewsView
 export async function groupsToWriteFor(ctx: ServiceContext): Promise<Named[] | null> {
   const actor = signedInActor(ctx);
   authorize(actor, 'news.publish');
-  if (actor.isAdmin) return null;
-  return actor.lecturerId === null ? [] : repo.groupsTaughtBy(ctx.db, actor.lecturerId);
+  if (newsAudiencesFor(actor) === 'any') return null;
+  return actor.lecturerId === null ? [] : lecturers.groupsTaughtByLecturer(ctx, actor.lecturerId);
 }
 
 /**
- * Checks the audience and its groups for this actor; the group ids it returns are the ones to keep.
- * `kept`: groups an article already has that the actor may not choose (a lecturer's article that an
- * admin gave another group): they stay whatever the actor sends.
+ * Checks the audience and its groups for this actor (access.ts newsAudiencesFor); the group ids it
+ * returns are the ones to keep. `given`: whether the caller named groups at all. `kept`: groups the
+ * article already has that the actor may not choose (a lecturer's article that an admin gave
+ * another group): they stay whatever the actor sends. Throws Invalid with every problem it finds.
  */
-async function checkAudience(ctx: ServiceContext, actor: Actor, audience: NewsAudience, groupIds: readonly number[], fields: FieldMessages, kept: readonly number[] = []): Promise<number[]> {
-  if (!actor.isAdmin && audience !== 'groups') {
-    fields.audience = 'Lecturers publish news to the groups they teach: choose "Chosen groups" and tick them.';
+async function checkAudience(
+  ctx: ServiceContext,
+  actor: Actor,
+  audience: NewsAudience | undefined,
+  groupIds: readonly number[],
+  options: { given: boolean; kept?: readonly number[] },
+): Promise<number[]> {
+  const fields: FieldMessages = {};
+  const kept = options.kept ?? [];
+  const taught = newsAudiencesFor(actor) === 'any' ? null : await groupsToWriteFor(ctx);
+  if (taught && audience !== undefined && audience !== 'groups')
+    fields.audience = 'Lecturers publish news to the groups they teach: choose the audience "groups" (Chosen groups on the form) and some of those groups.';
+  else if (audience !== undefined && audience !== 'groups' && options.given && groupIds.length > 0)
+    fields.groupIds = `Groups are read only for the audience "groups"; send no groupIds for the audience "${audience}".`;
+  if (audience !== 'groups') {
+    if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
     return [];
   }
-  if (audience !== 'groups') return [];
   const chosen = groupIds.filter((id) => !kept.includes(id));
-  if (chosen.length === 0 && kept.length === 0) {
-    fields.groupIds = 'Choose one or more groups to read it.';
-    return [];
-  }
-  const allowed = actor.isAdmin ? await repo.existingGroups(ctx.db, chosen) : (await groupsToWriteFor(ctx))!.filter((g) => chosen.includes(g.id));
+  if (chosen.length === 0 && kept.length === 0) fields.groupIds = 'Choose one or more groups to read it.';
+  const allowed = taught ? taught.filter((g) => chosen.includes(g.id)) : await repo.existingGroups(ctx.db, chosen);
   const known = new Set(allowed.map((g) => g.id));
   const unknown = chosen.filter((id) => !known.has(id));
-  if (unknown.length) fields.groupIds = actor.isAdmin ? `No group has the id ${unknown.join(', ')}.` : `You do not teach the group with the id ${unknown.join(', ')}; choose among the groups you teach.`;
+  if (unknown.length)
+    fields.groupIds = taught
+      ? `You do not teach the group with the id ${unknown.join(', ')}; choose among the groups you teach.`
+      : `No group has the id ${unknown.join(', ')}; GET /api/v1/groups lists the groups and their ids.`;
+  if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
   return [...known, ...kept];
 }
 
@@ -156,17 +181,17 @@ async function checkAudience(ctx: ServiceContext, actor: Actor, audience: NewsAu
 export async function createNews(ctx: ServiceContext, input: unknown): Promise<NewsView> {
   const actor = signedInActor(ctx);
   authorize(actor, 'news.publish');
-  const data = validate(CreateNewsInput, input);
-  const fields: FieldMessages = {};
-  const groupIds = await checkAudience(ctx, actor, data.audience, data.groupIds ?? [], fields);
-  if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
+  // The audience and groups are checked even when other fields are refused: one answer names all.
+  const { data, checked: groupIds } = await validateAndCheck(CreateNewsInput, input, (valid) =>
+    checkAudience(ctx, actor, valid.audience, valid.groupIds ?? [], { given: valid.groupIds !== undefined }),
+  );
   const now = ctx.clock.now();
   const body = data.body ?? '';
   const id = await repo.insertNews(ctx.db, {
     category: data.category,
     title: data.title,
     body,
-    summary: plainTextOf(body, SUMMARY_LENGTH),
+    summary: newsSummary(body),
     audience: data.audience,
     authorId: actor.userId > 0 ? actor.userId : null,
     publishedAt: now,
@@ -188,24 +213,23 @@ export async function newsToEdit(ctx: ServiceContext, id: number): Promise<NewsV
 export async function updateNews(ctx: ServiceContext, id: number, input: unknown): Promise<NewsView> {
   const actor = signedInActor(ctx);
   const before = await newsToEdit(ctx, id);
-  const data = validate(UpdateNewsInput, input);
-  const fields: FieldMessages = {};
-  const audience = data.audience ?? before.audience;
-  const changesAudience = data.audience !== undefined || data.groupIds !== undefined;
-  // A lecturer keeps the groups an admin added that they do not teach: their form cannot show them.
-  const taught = actor.isAdmin ? null : new Set(((await groupsToWriteFor(ctx)) ?? []).map((g) => g.id));
-  const kept = taught && audience === 'groups' ? before.groups.filter((g) => !taught.has(g.id)).map((g) => g.id) : [];
-  const groupIds = changesAudience ? await checkAudience(ctx, actor, audience, data.groupIds ?? before.groups.map((g) => g.id), fields, kept) : null;
-  if (Object.keys(fields).length) throw new Invalid('Check the highlighted fields.', fields);
+  const beforeGroups = before.groups.map((g) => g.id);
+  const { data, checked: groupIds } = await validateAndCheck(UpdateNewsInput, input, async (valid) => {
+    if (valid.audience === undefined && valid.groupIds === undefined) return null;
+    const audience = valid.audience ?? before.audience;
+    // A lecturer keeps the groups an admin added that they do not teach: their form cannot show them.
+    const taught = newsAudiencesFor(actor) === 'any' ? null : new Set(((await groupsToWriteFor(ctx)) ?? []).map((g) => g.id));
+    const kept = taught && audience === 'groups' ? beforeGroups.filter((g) => !taught.has(g)) : [];
+    return checkAudience(ctx, actor, audience, valid.groupIds ?? beforeGroups, { given: valid.groupIds !== undefined, kept });
+  });
   // Only what differs is written: a save that changes nothing leaves the article (and its
   // "changed" time, which feed readers follow) as it was, with nothing in the audit trail.
   const changes = {
     ...(data.category !== undefined && data.category !== before.category ? { category: data.category } : {}),
     ...(data.title !== undefined && data.title !== before.title ? { title: data.title } : {}),
-    ...(data.body !== undefined && data.body !== before.body ? { body: data.body, summary: plainTextOf(data.body, SUMMARY_LENGTH) } : {}),
+    ...(data.body !== undefined && data.body !== before.body ? { body: data.body, summary: newsSummary(data.body) } : {}),
     ...(data.audience !== undefined && data.audience !== before.audience ? { audience: data.audience } : {}),
   };
-  const beforeGroups = before.groups.map((g) => g.id);
   const groupsChange = groupIds !== null && (groupIds.length !== beforeGroups.length || groupIds.some((g) => !beforeGroups.includes(g)));
   if (Object.keys(changes).length === 0 && !groupsChange) return before;
   await repo.updateNews(ctx.db, id, { ...changes, updatedAt: ctx.clock.now() });

@@ -7,6 +7,7 @@ import { AppError, Conflict, Invalid, type FieldMessages } from '../../lib/error
 import { renderMarkdown } from '../../lib/markdown.js';
 import { formValuesFromBody, formValuesOfRecord } from '../../lib/record-fields.js';
 import { acceptsFiles, receiveFiles } from '../../plugins/streamed-uploads.js';
+import { linesWithAdded } from '../../routes/form-lists.js';
 import { formMessage, refusalText } from '../../routes/form-messages.js';
 import { loadNamedListPage, namedListLink, readNamedListQuery } from '../../routes/named-list.js';
 import { idOf } from '../../routes/record-id.js';
@@ -36,16 +37,10 @@ function formValues(body: Body, isNew: boolean): SubjectFormValues {
   const fields = formValuesFromBody(subjectFields, body, true);
   if (!isNew) for (const name of Object.keys(fields)) if (!body || !(name in body)) delete fields[name];
   const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
-  const withAdded = (list: string | undefined, added: string | undefined) => {
-    const extra = added?.trim();
-    if (!extra) return list;
-    const lines = (list ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
-    return [...lines, ...(lines.includes(extra) ? [] : [extra])].join('\n');
-  };
   return {
     ...fields,
-    ...(body && 'groups' in body ? { groups: withAdded(text('groups'), text('groupName')) } : {}),
-    ...(body && 'lecturers' in body ? { lecturers: withAdded(text('lecturers'), text('lecturerName')) } : {}),
+    ...(body && 'groups' in body ? { groups: linesWithAdded(text('groups'), text('groupName')) } : {}),
+    ...(body && 'lecturers' in body ? { lecturers: linesWithAdded(text('lecturers'), text('lecturerName')) } : {}),
   };
 }
 

@@ -11,8 +11,8 @@ import { categoryLabels } from '../../news/fields.js';
 import * as media from '../../news/media.js';
 import * as news from '../../news/service.js';
 import { ListNewsQuery } from '../../news/schemas.js';
-import { apiRouteConfig, readAs, recordId, writeAs } from '../request.js';
-import { errorResponses, IdParams, pageOf, ref } from '../schemas.js';
+import { apiRouteConfig, knownFieldsOnly, readAs, recordId, writeAs } from '../request.js';
+import { errorResponses, IdParams, pageOf, ref, sharedSchema } from '../schemas.js';
 
 const tags = ['news'];
 const invalid = { ...ref('Error'), description: 'The input breaks a rule; `error.fields` says what to fix in each field.' };
@@ -24,10 +24,18 @@ const notFound = { ...ref('Error'), description: 'No such article, or not one th
  * caller with a token (the pages' addresses take no token), the pages' (whole, with the site's
  * origin) for the public news.
  */
-function links(item: news.NewsListItem, files: string) {
-  const page = files.endsWith('/api/v1/news') ? files.replace(/\/api\/v1\/news$/, '/news') : files;
+interface LinkBases {
+  /** Where the articles' pages are, e.g. /news. */
+  pages: string;
+  /** Where their files are, e.g. /api/v1/news. */
+  files: string;
+}
+
+const API_LINKS: LinkBases = { pages: '/news', files: '/api/v1/news' };
+
+function links(item: news.NewsListItem, { pages, files }: LinkBases) {
   return {
-    url: `${page}/${item.id}`,
+    url: `${pages}/${item.id}`,
     coverUrl: item.hasCover ? `${files}/${item.id}/cover` : null,
     coverThumbnailUrl: item.hasCover ? `${files}/${item.id}/cover/thumbnail` : null,
     audioUrl: item.hasAudio ? `${files}/${item.id}/audio` : null,
@@ -35,7 +43,7 @@ function links(item: news.NewsListItem, files: string) {
 }
 
 /** A list item as the API answers it (NewsItem). */
-export function newsItemJson(item: news.NewsListItem, files = '/api/v1/news') {
+function newsItemJson(item: news.NewsListItem, bases: LinkBases = API_LINKS) {
   return {
     id: item.id,
     category: item.category,
@@ -47,7 +55,7 @@ export function newsItemJson(item: news.NewsListItem, files = '/api/v1/news') {
     author: item.authorName,
     publishedAt: item.publishedAt.toISOString(),
     updatedAt: item.updatedAt?.toISOString() ?? null,
-    ...links(item, files),
+    ...links(item, bases),
   };
 }
 
@@ -69,7 +77,8 @@ export default async function newsApiRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const article = await writeAs(request, (ctx) => news.createNews(ctx, request.body ?? {}));
+      const body = knownFieldsOnly(request.body ?? {}, sharedSchema('NewsInput'));
+      const article = await writeAs(request, (ctx) => news.createNews(ctx, body));
       return reply.code(201).header('location', `/api/v1/news/${article.id}`).send(newsJson(article));
     },
   );
@@ -128,7 +137,10 @@ export default async function newsApiRoutes(app: FastifyInstance) {
       config: apiRouteConfig,
       schema: { tags, summary: 'Change an article', description: 'Admins and its author. Send only the fields to change.', params: IdParams, body: ref('NewsChanges'), response: { 200: ref('News'), 403: forbidden, 404: notFound, 422: invalid, ...errorResponses } },
     },
-    async (request) => newsJson(await writeAs(request, (ctx) => news.updateNews(ctx, recordId(request.params, 'article'), request.body ?? {}))),
+    async (request) => {
+      const body = knownFieldsOnly(request.body ?? {}, sharedSchema('NewsChanges'));
+      return newsJson(await writeAs(request, (ctx) => news.updateNews(ctx, recordId(request.params, 'article'), body)));
+    },
   );
 
   app.delete(
@@ -171,7 +183,7 @@ export async function publicNewsRoutes(app: FastifyInstance) {
     reply.header('cache-control', 'public, max-age=60');
     // Whole addresses: another site showing the public news links and shows the images from here.
       const origin = siteOf(request).origin;
-      return { items: page.items.map((item) => newsItemJson(item, `${origin}/news`)), nextCursor: page.nextCursor };
+      return { items: page.items.map((item) => newsItemJson(item, { pages: `${origin}/news`, files: `${origin}/news` })), nextCursor: page.nextCursor };
     },
   );
 }

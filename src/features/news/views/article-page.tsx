@@ -1,3 +1,4 @@
+import { formatBytes } from '../../../lib/bytes.js';
 import { formatDeadline } from '../../../lib/department-time.js';
 import { Layout } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
@@ -7,12 +8,19 @@ import { audienceShortLabels, categoryLabels } from '../fields.js';
 import { AUDIO_EXTENSIONS } from '../media.js';
 import type { NewsView } from '../service.js';
 
+/** The largest cover and audio file the server takes (MAX_CONTENT_LENGTH caps both). */
+export interface UploadLimits {
+  cover: number;
+  audio: number;
+}
+
 export interface ArticlePageProps {
   page: PageContext;
   article: NewsView;
   /** The body as HTML, rendered by lib/markdown.ts, which escapes every piece that is not Markdown. */
   safeBody: string;
   timeZone: string;
+  limits: UploadLimits;
   /** A refused cover or audio upload, said above its form. */
   coverError?: string;
   audioError?: string;
@@ -29,8 +37,9 @@ function UploadError({ text, id }: { text?: string; id: string }) {
 }
 
 /** What editors of the article may do with it: change it, its cover and audio, or delete it. */
-function EditorTools(props: { article: NewsView; csrfToken: string; coverError?: string; audioError?: string }) {
+function EditorTools(props: { article: NewsView; csrfToken: string; coverError?: string; audioError?: string; limits: UploadLimits }) {
   const { article } = props;
+  const cover = formatBytes(props.limits.cover);
   return (
     <aside class="card shadow-sm mt-4" aria-label="Change this article" data-testid="news-editor-tools">
       <div class="card-body">
@@ -50,12 +59,21 @@ function EditorTools(props: { article: NewsView; csrfToken: string; coverError?:
         <form method="post" action={`/news/${article.id}/cover`} enctype="multipart/form-data" class="mb-3" data-cover-upload data-testid="cover-form">
           <CsrfField token={props.csrfToken} />
           <div class="input-group input-group-sm">
-            <input class="form-control" type="file" name="cover" id="cover-file" accept="image/jpeg,image/png,image/webp" aria-label="Cover image (JPEG, PNG or WebP, up to 10 MB)" required />
+            <input
+              class="form-control"
+              type="file"
+              name="cover"
+              id="cover-file"
+              accept="image/jpeg,image/png,image/webp"
+              data-max-bytes={String(props.limits.cover)}
+              aria-label={`Cover image (JPEG, PNG or WebP, up to ${cover})`}
+              required
+            />
             <button class="btn btn-outline-secondary" type="submit">
               {article.coverFileId ? 'Replace the cover' : 'Add the cover'}
             </button>
           </div>
-          <div class="form-text">JPEG, PNG or WebP, up to 10 MB. It is re-encoded and its metadata removed.</div>
+          <div class="form-text" safe>{`JPEG, PNG or WebP, up to ${cover}. It is re-encoded and its metadata removed.`}</div>
         </form>
         {article.coverFileId ? (
           <form method="post" action={`/news/${article.id}/cover/remove`} class="mb-3">
@@ -77,7 +95,7 @@ function EditorTools(props: { article: NewsView; csrfToken: string; coverError?:
               {article.audioFileId ? 'Replace the audio' : 'Add the audio'}
             </button>
           </div>
-          <div class="form-text">{AUDIO_EXTENSIONS}, up to the server's upload limit.</div>
+          <div class="form-text" safe>{`${AUDIO_EXTENSIONS}, up to ${formatBytes(props.limits.audio)}.`}</div>
         </form>
         {article.audioFileId ? (
           <form method="post" action={`/news/${article.id}/audio/remove`}>
@@ -133,7 +151,7 @@ export function ArticlePage(props: ArticlePageProps) {
         </article>
         {article.mayEdit ? (
           <>
-            <EditorTools article={article} csrfToken={props.page.csrfToken} coverError={props.coverError} audioError={props.audioError} />
+            <EditorTools article={article} csrfToken={props.page.csrfToken} coverError={props.coverError} audioError={props.audioError} limits={props.limits} />
             {/* The cover form's drop zone, preview and progress (landing/src/islands/cover-upload.tsx);
                 the form works without it, also where the landing build is missing. */}
             {coverIsland ? <script type="module" src={coverIsland}></script> : ''}

@@ -2,13 +2,14 @@ import type { FieldMessages } from '../../../lib/errors.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { Breadcrumb } from '../../../views/record-parts.js';
-import { NewsForm, type NewsFormValues, type NewsGroupChoice } from './news-form.js';
+import type { GroupChoice } from '../../../views/group-checkboxes.js';
+import { NewsForm, type NewsFormValues } from './news-form.js';
 
 export interface NewsFormPageProps {
   page: PageContext;
   /** The article being changed; absent for a new one. */
   article?: { id: number; title: string };
-  groups: readonly NewsGroupChoice[] | null;
+  groups: readonly GroupChoice[] | null;
   values?: NewsFormValues;
   errors?: FieldMessages;
   message?: string | null;

@@ -16,8 +16,6 @@ export interface NewsFormValues {
   groups?: string;
 }
 
-export type NewsGroupChoice = GroupChoice;
-
 export interface NewsFormProps {
   action: string;
   csrfToken: string;
@@ -28,7 +26,7 @@ export interface NewsFormProps {
    * A lecturer's groups, ticked (`fixed`: one an admin chose that they do not teach, shown but not
    * theirs to change); null for an admin, who names groups (any of thousands) one a line.
    */
-  groups: readonly NewsGroupChoice[] | null;
+  groups: readonly GroupChoice[] | null;
   submit: string;
 }
 

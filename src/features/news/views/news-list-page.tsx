@@ -18,7 +18,7 @@ export interface NewsListPageProps {
 }
 
 /** A short word on who reads an article, for those who read more than the public news. */
-export function AudienceBadge({ audience }: { audience: NewsAudience }) {
+function AudienceBadge({ audience }: { audience: NewsAudience }) {
   return (
     <span class="badge text-bg-light border" title={audienceLabels[audience]} safe>
       {audienceShortLabels[audience]}

@@ -46,6 +46,8 @@ export interface Department {
   deepPage: number;
   /** A subject the lecturer teaches to the student's group. */
   subjectId: number;
+  /** An article the signed-in student reads (their group's where there is one). */
+  newsId: number;
   /** The lecturer whose Waiting Room holds the most waiting entries, and how many (null: nobody's holds any). */
   busyLecturer: (SignedIn & { waiting: number }) | null;
   /** Waiting entries no other scenario shows, for the scoring scenario to consume. */
@@ -354,6 +356,7 @@ export async function prepareDepartment(
         searchFragment: targets.searched,
         deepPage: targets.pageNumber,
         subjectId: targets.subjectId,
+        newsId: targets.newsId,
         busyLecturer,
         scorePool,
         material: null,

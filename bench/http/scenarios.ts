@@ -50,6 +50,7 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'waiting-room', label: "a lecturer's Waiting Room", role: 'lecturer', path: '/waiting-room', kind: 'list' },
     { id: 'my-exercises', label: "a student's exercises", role: 'student', path: '/my-exercises', kind: 'list' },
     { id: 'news-student', label: "news, a student's list", role: 'student', path: '/news', kind: 'list' },
+    { id: 'news-article', label: 'a news article (a student)', role: 'student', path: `/news/${department.newsId}`, kind: 'page' },
     { id: 'news-admin', label: 'news, everything (admin)', role: 'admin', path: '/news', kind: 'list' },
     { id: 'news-public-api', label: 'public news API (no sign-in)', role: 'anonymous', path: '/api/public/news', kind: 'json-list' },
     { id: 'news-feed', label: 'Atom feed of public news', role: 'anonymous', path: '/news/feed.atom', kind: 'list' },

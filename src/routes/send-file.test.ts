@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import securityPlugin from '../plugins/security.js';
 import { createLocalStorage, newStorageKey, type Storage } from '../storage/index.js';
 import { contentDisposition, requestedRange, sendStoredFile, servedContentType, type SendableFile } from './send-file.js';
+import { collectGarbage } from '../../test/collect-garbage.js';
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -332,11 +331,6 @@ describe('reading a Range header', () => {
   });
 });
 
-/** Forces a full garbage collection (node:test gives no --expose-gc). */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 
 test('a 24 MB file streams to the browser: memory does not grow by anything near its size', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'fms-send-file-'));

@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../config/index.js';
 import {
@@ -31,6 +29,7 @@ import {
 } from './index.js';
 import { diagnoseUploadFolder } from './local.js';
 import { startS3rver, type LocalS3 } from './test-s3-server.js';
+import { collectGarbage } from '../../test/collect-garbage.js';
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -73,11 +72,6 @@ function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Forces a full garbage collection (node:test gives no --expose-gc). */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 
 interface Driver {
   name: string;

@@ -69,6 +69,10 @@ export function buildAssets(options: BuildOptions = {}): BuildResult {
     'bootstrap.css': require.resolve('bootstrap/dist/css/bootstrap.min.css'),
     'bootstrap.js': require.resolve('bootstrap/dist/js/bootstrap.bundle.min.js'),
     'htmx.js': require.resolve('htmx.org/dist/htmx.min.js'),
+    // The dashboard's charts (src/views/chart.tsx): uPlot, and ours that draws them from the page's tables.
+    'uplot.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
+    'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
+    'charts.js': join(publicDir, 'charts.js'),
     'app.css': join(publicDir, 'app.css'),
     'app.js': join(publicDir, 'app.js'),
     'favicon.svg': join(publicDir, 'favicon.svg'),

@@ -290,6 +290,18 @@ export interface RecordCountsTable {
   n: ColumnType<number | string, number, number>;
 }
 
+/**
+ * Sign-ins and hand-ins per hour (UTC), kept by triggers (migration 0011, ADR 0019) for the admin
+ * dashboard's charts. Derived data, like record_counts.
+ */
+export interface ActivityHoursTable {
+  activity: 'sign_in' | 'hand_in';
+  /** Hours since 1970-01-01T00:00Z. */
+  hour: number;
+  /** bigint: PostgreSQL hands it over as text. */
+  n: ColumnType<number | string, number, number>;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -314,6 +326,7 @@ export interface Database {
   signInFailures: SignInFailuresTable;
   settings: SettingsTable;
   recordCounts: RecordCountsTable;
+  activityHours: ActivityHoursTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -251,7 +251,7 @@ for (const database of await testDatabases()) {
           .orderBy('id')
           .executeTakeFirstOrThrow();
       const lecturer = await getDashboard({ ...ctx, actor: actorFromUser(await user('lecturerId')) });
-      assert.ok(lecturer.kind === 'lecturer' && lecturer.teaching.length > 0, 'a lecturer sees what they teach');
+      assert.ok(lecturer.kind === 'lecturer' && lecturer.subjects.length > 0, 'a lecturer sees what they teach');
       const student = await getDashboard({ ...ctx, actor: actorFromUser(await user('studentId')) });
       assert.ok(student.kind === 'student' && student.subjects.length >= 6, "a student sees their group's subjects");
       const admin = await db.selectFrom('users').selectAll().where('role', '=', 'admin').executeTakeFirstOrThrow();

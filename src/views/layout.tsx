@@ -3,7 +3,12 @@ import { Flash } from './flash.js';
 import { Nav } from './nav.js';
 import type { PageContext } from './page.js';
 
-export function Layout({ page, title, children }: { page: PageContext; title: string; children: Children }) {
+/**
+ * The page around a view. `assets`: this page's own static files (`page.asset` names), stylesheets
+ * in the head and scripts deferred after the shared ones, in the order given (a library before the
+ * script that uses it).
+ */
+export function Layout({ page, title, assets = [], children }: { page: PageContext; title: string; assets?: readonly string[]; children: Children }) {
   return (
     <>
       {'<!doctype html>'}
@@ -17,6 +22,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
           <link rel="icon" href={page.asset('favicon.svg')} type="image/svg+xml" />
           <link rel="stylesheet" href={page.asset('bootstrap.css')} />
           <link rel="stylesheet" href={page.asset('app.css')} />
+          {assets.filter((name) => name.endsWith('.css')).map((name) => <link rel="stylesheet" href={page.asset(name)} />)}
         </head>
         <body>
           <Nav page={page} />
@@ -32,6 +38,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
           <script src={page.asset('bootstrap.js')} defer></script>
           <script src={page.asset('htmx.js')} defer></script>
           <script src={page.asset('app.js')} defer></script>
+          {assets.filter((name) => name.endsWith('.js')).map((name) => <script src={page.asset(name)} defer></script>)}
         </body>
       </html>
     </>

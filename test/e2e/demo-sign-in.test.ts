@@ -29,6 +29,41 @@ async function signOut(page: Page, baseUrl: string, shots: { menu?: string; afte
   if (shots.after) await page.screenshot({ path: join(screenshots, shots.after), fullPage: true });
 }
 
+/** What each role's dashboard shows of the demo department (src/features/dashboard/views/dashboard-page.tsx). */
+async function checkDashboard(page: Page, role: (typeof demoLogins)[number]['role']): Promise<void> {
+  const panel = (testid: string) => page.locator(`[data-testid="${testid}"]`);
+  if (role === 'admin') {
+    for (const id of ['chart-sign-ins', 'chart-hand-ins']) {
+      const figure = page.locator(`#${id}`);
+      // Drawn by uPlot from the page's own table: a canvas appears and the figure is marked drawn.
+      await page.locator(`#${id}.chart-drawn canvas`).first().waitFor({ state: 'attached' });
+      const box = await figure.locator('.chart-plot').boundingBox();
+      assert.ok(box && box.width > 200 && box.height >= 150, `${id}: the chart has room (${JSON.stringify(box)})`);
+      // The table stays for screen readers: 90 days, visually hidden once the chart is drawn.
+      const table = figure.getByRole('table');
+      assert.equal(await table.locator('tbody tr').count(), 90, `${id}: a row for each of the 90 days`);
+      const tableBox = await figure.locator('.chart-table').boundingBox();
+      assert.ok(tableBox && tableBox.width <= 1 && tableBox.height <= 1, `${id}: the table is hidden from sight once the chart is drawn`);
+      assert.equal(await figure.locator('.chart-plot').getAttribute('aria-hidden'), 'true', `${id}: the drawing is hidden from screen readers`);
+    }
+    // The admin just signed in: today's sign-ins count at least that one.
+    const today = Number(await page.locator('#chart-sign-ins tbody tr:last-child td').getAttribute('data-value'));
+    assert.ok(today >= 1, `today's sign-ins include the admin's (${today})`);
+    await panel('recent-activity').getByText('Signed in').first().waitFor({ state: 'attached' });
+    await panel('locked-accounts').waitFor({ state: 'visible' });
+  } else if (role === 'lecturer') {
+    assert.ok((await panel('my-subjects').locator('tbody tr').count()) >= 1, 'the demo lecturer sees the subjects they teach');
+    assert.match(await panel('my-subjects').innerText(), /Waiting/);
+    await panel('due-this-week').waitFor({ state: 'visible' });
+    assert.ok((await panel('latest-news').locator('li').count()) >= 1, 'the latest news shows');
+  } else {
+    assert.ok((await panel('upcoming-deadlines').locator('li').count()) >= 1, 'the demo student has a deadline ahead');
+    assert.match(await panel('upcoming-deadlines').innerText(), / left · due /);
+    assert.ok((await panel('latest-scores').locator('li').count()) >= 1, 'the demo student has a released score');
+    assert.ok((await panel('latest-news').locator('li').count()) >= 1, 'the latest news shows');
+  }
+}
+
 test('demo department: every role signs in and out in Chromium', async (t: TestContext) => {
   const started = await startDemoInChromium(t);
   if (!started) return;
@@ -77,6 +112,7 @@ test('demo department: every role signs in and out in Chromium', async (t: TestC
         await page.locator(`[data-testid="dashboard-${login.role}"]`).waitFor({ state: 'visible' });
         const menu = page.locator('[data-testid="user-menu"]');
         assert.match(await menu.innerText(), new RegExp(displayNames[login.role]), 'the user menu names the signed-in user');
+        await checkDashboard(page, login.role);
         await page.screenshot({ path: join(screenshots, `dashboard-${login.role}.png`), fullPage: true });
         assertNoProblems(problems, `/dashboard as ${login.role}`);
 

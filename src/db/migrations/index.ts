@@ -11,6 +11,7 @@ import * as m0007 from './0007_add_exercise_releases_and_one_submission_each.js'
 import * as m0008 from './0008_add_calendar_feeds.js';
 import * as m0009 from './0009_drop_redundant_submissions_index.js';
 import * as m0010 from './0010_add_news_audiences.js';
+import * as m0011 from './0011_add_activity_hours.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008_add_calendar_feeds': m0008,
   '0009_drop_redundant_submissions_index': m0009,
   '0010_add_news_audiences': m0010,
+  '0011_add_activity_hours': m0011,
 };

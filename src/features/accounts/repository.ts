@@ -181,3 +181,17 @@ export function accountsAfter(db: Db, filter: AccountFilter & { after?: string; 
   return query.select(accountColumns).orderBy('username').limit(filter.limit).execute();
 }
 
+
+/**
+ * The accounts locked now (too many failed sign-ins), the latest lock to end first, at most `limit`,
+ * and how many there are, counted as far as `bound`: a range of users_locked_until_idx past now,
+ * as long as the locks are, not the accounts.
+ */
+export async function lockedAccounts(db: Db, now: Date, limit: number, bound: number) {
+  const locked = db.selectFrom('users').where('lockedUntil', '>', now);
+  const [rows, total] = await Promise.all([
+    locked.select(['id', 'username', 'displayName', 'role', 'lockedUntil']).orderBy('lockedUntil', 'desc').orderBy('id').limit(limit).execute(),
+    boundedCount(db, locked, bound),
+  ]);
+  return { rows, ...total };
+}

@@ -65,6 +65,12 @@ export async function* exportAccounts(ctx: ServiceContext, query: unknown) {
   }
 }
 
+/** The accounts locked now, for the admin dashboard: the first `limit`, and how many (as far as 1,000). */
+export async function lockedAccounts(ctx: ServiceContext, limit = 10) {
+  authorize(ctx.actor, 'accounts.list');
+  return repo.lockedAccounts(ctx.db, ctx.clock.now(), limit, 1000);
+}
+
 export async function getAccount(ctx: ServiceContext, userId: number) {
   authorize(ctx.actor, 'accounts.list');
   const user = await users.findUserById(ctx, userId);

@@ -8,32 +8,6 @@ export async function departmentCounts(db: Db) {
   return { students: c['students.active'], lecturers: c['lecturers.active'], groups: c['groups.active'], subjects: c['subjects.all'], accounts: c['users.enabled'] };
 }
 
-export function teachingOf(db: Db, lecturerId: number) {
-  return db
-    .selectFrom('teaching')
-    .innerJoin('subjects', 'subjects.id', 'teaching.subjectId')
-    .innerJoin('groups', 'groups.id', 'teaching.groupId')
-    .select([
-      'subjects.id as subjectId',
-      'subjects.name as subjectName',
-      'groups.id as groupId',
-      'groups.name as groupName',
-      (eb) =>
-        eb
-          .selectFrom('students')
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .whereRef('students.groupId', '=', 'groups.id')
-          .where('students.archived', '=', false)
-          .as('studentCount'),
-    ])
-    .where('teaching.lecturerId', '=', lecturerId)
-    // Written as NOT, not `= false`: SQLite would start from the archived flag's index and read every subject.
-    .where((eb) => eb.not(eb.ref('subjects.archived')))
-    .orderBy('subjects.name')
-    .orderBy('groups.name')
-    .execute();
-}
-
 /** Submissions in the Waiting Room across the department. */
 export async function countWaitingSubmissions(db: Db): Promise<number> {
   const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
@@ -70,4 +44,9 @@ export function subjectsOfGroup(db: Db, groupId: number) {
     .where((eb) => eb.not(eb.ref('subjects.archived')))
     .orderBy('subjects.name')
     .execute();
+}
+
+/** The tallied sign-ins and hand-ins of the hours from `from` until `to` (activity_hours' key, per activity). */
+export function activityHours(db: Db, from: number, to: number) {
+  return db.selectFrom('activityHours').select(['activity', 'hour', 'n']).where('activity', 'in', ['sign_in', 'hand_in']).where('hour', '>=', from).where('hour', '<', to).execute();
 }

@@ -8,6 +8,6 @@ export default async function dashboardRoutes(app: FastifyInstance) {
     const ctx = ctxOf(request);
     const dashboard = await getDashboard(ctx);
     const adminSummary = dashboard.kind === 'lecturer' ? await getAdminSummary(ctx) : null;
-    return reply.html(<DashboardPage page={reply.pageContext()} dashboard={dashboard} adminSummary={adminSummary} />);
+    return reply.html(<DashboardPage page={reply.pageContext()} dashboard={dashboard} adminSummary={adminSummary} timeZone={app.deps.config.timeZone} now={ctx.clock.now()} />);
   });
 }

@@ -1,29 +1,100 @@
-// Each role's start page: what an admin, a lecturer or a student needs to see first.
+// Each role's start page: what an admin, a lecturer or a student needs to see first. Every figure
+// costs the same at 100,000 students as at 100 (DESIGN convention 16): kept counts, tallies per
+// hour, and lists as long as one person's teaching or studies, never the department's.
 import { authorize, can } from '../../access.js';
-import type { ActorContext } from '../../context.js';
+import type { ActorContext, ServiceContext } from '../../context.js';
+import { lockedAccounts } from '../accounts/service.js';
 import { listAudit } from '../audit/service.js';
-import { waitingCountFor } from '../exercises/submissions.js';
+import { exercisesDueForLecturer, myExercises, type ExerciseView, type MyExercise } from '../exercises/service.js';
+import { waitingByTeachingOf } from '../exercises/submissions.js';
+import { listNews, type NewsListItem } from '../news/service.js';
+import { activityByDay, type ActivityDay } from './activity.js';
 import * as repo from './repository.js';
 
+export type DepartmentCounts = Awaited<ReturnType<typeof repo.departmentCounts>>;
+
+/** A subject the lecturer teaches: the groups they teach it to, and what waits from them. */
+export interface TaughtSubject {
+  id: number;
+  name: string;
+  groups: string[];
+  waiting: number;
+}
+
 export type Dashboard =
-  | { kind: 'admin'; counts: Awaited<ReturnType<typeof repo.departmentCounts>>; recent: Awaited<ReturnType<typeof listAudit>> }
-  | { kind: 'lecturer'; teaching: Awaited<ReturnType<typeof repo.teachingOf>>; waiting: number }
-  | { kind: 'student'; student: Awaited<ReturnType<typeof repo.studentWithGroup>> | null; subjects: Awaited<ReturnType<typeof repo.subjectsOfGroup>> }
+  | {
+      kind: 'admin';
+      counts: DepartmentCounts;
+      activity: ActivityDay[];
+      recent: Awaited<ReturnType<typeof listAudit>>;
+      locked: Awaited<ReturnType<typeof lockedAccounts>>;
+    }
+  | { kind: 'lecturer'; subjects: TaughtSubject[]; groupsTaught: number; waiting: number; dueThisWeek: ExerciseView[]; news: NewsListItem[] }
+  | {
+      kind: 'student';
+      student: Awaited<ReturnType<typeof repo.studentWithGroup>> | null;
+      subjects: Awaited<ReturnType<typeof repo.subjectsOfGroup>>;
+      /** Nothing sent yet and due later: the soonest first. */
+      deadlines: MyExercise[];
+      /** How many are overdue with nothing sent (My exercises lists them). */
+      overdue: number;
+      /** Released scores, the latest first. */
+      scores: MyExercise[];
+      news: NewsListItem[];
+    }
   | { kind: 'empty' };
 
-export async function getDashboard(ctx: ActorContext): Promise<Dashboard> {
+const WEEK = 7 * 86_400_000;
+/** How many of each list a dashboard shows; each list links to its whole page. */
+export const DASHBOARD_LIST = 5;
+
+export async function getDashboard(ctx: ServiceContext): Promise<Dashboard> {
   authorize(ctx.actor, 'dashboard.view');
   const actor = ctx.actor;
   if (actor.isAdmin && actor.role !== 'lecturer') {
-    return { kind: 'admin', counts: await repo.departmentCounts(ctx.db), recent: await listAudit(ctx, { limit: 8 }) };
+    const [counts, activity, recent, locked] = await Promise.all([
+      repo.departmentCounts(ctx.db),
+      activityByDay(ctx.db, ctx.clock.now(), ctx.config.timeZone),
+      listAudit(ctx, { limit: 8 }),
+      lockedAccounts(ctx, DASHBOARD_LIST),
+    ]);
+    return { kind: 'admin', counts, activity, recent, locked };
   }
   if (actor.role === 'lecturer' && actor.lecturerId !== null) {
-    return { kind: 'lecturer', teaching: await repo.teachingOf(ctx.db, actor.lecturerId), waiting: await waitingCountFor(ctx, actor.lecturerId) };
+    const [teaching, dueThisWeek, news] = await Promise.all([
+      waitingByTeachingOf(ctx, actor.lecturerId),
+      exercisesDueForLecturer(ctx, WEEK, 10),
+      listNews(ctx, { limit: DASHBOARD_LIST }),
+    ]);
+    const subjects = new Map<number, TaughtSubject>();
+    const groups = new Set<number>();
+    for (const t of teaching) {
+      // A past term's subject stays while something from it still waits.
+      if (t.archived && Number(t.waiting ?? 0) === 0) continue;
+      const subject = subjects.get(t.subjectId) ?? { id: t.subjectId, name: t.subjectName, groups: [], waiting: 0 };
+      subject.groups.push(t.groupName);
+      subject.waiting += Number(t.waiting ?? 0);
+      subjects.set(t.subjectId, subject);
+      groups.add(t.groupId);
+    }
+    const list = [...subjects.values()];
+    return { kind: 'lecturer', subjects: list, groupsTaught: groups.size, waiting: list.reduce((n, s) => n + s.waiting, 0), dueThisWeek, news: news.items };
   }
   if (actor.role === 'student' && actor.studentId !== null) {
     const student = (await repo.studentWithGroup(ctx.db, actor.studentId)) ?? null;
-    const subjects = student?.groupId ? await repo.subjectsOfGroup(ctx.db, student.groupId) : [];
-    return { kind: 'student', student, subjects };
+    const [subjects, mine, news] = await Promise.all([student?.groupId ? repo.subjectsOfGroup(ctx.db, student.groupId) : [], myExercises(ctx), listNews(ctx, { limit: DASHBOARD_LIST })]);
+    // myExercises comes by due time, so the upcoming ones are already soonest first.
+    const upcoming = mine.filter((m) => m.exercise.dueAt !== null && (m.state === 'open' || m.state === 'due soon'));
+    const scores = mine.filter((m) => m.scoredAt !== null).sort((a, b) => b.scoredAt!.getTime() - a.scoredAt!.getTime());
+    return {
+      kind: 'student',
+      student,
+      subjects,
+      deadlines: upcoming.slice(0, DASHBOARD_LIST),
+      overdue: mine.filter((m) => m.state === 'overdue').length,
+      scores: scores.slice(0, DASHBOARD_LIST),
+      news: news.items,
+    };
   }
   return { kind: 'empty' };
 }

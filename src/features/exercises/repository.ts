@@ -55,6 +55,21 @@ export function exercisesOfSubject(db: Db, scope: ExerciseScope, subjectId: numb
 }
 
 /**
+ * Exercises in the scope due from `from` until `until`, of subjects not archived, soonest first, at
+ * most `limit`: a lecturer's week (their dashboard), read per subject through exercises_subject_idx.
+ */
+export function exercisesDueBetween(db: Db, scope: ExerciseScope, from: Date, until: Date, limit: number) {
+  const current = withSubject(db).where((eb) => eb.not(eb.ref('subjects.archived')));
+  return scoped(current.select(columns), scope)
+    .where('exercises.dueAt', '>=', from)
+    .where('exercises.dueAt', '<', until)
+    .orderBy('exercises.dueAt')
+    .orderBy('exercises.id')
+    .limit(limit)
+    .execute();
+}
+
+/**
  * The exercises set for a group, of subjects not archived, each with this student's submission (or
  * none): the student's own group (looked up by the statement) or the one given. A group has tens of
  * exercises per term, not thousands.
@@ -86,6 +101,7 @@ export function exercisesOfStudent(db: Db, studentId: number) {
       'submissions.version',
       'submissions.dismissReason',
       'submissions.attachmentFileId',
+      'submissions.gradedAt',
       'exercises.attachmentFileId as briefFileId',
     ])
     .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())

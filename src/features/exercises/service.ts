@@ -67,6 +67,18 @@ export async function exercisesOfShownSubject(ctx: ServiceContext, subject: Pick
   return views(ctx, await repo.exercisesOfSubject(ctx.db, exerciseScope(signedInActor(ctx)), subject.id));
 }
 
+/**
+ * The exercises of the subjects the signed-in lecturer teaches that fall due within `ms` from now,
+ * soonest first, at most `limit` (their dashboard's week). Their own teaching, even for a lecturer
+ * who is also an admin.
+ */
+export async function exercisesDueForLecturer(ctx: ServiceContext, ms: number, limit: number): Promise<ExerciseView[]> {
+  const actor = signedInActor(ctx);
+  if (actor.role !== 'lecturer' || actor.lecturerId === null) throw new Forbidden();
+  const now = ctx.clock.now();
+  return views(ctx, await repo.exercisesDueBetween(ctx.db, { kind: 'taughtBy', lecturerId: actor.lecturerId }, now, new Date(now.getTime() + ms), limit));
+}
+
 /** The groups the actor may set the subject's exercises for: all its groups for admins, those they teach it to for a lecturer. */
 export function settableGroups(actor: Actor, subject: SubjectView): Named[] {
   return groupsTaughtBy(actor, subject);
@@ -193,6 +205,8 @@ export interface MyExercise {
   submission: { id: number; status: SubmissionStatus; late: boolean; submittedAt: Date; note: string; version: number; dismissReason: string | null; hasFile: boolean } | null;
   /** The score, once released. */
   score: number | null;
+  /** When the student could first see the score: scored, or its release later; null without one. */
+  scoredAt: Date | null;
   /** Whether the exercise has a brief to download (brief.ts). */
   hasBrief: boolean;
 }
@@ -208,6 +222,8 @@ export function exercisesOfStudentForStaff(ctx: ServiceContext, studentId: numbe
   if (scope.kind === 'none') throw new Forbidden();
   return repo.exercisesOfStudentInSubjects(ctx.db, studentId, groupId, subjectIds, scope.kind === 'self' ? scope.lecturerId : null);
 }
+
+const latest = (a: Date, b: Date | null) => (b && b.getTime() > a.getTime() ? b : a);
 
 /** The signed-in student's exercises with their state, by due time. */
 export async function myExercises(ctx: ServiceContext): Promise<MyExercise[]> {
@@ -234,6 +250,7 @@ export async function myExercises(ctx: ServiceContext): Promise<MyExercise[]> {
       state: exerciseState(now, r.dueAt, submission ? { status: submission.status, released } : null),
       submission,
       score: submission?.status === 'graded' && released ? r.score : null,
+      scoredAt: submission?.status === 'graded' && released && r.gradedAt ? latest(r.gradedAt, r.scoresReleasedAt) : null,
       hasBrief: r.briefFileId !== null,
     };
   });

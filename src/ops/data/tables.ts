@@ -12,11 +12,12 @@ export const MIGRATION_TABLE = 'fms_migrations';
 export const MIGRATION_LOCK_TABLE = 'fms_migrations_lock';
 
 /**
- * Tables derived from the others and kept by triggers (ADR 0015): the counts. Backups, restores and
- * copies leave them out; loading the rows into a migrated schema fires the triggers that rebuild
- * them. (SQLite's full-text tables are virtual and never listed: see tableNames.)
+ * Tables derived from the others and kept by triggers (ADR 0015, ADR 0019): the counts and the
+ * dashboard's hourly tallies. Backups, restores and copies leave them out; loading the rows into a
+ * migrated schema fires the triggers that rebuild them. (SQLite's full-text tables are virtual and
+ * never listed: see tableNames.)
  */
-const DERIVED_TABLES: readonly string[] = ['record_counts'];
+const DERIVED_TABLES: readonly string[] = ['record_counts', 'activity_hours'];
 
 /** How a value must be shaped for the column, beyond what JSON keeps. */
 export type ColumnKind = 'boolean' | 'timestamp' | 'other';

@@ -122,11 +122,18 @@ const stopsEarly: Accepted[] = [
     why: "The newest entries first. SQLite's index on `at` ends in the rowid, which is the id, so it gives the (at, id) order and stops after the page; PostgreSQL has audit_log_at_id_idx (at, id), migration 0005, for the same.",
   },
   {
-    pages: ['news', 'news-student', 'news-lecturer', 'news-lecturer-older'],
+    pages: ['news', 'news-student', 'news-lecturer', 'news-lecturer-older', 'dashboard-lecturer', 'dashboard-student'],
     table: 'news',
     kind: 'walk',
     step: /news_published_idx/,
-    why: "The news newest first through news_published_idx (published_at, id), migration 0001, from the start or from an Older link's position: an admin reads every article, a student three in four (the public, everyone's, students' and their group's), a lecturer more than half (the public, everyone's, lecturers', their own and their groups'), so the walk stops after the page's 21 (about 28 entries for a student, 40 for a lecturer).",
+    why: "The news newest first through news_published_idx (published_at, id), migration 0001, from the start or from an Older link's position: an admin reads every article, a student three in four (the public, everyone's, students' and their group's), a lecturer more than half (the public, everyone's, lecturers', their own and their groups'), so the walk stops after the page's 21 (about 28 entries for a student, 40 for a lecturer; the dashboards' latest 6, about 8 and 12).",
+  },
+  {
+    pages: ['dashboard-admin'],
+    table: 'users',
+    kind: 'walk',
+    step: /users_locked_until_idx/,
+    why: 'The accounts locked now through users_locked_until_idx (locked_until), migration 0011: the range past now holds only the locked accounts (a lock lasts minutes), so the list stops after 5 and the bounded count after 1,001.',
   },
   {
     pages: ['news-student-category'],

@@ -41,7 +41,7 @@
         scales: { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: { range: function (u, min, max) { return [0, Math.max(1, max * 1.1)]; } } },
         series: [
           {},
-          { label: figure.querySelector('thead th:last-child').textContent.trim(), stroke: bar, fill: bar, width: 0, points: { show: false }, paths: uPlot.paths.bars({ size: [0.8, 24] }) },
+          { label: figure.querySelector('thead th:last-child').textContent.trim(), stroke: bar, fill: bar, width: 0, points: { show: false }, paths: uPlot.paths.bars({ size: [0.7, 24], gap: 1 }) },
         ],
         axes: [
           {

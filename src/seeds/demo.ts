@@ -1,9 +1,9 @@
 // A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
 // assignments, a few materials and four exercises each, submissions scored and waiting
 // (demo-teaching.ts), and news for the public, everyone, students, lecturers and one group
-// (demo-news.ts). Everything is made through the features' services (with
-// their accounts and audit entries); materials only when the context has storage (the server's
-// start and `fms seed-demo` give it).
+// (demo-news.ts), and 90 days of sign-ins for the admin's charts (scale-sign-ins.ts). Everything
+// else is made through the features' services (with their accounts and audit entries); materials
+// only when the context has storage (the server's start and `fms seed-demo` give it).
 import type { ServiceContext } from '../context.js';
 import { systemActor } from '../access.js';
 import { createAccount, setPasswordForDemo } from '../features/accounts/service.js';
@@ -14,6 +14,8 @@ import { addMaterials } from '../features/subjects/materials.js';
 import { createSubject, type SubjectView } from '../features/subjects/service.js';
 import { seedDemoNews } from './demo-news.js';
 import { seedDemoTeaching } from './demo-teaching.js';
+import { writeSignIns } from './scale-sign-ins.js';
+import { ignoreProgress } from '../ops/data/progress.js';
 import { newStorageKey } from '../storage/index.js';
 import { Readable } from 'node:stream';
 import { findUserByUsername, usernamesWithPasswordUnchangedSince } from '../features/auth/service.js';
@@ -112,6 +114,8 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   }
   await seedDemoTeaching(ctx, made, studentsByGroup);
   await seedDemoNews(ctx, { username: 'l.petrova', groupId: groupIds.get('CS-101')! });
+  // Some history for the admin's charts: a dozen students signing in each weekday of the last 90 days.
+  await writeSignIns(ctx, (work) => (ctx.db.isTransaction ? work(ctx.db) : ctx.db.transaction().execute(work)), { perWeekday: 12, seed: 1 }, ignoreProgress);
 
   await writeSetting(ctx, DEMO_SEEDED_SETTING, ctx.clock.now().toISOString());
   return true;

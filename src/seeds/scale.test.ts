@@ -129,6 +129,10 @@ for (const database of await testDatabases()) {
       assert.equal(audited['account.created'], 531);
       assert.equal(audited['group.created'], 20);
       assert.equal(audited['student.archived'], archived.length);
+      // 90 days of sign-ins, a twentieth of the students each weekday (scale-sign-ins.ts), tallied for the charts.
+      assert.ok(audited['auth.sign_in']! > 90 * 10 && audited['auth.sign_in']! <= 90 * 25, `sign-ins of 90 days (${audited['auth.sign_in']})`);
+      const tallied = await db.selectFrom('activityHours').select((eb) => eb.fn.sum<number>('n').as('n')).where('activity', '=', 'sign_in').executeTakeFirstOrThrow();
+      assert.equal(Number(tallied.n), audited['auth.sign_in'], 'every sign-in is tallied');
       const imports = await db.selectFrom('imports').innerJoin('files', 'files.id', 'imports.fileId').select(['imports.kind', 'imports.status', 'imports.originalName', 'files.storageKey', 'imports.createdBy']).execute();
       assert.deepEqual(imports.map((i) => [i.kind, i.status, i.originalName]).sort(), [
         ['lecturers', 'applied', 'demo-lecturers-1-of-1.csv'],

@@ -31,6 +31,7 @@ import { recordGeneratedFiles, storeGeneratedFiles, type GeneratedFile } from '.
 import { planDepartment, type DepartmentPlan } from './scale-department.js';
 import { importLecturers, importStudents, type InTransaction } from './scale-imports.js';
 import { planNews, type PlannedArticle } from './scale-news.js';
+import { writeSignIns } from './scale-sign-ins.js';
 
 export type DemoScale = 'small' | 'medium' | 'large';
 
@@ -78,6 +79,8 @@ interface SeededAtScale {
   files: number;
   /** News articles published. */
   news: number;
+  /** Sign-ins written into the audit trail, the last 90 days (scale-sign-ins.ts). */
+  signIns: number;
   milliseconds: number;
 }
 
@@ -106,7 +109,7 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
   const storage = ctx.storage ?? createStorage(ctx.config);
   try {
     const { students, groups, lecturers, subjects, submissions: aim, news } = demoScales[scale];
-    const seeded = await seedPlan({ ...ctx, storage }, plan, aim, planNews(plan, news, seed), onProgress);
+    const seeded = await seedPlan({ ...ctx, storage }, plan, aim, planNews(plan, news, seed), seed, onProgress);
     return {
       adminUsername: seeded.username,
       adminPassword: seeded.password,
@@ -118,6 +121,7 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
       submissions: seeded.work.submissions,
       files: seeded.work.files,
       news,
+      signIns: seeded.signIns,
       milliseconds: Math.round(performance.now() - started),
     };
   } finally {
@@ -135,7 +139,7 @@ class SeedInterrupted extends Error {
   }
 }
 
-async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, submissionsAim: number, news: readonly PlannedArticle[], onProgress: OnProgress) {
+async function seedPlan(base: ServiceContext & { storage: Storage }, plan: DepartmentPlan, submissionsAim: number, news: readonly PlannedArticle[], seed: number, onProgress: OnProgress) {
   const inTransaction = <T>(work: (db: Db) => Promise<T>): Promise<T> => (base.db.isTransaction ? work(base.db) : base.db.transaction().execute(work));
   const system: ServiceContext = { ...base, actor: systemActor };
 
@@ -208,7 +212,8 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
   const work = await inStep('setting exercises and submissions', () => writeWork((step) => inTransaction((db) => step(as(db))), base.storage, subjects, submissionsAim, onProgress));
   const lecturerIdOf = plan.lecturers.map((l) => lecturerIds.get(l.email)!);
   await inStep('publishing news', () => writeNews(base, inTransaction, news, { adminUserId: admin.id, groupIds, lecturerIds: lecturerIdOf }, onProgress));
-  return { username: admin.username, password, work };
+  const signIns = await inStep('recording sign-ins', () => writeSignIns(base, inTransaction, { perWeekday: plan.students.length / 20, seed }, onProgress));
+  return { username: admin.username, password, work, signIns };
 }
 
 /** Looks records up by a key in batches (the services' look-ups take a few thousand keys at a time). */

@@ -40,7 +40,7 @@ const expected: Record<PageId, Expected> = {
   'sign-in': { budget: 1, grows: false }, // the maintenance switch
   'dashboard-admin': { budget: 9, grows: false }, // + kept counts, the charts' tallies (past days once, today), recent history, locked accounts and their bounded count
   'dashboard-lecturer': { budget: 8, grows: true }, // + teaching with its waiting entries, the week's exercises and their groups, the latest news and their groups
-  'dashboard-student': { budget: 8, grows: true }, // + the student and group, subjects with lecturers, my exercises, the latest news and their groups
+  'dashboard-student': { budget: 10, grows: true }, // + the student and group, subjects with lecturers, the deadlines ahead, the overdue count, the released scores, the latest news and their groups
   students: { budget: 6, grows: false }, // + group choices, the page, the kept total
   'students-page': { budget: 7, grows: true }, // + the page's first key
   'students-search': { budget: 7, grows: true }, // a bounded count for the kept total; the trigram index is asked first

@@ -5,7 +5,7 @@ import { authorize, can } from '../../access.js';
 import type { ActorContext, ServiceContext } from '../../context.js';
 import { lockedAccounts } from '../accounts/service.js';
 import { listAudit } from '../audit/service.js';
-import { exercisesDueForLecturer, myExercises, type ExerciseView, type MyExercise } from '../exercises/service.js';
+import { exercisesDueForLecturer, studentOutlook, type ExerciseView } from '../exercises/service.js';
 import { waitingByTeachingOf } from '../exercises/submissions.js';
 import { listNews, type NewsListItem } from '../news/service.js';
 import { activityByDay, type ActivityDay } from './activity.js';
@@ -34,15 +34,12 @@ export type Dashboard =
       kind: 'student';
       student: Awaited<ReturnType<typeof repo.studentWithGroup>> | null;
       subjects: Awaited<ReturnType<typeof repo.subjectsOfGroup>>;
-      /** Nothing sent yet and due later: the soonest first. */
-      deadlines: MyExercise[];
-      /** How many are overdue with nothing sent (My exercises lists them). */
-      overdue: number;
-      /** Released scores, the latest first. */
-      scores: MyExercise[];
       news: NewsListItem[];
-    }
+    } & Outlook
   | { kind: 'empty' };
+
+/** Nothing sent yet and due later, the soonest first; how many are overdue with nothing sent; released scores, the latest first. */
+type Outlook = Awaited<ReturnType<typeof studentOutlook>>;
 
 const WEEK = 7 * 86_400_000;
 /** How many of each list a dashboard shows; each list links to its whole page. */
@@ -82,19 +79,8 @@ export async function getDashboard(ctx: ServiceContext): Promise<Dashboard> {
   }
   if (actor.role === 'student' && actor.studentId !== null) {
     const student = (await repo.studentWithGroup(ctx.db, actor.studentId)) ?? null;
-    const [subjects, mine, news] = await Promise.all([student?.groupId ? repo.subjectsOfGroup(ctx.db, student.groupId) : [], myExercises(ctx), listNews(ctx, { limit: DASHBOARD_LIST })]);
-    // myExercises comes by due time, so the upcoming ones are already soonest first.
-    const upcoming = mine.filter((m) => m.exercise.dueAt !== null && (m.state === 'open' || m.state === 'due soon'));
-    const scores = mine.filter((m) => m.scoredAt !== null).sort((a, b) => b.scoredAt!.getTime() - a.scoredAt!.getTime());
-    return {
-      kind: 'student',
-      student,
-      subjects,
-      deadlines: upcoming.slice(0, DASHBOARD_LIST),
-      overdue: mine.filter((m) => m.state === 'overdue').length,
-      scores: scores.slice(0, DASHBOARD_LIST),
-      news: news.items,
-    };
+    const [subjects, outlook, news] = await Promise.all([student?.groupId ? repo.subjectsOfGroup(ctx.db, student.groupId) : [], studentOutlook(ctx, DASHBOARD_LIST), listNews(ctx, { limit: DASHBOARD_LIST })]);
+    return { kind: 'student', student, subjects, ...outlook, news: news.items };
   }
   return { kind: 'empty' };
 }

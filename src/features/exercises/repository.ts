@@ -101,12 +101,51 @@ export function exercisesOfStudent(db: Db, studentId: number) {
       'submissions.version',
       'submissions.dismissReason',
       'submissions.attachmentFileId',
-      'submissions.gradedAt',
       'exercises.attachmentFileId as briefFileId',
     ])
     .orderBy((eb) => eb.case().when('exercises.dueAt', 'is', null).then(1).else(0).end())
     .orderBy('exercises.dueAt')
     .orderBy('exercises.id')
+    .execute();
+}
+
+/**
+ * What a student still has to send (nothing sent, or what they sent was removed) with a due time
+ * after `now` (`ahead`: soonest first, at most `limit`) or at or before it (overdue): the open, due
+ * soon and overdue states of exerciseState, in SQL, with only the columns a dashboard shows.
+ */
+function stillToSend(db: Db, studentId: number) {
+  return setForStudent(db, studentId, null).where((eb) => eb.or([eb('submissions.id', 'is', null), eb('submissions.status', '=', 'dismissed')]));
+}
+
+export function exercisesAheadOfStudent(db: Db, studentId: number, now: Date, limit: number) {
+  return stillToSend(db, studentId)
+    .where('exercises.dueAt', '>', now)
+    .select(['exercises.id', 'exercises.title', 'exercises.dueAt', 'exercises.subjectId', 'subjects.name as subjectName'])
+    .orderBy('exercises.dueAt')
+    .orderBy('exercises.id')
+    .limit(limit)
+    .execute();
+}
+
+export async function countOverdueOfStudent(db: Db, studentId: number, now: Date): Promise<number> {
+  const row = await stillToSend(db, studentId)
+    .where('exercises.dueAt', '<=', now)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** A student's scored submissions whose score is released (scoreReleased's rule), with when each was scored and released. */
+export function releasedScoresOfStudent(db: Db, studentId: number) {
+  return db
+    .selectFrom('submissions')
+    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
+    .innerJoin('subjects', 'subjects.id', 'exercises.subjectId')
+    .select(['exercises.id', 'exercises.title', 'exercises.subjectId', 'subjects.name as subjectName', 'submissions.score', 'submissions.gradedAt', 'exercises.scoresReleasedAt'])
+    .where('submissions.studentId', '=', studentId)
+    .where('submissions.status', '=', 'graded')
+    .where((eb) => eb.or([eb('exercises.scoreRelease', '=', 'on-scoring'), eb('exercises.scoresReleasedAt', 'is not', null)]))
     .execute();
 }
 

@@ -44,6 +44,9 @@ const policy: Record<Action, string> = {
   'submissions.submit':          ' .       .           .             Y           .              . ',
   'news.read':                   ' Y       Y           Y             Y           Y              . ',
   'news.publish':                ' Y       Y           Y             .           .              . ',
+  'theses.search':               ' Y       Y           Y             Y           Y              . ',
+  'theses.record':               ' Y       Y           Y             .           .              . ',
+  'theses.propose':              ' .       .           .             Y           .              . ',
 };
 
 function expected(action: Action): boolean[] {

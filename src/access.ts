@@ -40,6 +40,9 @@ export const actions = [
   'submissions.submit',
   'news.read',
   'news.publish',
+  'theses.search',
+  'theses.record',
+  'theses.propose',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -80,7 +83,25 @@ const rules: Record<Action, Rule> = {
   // Everyone signed in reads news (which articles: newsScope); visitors read the public ones.
   'news.read': anyone,
   'news.publish': (a) => admin(a) || lecturer(a),
+  // "Find similar theses" answers titles and scores, never whose they are: everyone signed in.
+  'theses.search': anyone,
+  // Admins record any student's thesis, lecturers those of the students they may see (studentScope).
+  'theses.record': (a) => admin(a) || lecturer(a),
+  'theses.propose': student,
 };
+
+/**
+ * Whose theses the actor sees listed with their students: an admin every one, a lecturer those they
+ * supervise and those of the students they may see, a student their own.
+ */
+export type ThesisScope = { kind: 'all' } | { kind: 'lecturer'; lecturerId: number } | { kind: 'own'; studentId: number } | { kind: 'none' };
+
+export function thesisScope(actor: Actor): ThesisScope {
+  if (actor.isAdmin) return { kind: 'all' };
+  if (actor.role === 'lecturer' && actor.lecturerId !== null) return { kind: 'lecturer', lecturerId: actor.lecturerId };
+  if (actor.role === 'student' && actor.studentId !== null) return { kind: 'own', studentId: actor.studentId };
+  return { kind: 'none' };
+}
 
 /** Whether the actor may take the action. No actor, or an action without a rule, is refused. */
 export function can(actor: Actor | null | undefined, action: Action): boolean {

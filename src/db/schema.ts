@@ -192,12 +192,18 @@ export interface NewsGroupsTable {
   groupId: number;
 }
 
+export type ThesisStatus = 'proposed' | 'recorded';
+
+/** One thesis a student (migration 0012): proposed by the student, or recorded by an admin or a lecturer. */
 export interface ThesesTable {
   id: Id;
   studentId: number;
   title: string;
   supervisorId: number | null;
+  year: number | null;
+  status: ColumnType<ThesisStatus, ThesisStatus | undefined, ThesisStatus>;
   createdAt: Timestamp;
+  updatedAt: NullableTimestamp;
 }
 
 export interface AuditLogTable {

@@ -12,6 +12,7 @@ import * as m0008 from './0008_add_calendar_feeds.js';
 import * as m0009 from './0009_drop_redundant_submissions_index.js';
 import * as m0010 from './0010_add_news_audiences.js';
 import * as m0011 from './0011_add_activity_hours.js';
+import * as m0012 from './0012_add_thesis_details.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009_drop_redundant_submissions_index': m0009,
   '0010_add_news_audiences': m0010,
   '0011_add_activity_hours': m0011,
+  '0012_add_thesis_details': m0012,
 };

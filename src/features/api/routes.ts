@@ -16,6 +16,7 @@ import exerciseApiRoutes from './exercises/routes.js';
 import gradebookApiRoutes from './gradebook/routes.js';
 import materialApiRoutes from './materials/routes.js';
 import newsApiRoutes from './news/routes.js';
+import thesisApiRoutes from './theses/routes.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery, SubjectsQuery } from './schemas.js';
 import { apiKey } from '../../plugins/rate-limit.js';
@@ -297,4 +298,5 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(exerciseApiRoutes);
   await app.register(gradebookApiRoutes);
   await app.register(newsApiRoutes);
+  await app.register(thesisApiRoutes);
 }

@@ -11,6 +11,7 @@ import { exerciseFields } from '../exercises/fields.js';
 import { materialFields } from '../subjects/material-fields.js';
 import { ImportReportOutput } from '../imports/schemas.js';
 import { CreateNewsInput, NewsOutput, UpdateNewsInput } from '../news/schemas.js';
+import { RecordThesisInput, SimilarThesesOutput, ThesisOutput } from '../theses/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
 
@@ -151,6 +152,12 @@ const newsSchemas = [
     'A new article, published at once. Admins: any `audience`; lecturers: `groups` only, with some of the groups they teach in `groupIds`. `groupIds` is needed (and read) only for the audience `groups`.',
   ),
   named(UpdateNewsInput, 'NewsChanges', 'The fields to change; the others stay as they are. Given `groupIds` replace the list.'),
+];
+
+const thesisSchemas = [
+  named(ThesisOutput, 'Thesis', "A student's thesis: its title, supervisor and year, proposed by the student or recorded by an admin or a lecturer."),
+  named(RecordThesisInput, 'ThesisInput', "A student's thesis as an admin or a lecturer records it."),
+  named(SimilarThesesOutput, 'SimilarTheses', 'Existing thesis titles like the one asked about, best first, with their cosine similarity (0 to 1).'),
 ];
 
 const exerciseSchemas = [
@@ -305,7 +312,7 @@ const importSchemas = [
 ];
 
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...newsSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...newsSchemas, ...thesisSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
 
 /** A shared schema by its name, for checking a body against what the document promises. */
 export function sharedSchema(id: string): TSchema {

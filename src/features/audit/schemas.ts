@@ -27,7 +27,7 @@ export const AuditFilterQuery = Type.Object({
 });
 
 /** The record types the trail names, with the admin page each one has. */
-export const auditEntities = ['user', 'student', 'lecturer', 'group', 'subject', 'exercise', 'news', 'api_token', 'import'] as const;
+export const auditEntities = ['user', 'student', 'lecturer', 'group', 'subject', 'exercise', 'news', 'thesis', 'api_token', 'import'] as const;
 
 /**
  * The actions features record today, for the filter's suggestions and docs/audit.md. Not a closed
@@ -93,6 +93,9 @@ export const knownAuditActions = [
   'news.audio_added',
   'news.audio_replaced',
   'news.audio_removed',
+  'thesis.proposed',
+  'thesis.recorded',
+  'thesis.updated',
   'calendar.feed_made',
   'calendar.feed_replaced',
   'calendar.feed_turned_off',

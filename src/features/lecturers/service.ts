@@ -566,3 +566,14 @@ export async function lecturersNamed(ctx: ServiceContext, lines: readonly string
 export async function groupsTaughtByLecturer(ctx: Pick<ServiceContext, 'db'>, lecturerId: number): Promise<{ id: number; name: string }[]> {
   return (await repo.groupsTaughtBy(ctx.db, [lecturerId])).get(lecturerId) ?? [];
 }
+
+/**
+ * The active lecturer with this id, named, or null: who may be named a thesis's supervisor. Any
+ * signed-in actor may ask (a student proposing names theirs): the answer is a name, as the
+ * subjects' cards show lecturers to students.
+ */
+export async function supervisorNamed(ctx: ServiceContext, id: number): Promise<{ id: number; name: string } | null> {
+  signedInActor(ctx);
+  const row = await repo.findLecturer(ctx.db, { kind: 'all' }, id);
+  return row && !row.archived ? { id: row.id, name: `${row.firstName} ${row.lastName}` } : null;
+}

@@ -1,0 +1,71 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { ThesisScope } from '../../access.js';
+import type { Db } from '../../db/index.js';
+import type { ThesesTable } from '../../db/schema.js';
+
+/** Goes up with every change to the theses (migration 0012's triggers): one look-up by key. */
+export async function thesesVersion(db: Db): Promise<number> {
+  const row = await db.selectFrom('recordCounts').select('n').where('counted', '=', 'theses.version').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Every thesis's id and title, for the similarity index (built once per change, not per search). */
+export function allTitles(db: Db) {
+  return db.selectFrom('theses').select(['id', 'title']).orderBy('id').execute();
+}
+
+function withNames(db: Db) {
+  return db
+    .selectFrom('theses')
+    .innerJoin('students', 'students.id', 'theses.studentId')
+    .leftJoin('lecturers', 'lecturers.id', 'theses.supervisorId')
+    .select([
+      'theses.id',
+      'theses.studentId',
+      'theses.title',
+      'theses.supervisorId',
+      'theses.year',
+      'theses.status',
+      'theses.createdAt',
+      'theses.updatedAt',
+      'students.firstName as studentFirstName',
+      'students.lastName as studentLastName',
+      'students.groupId',
+      'lecturers.firstName as supervisorFirstName',
+      'lecturers.lastName as supervisorLastName',
+    ]);
+}
+
+export type ThesisRow = NonNullable<Awaited<ReturnType<typeof findThesisOfStudent>>>;
+
+export function findThesisOfStudent(db: Db, studentId: number) {
+  return withNames(db).where('theses.studentId', '=', studentId).executeTakeFirst();
+}
+
+/**
+ * The theses in the scope, newest first, a page of `limit` after `before` (an id): an admin's every
+ * one; a lecturer's those they supervise and those of the students of the groups they teach; a
+ * student's their own.
+ */
+export function listTheses(db: Db, scope: ThesisScope, page: { limit: number; before?: number }) {
+  let q = withNames(db);
+  if (scope.kind === 'none') q = q.where(sql<boolean>`1 = 0`);
+  if (scope.kind === 'own') q = q.where('theses.studentId', '=', scope.studentId);
+  if (scope.kind === 'lecturer')
+    q = q.where((eb) =>
+      eb.or([
+        eb('theses.supervisorId', '=', scope.lecturerId),
+        eb('students.groupId', 'in', eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId)),
+      ]),
+    );
+  if (page.before !== undefined) q = q.where('theses.id', '<', page.before);
+  return q.orderBy('theses.id', 'desc').limit(page.limit).execute();
+}
+
+export async function insertThesis(db: Db, thesis: Insertable<ThesesTable>): Promise<number> {
+  return (await db.insertInto('theses').values(thesis).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function updateThesis(db: Db, id: number, changes: Updateable<ThesesTable>): Promise<void> {
+  await db.updateTable('theses').set(changes).where('id', '=', id).execute();
+}

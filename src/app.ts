@@ -26,6 +26,7 @@ import { redisSessionStore } from './features/auth/redis-session-store.js';
 import dashboardRoutes from './features/dashboard/routes.js';
 import groupRoutes from './features/groups/routes.js';
 import lecturerRoutes from './features/lecturers/routes.js';
+import thesisRoutes from './features/theses/routes.js';
 import newsRoutes from './features/news/routes.js';
 import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import submissionRoutes from './features/submissions/routes.js';
@@ -162,6 +163,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(exerciseRoutes, { prefix: '/exercises' });
   await app.register(calendarRoutes); // /my-calendar (students), /calendar/<secret>.ics (calendar apps, no cookie)
   await app.register(newsRoutes, { prefix: '/news' }); // public articles and the feed for visitors too
+  await app.register(thesisRoutes, { prefix: '/theses' });
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
   await app.register(apiRoutes, { prefix: '/api/v1' });

@@ -18,6 +18,7 @@ const entries: NavEntry[] = [
   { href: '/lecturers', label: 'Lecturers', action: 'lecturers.manage' },
   { href: '/groups', label: 'Groups', action: 'groups.view' },
   { href: '/news', label: 'News', action: 'news.read' },
+  { href: '/theses', label: 'Theses', action: 'theses.search' },
   { href: '/admin/imports', label: 'Import', action: 'imports.run' },
   { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list' },
   { href: '/admin/audit', label: 'Audit trail', action: 'audit.view' },

@@ -577,3 +577,10 @@ export async function supervisorNamed(ctx: ServiceContext, id: number): Promise<
   const row = await repo.findLecturer(ctx.db, { kind: 'all' }, id);
   return row && !row.archived ? { id: row.id, name: `${row.firstName} ${row.lastName}` } : null;
 }
+
+/** The active lecturer with this e-mail, named, or null: a thesis's supervisor as a form names them. */
+export async function supervisorWithEmail(ctx: ServiceContext, email: string): Promise<{ id: number; name: string } | null> {
+  signedInActor(ctx);
+  const [row] = await repo.findLecturersByEmails(ctx.db, [email.trim().toLowerCase()]);
+  return row && !row.archived ? { id: row.id, name: `${row.firstName} ${row.lastName}` } : null;
+}

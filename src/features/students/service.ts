@@ -367,3 +367,10 @@ export async function updateStudentsInBulk(ctx: ServiceContext, updates: readonl
     })),
   );
 }
+
+/** The student with this number, if the actor may see them (studentScope), else NotFound: a form that names a student by number. */
+export async function studentNumbered(ctx: ServiceContext, studentNumber: string): Promise<StudentView> {
+  const found = await repo.findStudentByNumber(ctx.db, studentNumber.trim());
+  if (!found) throw new NotFound('No such student.');
+  return getStudent(ctx, found.id);
+}

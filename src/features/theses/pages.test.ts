@@ -19,7 +19,7 @@ for (const database of await testDatabases()) {
       const horvat = await createLecturer(system, { lastName: 'Horvat', firstName: 'Ivan', email: 'ivan.horvat@example.edu' });
       await createSubject(system, { name: 'Databases', description: '', groupIds: [cs.id], lecturerIds: [horvat.lecturer.id] });
       const sara = await createStudent(system, { groupId: cs.id, firstName: 'Sara', lastName: 'Novak', studentNumber: '2026-0001' });
-      const ivan = await createStudent(system, { groupId: ma.id, firstName: 'Ivan', lastName: 'Ilić', studentNumber: '2026-0002' });
+      await createStudent(system, { groupId: ma.id, firstName: 'Ivan', lastName: 'Ilić', studentNumber: '2026-0002' });
 
       // An admin records Ivan's thesis through the form, naming the supervisor by e-mail.
       assert.equal((await admin.get('/theses/new')).statusCode, 200);

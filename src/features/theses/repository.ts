@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { ThesisScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import type { ThesesTable } from '../../db/schema.js';
@@ -44,20 +44,32 @@ export function findThesisOfStudent(db: Db, studentId: number) {
 
 /**
  * The theses in the scope, newest first, a page of `limit` after `before` (an id): an admin's every
- * one; a lecturer's those they supervise and those of the students of the groups they teach; a
- * student's their own.
+ * one (the primary key walked from the top: every row passes); a student's their own (by key); a
+ * lecturer's those they supervise and those of the students of the groups they teach, gathered by
+ * key first (theses_supervisor_idx; the groups' students, then theses_student_unique): as many as
+ * the lecturer's students, never the department's theses walked.
  */
-export function listTheses(db: Db, scope: ThesisScope, page: { limit: number; before?: number }) {
+export async function listTheses(db: Db, scope: ThesisScope, page: { limit: number; before?: number }) {
   let q = withNames(db);
-  if (scope.kind === 'none') q = q.where(sql<boolean>`1 = 0`);
+  if (scope.kind === 'none') return [];
   if (scope.kind === 'own') q = q.where('theses.studentId', '=', scope.studentId);
-  if (scope.kind === 'lecturer')
-    q = q.where((eb) =>
-      eb.or([
-        eb('theses.supervisorId', '=', scope.lecturerId),
-        eb('students.groupId', 'in', eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId)),
-      ]),
-    );
+  if (scope.kind === 'lecturer') {
+    const [supervised, taught] = await Promise.all([
+      db.selectFrom('theses').select('id').where('supervisorId', '=', scope.lecturerId).execute(),
+      db
+        .selectFrom('theses')
+        .innerJoin('students', 'students.id', 'theses.studentId')
+        .select('theses.id')
+        .where('students.groupId', 'in', (eb) => eb.selectFrom('teaching').select('teaching.groupId').where('teaching.lecturerId', '=', scope.lecturerId))
+        .execute(),
+    ]);
+    const ids = [...new Set([...supervised, ...taught].map((r) => r.id))]
+      .filter((id) => page.before === undefined || id < page.before)
+      .sort((a, b) => b - a)
+      .slice(0, page.limit);
+    if (ids.length === 0) return [];
+    q = q.where('theses.id', 'in', ids);
+  }
   if (page.before !== undefined) q = q.where('theses.id', '<', page.before);
   return q.orderBy('theses.id', 'desc').limit(page.limit).execute();
 }

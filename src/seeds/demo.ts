@@ -1,19 +1,20 @@
 // A small demo department: an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with teaching
 // assignments, a few materials and four exercises each, submissions scored and waiting
 // (demo-teaching.ts), and news for the public, everyone, students, lecturers and one group
-// (demo-news.ts), and 90 days of sign-ins for the admin's charts (scale-sign-ins.ts). Everything
-// else is made through the features' services (with their accounts and audit entries); materials
-// only when the context has storage (the server's start and `fms seed-demo` give it).
+// (demo-news.ts), four theses, and 90 days of sign-ins for the admin's charts (scale-sign-ins.ts).
+// Everything else is made through the features' services (with their accounts and audit entries);
+// materials only when the context has storage (the server's start and `fms seed-demo` give it).
 import type { ServiceContext } from '../context.js';
 import { systemActor } from '../access.js';
 import { createAccount, setPasswordForDemo } from '../features/accounts/service.js';
 import { createGroup } from '../features/groups/service.js';
 import { createLecturer } from '../features/lecturers/service.js';
-import { createStudent } from '../features/students/service.js';
+import { createStudent, studentNumbered } from '../features/students/service.js';
 import { addMaterials } from '../features/subjects/materials.js';
 import { createSubject, type SubjectView } from '../features/subjects/service.js';
 import { seedDemoNews } from './demo-news.js';
 import { seedDemoTeaching } from './demo-teaching.js';
+import { recordThesis } from '../features/theses/service.js';
 import { writeSignIns } from './scale-sign-ins.js';
 import { ignoreProgress } from '../ops/data/progress.js';
 import { newStorageKey } from '../storage/index.js';
@@ -114,6 +115,17 @@ export async function seedDemoDepartment(base: ServiceContext): Promise<boolean>
   }
   await seedDemoTeaching(ctx, made, studentsByGroup);
   await seedDemoNews(ctx, { username: 'l.petrova', groupId: groupIds.get('CS-101')! });
+  // A few theses for "Find similar theses" (the demo student, Sara Novak, has none yet: she may propose).
+  const supervisor = lecturerIds.get(subjects[0]!.lecturer)!;
+  for (const [n, title, year] of [
+    [1, 'Neural networks for recognising handwritten Armenian letters', 2027],
+    [4, 'Scheduling university exams with constraint programming', 2027],
+    [11, 'Распознавание рукописных букв нейронными сетями', 2026],
+    [21, 'Graph algorithms for routing in sensor networks', 2026],
+  ] as const) {
+    const student = await studentNumbered(ctx, demoStudentNumber(n));
+    await recordThesis(ctx, { studentId: student.id, title, supervisorId: supervisor, year });
+  }
   // Some history for the admin's charts: a dozen students signing in each weekday of the last 90 days.
   await writeSignIns(ctx, (work) => (ctx.db.isTransaction ? work(ctx.db) : ctx.db.transaction().execute(work)), { perWeekday: 12, seed: 1 }, ignoreProgress);
 

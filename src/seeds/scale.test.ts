@@ -133,6 +133,9 @@ for (const database of await testDatabases()) {
       assert.ok(audited['auth.sign_in']! > 90 * 10 && audited['auth.sign_in']! <= 90 * 25, `sign-ins of 90 days (${audited['auth.sign_in']})`);
       const tallied = await db.selectFrom('activityHours').select((eb) => eb.fn.sum<number>('n').as('n')).where('activity', '=', 'sign_in').executeTakeFirstOrThrow();
       assert.equal(Number(tallied.n), audited['auth.sign_in'], 'every sign-in is tallied');
+      const theses = await db.selectFrom('theses').select(['status', 'title']).execute();
+      assert.equal(theses.length, 250, 'a thesis for every other student');
+      assert.ok(theses.some((t) => t.status === 'proposed') && theses.some((t) => /[\u0530-\u058f]/.test(t.title)) && theses.some((t) => /[а-я]/.test(t.title)), 'proposals among them; titles in Armenian and Russian too');
       const imports = await db.selectFrom('imports').innerJoin('files', 'files.id', 'imports.fileId').select(['imports.kind', 'imports.status', 'imports.originalName', 'files.storageKey', 'imports.createdBy']).execute();
       assert.deepEqual(imports.map((i) => [i.kind, i.status, i.originalName]).sort(), [
         ['lecturers', 'applied', 'demo-lecturers-1-of-1.csv'],

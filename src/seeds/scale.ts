@@ -32,6 +32,7 @@ import { planDepartment, type DepartmentPlan } from './scale-department.js';
 import { importLecturers, importStudents, type InTransaction } from './scale-imports.js';
 import { planNews, type PlannedArticle } from './scale-news.js';
 import { writeSignIns } from './scale-sign-ins.js';
+import { writeTheses } from './scale-theses.js';
 
 export type DemoScale = 'small' | 'medium' | 'large';
 
@@ -81,6 +82,8 @@ interface SeededAtScale {
   news: number;
   /** Sign-ins written into the audit trail, the last 90 days (scale-sign-ins.ts). */
   signIns: number;
+  /** Theses, one for every other active student (scale-theses.ts). */
+  theses: number;
   milliseconds: number;
 }
 
@@ -122,6 +125,7 @@ export async function seedDepartmentAtScale(ctx: ServiceContext, options: { scal
       files: seeded.work.files,
       news,
       signIns: seeded.signIns,
+      theses: seeded.theses,
       milliseconds: Math.round(performance.now() - started),
     };
   } finally {
@@ -212,8 +216,9 @@ async function seedPlan(base: ServiceContext & { storage: Storage }, plan: Depar
   const work = await inStep('setting exercises and submissions', () => writeWork((step) => inTransaction((db) => step(as(db))), base.storage, subjects, submissionsAim, onProgress));
   const lecturerIdOf = plan.lecturers.map((l) => lecturerIds.get(l.email)!);
   await inStep('publishing news', () => writeNews(base, inTransaction, news, { adminUserId: admin.id, groupIds, lecturerIds: lecturerIdOf }, onProgress));
+  const theses = await inStep('recording theses', () => writeTheses(base, inTransaction, { seed }, onProgress));
   const signIns = await inStep('recording sign-ins', () => writeSignIns(base, inTransaction, { perWeekday: plan.students.length / 20, seed }, onProgress));
-  return { username: admin.username, password, work, signIns };
+  return { username: admin.username, password, work, signIns, theses };
 }
 
 /** Looks records up by a key in batches (the services' look-ups take a few thousand keys at a time). */

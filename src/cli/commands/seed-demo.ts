@@ -64,7 +64,7 @@ async function seedAtScale(flags: SeedFlags): Promise<void> {
   process.stdout.write(`  ${n(result.students)} students in ${n(result.groups)} groups, ${n(result.lecturers)} lecturers, each with an account, and the admin.\n`);
   process.stdout.write(`  ${n(result.subjects)} subjects with ${n(result.exercises)} exercises and ${n(result.submissions)} submissions; ${n(result.files)} generated files in ${storedIn}.\n`);
   process.stdout.write(`  ${n(result.news)} news articles over the last three years.\n`);
-  process.stdout.write(`  ${n(result.signIns)} sign-ins over the last 90 days.\n`);
+  process.stdout.write(`  ${n(result.theses)} theses; ${n(result.signIns)} sign-ins over the last 90 days.\n`);
   process.stdout.write('Sign in as the administrator with this one-time password (shown only now; you choose your own at the first sign-in):\n');
   process.stdout.write(`  ${result.adminUsername} / ${result.adminPassword}\n`);
   process.stdout.write("Every other account has a random one-time password, sealed in its import for one download by the admin (Import page), or set anew with Reset password.\n");

@@ -20,6 +20,7 @@ import { buildTestApp } from './build-test-app.js';
 import { createApiToken, createGroup, createLecturer, createStudent, createUser, teach, TEST_PASSWORD } from './factories.js';
 import { listing, QueryLog } from './query-log.js';
 import { newsCursorAfter } from '../src/features/news/service.js';
+import { recordThesis } from '../src/features/theses/service.js';
 import { browsersFor, unanswered, visitPages, watchedPages, type PageId } from './query-pages.js';
 import { testDatabases } from './services.js';
 
@@ -78,6 +79,10 @@ const expected: Record<PageId, Expected> = {
   'news-article': { budget: 5, grows: false }, // the article with its author's name, its groups
   'news-feed': { budget: 2, grows: true }, // the maintenance switch, the public articles (no session: a feed reader has none)
   'api-public-news': { budget: 2, grows: true },
+  theses: { budget: 4, grows: true }, // the page with the students' and supervisors' names
+  'theses-lecturer': { budget: 6, grows: true }, // the ids supervised, the ids of the taught groups' students, the page
+  'theses-student': { budget: 6, grows: true }, // the theses' version, every title (the index, built once per change: its first search), the student's own
+  'api-theses-similar': { budget: 5, grows: true }, // token, account, maintenance, the theses' version, every title (the first search)
 };
 
 /** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */
@@ -102,7 +107,8 @@ const SEARCHED = 'novak';
  * students in the home group, a lecturer teaching the new group and a subject of the home group,
  * another subject of the home group for the signed-in lecturer, one change to the signed-in
  * student's record, and six articles: four by the admin (public, everyone, students, lecturers), one
- * by the signed-in lecturer to the home group, one by the new lecturer to the new group. Every page
+ * by the signed-in lecturer to the home group, one by the new lecturer to the new group; six theses
+ * (the home group's five new students', one of the new group's). Every page
  * marked `grows` below shows more rows with every part (the news lists up to their 20).
  */
 async function addPart(d: Department): Promise<void> {
@@ -120,6 +126,9 @@ async function addPart(d: Department): Promise<void> {
     const lastName = i < 2 ? `Novakovic${k}x${i}` : `Student${k}x${i}`;
     const { student } = await createStudent(system, { lastName, groupId: i < 15 ? group.id : d.homeGroupId });
     if (i === 2) await archiveStudent(system, student.id);
+    // Theses: the home group's five (in the lecturer's list) and one of the new group, all alike enough for the similarity searches.
+    if (i >= 15) await recordThesis(system, { studentId: student.id, title: `Neural networks for routing in sensor networks, part ${k}, study ${i}`, supervisorId: null, year: 2027 });
+    if (i === 0) await recordThesis(system, { studentId: student.id, title: `Graph algorithms for scheduling of university exams, part ${k}`, supervisorId: lecturer.lecturer.id, year: 2026 });
   }
   await updateStudent(system, d.studentId, { address: `Street ${k}` });
   // The signed-in lecturer's subject of the home group gets an exercise, a material and the home

@@ -57,7 +57,11 @@ export type PageId =
   | 'news-lecturer-older'
   | 'news-article'
   | 'news-feed'
-  | 'api-public-news';
+  | 'api-public-news'
+  | 'theses'
+  | 'theses-lecturer'
+  | 'theses-student'
+  | 'api-theses-similar';
 
 export interface WatchedPage<Id extends string = PageId> {
   id: Id;
@@ -239,6 +243,10 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'news-article', label: 'an article, as a student of its group reads it', role: 'student', path: `/news/${t.newsId}` },
     { id: 'news-feed', label: 'the Atom feed of the public news', role: 'anonymous', path: '/news/feed.atom' },
     { id: 'api-public-news', label: "the public news API (the landing page's)", role: 'anonymous', path: '/api/public/news' },
+    { id: 'theses', label: "the theses list, an admin's (every thesis)", role: 'admin', path: '/theses' },
+    { id: 'theses-lecturer', label: "the theses list, a lecturer's", role: 'lecturer', path: '/theses' },
+    { id: 'theses-student', label: "a student's thesis page, with a search for similar titles", role: 'student', path: `/theses?title=${encodeURIComponent('Neural networks for routing in sensor networks')}` },
+    { id: 'api-theses-similar', label: 'the JSON API search for similar thesis titles', role: 'api', path: `/api/v1/theses/similar?title=${encodeURIComponent('Graph algorithms for scheduling of university exams')}` },
   ];
 }
 

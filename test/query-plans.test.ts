@@ -129,6 +129,12 @@ const stopsEarly: Accepted[] = [
     why: "The news newest first through news_published_idx (published_at, id), migration 0001, from the start or from an Older link's position: an admin reads every article, a student three in four (the public, everyone's, students' and their group's), a lecturer more than half (the public, everyone's, lecturers', their own and their groups'), so the walk stops after the page's 21 (about 28 entries for a student, 40 for a lecturer; the dashboards' latest 6, about 8 and 12).",
   },
   {
+    pages: ['theses'],
+    table: 'theses',
+    step: /^SCAN theses$|theses_pkey/,
+    why: "Every thesis newest first, by its key: SQLite walks the rowid backwards (its plan says SCAN, with no sort after it), PostgreSQL theses_pkey backwards; an admin reads every thesis, so the walk stops after the page's 51.",
+  },
+  {
     pages: ['dashboard-admin'],
     table: 'users',
     kind: 'walk',

@@ -25,6 +25,8 @@ export interface Scenario {
 /** The scoring scenario's id (last of the loaded ones: it changes the department). */
 export const SCORE_ID = 'score';
 export const MATERIAL_ID = 'material-10mb';
+/** The title the thesis searches compare: close to many of the generated ones (seeds/scale-theses.ts). */
+const SIMILAR_TO = 'Neural networks for recognition of handwritten letters in real time';
 
 export function scenariosOf(department: Department): Scenario[] {
   const q = encodeURIComponent(department.searchFragment);
@@ -54,6 +56,9 @@ export function scenariosOf(department: Department): Scenario[] {
     { id: 'news-admin', label: 'news, everything (admin)', role: 'admin', path: '/news', kind: 'list' },
     { id: 'news-public-api', label: 'public news API (no sign-in)', role: 'anonymous', path: '/api/public/news', kind: 'json-list' },
     { id: 'news-feed', label: 'Atom feed of public news', role: 'anonymous', path: '/news/feed.atom', kind: 'list' },
+    // Issue 13: "Find similar theses" over every title (50,000 at large), through the API and on a student's page.
+    { id: 'theses-similar-api', label: 'API, similar thesis titles', role: 'api', path: `/api/v1/theses/similar?title=${encodeURIComponent(SIMILAR_TO)}`, kind: 'json-search' },
+    { id: 'theses-student', label: "a student's theses page, similar titles", role: 'student', path: `/theses?title=${encodeURIComponent(SIMILAR_TO)}`, kind: 'search' },
     { id: 'gradebook', label: "a group's gradebook", role: 'lecturer', path: `/subjects/${department.subjectId}/gradebook?group=${department.student.groupId}`, kind: 'page' },
     ...(department.busyLecturer
       ? [{ id: 'waiting-room-busy', label: `a busy lecturer's Waiting Room (${department.busyLecturer.waiting.toLocaleString('en')} waiting)`, role: 'busy-lecturer' as const, path: '/waiting-room', kind: 'list' as const }]

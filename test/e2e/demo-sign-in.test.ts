@@ -125,6 +125,33 @@ test('demo department: every role signs in and out in Chromium', async (t: TestC
     });
   }
 
+  await t.test('a student finds similar theses as they type, then proposes a title and is warned of a close one', async () => {
+    const student = demoLogins.find((l) => l.role === 'student')!;
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await signIn(page, baseUrl, student.username, student.password);
+      await page.getByRole('link', { name: 'Theses' }).click();
+      await page.waitForURL(`${baseUrl}/theses`);
+      // htmx answers as the title is typed: no button pressed.
+      await page.getByLabel('Title', { exact: true }).fill('Neural networks for handwritten letters');
+      const results = page.locator('[data-testid="similar-theses"]');
+      await results.waitFor({ state: 'visible' });
+      assert.match(await results.innerText(), /Neural networks for recognising handwritten Armenian letters\s+\d+%/);
+      assert.equal(new URL(page.url()).pathname, '/theses', 'the page stayed; only the results changed');
+      await page.screenshot({ path: join(screenshots, 'theses-similar.png'), fullPage: true });
+      await page.getByLabel('The title you propose').fill('Handwritten Armenian letters recognised by neural networks');
+      await Promise.all([page.waitForURL(`${baseUrl}/theses`), page.getByRole('button', { name: 'Propose' }).click()]);
+      await page.locator('.alert-warning', { hasText: 'Your title is close to an existing one' }).waitFor({ state: 'visible' });
+      assert.match(await page.locator('[data-testid="own-thesis"]').innerText(), /Proposed by you, not yet recorded/);
+      await page.screenshot({ path: join(screenshots, 'theses-proposed.png'), fullPage: true });
+      assertNoProblems(problems, '/theses as a student');
+    } finally {
+      await context.close();
+    }
+  });
+
   await t.test('the student dashboard works at phone width, navbar toggler included', async () => {
     const student = demoLogins.find((l) => l.role === 'student')!;
     const context = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });

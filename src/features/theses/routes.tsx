@@ -43,7 +43,11 @@ async function showPage(request: FastifyRequest<{ Querystring: Query }>, reply: 
   const ctx = ctxOf(request);
   const search = await searchOf(ctx, request.query ?? {});
   const props: ThesesPageProps = { page: reply.pageContext(), search, timeZone: request.server.deps.config.timeZone };
-  if (can(ctx.actor, 'theses.propose')) props.own = own ?? { thesis: await theses.myThesis(ctx), values: { title: '', year: '' }, errors: {}, message: null };
+  if (can(ctx.actor, 'theses.propose')) {
+    // The proposal's own values fill its form, to change from.
+    const thesis = own ? own.thesis : await theses.myThesis(ctx);
+    props.own = own ?? { thesis, values: { title: thesis?.title ?? '', year: thesis?.year ? String(thesis.year) : '' }, errors: {}, message: null };
+  }
   else {
     const before = Number(text(request.query ?? {}, 'before'));
     const page = await theses.listTheses(ctx, Number.isSafeInteger(before) && before > 0 ? { before } : {});

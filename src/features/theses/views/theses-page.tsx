@@ -76,7 +76,7 @@ function SimilarForm({ search }: { search: SimilarSearch }) {
               </label>
               <select class={`form-select${search.errors.threshold ? ' is-invalid' : ''}`} id="field-threshold" name="threshold">
                 {[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8].map((t) => (
-                  <option value={String(t)} selected={Math.abs(t - search.threshold) < 1e-9}>
+                  <option value={String(t)} selected={Math.abs(t - search.threshold) < 1e-9} safe>
                     {percent(t)}
                   </option>
                 ))}
@@ -184,7 +184,7 @@ function ThesesList({ list, timeZone }: { list: NonNullable<ThesesPageProps['lis
                   <td safe>{t.supervisor ?? '—'}</td>
                   <td safe>{t.year === null ? '—' : String(t.year)}</td>
                   <td>
-                    <span class={`badge ${t.status === 'recorded' ? 'text-bg-success' : 'text-bg-warning'}`} title={formatDeadline(t.updatedAt ?? t.createdAt, timeZone)} safe>
+                    <span class={`badge ${t.status === 'recorded' ? 'text-bg-success' : 'text-bg-warning'}`} title={formatDeadline(t.updatedAt ?? t.createdAt, timeZone)}>
                       {t.status}
                     </span>
                   </td>

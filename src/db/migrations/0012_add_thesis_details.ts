@@ -15,11 +15,24 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('theses_supervisor_idx').on('theses').columns(['supervisor_id', 'id']).execute();
   await db.insertInto('record_counts').values({ counted: 'theses.version', n: 0 }).execute();
   if (dialectOf(db) === 'postgres') {
+    // Per statement, with its rows: PostgreSQL fires a statement trigger for a statement that
+    // changed nothing too (a cascade from a deleted student with no thesis), which must not move the
+    // version and make every process rebuild its index. Transition tables allow one event a trigger.
     await sql
       .raw(`create function theses_version_follow() returns trigger language plpgsql as $$
-        begin update record_counts set n = n + 1 where counted = 'theses.version'; return null; end $$`)
+        begin
+          -- Apart: each statement is planned when it runs, and an insert's trigger has no old_rows.
+          if tg_op = 'DELETE' then
+            if exists (select 1 from old_rows) then update record_counts set n = n + 1 where counted = 'theses.version'; end if;
+          elsif exists (select 1 from new_rows) then
+            update record_counts set n = n + 1 where counted = 'theses.version';
+          end if;
+          return null;
+        end $$`)
       .execute(db);
-    await sql.raw(`create trigger theses_versioned after insert or update or delete on theses for each statement execute function theses_version_follow()`).execute(db);
+    await sql.raw(`create trigger theses_versioned_insert after insert on theses referencing new table as new_rows for each statement execute function theses_version_follow()`).execute(db);
+    await sql.raw(`create trigger theses_versioned_update after update on theses referencing new table as new_rows for each statement execute function theses_version_follow()`).execute(db);
+    await sql.raw(`create trigger theses_versioned_delete after delete on theses referencing old table as old_rows for each statement execute function theses_version_follow()`).execute(db);
   } else {
     for (const op of ['insert', 'update', 'delete'])
       await sql.raw(`create trigger theses_versioned_${op} after ${op} on theses begin update record_counts set n = n + 1 where counted = 'theses.version'; end`).execute(db);
@@ -28,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) === 'postgres') {
-    await sql.raw('drop trigger if exists theses_versioned on theses').execute(db);
+    for (const op of ['insert', 'update', 'delete']) await sql.raw(`drop trigger if exists theses_versioned_${op} on theses`).execute(db);
     await sql.raw('drop function if exists theses_version_follow()').execute(db);
   } else {
     for (const op of ['insert', 'update', 'delete']) await sql.raw(`drop trigger if exists theses_versioned_${op}`).execute(db);

@@ -65,11 +65,19 @@ for (const database of await testDatabases()) {
       const strict = await callApi(app, d.tokens.student, 'GET', `/api/v1/theses/similar?threshold=0.9&title=${encodeURIComponent('Neural networks for recognising handwritten Armenian letters')}`);
       assert.deepEqual(strict.json().items.map((i: { id: number }) => i.id), [sara.json().id], 'the same title only, above 0.9');
 
+      // The version the index follows moves with a change, and not with a statement that changes nothing.
+      const version = async () => Number((await ctx.db.selectFrom('recordCounts').select('n').where('counted', '=', 'theses.version').executeTakeFirstOrThrow()).n);
+      const at = await version();
+      await ctx.db.updateTable('theses').set({ year: 2000 }).where('id', '=', -1).execute();
+      await ctx.db.deleteFrom('theses').where('id', '=', -1).execute();
+      assert.equal(await version(), at, 'a statement that changes no thesis leaves the version');
       // A change is seen at once: the index is built again when the titles change.
       await record(d.tokens.admin, { studentId: d.outsider.id, title: 'Handwritten letters recognised by neural networks', supervisorId: null, year: 2026 });
+      assert.equal(await version(), at + 1, 'one change, one step');
       const again = await callApi(app, d.tokens.admin, 'GET', `/api/v1/theses/similar?threshold=0.99&title=${encodeURIComponent('Handwritten letters recognised by neural networks')}`);
       assert.deepEqual(again.json().items.map((i: { id: number }) => i.id), [ivan.json().id]);
 
+      assertError(await callApi(app, d.tokens.admin, 'GET', '/api/v1/theses?before=3000000000'), 422, 'invalid', 'before');
       const bad = await callApi(app, d.tokens.admin, 'GET', '/api/v1/theses/similar?threshold=2');
       assert.equal(bad.statusCode, 422);
       assert.deepEqual(Object.keys(bad.json().error.fields).sort(), ['threshold', 'title']);

@@ -111,7 +111,7 @@ export function exercisesOfStudent(db: Db, studentId: number) {
 
 /**
  * What a student still has to send (nothing sent, or what they sent was removed) with a due time
- * after `now` (`ahead`: soonest first, at most `limit`) or at or before it (overdue): the open, due
+ * at or after `now` (`ahead`: soonest first, at most `limit`) or before it (overdue): the open, due
  * soon and overdue states of exerciseState, in SQL, with only the columns a dashboard shows.
  */
 function stillToSend(db: Db, studentId: number) {
@@ -120,7 +120,7 @@ function stillToSend(db: Db, studentId: number) {
 
 export function exercisesAheadOfStudent(db: Db, studentId: number, now: Date, limit: number) {
   return stillToSend(db, studentId)
-    .where('exercises.dueAt', '>', now)
+    .where('exercises.dueAt', '>=', now)
     .select(['exercises.id', 'exercises.title', 'exercises.dueAt', 'exercises.subjectId', 'subjects.name as subjectName'])
     .orderBy('exercises.dueAt')
     .orderBy('exercises.id')
@@ -130,22 +130,22 @@ export function exercisesAheadOfStudent(db: Db, studentId: number, now: Date, li
 
 export async function countOverdueOfStudent(db: Db, studentId: number, now: Date): Promise<number> {
   const row = await stillToSend(db, studentId)
-    .where('exercises.dueAt', '<=', now)
+    // exerciseState: overdue once the due time has passed, not at it.
+    .where('exercises.dueAt', '<', now)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
-/** A student's scored submissions whose score is released (scoreReleased's rule), with when each was scored and released. */
+/**
+ * A student's scored submissions whose score is released (scoreReleased's rule), of the exercises
+ * myExercises lists (their group's, of subjects not archived), with when each was scored and released.
+ */
 export function releasedScoresOfStudent(db: Db, studentId: number) {
-  return db
-    .selectFrom('submissions')
-    .innerJoin('exercises', 'exercises.id', 'submissions.exerciseId')
-    .innerJoin('subjects', 'subjects.id', 'exercises.subjectId')
-    .select(['exercises.id', 'exercises.title', 'exercises.subjectId', 'subjects.name as subjectName', 'submissions.score', 'submissions.gradedAt', 'exercises.scoresReleasedAt'])
-    .where('submissions.studentId', '=', studentId)
+  return setForStudent(db, studentId, null)
     .where('submissions.status', '=', 'graded')
     .where((eb) => eb.or([eb('exercises.scoreRelease', '=', 'on-scoring'), eb('exercises.scoresReleasedAt', 'is not', null)]))
+    .select(['exercises.id', 'exercises.title', 'exercises.subjectId', 'subjects.name as subjectName', 'submissions.score', 'submissions.gradedAt', 'exercises.scoresReleasedAt'])
     .execute();
 }
 

@@ -1,7 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { ThesisScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
-import type { ThesesTable } from '../../db/schema.js';
+import type { ThesesTable, ThesisStatus } from '../../db/schema.js';
 
 /** Goes up with every change to the theses (migration 0012's triggers): one look-up by key. */
 export async function thesesVersion(db: Db): Promise<number> {
@@ -78,6 +78,13 @@ export async function insertThesis(db: Db, thesis: Insertable<ThesesTable>): Pro
   return (await db.insertInto('theses').values(thesis).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export async function updateThesis(db: Db, id: number, changes: Updateable<ThesesTable>): Promise<void> {
-  await db.updateTable('theses').set(changes).where('id', '=', id).execute();
+/** Changes the thesis (only while its status is `onlyIf`, when given); answers whether it did. */
+export async function updateThesis(db: Db, id: number, changes: Updateable<ThesesTable>, onlyIf?: ThesisStatus): Promise<boolean> {
+  const result = await db
+    .updateTable('theses')
+    .set(changes)
+    .where('id', '=', id)
+    .$if(onlyIf !== undefined, (q) => q.where('status', '=', onlyIf!))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

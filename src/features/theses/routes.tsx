@@ -50,7 +50,8 @@ async function showPage(request: FastifyRequest<{ Querystring: Query }>, reply: 
   }
   else {
     const before = Number(text(request.query ?? {}, 'before'));
-    const page = await theses.listTheses(ctx, Number.isSafeInteger(before) && before > 0 ? { before } : {});
+    // An id past any a table holds (PostgreSQL's integer) is no page: the list starts from the newest.
+    const page = await theses.listTheses(ctx, Number.isInteger(before) && before > 0 && before <= 2147483647 ? { before } : {});
     props.list = { ...page, mayRecord: can(ctx.actor, 'theses.record') };
   }
   return reply.code(status).html(<ThesesPage {...props} />);
@@ -68,7 +69,7 @@ export default async function thesisRoutes(app: FastifyInstance) {
     const values = { title: text(request.body, 'title'), year: text(request.body, 'year') };
     try {
       const thesis = await asActor(request, (ctx) => theses.proposeThesis(ctx, { title: values.title, year: yearOf(values.year) }));
-      const close = (await theses.similarTheses(ctxOf(request), { title: thesis.title, threshold: TOO_CLOSE, limit: 4 })).filter((f) => f.id !== thesis.id);
+      const close = await theses.similarTheses(ctxOf(request), { title: thesis.title, threshold: TOO_CLOSE, limit: 4, exceptId: thesis.id });
       reply.flash('success', `Proposed "${thesis.title}". The department records it with your supervisor.`);
       if (close.length > 0) reply.flash('warning', `Your title is close to ${close.length === 1 ? 'an existing one' : `${close.length} existing ones`}: ${close.map((f) => `"${f.title}" (${Math.round(f.score * 100)}% alike)`).join('; ')}. Consider making it more distinct.`);
       return reply.redirect('/theses', 303);

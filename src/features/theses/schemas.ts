@@ -22,6 +22,9 @@ export const SimilarThesesQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, title: 'Limit', errorMessage: 'Give a limit from 1 to 100.' })),
 });
 
+/** The service's own question: as the query, and a thesis not to compare with (the one just proposed). */
+export const SimilarToThesis = Type.Object({ ...SimilarThesesQuery.properties, exceptId: Type.Optional(Type.Integer({ minimum: 1 })) });
+
 export const SimilarThesesOutput = Type.Object({
   items: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), score: Type.Number({ description: 'Cosine similarity of the titles, 0 to 1.' }) })),
 });

@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/service.js';
 import { supervisorNamed } from '../lecturers/service.js';
 import { getStudent } from '../students/service.js';
 import * as repo from './repository.js';
-import { ProposeThesisInput, RecordThesisInput, SIMILAR_THRESHOLD, SimilarThesesQuery } from './schemas.js';
+import { ProposeThesisInput, RecordThesisInput, SIMILAR_THRESHOLD, SimilarToThesis } from './schemas.js';
 import type { SimilarTitle } from './similarity.js';
 import { titleIndexOf } from './title-index.js';
 
@@ -43,12 +43,12 @@ function view(row: repo.ThesisRow): ThesisView {
   };
 }
 
-/** The existing titles most like `title`, best first, above the threshold (default 0.3). */
+/** The existing titles most like `title`, best first, above the threshold (default 0.3), but `exceptId`'s. */
 export async function similarTheses(ctx: ServiceContext, query: unknown): Promise<SimilarTitle[]> {
   authorize(signedInActor(ctx), 'theses.search');
-  const { title, threshold = SIMILAR_THRESHOLD, limit = 20 } = validate(SimilarThesesQuery, query);
+  const { title, threshold = SIMILAR_THRESHOLD, limit = 20, exceptId } = validate(SimilarToThesis, query);
   const index = await titleIndexOf(ctx.db);
-  return index.search(title, { threshold, limit });
+  return index.search(title, { threshold, limit, ...(exceptId ? { exceptId } : {}) });
 }
 
 async function checkSupervisor(ctx: ServiceContext, supervisorId: number | null | undefined): Promise<void> {
@@ -56,13 +56,17 @@ async function checkSupervisor(ctx: ServiceContext, supervisorId: number | null 
   if (!(await supervisorNamed(ctx, supervisorId))) throw new Invalid('Check the highlighted fields.', { supervisorId: `No active lecturer has the id ${supervisorId}: choose the supervisor among the lecturers.` });
 }
 
+const recordedAlready = () => new Conflict('Your thesis is recorded already; ask your supervisor or the department to change it.', { title: 'Recorded theses are changed by the department.' });
+
 /** Writes the student's thesis: a new one, or their one changed (there is one a student). */
 async function write(ctx: ServiceContext, studentId: number, values: { title: string; supervisorId?: number | null; year?: number | null }, status: ThesisStatus): Promise<ThesisView> {
   const now = ctx.clock.now();
   const before = await repo.findThesisOfStudent(ctx.db, studentId);
   const fields = { title: values.title, supervisorId: values.supervisorId ?? null, year: values.year ?? null, status };
   if (before) {
-    await repo.updateThesis(ctx.db, before.id, { ...fields, updatedAt: now });
+    // A proposal changes only a proposal: a thesis the staff recorded meanwhile stays as they wrote it.
+    const changed = await repo.updateThesis(ctx.db, before.id, { ...fields, updatedAt: now }, status === 'proposed' ? 'proposed' : undefined);
+    if (!changed) throw recordedAlready();
     await recordAudit(ctx, { action: 'thesis.updated', entity: 'thesis', entityId: before.id, before: { title: before.title, supervisorId: before.supervisorId, year: before.year, status: before.status }, after: fields });
   } else {
     const id = await repo.insertThesis(ctx.db, { studentId, ...fields, createdAt: now, updatedAt: null });
@@ -90,7 +94,7 @@ export async function proposeThesis(ctx: ServiceContext, input: unknown): Promis
   authorize(actor, 'theses.propose');
   const data = validate(ProposeThesisInput, input);
   const existing = await repo.findThesisOfStudent(ctx.db, actor.studentId!);
-  if (existing?.status === 'recorded') throw new Conflict('Your thesis is recorded already; ask your supervisor or the department to change it.', { title: 'Recorded theses are changed by the department.' });
+  if (existing?.status === 'recorded') throw recordedAlready();
   await checkSupervisor(ctx, data.supervisorId);
   return write(ctx, actor.studentId!, data, 'proposed');
 }

@@ -17,7 +17,7 @@ function thesisJson(t: theses.ThesisView) {
 }
 
 const ListThesesQuery = Type.Object({
-  before: Type.Optional(Type.Integer({ minimum: 1, title: 'Before', errorMessage: 'Use the nextBefore value of the previous page.' })),
+  before: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, title: 'Before', errorMessage: 'Use the nextBefore value of the previous page.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, title: 'Limit', errorMessage: 'Give a limit from 1 to 500.' })),
 });
 

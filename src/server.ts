@@ -104,7 +104,7 @@ export async function prepareForServing(config: Config, say: (line: string) => v
       } finally {
         await storage.close();
       }
-      if (seeded) say('Seeded the demo department (an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with their materials).');
+      if (seeded) say('Seeded the demo department (an admin, 3 lecturers, 3 groups of 10 students, 4 subjects with their materials, 4 theses).');
     }
   } finally {
     await db.destroy();

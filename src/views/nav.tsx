@@ -6,6 +6,8 @@ interface NavEntry {
   href: string;
   label: string;
   action: Action;
+  /** Under the Administration menu: the admins' own pages, so the bar fits a laptop's width. */
+  admin?: true;
 }
 
 const entries: NavEntry[] = [
@@ -19,10 +21,36 @@ const entries: NavEntry[] = [
   { href: '/groups', label: 'Groups', action: 'groups.view' },
   { href: '/news', label: 'News', action: 'news.read' },
   { href: '/theses', label: 'Theses', action: 'theses.search' },
-  { href: '/admin/imports', label: 'Import', action: 'imports.run' },
-  { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list' },
-  { href: '/admin/audit', label: 'Audit trail', action: 'audit.view' },
+  { href: '/admin/imports', label: 'Import', action: 'imports.run', admin: true },
+  { href: '/admin/accounts', label: 'Accounts', action: 'accounts.list', admin: true },
+  { href: '/admin/audit', label: 'Audit trail', action: 'audit.view', admin: true },
 ];
+
+const isCurrent = (path: string, href: string) => path === href || path.startsWith(`${href}/`);
+
+function AdminMenu({ page, entries: shown }: { page: PageContext; entries: NavEntry[] }) {
+  if (shown.length === 0) return '';
+  const within = shown.some((e) => isCurrent(page.path, e.href));
+  return (
+    <li class="nav-item dropdown">
+      <a class={`nav-link dropdown-toggle${within ? ' active' : ''}`} href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="admin-menu">
+        Administration
+      </a>
+      <ul class="dropdown-menu">
+        {shown.map((e) => {
+          const current = isCurrent(page.path, e.href);
+          return (
+            <li>
+              <a class={`dropdown-item${current ? ' active' : ''}`} href={e.href} aria-current={current ? 'page' : undefined} safe>
+                {e.label}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </li>
+  );
+}
 
 export function Nav({ page }: { page: PageContext }) {
   const actor = page.actor;
@@ -41,9 +69,9 @@ export function Nav({ page }: { page: PageContext }) {
             <div class="collapse navbar-collapse" id="main-nav">
               <ul class="navbar-nav me-auto">
                 {entries
-                  .filter((e) => can(actor, e.action))
+                  .filter((e) => !e.admin && can(actor, e.action))
                   .map((e) => {
-                    const current = page.path === e.href || page.path.startsWith(`${e.href}/`);
+                    const current = isCurrent(page.path, e.href);
                     return (
                       <li class="nav-item">
                         <a class={`nav-link${current ? ' active' : ''}`} href={e.href} aria-current={current ? 'page' : undefined} safe>
@@ -52,6 +80,7 @@ export function Nav({ page }: { page: PageContext }) {
                       </li>
                     );
                   })}
+                <AdminMenu page={page} entries={entries.filter((e) => e.admin && can(actor, e.action))} />
               </ul>
               <ul class="navbar-nav">
                 <li class="nav-item dropdown">

@@ -133,6 +133,7 @@ test('imports: template, a dry run with an error, a corrected file confirmed, cr
   const fixedRow: Row = { ...badRow, 'Birth date': '2001-02-28' };
 
   await t.test('the admin opens Import from the navigation and downloads the students template', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
     await Promise.all([page.waitForURL(`${baseUrl}/admin/imports`), page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import', exact: true }).click()]);
     await page.getByRole('heading', { name: 'Import students, lecturers and subjects' }).waitFor({ state: 'visible' });
     await page.getByText('No imports yet.').waitFor({ state: 'visible' });

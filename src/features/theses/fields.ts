@@ -34,7 +34,7 @@ export const thesisFields = recordFields({
   },
   year: {
     label: 'Year',
-    input: Type.Union([Type.Integer({ minimum: 1990, maximum: 2100 }), Type.Null()], { title: 'Year', errorMessage: 'Give the year it is defended, e.g. 2027 (1990–2100), or null.' }),
+    input: Type.Union([Type.Integer({ minimum: 1990, maximum: 2100 }), Type.Null()], { title: 'Year', errorMessage: 'Give the year it is defended, from 1990 to 2100 (e.g. 2027), or none.' }),
     stored: 'integer',
     output: Type.Union([Type.Integer(), Type.Null()]),
     visibility: 'teaching',

@@ -4,11 +4,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../access.js';
 import { AppError, Invalid, NotFound, type FieldMessages } from '../../lib/errors.js';
+import { validate } from '../../lib/validation.js';
 import { formMessage } from '../../routes/form-messages.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { supervisorWithEmail } from '../lecturers/service.js';
 import { studentNumbered } from '../students/service.js';
-import { TOO_CLOSE } from './schemas.js';
+import { ProposeThesisInput, TOO_CLOSE } from './schemas.js';
 import * as theses from './service.js';
 import { DEFAULT_THRESHOLD, RecordThesisPage, SimilarResults, ThesesPage, type SimilarSearch, type ThesesPageProps } from './views/theses-page.js';
 
@@ -24,15 +25,26 @@ function yearOf(typed: string): number | string | null {
   return /^\d{1,6}$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
+/** What the thesis's own rules say of a form's title and year (none when they pass). */
+function thesisFieldMessages(input: { title: string; year: number | string | null }): FieldMessages {
+  try {
+    validate(ProposeThesisInput, input);
+    return {};
+  } catch (error) {
+    if (error instanceof Invalid) return error.fields;
+    throw error;
+  }
+}
+
 /** "Find similar theses" as asked in the query (?title=&threshold=); nothing asked, no search. */
-async function searchOf(ctx: RequestContext, query: Query): Promise<SimilarSearch> {
+async function searchOf(ctx: RequestContext, query: Query, exceptId?: number): Promise<SimilarSearch> {
   const title = text(query, 'title');
   const thresholdText = text(query, 'threshold');
   const threshold = thresholdText === '' ? DEFAULT_THRESHOLD : Number(thresholdText);
   const shown = Number.isFinite(threshold) ? threshold : DEFAULT_THRESHOLD;
   if (title.trim() === '') return { title, threshold: shown, found: null, errors: {} };
   try {
-    return { title, threshold: shown, found: await theses.similarTheses(ctx, { title, threshold: Number.isFinite(threshold) ? threshold : thresholdText }), errors: {} };
+    return { title, threshold: shown, found: await theses.similarTheses(ctx, { title, threshold: Number.isFinite(threshold) ? threshold : thresholdText, ...(exceptId ? { exceptId } : {}) }), errors: {} };
   } catch (error) {
     if (error instanceof Invalid) return { title, threshold: DEFAULT_THRESHOLD, found: null, errors: error.fields };
     throw error;
@@ -41,14 +53,15 @@ async function searchOf(ctx: RequestContext, query: Query): Promise<SimilarSearc
 
 async function showPage(request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, own?: ThesesPageProps['own'], status = 200) {
   const ctx = ctxOf(request);
-  const search = await searchOf(ctx, request.query ?? {});
+  const student = can(ctx.actor, 'theses.propose');
+  // A student's own thesis is theirs to see, not a title to be warned of: left out of their search.
+  const thesis = student ? (own ? own.thesis : await theses.myThesis(ctx)) : null;
+  const search = await searchOf(ctx, request.query ?? {}, thesis?.id);
   const props: ThesesPageProps = { page: reply.pageContext(), search, timeZone: request.server.deps.config.timeZone };
-  if (can(ctx.actor, 'theses.propose')) {
+  if (student) {
     // The proposal's own values fill its form, to change from.
-    const thesis = own ? own.thesis : await theses.myThesis(ctx);
     props.own = own ?? { thesis, values: { title: thesis?.title ?? '', year: thesis?.year ? String(thesis.year) : '' }, errors: {}, message: null };
-  }
-  else {
+  } else {
     const before = Number(text(request.query ?? {}, 'before'));
     // An id past any a table holds (PostgreSQL's integer) is no page: the list starts from the newest.
     const page = await theses.listTheses(ctx, Number.isInteger(before) && before > 0 && before <= 2147483647 ? { before } : {});
@@ -62,7 +75,9 @@ export default async function thesisRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: Query }>('/similar', async (request, reply) => {
     if (request.headers['hx-request'] !== 'true') return reply.redirect(`/theses?${new URLSearchParams(request.query as Record<string, string>).toString()}`, 303);
-    return reply.html(<SimilarResults search={await searchOf(ctxOf(request), request.query ?? {})} />);
+    const ctx = ctxOf(request);
+    const own = can(ctx.actor, 'theses.propose') ? await theses.myThesis(ctx) : null;
+    return reply.html(<SimilarResults search={await searchOf(ctx, request.query ?? {}, own?.id)} />);
   });
 
   app.post<{ Body: Body; Querystring: Query }>('/proposal', async (request, reply) => {
@@ -89,14 +104,23 @@ export default async function thesisRoutes(app: FastifyInstance) {
     const values = { studentNumber: text(request.body, 'studentNumber'), title: text(request.body, 'title'), supervisorEmail: text(request.body, 'supervisorEmail'), year: text(request.body, 'year') };
     try {
       const thesis = await asActor(request, async (ctx) => {
-        const fields: FieldMessages = {};
-        const student = await studentNumbered(ctx, values.studentNumber).catch((error: unknown) => {
-          if (error instanceof NotFound) fields.studentNumber = 'No student in your sight has this number: check it on the students list.';
-          else throw error;
-          return null;
-        });
-        const supervisor = values.supervisorEmail.trim() === '' ? null : await supervisorWithEmail(ctx, values.supervisorEmail);
-        if (values.supervisorEmail.trim() !== '' && !supervisor) fields.supervisorEmail = 'No active lecturer has this e-mail: check it on the lecturers list, or leave it empty.';
+        // Every field's message at once: the thesis's own fields by their rule, the student and the
+        // supervisor by looking them up.
+        const fields: FieldMessages = { ...thesisFieldMessages({ title: values.title, year: yearOf(values.year) }) };
+        const number = values.studentNumber.trim();
+        const student =
+          number === ''
+            ? null
+            : await studentNumbered(ctx, number).catch((error: unknown) => {
+                if (error instanceof NotFound) return null;
+                throw error;
+              });
+        if (number === '') fields.studentNumber = "Enter the student's number, as the students list shows it.";
+        else if (!student) fields.studentNumber = 'No student you may see has this number: check it on the students list.';
+        const email = values.supervisorEmail.trim();
+        const supervisor = email === '' ? null : await supervisorWithEmail(ctx, email);
+        if (email !== '' && !email.includes('@')) fields.supervisorEmail = "Enter the supervisor's e-mail, e.g. ivan.horvat@example.edu, or leave it empty.";
+        else if (email !== '' && !supervisor) fields.supervisorEmail = 'No active lecturer has this e-mail: check it on the lecturers list, or leave it empty.';
         if (!student || Object.keys(fields).length > 0) throw new Invalid('Check the highlighted fields.', fields);
         return theses.recordThesis(ctx, { studentId: student.id, title: values.title, supervisorId: supervisor?.id ?? null, year: yearOf(values.year) });
       });

@@ -198,7 +198,7 @@ function LecturerDashboard({ dashboard, adminSummary, timeZone, now }: { dashboa
   return (
     <section data-testid="dashboard-lecturer">
       <div class="row g-3 mb-4">
-        <Stat label="Groups taught" value={dashboard.groupsTaught} />
+        <Stat label="Groups taught" value={dashboard.groupsTaught} href="/groups" />
         <Stat label="Subjects taught" value={dashboard.subjects.length} href="/subjects" />
         <Stat label="In the Waiting Room" value={dashboard.waiting} href="/waiting-room" />
       </div>

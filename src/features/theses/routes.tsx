@@ -9,9 +9,9 @@ import { formMessage } from '../../routes/form-messages.js';
 import { asActor, ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { supervisorWithEmail } from '../lecturers/service.js';
 import { studentNumbered } from '../students/service.js';
-import { ProposeThesisInput, TOO_CLOSE } from './schemas.js';
+import { ProposeThesisInput, SIMILAR_THRESHOLD, TOO_CLOSE } from './schemas.js';
 import * as theses from './service.js';
-import { DEFAULT_THRESHOLD, RecordThesisPage, SimilarResults, ThesesPage, type SimilarSearch, type ThesesPageProps } from './views/theses-page.js';
+import { RecordThesisPage, SimilarResults, ThesesPage, type SimilarSearch, type ThesesPageProps } from './views/theses-page.js';
 
 type Query = Record<string, unknown>;
 type Body = Record<string, unknown> | undefined;
@@ -40,13 +40,13 @@ function thesisFieldMessages(input: { title: string; year: number | string | nul
 async function searchOf(ctx: RequestContext, query: Query, exceptId?: number): Promise<SimilarSearch> {
   const title = text(query, 'title');
   const thresholdText = text(query, 'threshold');
-  const threshold = thresholdText === '' ? DEFAULT_THRESHOLD : Number(thresholdText);
-  const shown = Number.isFinite(threshold) ? threshold : DEFAULT_THRESHOLD;
+  const threshold = thresholdText === '' ? SIMILAR_THRESHOLD : Number(thresholdText);
+  const shown = Number.isFinite(threshold) ? threshold : SIMILAR_THRESHOLD;
   if (title.trim() === '') return { title, threshold: shown, found: null, errors: {} };
   try {
     return { title, threshold: shown, found: await theses.similarTheses(ctx, { title, threshold: Number.isFinite(threshold) ? threshold : thresholdText, ...(exceptId ? { exceptId } : {}) }), errors: {} };
   } catch (error) {
-    if (error instanceof Invalid) return { title, threshold: DEFAULT_THRESHOLD, found: null, errors: error.fields };
+    if (error instanceof Invalid) return { title, threshold: SIMILAR_THRESHOLD, found: null, errors: error.fields };
     throw error;
   }
 }

@@ -4,7 +4,6 @@ import { CsrfField, FormAlert, FormField } from '../../../views/form-field.js';
 import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { THESIS_TITLE_MAX } from '../fields.js';
-import { SIMILAR_THRESHOLD } from '../schemas.js';
 import type { ThesisView } from '../service.js';
 import type { SimilarTitle } from '../similarity.js';
 
@@ -215,8 +214,6 @@ export function ThesesPage(props: ThesesPageProps) {
     </Layout>
   );
 }
-
-export const DEFAULT_THRESHOLD = SIMILAR_THRESHOLD;
 
 export interface RecordThesisPageProps {
   page: PageContext;

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable, SelectQueryBuilder, Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { ExerciseScope } from '../../access.js';
 import type { Db } from '../../db/index.js';
 import { amongIdsOn } from '../../db/people-search.js';
@@ -143,7 +143,9 @@ export async function countOverdueOfStudent(db: Db, studentId: number, now: Date
  */
 export function releasedScoresOfStudent(db: Db, studentId: number) {
   return setForStudent(db, studentId, null)
-    .where('submissions.status', '=', 'graded')
+    // COALESCE keeps the join a left join SQLite cannot start from: a bare `status = 'graded'` let it
+    // read every graded submission by submissions_status_idx instead of the student's own.
+    .where((eb) => eb(eb.fn.coalesce('submissions.status', sql.lit('')), '=', 'graded'))
     .where((eb) => eb.or([eb('exercises.scoreRelease', '=', 'on-scoring'), eb('exercises.scoresReleasedAt', 'is not', null)]))
     .select(['exercises.id', 'exercises.title', 'exercises.subjectId', 'subjects.name as subjectName', 'submissions.score', 'submissions.gradedAt', 'exercises.scoresReleasedAt'])
     .execute();

@@ -60,3 +60,21 @@
     }
   });
 })();
+// The assistant (views/assistant-widget.tsx, the assistant's page): once htmx has appended the answer,
+// the question's field is emptied for the next one and the log shows its end.
+(function () {
+  'use strict';
+  document.body.addEventListener('htmx:afterRequest', function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!form || !form.closest) return;
+    var log = event.detail.target;
+    if (form.matches && form.matches('[data-assistant-form]') && event.detail.successful) {
+      var field = form.querySelector('input[name="message"]');
+      if (field) {
+        field.value = '';
+        field.focus();
+      }
+    }
+    if (log && log.classList && log.classList.contains('assistant-log')) log.scrollTop = log.scrollHeight;
+  });
+})();

@@ -76,6 +76,11 @@ export function buildAssets(options: BuildOptions = {}): BuildResult {
     'app.css': join(publicDir, 'app.css'),
     'app.js': join(publicDir, 'app.js'),
     'favicon.svg': join(publicDir, 'favicon.svg'),
+    // The guides for users: the app's /help page and the assistant's answers to "how do I …" read them
+    // here, since an installed FMS (the Docker image, a pruned install) has dist/ but not docs/.
+    'users-guide.md': join(root, 'docs', 'users.md'),
+    'imports-guide.md': join(root, 'docs', 'imports.md'),
+    'audit-guide.md': join(root, 'docs', 'audit.md'),
   };
   // Shown by nginx while FMS is down: nginx refers to them by name, and they must never be cached.
   const fixedSources = ['unavailable.html', 'unavailable.json'];

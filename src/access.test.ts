@@ -47,6 +47,7 @@ const policy: Record<Action, string> = {
   'theses.search':               ' Y       Y           Y             Y           Y              . ',
   'theses.record':               ' Y       Y           Y             .           .              . ',
   'theses.propose':              ' .       .           .             Y           .              . ',
+  'assistant.ask':               ' Y       Y           Y             Y           Y              . ',
 };
 
 function expected(action: Action): boolean[] {

@@ -43,6 +43,7 @@ export const actions = [
   'theses.search',
   'theses.record',
   'theses.propose',
+  'assistant.ask',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -88,6 +89,8 @@ const rules: Record<Action, Rule> = {
   // Admins record any student's thesis, lecturers those of the students they may see (studentScope).
   'theses.record': (a) => admin(a) || lecturer(a),
   'theses.propose': student,
+  // The assistant answers from what the asker may see anyway (assistant/answers.ts): everyone signed in.
+  'assistant.ask': anyone,
 };
 
 /**

@@ -27,6 +27,8 @@ import dashboardRoutes from './features/dashboard/routes.js';
 import groupRoutes from './features/groups/routes.js';
 import lecturerRoutes from './features/lecturers/routes.js';
 import thesisRoutes from './features/theses/routes.js';
+import assistantRoutes from './features/assistant/routes.js';
+import helpRoutes from './features/help/routes.js';
 import newsRoutes from './features/news/routes.js';
 import subjectRoutes, { materialRoutes } from './features/subjects/routes.js';
 import submissionRoutes from './features/submissions/routes.js';
@@ -164,9 +166,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(calendarRoutes); // /my-calendar (students), /calendar/<secret>.ics (calendar apps, no cookie)
   await app.register(newsRoutes, { prefix: '/news' }); // public articles and the feed for visitors too
   await app.register(thesisRoutes, { prefix: '/theses' });
+  // /help (the users' guide, visitors too) and /assistant (answers from it and from the asker's data).
+  await app.register(helpRoutes, { staticRoot: options.staticRoot });
+  await app.register(assistantRoutes, { staticRoot: options.staticRoot });
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
-  await app.register(apiRoutes, { prefix: '/api/v1' });
+  await app.register(apiRoutes, { prefix: '/api/v1', staticRoot: options.staticRoot });
   await app.register(publicNewsRoutes, { prefix: '/api/public' }); // no token: the landing page's news
   await app.register(apiDocsRoutes); // /api/docs (Swagger UI) and /api/docs/openapi.json
 

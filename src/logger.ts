@@ -29,6 +29,8 @@ export const redactedPaths = [
   '*.secretKey',
   '*.SECRET_KEY',
   'config.secretKey',
+  '*.apiKey',
+  '*.ASSISTANT_API_KEY',
 ];
 
 export function loggerOptions(config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'mode'>>): LoggerOptions {

@@ -75,6 +75,21 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Write logs to this file (rotated) instead of stdout; null for stdout. */
   readonly logFile: { path: string; size: string; keep: number } | null;
+  /**
+   * The model that phrases the assistant's answers (an OpenAI-compatible chat completions endpoint:
+   * ASSISTANT_API_URL, ASSISTANT_API_KEY, ASSISTANT_MODEL), or null: the assistant answers offline.
+   */
+  readonly assistantModel: AssistantModelConfig | null;
+}
+
+export interface AssistantModelConfig {
+  /** The chat completions endpoint, e.g. https://api.openai.com/v1/chat/completions. */
+  readonly url: string;
+  /** Sent as a bearer token; null for a local server that wants none. */
+  readonly apiKey: string | null;
+  readonly model: string;
+  /** How long an answer may take before the offline one is given (ASSISTANT_TIMEOUT). */
+  readonly timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -198,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   }
 
   const storage = parseStorage(text, problems);
+  const assistantModel = parseAssistantModel(text, problems);
 
   const trustProxy = text('TRUST_PROXY')
     .split(',')
@@ -240,7 +256,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     workers: Number(raw.WEB_CONCURRENCY),
     shutdownGraceMs: shutdownGraceMs!,
     logFile: text('LOG_FILE') ? Object.freeze({ path: resolve(text('LOG_FILE')), size: text('LOG_FILE_SIZE'), keep: Number(raw.LOG_FILE_KEEP) }) : null,
+    assistantModel: assistantModel ? Object.freeze(assistantModel) : null,
   });
+}
+
+/**
+ * The assistant's model: ASSISTANT_API_URL and ASSISTANT_MODEL together (the key is optional, for
+ * a local server such as llama.cpp's or Ollama's), or none of them.
+ */
+function parseAssistantModel(text: (name: string) => string, problems: string[]): AssistantModelConfig | null {
+  const url = text('ASSISTANT_API_URL').trim();
+  const model = text('ASSISTANT_MODEL').trim();
+  const apiKey = text('ASSISTANT_API_KEY').trim();
+  const timeoutMs = parseDuration(text('ASSISTANT_TIMEOUT'));
+  if (timeoutMs === null || timeoutMs < 1000 || timeoutMs > 120_000) problems.push('ASSISTANT_TIMEOUT is not a duration from 1s to 2m: give seconds (10) or a value like 10s');
+  if (!url && !model) {
+    if (apiKey) problems.push('ASSISTANT_API_KEY is set but ASSISTANT_API_URL and ASSISTANT_MODEL are not: set both to let a model phrase the assistant\'s answers, or unset ASSISTANT_API_KEY');
+    return null;
+  }
+  if (!url) problems.push('ASSISTANT_MODEL is set but ASSISTANT_API_URL is not: give the chat completions endpoint, e.g. https://api.openai.com/v1/chat/completions');
+  if (!model) problems.push('ASSISTANT_API_URL is set but ASSISTANT_MODEL is not: give the model\'s name, e.g. gpt-4o-mini');
+  if (url) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
+      problems.push(`ASSISTANT_API_URL "${url}" is not an http(s) URL: give the chat completions endpoint, e.g. https://api.openai.com/v1/chat/completions`);
+    else if (parsed.username || parsed.password) problems.push('ASSISTANT_API_URL holds a user name or password: put the key in ASSISTANT_API_KEY (or ASSISTANT_API_KEY_FILE) instead');
+  }
+  if (!url || !model || timeoutMs === null) return null;
+  return { url, model, apiKey: apiKey || null, timeoutMs };
 }
 
 function withDotenv(env: NodeJS.ProcessEnv, options: LoadOptions): Record<string, string | undefined> {

@@ -6,7 +6,7 @@ export const modes = ['development', 'testing', 'production'] as const;
 export type Mode = (typeof modes)[number];
 
 /** Variables that may be given as NAME_FILE (a path whose contents are the value), for Docker secrets. */
-export const secretVariables = ['SECRET_KEY', 'DATABASE_URL', 'RATELIMIT_STORAGE_URI', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+export const secretVariables = ['SECRET_KEY', 'DATABASE_URL', 'RATELIMIT_STORAGE_URI', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'ASSISTANT_API_KEY'] as const;
 
 export const envSchema = {
   type: 'object',
@@ -46,6 +46,10 @@ export const envSchema = {
     LOG_FILE: { type: 'string' },
     LOG_FILE_SIZE: { type: 'string', default: '100m' },
     LOG_FILE_KEEP: { type: 'integer', minimum: 1, maximum: 1000, default: 14 },
+    ASSISTANT_API_URL: { type: 'string' },
+    ASSISTANT_API_KEY: { type: 'string' },
+    ASSISTANT_MODEL: { type: 'string' },
+    ASSISTANT_TIMEOUT: { type: 'string', default: '10s' },
   },
   required: [],
 } as const;

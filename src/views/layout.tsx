@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { AssistantWidget } from './assistant-widget.js';
 import { Flash } from './flash.js';
 import { Nav } from './nav.js';
 import type { PageContext } from './page.js';
@@ -30,6 +31,7 @@ export function Layout({ page, title, assets = [], children }: { page: PageConte
             <Flash messages={page.flash} />
             {children}
           </main>
+          <AssistantWidget page={page} />
           <footer class="app-footer border-top">
             <div class="container-xl py-3">
               Faculty Management System{page.mode === 'production' ? '' : <span safe>{` · ${page.mode} mode`}</span>}

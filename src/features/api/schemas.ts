@@ -12,6 +12,7 @@ import { materialFields } from '../subjects/material-fields.js';
 import { ImportReportOutput } from '../imports/schemas.js';
 import { CreateNewsInput, NewsOutput, UpdateNewsInput } from '../news/schemas.js';
 import { RecordThesisInput, SimilarThesesOutput, ThesisOutput } from '../theses/schemas.js';
+import { AssistantAnswerOutput, AssistantQuestion } from '../assistant/schemas.js';
 import { CreateLecturerInput, LecturerOutput, lecturerSorts, UpdateLecturerInput } from '../lecturers/schemas.js';
 import { CreateStudentInput, StudentOutput, studentSorts, UpdateStudentInput } from '../students/schemas.js';
 
@@ -158,6 +159,11 @@ const thesisSchemas = [
   named(ThesisOutput, 'Thesis', "A student's thesis: its title, supervisor and year, proposed by the student or recorded by an admin or a lecturer."),
   named(RecordThesisInput, 'ThesisInput', "A student's thesis as an admin or a lecturer records it."),
   named(SimilarThesesOutput, 'SimilarTheses', 'Existing thesis titles like the one asked about, best first, with their cosine similarity (0 to 1).'),
+];
+
+const assistantSchemas = [
+  named(AssistantQuestion, 'AssistantQuestion', 'A question for the assistant, in English: about deadlines, scores, subjects and their files, the Waiting Room, news, theses, or how to do something in FMS.'),
+  named(AssistantAnswerOutput, 'AssistantAnswer', "The assistant's answer and the pages it comes from."),
 ];
 
 const exerciseSchemas = [
@@ -312,7 +318,7 @@ const importSchemas = [
 ];
 
 /** Schemas every route may refer to by id, registered once on the app (components.schemas). */
-export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...newsSchemas, ...thesisSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
+export const sharedSchemas: TSchema[] = [ErrorResponse, Me, NewAccount, ...groupSchemas, ...subjectSchemas, MaterialOutput, ...exerciseSchemas, ...newsSchemas, ...thesisSchemas, ...assistantSchemas, GradebookOutput, ...studentSchemas, ...lecturerSchemas, ...importSchemas];
 
 /** A shared schema by its name, for checking a body against what the document promises. */
 export function sharedSchema(id: string): TSchema {

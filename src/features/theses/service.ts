@@ -12,7 +12,7 @@ import { supervisorNamed } from '../lecturers/service.js';
 import { getStudent } from '../students/service.js';
 import * as repo from './repository.js';
 import { ProposeThesisInput, RecordThesisInput, SIMILAR_THRESHOLD, SimilarToThesis } from './schemas.js';
-import type { SimilarTitle } from './similarity.js';
+import type { SimilarTitle } from '../../lib/similarity.js';
 import { titleIndexOf } from './title-index.js';
 
 export interface ThesisView {

@@ -4,7 +4,7 @@
 // learns of another's change through the same version.
 import type { Db } from '../../db/index.js';
 import * as repo from './repository.js';
-import { TitleIndex } from './similarity.js';
+import { TitleIndex } from '../../lib/similarity.js';
 
 const kept = new WeakMap<Db, { version: number; index: Promise<TitleIndex> }>();
 

@@ -56,6 +56,13 @@ export const openApi = fp(
           { name: 'students', description: 'Student records and their accounts.' },
           { name: 'lecturers', description: 'Lecturer records and their accounts.' },
           { name: 'imports', description: 'Bulk imports from spreadsheets (xlsx or csv).' },
+          { name: 'subjects', description: 'Subjects, the groups that take them and who teaches them.' },
+          { name: 'materials', description: "A subject's files." },
+          { name: 'exercises', description: 'Exercises, hand-ins and the Waiting Room.' },
+          { name: 'gradebook', description: "A subject's scores per student." },
+          { name: 'news', description: "The department's news, for the caller's audience." },
+          { name: 'theses', description: 'Theses and "Find similar theses".' },
+          { name: 'assistant', description: 'Questions answered from what the caller may see.' },
         ],
       },
       // Shared schemas keep their $id as their name under components.schemas (Error, Student, …).

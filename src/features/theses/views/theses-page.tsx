@@ -5,7 +5,7 @@ import { Layout, PageHeader } from '../../../views/layout.js';
 import type { PageContext } from '../../../views/page.js';
 import { THESIS_TITLE_MAX } from '../fields.js';
 import type { ThesisView } from '../service.js';
-import type { SimilarTitle } from '../similarity.js';
+import type { SimilarTitle } from '../../../lib/similarity.js';
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
 

@@ -1,4 +1,5 @@
-// "Find similar theses": existing titles ranked by TF-IDF cosine similarity to a typed title.
+// Texts ranked by TF-IDF cosine similarity to a typed text: "Find similar theses" (titles) and the
+// assistant's search of the users' guide (its sections).
 // Titles are written in English, Armenian and Russian, so words are letters and digits of any
 // script, folded (NFKC, lower case, ё as е) and stripped of those languages' stop words (the
 // `stopword` package's lists). A word's weight in a title is (1 + log tf) × idf, idf = log(1 + N / df),

@@ -1,0 +1,276 @@
+// The assistant: each role's answers to the questions it is made for, from what that person may see
+// and nothing else (the other group's subject, files, exercises and people never appear, not even
+// as "exists"); the users' guide for "how do I …"; a model that phrases the same facts, given only
+// them, and the offline answer when the model fails; the page, its htmx answers and the widget.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, test, type TestContext } from 'node:test';
+import { createApiToken, createGroup, createLecturer, createStudent } from '../../../test/factories.js';
+import { Browser } from '../../../test/http.js';
+import { pagesApp, postMultipart, signInAsNew } from '../../../test/people/page-helpers.js';
+import { testDatabases, type TestDatabase } from '../../../test/services.js';
+import { actorFromUser, findUserById } from '../auth/service.js';
+import { createExercise } from '../exercises/service.js';
+import { scoreSubmission, submitExercises } from '../exercises/submissions.js';
+import { createSubject } from '../subjects/service.js';
+import { intentOf, subjectPhrase } from './intents.js';
+import { forgetModelFailures } from './model.js';
+import { QUESTION_MAX } from './schemas.js';
+
+const DAY = 86_400_000;
+
+interface Answer {
+  answer: string;
+  links: { title: string; url: string }[];
+  source: 'offline' | 'model';
+}
+
+/**
+ * CS-101 takes Databases (Horvat teaches it, with the file "Week 1 slides"); PH-101 takes Algorithms
+ * (Petrova, with "Sorting notes"). Sara (CS-101) has Joins and Normal forms ahead and a 5 for
+ * Transactions; Marko (PH-101) has sent Heaps, which waits for Petrova.
+ */
+async function department(t: TestContext, database: TestDatabase, env: Record<string, string> = {}) {
+  const built = await pagesApp(t, database, env);
+  const { app, system, admin } = built;
+  const now = system.clock.now().getTime();
+  const cs = await createGroup(system, { name: 'CS-101' });
+  const ph = await createGroup(system, { name: 'PH-101' });
+  const horvat = await createLecturer(system, { lastName: 'Horvat', firstName: 'Ivan', email: 'ivan.horvat@example.edu' });
+  const petrova = await createLecturer(system, { lastName: 'Petrova', firstName: 'Ana', email: 'ana.petrova@example.edu' });
+  const databases = await createSubject(system, { name: 'Databases', description: '', groupIds: [cs.id], lecturerIds: [horvat.lecturer.id] });
+  const algorithms = await createSubject(system, { name: 'Algorithms', description: '', groupIds: [ph.id], lecturerIds: [petrova.lecturer.id] });
+  const sara = await createStudent(system, { groupId: cs.id, firstName: 'Sara', lastName: 'Novak' });
+  const marko = await createStudent(system, { groupId: ph.id, firstName: 'Marko', lastName: 'Ilić' });
+  const due = (days: number) => new Date(now + days * DAY).toISOString();
+  const joins = await createExercise(system, { subjectId: databases.id, groupIds: [cs.id], title: 'Joins', dueAt: due(3) });
+  await createExercise(system, { subjectId: databases.id, groupIds: [cs.id], title: 'Normal forms', dueAt: due(5) });
+  const transactions = await createExercise(system, { subjectId: databases.id, groupIds: [cs.id], title: 'Transactions', dueAt: due(9) });
+  const heaps = await createExercise(system, { subjectId: algorithms.id, groupIds: [ph.id], title: 'Heaps', dueAt: due(1) });
+  const asUser = async (userId: number) => ({ ...system, actor: actorFromUser((await findUserById(system, userId))!) });
+  const [sent] = (await submitExercises(await asUser(sara.account.userId), { exerciseIds: [transactions.id], note: '' })).sent;
+  await scoreSubmission(await asUser(horvat.account.userId), sent!.id, { score: 5, version: sent!.version });
+  await submitExercises(await asUser(marko.account.userId), { exerciseIds: [heaps.id], note: '' });
+
+  // The files, uploaded by each subject's lecturer through the subject's page.
+  const lecturerOf = { horvat: await signInAsNew(app, horvat.account.username, horvat.account.oneTimePassword), petrova: await signInAsNew(app, petrova.account.username, petrova.account.oneTimePassword) };
+  for (const [who, subject, title] of [['horvat', databases.id, 'Week 1 slides'], ['petrova', algorithms.id, 'Sorting notes']] as const) {
+    const uploaded = await postMultipart(lecturerOf[who], `/subjects/${subject}/materials`, `/subjects/${subject}`, { title }, { field: 'file', filename: `${title}.pdf`, type: 'application/pdf', bytes: Buffer.from('%PDF-1.4\nslides\n%%EOF\n') });
+    assert.equal(uploaded.statusCode, 303, uploaded.body);
+  }
+
+  const tokens = {
+    admin: await createApiToken(system, built.adminUser.id),
+    horvat: await createApiToken(system, horvat.account.userId),
+    petrova: await createApiToken(system, petrova.account.userId),
+    sara: await createApiToken(system, sara.account.userId),
+    marko: await createApiToken(system, marko.account.userId),
+  };
+  const ask = async (who: keyof typeof tokens, message: unknown) => {
+    const response = await app.inject({ method: 'POST', url: '/api/v1/assistant', headers: { authorization: `Bearer ${tokens[who]}` }, payload: { message } });
+    return { status: response.statusCode, body: response.json() as Answer & { error?: { fields?: Record<string, string> } } };
+  };
+  return { ...built, admin, cs, ph, databases, algorithms, sara, marko, horvat, petrova, joins, heaps, ask, lecturerOf };
+}
+
+/** The whole of an answer as one text: its words, its links' titles and addresses. */
+const allOf = (a: Answer) => [a.answer, ...a.links.map((l) => `${l.title} ${l.url}`)].join('\n');
+
+describe('the assistant reads questions', () => {
+  test('each question of the issue goes to its intent; "how do I" to the guide unless it asks how many', () => {
+    assert.equal(intentOf('When is my next deadline?'), 'deadlines');
+    assert.equal(intentOf('What did I get in Databases?'), 'scores');
+    assert.equal(intentOf('Which files are in Algorithms?'), 'files');
+    assert.equal(intentOf('How many submissions are waiting?'), 'waiting');
+    assert.equal(intentOf('How do I import students?'), 'guide');
+    assert.equal(intentOf('how do I see my scores'), 'guide', 'asking how is asking the guide');
+    assert.equal(intentOf('How many students are there?'), 'counts');
+    assert.equal(intentOf("what's new?"), 'news');
+    assert.equal(intentOf('Hello'), 'greeting');
+    assert.equal(intentOf('qwertz'), 'guide');
+    assert.equal(subjectPhrase('What did I get in Databases?'), 'Databases');
+    assert.equal(subjectPhrase('which files are in the Algorithms course'), 'Algorithms');
+    assert.equal(subjectPhrase('what is in the Waiting Room?'), null);
+  });
+});
+
+for (const database of await testDatabases()) {
+  describe(`the assistant on ${database}`, () => {
+    test("each role's answers come from what that person may see, and name nothing else", async (t) => {
+      const d = await department(t, database);
+
+      // Sara, a student of CS-101.
+      const next = await d.ask('sara', 'When is my next deadline?');
+      assert.equal(next.status, 200, JSON.stringify(next.body));
+      assert.match(next.body.answer, /^Your next deadline: Joins \(Databases\) is due .+, in 3 days\.\nAfter it:\n• Normal forms \(Databases\) is due .+, in 5 days$/);
+      assert.deepEqual(next.body.links[0], { title: 'Joins', url: `/exercises/${d.joins.id}` });
+      assert.equal(next.body.source, 'offline');
+      const scores = await d.ask('sara', 'What did I get in Databases?');
+      assert.match(scores.body.answer, /^Your scores in Databases \(average 5\.00 of 1 score\):/);
+      assert.match(scores.body.answer, /• Transactions: score 5/);
+      assert.match(scores.body.answer, /• Joins: not sent yet/);
+      const files = await d.ask('sara', 'Which files are in Databases?');
+      assert.match(files.body.answer, /^Databases has 1 file:\n• Week 1 slides \(Week 1 slides\.pdf, /);
+      assert.match(files.body.links.map((l) => l.url).join(' '), /\/materials\/\d+\/file/);
+      const waiting = await d.ask('sara', 'How many submissions are waiting?');
+      assert.equal(waiting.body.answer, 'Nothing you sent is waiting: every hand-in is scored, or you have sent none.');
+      // Another group's subject is answered exactly as a subject that does not exist.
+      for (const question of ['Which files are in Algorithms?', 'What did I get in Algorithms?']) {
+        const other = await d.ask('sara', question);
+        assert.equal(other.body.answer, 'None of your subjects is called "Algorithms".', question);
+        assert.equal((await d.ask('sara', question.replace('Algorithms', 'Astrology'))).body.answer, 'None of your subjects is called "Astrology".');
+      }
+
+      // Horvat teaches Databases to CS-101 only.
+      const queue = await d.ask('horvat', 'How many submissions are waiting?');
+      assert.equal(queue.body.answer, 'Nothing waits in your Waiting Room.', "Marko's Heaps is Petrova's");
+      const petrovaQueue = await d.ask('petrova', 'how many submissions are waiting?');
+      assert.equal(petrovaQueue.body.answer, '1 submission waits in your Waiting Room:\n• Algorithms: 1');
+      assert.deepEqual(petrovaQueue.body.links, [{ title: 'Waiting Room', url: '/waiting-room' }]);
+      assert.equal((await d.ask('horvat', 'Which files are in Algorithms?')).body.answer, 'None of your subjects is called "Algorithms".');
+      const gradebook = await d.ask('horvat', 'What did they get in Databases?');
+      assert.deepEqual(gradebook.body.links, [{ title: 'Gradebook of Databases', url: `/subjects/${d.databases.id}/gradebook` }]);
+      const soon = await d.ask('horvat', 'What is due soon?');
+      assert.match(soon.body.answer, /^Due in the next 14 days in your subjects:\n• Joins \(Databases\)/);
+
+      // The admin sees the department.
+      const all = await d.ask('admin', 'How many submissions are waiting?');
+      assert.equal(all.body.answer, "1 submission waits in the department's Waiting Room.");
+      assert.match((await d.ask('admin', 'Which files are in Algorithms?')).body.answer, /^Algorithms has 1 file:\n• Sorting notes/);
+      assert.equal((await d.ask('admin', 'How many students are there?')).body.answer, 'The department now has:\n• 2 students\n• 2 lecturers\n• 2 groups\n• 2 subjects');
+      assert.notEqual((await d.ask('sara', 'How many students are there?')).body.answer.startsWith('The department now has'), true, "the department's figures are the admins'");
+
+      // Every question, as each person: nothing of the other side appears.
+      const questions = ['When is my next deadline?', 'What did I get in Databases?', 'What did I get in Algorithms?', 'Which files are in Algorithms?', 'Which files are in Databases?', 'How many submissions are waiting?', 'What are my subjects?', 'Any news?', 'my scores', 'my thesis', 'hello'];
+      const hidden = { sara: /Heaps|Sorting notes|Marko|Algorithms has|PH-101/, marko: /Joins|Normal forms|Transactions|Week 1 slides|Sara|Databases has|CS-101/, horvat: /Heaps|Sorting notes|Algorithms has/, petrova: /Joins|Normal forms|Transactions|Week 1 slides|Databases has/ };
+      for (const [who, pattern] of Object.entries(hidden) as [keyof typeof hidden, RegExp][]) {
+        for (const question of questions) {
+          const answer = await d.ask(who, question);
+          assert.equal(answer.status, 200, `${who}: ${question}`);
+          assert.doesNotMatch(allOf(answer.body), pattern, `${who} asked "${question}"`);
+        }
+      }
+    });
+
+    test('"how do I …" is answered from the users\' guide with links to /help; a question is 1 to 500 characters', async (t) => {
+      const d = await department(t, database);
+      const how = await d.ask('admin', 'How do I import students?');
+      assert.equal(how.status, 200);
+      assert.match(how.body.answer, /^The guide explains it under "[^"]+"/);
+      assert.ok(how.body.links.length >= 1 && how.body.links.every((l) => l.url.startsWith('/help#')), JSON.stringify(how.body.links));
+      assert.match(how.body.links.map((l) => l.url).join(' '), /\/help#[\w-]*import/, 'the importing part of the guide is among the links');
+      const help = await d.admin.get('/help');
+      for (const link of how.body.links) assert.match(help.body, new RegExp(`id="${link.url.slice('/help#'.length)}"`), `${link.url} is an anchor of /help`);
+      const sessions = await d.ask('sara', 'How can I sign out of my other sessions?');
+      assert.equal(sessions.body.links[0]?.url, '/help#your-sessions');
+
+      for (const message of ['', '   ', 'x'.repeat(QUESTION_MAX + 1)]) {
+        const refused = await d.ask('sara', message);
+        assert.equal(refused.status, 422, JSON.stringify(message));
+        assert.equal(refused.body.error?.fields?.message, 'Ask a question of 1 to 500 characters.');
+      }
+      assert.equal((await d.ask('sara', 42)).status, 422);
+      const anonymous = await d.app.inject({ method: 'POST', url: '/api/v1/assistant', payload: { message: 'hello' } });
+      assert.equal(anonymous.statusCode, 401);
+    });
+
+    test('a configured model phrases the facts it is given, only those, and the offline answer stands in when it fails', async (t) => {
+      const seen: { headers: IncomingMessage['headers']; body: { model: string; messages: { role: string; content: string }[] } }[] = [];
+      let reply: { status: number; body: unknown } = { status: 200, body: { choices: [{ message: { role: 'assistant', content: 'Your next one is Joins, in three days.' } }] } };
+      const server = createServer((request, response) => {
+        let raw = '';
+        request.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+        request.on('end', () => {
+          seen.push({ headers: request.headers, body: JSON.parse(raw) as (typeof seen)[number]['body'] });
+          response.writeHead(reply.status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(reply.body));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
+      forgetModelFailures();
+      const d = await department(t, database, { ASSISTANT_API_URL: url, ASSISTANT_API_KEY: 'sk-test-key-for-the-assistant', ASSISTANT_MODEL: 'small-model' });
+
+      const phrased = await d.ask('sara', 'When is my next deadline?');
+      assert.equal(phrased.status, 200);
+      assert.deepEqual({ answer: phrased.body.answer, source: phrased.body.source }, { answer: 'Your next one is Joins, in three days.', source: 'model' });
+      assert.deepEqual(phrased.body.links[0], { title: 'Joins', url: `/exercises/${d.joins.id}` }, 'the links stay the offline answer\'s');
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.headers.authorization, 'Bearer sk-test-key-for-the-assistant');
+      assert.equal(seen[0]!.body.model, 'small-model');
+      const told = seen[0]!.body.messages.map((m) => m.content).join('\n');
+      assert.match(told, /Your next deadline: Joins \(Databases\)/);
+      assert.match(told, /Question: When is my next deadline\?/);
+      assert.doesNotMatch(told, /Heaps|Algorithms|Marko|Sara|Novak/, 'the model is told the facts of the answer, not other data, nor who asks');
+
+      // The model fails: the offline answer, at once; the model rests before it is tried again.
+      reply = { status: 503, body: { error: 'overloaded' } };
+      const failed = await d.ask('sara', 'When is my next deadline?');
+      assert.equal(failed.body.source, 'offline');
+      assert.match(failed.body.answer, /^Your next deadline: Joins/);
+      reply = { status: 200, body: { choices: [{ message: { content: 'phrased again' } }] } };
+      const resting = await d.ask('sara', 'When is my next deadline?');
+      assert.equal(resting.body.source, 'offline', 'the model rests after a failure');
+      assert.equal(seen.length, 2, 'and is not asked while it rests');
+      forgetModelFailures();
+      assert.equal((await d.ask('sara', 'hello')).body.answer, 'phrased again');
+
+      // An answer without a message, and a model that cannot be reached at all.
+      reply = { status: 200, body: { choices: [] } };
+      assert.equal((await d.ask('sara', 'hello')).body.source, 'offline');
+      forgetModelFailures();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      const unreachable = await d.ask('sara', 'What did I get in Databases?');
+      assert.equal(unreachable.status, 200);
+      assert.equal(unreachable.body.source, 'offline');
+      assert.match(unreachable.body.answer, /Transactions: score 5/);
+      forgetModelFailures();
+    });
+
+    test('the page answers without JavaScript and with htmx; the widget is on every signed-in page; /help is open to visitors', async (t) => {
+      const d = await department(t, database);
+      const student = await signInAsNew(d.app, d.sara.account.username, d.sara.account.oneTimePassword);
+
+      const page = await student.get('/assistant');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /<form method="post" action="\/assistant" hx-post="\/assistant" hx-target="#assistant-log"/);
+      assert.match(page.body, /<button type="submit" name="message" value="When is my next deadline\?"/);
+      assert.doesNotMatch(page.body, /data-testid="assistant-launcher"/, 'the page itself needs no widget');
+
+      const answered = await student.post('/assistant', { message: 'When is my next deadline?' }, { from: '/assistant' });
+      assert.equal(answered.statusCode, 200);
+      assert.match(answered.body, /<p class="mb-2">Your next deadline: Joins \(Databases\) is due /);
+      assert.match(answered.body, /<a href="\/exercises\/\d+">Joins<\/a>/);
+      const fragment = await student.post('/assistant', { message: '<script>alert(1)</script> files in Databases' }, { from: '/assistant', headers: { 'hx-request': 'true' } });
+      assert.equal(fragment.statusCode, 200);
+      assert.match(fragment.body, /^<div class="assistant-exchange" data-testid="assistant-exchange">/);
+      assert.doesNotMatch(fragment.body, /<script>/, 'the question is escaped');
+      assert.match(fragment.body, /<span>&lt;script>alert\(1\)&lt;\/script> files in Databases<\/span>/);
+      assert.match(fragment.body, /Week 1 slides/);
+      const refused = await student.post('/assistant', { message: '' }, { from: '/assistant' });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, /class="invalid-feedback"[^>]*>Ask a question of 1 to 500 characters\./);
+      const refusedHtmx = await student.post('/assistant', { message: '' }, { from: '/assistant', headers: { 'hx-request': 'true' } });
+      assert.match(refusedHtmx.body, /role="alert">Ask a question of 1 to 500 characters\./);
+
+      const dashboard = await student.get('/dashboard');
+      assert.match(dashboard.body, /data-testid="assistant-launcher"/);
+      assert.match(dashboard.body, /hx-target="#assistant-panel-log"/);
+      const visitor = new Browser(d.app);
+      const signIn = await visitor.get('/login');
+      assert.doesNotMatch(signIn.body, /assistant-launcher/, 'visitors have no assistant');
+      const asked = await visitor.get('/assistant');
+      assert.equal(asked.statusCode, 303);
+      assert.match(String(asked.headers.location), /^\/login/);
+      const help = await visitor.get('/help');
+      assert.equal(help.statusCode, 200);
+      assert.match(help.body, /<h3 class="h4 mt-4" id="your-sessions">Your sessions<\/h3>/);
+      assert.match(help.body, /<a href="#subject-columns"/, "users.md's link to imports.md#subject-columns leads to that part of the page");
+      assert.match(help.body, /<h2 class="h3 mt-5 mb-3 border-bottom pb-2" id="importing-students-lecturers-and-subjects">/, 'the imports guide is on the page too');
+      assert.match(help.body, /<a href="\/api\/docs"/, "the guide's link to the API's reference leads to /api/docs");
+    });
+  });
+}

@@ -35,7 +35,7 @@ const stylesheets = (out: string) => readdirSync(out).filter((name) => /^app\.[0
 test('a build writes the hashed files, the manifest and the pages nginx shows while FMS is down', (t) => {
   const { out, build } = workspace(t);
   const { manifest } = build();
-  assert.deepEqual(Object.keys(manifest).sort(), ['app.css', 'app.js', 'bootstrap.css', 'bootstrap.js', 'charts.js', 'favicon.svg', 'htmx.js', 'uplot.css', 'uplot.js']);
+  assert.deepEqual(Object.keys(manifest).sort(), ['app.css', 'app.js', 'audit-guide.md', 'bootstrap.css', 'bootstrap.js', 'charts.js', 'favicon.svg', 'htmx.js', 'imports-guide.md', 'uplot.css', 'uplot.js', 'users-guide.md']);
   for (const hashed of Object.values(manifest)) assert.ok(existsSync(join(out, hashed)), hashed);
   assert.deepEqual(manifestOf(out), manifest);
   assert.equal(readFileSync(join(out, 'unavailable.html'), 'utf8'), readFileSync(join(repoRoot, 'public', 'unavailable.html'), 'utf8'));
@@ -178,6 +178,6 @@ test('npm run build\'s command takes --out and --public', (t) => {
   const { out, publicDir } = workspace(t);
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'build-assets.ts'), '--out', out, '--public', publicDir], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stdout, /static assets: 9 files in /);
+  assert.match(result.stdout, /static assets: 12 files in /);
   assert.ok(existsSync(join(out, 'manifest.json')) && existsSync(join(out, 'unavailable.html')));
 });

@@ -12,7 +12,8 @@ import { turnMaintenanceOn } from '../src/ops/maintenance.js';
 
 /** The page's buttons: [text, href] of each `btn` link in the main content. */
 function buttons(html: string): [string, string][] {
-  return [...html.matchAll(/<a class="btn[^"]*" href="([^"]*)"[^>]*>\s*([^<]*?)\s*<\/a>/g)].map((m) => [m[2]!, m[1]!]);
+  const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+  return [...main.matchAll(/<a class="btn[^"]*" href="([^"]*)"[^>]*>\s*([^<]*?)\s*<\/a>/g)].map((m) => [m[2]!, m[1]!]);
 }
 
 describe('the error page', () => {

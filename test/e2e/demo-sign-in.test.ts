@@ -152,6 +152,57 @@ test('demo department: every role signs in and out in Chromium', async (t: TestC
     }
   });
 
+  await t.test("a student asks the assistant from the dashboard's side panel, then on its page; a lecturer asks how many wait", async () => {
+    const student = demoLogins.find((l) => l.role === 'student')!;
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await signIn(page, baseUrl, student.username, student.password);
+      await page.locator('[data-testid="assistant-launcher"]').click();
+      const panel = page.locator('#assistant-panel');
+      await panel.waitFor({ state: 'visible' });
+      const field = panel.getByLabel('Your question');
+      await field.fill('When is my next deadline?');
+      await field.press('Enter');
+      const answer = panel.locator('[data-testid="assistant-exchange"]').last();
+      await answer.waitFor({ state: 'visible' });
+      assert.match(await answer.innerText(), /Your next deadline: .+ is due .+/);
+      assert.equal(await field.inputValue(), '', 'the field is emptied for the next question');
+      assert.equal(new URL(page.url()).pathname, '/dashboard', 'answered in the panel, the page stays');
+      await page.screenshot({ path: join(screenshots, 'assistant-panel.png') });
+      await panel.getByRole('link', { name: "The assistant's page" }).click();
+      await page.waitForURL(`${baseUrl}/assistant`);
+      await page.getByRole('button', { name: 'How do I import students?' }).click();
+      const fromGuide = page.locator('#assistant-log [data-testid="assistant-exchange"]').last();
+      await fromGuide.waitFor({ state: 'visible' });
+      assert.match(await fromGuide.innerText(), /The guide explains it under/);
+      await page.screenshot({ path: join(screenshots, 'assistant-page.png'), fullPage: true });
+      await fromGuide.locator('a[href^="/help#"]').first().click();
+      await page.waitForURL(new RegExp(`${baseUrl}/help#`));
+      await page.screenshot({ path: join(screenshots, 'help.png') });
+      assertNoProblems(problems, 'the assistant as a student');
+    } finally {
+      await context.close();
+    }
+    const lecturer = demoLogins.find((l) => l.role === 'lecturer')!;
+    const lecturerContext = await newContext(browser);
+    try {
+      const page = await lecturerContext.newPage();
+      const problems = watchProblems(page);
+      await signIn(page, baseUrl, lecturer.username, lecturer.password);
+      await page.goto(`${baseUrl}/assistant`);
+      await page.getByLabel('Your question').fill('How many submissions are waiting?');
+      await page.getByRole('button', { name: 'Ask', exact: true }).click();
+      const answer = page.locator('#assistant-log [data-testid="assistant-exchange"]').last();
+      await answer.waitFor({ state: 'visible' });
+      assert.match(await answer.innerText(), /(submissions? waits? in your Waiting Room|Nothing waits in your Waiting Room)/);
+      assertNoProblems(problems, 'the assistant as a lecturer');
+    } finally {
+      await lecturerContext.close();
+    }
+  });
+
   await t.test('the student dashboard works at phone width, navbar toggler included', async () => {
     const student = demoLogins.find((l) => l.role === 'student')!;
     const context = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });

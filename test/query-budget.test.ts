@@ -83,6 +83,11 @@ const expected: Record<PageId, Expected> = {
   'theses-lecturer': { budget: 6, grows: true }, // the ids supervised, the ids of the taught groups' students, the page
   'theses-student': { budget: 6, grows: true }, // the theses' version, every title (the index, built once per change: its first search), the student's own
   'api-theses-similar': { budget: 5, grows: true }, // token, account, maintenance, the theses' version, every title (the first search)
+  // The assistant's answers list a few items each (answers.ts LISTED), however many there are.
+  'assistant-student': { budget: 6, grows: false }, // the deadlines ahead, the overdue count, the released scores (studentOutlook)
+  'assistant-student-scores': { budget: 9, grows: false }, // + the student's subjects with their groups and teaching (a subject named anywhere in the question?), then studentOutlook
+  'assistant-lecturer': { budget: 4, grows: false }, // teaching with its waiting entries (waitingByTeachingOf)
+  'assistant-admin': { budget: 4, grows: false }, // the department's waiting entries
 };
 
 /** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */

@@ -61,7 +61,11 @@ export type PageId =
   | 'theses'
   | 'theses-lecturer'
   | 'theses-student'
-  | 'api-theses-similar';
+  | 'api-theses-similar'
+  | 'assistant-student'
+  | 'assistant-student-scores'
+  | 'assistant-lecturer'
+  | 'assistant-admin';
 
 export interface WatchedPage<Id extends string = PageId> {
   id: Id;
@@ -199,6 +203,9 @@ export async function findPageTargets(db: Db): Promise<FoundTargets> {
   };
 }
 
+/** The assistant's questions the suites ask (and the bench loads): each role's everyday one. */
+export const ASSISTANT_QUESTIONS = { student: 'When is my next deadline?', lecturer: 'How many submissions are waiting?' } as const;
+
 export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
   const q = encodeURIComponent(t.searched);
   return [
@@ -247,6 +254,10 @@ export function watchedPages(t: PageTargets): WatchedPage<PageId>[] {
     { id: 'theses-lecturer', label: "the theses list, a lecturer's", role: 'lecturer', path: '/theses' },
     { id: 'theses-student', label: "a student's thesis page, with a search for similar titles", role: 'student', path: `/theses?title=${encodeURIComponent('Neural networks for routing in sensor networks')}` },
     { id: 'api-theses-similar', label: 'the JSON API search for similar thesis titles', role: 'api', path: `/api/v1/theses/similar?title=${encodeURIComponent('Graph algorithms for scheduling of university exams')}` },
+    { id: 'assistant-student', label: 'the assistant asked "When is my next deadline?" by a student', role: 'student', path: `/assistant?message=${encodeURIComponent(ASSISTANT_QUESTIONS.student)}` },
+    { id: 'assistant-student-scores', label: 'the assistant asked "What are my latest scores?" by a student', role: 'student', path: `/assistant?message=${encodeURIComponent('What are my latest scores?')}` },
+    { id: 'assistant-lecturer', label: 'the assistant asked "How many submissions are waiting?" by a lecturer', role: 'lecturer', path: `/assistant?message=${encodeURIComponent(ASSISTANT_QUESTIONS.lecturer)}` },
+    { id: 'assistant-admin', label: 'the assistant asked "How many submissions are waiting?" by an admin (the department\'s)', role: 'admin', path: `/assistant?message=${encodeURIComponent(ASSISTANT_QUESTIONS.lecturer)}` },
   ];
 }
 

@@ -135,6 +135,12 @@ const stopsEarly: Accepted[] = [
     why: "Every thesis newest first, by its key: SQLite walks the rowid backwards (its plan says SCAN, with no sort after it), PostgreSQL theses_pkey backwards; an admin reads every thesis, so the walk stops after the page's 51.",
   },
   {
+    pages: ['assistant-admin'],
+    table: 'submissions',
+    kind: 'walk',
+    why: "The department's waiting entries through submissions_status_idx (status, submitted_at), as an admin asks the assistant how many wait: every entry the walk meets is waiting, so the bounded count stops after 1,001.",
+  },
+  {
     pages: ['dashboard-admin'],
     table: 'users',
     kind: 'walk',

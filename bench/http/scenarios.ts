@@ -2,7 +2,7 @@
 // that consumes a waiting entry each request). `kind` sorts them for the targets: lists, searches
 // and dashboards are compared with `small`, exports are timed once, the download's memory must
 // stay flat.
-import type { Role } from '../../test/query-pages.js';
+import { ASSISTANT_QUESTIONS, type Role } from '../../test/query-pages.js';
 import type { Department } from './department.js';
 import { scoreRequest, type ScorePool } from './score-pool.js';
 
@@ -59,6 +59,9 @@ export function scenariosOf(department: Department): Scenario[] {
     // Issue 13: "Find similar theses" over every title (50,000 at large), through the API and on a student's page.
     { id: 'theses-similar-api', label: 'API, similar thesis titles', role: 'api', path: `/api/v1/theses/similar?title=${encodeURIComponent(SIMILAR_TO)}`, kind: 'json-search' },
     { id: 'theses-student', label: "a student's theses page, similar titles", role: 'student', path: `/theses?title=${encodeURIComponent(SIMILAR_TO)}`, kind: 'search' },
+    // Issue 13: one assistant question per role that has one every day (offline answers: no model in the bench).
+    { id: 'assistant-student', label: `assistant, a student: "${ASSISTANT_QUESTIONS.student}"`, role: 'student', path: `/assistant?message=${encodeURIComponent(ASSISTANT_QUESTIONS.student)}`, kind: 'search' },
+    { id: 'assistant-lecturer', label: `assistant, a lecturer: "${ASSISTANT_QUESTIONS.lecturer}"`, role: 'lecturer', path: `/assistant?message=${encodeURIComponent(ASSISTANT_QUESTIONS.lecturer)}`, kind: 'search' },
     { id: 'gradebook', label: "a group's gradebook", role: 'lecturer', path: `/subjects/${department.subjectId}/gradebook?group=${department.student.groupId}`, kind: 'page' },
     ...(department.busyLecturer
       ? [{ id: 'waiting-room-busy', label: `a busy lecturer's Waiting Room (${department.busyLecturer.waiting.toLocaleString('en')} waiting)`, role: 'busy-lecturer' as const, path: '/waiting-room', kind: 'list' as const }]

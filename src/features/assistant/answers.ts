@@ -3,9 +3,10 @@
 // news, subjects, theses), so access.ts decides what an answer can hold, as it does for the pages.
 import { can, waitingRoomScope } from '../../access.js';
 import type { ActorContext } from '../../context.js';
+import { COUNT_AHEAD } from '../../db/record-counts.js';
 import { formatBytes } from '../../lib/bytes.js';
 import { formatDeadline, timeFromNow } from '../../lib/department-time.js';
-import { getAdminSummary, waitingRoomSize } from '../dashboard/service.js';
+import { departmentWaitingUpTo, getAdminSummary } from '../dashboard/service.js';
 import { exercisesDueForLecturer, myExercises, studentOutlook } from '../exercises/service.js';
 import { waitingByTeachingOf } from '../exercises/submissions.js';
 import type { Guide } from '../help/guide.js';
@@ -164,8 +165,9 @@ async function waiting(ctx: ActorContext): Promise<OfflineAnswer> {
     };
   }
   if (scope.kind === 'all') {
-    const total = await waitingRoomSize(ctx);
-    return { answer: total === 0 ? 'Nothing waits in the Waiting Room.' : `${count(total, 'submission waits', 'submissions wait')} in the department's Waiting Room.`, links: [{ title: 'Waiting Room', url: '/waiting-room' }] };
+    const { total, atLeast } = await departmentWaitingUpTo(ctx, COUNT_AHEAD);
+    const figure = atLeast ? `More than ${count(total, 'submission waits', 'submissions wait')}` : count(total, 'submission waits', 'submissions wait');
+    return { answer: total === 0 ? 'Nothing waits in the Waiting Room.' : `${figure} in the department's Waiting Room.`, links: [{ title: 'Waiting Room', url: '/waiting-room' }] };
   }
   return { answer: 'You have no Waiting Room.', links: [] };
 }

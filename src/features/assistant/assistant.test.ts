@@ -250,6 +250,9 @@ for (const database of await testDatabases()) {
       assert.doesNotMatch(fragment.body, /<script>/, 'the question is escaped');
       assert.match(fragment.body, /<span>&lt;script>alert\(1\)&lt;\/script> files in Databases<\/span>/);
       assert.match(fragment.body, /Week 1 slides/);
+      const linked = await student.get(`/assistant?message=${encodeURIComponent('Which files are in Databases?')}`);
+      assert.equal(linked.statusCode, 200);
+      assert.match(linked.body, /<p class="mb-2">Databases has 1 file:<\/p>/, 'a question can be a link');
       const refused = await student.post('/assistant', { message: '' }, { from: '/assistant' });
       assert.equal(refused.statusCode, 422);
       assert.match(refused.body, /class="invalid-feedback"[^>]*>Ask a question of 1 to 500 characters\./);

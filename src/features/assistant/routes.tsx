@@ -1,8 +1,9 @@
-// /assistant: the chat page (GET), and its questions (POST): a whole page without JavaScript, the
-// exchange alone for htmx, which appends it to the page's log or to the widget's (views/layout.tsx).
-import type { FastifyInstance } from 'fastify';
+// /assistant: the chat page, and its questions: POST from its form (a whole page without JavaScript,
+// the exchange alone for htmx, which appends it to the page's log or to the widget's), or GET
+// ?message=… (asking reads and changes nothing, so a question can be a link or a bookmark).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid } from '../../lib/errors.js';
-import { ctxOf } from '../../routes/request-context.js';
+import { ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { guideOf } from '../help/guide.js';
 import { askAssistant, examples } from './service.js';
 import { AssistantPage, Exchange, Refusal } from './views/assistant-page.js';
@@ -11,14 +12,16 @@ export default async function assistantRoutes(app: FastifyInstance, options: { s
   const guide = guideOf(options.staticRoot);
   const model = app.deps.config.assistantModel !== null;
 
-  app.get('/assistant', async (request, reply) => {
-    ctxOf(request);
-    return reply.html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={null} model={model} />);
+  app.get<{ Querystring: Record<string, unknown> | undefined }>('/assistant', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const message = request.query?.message;
+    if (typeof message !== 'string' || message.trim() === '') return reply.html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={null} model={model} />);
+    return answer(request, reply, ctx, message);
   });
 
-  app.post<{ Body: Record<string, unknown> | undefined }>('/assistant', async (request, reply) => {
-    const ctx = ctxOf(request);
-    const message = typeof request.body?.message === 'string' ? request.body.message : '';
+  app.post<{ Body: Record<string, unknown> | undefined }>('/assistant', async (request, reply) => answer(request, reply, ctxOf(request), typeof request.body?.message === 'string' ? request.body.message : ''));
+
+  async function answer(request: FastifyRequest, reply: FastifyReply, ctx: RequestContext, message: string) {
     const htmx = request.headers['hx-request'] === 'true';
     try {
       const exchange = await askAssistant(ctx, { message }, guide);
@@ -31,5 +34,5 @@ export default async function assistantRoutes(app: FastifyInstance, options: { s
       if (htmx) return reply.html(<Refusal message={problem} />);
       return reply.code(422).html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={null} value={message} errors={{ message: problem }} model={model} />);
     }
-  });
+  }
 }

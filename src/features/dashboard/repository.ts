@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { readRecordCounts } from '../../db/record-counts.js';
+import { boundedCount, readRecordCounts, type ListTotal } from '../../db/record-counts.js';
 
 /** The department's figures, kept by triggers (db/record-counts.ts): one small read at any size. */
 export async function departmentCounts(db: Db) {
@@ -8,7 +8,12 @@ export async function departmentCounts(db: Db) {
   return { students: c['students.active'], lecturers: c['lecturers.active'], groups: c['groups.active'], subjects: c['subjects.all'], accounts: c['users.enabled'] };
 }
 
-/** Submissions in the Waiting Room across the department. */
+/** Submissions in the Waiting Room across the department, counted up to `bound` (an answer's figure). */
+export function countWaitingSubmissionsUpTo(db: Db, bound: number): Promise<ListTotal> {
+  return boundedCount(db, db.selectFrom('submissions').where('status', '=', 'waiting'), bound);
+}
+
+/** Submissions in the Waiting Room across the department (the metrics' gauge, read per scrape, not per page). */
 export async function countWaitingSubmissions(db: Db): Promise<number> {
   const row = await db.selectFrom('submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'waiting').executeTakeFirst();
   return Number(row?.n ?? 0);

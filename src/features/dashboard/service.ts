@@ -1,7 +1,8 @@
 // Each role's start page: what an admin, a lecturer or a student needs to see first. Every figure
 // costs the same at 100,000 students as at 100 (DESIGN convention 16): kept counts, tallies per
 // hour, and lists as long as one person's teaching or studies, never the department's.
-import { authorize, can } from '../../access.js';
+import { authorize, can, waitingRoomScope } from '../../access.js';
+import { Forbidden } from '../../lib/errors.js';
 import type { ActorContext, ServiceContext } from '../../context.js';
 import { lockedAccounts } from '../accounts/service.js';
 import { listAudit } from '../audit/service.js';
@@ -89,6 +90,16 @@ export async function getDashboard(ctx: ServiceContext): Promise<Dashboard> {
 export async function getAdminSummary(ctx: ActorContext) {
   if (!can(ctx.actor, 'accounts.list')) return null;
   return repo.departmentCounts(ctx.db);
+}
+
+/**
+ * The department's Waiting Room's size as an admin may read it: counted up to `bound`, so a page
+ * that names it costs the same with 100,000 entries waiting (DESIGN convention 16).
+ */
+export async function departmentWaitingUpTo(ctx: ActorContext, bound: number) {
+  authorize(ctx.actor, 'submissions.grade');
+  if (waitingRoomScope(ctx.actor).kind !== 'all') throw new Forbidden();
+  return repo.countWaitingSubmissionsUpTo(ctx.db, bound);
 }
 
 /** The Waiting Room's size for the metrics (a figure, not records: no actor involved). */

@@ -77,4 +77,20 @@
     }
     if (log && log.classList && log.classList.contains('assistant-log')) log.scrollTop = log.scrollHeight;
   });
+  // htmx swaps only successful answers: a refused question (too many a minute: 429) or a failure
+  // says so in the log, where the answer would have been.
+  document.body.addEventListener('htmx:responseError', function (event) {
+    var log = event.detail && event.detail.target;
+    if (!log || !log.classList || !log.classList.contains('assistant-log')) return;
+    var xhr = event.detail.xhr;
+    var note = document.createElement('div');
+    note.className = 'alert alert-warning py-2 assistant-exchange';
+    note.setAttribute('role', 'alert');
+    var wait = xhr && xhr.getResponseHeader('retry-after');
+    note.textContent = xhr && xhr.status === 429
+      ? 'You have asked many questions in a short time: try again in ' + (wait ? wait + ' seconds' : 'a minute') + '.'
+      : 'The assistant could not answer just now (error ' + (xhr ? xhr.status : '?') + '): try again.';
+    log.appendChild(note);
+    log.scrollTop = log.scrollHeight;
+  });
 })();

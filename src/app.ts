@@ -47,7 +47,7 @@ import pressurePlugin, { type PressureOptions } from './plugins/pressure.js';
 import { readLastBackup, readMaintenance } from './ops/maintenance.js';
 import htmlPlugin from './plugins/html.js';
 import uploadsPlugin from './plugins/uploads.js';
-import rateLimitPlugin from './plugins/rate-limit.js';
+import rateLimitPlugin, { assistantLimit } from './plugins/rate-limit.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import type { AppDeps } from './plugins/types.js';
@@ -148,6 +148,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     );
   });
 
+  // One count of the assistant's questions per person for its page and its API call (one limiter: each keeps its own counters).
+  const askingLimit = assistantLimit(app);
+
   // The route map.
   await app.register(authRoutes, { demoLogins: () => (config.demoDepartment ? activeDemoLogins({ db }) : Promise.resolve([])) });
   await app.register(dashboardRoutes);
@@ -168,10 +171,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(thesisRoutes, { prefix: '/theses' });
   // /help (the users' guide, visitors too) and /assistant (answers from it and from the asker's data).
   await app.register(helpRoutes, { staticRoot: options.staticRoot });
-  await app.register(assistantRoutes, { staticRoot: options.staticRoot });
+  await app.register(assistantRoutes, { staticRoot: options.staticRoot, limit: askingLimit });
   await app.register(importRoutes, { prefix: '/admin/imports' });
   await app.register(openApi); // collects the OpenAPI document from the API routes registered after it
-  await app.register(apiRoutes, { prefix: '/api/v1', staticRoot: options.staticRoot });
+  await app.register(apiRoutes, { prefix: '/api/v1', staticRoot: options.staticRoot, assistantLimit: askingLimit });
   await app.register(publicNewsRoutes, { prefix: '/api/public' }); // no token: the landing page's news
   await app.register(apiDocsRoutes); // /api/docs (Swagger UI) and /api/docs/openapi.json
 

@@ -80,6 +80,8 @@ export interface Config {
    * ASSISTANT_API_URL, ASSISTANT_API_KEY, ASSISTANT_MODEL), or null: the assistant answers offline.
    */
   readonly assistantModel: AssistantModelConfig | null;
+  /** Questions one person may ask the assistant (ASSISTANT_RATELIMIT, e.g. "30 per minute"), pages and API together. */
+  readonly assistantRateLimit: { max: number; windowMs: number };
 }
 
 export interface AssistantModelConfig {
@@ -214,6 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
   const storage = parseStorage(text, problems);
   const assistantModel = parseAssistantModel(text, problems);
+  const assistantRateLimit = parseRate(text('ASSISTANT_RATELIMIT'));
+  if (assistantRateLimit === null) problems.push('ASSISTANT_RATELIMIT is not a rate: write it like "30 per minute" (second, minute, hour or day), the questions one person may ask');
 
   const trustProxy = text('TRUST_PROXY')
     .split(',')
@@ -257,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     shutdownGraceMs: shutdownGraceMs!,
     logFile: text('LOG_FILE') ? Object.freeze({ path: resolve(text('LOG_FILE')), size: text('LOG_FILE_SIZE'), keep: Number(raw.LOG_FILE_KEEP) }) : null,
     assistantModel: assistantModel ? Object.freeze(assistantModel) : null,
+    assistantRateLimit: Object.freeze(assistantRateLimit!),
   });
 }
 

@@ -50,6 +50,7 @@ export const envSchema = {
     ASSISTANT_API_KEY: { type: 'string' },
     ASSISTANT_MODEL: { type: 'string' },
     ASSISTANT_TIMEOUT: { type: 'string', default: '10s' },
+    ASSISTANT_RATELIMIT: { type: 'string', default: '30 per minute' },
   },
   required: [],
 } as const;

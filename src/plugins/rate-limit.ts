@@ -3,7 +3,8 @@
 // Counters live in memory, or in Redis when RATELIMIT_STORAGE_URI is a Redis URL so every worker
 // and server shares them.
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../lib/errors.js';
 import fp from 'fastify-plugin';
 import { clientOf } from '../lib/client-address.js';
 import { sendNotFound } from './error-handler.js';
@@ -31,6 +32,26 @@ export function clientKey(request: FastifyRequest): string {
  */
 export function apiKey(request: FastifyRequest): string {
   return request.tokenHash ? `token:${request.tokenHash}` : clientKey(request);
+}
+
+/**
+ * The assistant's limit per person (ASSISTANT_RATELIMIT), for its page and its API call alike: a
+ * question may cost a model's answer, so it is counted per account, wherever it is asked from.
+ * A preHandler, once the session or token has said who asks. Made once (app.ts) and given to both
+ * routes: each limiter keeps its own counters. Beside, not instead of, the global and API limits
+ * (a request counts in those first; @fastify/rate-limit's own hooks run one limiter a request).
+ */
+export type AssistantLimit = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export function assistantLimit(app: FastifyInstance): AssistantLimit {
+  const { max, windowMs } = app.deps.config.assistantRateLimit;
+  const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => (request.actor ? `assistant:user:${request.actor.userId}` : `assistant:${clientKey(request)}`) });
+  return async (request, reply) => {
+    const limit = await check(request);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    reply.header('retry-after', String(limit.ttlInSeconds));
+    throw new AppError(429, 'rate_limited', `You have asked ${max} questions within ${rateInWords({ max, windowMs }).replace(/^\d+ requests? /, '')}: try again in ${limit.ttlInSeconds} seconds.`);
+  };
 }
 
 export default fp(

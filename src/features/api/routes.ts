@@ -18,6 +18,7 @@ import materialApiRoutes from './materials/routes.js';
 import newsApiRoutes from './news/routes.js';
 import thesisApiRoutes from './theses/routes.js';
 import assistantApiRoutes from './assistant/routes.js';
+import type { AssistantLimit } from '../../plugins/rate-limit.js';
 import { API_PREFIX, apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs, type ActorAuthContext } from './request.js';
 import { errorResponses, GroupsQuery, IdParams, LecturersQuery, Me, pageOf, ref, sharedSchema, StudentsQuery, SubjectsQuery } from './schemas.js';
 import { apiKey } from '../../plugins/rate-limit.js';
@@ -241,7 +242,7 @@ function registerResource<V extends { id: number }>(app: FastifyInstance, r: Res
   archiveRoute('DELETE', one, true, `Archive a ${r.noun} (same as POST …/archive)`, 'Nothing is ever deleted: DELETE archives the record, and POST …/restore brings it back.');
 }
 
-export default async function apiRoutes(app: FastifyInstance, options: { staticRoot?: string } = {}) {
+export default async function apiRoutes(app: FastifyInstance, options: { staticRoot?: string; assistantLimit: AssistantLimit }) {
   // The route schemas describe the API; the services validate the input with the features' own
   // schemas (lib/validation.ts), so the API gives the same rules and messages as the pages and the
   // CLI. Fastify's own validation would answer differently worded errors first, so it is off here.
@@ -300,5 +301,5 @@ export default async function apiRoutes(app: FastifyInstance, options: { staticR
   await app.register(gradebookApiRoutes);
   await app.register(newsApiRoutes);
   await app.register(thesisApiRoutes);
-  await app.register(assistantApiRoutes, { staticRoot: options.staticRoot });
+  await app.register(assistantApiRoutes, { staticRoot: options.staticRoot, limit: options.assistantLimit });
 }

@@ -175,6 +175,20 @@ for (const database of await testDatabases()) {
       assert.equal(anonymous.statusCode, 401);
     });
 
+    test('one person may ask ASSISTANT_RATELIMIT questions, on the pages and in the API together; the page itself is no question', async (t) => {
+      const d = await department(t, database, { ASSISTANT_RATELIMIT: '3 per minute' });
+      const student = await signInAsNew(d.app, d.marko.account.username, d.marko.account.oneTimePassword);
+      for (let i = 0; i < 4; i++) assert.equal((await student.get('/assistant')).statusCode, 200, 'opening the page asks nothing');
+      assert.equal((await d.ask('marko', 'hello')).status, 200);
+      assert.equal((await student.post('/assistant', { message: 'hello' }, { from: '/assistant' })).statusCode, 200);
+      assert.equal((await student.get('/assistant?message=hello')).statusCode, 200);
+      const refused = await d.ask('marko', 'hello');
+      assert.equal(refused.status, 429, 'the fourth question in a minute, wherever it is asked');
+      assert.match(JSON.stringify(refused.body), /You have asked 3 questions within a minute: try again in \d+ seconds\./);
+      assert.equal((await student.post('/assistant', { message: 'hello' }, { from: '/assistant' })).statusCode, 429);
+      assert.equal((await d.ask('sara', 'hello')).status, 200, 'each person has their own count');
+    });
+
     test('a configured model phrases the facts it is given, only those, and the offline answer stands in when it fails', async (t) => {
       const seen: { headers: IncomingMessage['headers']; body: { model: string; messages: { role: string; content: string }[] } }[] = [];
       let reply: { status: number; body: unknown } = { status: 200, body: { choices: [{ message: { role: 'assistant', content: 'Your next one is Joins, in three days.' } }] } };

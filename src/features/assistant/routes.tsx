@@ -3,23 +3,31 @@
 // ?message=… (asking reads and changes nothing, so a question can be a link or a bookmark).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid } from '../../lib/errors.js';
+import type { AssistantLimit } from '../../plugins/rate-limit.js';
 import { ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { guideOf } from '../help/guide.js';
 import { askAssistant, examples } from './service.js';
 import { AssistantPage, Exchange, Refusal } from './views/assistant-page.js';
 
-export default async function assistantRoutes(app: FastifyInstance, options: { staticRoot?: string }) {
+export default async function assistantRoutes(app: FastifyInstance, options: { staticRoot?: string; limit: AssistantLimit }) {
   const guide = guideOf(options.staticRoot);
   const model = app.deps.config.assistantModel !== null;
 
-  app.get<{ Querystring: Record<string, unknown> | undefined }>('/assistant', async (request, reply) => {
+  const limited = options.limit;
+  // The page itself is not a question: only a GET that asks one counts.
+  const asking = async function (this: FastifyInstance, request: FastifyRequest<{ Querystring: Record<string, unknown> | undefined }>, reply: FastifyReply) {
+    if (request.method === 'GET' && typeof request.query?.message !== 'string') return;
+    return limited.call(this, request, reply);
+  };
+
+  app.get<{ Querystring: Record<string, unknown> | undefined }>('/assistant', { preHandler: asking }, async (request, reply) => {
     const ctx = ctxOf(request);
     const message = request.query?.message;
     if (typeof message !== 'string' || message.trim() === '') return reply.html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={null} model={model} />);
     return answer(request, reply, ctx, message);
   });
 
-  app.post<{ Body: Record<string, unknown> | undefined }>('/assistant', async (request, reply) => answer(request, reply, ctxOf(request), typeof request.body?.message === 'string' ? request.body.message : ''));
+  app.post<{ Body: Record<string, unknown> | undefined }>('/assistant', { preHandler: limited }, async (request, reply) => answer(request, reply, ctxOf(request), typeof request.body?.message === 'string' ? request.body.message : ''));
 
   async function answer(request: FastifyRequest, reply: FastifyReply, ctx: RequestContext, message: string) {
     const htmx = request.headers['hx-request'] === 'true';

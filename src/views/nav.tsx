@@ -103,8 +103,8 @@ export function Nav({ page }: { page: PageContext }) {
               </ul>
             </div>
           </>
-        ) : page.path === '/news' || page.path.startsWith('/news/') ? (
-          // The public news are the only pages a visitor reads; from there, the way in.
+        ) : page.path === '/news' || page.path.startsWith('/news/') || page.path === '/help' ? (
+          // The public news and the help are the pages a visitor reads; from there, the way in.
           <a class="btn btn-light btn-sm ms-auto" href={`/login?next=${encodeURIComponent(page.path)}`}>
             Sign in
           </a>

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import { createApiToken, createGroup, createLecturer, createStudent } from '../../../test/factories.js';
+import { createApiToken, createGroup, createLecturer, createStudent, createUser } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
 import { pagesApp, postMultipart, signInAsNew } from '../../../test/people/page-helpers.js';
 import { testDatabases, type TestDatabase } from '../../../test/services.js';
@@ -171,6 +171,15 @@ for (const database of await testDatabases()) {
         assert.equal(refused.body.error?.fields?.message, 'Ask a question of 1 to 500 characters.');
       }
       assert.equal((await d.ask('sara', 42)).status, 422);
+
+      // A student's account whose record is gone sees nothing, and is told so, not refused.
+      const orphan = await createUser(d.system, { role: 'student' });
+      const orphanToken = await createApiToken(d.system, orphan.id);
+      for (const message of ['When is my next deadline?', 'Which files are in Databases?', 'What did I get in Databases?', 'How many submissions are waiting?', 'What are my subjects?', 'my thesis', 'news']) {
+        const answered = await d.app.inject({ method: 'POST', url: '/api/v1/assistant', headers: { authorization: `Bearer ${orphanToken}` }, payload: { message } });
+        assert.equal(answered.statusCode, 200, `${message}: ${answered.body}`);
+        assert.doesNotMatch(answered.body, /Week 1 slides|Joins|Transactions/, message);
+      }
       const anonymous = await d.app.inject({ method: 'POST', url: '/api/v1/assistant', payload: { message: 'hello' } });
       assert.equal(anonymous.statusCode, 401);
     });

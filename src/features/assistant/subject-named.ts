@@ -1,6 +1,7 @@
 // The subject a question is about, found among the subjects the asker may see (subjects service:
 // an admin all running ones, a lecturer those they teach, a student their group's). A name outside
 // that sight is "not found", exactly as a name that does not exist: the answer tells nothing more.
+import { can } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { listSubjects, type SubjectView } from '../subjects/service.js';
 import { foldQuestion, subjectPhrase } from './intents.js';
@@ -16,6 +17,8 @@ const OWN_SUBJECTS = 100;
 
 export async function subjectNamed(ctx: ServiceContext, message: string): Promise<SubjectLookup> {
   const phrase = subjectPhrase(message);
+  // An account with no subjects to see (a student account without its record) has none to name.
+  if (!can(ctx.actor, 'subjects.view')) return phrase ? { kind: 'unknown', phrase } : { kind: 'unnamed' };
   if (phrase) {
     // The subjects' search (an index at any size): by the phrase, then, for "Databases course", by its longest word.
     const found = (await listSubjects(ctx, { q: phrase.slice(0, 100), limit: 10 })).items;

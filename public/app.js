@@ -79,7 +79,7 @@
   });
   // htmx swaps only successful answers: a refused question (too many a minute: 429) or a failure
   // says so in the log, where the answer would have been.
-  document.body.addEventListener('htmx:responseError', function (event) {
+  function refusedNote(event) {
     var log = event.detail && event.detail.target;
     if (!log || !log.classList || !log.classList.contains('assistant-log')) return;
     var xhr = event.detail.xhr;
@@ -87,10 +87,15 @@
     note.className = 'alert alert-warning py-2 assistant-exchange';
     note.setAttribute('role', 'alert');
     var wait = xhr && xhr.getResponseHeader('retry-after');
-    note.textContent = xhr && xhr.status === 429
+    var status = xhr ? xhr.status : 0;
+    note.textContent = status === 429
       ? 'You have asked many questions in a short time: try again in ' + (wait ? wait + ' seconds' : 'a minute') + '.'
-      : 'The assistant could not answer just now (error ' + (xhr ? xhr.status : '?') + '): try again.';
+      : status === 401 || status === 403
+        ? 'Your session or this page has expired: reload the page (sign in again if asked), then ask again.'
+        : 'The assistant could not answer just now (error ' + (status || 'no connection') + '): try again.';
     log.appendChild(note);
     log.scrollTop = log.scrollHeight;
-  });
+  }
+  document.body.addEventListener('htmx:responseError', refusedNote);
+  document.body.addEventListener('htmx:sendError', refusedNote);
 })();

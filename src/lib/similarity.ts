@@ -42,7 +42,11 @@ export class TitleIndex {
   private readonly norms: Float64Array;
   private readonly postings = new Map<string, Posting[]>();
 
-  constructor(entries: readonly { id: number; title: string }[]) {
+  /** `words`: how a text is cut into the words that count (titles' by default; the guide's search stems them). */
+  constructor(
+    entries: readonly { id: number; title: string }[],
+    private readonly words: (text: string) => string[] = titleWords,
+  ) {
     this.size = entries.length;
     this.ids = new Int32Array(entries.length);
     this.titles = new Array<string>(entries.length);
@@ -51,7 +55,7 @@ export class TitleIndex {
       this.ids[doc] = e.id;
       this.titles[doc] = e.title;
       const tf = new Map<string, number>();
-      for (const w of titleWords(e.title)) tf.set(w, (tf.get(w) ?? 0) + 1);
+      for (const w of this.words(e.title)) tf.set(w, (tf.get(w) ?? 0) + 1);
       counts.push(tf);
       for (const [word, n] of tf) {
         let list = this.postings.get(word);
@@ -89,7 +93,7 @@ export class TitleIndex {
    */
   search(title: string, options: { threshold: number; limit: number; exceptId?: number }): SimilarTitle[] {
     const tf = new Map<string, number>();
-    for (const w of titleWords(title)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of this.words(title)) tf.set(w, (tf.get(w) ?? 0) + 1);
     let queryNorm = 0;
     // Dot products in an array the size of the index (reused), with the titles touched listed:
     // a common word's postings run to thousands, and a Map per search costs more than the sums.

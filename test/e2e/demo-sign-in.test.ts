@@ -173,7 +173,7 @@ test('demo department: every role signs in and out in Chromium', async (t: TestC
       await page.screenshot({ path: join(screenshots, 'assistant-panel.png') });
       await panel.getByRole('link', { name: "The assistant's page" }).click();
       await page.waitForURL(`${baseUrl}/assistant`);
-      await page.getByRole('button', { name: 'How do I import students?' }).click();
+      await page.getByRole('button', { name: 'How do I send an exercise?' }).click();
       const fromGuide = page.locator('#assistant-log [data-testid="assistant-exchange"]').last();
       await fromGuide.waitFor({ state: 'visible' });
       assert.match(await fromGuide.innerText(), /The guide explains it under/);

@@ -7,14 +7,14 @@ import { COUNT_AHEAD } from '../../db/record-counts.js';
 import { formatBytes } from '../../lib/bytes.js';
 import { formatDeadline, timeFromNow } from '../../lib/department-time.js';
 import { departmentWaitingUpTo, getAdminSummary } from '../dashboard/service.js';
-import { exercisesDueForLecturer, myExercises, studentOutlook } from '../exercises/service.js';
+import { exercisesDueForLecturer, exercisesOfShownSubject, myExercises, studentOutlook } from '../exercises/service.js';
 import { waitingByTeachingOf } from '../exercises/submissions.js';
 import type { Guide } from '../help/guide.js';
 import { listNews } from '../news/service.js';
 import { listMaterials } from '../subjects/materials.js';
 import { listSubjects, type SubjectView } from '../subjects/service.js';
 import { myThesis } from '../theses/service.js';
-import type { Intent } from './intents.js';
+import { asksHow, subjectPhrase, type Intent } from './intents.js';
 import { subjectNamed } from './subject-named.js';
 
 export interface AssistantLink {
@@ -36,12 +36,20 @@ const bullet = (text: string) => `• ${text}`;
 /** "1 file", "12 files"; "1 hand-in of yours waits", "2 hand-ins of yours wait". */
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
-export const examples = ['When is my next deadline?', 'What did I get in Databases?', 'Which files are in Algorithms?', 'How many submissions are waiting?', 'How do I import students?'];
+/** The questions the assistant's page offers to click: each role's own, with one of their subjects by name. */
+export async function examplesFor(ctx: ActorContext): Promise<string[]> {
+  const subject = can(ctx.actor, 'subjects.view') ? (await listSubjects(ctx, { limit: 1 })).items[0]?.name : undefined;
+  const files = subject ? `Which files are in ${subject}?` : 'What are my subjects?';
+  if (isStudent(ctx)) return ['When is my next deadline?', subject ? `What did I get in ${subject}?` : 'What are my latest scores?', files, 'Is anything I sent still waiting?', 'How do I send an exercise?'];
+  if (isLecturer(ctx)) return ['How many submissions are waiting?', 'What is due in the next 14 days?', files, 'What are my subjects?', 'How do I release scores?'];
+  if (ctx.actor.isAdmin) return ['How many students are there?', 'How many submissions are waiting?', 'How do I import students?', 'How do I reset a password?', 'What is the latest news?'];
+  return ['What is the latest news?', 'How do I change my password?'];
+}
 
 export async function answerFor(ctx: ActorContext, intent: Intent, message: string, guide: Guide): Promise<OfflineAnswer> {
   switch (intent) {
     case 'deadlines':
-      return deadlines(ctx);
+      return deadlines(ctx, message);
     case 'scores':
       return scores(ctx, message);
     case 'files':
@@ -55,20 +63,29 @@ export async function answerFor(ctx: ActorContext, intent: Intent, message: stri
     case 'thesis':
       return thesis(ctx);
     case 'counts':
-      return counts(ctx, message, guide);
+      return counts(ctx);
     case 'greeting':
       return greeting(ctx);
     case 'guide':
-      return fromGuide(message, guide);
+      return fromGuide(ctx, message, guide);
   }
 }
 
 const isStudent = (ctx: ActorContext) => ctx.actor.role === 'student' && ctx.actor.studentId !== null;
 const isLecturer = (ctx: ActorContext) => ctx.actor.role === 'lecturer' && ctx.actor.lecturerId !== null;
 
-async function deadlines(ctx: ActorContext): Promise<OfflineAnswer> {
+/** An exercise's link: its title and, since titles repeat across subjects ("Exercise 1"), its subject. */
+const exerciseLink = (e: { id: number; title: string; subjectName: string }) => ({ title: `${e.title} (${e.subjectName})`, url: `/exercises/${e.id}` });
+
+async function deadlines(ctx: ActorContext, message: string): Promise<OfflineAnswer> {
   const now = ctx.clock.now();
   const zone = ctx.config.timeZone;
+  // "When is the deadline for Databases?": that subject's, if it is one of the asker's.
+  if (subjectPhrase(message)) {
+    const lookup = await subjectNamed(ctx, message);
+    if (lookup.kind !== 'found') return subjectNotClear(lookup);
+    return deadlinesOf(ctx, lookup.subject);
+  }
   if (isStudent(ctx)) {
     const outlook = await studentOutlook(ctx, LISTED);
     const [next, ...later] = outlook.deadlines;
@@ -77,7 +94,7 @@ async function deadlines(ctx: ActorContext): Promise<OfflineAnswer> {
     const due = (e: (typeof outlook.deadlines)[number]['exercise']) => `${e.title} (${e.subjectName}) is due ${formatDeadline(e.dueAt!, zone)}, ${timeFromNow(e.dueAt!, now)}`;
     return {
       answer: lines(`Your next deadline: ${due(next.exercise)}.`, later.length ? 'After it:' : null, ...later.map((d) => bullet(due(d.exercise))), overdue),
-      links: [{ title: next.exercise.title, url: `/exercises/${next.exercise.id}` }, ...later.map((d) => ({ title: d.exercise.title, url: `/exercises/${d.exercise.id}` })), { title: 'My exercises', url: '/my-exercises' }],
+      links: [exerciseLink(next.exercise), ...later.map((d) => exerciseLink(d.exercise)), { title: 'My exercises', url: '/my-exercises' }],
     };
   }
   if (isLecturer(ctx)) {
@@ -85,10 +102,27 @@ async function deadlines(ctx: ActorContext): Promise<OfflineAnswer> {
     if (due.length === 0) return { answer: 'No exercise of your subjects falls due in the next 14 days.', links: [{ title: 'Subjects', url: '/subjects' }] };
     return {
       answer: lines('Due in the next 14 days in your subjects:', ...due.map((e) => bullet(`${e.title} (${e.subjectName}): ${formatDeadline(e.dueAt!, zone)}, ${timeFromNow(e.dueAt!, now)}`))),
-      links: due.map((e) => ({ title: e.title, url: `/exercises/${e.id}` })),
+      links: due.map(exerciseLink),
     };
   }
   return { answer: 'You have no deadlines of your own. Each subject\'s page lists its exercises and their due times.', links: [{ title: 'Subjects', url: '/subjects' }] };
+}
+
+/** The exercises of one of the asker's subjects still ahead: a student's to send, the staff's set. */
+async function deadlinesOf(ctx: ActorContext, subject: SubjectView): Promise<OfflineAnswer> {
+  const now = ctx.clock.now();
+  const zone = ctx.config.timeZone;
+  const link = { title: subject.name, url: `/subjects/${subject.id}` };
+  const ahead = isStudent(ctx)
+    ? (await myExercises(ctx)).filter((m) => m.exercise.subjectId === subject.id && m.exercise.dueAt && m.exercise.dueAt > now && (m.state === 'open' || m.state === 'due soon')).map((m) => m.exercise)
+    : (await exercisesOfShownSubject(ctx, subject)).filter((e) => e.dueAt && e.dueAt > now);
+  ahead.sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime());
+  if (ahead.length === 0) return { answer: isStudent(ctx) ? `Nothing of ${subject.name} is due ahead for you to send.` : `No exercise of ${subject.name} is due ahead.`, links: [link] };
+  const shown = ahead.slice(0, LISTED);
+  return {
+    answer: lines(`Due next in ${subject.name}:`, ...shown.map((e) => bullet(`${e.title}: ${formatDeadline(e.dueAt!, zone)}, ${timeFromNow(e.dueAt!, now)}`)), ahead.length > shown.length ? `… and ${ahead.length - shown.length} more on the subject's page.` : null),
+    links: [...shown.map((e) => ({ title: e.title, url: `/exercises/${e.id}` })), link],
+  };
 }
 
 async function scores(ctx: ActorContext, message: string): Promise<OfflineAnswer> {
@@ -183,9 +217,25 @@ async function news(ctx: ActorContext): Promise<OfflineAnswer> {
 
 async function subjects(ctx: ActorContext): Promise<OfflineAnswer> {
   if (!can(ctx.actor, 'subjects.view')) return { answer: 'You have no subjects.', links: [] };
+  if (isLecturer(ctx)) {
+    // What they teach (an admin's subjects list would be every subject): the dashboard's rows, past terms' left out.
+    const taught = new Map<number, { name: string; groups: string[] }>();
+    for (const t of await waitingByTeachingOf(ctx, ctx.actor.lecturerId!)) {
+      if (t.archived) continue;
+      const subject = taught.get(t.subjectId) ?? { name: t.subjectName, groups: [] };
+      subject.groups.push(t.groupName);
+      taught.set(t.subjectId, subject);
+    }
+    if (taught.size === 0) return { answer: 'You teach no subjects yet.', links: [{ title: 'Subjects', url: '/subjects' }] };
+    const list = [...taught].sort((a, b) => a[1].name.localeCompare(b[1].name));
+    return {
+      answer: lines('You teach:', ...list.map(([, t]) => bullet(`${t.name} (${t.groups.join(', ')})`))),
+      links: list.slice(0, LISTED).map(([id, t]) => ({ title: t.name, url: `/subjects/${id}` })),
+    };
+  }
   const page = await listSubjects(ctx, { limit: 10 });
-  const mine = isStudent(ctx) ? 'Your group takes' : isLecturer(ctx) ? 'You teach' : 'The running subjects include';
-  if (page.items.length === 0) return { answer: isStudent(ctx) ? 'Your group takes no subjects yet.' : isLecturer(ctx) ? 'You teach no subjects yet.' : 'No subject is running.', links: [{ title: 'Subjects', url: '/subjects' }] };
+  const mine = isStudent(ctx) ? 'Your group takes' : 'The running subjects include';
+  if (page.items.length === 0) return { answer: isStudent(ctx) ? 'Your group takes no subjects yet.' : 'No subject is running.', links: [{ title: 'Subjects', url: '/subjects' }] };
   return {
     answer: lines(`${mine}:`, ...page.items.map((s) => bullet(s.name)), page.nextCursor ? '… and more on the Subjects page.' : null),
     links: [...page.items.slice(0, LISTED).map((s) => ({ title: s.name, url: `/subjects/${s.id}` })), { title: 'Subjects', url: '/subjects' }],
@@ -204,27 +254,35 @@ async function thesis(ctx: ActorContext): Promise<OfflineAnswer> {
   return { answer: 'On Theses you can find titles like one you type, and see the theses you supervise or record.', links: [{ title: 'Theses', url: '/theses' }] };
 }
 
-async function counts(ctx: ActorContext, message: string, guide: Guide): Promise<OfflineAnswer> {
+async function counts(ctx: ActorContext): Promise<OfflineAnswer> {
   const summary = await getAdminSummary(ctx);
-  // The department's figures are the admins'; others are answered from the guide.
-  if (!summary) return fromGuide(message, guide);
+  // The department's figures are the admins'.
+  if (!summary) return { answer: "The department's figures are for administrators. Ask about your own subjects, deadlines or scores instead.", links: [{ title: 'Dashboard', url: '/dashboard' }] };
   return {
     answer: lines('The department now has:', bullet(count(summary.students, 'student', 'students')), bullet(count(summary.lecturers, 'lecturer', 'lecturers')), bullet(count(summary.groups, 'group', 'groups')), bullet(count(summary.subjects, 'subject', 'subjects'))),
     links: [{ title: 'Dashboard', url: '/dashboard' }],
   };
 }
 
-function greeting(ctx: ActorContext): OfflineAnswer {
+async function greeting(ctx: ActorContext): Promise<OfflineAnswer> {
   return {
-    answer: lines(`Hello, ${ctx.actor.displayName}. Ask me about your deadlines, scores, subjects and their files, the Waiting Room, news and theses, or how to do something in FMS. For example:`, ...examples.map(bullet)),
+    answer: lines(`Hello, ${ctx.actor.displayName}. Ask me about your deadlines, scores, subjects and their files, the Waiting Room, news and theses, or how to do something in FMS. For example:`, ...(await examplesFor(ctx)).map(bullet)),
     links: [{ title: 'Help', url: '/help' }],
   };
 }
 
-function fromGuide(message: string, guide: Guide): OfflineAnswer {
-  const found = guide.search(message, 3);
+/**
+ * How alike a question and a guide's section must be (lib/similarity.ts cosine) to answer with it:
+ * a "how do I …" question says it wants the guides, anything else must match them more closely,
+ * or the answer is a guess ("what is 2+2" is about no section).
+ */
+const GUIDE_MATCH = { asked: 0.1, guessed: 0.16 };
+
+async function fromGuide(ctx: ActorContext, message: string, guide: Guide): Promise<OfflineAnswer> {
+  // The import and audit guides are for administrators: the others would be sent to pages they cannot open.
+  const found = guide.search(message, { limit: 3, threshold: asksHow(message) ? GUIDE_MATCH.asked : GUIDE_MATCH.guessed, docs: ctx.actor.isAdmin ? undefined : ['users'] });
   if (found.length === 0)
-    return { answer: lines("I don't know that one. I can answer questions like these:", ...examples.map(bullet)), links: [{ title: 'Help', url: '/help' }] };
+    return { answer: lines("I don't know that one. I can answer questions like these:", ...(await examplesFor(ctx)).map(bullet)), links: [{ title: 'Help', url: '/help' }] };
   const best = found[0]!.section;
   return {
     answer: lines(`The guide explains it under "${best.title}"${best.level === 3 ? ` (in "${best.chapter}")` : ''}:`, excerpt(best.markdown)),

@@ -21,6 +21,12 @@ const signs: Record<(typeof intents)[number], RegExp[]> = {
 /** Asking how to do something: the guide's to answer, not the data's. */
 const howTo = /^(how (do|can|should|to|would)|how\b(?! many| much)|where (do|can|is|are|should)|can i|is it possible|what (is|are) (the|a|an)\b(?!.*\b(next|my|latest)\b))/;
 
+/** Whether the question asks how to do something (the guides' to answer). */
+export function asksHow(message: string): boolean {
+  const text = foldQuestion(message);
+  return howTo.test(text) && !/\bhow (many|much)\b/.test(text);
+}
+
 export function foldQuestion(message: string): string {
   return message
     .normalize('NFKC')
@@ -60,7 +66,8 @@ export function subjectPhrase(message: string): string | null {
   // "in the Algorithms subject" → "Algorithms"; "of my Databases course" → "Databases".
   phrase = phrase.replace(/^(the|my|our|this|that)\s+/i, '').replace(/^(subject|course|class)\s+/i, '').replace(/\s+(subject|course|class|module)s?$/i, '');
   phrase = phrase.replace(/^["'«“](.*)["'»”]$/, '$1').trim();
-  // "in the Waiting Room", "of them": no subject.
-  if (phrase.length < 2 || /^(it|them|all|total|waiting room|the waiting room|fms|here|this week|next week|today)$/i.test(phrase)) return null;
+  // "in the Waiting Room", "of them", "in the next 14 days": no subject.
+  if (phrase.length < 2 || /^(it|them|all|total|waiting room|the waiting room|fms|here|today|tomorrow|now|me|us|you)$/i.test(phrase)) return null;
+  if (/^((the )?(next|this|coming|last|past) )?(\d+ )?(days?|weeks?|months?|term|semester|year)$/i.test(phrase)) return null;
   return phrase;
 }

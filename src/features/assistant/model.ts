@@ -44,7 +44,11 @@ export async function phraseWithModel(ctx: Pick<ServiceContext, 'clock' | 'log'>
       signal: AbortSignal.timeout(model.timeoutMs),
       redirect: 'error',
     });
-    if (!response.ok) throw new Error(`the model answered HTTP ${response.status}`);
+    if (!response.ok) {
+      // The provider's own words say most (a wrong model name, a spent quota): the start of its body.
+      const said = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 300);
+      throw new Error(`the model answered HTTP ${response.status}${said ? `: ${said}` : ''}`);
+    }
     const body = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
     const content = body.choices?.[0]?.message?.content;
     if (typeof content !== 'string' || content.trim() === '') throw new Error('the model answered no message (choices[0].message.content)');
@@ -53,10 +57,22 @@ export async function phraseWithModel(ctx: Pick<ServiceContext, 'clock' | 'log'>
     return text.length > MODEL_ANSWER_MAX ? `${text.slice(0, MODEL_ANSWER_MAX - 1)}…` : text;
   } catch (error) {
     restingUntil.set(model.url, now + MODEL_REST_MS);
-    const reason = error instanceof Error ? (error.name === 'TimeoutError' ? `no answer within ${model.timeoutMs} ms (ASSISTANT_TIMEOUT)` : error.message) : String(error);
+    const reason = reasonOf(error, model);
     ctx.log.warn({ endpoint: new URL(model.url).origin, reason }, `the assistant's model failed (${reason}); answering offline for ${MODEL_REST_MS / 1000} s`);
     return null;
   }
+}
+
+/** Why a call failed, as an operator can act on it: fetch's "fetch failed" names its cause's code. */
+function reasonOf(error: unknown, model: AssistantModelConfig): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return `no answer within ${model.timeoutMs} ms (ASSISTANT_TIMEOUT)`;
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : null;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${new URL(model.url).hostname} (${code}): check ASSISTANT_API_URL and the server's DNS`;
+  if (code === 'ECONNREFUSED') return `nothing listens at ${new URL(model.url).host} (ECONNREFUSED): is the model's server running?`;
+  if (code) return `${error.message} (${code}${typeof cause?.message === 'string' ? `: ${cause.message}` : ''})`;
+  return error.message;
 }
 
 /** Forget failures (tests start each case with a model that may be tried). */

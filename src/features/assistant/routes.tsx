@@ -6,12 +6,16 @@ import { Invalid } from '../../lib/errors.js';
 import type { AssistantLimit } from '../../plugins/rate-limit.js';
 import { ctxOf, type RequestContext } from '../../routes/request-context.js';
 import { guideOf } from '../help/guide.js';
-import { askAssistant, examples } from './service.js';
+import { askAssistant, examplesFor } from './service.js';
 import { AssistantPage, Exchange, Refusal } from './views/assistant-page.js';
 
 export default async function assistantRoutes(app: FastifyInstance, options: { staticRoot?: string; limit: AssistantLimit }) {
   const guide = guideOf(options.staticRoot);
-  const model = app.deps.config.assistantModel !== null;
+  const configured = app.deps.config.assistantModel;
+  const model = configured !== null;
+  // Said once at start, so an operator sees which way the answers come without asking a question.
+  if (configured) app.log.info({ model: configured.model, endpoint: new URL(configured.url).origin, timeoutMs: configured.timeoutMs }, `the assistant's answers are phrased by ${configured.model} at ${new URL(configured.url).origin}`);
+  else app.log.debug("the assistant answers offline (no ASSISTANT_API_URL and ASSISTANT_MODEL)");
 
   const limited = options.limit;
   // The page itself is not a question: only a GET that asks one counts.
@@ -23,7 +27,7 @@ export default async function assistantRoutes(app: FastifyInstance, options: { s
   app.get<{ Querystring: Record<string, unknown> | undefined }>('/assistant', { preHandler: asking }, async (request, reply) => {
     const ctx = ctxOf(request);
     const message = request.query?.message;
-    if (typeof message !== 'string' || message.trim() === '') return reply.html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={null} model={model} />);
+    if (typeof message !== 'string' || message.trim() === '') return reply.html(<AssistantPage page={reply.pageContext()} examples={await examplesFor(ctx)} exchange={null} model={model} />);
     return answer(request, reply, ctx, message);
   });
 
@@ -34,13 +38,13 @@ export default async function assistantRoutes(app: FastifyInstance, options: { s
     try {
       const exchange = await askAssistant(ctx, { message }, guide);
       if (htmx) return reply.html(<Exchange exchange={exchange} />);
-      return reply.html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={exchange} model={model} />);
+      return reply.html(<AssistantPage page={reply.pageContext()} examples={await examplesFor(ctx)} exchange={exchange} model={model} />);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       const problem = error.fields.message ?? error.message;
       // htmx swaps only 2xx answers by default: the refusal goes in the log like an answer.
       if (htmx) return reply.html(<Refusal message={problem} />);
-      return reply.code(422).html(<AssistantPage page={reply.pageContext()} examples={examples} exchange={null} value={message} errors={{ message: problem }} model={model} />);
+      return reply.code(422).html(<AssistantPage page={reply.pageContext()} examples={await examplesFor(ctx)} exchange={null} value={message} errors={{ message: problem }} model={model} />);
     }
   }
 }

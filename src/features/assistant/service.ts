@@ -6,13 +6,19 @@ import { signedInActor, type ServiceContext } from '../../context.js';
 import { Invalid } from '../../lib/errors.js';
 import { validate } from '../../lib/validation.js';
 import type { Guide } from '../help/guide.js';
-import { answerFor, type AssistantLink } from './answers.js';
+import { answerFor, examplesFor as offeredExamples, type AssistantLink } from './answers.js';
 import { intentOf, type Intent } from './intents.js';
 import { phraseWithModel } from './model.js';
 import { AssistantQuestion, QUESTION_MAX } from './schemas.js';
 
 export type { AssistantLink } from './answers.js';
-export { examples } from './answers.js';
+
+/** The questions the assistant's page offers the signed-in person (their role's, with one of their subjects). */
+export function examplesFor(ctx: ServiceContext): Promise<string[]> {
+  const actor = signedInActor(ctx);
+  authorize(actor, 'assistant.ask');
+  return offeredExamples({ ...ctx, actor });
+}
 
 export interface AssistantAnswer {
   question: string;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCommand, readManifest, staticRoot } from '../../lib/static-build.js';
 import { plainTextOf } from '../../lib/markdown.js';
-import { TitleIndex } from '../../lib/similarity.js';
+import { TitleIndex, titleWords } from '../../lib/similarity.js';
 
 /** The guides /help shows, in its order: the name each has in the build, and in docs/. */
 export const GUIDES = [
@@ -30,11 +30,35 @@ export interface GuideSection {
 
 export interface Guide {
   sections: GuideSection[];
-  /** The sections best matching the words of a question, best first. */
-  search(question: string, limit: number): { section: GuideSection; score: number }[];
+  /**
+   * The sections best matching the words of a question, best first, at least `threshold` alike,
+   * of the guides in `docs` only (all when absent).
+   */
+  search(question: string, options: { limit: number; threshold: number; docs?: readonly string[] }): { section: GuideSection; score: number }[];
   /** The anchor on /help of a docs/ file's heading (or of the file's title), if /help shows it. */
   anchorOf(doc: string, slug?: string): string | null;
 }
+
+/**
+ * The words of a question or a section that count for the guide's search: a title's words
+ * (lib/similarity.ts), numbers left out (the guides are full of them, questions rarely mean them),
+ * and English endings cut, so "submissions", "scored" and "uploading" meet "submission", "score"
+ * and "upload". A crude stemmer is enough: both sides are cut the same way.
+ */
+export function guideWords(text: string): string[] {
+  return titleWords(text)
+    .filter((w) => !/^\p{N}+$/u.test(w))
+    .map((w) => (/^[a-z]+$/.test(w) && w.length > 4 ? w.replace(/(?:ies)$/, 'y').replace(/(?:ing|ed|es|s)$/, '') : w));
+}
+
+/**
+ * Sections the search leaves out (they stay on /help): lists of every page and every audited action,
+ * and the assistant's own, which name a bit of everything and so would answer every question.
+ */
+const UNSEARCHED = new Set(['addresses-of-the-pages', 'actions', 'the-assistant']);
+
+/** How much a heading's match adds to its section's (see search below). */
+const HEADING_WEIGHT = 0.5;
 
 /** GitHub's anchors: lower case, punctuation dropped, spaces as hyphens. */
 function githubSlug(title: string): string {
@@ -86,11 +110,25 @@ export function parseGuide(documents: readonly { doc: string; text: string }[]):
     }
   }
   sections.forEach((s, i) => (s.markdown = bodies[i]!.join('\n').trim()));
-  // A section's heading counts three times its text's words: "Your sessions" is about sessions.
-  const index = new TitleIndex(sections.map((s, id) => ({ id, title: `${s.title} ${s.chapter} ${s.title} ${s.title} ${plainTextOf(s.markdown, 4000)}` })));
+  // Two indexes: the sections' words (the heading counted three times) and their headings alone
+  // (with the chapter's). A short heading that names the question ("Subjects and materials" for
+  // "how do I upload materials") lifts a long section its many other words would sink.
+  const searched = sections.map((s, id) => ({ s, id })).filter(({ s }) => !UNSEARCHED.has(s.slug));
+  const texts = new TitleIndex(searched.map(({ s, id }) => ({ id, title: `${s.title} ${s.chapter} ${s.title} ${s.title} ${plainTextOf(s.markdown, 4000)}` })), guideWords);
+  const headings = new TitleIndex(searched.map(({ s, id }) => ({ id, title: s.level === 3 ? `${s.title} ${s.chapter}` : s.title })), guideWords);
+  const search: Guide['search'] = (question, { limit, threshold, docs }) => {
+    const score = new Map<number, number>();
+    for (const found of texts.search(question, { threshold: 0, limit: sections.length })) score.set(found.id, found.score);
+    for (const found of headings.search(question, { threshold: 0, limit: sections.length })) score.set(found.id, (score.get(found.id) ?? 0) + HEADING_WEIGHT * found.score);
+    return [...score]
+      .map(([id, n]) => ({ section: sections[id]!, score: Math.min(1, n) }))
+      .filter((found) => found.score >= threshold && (!docs || docs.includes(found.section.doc)))
+      .sort((a, b) => b.score - a.score || a.section.slug.localeCompare(b.section.slug))
+      .slice(0, limit);
+  };
   return {
     sections,
-    search: (question, limit) => index.search(question, { threshold: 0.05, limit }).map((found) => ({ section: sections[found.id]!, score: found.score })),
+    search,
     anchorOf: (doc, slug = '') => anchors.get(`${doc}#${slug}`) ?? null,
   };
 }

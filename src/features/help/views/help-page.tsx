@@ -11,9 +11,13 @@ import type { Guide, GuideSection } from '../guide.js';
 export function linksForThePage(guide: Guide, section: Pick<GuideSection, 'doc' | 'markdown'>): string {
   return section.markdown.replace(/\[([^\]]+)\]\((?:([\w-]+)\.md)?(?:#([\w-]*))?\)/g, (whole, text: string, file: string | undefined, anchor: string | undefined) => {
     if (file === undefined && anchor === undefined) return whole;
-    if (file === 'api') return `[${text}](/api/docs)`;
+    // A link named by its file ("[imports.md](imports.md)") is named by what it leads to here.
+    const named = /\.md(#[\w-]*)?$/.test(text);
+    if (file === 'api') return `[${named ? "the API's reference" : text}](/api/docs)`;
     const slug = guide.anchorOf(file ?? section.doc, anchor ?? '');
-    return slug ? `[${text}](#${slug})` : text;
+    if (!slug) return text;
+    const target = guide.sections.find((s) => s.slug === slug);
+    return `[${named && target ? `“${target.title}”` : text}](#${slug})`;
   });
 }
 

@@ -84,9 +84,10 @@ const expected: Record<PageId, Expected> = {
   'theses-student': { budget: 6, grows: true }, // the theses' version, every title (the index, built once per change: its first search), the student's own
   'api-theses-similar': { budget: 5, grows: true }, // token, account, maintenance, the theses' version, every title (the first search)
   // The assistant's answers list a few items each (answers.ts LISTED), however many there are.
-  'assistant-student': { budget: 6, grows: false }, // the deadlines ahead, the overdue count, the released scores (studentOutlook)
-  'assistant-student-scores': { budget: 9, grows: false }, // + the student's subjects with their groups and teaching (a subject named anywhere in the question?), then studentOutlook
-  'assistant-lecturer': { budget: 4, grows: false }, // teaching with its waiting entries (waitingByTeachingOf)
+  // A student's or lecturer's page also names one of their subjects in its examples: the first subject with its groups and teaching (3).
+  'assistant-student': { budget: 9, grows: false }, // the deadlines ahead, the overdue count, the released scores (studentOutlook), the examples' subject
+  'assistant-student-scores': { budget: 12, grows: false }, // + the student's subjects with their groups and teaching (a subject named anywhere in the question?), then studentOutlook
+  'assistant-lecturer': { budget: 7, grows: false }, // teaching with its waiting entries (waitingByTeachingOf), the examples' subject
   'assistant-admin': { budget: 4, grows: false }, // the department's waiting entries
 };
 

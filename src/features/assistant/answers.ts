@@ -38,12 +38,14 @@ const count = (n: number, one: string, many: string) => `${n.toLocaleString('en'
 
 /** The questions the assistant's page offers to click: each role's own, with one of their subjects by name. */
 export async function examplesFor(ctx: ActorContext): Promise<string[]> {
-  const subject = can(ctx.actor, 'subjects.view') ? (await listSubjects(ctx, { limit: 1 })).items[0]?.name : undefined;
+  if (!isStudent(ctx) && !isLecturer(ctx)) {
+    if (ctx.actor.isAdmin) return ['How many students are there?', 'How many submissions are waiting?', 'How do I import students?', 'How do I reset a password?', 'What is the latest news?'];
+    return ['What is the latest news?', 'How do I change my password?'];
+  }
+  const subject = (await listSubjects(ctx, { limit: 1 })).items[0]?.name;
   const files = subject ? `Which files are in ${subject}?` : 'What are my subjects?';
   if (isStudent(ctx)) return ['When is my next deadline?', subject ? `What did I get in ${subject}?` : 'What are my latest scores?', files, 'Is anything I sent still waiting?', 'How do I send an exercise?'];
-  if (isLecturer(ctx)) return ['How many submissions are waiting?', 'What is due in the next 14 days?', files, 'What are my subjects?', 'How do I release scores?'];
-  if (ctx.actor.isAdmin) return ['How many students are there?', 'How many submissions are waiting?', 'How do I import students?', 'How do I reset a password?', 'What is the latest news?'];
-  return ['What is the latest news?', 'How do I change my password?'];
+  return ['How many submissions are waiting?', 'What is due in the next 14 days?', files, 'What are my subjects?', 'How do I release scores?'];
 }
 
 export async function answerFor(ctx: ActorContext, intent: Intent, message: string, guide: Guide): Promise<OfflineAnswer> {

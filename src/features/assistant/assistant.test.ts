@@ -313,6 +313,7 @@ for (const database of await testDatabases()) {
       assert.match(page.body, /<button type="submit" name="message" value="When is my next deadline\?"/);
       assert.match(page.body, /value="What did I get in Databases\?"/, "a student's examples name their own subject");
       assert.doesNotMatch(page.body, /How do I import students/, "and not the administrators' tasks");
+      assert.match(page.body, new RegExp(`name="message" value="" maxlength="${QUESTION_MAX}"`), "the field's cap (views/assistant-widget.tsx) is the schema's");
       assert.doesNotMatch(page.body, /data-testid="assistant-launcher"/, 'the page itself needs no widget');
 
       const answered = await student.post('/assistant', { message: 'When is my next deadline?' }, { from: '/assistant' });

@@ -22,6 +22,8 @@ export function fmsEnvironment(databaseUrl: string, uploads: string, secretKey: 
     RATELIMIT_STORAGE_URI: 'memory://',
     RATELIMIT_DEFAULT: '1000000000 per minute',
     API_RATELIMIT: '1000000000 per hour',
+    // The assistant's own limit (30 questions a minute) would answer 429 to all but the first 30.
+    ASSISTANT_RATELIMIT: '1000000000 per minute',
   };
 }
 

@@ -9,7 +9,7 @@ import type { AuthContext, ServiceContext } from '../context.js';
 import { describeDatabaseFailure } from '../db/connection-failure.js';
 import { createDb, type Db } from '../db/index.js';
 import { pendingMigrations } from '../db/migrator.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, messageNamingFields } from '../lib/errors.js';
 import { systemClock } from '../lib/clock.js';
 import { databaseSessionStore } from '../features/auth/session-store.js';
 import { redisSessionStore } from '../features/auth/redis-session-store.js';
@@ -107,7 +107,7 @@ export function report(error: unknown): number {
     return 2;
   }
   if (error instanceof AppError) {
-    process.stderr.write(`fms: ${error.message}\n`);
+    process.stderr.write(`fms: ${messageNamingFields(error.message, error.fields)}\n`);
     for (const [field, message] of Object.entries(error.fields)) process.stderr.write(`  ${field}: ${message}\n`);
     return 1;
   }

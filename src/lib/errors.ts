@@ -48,3 +48,14 @@ export class Invalid extends AppError {
   }
 }
 
+
+/**
+ * A message for readers without a form (the JSON API, the command line): the form's "Check the
+ * highlighted fields." names the fields instead, e.g. "Check the fields name and groupIds."
+ */
+export function messageNamingFields(message: string, fields: FieldMessages): string {
+  const names = Object.keys(fields);
+  if (!names.length) return message;
+  const named = names.length === 1 ? `the field ${names[0]}` : `the fields ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return message.replace(/\bthe highlighted (fields?|filters?)\b/g, named);
+}

@@ -26,9 +26,11 @@ export interface SimilarTitle {
   score: number;
 }
 
-interface Posting {
-  doc: number;
-  tf: number;
+/** A word's titles and, for each, its weight there: (1 + log tf) × idf over the title's norm. */
+interface Postings {
+  idf: number;
+  docs: Int32Array;
+  weights: Float64Array;
 }
 
 /**
@@ -39,8 +41,7 @@ export class TitleIndex {
   readonly size: number;
   private readonly ids: Int32Array;
   private readonly titles: string[];
-  private readonly norms: Float64Array;
-  private readonly postings = new Map<string, Posting[]>();
+  private readonly postings = new Map<string, Postings>();
 
   /** `words`: how a text is cut into the words that count (titles' by default; the guide's search stems them). */
   constructor(
@@ -50,25 +51,31 @@ export class TitleIndex {
     this.size = entries.length;
     this.ids = new Int32Array(entries.length);
     this.titles = new Array<string>(entries.length);
-    const counts: Map<string, number>[] = [];
+    const lists = new Map<string, { docs: number[]; tfs: number[] }>();
     entries.forEach((e, doc) => {
       this.ids[doc] = e.id;
       this.titles[doc] = e.title;
       const tf = new Map<string, number>();
       for (const w of this.words(e.title)) tf.set(w, (tf.get(w) ?? 0) + 1);
-      counts.push(tf);
       for (const [word, n] of tf) {
-        let list = this.postings.get(word);
-        if (!list) this.postings.set(word, (list = []));
-        list.push({ doc, tf: n });
+        let list = lists.get(word);
+        if (!list) lists.set(word, (list = { docs: [], tfs: [] }));
+        list.docs.push(doc);
+        list.tfs.push(n);
       }
     });
-    this.norms = new Float64Array(entries.length);
-    counts.forEach((tf, doc) => {
-      let sum = 0;
-      for (const [word, n] of tf) sum += (this.weight(n) * this.idf(word)) ** 2;
-      this.norms[doc] = Math.sqrt(sum);
-    });
+    // Each title's norm, then every weight divided by it once: a search only multiplies and adds.
+    const squares = new Float64Array(entries.length);
+    for (const list of lists.values()) {
+      const idf = this.idf(list.docs.length);
+      list.docs.forEach((doc, i) => (squares[doc]! += (weight(list.tfs[i]!) * idf) ** 2));
+    }
+    for (const [word, list] of lists) {
+      const idf = this.idf(list.docs.length);
+      const weights = new Float64Array(list.docs.length);
+      list.docs.forEach((doc, i) => (weights[i] = (weight(list.tfs[i]!) * idf) / Math.sqrt(squares[doc]!)));
+      this.postings.set(word, { idf, docs: Int32Array.from(list.docs), weights });
+    }
   }
 
   private sums: Float64Array | null = null;
@@ -78,13 +85,9 @@ export class TitleIndex {
     return (this.sums ??= new Float64Array(this.size));
   }
 
-  private weight(tf: number): number {
-    return 1 + Math.log(tf);
-  }
-
   /** Smoothed: a word in every title still weighs a little; a word no title has weighs most. */
-  private idf(word: string): number {
-    return Math.log(1 + this.size / Math.max(1, this.postings.get(word)?.length ?? 0));
+  private idf(titlesWithWord: number): number {
+    return Math.log(1 + this.size / Math.max(1, titlesWithWord));
   }
 
   /**
@@ -100,22 +103,39 @@ export class TitleIndex {
     const scores = this.scratch();
     const touched: number[] = [];
     for (const [word, n] of tf) {
-      const idf = this.idf(word);
-      const q = this.weight(n) * idf;
+      const postings = this.postings.get(word);
+      const q = weight(n) * (postings?.idf ?? this.idf(0));
       queryNorm += q * q;
-      for (const p of this.postings.get(word) ?? []) {
-        if (scores[p.doc] === 0) touched.push(p.doc);
-        scores[p.doc]! += q * this.weight(p.tf) * idf;
+      if (!postings) continue;
+      const { docs, weights } = postings;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += q * weights[i]!;
       }
     }
-    const found: SimilarTitle[] = [];
     queryNorm = Math.sqrt(queryNorm);
+    // The best `limit`, kept in order as the touched titles go by: thousands may pass the threshold
+    // (a common topic), and sorting them all would cost more than the sums.
+    const best: { doc: number; score: number }[] = [];
+    const before = (a: { doc: number; score: number }, b: { doc: number; score: number }) => a.score > b.score || (a.score === b.score && this.ids[a.doc]! < this.ids[b.doc]!);
     for (const doc of touched) {
-      const score = scores[doc]! / (queryNorm * this.norms[doc]!);
+      const score = scores[doc]! / queryNorm;
       scores[doc] = 0;
-      if (score + 1e-12 >= options.threshold && this.ids[doc] !== options.exceptId) found.push({ id: this.ids[doc]!, title: this.titles[doc]!, score: Math.min(1, score) });
+      if (score + 1e-12 < options.threshold || this.ids[doc] === options.exceptId || options.limit <= 0) continue;
+      const candidate = { doc, score };
+      if (best.length === options.limit && !before(candidate, best[best.length - 1]!)) continue;
+      let at = best.length === options.limit ? best.length - 1 : best.length;
+      while (at > 0 && before(candidate, best[at - 1]!)) {
+        best[at] = best[at - 1]!;
+        at--;
+      }
+      best[at] = candidate;
     }
-    found.sort((a, b) => b.score - a.score || a.id - b.id);
-    return found.slice(0, options.limit);
+    return best.map(({ doc, score }) => ({ id: this.ids[doc]!, title: this.titles[doc]!, score: Math.min(1, score) }));
   }
+}
+
+function weight(tf: number): number {
+  return 1 + Math.log(tf);
 }

@@ -1,6 +1,8 @@
 // `fms doctor` on installations that are fine, and on ones with each problem of the troubleshooting list.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +53,43 @@ describe('fms doctor', () => {
     assert.equal(verdictOf(findings, 'database engine')[0]!.verdict, 'WARN');
     assert.match(verdictOf(findings, 'backups')[0]!.detail, /no backup recorded: run `fms backup`/);
     assert.equal(verdictOf(findings, 'secure cookies')[0]!.verdict, 'PASS');
+  });
+
+  test("the assistant's model: offline when none is set, asked one question when one is, its failure a warning with the cause", async (t) => {
+    const { env } = place(t);
+    await (await migrated(env.DATABASE_URL)).destroy();
+    const offline = verdictOf(await runDoctor({ env, dotenvDir: false }), 'assistant')[0]!;
+    assert.deepEqual([offline.verdict, offline.detail], ['PASS', "offline (ASSISTANT_API_URL not set): answers from FMS's data and the guides"]);
+
+    // A chat completions server of our own, checking what it is sent.
+    const asked: { authorization?: string; model?: string }[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        const sent = JSON.parse(body) as { model: string };
+        asked.push({ authorization: request.headers.authorization, model: sent.model });
+        if (sent.model === 'no-such-model') {
+          response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"The model no-such-model does not exist"}}');
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'OK' } }] }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
+    const model = { ...env, ASSISTANT_API_URL: url, ASSISTANT_MODEL: 'small-model', ASSISTANT_API_KEY: 'sk-doctor' };
+    const answers = verdictOf(await runDoctor({ env: model, dotenvDir: false }), 'assistant')[0]!;
+    assert.deepEqual([answers.verdict, answers.detail], ['PASS', `small-model at ${new URL(url).origin} answers`]);
+    assert.deepEqual(asked, [{ authorization: 'Bearer sk-doctor', model: 'small-model' }]);
+
+    const wrong = verdictOf(await runDoctor({ env: { ...model, ASSISTANT_MODEL: 'no-such-model' }, dotenvDir: false }), 'assistant')[0]!;
+    assert.equal(wrong.verdict, 'WARN');
+    assert.match(wrong.detail, /^no-such-model at http:\/\/127\.0\.0\.1:\d+ fails: the model answered HTTP 404: .*The model no-such-model does not exist.*; the assistant answers offline until it works/);
+    const closed = verdictOf(await runDoctor({ env: { ...model, ASSISTANT_API_URL: `http://127.0.0.1:${await closedPort()}/v1/chat/completions` }, dotenvDir: false }), 'assistant')[0]!;
+    assert.equal(closed.verdict, 'WARN');
+    assert.match(closed.detail, /nothing listens at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
   test('each problem is reported with its fix', async (t) => {

@@ -12,6 +12,7 @@ import { trustProxyWarning } from '../config/trust-proxy.js';
 import { describeDatabase, describeDatabaseFailure } from '../db/connection-failure.js';
 import { checkDatabase } from '../db/health.js';
 import { createDb, type Db } from '../db/index.js';
+import { chatCompletion, whyChatFailed } from '../lib/chat-completion.js';
 import { causeOf } from '../lib/error-cause.js';
 import { redisAddress, watchRedisFailures } from '../lib/redis-failure.js';
 import { buildCommand, MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
@@ -72,6 +73,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
   if (config.redisUrl) await checkRedis(config.redisUrl, say);
   else say('redis', config.isProduction ? 'WARN' : 'PASS', config.isProduction ? 'RATELIMIT_STORAGE_URI is memory://: each server process counts rate limits on its own (sessions are in the database); set it to redis://… when you run several servers or workers' : 'not configured (memory://)');
 
+  await checkAssistantModel(config, say);
   await checkDatabaseAndState(config, say, options.now ?? new Date());
   checkDisk(config, say);
   return findings;
@@ -192,6 +194,20 @@ async function checkRedis(url: string, say: Say) {
   } finally {
     failures.stop();
     redis.disconnect();
+  }
+}
+
+/** The assistant's model, when one is configured: asked one short question, as a person would. */
+async function checkAssistantModel(config: Config, say: Say) {
+  const model = config.assistantModel;
+  if (!model) return say('assistant', 'PASS', 'offline (ASSISTANT_API_URL not set): answers from FMS\'s data and the guides');
+  const where = `${model.model} at ${new URL(model.url).origin}`;
+  try {
+    await chatCompletion(model, 'FMS is checking that you answer.', 'Answer with the word OK.', 100);
+    say('assistant', 'PASS', `${where} answers`);
+  } catch (error) {
+    // Questions are still answered (offline), so a model that fails is a warning, not a failure.
+    say('assistant', 'WARN', `${where} fails: ${whyChatFailed(error, model)}; the assistant answers offline until it works (fix ASSISTANT_API_URL, ASSISTANT_MODEL or ASSISTANT_API_KEY)`);
   }
 }
 

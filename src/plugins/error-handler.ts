@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { uniqueViolation } from '../db/constraint-errors.js';
-import { AppError, type FieldMessages } from '../lib/errors.js';
+import { AppError, messageNamingFields, type FieldMessages } from '../lib/errors.js';
 import { errorId as newErrorId } from '../lib/secrets.js';
 import { ErrorPage } from '../views/error-page.js';
 import type { PageContext } from '../views/page.js';
@@ -127,7 +127,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (d.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '30');
   if (wantsJson(request)) {
     // `fields` is always there (empty when no field is at fault), so clients need no special case.
-    const body: ErrorBody = { error: { code: d.code, message: d.message, fields: d.fields ?? {}, ...(d.errorId ? { errorId: d.errorId } : {}) } };
+    const body: ErrorBody = { error: { code: d.code, message: messageNamingFields(d.message, d.fields ?? {}), fields: d.fields ?? {}, ...(d.errorId ? { errorId: d.errorId } : {}) } };
     return reply.type('application/json; charset=utf-8').send(body);
   }
   if (request.headers['hx-request']) {

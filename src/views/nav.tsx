@@ -52,10 +52,20 @@ function AdminMenu({ page, entries: shown }: { page: PageContext; entries: NavEn
   );
 }
 
+/**
+ * Where the bar folds into its toggler: wider for more entries, so a link never wraps onto two
+ * lines (an admin who lectures has nine entries and a long badge; a student five).
+ */
+function foldsBelow(entriesShown: number): 'md' | 'lg' | 'xl' {
+  return entriesShown <= 5 ? 'md' : entriesShown <= 7 ? 'lg' : 'xl';
+}
+
 export function Nav({ page }: { page: PageContext }) {
   const actor = page.actor;
+  const shown = actor ? entries.filter((e) => can(actor, e.action)) : [];
+  const barEntries = shown.filter((e) => !e.admin).length + (shown.some((e) => e.admin) ? 1 : 0);
   return (
-    <nav class="navbar navbar-expand-md navbar-dark navbar-fms" aria-label="Main">
+    <nav class={`navbar navbar-expand-${foldsBelow(barEntries)} navbar-dark navbar-fms`} aria-label="Main">
       <div class="container-xl">
         <a class="navbar-brand d-flex align-items-center gap-2" href={actor ? '/dashboard' : '/login'}>
           <img src={page.asset('favicon.svg')} alt="" />
@@ -68,8 +78,8 @@ export function Nav({ page }: { page: PageContext }) {
             </button>
             <div class="collapse navbar-collapse" id="main-nav">
               <ul class="navbar-nav me-auto">
-                {entries
-                  .filter((e) => !e.admin && can(actor, e.action))
+                {shown
+                  .filter((e) => !e.admin)
                   .map((e) => {
                     const current = isCurrent(page.path, e.href);
                     return (
@@ -80,7 +90,7 @@ export function Nav({ page }: { page: PageContext }) {
                       </li>
                     );
                   })}
-                <AdminMenu page={page} entries={entries.filter((e) => e.admin && can(actor, e.action))} />
+                <AdminMenu page={page} entries={shown.filter((e) => e.admin)} />
               </ul>
               <ul class="navbar-nav">
                 <li class="nav-item dropdown">

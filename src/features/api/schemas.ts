@@ -25,7 +25,7 @@ export const ErrorResponse = Type.Object(
           'What went wrong, for programs: `invalid` (422), `not_found` (404), `forbidden` (403), `conflict` (409), `unauthenticated` or `invalid_token` (401), `rate_limited` (429), `password_change_required` (403), `bad_request`, `unavailable` or `maintenance` (503), `internal` (500).',
         examples: ['invalid'],
       }),
-      message: Type.String({ description: 'What went wrong, for people.', examples: ['Check the highlighted fields.'] }),
+      message: Type.String({ description: 'What went wrong, for people.', examples: ['Check the fields lastName and groupId.'] }),
       fields: Type.Object(
         {},
         {

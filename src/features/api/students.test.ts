@@ -73,6 +73,9 @@ for (const database of await testDatabases()) {
       const bad = await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: '', firstName: 'A', lastName: '', birthDate: '01.02.2005', email: 'not-an-email' });
       assertError(bad, 422, 'invalid');
       assert.deepEqual(Object.keys(bad.json().error.fields).sort(), ['birthDate', 'email', 'lastName', 'studentNumber']);
+      // No field is highlighted in JSON: the message names them, in the order of their messages.
+      assert.equal(bad.json().error.message, `Check the fields ${Object.keys(bad.json().error.fields).slice(0, -1).join(', ')} and ${Object.keys(bad.json().error.fields).at(-1)}.`);
+      assert.doesNotMatch(bad.body, /highlighted/);
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X1', firstName: 'A', lastName: 'B', birthDate: '2005-02-30' }), 422, 'invalid', 'birthDate');
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X1', firstName: 'A', lastName: 'B', groupId: 999999 }), 422, 'invalid', 'groupId');
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: student.studentNumber, firstName: 'A', lastName: 'B' }), 409, 'conflict', 'studentNumber');

@@ -14,7 +14,7 @@ import { listNews } from '../news/service.js';
 import { listMaterials } from '../subjects/materials.js';
 import { listSubjects, type SubjectView } from '../subjects/service.js';
 import { myThesis } from '../theses/service.js';
-import { asksHow, subjectPhrase, type Intent } from './intents.js';
+import { asksAboutSomeoneElse, asksHow, subjectPhrase, subjectRemainder, type Intent } from './intents.js';
 import { subjectNamed } from './subject-named.js';
 
 export interface AssistantLink {
@@ -83,10 +83,10 @@ async function deadlines(ctx: ActorContext, message: string): Promise<OfflineAns
   const now = ctx.clock.now();
   const zone = ctx.config.timeZone;
   // "When is the deadline for Databases?": that subject's, if it is one of the asker's.
-  if (subjectPhrase(message)) {
+  if (subjectPhrase(message) || subjectRemainder(message)) {
     const lookup = await subjectNamed(ctx, message);
-    if (lookup.kind !== 'found') return subjectNotClear(lookup);
-    return deadlinesOf(ctx, lookup.subject);
+    if (lookup.kind === 'found') return deadlinesOf(ctx, lookup.subject);
+    if (lookup.kind !== 'unnamed') return subjectNotClear(lookup);
   }
   if (isStudent(ctx)) {
     const outlook = await studentOutlook(ctx, LISTED);
@@ -128,6 +128,9 @@ async function deadlinesOf(ctx: ActorContext, subject: SubjectView): Promise<Off
 }
 
 async function scores(ctx: ActorContext, message: string): Promise<OfflineAnswer> {
+  // A student sees their own scores only: asked about someone else's, they get no one's.
+  if (isStudent(ctx) && asksAboutSomeoneElse(message))
+    return { answer: 'I can tell you only your own scores. Ask, e.g., "What did I get in Databases?"', links: [{ title: 'My exercises', url: '/my-exercises' }] };
   const lookup = await subjectNamed(ctx, message);
   if (lookup.kind === 'several' || lookup.kind === 'unknown') return subjectNotClear(lookup);
   if (isStudent(ctx)) {

@@ -14,7 +14,7 @@ import { actorFromUser, findUserById } from '../auth/service.js';
 import { createExercise } from '../exercises/service.js';
 import { scoreSubmission, submitExercises } from '../exercises/submissions.js';
 import { createSubject } from '../subjects/service.js';
-import { intentOf, subjectPhrase } from './intents.js';
+import { asksAboutSomeoneElse, intentOf, subjectPhrase, subjectRemainder } from './intents.js';
 import { forgetModelFailures, phraseWithModel } from './model.js';
 import { QUESTION_MAX } from './schemas.js';
 
@@ -92,6 +92,13 @@ describe('the assistant reads questions', () => {
     assert.equal(subjectPhrase('What did I get in Databases?'), 'Databases');
     assert.equal(subjectPhrase('which files are in the Algorithms course'), 'Algorithms');
     assert.equal(subjectPhrase('what is in the Waiting Room?'), null);
+    // A subject named without "in": what is left once the question's own words are gone.
+    assert.equal(subjectRemainder('grades discrete math'), 'discrete math');
+    assert.equal(subjectRemainder('Databases deadlines?'), 'databases');
+    for (const question of ['What are my latest scores?', 'When is my next deadline?', 'What is due this week?', 'my scores']) assert.equal(subjectRemainder(question), null, question);
+    // Someone else's scores, however asked; one's own are not.
+    for (const question of ['What did Marko get in Algorithms?', "Marko's grades", 'what did they get', 'her marks']) assert.equal(asksAboutSomeoneElse(question), true, question);
+    for (const question of ['What did I get in Databases?', "what's my score", 'my results', "that's my grade?"]) assert.equal(asksAboutSomeoneElse(question), false, question);
   });
 });
 
@@ -134,7 +141,8 @@ describe("the assistant's model, as an operator reads its failures", () => {
 for (const database of await testDatabases()) {
   describe(`the assistant on ${database}`, () => {
     test("each role's answers come from what that person may see, and name nothing else", async (t) => {
-      const d = await department(t, database);
+      // Each person asks more than the 30 questions a minute of the default limit here.
+      const d = await department(t, database, { ASSISTANT_RATELIMIT: '200 per minute' });
 
       // Sara, a student of CS-101.
       const next = await d.ask('sara', 'When is my next deadline?');
@@ -182,11 +190,19 @@ for (const database of await testDatabases()) {
       assert.equal((await d.ask('sara', 'when is the deadline for Algorithms?')).body.answer, 'None of your subjects is called "Algorithms".');
       assert.match((await d.ask('sara', 'What is due in the next 14 days?')).body.answer, /^Your next deadline: Joins/, 'a time span is no subject');
       assert.match((await d.ask('horvat', 'deadlines of Databases')).body.answer, /^Due next in Databases:\n• Joins: .+\n• Normal forms: .+\n• Transactions: /);
+      // A subject named without "in", as people type: found among the asker's own only.
+      assert.match((await d.ask('sara', 'grades databases')).body.answer, /^Your scores in Databases \(average 5\.00 of 1 score\):/);
+      assert.match((await d.ask('sara', 'Databases deadlines')).body.answer, /^Due next in Databases:\n• Joins: /);
+      assert.match((await d.ask('sara', 'grades algorithms')).body.answer, /^Your latest scores:\n• Transactions \(Databases\): 5$/, 'another group\'s subject is no subject of hers');
+      // A student asking for someone else's scores gets no one's, not even her own in their place.
+      for (const question of ['What did Marko get in Algorithms?', "Marko's scores", 'What did they get in Databases?']) {
+        assert.equal((await d.ask('sara', question)).body.answer, 'I can tell you only your own scores. Ask, e.g., "What did I get in Databases?"', question);
+      }
       // A lecturer's subjects are those they teach, even when they are an admin too.
       assert.equal((await d.ask('horvat', 'What are my subjects?')).body.answer, 'You teach:\n• Databases (CS-101)');
 
       // Every question, as each person: nothing of the other side appears.
-      const questions = ['When is my next deadline?', 'What did I get in Databases?', 'What did I get in Algorithms?', 'Which files are in Algorithms?', 'Which files are in Databases?', 'How many submissions are waiting?', 'What are my subjects?', 'Any news?', 'my scores', 'my thesis', 'hello'];
+      const questions = ['When is my next deadline?', 'What did I get in Databases?', 'What did I get in Algorithms?', 'Which files are in Algorithms?', 'Which files are in Databases?', 'How many submissions are waiting?', 'What are my subjects?', 'Any news?', 'my scores', 'my thesis', 'hello', 'grades algorithms', 'files databases', 'What did Marko get?', "Sara's grades"];
       const hidden = { sara: /Heaps|Sorting notes|Marko|Algorithms has|PH-101/, marko: /Joins|Normal forms|Transactions|Week 1 slides|Sara|Databases has|CS-101/, horvat: /Heaps|Sorting notes|Algorithms has/, petrova: /Joins|Normal forms|Transactions|Week 1 slides|Databases has/ };
       for (const [who, pattern] of Object.entries(hidden) as [keyof typeof hidden, RegExp][]) {
         for (const question of questions) {

@@ -71,3 +71,39 @@ export function subjectPhrase(message: string): string | null {
   if (/^((the )?(next|this|coming|last|past) )?(\d+ )?(days?|weeks?|months?|term|semester|year)$/i.test(phrase)) return null;
   return phrase;
 }
+
+/** Words that say what is asked, not which subject: left out of a subject named without "in". */
+const notSubjectWords = new Set(
+  (
+    'what whats when which who how is are was were be do does did i im me my mine we our us you your the a an any all some ' +
+    'get got show tell list give see find please now so far yet there here have has and or to at on by with this that these those ' +
+    'latest last recent new next upcoming coming soon today tomorrow week weeks month months day days term semester year ' +
+    'score scores scored grade grades marks mark result results gradebook ' +
+    'file files material materials slides slide lecture notes download downloads reading readings document documents ' +
+    'deadline deadlines due overdue homework assignment assignments exercise exercises send sent submit hand turn ' +
+    'in of for from about many much anything still waiting subject subjects course courses class'
+  ).split(' '),
+);
+
+/**
+ * A subject named without "in" or "of" ("grades discrete math" → "discrete math"): the question's
+ * words less those that say what is asked; null when nothing is left.
+ */
+export function subjectRemainder(message: string): string | null {
+  const words = foldQuestion(message)
+    .replace(/[^\p{L}\p{N}'\s-]/gu, ' ')
+    .split(' ')
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter((w) => w && !notSubjectWords.has(w) && !notSubjectWords.has(w.replace(/'s$/, '')) && !/^\d+$/.test(w));
+  const rest = words.join(' ');
+  return rest.length >= 3 ? rest : null;
+}
+
+/** A question about another person's scores ("What did Anna get?", "Bob's grades", "their marks"). */
+export function asksAboutSomeoneElse(message: string): boolean {
+  const text = foldQuestion(message);
+  if (/\bwhat did (?!i\b|we\b)[\p{L}-]+(?: [\p{L}-]+)? (get|got|score)\b/u.test(text)) return true;
+  if (/\b(his|her|their) (scores?|grades?|marks?|results?)\b/.test(text)) return true;
+  const possessive = /\b([\p{L}-]+)'s (scores?|grades?|marks?|results?)\b/u.exec(text);
+  return possessive !== null && !['it', 'that', 'what', 'who', 'there', 'here', 'let'].includes(possessive[1]!);
+}

@@ -6,6 +6,7 @@
 // for a while, so one outage does not make every question wait for its timeout.
 import type { AssistantModelConfig } from '../../config/index.js';
 import type { ServiceContext } from '../../context.js';
+import { chatCompletion, whyChatFailed } from '../../lib/chat-completion.js';
 import type { OfflineAnswer } from './answers.js';
 
 /** After a failure, questions are answered offline for this long before the model is tried again. */
@@ -29,50 +30,15 @@ export async function phraseWithModel(ctx: Pick<ServiceContext, 'clock' | 'log'>
   if ((restingUntil.get(model.url) ?? 0) > now) return null;
   const facts = [offline.answer, offline.links.length ? `Pages: ${offline.links.map((l) => l.title).join('; ')}` : ''].filter(Boolean).join('\n\n');
   try {
-    const response = await fetch(model.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(model.apiKey ? { authorization: `Bearer ${model.apiKey}` } : {}) },
-      body: JSON.stringify({
-        model: model.model,
-        messages: [
-          { role: 'system', content: instructions },
-          { role: 'user', content: `Facts:\n${facts}\n\nQuestion: ${question}` },
-        ],
-        temperature: 0.2,
-        max_tokens: 400,
-      }),
-      signal: AbortSignal.timeout(model.timeoutMs),
-      redirect: 'error',
-    });
-    if (!response.ok) {
-      // The provider's own words say most (a wrong model name, a spent quota): the start of its body.
-      const said = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 300);
-      throw new Error(`the model answered HTTP ${response.status}${said ? `: ${said}` : ''}`);
-    }
-    const body = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
-    const content = body.choices?.[0]?.message?.content;
-    if (typeof content !== 'string' || content.trim() === '') throw new Error('the model answered no message (choices[0].message.content)');
+    const text = await chatCompletion(model, instructions, `Facts:\n${facts}\n\nQuestion: ${question}`, MODEL_ANSWER_MAX);
     restingUntil.delete(model.url);
-    const text = content.trim();
-    return text.length > MODEL_ANSWER_MAX ? `${text.slice(0, MODEL_ANSWER_MAX - 1)}…` : text;
+    return text;
   } catch (error) {
     restingUntil.set(model.url, now + MODEL_REST_MS);
-    const reason = reasonOf(error, model);
+    const reason = whyChatFailed(error, model);
     ctx.log.warn({ endpoint: new URL(model.url).origin, reason }, `the assistant's model failed (${reason}); answering offline for ${MODEL_REST_MS / 1000} s`);
     return null;
   }
-}
-
-/** Why a call failed, as an operator can act on it: fetch's "fetch failed" names its cause's code. */
-function reasonOf(error: unknown, model: AssistantModelConfig): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return `no answer within ${model.timeoutMs} ms (ASSISTANT_TIMEOUT)`;
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : null;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${new URL(model.url).hostname} (${code}): check ASSISTANT_API_URL and the server's DNS`;
-  if (code === 'ECONNREFUSED') return `nothing listens at ${new URL(model.url).host} (ECONNREFUSED): is the model's server running?`;
-  if (code) return `${error.message} (${code}${typeof cause?.message === 'string' ? `: ${cause.message}` : ''})`;
-  return error.message;
 }
 
 /** Forget failures (tests start each case with a model that may be tried). */

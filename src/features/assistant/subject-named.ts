@@ -4,7 +4,7 @@
 import { can } from '../../access.js';
 import type { ServiceContext } from '../../context.js';
 import { listSubjects, type SubjectView } from '../subjects/service.js';
-import { foldQuestion, subjectPhrase } from './intents.js';
+import { foldQuestion, subjectPhrase, subjectRemainder } from './intents.js';
 
 export type SubjectLookup =
   | { kind: 'found'; subject: SubjectView }
@@ -33,7 +33,16 @@ export async function subjectNamed(ctx: ServiceContext, message: string): Promis
   const own = (await listSubjects(ctx, { limit: OWN_SUBJECTS })).items;
   const named = own.filter((s) => wholeWordsIn(text, foldQuestion(s.name))).sort((a, b) => b.name.length - a.name.length);
   if (named[0]) return { kind: 'found', subject: named[0] };
-  return phrase ? { kind: 'unknown', phrase } : { kind: 'unnamed' };
+  if (phrase) return { kind: 'unknown', phrase };
+  // "grades discrete math": the words left once those of the question are gone, searched as a name.
+  // Nothing found is no subject named ("latest scores" leaves nothing; a stray word finds nothing).
+  const rest = subjectRemainder(message);
+  if (!rest) return { kind: 'unnamed' };
+  const guessed = (await listSubjects(ctx, { q: rest.slice(0, 100), limit: 10 })).items;
+  const exact = guessed.find((s) => foldQuestion(s.name) === rest);
+  if (exact || guessed.length === 1) return { kind: 'found', subject: exact ?? guessed[0]! };
+  if (guessed.length > 1) return { kind: 'several', phrase: rest, subjects: guessed };
+  return { kind: 'unnamed' };
 }
 
 function wholeWordsIn(text: string, name: string): boolean {

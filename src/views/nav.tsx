@@ -95,7 +95,10 @@ export function Nav({ page }: { page: PageContext }) {
               <ul class="navbar-nav">
                 <li class="nav-item dropdown">
                   <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="user-menu">
-                    <span safe>{actor.displayName}</span> <span class="badge text-bg-light ms-1" safe>{roleLabel(actor)}</span>
+                    <span class="user-name" title={actor.displayName} safe>
+                      {actor.displayName}
+                    </span>{' '}
+                    <span class="badge text-bg-light ms-1" safe>{roleLabel(actor)}</span>
                   </a>
                   <ul class="dropdown-menu dropdown-menu-end">
                     <li><a class="dropdown-item" href="/account/password">Change password</a></li>

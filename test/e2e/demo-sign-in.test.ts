@@ -64,6 +64,30 @@ async function checkDashboard(page: Page, role: (typeof demoLogins)[number]['rol
   }
 }
 
+/**
+ * The top bar at the context's 1280 px: every entry on one line, in one row, none past the edge;
+ * narrower than the bar's entries need, it folds into its toggler instead of wrapping.
+ */
+async function checkTopBar(page: Page, role: string): Promise<void> {
+  const links: { text: string; top: number; height: number; right: number }[] = [];
+  for (const link of await page.locator('#main-nav .nav-link').all()) {
+    const box = (await link.boundingBox())!;
+    links.push({ text: (await link.innerText()).trim(), top: Math.round(box.y), height: Math.round(box.height), right: box.x + box.width });
+  }
+  assert.ok(links.length >= 4, `${role}: the bar has its entries`);
+  // "Dashboard" is one word, so one line: an entry taller than it has wrapped.
+  for (const link of links) {
+    assert.equal(link.height, links[0]!.height, `${role}: "${link.text}" is on one line at 1280 px`);
+    assert.equal(link.top, links[0]!.top, `${role}: "${link.text}" is in the bar's one row at 1280 px`);
+    assert.ok(link.right <= 1280, `${role}: "${link.text}" ends inside the window`);
+  }
+  await page.setViewportSize({ width: 1000, height: 800 });
+  const folded = await page.locator('.navbar-toggler').isVisible();
+  if (folded) assert.equal(await page.locator('#main-nav').isVisible(), false, `${role}: folded at 1000 px`);
+  else for (const text of await page.locator('#main-nav .nav-link').allInnerTexts()) assert.doesNotMatch(text, /\n/, `${role}: "${text}" on one line at 1000 px`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 test('demo department: every role signs in and out in Chromium', async (t: TestContext) => {
   const started = await startDemoInChromium(t);
   if (!started) return;
@@ -113,6 +137,7 @@ test('demo department: every role signs in and out in Chromium', async (t: TestC
         const menu = page.locator('[data-testid="user-menu"]');
         assert.match(await menu.innerText(), new RegExp(displayNames[login.role]), 'the user menu names the signed-in user');
         await checkDashboard(page, login.role);
+        await checkTopBar(page, login.role);
         await page.screenshot({ path: join(screenshots, `dashboard-${login.role}.png`), fullPage: true });
         assertNoProblems(problems, `/dashboard as ${login.role}`);
 

@@ -203,7 +203,10 @@ export function waitingByTeaching(db: Db, lecturerId: number) {
         // index, every waiting entry of the department once per row.
         .where('submissions.exerciseId', 'in', (e) => e.selectFrom('exercises').select('exercises.id').whereRef('exercises.subjectId', '=', 'teaching.subjectId'))
         .where('submissions.status', '=', 'waiting')
-        .whereRef('students.groupId', '=', 'teaching.groupId')
+        // Unary plus: no index of the students by group, so SQLite (without statistics) walks the
+        // subject's waiting entries (submissions_queue_idx) and looks up each one's student, rather
+        // than probing every student of the group for every exercise (4× the time at `large`).
+        .where((e) => e(sql<number>`+${sql.ref('students.groupId')}`, '=', e.ref('teaching.groupId')))
         .as('waiting'),
     )
     .where('teaching.lecturerId', '=', lecturerId)

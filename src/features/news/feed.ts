@@ -6,7 +6,21 @@ import type { Site } from '../../lib/site.js';
 import { categoryLabels } from './fields.js';
 import type { NewsListItem } from './service.js';
 
+/**
+ * The last feed made, by everything it was made from: the feed library takes about a millisecond
+ * to write 20 entries, and every reader and aggregator asks for the same feed until the news change.
+ */
+let lastFeed: { from: string; atom: string } | null = null;
+
 export function publicNewsFeed(items: readonly NewsListItem[], site: Site): string {
+  const from = JSON.stringify([site.origin, site.hostname, items.map((i) => [i.id, i.title, i.summary, i.category, i.authorName, i.hasCover, i.publishedAt.getTime(), i.updatedAt?.getTime()])]);
+  if (lastFeed?.from === from) return lastFeed.atom;
+  const atom = writeFeed(items, site);
+  lastFeed = { from, atom };
+  return atom;
+}
+
+function writeFeed(items: readonly NewsListItem[], site: Site): string {
   const feed = new Feed({
     title: 'Department news',
     description: 'The public news of the department, newest first.',

@@ -118,6 +118,14 @@ for (const database of await testDatabases()) {
       assert.match(feed.body, /For public/);
       assert.doesNotMatch(feed.body, /For (everyone|students|lecturers|groups)/, 'only public news in the feed');
       assert.match(feed.body, /<category label="Event" term="event"\/>/, 'Atom wants a category\'s term');
+      // The feed made once is given again until an article in it changes; then it is made anew.
+      assert.equal((await d.app.inject({ method: 'GET', url: '/news/feed.atom' })).body, feed.body);
+      const publicUrl = `/news/${d.ids.public}`;
+      const renamed = await d.admin.post(publicUrl, { category: 'event', title: 'For public, renamed', body: 'Open day.', audience: 'public' }, { from: `${publicUrl}/edit` });
+      assert.equal(renamed.statusCode, 303, feedback(renamed.body));
+      const changedFeed = (await d.app.inject({ method: 'GET', url: '/news/feed.atom' })).body;
+      assert.match(changedFeed, /For public, renamed/);
+      assert.notEqual(changedFeed, feed.body);
 
       const api = await d.app.inject({ method: 'GET', url: '/api/public/news?limit=5' });
       assert.equal(api.statusCode, 200, api.body);

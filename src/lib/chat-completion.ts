@@ -46,6 +46,11 @@ export function whyChatFailed(error: unknown, model: ChatModel): string {
   const code = typeof cause?.code === 'string' ? cause.code : null;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${new URL(model.url).hostname} (${code}): check ASSISTANT_API_URL and the server's DNS`;
   if (code === 'ECONNREFUSED') return `nothing listens at ${new URL(model.url).host} (ECONNREFUSED): is the model's server running?`;
-  if (code) return `${error.message} (${code}${typeof cause?.message === 'string' ? `: ${cause.message}` : ''})`;
-  return error.message;
+  // One line whatever the cause says (OpenSSL's run over several); "fetch failed" alone says nothing.
+  const said = typeof cause?.message === 'string' ? cause.message.replace(/\s+/g, ' ').trim() : '';
+  if (code) return `${error.message} (${code}${said ? `: ${said}` : ''})`;
+  // fetch refuses the ports browsers block (e.g. 9, 25, 6000) before trying them.
+  if (said === 'bad port') return `fetch refuses to connect to port ${new URL(model.url).port} (a port browsers block): give the model's server another port in ASSISTANT_API_URL`;
+  if (said) return `${error.message}: ${said}`;
+  return error.message.replace(/\s+/g, ' ');
 }

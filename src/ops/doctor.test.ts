@@ -90,6 +90,9 @@ describe('fms doctor', () => {
     const closed = verdictOf(await runDoctor({ env: { ...model, ASSISTANT_API_URL: `http://127.0.0.1:${await closedPort()}/v1/chat/completions` }, dotenvDir: false }), 'assistant')[0]!;
     assert.equal(closed.verdict, 'WARN');
     assert.match(closed.detail, /nothing listens at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    // Port 9 is one fetch refuses before trying ("fetch failed", cause "bad port"): said so.
+    const blocked = verdictOf(await runDoctor({ env: { ...model, ASSISTANT_API_URL: 'http://127.0.0.1:9/v1/chat/completions' }, dotenvDir: false }), 'assistant')[0]!;
+    assert.match(blocked.detail, /fails: fetch refuses to connect to port 9 \(a port browsers block\): give the model's server another port in ASSISTANT_API_URL;/);
   });
 
   test('each problem is reported with its fix', async (t) => {

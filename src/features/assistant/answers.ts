@@ -80,14 +80,27 @@ const isLecturer = (ctx: ActorContext) => ctx.actor.role === 'lecturer' && ctx.a
 const exerciseLink = (e: { id: number; title: string; subjectName: string }) => ({ title: `${e.title} (${e.subjectName})`, url: `/exercises/${e.id}` });
 
 async function deadlines(ctx: ActorContext, message: string): Promise<OfflineAnswer> {
-  const now = ctx.clock.now();
-  const zone = ctx.config.timeZone;
   // "When is the deadline for Databases?": that subject's, if it is one of the asker's.
   if (subjectPhrase(message) || subjectRemainder(message)) {
     const lookup = await subjectNamed(ctx, message);
     if (lookup.kind === 'found') return deadlinesOf(ctx, lookup.subject);
     if (lookup.kind !== 'unnamed') return subjectNotClear(lookup);
+    return withNoSubjectCalled(lookup.tried, await allDeadlines(ctx));
   }
+  return allDeadlines(ctx);
+}
+
+/**
+ * The answer for all of the asker's subjects, said to be that when the question's other words
+ * ("Chemistry deadlines") named none of them: the same words whether or not such a subject exists.
+ */
+function withNoSubjectCalled(tried: string | undefined, answer: OfflineAnswer): OfflineAnswer {
+  return tried ? { ...answer, answer: lines(`None of your subjects is called "${tried}". For all of them:`, answer.answer) } : answer;
+}
+
+async function allDeadlines(ctx: ActorContext): Promise<OfflineAnswer> {
+  const now = ctx.clock.now();
+  const zone = ctx.config.timeZone;
   if (isStudent(ctx)) {
     const outlook = await studentOutlook(ctx, LISTED);
     const [next, ...later] = outlook.deadlines;
@@ -130,7 +143,7 @@ async function deadlinesOf(ctx: ActorContext, subject: SubjectView): Promise<Off
 async function scores(ctx: ActorContext, message: string): Promise<OfflineAnswer> {
   // A student sees their own scores only: asked about someone else's, they get no one's.
   if (isStudent(ctx) && asksAboutSomeoneElse(message))
-    return { answer: 'I can tell you only your own scores. Ask, e.g., "What did I get in Databases?"', links: [{ title: 'My exercises', url: '/my-exercises' }] };
+    return { answer: 'I can tell you only your own scores. Ask, e.g., "What are my latest scores?"', links: [{ title: 'My exercises', url: '/my-exercises' }] };
   const lookup = await subjectNamed(ctx, message);
   if (lookup.kind === 'several' || lookup.kind === 'unknown') return subjectNotClear(lookup);
   if (isStudent(ctx)) {
@@ -152,11 +165,12 @@ async function scores(ctx: ActorContext, message: string): Promise<OfflineAnswer
       };
     }
     const { scores: latest } = await studentOutlook(ctx, LISTED);
-    if (latest.length === 0) return { answer: 'You have no released scores yet.', links: [{ title: 'My exercises', url: '/my-exercises' }] };
-    return {
+    const tried = lookup.kind === 'unnamed' ? lookup.tried : undefined;
+    if (latest.length === 0) return withNoSubjectCalled(tried, { answer: 'You have no released scores yet.', links: [{ title: 'My exercises', url: '/my-exercises' }] });
+    return withNoSubjectCalled(tried, {
       answer: lines('Your latest scores:', ...latest.map((s) => bullet(`${s.exercise.title} (${s.exercise.subjectName}): ${s.score}`))),
       links: [{ title: 'My exercises', url: '/my-exercises' }],
-    };
+    });
   }
   if (lookup.kind === 'found' && (ctx.actor.isAdmin || isLecturer(ctx))) {
     const subject = lookup.subject;

@@ -89,6 +89,8 @@ describe('the assistant reads questions', () => {
     assert.equal(intentOf("what's new?"), 'news');
     assert.equal(intentOf('Hello'), 'greeting');
     assert.equal(intentOf('qwertz'), 'guide');
+    assert.equal(intentOf('What is the Waiting Room?'), 'guide');
+    assert.equal(intentOf('What are the files in Algorithms?'), 'files');
     assert.equal(subjectPhrase('What did I get in Databases?'), 'Databases');
     assert.equal(subjectPhrase('which files are in the Algorithms course'), 'Algorithms');
     assert.equal(subjectPhrase('what is in the Waiting Room?'), null);
@@ -193,10 +195,12 @@ for (const database of await testDatabases()) {
       // A subject named without "in", as people type: found among the asker's own only.
       assert.match((await d.ask('sara', 'grades databases')).body.answer, /^Your scores in Databases \(average 5\.00 of 1 score\):/);
       assert.match((await d.ask('sara', 'Databases deadlines')).body.answer, /^Due next in Databases:\n• Joins: /);
-      assert.match((await d.ask('sara', 'grades algorithms')).body.answer, /^Your latest scores:\n• Transactions \(Databases\): 5$/, 'another group\'s subject is no subject of hers');
+      assert.equal((await d.ask('sara', 'grades algorithms')).body.answer, 'None of your subjects is called "algorithms". For all of them:\nYour latest scores:\n• Transactions (Databases): 5', "another group's subject is no subject of hers");
+      assert.match((await d.ask('sara', 'Chemistry deadlines')).body.answer, /^None of your subjects is called "chemistry"\. For all of them:\nYour next deadline: Joins \(Databases\)/, 'a subject nobody has, in the same words');
+      assert.match((await d.ask('sara', 'What are the scores in Databases?')).body.answer, /^Your scores in Databases /, '"what are the … in" asks for data, not the guide');
       // A student asking for someone else's scores gets no one's, not even her own in their place.
       for (const question of ['What did Marko get in Algorithms?', "Marko's scores", 'What did they get in Databases?']) {
-        assert.equal((await d.ask('sara', question)).body.answer, 'I can tell you only your own scores. Ask, e.g., "What did I get in Databases?"', question);
+        assert.equal((await d.ask('sara', question)).body.answer, 'I can tell you only your own scores. Ask, e.g., "What are my latest scores?"', question);
       }
       // A lecturer's subjects are those they teach, even when they are an admin too.
       assert.equal((await d.ask('horvat', 'What are my subjects?')).body.answer, 'You teach:\n• Databases (CS-101)');

@@ -19,7 +19,7 @@ const signs: Record<(typeof intents)[number], RegExp[]> = {
 };
 
 /** Asking how to do something: the guide's to answer, not the data's. */
-const howTo = /^(how (do|can|should|to|would)|how\b(?! many| much)|where (do|can|is|are|should)|can i|is it possible|what (is|are) (the|a|an)\b(?!.*\b(next|my|latest)\b))/;
+const howTo = /^(how (do|can|should|to|would)|how\b(?! many| much)|where (do|can|is|are|should)|can i|is it possible|what (is|are) (the|a|an)\b(?!.*\b(next|my|latest|in|of|for)\b))/;
 
 /** Whether the question asks how to do something (the guides' to answer). */
 export function asksHow(message: string): boolean {

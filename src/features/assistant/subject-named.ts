@@ -10,7 +10,8 @@ export type SubjectLookup =
   | { kind: 'found'; subject: SubjectView }
   | { kind: 'several'; phrase: string; subjects: SubjectView[] }
   | { kind: 'unknown'; phrase: string }
-  | { kind: 'unnamed' };
+  /** `tried`: the question's other words, searched as a name and matching none of the asker's subjects. */
+  | { kind: 'unnamed'; tried?: string };
 
 /** How many of a person's subjects are read to find one named anywhere in the question. */
 const OWN_SUBJECTS = 100;
@@ -42,7 +43,7 @@ export async function subjectNamed(ctx: ServiceContext, message: string): Promis
   const exact = guessed.find((s) => foldQuestion(s.name) === rest);
   if (exact || guessed.length === 1) return { kind: 'found', subject: exact ?? guessed[0]! };
   if (guessed.length > 1) return { kind: 'several', phrase: rest, subjects: guessed };
-  return { kind: 'unnamed' };
+  return { kind: 'unnamed', tried: rest };
 }
 
 function wholeWordsIn(text: string, name: string): boolean {

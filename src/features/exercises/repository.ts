@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { ExerciseScope } from '../../access.js';
-import type { Db } from '../../db/index.js';
+import { dialectOf, type Db } from '../../db/index.js';
 import { amongIdsOn } from '../../db/people-search.js';
 import type { Database, ExercisesTable, SubmissionsTable } from '../../db/schema.js';
 
@@ -189,6 +189,7 @@ export function exercisesOfStudentInSubjects(db: Db, studentId: number, groupId:
  * countWaiting. Past terms' subjects included (the caller shows them while something waits).
  */
 export function waitingByTeaching(db: Db, lecturerId: number) {
+  const sqlite = dialectOf(db) === 'sqlite';
   return db
     .selectFrom('teaching')
     .innerJoin('subjects', 'subjects.id', 'teaching.subjectId')
@@ -203,10 +204,12 @@ export function waitingByTeaching(db: Db, lecturerId: number) {
         // index, every waiting entry of the department once per row.
         .where('submissions.exerciseId', 'in', (e) => e.selectFrom('exercises').select('exercises.id').whereRef('exercises.subjectId', '=', 'teaching.subjectId'))
         .where('submissions.status', '=', 'waiting')
-        // Unary plus: no index of the students by group, so SQLite (without statistics) walks the
-        // subject's waiting entries (submissions_queue_idx) and looks up each one's student, rather
-        // than probing every student of the group for every exercise (4× the time at `large`).
-        .where((e) => e(sql<number>`+${sql.ref('students.groupId')}`, '=', e.ref('teaching.groupId')))
+        // On SQLite a unary plus takes the students' group index out of play, so SQLite (without
+        // statistics) walks the subject's waiting entries (submissions_queue_idx) and looks up each
+        // one's student, rather than probing every student of the group for every exercise (4× the
+        // time at `large`). PostgreSQL's own plan (a hash of the group's students) is 3× faster
+        // than the one the plus would force on it (pgbench at `large`: 0.67 against 2.05 ms).
+        .where((e) => e(sqlite ? sql<number>`+${sql.ref('students.groupId')}` : e.ref('students.groupId'), '=', e.ref('teaching.groupId')))
         .as('waiting'),
     )
     .where('teaching.lecturerId', '=', lecturerId)

@@ -30,6 +30,12 @@ describe('random secrets pass', () => {
     });
   }
 
+  test('the unluckiest random key seen (CI, 2026-12-07: "0000", "2000" as a date) passes', () => {
+    const strength = estimateSecretStrength('6420000233224de51ef90009065766d5');
+    assert.ok(strength.bits > 90 && strength.bits < 96, `estimated ${strength.bits} bits`);
+    assert.equal(secretWeakness('6420000233224de51ef90009065766d5'), null);
+  });
+
   test('a 128-bit key is estimated near 128 bits, a 256-bit key near 256', () => {
     const median = (generate: () => string) => {
       const bits = Array.from({ length: 41 }, () => estimateSecretStrength(generate()).bits).sort((a, b) => a - b);

@@ -59,3 +59,14 @@ export function messageNamingFields(message: string, fields: FieldMessages): str
   const named = names.length === 1 ? `the field ${names[0]}` : `the fields ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   return message.replace(/\bthe highlighted (fields?|filters?)\b/g, named);
 }
+
+/**
+ * A refusal in one line where no field is highlighted (an htmx fragment, a flash, a row's message):
+ * the fields' own messages instead of "Check the highlighted fields.", each said once.
+ */
+export function refusalInOneLine(message: string, fields: FieldMessages): string {
+  // A field's message that the lead already says (an image's refusal repeats its reason) is said once.
+  const advice = Object.values(fields).filter((m) => m !== message && !message.toLowerCase().includes(m.toLowerCase()));
+  const lead = advice.length > 0 && /^Check the highlighted (fields|filters)\.$/.test(message) ? [] : [message];
+  return [...lead, ...advice].join(' ');
+}

@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { uniqueViolation } from '../db/constraint-errors.js';
-import { AppError, messageNamingFields, type FieldMessages } from '../lib/errors.js';
+import { AppError, messageNamingFields, refusalInOneLine, type FieldMessages } from '../lib/errors.js';
 import { errorId as newErrorId } from '../lib/secrets.js';
 import { ErrorPage } from '../views/error-page.js';
 import type { PageContext } from '../views/page.js';
@@ -131,7 +131,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     return reply.type('application/json; charset=utf-8').send(body);
   }
   if (request.headers['hx-request']) {
-    const text = d.errorId ? `${d.message} (error id ${d.errorId})` : d.message;
+    // An htmx fragment highlights no field: it says the fields' own messages.
+    const said = refusalInOneLine(d.message, d.fields ?? {});
+    const text = d.errorId ? `${said} (error id ${d.errorId})` : said;
     return reply.html(`<div class="alert alert-danger" role="alert">${escapeText(text)}</div>`);
   }
   const detail = development && d.status >= 500 && error instanceof Error ? error.stack : undefined;

@@ -1,5 +1,5 @@
 // What a refused form says above and beside its fields, worded alike on every page.
-import type { AppError } from '../lib/errors.js';
+import { refusalInOneLine, type AppError } from '../lib/errors.js';
 
 /** The alert above a refused form: the field messages say what is wrong, the alert where to look. */
 export function formMessage(error: AppError): string {
@@ -24,8 +24,5 @@ export function photoAgainMessage(file: { filename: string } | null): string | u
  * flash): what went wrong, then what to do, each once; never "Check the highlighted fields."
  */
 export function refusalText(error: AppError): string {
-  // A field's message that the lead already says (an image's refusal repeats its reason) is said once.
-  const advice = Object.values(error.fields).filter((m) => m !== error.message && !error.message.toLowerCase().includes(m.toLowerCase()));
-  const lead = advice.length > 0 && error.message === 'Check the highlighted fields.' ? [] : [error.message];
-  return [...lead, ...advice].join(' ');
+  return refusalInOneLine(error.message, error.fields);
 }

@@ -15,7 +15,8 @@ if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli', 'index.js');
+// The compiled CLI, bundled (scripts/bundle-server.ts) so a process reads a few files, not thousands.
+const built = join(root, 'dist', 'bundle', 'index.js');
 const sources = join(root, 'src');
 
 function newestSource(dir) {

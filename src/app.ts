@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/index.js';
 import type { Db } from './db/index.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { lazySerializers } from './plugins/lazy-serializers.js';
 import { trustProxyFunction } from './plugins/trust-proxy.js';
 import { createStorage, type Storage } from './storage/index.js';
 import { loggerOptions } from './logger.js';
@@ -102,6 +103,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // close) rather than refused with 503: nginx may not retry a 503, so refusing would lose them.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Response serializers are compiled on a route's first answer, not all before listening.
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   });
 
   let redis: Redis | null = options.redis ?? null;

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
-import { workerEnvironment, type Config } from './config/index.js';
+import { ConfigError, secretEstimateProblems, workerEnvironment, type Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
 import { describeUrl, prepareForServing, printBanner, serveMetricsPort, socketModeFor, startServer, type ServeOptions } from './server.js';
 import { clearStaleSocket } from './socket-file.js';
@@ -15,6 +15,12 @@ import { removeReloadStatus, writeReloadStatus, type ReloadStatus } from './relo
 
 const METRICS_REQUEST = 'fms:metrics-request';
 const METRICS_REPLY = 'fms:metrics';
+/**
+ * A worker asks this before it listens, and the primary answers it once the secrets' strength
+ * estimate has passed: the primary runs that estimate (zxcvbn, ~0.7 s) while the workers load the
+ * app, instead of before forking them, and no worker serves a request on a key that fails it.
+ */
+const MAY_SERVE = 'fms:may-serve';
 /** A worker that cannot start (port taken, socket refused) says why before it exits. */
 const START_FAILED = 'fms:start-failed';
 /** Crash loops are slowed down: after this many deaths in a minute, wait before forking again. */
@@ -44,9 +50,6 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   try {
     await prepareForServing(config, say);
     if (options.bind?.socket) await clearStaleSocket(options.bind.socket);
-    // The secrets were judged (loadConfig); the primary sets no password, so its 70 MB of
-    // dictionaries can go.
-    releaseZxcvbn();
   } catch (error) {
     metricsServer?.close();
     throw error;
@@ -64,11 +67,19 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   let current = new Set<Worker>();
   /** Workers started by a reload that are not serving yet: each settles when it listens or fails. */
   const starting = new Map<Worker, { listening(): void; failed(reason: string): void }>();
+  /** Whether the secrets' strength estimate has passed; until then, the workers that asked wait. */
+  let secretsJudged = false;
+  const waitingForWord = new Set<Worker>();
 
   const fork = (): Worker => {
     const worker = cluster.fork(workerEnvironment(config));
     if (logFile) pipeLines(worker, logFile);
     worker.on('message', (message: { type?: string; id?: string; reason?: string }) => {
+      if (message?.type === MAY_SERVE) {
+        if (secretsJudged) worker.send({ type: MAY_SERVE });
+        else waitingForWord.add(worker);
+        return;
+      }
       if (message?.type === START_FAILED) {
         const candidate = starting.get(worker);
         if (candidate) return candidate.failed(message.reason ?? 'the worker could not start');
@@ -114,6 +125,22 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   });
 
   for (let i = 0; i < options.workers; i++) current.add(fork());
+
+  // loadConfig did every other check of the secrets (`fms serve` reads the config with
+  // estimateSecrets: false in the primary); the estimate runs here, on the primary's core, while the
+  // workers load the app on theirs. A failure stops everything as loadConfig's refusal would have.
+  const problems = secretEstimateProblems(config);
+  // The primary sets no password, so zxcvbn's 70 MB of dictionaries can go.
+  releaseZxcvbn();
+  if (problems.length) {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    metricsServer?.close();
+    throw new ConfigError(problems);
+  }
+  secretsJudged = true;
+  for (const worker of waitingForWord) if (worker.isConnected()) worker.send({ type: MAY_SERVE });
+  waitingForWord.clear();
 
   /** A new worker on the code now on disk, settled once it listens (or refused after RELOAD_START_TIMEOUT). */
   const startCandidate = (): { worker: Worker; ready: Promise<void> } => {
@@ -222,7 +249,14 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
   new AggregatorRegistry();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(config, { bind: options.bind, prepare: false, metrics: { collect: askPrimaryForMetrics }, socketMode: socketModeFor(options.umask) });
+    const primarysWord = askToServe();
+    server = await startServer(config, {
+      bind: options.bind,
+      prepare: false,
+      metrics: { collect: askPrimaryForMetrics },
+      socketMode: socketModeFor(options.umask),
+      beforeListen: () => primarysWord,
+    });
   } catch (error) {
     process.send?.({ type: START_FAILED, reason: (error as Error).message });
     process.exit(1);
@@ -247,6 +281,19 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
   process.on('SIGINT', stop);
   // So does a hangup of the terminal: the primary reloads, the worker must not die of it.
   process.on('SIGHUP', () => {});
+}
+
+/** Settles when the primary says this worker may serve (see MAY_SERVE): asked at once, awaited before listening. */
+function askToServe(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type !== MAY_SERVE) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.({ type: MAY_SERVE });
+  });
 }
 
 function askPrimaryForMetrics(): Promise<{ contentType: string; body: string }> {

@@ -68,6 +68,8 @@ export interface StartOptions {
   metrics?: MetricsOptions;
   /** The unix socket's file mode (e.g. 0o660 so nginx's group may connect); nothing else gets it. */
   socketMode?: number;
+  /** Awaited after the app is built, before it listens (a cluster worker waits for its primary's word on the secrets). */
+  beforeListen?: () => Promise<void>;
 }
 
 /** Migrations (outside production), the demo department (development) and production's refusals. */
@@ -173,6 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
     const { buildApp } = await loadApp();
     app = await buildApp({ config, db, loggerInstance: options.loggerInstance, metrics: options.metrics });
+    await options.beforeListen?.();
   } catch (error) {
     await db.destroy();
     throw error;

@@ -10,7 +10,7 @@ import { startServer, type Server } from './processes.js';
 import type { Setup } from './report.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-export const distCli = join(root, 'dist/cli/index.js');
+export const distCli = join(root, 'dist/bundle/index.js');
 
 /** What production needs, and the limiters' budgets out of reach (they stay in the path). */
 export function fmsEnvironment(databaseUrl: string, uploads: string, secretKey: string): Record<string, string> {

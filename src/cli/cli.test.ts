@@ -440,4 +440,25 @@ describe('fms', { concurrency: 3 }, () => {
     assert.match(lines[0]!, /openssl rand/);
     assert.doesNotMatch(r.stdout, /running at/);
   });
+
+  test('production with a guessable SECRET_KEY: the primary forks its workers, judges the key while they start, and stops them all before any listens', async (t) => {
+    const { fms, migrate, dir } = workspace(t);
+    await migrate();
+    // Long enough and varied enough for loadConfig's quick checks; only the estimate, which the
+    // primary runs after forking (cluster.ts), finds it guessable.
+    const guessable = 'passwordpasswordpassword12345678';
+    const r = await fms(['serve', '--workers', '2', '--bind', '127.0.0.1:0'], { env: { FMS_CONFIG: 'production', SECRET_KEY: guessable, UPLOAD_FOLDER: join(dir, 'uploads') } });
+    failed(r, 'serve in production with a guessable SECRET_KEY');
+    assert.equal(r.code, 2, 'exit code 2, a configuration problem');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `one line on stderr:\n${r.stderr}`);
+    assert.match(lines[0]!, /^fms: configuration: SECRET_KEY is not random enough: about \d+ bits of guessing where 80 are needed/);
+    assert.match(lines[0]!, /openssl rand -hex 32/);
+    assert.doesNotMatch(r.stdout, /running at/, 'no worker listened');
+
+    // The same key judged by every other command's loadConfig, in one go, gives the same words.
+    const migrateAgain = await fms(['migrate'], { env: { FMS_CONFIG: 'production', SECRET_KEY: guessable, UPLOAD_FOLDER: join(dir, 'uploads') } });
+    assert.equal(migrateAgain.code, 2);
+    assert.equal(migrateAgain.stderr.trim(), lines[0]);
+  });
 });

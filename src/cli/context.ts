@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { systemActor } from '../access.js';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { ConfigError, loadConfig, type Config, type LoadOptions } from '../config/index.js';
 import type { AuthContext, ServiceContext } from '../context.js';
 import { describeDatabaseFailure } from '../db/connection-failure.js';
 import { createDb, type Db } from '../db/index.js';
@@ -25,8 +25,8 @@ export class CliError extends Error {
   }
 }
 
-export function readConfig(): Config {
-  return loadConfig(process.env);
+export function readConfig(options: LoadOptions = {}): Config {
+  return loadConfig(process.env, options);
 }
 
 export interface CliSession {

@@ -7,7 +7,7 @@ import dotenv from 'dotenv';
 import { envSchema as schemaFn } from 'env-schema';
 import { envSchema, secretVariables, variableHelp, type Mode } from './schema.js';
 import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
-import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretFix, secretProblem } from './secrets.js';
+import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretEstimateProblem, secretFix, secretProblem } from './secrets.js';
 import { trustProxyEntryProblem } from './trust-proxy.js';
 
 export { developmentSecretKey, documentedSecretKeys } from './secrets.js';
@@ -109,6 +109,12 @@ export const METRICS_TOKEN_MIN_LENGTH = 16;
 export interface LoadOptions {
   /** Read `.env` from this folder (default: the current folder). Set false to skip it. */
   dotenvDir?: string | false;
+  /**
+   * false: leave the secrets' strength estimate (the slow part of judging them) to the caller, who
+   * runs secretEstimateProblems later. Only `fms serve`'s primary does, to run it while its workers
+   * start; every other check of the secrets still runs here.
+   */
+  estimateSecrets?: boolean;
 }
 
 /**
@@ -117,6 +123,17 @@ export interface LoadOptions {
  */
 export function workerEnvironment(config: Config): Record<string, string> {
   return config.isProduction ? { [SECRETS_JUDGED_VARIABLE]: judgedSecretsDigest(config.secretKey, config.metricsToken ?? '') } : {};
+}
+
+/**
+ * The secrets' strength estimate that loadConfig({ estimateSecrets: false }) left out: the problems
+ * in loadConfig's words, none outside production (where loadConfig judges no secret either).
+ */
+export function secretEstimateProblems(config: Config): string[] {
+  if (!config.isProduction) return [];
+  const problems = [secretEstimateProblem('SECRET_KEY', config.secretKey)];
+  if (config.metricsToken) problems.push(secretEstimateProblem('METRICS_TOKEN', config.metricsToken));
+  return problems.filter((problem): problem is string => problem !== null);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
@@ -156,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   // A worker of `fms serve` whose primary judged these very secrets does not judge them again.
   const judged = isProduction && cluster.isWorker && judgedByPrimary(merged[SECRETS_JUDGED_VARIABLE], secretKey, metricsText);
   if (isProduction && !judged) {
-    const problem = secretProblem('SECRET_KEY', secretKey, SECRET_KEY_MIN_LENGTH);
+    const problem = secretProblem('SECRET_KEY', secretKey, SECRET_KEY_MIN_LENGTH, { estimate: options.estimateSecrets });
     if (problem) problems.push(problem);
   } else if (!secretKey) {
     secretKey = developmentSecretKey;
@@ -207,7 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (metricsText && !judged) {
     // Outside production only a short token is refused; `fms doctor` warns about a weak one.
     const problem = isProduction
-      ? secretProblem('METRICS_TOKEN', metricsText, METRICS_TOKEN_MIN_LENGTH)
+      ? secretProblem('METRICS_TOKEN', metricsText, METRICS_TOKEN_MIN_LENGTH, { estimate: options.estimateSecrets })
       : [...metricsText.trim()].length < METRICS_TOKEN_MIN_LENGTH
         ? `METRICS_TOKEN is shorter than ${METRICS_TOKEN_MIN_LENGTH} characters: ${secretFix('METRICS_TOKEN')}`
         : null;

@@ -125,7 +125,7 @@ function isDigestOfCommonInput(value: string): boolean {
  * most useful thing: a printed value, a near copy of one, too short, too few different characters,
  * then not random (by estimate).
  */
-export function secretProblem(name: SecretName, value: string, minLength: number): string | null {
+export function secretProblem(name: SecretName, value: string, minLength: number, options: { estimate?: boolean } = {}): string | null {
   const fix = secretFix(name);
   const trimmed = value.trim();
   if (!trimmed) return `${name} is missing: ${fix}`;
@@ -138,8 +138,17 @@ export function secretProblem(name: SecretName, value: string, minLength: number
   // The estimate counts the alphabet by character classes; a key drawn from a handful of letters
   // would be credited with all 26. Real generators use 16 or 64 symbols.
   if (new Set(trimmed).size < MIN_DISTINCT_CHARACTERS) return `${name} is too repetitive to be random (fewer than ${MIN_DISTINCT_CHARACTERS} different characters): ${fix}`;
-  const weakness = secretWeakness(trimmed, [...publishedSecretValues, ...serviceWords]);
-  return weakness ? `${name} ${weakness}: ${fix}` : null;
+  return options.estimate === false ? null : secretEstimateProblem(name, trimmed);
+}
+
+/**
+ * The last and slowest check of secretProblem alone: the estimate of how guessable the value is
+ * (zxcvbn, about 0.7 s the first time as it builds its dictionaries). `fms serve`'s primary runs
+ * it while its workers start (cluster.ts); everything else runs it through secretProblem.
+ */
+export function secretEstimateProblem(name: SecretName, value: string): string | null {
+  const weakness = secretWeakness(value.trim(), [...publishedSecretValues, ...serviceWords]);
+  return weakness ? `${name} ${weakness}: ${secretFix(name)}` : null;
 }
 
 /**

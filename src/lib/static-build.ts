@@ -3,8 +3,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project folder (this file is src/lib/ in a checkout, dist/lib/ once built). */
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The project folder: the nearest folder above this file with FMS's package.json (this file is
+ * src/lib/ in a checkout, and a chunk of dist/bundle/ once built).
+ */
+export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'fms') return dir;
+    } catch {
+      // no package.json here, or not ours: keep walking up
+    }
+    if (dirname(dir) === dir) return join(start, '..', '..');
+  }
+}
 
 export const staticRoot = join(projectRoot, 'dist', 'static');
 

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import { ConfigError, secretEstimateProblems } from '../../config/index.js';
 import { runCluster } from '../../cluster.js';
 import { parseBind, runsCluster, serveForever } from '../../server.js';
 import { CliError, readConfig, run } from '../context.js';
@@ -12,7 +14,8 @@ export function registerServe(program: Command) {
     .option('--umask <mask>', 'octal mask for the unix socket\'s mode only, e.g. 007 gives 0660 so the web server\'s group may connect')
     .action((options: { bind?: string; workers?: string; umask?: string }) =>
       run(async () => {
-        const config = readConfig();
+        // A cluster primary judges how guessable the secrets are while its workers start (cluster.ts).
+        const config = readConfig({ estimateSecrets: cluster.isWorker });
         const workers = options.workers === undefined ? undefined : Number(options.workers);
         if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64))
           throw new CliError('--workers takes a whole number from 1 to 64, e.g. --workers 4');
@@ -24,7 +27,11 @@ export function registerServe(program: Command) {
         };
         const count = workers ?? config.workers;
         if (runsCluster(config, count)) await runCluster(config, { ...serve, workers: count });
-        else await serveForever(config, serve);
+        else {
+          const problems = secretEstimateProblems(config);
+          if (problems.length) throw new ConfigError(problems);
+          await serveForever(config, serve);
+        }
       }),
     );
 }

@@ -1,0 +1,57 @@
+// Bundles the compiled server (dist/, from tsc) into dist/bundle/: our modules and the packages
+// that come as hundreds of small files, so a process starts by reading a few files instead of
+// about 2,700. Node resolves and reads each ES module on its own, and TypeBox alone is 683 files:
+// a worker of `fms serve` spent about 1 s of its start in module loading (CPU profile,
+// 2026-12-07). bin/fms.js runs dist/bundle/index.js.
+//
+//   tsx scripts/bundle-server.ts
+//
+// Dynamic imports stay separate chunks (splitting), so what loads on demand still does: the web
+// app in a cluster primary, the seed, the spreadsheets. Every other package stays an import from
+// node_modules as it is: native modules (better-sqlite3, argon2, sharp), packages that read their
+// own files or start worker threads (pino, swagger-ui, the AWS SDK), and the rest, whose few files
+// cost little to load and whose behaviour then stays exactly the one the tests run.
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'bundle');
+
+/** Plain JavaScript packages of many files (file counts as one `fms serve` start opens them). */
+const bundled = new Set([
+  'typebox', // 683 files
+  'kysely', // 263
+  '@opentelemetry/api', // 51, through prom-client
+  'yaml', // 36, through @fastify/swagger
+  'semver', // 24
+  'cli-progress', // 21
+]);
+
+const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { index: join(root, 'dist', 'cli', 'index.js') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Stack traces can be mapped back to src/ (through tsc's maps) with --enable-source-maps.
+  sourcemap: true,
+  logLevel: 'warning',
+  // The CommonJS packages among them require() Node's own modules, which an ES module has no
+  // require for: give each chunk one.
+  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  plugins: [
+    {
+      name: 'node-modules-outside',
+      setup(bundle) {
+        bundle.onResolve({ filter: /^[^./]/ }, ({ path }) => (path.startsWith('node:') || !bundled.has(packageOf(path)) ? { path, external: true } : undefined));
+      },
+    },
+  ],
+});

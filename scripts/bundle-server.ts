@@ -19,13 +19,14 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
-/** Plain JavaScript packages of many files (file counts as one `fms serve` start opens them). */
+/**
+ * Plain JavaScript packages of many files that our code imports (file counts as one process of
+ * `fms serve` opened them). A package imported only by an external one (yaml by @fastify/swagger)
+ * is loaded by that package from node_modules whatever this list says.
+ */
 const bundled = new Set([
   'typebox', // 683 files
   'kysely', // 263
-  '@opentelemetry/api', // 51, through prom-client
-  'yaml', // 36, through @fastify/swagger
-  'semver', // 24
   'cli-progress', // 21
 ]);
 
@@ -50,7 +51,13 @@ await build({
     {
       name: 'node-modules-outside',
       setup(bundle) {
-        bundle.onResolve({ filter: /^[^./]/ }, ({ path }) => (path.startsWith('node:') || !bundled.has(packageOf(path)) ? { path, external: true } : undefined));
+        bundle.onResolve({ filter: /^[^./]/ }, ({ path, importer }) => {
+          if (path.startsWith('node:')) return { path, external: true };
+          // What a bundled package imports is bundled with it: its own dependencies may sit in its
+          // nested node_modules, which dist/bundle/ could not find at run time.
+          if (importer.includes('/node_modules/')) return undefined;
+          return bundled.has(packageOf(path)) ? undefined : { path, external: true };
+        });
       },
     },
   ],

@@ -1,8 +1,9 @@
 // Opens the database chosen by DATABASE_URL. Every dialect difference stays in src/db/.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresDialect, type QueryCompiler } from 'kysely';
 import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
@@ -36,7 +37,8 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
     statements.set(db, reused);
     return db;
   }
-  const pool = new pg.Pool({
+  const { Pool } = loadPg();
+  const pool = new Pool({
     connectionString: target.url,
     max: options.poolSize ?? 10,
     options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
@@ -105,7 +107,16 @@ function pgTypeParser(oid: number, format?: string) {
   // strings, as on SQLite, instead of becoming midnight in the server's time zone.
   if (oid === INT8) return (value: string) => Number.parseInt(value, 10);
   if (oid === DATE) return (value: string) => value;
-  return pg.types.getTypeParser(oid, format as 'text');
+  return loadPg().types.getTypeParser(oid, format as 'text');
+}
+
+/**
+ * The PostgreSQL driver (about 50 files), loaded where a database is PostgreSQL: a server on SQLite
+ * never needs it. Required (pg is CommonJS) so createDb stays synchronous.
+ */
+let pgModule: typeof pg | null = null;
+function loadPg(): typeof pg {
+  return (pgModule ??= createRequire(import.meta.url)('pg') as typeof pg);
 }
 
 export function dialectOf(db: Kysely<unknown> | Kysely<Database>): DialectName {

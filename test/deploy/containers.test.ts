@@ -315,7 +315,7 @@ test('the image, replayed: build, runtime files only, entrypoint and CMD in prod
   symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'), 'dir');
   const built = spawnSync('npm', ['run', 'build'], { cwd: app, encoding: 'utf8', env: { ...process.env, FMS_CONFIG: '' } });
   assert.equal(built.status, 0, `npm run build failed:\n${built.stdout}\n${built.stderr}`);
-  assert.ok(existsSync(join(app, 'dist', 'cli', 'index.js')) && existsSync(join(app, 'dist', 'static', 'manifest.json')));
+  assert.ok(existsSync(join(app, 'dist', 'bundle', 'index.js')) && existsSync(join(app, 'dist', 'static', 'manifest.json')), 'the bundle bin/fms.js runs and the static build');
 
   // Runtime stage: only what its COPY lines bring, production packages only.
   const workdir = last(runtime, 'WORKDIR');

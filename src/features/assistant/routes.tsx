@@ -10,7 +10,6 @@ import { askAssistant, examplesFor } from './service.js';
 import { AssistantPage, Exchange, Refusal } from './views/assistant-page.js';
 
 export default async function assistantRoutes(app: FastifyInstance, options: { staticRoot?: string; limit: AssistantLimit }) {
-  const guide = guideOf(options.staticRoot);
   const configured = app.deps.config.assistantModel;
   const model = configured !== null;
   // Said once at start, so an operator sees which way the answers come without asking a question.
@@ -36,7 +35,7 @@ export default async function assistantRoutes(app: FastifyInstance, options: { s
   async function answer(request: FastifyRequest, reply: FastifyReply, ctx: RequestContext, message: string) {
     const htmx = request.headers['hx-request'] === 'true';
     try {
-      const exchange = await askAssistant(ctx, { message }, guide);
+      const exchange = await askAssistant(ctx, { message }, guideOf(options.staticRoot));
       if (htmx) return reply.html(<Exchange exchange={exchange} />);
       return reply.html(<AssistantPage page={reply.pageContext()} examples={await examplesFor(ctx)} exchange={exchange} model={model} />);
     } catch (error) {

@@ -5,6 +5,5 @@ import { guideOf } from './guide.js';
 import { HelpPage } from './views/help-page.js';
 
 export default async function helpRoutes(app: FastifyInstance, options: { staticRoot?: string }) {
-  const guide = guideOf(options.staticRoot);
-  app.get('/help', async (_request, reply) => reply.html(<HelpPage page={reply.pageContext()} guide={guide} />));
+  app.get('/help', async (_request, reply) => reply.html(<HelpPage page={reply.pageContext()} guide={guideOf(options.staticRoot)} />));
 }

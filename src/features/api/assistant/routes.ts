@@ -8,7 +8,6 @@ import { apiRouteConfig, readAs } from '../request.js';
 import { errorResponses, ref } from '../schemas.js';
 
 export default async function assistantApiRoutes(app: FastifyInstance, options: { staticRoot?: string; limit: AssistantLimit }) {
-  const guide = guideOf(options.staticRoot);
   app.post(
     '/assistant',
     {
@@ -25,7 +24,7 @@ export default async function assistantApiRoutes(app: FastifyInstance, options: 
       },
     },
     async (request) => {
-      const answer = await askAssistant(readAs(request), request.body, guide);
+      const answer = await askAssistant(readAs(request), request.body, guideOf(options.staticRoot));
       return { answer: answer.answer, links: answer.links, source: answer.source };
     },
   );

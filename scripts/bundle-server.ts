@@ -28,6 +28,7 @@ const bundled = new Set([
   'typebox', // 683 files
   'kysely', // 263
   'cli-progress', // 21
+  'prom-client', // 32, and @opentelemetry/api's 51 with it
 ]);
 
 const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Two levels below the project, as src/lib/ is: lib/static-build.ts finds the project from there.
 const outdir = join(root, 'dist', 'bundle');
 
 /**

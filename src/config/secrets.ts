@@ -143,7 +143,7 @@ export function secretProblem(name: SecretName, value: string, minLength: number
 
 /**
  * The last and slowest check of secretProblem alone: the estimate of how guessable the value is
- * (zxcvbn, about 0.7 s the first time as it builds its dictionaries). `fms serve`'s primary runs
+ * (zxcvbn, 0.3–0.7 s the first time as it builds its dictionaries). `fms serve`'s primary runs
  * it while its workers start (cluster.ts); everything else runs it through secretProblem.
  */
 export function secretEstimateProblem(name: SecretName, value: string): string | null {
@@ -152,8 +152,9 @@ export function secretEstimateProblem(name: SecretName, value: string): string |
 }
 
 /**
- * The variable through which `fms serve`'s primary tells the workers it forks that it judged their
- * secrets: the estimate loads zxcvbn's dictionaries (0.3 s and 70 MB per process), and a worker
+ * The variable through which `fms serve`'s primary tells the workers it forks that it judges their
+ * secrets (the estimate while they start; each waits for its word before listening, cluster.ts):
+ * the estimate loads zxcvbn's dictionaries (0.3–0.7 s and 70 MB per process), and a worker
  * started with the same SECRET_KEY and METRICS_TOKEN would only judge them again. A worker that reads
  * other values (a reload after SECRET_KEY_FILE changed), or runs another version of FMS or another
  * policy (a reload onto an upgrade), judges its own; only a cluster worker reads it at all.

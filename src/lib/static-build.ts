@@ -4,21 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The project folder: the nearest folder above this file with FMS's package.json (this file is
- * src/lib/ in a checkout, and a chunk of dist/bundle/ once built).
+ * The project folder, two levels above this file: it is src/lib/ in a checkout, and a chunk of
+ * dist/bundle/ once built (scripts/bundle-server.ts keeps the bundle at that depth).
  */
-export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'fms') return dir;
-    } catch {
-      // no package.json here, or not ours: keep walking up
-    }
-    if (dirname(dir) === dir) return join(start, '..', '..');
-  }
-}
+export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const staticRoot = join(projectRoot, 'dist', 'static');
 

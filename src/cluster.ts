@@ -17,7 +17,7 @@ const METRICS_REQUEST = 'fms:metrics-request';
 const METRICS_REPLY = 'fms:metrics';
 /**
  * A worker asks this before it listens, and the primary answers it once the secrets' strength
- * estimate has passed: the primary runs that estimate (zxcvbn, ~0.7 s) while the workers load the
+ * estimate has passed: the primary runs that estimate (zxcvbn, 0.3–0.7 s) while the workers load the
  * app, instead of before forking them, and no worker serves a request on a key that fails it.
  */
 const MAY_SERVE = 'fms:may-serve';
@@ -25,6 +25,8 @@ const MAY_SERVE = 'fms:may-serve';
 const START_FAILED = 'fms:start-failed';
 /** Crash loops are slowed down: after this many deaths in a minute, wait before forking again. */
 const CRASHES_BEFORE_BACKOFF = 5;
+/** How long a stopped worker keeps answering the primary's handoffs (refusing them) before it exits. */
+const HANDOFF_LINGER_MS = 1_000;
 /** How long a reload waits for its new workers to listen before it gives up and keeps the old ones. */
 const RELOAD_START_TIMEOUT_MS = 60_000;
 
@@ -53,16 +55,17 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
     throw error;
   }
 
-  // With LOG_FILE the workers write to their stdout and the primary is the file's only writer,
-  // so rotation never races between processes.
-  // Each worker accepts its own connections from the shared socket (SCHED_NONE), instead of the
-  // primary accepting them and handing each to a worker (Node's default round-robin on Linux). The
+  // One worker accepts its own connections from the shared socket (SCHED_NONE), instead of the
+  // primary accepting them and handing each to it (Node's default round-robin on Linux). The
   // hand-off waits for the worker's acknowledgement, which a busy worker gives once per turn of its
   // event loop: a worker serving 64 connections took a new one every ~115 ms, so the 64th waited
-  // 3.6 s for its first answer while every later request took ~100 ms (2026-12-07, `large`). A worker
-  // that accepts for itself takes every connection waiting, and a busy one leaves new connections
-  // to an idle one. Set before the first fork.
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // 3.6 s for its first answer while every later request took ~100 ms (2026-12-07, `large`).
+  // Several workers keep round-robin: accepting for themselves, one idle worker wins nearly every
+  // accept (20 of 20 requests in cluster-metrics-maintenance.test.ts), and connections a client
+  // keeps open would stay on it once the load came. Set before the first fork.
+  cluster.schedulingPolicy = options.workers === 1 ? cluster.SCHED_NONE : cluster.SCHED_RR;
+  // With LOG_FILE the workers write to their stdout and the primary is the file's only writer,
+  // so rotation never races between processes.
   cluster.setupPrimary({ silent: logFile !== null });
   let stopping = false;
   let announced = false;
@@ -273,10 +276,13 @@ async function runWorker(config: Config, options: ServeOptions): Promise<void> {
     stopping = true;
     const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
     force.unref();
-    // Workers accept their own connections (SCHED_NONE, see runPrimary), so once this one stops
-    // listening no connection can still be handed to it: it may exit as soon as it has drained.
     server.close().then(
-      () => process.exit(0),
+      // Linger before exiting: under round-robin (several workers, see runPrimary) the primary may
+      // have handed this worker a new connection just before it learnt the worker stopped
+      // listening. Alive, the worker refuses it and the primary gives it to another worker; gone,
+      // the handoff would never be answered and that connection would hang until the client gave
+      // up (seen once in 1,541 requests under a reload).
+      () => setTimeout(() => process.exit(0), HANDOFF_LINGER_MS),
       () => process.exit(1),
     );
   };

@@ -1,5 +1,5 @@
-// One scenario under load: autocannon with N connections, a warm-up whose figures are dropped,
-// then the measured run, while the server's resident memory is sampled. A write sends each request
+// One scenario under load: autocannon with N connections kept from the warm-up, whose figures are
+// dropped, through the measured seconds, while the server's resident memory is sampled. A write sends each request
 // to another entry of its pool and stops early rather than send one twice.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -59,90 +59,142 @@ interface Outcome {
   bytesPerAnswer: number;
 }
 
-function fromAutocannon(result: autocannon.Result): Outcome {
-  const answers = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
-  return {
-    total: result.requests.total,
-    seconds: result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors,
-    serverErrors: result['5xx'],
-    bytesPerAnswer: answers ? result.throughput.total / answers : 0,
-  };
-}
+/** Answers counted from the end of the warm-up on. */
+class Window {
+  readonly latencies: number[] = [];
+  answers = 0;
+  non2xx = 0;
+  serverErrors = 0;
+  socketErrors = 0;
+  bytes = 0;
+  lastAnswer = 0;
 
-async function measure(options: LoadOptions, seconds: number, pool?: ScorePool): Promise<Outcome | null> {
-  if (options.largeBodies) {
-    const d = await loadDownloads(options.url, options.headers, options.connections, seconds);
-    return { total: d.downloads, seconds: d.seconds, p50: d.p50, p99: d.p99, errors: d.errors, serverErrors: d.serverErrors, bytesPerAnswer: d.downloads ? d.bytes / d.downloads : 0 };
+  outcome(seconds: number): Outcome {
+    const sorted = Float64Array.from(this.latencies).sort();
+    const at = (share: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]! : 0);
+    return {
+      total: this.answers,
+      seconds,
+      p50: at(0.5),
+      p99: at(0.99),
+      errors: this.non2xx + this.socketErrors,
+      serverErrors: this.serverErrors,
+      bytesPerAnswer: this.answers ? this.bytes / this.answers : 0,
+    };
   }
-  return run(options.url, options.headers, options.connections, seconds, pool, options.writes);
 }
 
 /**
- * A read repeats one request. A write takes the next entry for every request (autocannon builds a
- * connection's first request when it opens it, then one before each further request) and asks for
- * no more requests than `pool` holds; null when it holds fewer than one per connection. A write
- * that used up its pool ends early, but autocannon reports its duration in whole ticks of a second:
- * the time to its last answer is taken instead.
+ * Warm-up and measurement are one autocannon run on the same connections; only what arrives after
+ * the warm-up counts, and `onMeasuring` is called when that starts. The connections must outlive
+ * the warm-up: libuv (1.45 on, so Node 20) accepts one connection per turn of the event loop, so
+ * 64 connections opened at once on a server already busy with the first few dozen wait a turn each
+ * (a turn is 100–200 ms on a saturated page), and a fresh set per measured run put seconds into
+ * every p99 (bench/RESULTS.md, "Issue 11, 2026-12-07, second session").
+ *
+ * A write takes the next entry of its pool for every request (autocannon builds a connection's
+ * first request when it opens it, then one before each further request) and asks for no more
+ * requests than the pool holds; null when it holds fewer than one per connection. A write that used
+ * up its pool ends early: its measured time runs to its last answer.
  */
-async function run(url: string, headers: Record<string, string>, connections: number, seconds: number, pool?: ScorePool, writes?: Writes): Promise<Outcome | null> {
-  if (!writes || !pool) return fromAutocannon(await autocannon({ url, headers, connections, duration: seconds, timeout: 30 }));
-  if (pool.left < connections) return null;
-  const { request } = writes;
-  const started = performance.now();
-  let lastAnswer = started;
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    timeout: 30,
-    maxOverallRequests: pool.left,
-    requests: [
+async function run(options: LoadOptions, seconds: number, onMeasuring: () => void): Promise<Outcome | null> {
+  const { url, headers, connections, warmup, writes } = options;
+  const pool = writes?.pool;
+  if (pool && pool.left < connections) return null;
+  // Set by the timer: a plain `let` would read as never set to the checker.
+  const state: { window: Window | null } = { window: null };
+  const measuring = setTimeout(() => {
+    state.window = new Window();
+    onMeasuring();
+  }, warmup * 1000);
+  const windowStart = performance.now() + warmup * 1000;
+  let instance!: autocannon.Instance;
+  const finished = new Promise<void>((resolve, reject) => {
+    instance = autocannon(
       {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const entry = pool.take();
-          // Past the pool's end only when autocannon asks beyond maxOverallRequests: a path that answers 404, never a second score.
-          const { path, body } = entry ? request(entry) : { path: '/pool-exhausted', body: '{}' };
-          return { ...req, path, body };
-        },
-        onResponse: () => void (lastAnswer = performance.now()),
+        url,
+        connections,
+        duration: warmup + seconds,
+        timeout: 30,
+        ...(writes && pool
+          ? {
+              maxOverallRequests: pool.left,
+              requests: [
+                {
+                  method: 'POST' as const,
+                  headers: { ...headers, 'content-type': 'application/json' },
+                  setupRequest: (req: autocannon.Request) => {
+                    const entry = pool.take();
+                    // Past the pool's end only when autocannon asks beyond maxOverallRequests: a path that answers 404, never a second score.
+                    const { path, body } = entry ? writes.request(entry) : { path: '/pool-exhausted', body: '{}' };
+                    return { ...req, path, body };
+                  },
+                },
+              ],
+            }
+          : { headers }),
       },
-    ],
+      (error) => (error ? reject(error) : resolve()),
+    );
   });
-  const outcome = fromAutocannon(result);
-  return pool.left === 0 ? { ...outcome, seconds: Math.min(outcome.seconds, (lastAnswer - started) / 1000) } : outcome;
+  instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+    const w = state.window;
+    if (!w) return;
+    w.answers++;
+    w.bytes += resBytes;
+    w.lastAnswer = performance.now();
+    if (statusCode >= 200 && statusCode < 300) w.latencies.push(responseTime);
+    else w.non2xx++;
+    if (statusCode >= 500) w.serverErrors++;
+  });
+  instance.on('reqError', () => {
+    if (state.window) state.window.socketErrors++;
+  });
+  await finished;
+  clearTimeout(measuring);
+  const counted = state.window;
+  if (!counted) return pool ? null : new Window().outcome(0);
+  const measured = pool && pool.left === 0 && counted.lastAnswer ? Math.min(seconds, (counted.lastAnswer - windowStart) / 1000) : seconds;
+  return counted.outcome(measured);
 }
 
 export async function underLoad(options: LoadOptions): Promise<Load> {
   const before = options.pids ? new MemorySampler(options.pids) : null;
   before?.sample();
-  const writes = options.writes;
-  // The warm-up's share of a write's entries is its share of the seconds.
-  const warmupPool = writes ? writes.pool.portion((writes.pool.left * options.warmup) / (options.warmup + options.seconds)) : undefined;
-  if (options.warmup > 0 && (await measure(options, options.warmup, warmupPool))) await options.settle();
-  const sampler = options.pids ? new MemorySampler(options.pids).start() : null;
+  const sampling: { sampler: MemorySampler | null } = { sampler: null };
+  const startSampling = () => {
+    if (options.pids) sampling.sampler = new MemorySampler(options.pids).start();
+  };
   try {
-    // A write whose share holds fewer entries than connections measures nothing (the run notes it).
-    const result = (await measure(options, options.seconds, writes?.pool)) ?? { total: 0, seconds: 0, p50: 0, p99: 0, errors: 0, serverErrors: 0, bytesPerAnswer: 0 };
-    const peakRss = sampler?.stop().peakProcess ?? 0;
+    let result: Outcome | null;
+    if (options.largeBodies) {
+      if (options.warmup > 0) {
+        await loadDownloads(options.url, options.headers, options.connections, options.warmup);
+        await options.settle();
+      }
+      startSampling();
+      const d = await loadDownloads(options.url, options.headers, options.connections, options.seconds);
+      result = { total: d.downloads, seconds: d.seconds, p50: d.p50, p99: d.p99, errors: d.errors, serverErrors: d.serverErrors, bytesPerAnswer: d.downloads ? d.bytes / d.downloads : 0 };
+    } else {
+      result = await run(options, options.seconds, startSampling);
+    }
+    // A write whose pool holds fewer entries than connections measures nothing (the run notes it).
+    const outcome = result ?? { total: 0, seconds: 0, p50: 0, p99: 0, errors: 0, serverErrors: 0, bytesPerAnswer: 0 };
+    const peakRss = sampling.sampler?.stop().peakProcess ?? 0;
     return {
-      rps: result.seconds ? result.total / result.seconds : 0,
-      p50: result.p50,
-      p99: result.p99,
-      errors: result.errors,
-      serverErrors: result.serverErrors,
-      bytesPerAnswer: result.bytesPerAnswer,
+      rps: outcome.seconds ? outcome.total / outcome.seconds : 0,
+      p50: outcome.p50,
+      p99: outcome.p99,
+      errors: outcome.errors,
+      serverErrors: outcome.serverErrors,
+      bytesPerAnswer: outcome.bytesPerAnswer,
       peakRss,
       backlogMs: await options.settle(),
       rssBefore: before?.peakProcess ?? 0,
-      seconds: result.seconds,
+      seconds: outcome.seconds,
     };
   } finally {
-    sampler?.stop();
+    sampling.sampler?.stop();
   }
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { buildTestApp } from '../../test/build-test-app.js';
-import { createStudent, createUser, TEST_PASSWORD } from '../../test/factories.js';
+import { createApiToken, createStudent, createUser, TEST_PASSWORD } from '../../test/factories.js';
 import { Browser } from '../../test/http.js';
 import { testDatabases } from '../../test/services.js';
 
@@ -116,6 +116,24 @@ for (const database of await testDatabases()) {
       assert.ok(logged.err?.stack, 'with the stack');
       const api = await app.inject({ url: '/api/v1/me', headers: { accept: 'application/json' }, cookies: Object.fromEntries(browser.cookies) });
       assert.equal(api.statusCode, 200, 'other routes keep working');
+    });
+
+    test('a write that a unique index refuses after the service let it through answers 409 naming the field', async (t) => {
+      const { app, ctx, db } = await buildTestApp(t, { database });
+      const admin = await createUser(ctx, { role: 'admin' });
+      const token = await createApiToken(ctx, admin.id);
+      // An index the students service does not check stands in for a second request saving the same value first.
+      await sql`create unique index students_first_name_race on students (first_name)`.execute(db);
+      const call = (studentNumber: string) =>
+        app.inject({ method: 'POST', url: '/api/v1/students', headers: { authorization: `Bearer ${token}` }, payload: { studentNumber, firstName: 'Ani', lastName: 'Sargsyan' } });
+      assert.equal((await call('RACE-1')).statusCode, 201);
+      const refused = await call('RACE-2');
+      assert.equal(refused.statusCode, 409, refused.body);
+      const { error } = refused.json();
+      assert.equal(error.code, 'conflict');
+      assert.equal(error.message, 'Someone saved the same first name a moment ago; choose another and try again.');
+      assert.equal(typeof error.fields.firstName, 'string');
+      assert.equal((await db.selectFrom('students').select('id').where('studentNumber', '=', 'RACE-2').execute()).length, 0, 'nothing was saved');
     });
 
     test('/healthz answers while alive; /readyz checks the database and migrations', async (t) => {

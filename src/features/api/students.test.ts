@@ -78,8 +78,12 @@ for (const database of await testDatabases()) {
       assert.doesNotMatch(bad.body, /highlighted/);
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X1', firstName: 'A', lastName: 'B', birthDate: '2005-02-30' }), 422, 'invalid', 'birthDate');
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X1', firstName: 'A', lastName: 'B', groupId: 999999 }), 422, 'invalid', 'groupId');
-      assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: student.studentNumber, firstName: 'A', lastName: 'B' }), 409, 'conflict', 'studentNumber');
-      assertError(await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { email: 'SARA@example.org' }), 409, 'conflict', 'email');
+      const sameNumber = await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: student.studentNumber, firstName: 'A', lastName: 'B' });
+      assertError(sameNumber, 409, 'conflict', 'studentNumber');
+      assert.equal(sameNumber.json().error.message, 'Another student has the same student number.');
+      const sameEmail = await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { email: 'SARA@example.org' });
+      assertError(sameEmail, 409, 'conflict', 'email');
+      assert.equal(sameEmail.json().error.message, 'Another student has the same e-mail.');
       assertError(await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { groupId: 'MA-201' }), 422, 'invalid', 'groupId');
       // A field the call does not take is named, not dropped with a 200 for a change that never happened.
       const renamed = await callApi(app, tokens.admin, 'PATCH', `/api/v1/students/${outsider.id}`, { username: 'new.name', phone: '+1 555' });

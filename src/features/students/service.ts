@@ -185,7 +185,11 @@ async function columnsOf(ctx: ServiceContext, data: Partial<Record<keyof typeof 
   }
   if (Object.keys(fields).length > 0) {
     const conflict = fields.studentNumber || fields.email;
-    if (conflict && Object.keys(fields).every((f) => f === 'studentNumber' || f === 'email')) throw new Conflict('Another student has the same details.', fields);
+    if (conflict && Object.keys(fields).every((f) => f === 'studentNumber' || f === 'email')) {
+      // The message names what clashes: an API client shows it without the field highlighted.
+      const what = [fields.studentNumber && 'student number', fields.email && 'e-mail'].filter(Boolean).join(' and ');
+      throw new Conflict(`Another student has the same ${what}.`, fields);
+    }
     throw new Invalid('Check the highlighted fields.', fields);
   }
   return out;

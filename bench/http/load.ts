@@ -84,13 +84,18 @@ class Window {
   }
 }
 
+/** How long a load waits for every connection's first answer after its warm-up before measuring anyway. */
+const ALL_ANSWERED_WAIT_S = 30;
+
 /**
- * Warm-up and measurement are one autocannon run on the same connections; only what arrives after
- * the warm-up counts, and `onMeasuring` is called when that starts. The connections must outlive
- * the warm-up: libuv (1.45 on, so Node 20) accepts one connection per turn of the event loop, so
- * 64 connections opened at once on a server already busy with the first few dozen wait a turn each
- * (a turn is 100–200 ms on a saturated page), and a fresh set per measured run put seconds into
- * every p99 (bench/RESULTS.md, "Issue 11, 2026-12-07, second session").
+ * Warm-up and measurement are one autocannon run on the same connections; the measured seconds
+ * start once the warm-up is over and every connection has had an answer, and only what arrives
+ * then counts (`onMeasuring` is called as they start). Libuv (1.45 on, so Node 20) accepts one
+ * connection per turn of the event loop, so of 64 connections opened at once on a server busy
+ * with the first few dozen, the last wait a turn each (100–400 ms on a saturated page): seconds, on
+ * a slow page longer than the warm-up, which a fresh set per measured run, or a measurement begun
+ * while they still waited, put into the p99 (bench/RESULTS.md, "Issue 11, 2026-12-07, second
+ * session").
  *
  * A write takes the next entry of its pool for every request (autocannon builds a connection's
  * first request when it opens it, then one before each further request) and asks for no more
@@ -101,20 +106,33 @@ async function run(options: LoadOptions, seconds: number, onMeasuring: () => voi
   const { url, headers, connections, warmup, writes } = options;
   const pool = writes?.pool;
   if (pool && pool.left < connections) return null;
-  // Set by the timer: a plain `let` would read as never set to the checker.
-  const state: { window: Window | null } = { window: null };
-  const measuring = setTimeout(() => {
-    state.window = new Window();
-    onMeasuring();
-  }, warmup * 1000);
-  const windowStart = performance.now() + warmup * 1000;
+  // Set by timers and events: a plain `let` would read as never set to the checker.
+  const state: { window: Window | null; start: number; end: number; warmedUp: boolean } = { window: null, start: 0, end: 0, warmedUp: false };
+  const answered = new Set<unknown>();
+  const timers: NodeJS.Timeout[] = [];
   let instance!: autocannon.Instance;
+  const measure = () => {
+    if (state.window) return;
+    state.window = new Window();
+    state.start = performance.now();
+    onMeasuring();
+    timers.push(
+      setTimeout(() => {
+        state.end = performance.now();
+        instance.stop();
+      }, seconds * 1000),
+    );
+  };
+  const measureWhenReady = () => {
+    if (state.warmedUp && answered.size >= connections) measure();
+  };
   const finished = new Promise<void>((resolve, reject) => {
     instance = autocannon(
       {
         url,
         connections,
-        duration: warmup + seconds,
+        // Stopped by the timer above; the duration only bounds a server that never answers them all.
+        duration: warmup + ALL_ANSWERED_WAIT_S + seconds + 5,
         timeout: 30,
         ...(writes && pool
           ? {
@@ -137,9 +155,21 @@ async function run(options: LoadOptions, seconds: number, onMeasuring: () => voi
       (error) => (error ? reject(error) : resolve()),
     );
   });
-  instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+  timers.push(
+    setTimeout(() => {
+      state.warmedUp = true;
+      measureWhenReady();
+    }, warmup * 1000),
+    setTimeout(measure, (warmup + ALL_ANSWERED_WAIT_S) * 1000),
+  );
+  instance.on('response', (client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
     const w = state.window;
-    if (!w) return;
+    if (!w) {
+      answered.add(client);
+      measureWhenReady();
+      return;
+    }
+    if (state.end) return;
     w.answers++;
     w.bytes += resBytes;
     w.lastAnswer = performance.now();
@@ -148,13 +178,17 @@ async function run(options: LoadOptions, seconds: number, onMeasuring: () => voi
     if (statusCode >= 500) w.serverErrors++;
   });
   instance.on('reqError', () => {
-    if (state.window) state.window.socketErrors++;
+    if (state.window && !state.end) state.window.socketErrors++;
   });
-  await finished;
-  clearTimeout(measuring);
+  try {
+    await finished;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+  }
   const counted = state.window;
   if (!counted) return pool ? null : new Window().outcome(0);
-  const measured = pool && pool.left === 0 && counted.lastAnswer ? Math.min(seconds, (counted.lastAnswer - windowStart) / 1000) : seconds;
+  // A write that used up its pool stopped before its time: measured to its last answer.
+  const measured = state.end ? seconds : counted.lastAnswer ? Math.min(seconds, (counted.lastAnswer - state.start) / 1000) : seconds;
   return counted.outcome(measured);
 }
 

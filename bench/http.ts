@@ -130,6 +130,9 @@ async function measureSetup(work: SetupWork, settings: Settings, workDir: string
           if (load && load.seconds < asked * 0.9)
             out.notes.push(`${scenario.label} (${setup.name}, ${scale}): ${who} used up its share of the waiting submissions after ${load.seconds.toFixed(1)} s of ${asked} s.`);
       }
+      for (const [who, load] of [['FMS', f], ['its ceiling', c]] as const)
+        if (load?.unansweredAtStart)
+          out.notes.push(`${scenario.label} (${setup.name}, ${scale}): ${load.unansweredAtStart} of ${settings.connections} connections to ${who} still had no answer 30 s after the warm-up, so their wait to be accepted is in the figures.`);
       // A ceiling that fails its replay measures nothing: say so where the figures are read.
       if (c?.errors) {
         const logged = readFileSync(join(workDir, `ceiling-${setup.id}.log`), 'utf8').split('\n').find((l) => l.startsWith(`/s/${scenario.id}:`) || l.startsWith(`/s/${scenario.id}/`)) ?? '';

@@ -25,6 +25,8 @@ export interface Load {
   rssBefore: number;
   /** Seconds actually measured: fewer than asked when a write's pool ran out. */
   seconds: number;
+  /** Connections that had no answer yet when the measured seconds began (0: the wait for them was left out). */
+  unansweredAtStart: number;
 }
 
 /** Each request of a write: its entry's address and body (`pool` is this load's own portion). */
@@ -57,6 +59,8 @@ interface Outcome {
   errors: number;
   serverErrors: number;
   bytesPerAnswer: number;
+  /** Connections still without an answer when the measured seconds began (after waiting for them). */
+  unansweredAtStart?: number;
 }
 
 /** Answers counted from the end of the warm-up on. */
@@ -90,9 +94,9 @@ const ALL_ANSWERED_WAIT_S = 30;
 /**
  * Warm-up and measurement are one autocannon run on the same connections; the measured seconds
  * start once the warm-up is over and every connection has had an answer, and only what arrives
- * then counts (`onMeasuring` is called as they start). Libuv (1.45 on, so Node 20) accepts one
+ * then counts (`onMeasuring` is called as they start). Libuv (1.45 on: Node 20.3 and later) accepts one
  * connection per turn of the event loop, so of 64 connections opened at once on a server busy
- * with the first few dozen, the last wait a turn each (100–400 ms on a saturated page): seconds, on
+ * with the first few dozen, the last wait a turn each (100–340 ms on a saturated page): seconds, on
  * a slow page longer than the warm-up, which a fresh set per measured run, or a measurement begun
  * while they still waited, put into the p99 (bench/RESULTS.md, "Issue 11, 2026-12-07, second
  * session").
@@ -107,7 +111,7 @@ async function run(options: LoadOptions, seconds: number, onMeasuring: () => voi
   const pool = writes?.pool;
   if (pool && pool.left < connections) return null;
   // Set by timers and events: a plain `let` would read as never set to the checker.
-  const state: { window: Window | null; start: number; end: number; warmedUp: boolean } = { window: null, start: 0, end: 0, warmedUp: false };
+  const state: { window: Window | null; start: number; end: number; warmedUp: boolean; waitedFor: number | null } = { window: null, start: 0, end: 0, warmedUp: false, waitedFor: null };
   const answered = new Set<unknown>();
   const timers: NodeJS.Timeout[] = [];
   let instance!: autocannon.Instance;
@@ -126,70 +130,76 @@ async function run(options: LoadOptions, seconds: number, onMeasuring: () => voi
   const measureWhenReady = () => {
     if (state.warmedUp && answered.size >= connections) measure();
   };
-  const finished = new Promise<void>((resolve, reject) => {
-    instance = autocannon(
-      {
-        url,
-        connections,
-        // Stopped by the timer above; the duration only bounds a server that never answers them all.
-        duration: warmup + ALL_ANSWERED_WAIT_S + seconds + 5,
-        timeout: 30,
-        ...(writes && pool
-          ? {
-              maxOverallRequests: pool.left,
-              requests: [
-                {
-                  method: 'POST' as const,
-                  headers: { ...headers, 'content-type': 'application/json' },
-                  setupRequest: (req: autocannon.Request) => {
-                    const entry = pool.take();
-                    // Past the pool's end only when autocannon asks beyond maxOverallRequests: a path that answers 404, never a second score.
-                    const { path, body } = entry ? writes.request(entry) : { path: '/pool-exhausted', body: '{}' };
-                    return { ...req, path, body };
-                  },
-                },
-              ],
-            }
-          : { headers }),
-      },
-      (error) => (error ? reject(error) : resolve()),
-    );
-  });
-  timers.push(
-    setTimeout(() => {
-      state.warmedUp = true;
-      measureWhenReady();
-    }, warmup * 1000),
-    setTimeout(measure, (warmup + ALL_ANSWERED_WAIT_S) * 1000),
-  );
-  instance.on('response', (client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
-    const w = state.window;
-    if (!w) {
-      answered.add(client);
-      measureWhenReady();
-      return;
-    }
-    if (state.end) return;
-    w.answers++;
-    w.bytes += resBytes;
-    w.lastAnswer = performance.now();
-    if (statusCode >= 200 && statusCode < 300) w.latencies.push(responseTime);
-    else w.non2xx++;
-    if (statusCode >= 500) w.serverErrors++;
-  });
-  instance.on('reqError', () => {
-    if (state.window && !state.end) state.window.socketErrors++;
-  });
   try {
+    const finished = new Promise<void>((resolve, reject) => {
+      instance = autocannon(
+        {
+          url,
+          connections,
+          // Stopped by the timer above; the duration only bounds a server that never answers them all.
+          duration: warmup + ALL_ANSWERED_WAIT_S + seconds + 5,
+          timeout: 30,
+          ...(writes && pool
+            ? {
+                maxOverallRequests: pool.left,
+                requests: [
+                  {
+                    method: 'POST' as const,
+                    headers: { ...headers, 'content-type': 'application/json' },
+                    setupRequest: (req: autocannon.Request) => {
+                      const entry = pool.take();
+                      // Past the pool's end only when autocannon asks beyond maxOverallRequests: a path that answers 404, never a second score.
+                      const { path, body } = entry ? writes.request(entry) : { path: '/pool-exhausted', body: '{}' };
+                      return { ...req, path, body };
+                    },
+                  },
+                ],
+              }
+            : { headers }),
+        },
+        (error) => (error ? reject(error) : resolve()),
+      );
+    });
+    instance.on('response', (client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+      const w = state.window;
+      if (!w) {
+        answered.add(client);
+        measureWhenReady();
+        return;
+      }
+      if (state.end) return;
+      w.answers++;
+      w.bytes += resBytes;
+      w.lastAnswer = performance.now();
+      if (statusCode >= 200 && statusCode < 300) w.latencies.push(responseTime);
+      else w.non2xx++;
+      if (statusCode >= 500) w.serverErrors++;
+    });
+    instance.on('reqError', () => {
+      if (state.window && !state.end) state.window.socketErrors++;
+    });
+    timers.push(
+      setTimeout(() => {
+        state.warmedUp = true;
+        measureWhenReady();
+      }, warmup * 1000),
+      setTimeout(() => {
+        // Measured anyway: the connections still unanswered put their wait into the figures, and the run says so.
+        if (!state.window) state.waitedFor = connections - answered.size;
+        measure();
+      }, (warmup + ALL_ANSWERED_WAIT_S) * 1000),
+    );
     await finished;
   } finally {
     for (const timer of timers) clearTimeout(timer);
   }
   const counted = state.window;
   if (!counted) return pool ? null : new Window().outcome(0);
-  // A write that used up its pool stopped before its time: measured to its last answer.
-  const measured = state.end ? seconds : counted.lastAnswer ? Math.min(seconds, (counted.lastAnswer - state.start) / 1000) : seconds;
-  return counted.outcome(measured);
+  // A write that used up its pool stopped before its time (autocannon notices a stop only at its
+  // next tick of a second, so the stop timer may have fired after it ran out): measured to its last answer.
+  const exhausted = pool !== undefined && pool.left === 0;
+  const end = exhausted ? counted.lastAnswer || state.start : state.end || performance.now();
+  return { ...counted.outcome(Math.min(seconds, (end - state.start) / 1000)), unansweredAtStart: state.waitedFor ?? 0 };
 }
 
 export async function underLoad(options: LoadOptions): Promise<Load> {
@@ -226,6 +236,7 @@ export async function underLoad(options: LoadOptions): Promise<Load> {
       backlogMs: await options.settle(),
       rssBefore: before?.peakProcess ?? 0,
       seconds: outcome.seconds,
+      unansweredAtStart: outcome.unansweredAtStart ?? 0,
     };
   } finally {
     sampling.sampler?.stop();

@@ -65,8 +65,8 @@ function describe(error: unknown, request: FastifyRequest): Described {
     return {
       status: 409,
       code: 'conflict',
-      // Named in the message too: an API client has no highlighted field.
-      message: `Someone saved the same ${wordsOf(unique.field)} a moment ago; choose another and try again.`,
+      // The JSON answer names the field in place of "the highlighted field" (messageNamingFields).
+      message: 'Someone saved the same details a moment ago. Check the highlighted field and try again.',
       fields: { [unique.field]: 'This value was just taken by another record; choose another.' },
     };
   }
@@ -158,8 +158,3 @@ export default fp(
   },
   { name: 'fms-error-handler' },
 );
-
-/** A field's name as words: studentNumber → "student number". */
-function wordsOf(field: string): string {
-  return field.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-}

@@ -118,7 +118,7 @@ for (const database of await testDatabases()) {
       assert.equal(api.statusCode, 200, 'other routes keep working');
     });
 
-    test('a write that a unique index refuses after the service let it through answers 409 naming the field', async (t) => {
+    test('a write that a unique index refuses after the service let it through answers 409 naming the field, and saves nothing', async (t) => {
       const { app, ctx, db } = await buildTestApp(t, { database });
       const admin = await createUser(ctx, { role: 'admin' });
       const token = await createApiToken(ctx, admin.id);
@@ -131,7 +131,7 @@ for (const database of await testDatabases()) {
       assert.equal(refused.statusCode, 409, refused.body);
       const { error } = refused.json();
       assert.equal(error.code, 'conflict');
-      assert.equal(error.message, 'Someone saved the same first name a moment ago; choose another and try again.');
+      assert.equal(error.message, 'Someone saved the same details a moment ago. Check the field firstName and try again.');
       assert.equal(typeof error.fields.firstName, 'string');
       assert.equal((await db.selectFrom('students').select('id').where('studentNumber', '=', 'RACE-2').execute()).length, 0, 'nothing was saved');
     });

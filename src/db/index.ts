@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type pg from 'pg';
-import { Kysely, PostgresDialect, type QueryCompiler } from 'kysely';
+import { Kysely, PostgresDialect, type DatabaseIntrospector, type QueryCompiler } from 'kysely';
 import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
 import { EncodingDatabase } from './codecs.js';
+import { OwnSchemaIntrospector } from './own-schema-introspector.js';
 import { ResultRowsPlugin, SnakeCasePostgresQueryCompiler, SnakeCaseSqliteQueryCompiler } from './column-names.js';
 import { ReusedStatements } from './sqlite-statements.js';
 import { WriteTransactionsSqliteDialect } from './sqlite-write-transactions.js';
@@ -97,6 +98,11 @@ class FmsSqliteDialect extends WriteTransactionsSqliteDialect {
 class FmsPostgresDialect extends PostgresDialect {
   override createQueryCompiler(): QueryCompiler {
     return new SnakeCasePostgresQueryCompiler();
+  }
+
+  // The migrator finds its tables through this; other schemas' drops must not fail it.
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
   }
 }
 

@@ -2,7 +2,7 @@
 // so rows copied from one fit the other's tables column for column.
 import { NO_MIGRATIONS, sql } from 'kysely';
 import type { Db } from '../../db/index.js';
-import { createMigrator, retryingVanishedSchema } from '../../db/migrator.js';
+import { createMigrator } from '../../db/migrator.js';
 import { migrations } from '../../db/migrations/index.js';
 import { OpsError } from './ops-error.js';
 import { MIGRATION_TABLE } from './tables.js';
@@ -31,10 +31,6 @@ export function assertKnownMigrations(applied: string[], where: string): void {
 /** Migrates up or down until exactly `applied` are applied (none: every table of FMS dropped). */
 export async function migrateToMatch(db: Db, applied: string[]): Promise<void> {
   const last = applied.length ? applied[applied.length - 1]! : NO_MIGRATIONS;
-  const { error } = await retryingVanishedSchema(db, async () => {
-    const result = await createMigrator(db).migrateTo(last);
-    if ((result.error as { code?: string } | undefined)?.code === '3F000') throw result.error;
-    return result;
-  });
+  const { error } = await createMigrator(db).migrateTo(last);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -62,11 +62,26 @@ export function localInputValue(at: Date, timeZone: string): string {
   return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
 }
 
+/**
+ * A department's exercises share a few thousand due times, and a record or a Waiting Room formats
+ * a hundred or more of them per page; ICU takes about a microsecond each. Kept as written; the map
+ * starts over when full, so it cannot grow without bound.
+ */
+const deadlines = new Map<string, string>();
+const DEADLINES_KEPT = 10_000;
+
 /** "Thu, 10 Dec 2026, 23:59 Europe/Zagreb": the absolute date and time, the zone named. */
 export function formatDeadline(at: Date, timeZone: string): string {
-  const text = formatterOf('deadline', timeZone).format(at);
-  return `${text.replace(' at ', ', ')} ${timeZone}`;
+  const key = `${timeZone} ${at.getTime()}`;
+  let text = deadlines.get(key);
+  if (text === undefined) {
+    text = `${formatterOf('deadline', timeZone).format(at).replace(' at ', ', ')} ${timeZone}`;
+    if (deadlines.size >= DEADLINES_KEPT) deadlines.clear();
+    deadlines.set(key, text);
+  }
+  return text;
 }
+
 
 /** "10 Dec": a day of the month, short, in the zone (a gradebook column's due date). */
 export function formatShortDate(at: Date, timeZone: string): string {

@@ -73,14 +73,19 @@ interface Described {
  * The text rule a schema (or a branch of its union, as for optional fields) declares, with the
  * title its messages name the field by (the union's own, else the branch's).
  */
-export function textRuleOf(schema: TSchema | undefined): (TextRule & { title?: string }) | undefined {
+export function textRuleOf(schema: TSchema | undefined): Readonly<TextRule & { title?: string }> | undefined {
   const s = schema as Described | undefined;
   if (!s) return undefined;
+  // Asked for every field of every row an import checks: a schema's answer never changes.
+  if (rulesOf.has(s)) return rulesOf.get(s) ?? undefined;
   const own = s[TEXT_RULE_KEYWORD];
-  if (own) return { ...own, title: s.title };
-  const branch = s.anyOf?.map((b) => textRuleOf(b as TSchema)).find(Boolean);
-  return branch && { ...branch, title: s.title ?? branch.title };
+  const branch = own ? undefined : s.anyOf?.map((b) => textRuleOf(b as TSchema)).find(Boolean);
+  const rule = own ? { ...own, title: s.title } : branch ? { ...branch, title: s.title ?? branch.title } : undefined;
+  rulesOf.set(s, rule ? Object.freeze(rule) : null);
+  return rule;
 }
+
+const rulesOf = new WeakMap<object, Readonly<TextRule & { title?: string }> | null>();
 
 /** The text as the rule stores it: Unicode-normalised, line breaks as line feeds in multi-line text. */
 export function normaliseText(rule: TextRule, value: string): string {

@@ -32,8 +32,12 @@ function checkerOf(schema: TSchema) {
  */
 function withoutUnknownFields(schema: TSchema, input: unknown): unknown {
   const properties = (schema as Described & { additionalProperties?: unknown }).properties;
-  const flat = properties && Object.values(properties).every((p) => !typesOf(p).includes('object') && !typesOf(p).includes('array'));
-  if (!flat || !input || typeof input !== 'object' || Array.isArray(input)) return Value.Clean(schema, Value.Clone(input));
+  let flat = flatSchemas.get(schema);
+  if (flat === undefined) {
+    flat = !!properties && Object.values(properties).every((p) => !typesOf(p).includes('object') && !typesOf(p).includes('array'));
+    flatSchemas.set(schema, flat);
+  }
+  if (!properties || !flat || !input || typeof input !== 'object' || Array.isArray(input)) return Value.Clean(schema, Value.Clone(input));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(properties)) if (Object.hasOwn(input, key)) out[key] = (input as Record<string, unknown>)[key];
   return out;
@@ -118,8 +122,19 @@ export async function validateAndCheck<S extends TSchema, T>(
   throw new Invalid('Check the highlighted fields.', { ...more, ...fields });
 }
 
-function typesOf(schema: Described | undefined): string[] {
+/** Whether a schema's fields are all plain values, decided once per schema (imports ask per row). */
+const flatSchemas = new WeakMap<TSchema, boolean>();
+
+function typesOf(schema: Described | undefined): readonly string[] {
   if (!schema) return [];
+  let types = typesKept.get(schema);
+  if (!types) typesKept.set(schema, (types = typesOfSchema(schema)));
+  return types;
+}
+
+const typesKept = new WeakMap<Described, readonly string[]>();
+
+function typesOfSchema(schema: Described): string[] {
   if (schema.anyOf) return schema.anyOf.flatMap(typesOf);
   // Literal('') (the empty choice of a select) is not free text: "42" beside it may still be a number.
   if (schema.const === '') return ['empty'];

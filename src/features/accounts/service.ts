@@ -249,11 +249,18 @@ export async function createPersonAccount(ctx: ServiceContext, request: PersonAc
  * Many accounts at once (a bulk import): readable usernames that avoid every taken one and each
  * other, one-time passwords, a few INSERTs. Runs inside the caller's transaction.
  */
-export async function createPersonAccountsInBulk(
-  ctx: ServiceContext,
-  requests: readonly PersonAccountRequest[],
-  options: { reserved?: ReadonlySet<string> } = {},
-): Promise<PersonAccount[]> {
+/**
+ * How the batches of one import share their usernames: `reserved`, the names the whole import asks
+ * for, kept free of generated ones; `nextNumbers`, per base ("a.novak"), the first number a later
+ * batch need look at (every lower one is taken or handed out already: at `large`, a common base
+ * has dozens of namesakes, and each batch of 500 looked at them all again).
+ */
+export interface UsernameNaming {
+  reserved?: ReadonlySet<string>;
+  nextNumbers?: Map<string, number>;
+}
+
+export async function createPersonAccountsInBulk(ctx: ServiceContext, requests: readonly PersonAccountRequest[], options: UsernameNaming = {}): Promise<PersonAccount[]> {
   authorize(ctx.actor, 'accounts.create');
   if (requests.length === 0) return [];
   const refuse = (username: string) => new Conflict(`The username "${username}" is taken.`, { username: `The username "${username}" is taken; choose another or leave it empty.` });
@@ -273,6 +280,7 @@ export async function createPersonAccountsInBulk(
     ctx,
     requests.flatMap((r) => (r.username ? [] : [usernameBase(r.firstName, r.lastName)])),
     avoid,
+    options.nextNumbers,
   );
   const generate = (base: string) => free.get(base)!.shift()!;
   const planned = requests.map((r) => ({ request: r, username: r.username?.toLowerCase() || generate(usernameBase(r.firstName, r.lastName)), password: oneTimePassword() }));
@@ -313,31 +321,35 @@ export async function createPersonAccountsInBulk(
  * would give them (a.novak, a.novak2, …): the candidates are looked up in the database a window
  * at a time, so the cost follows the names made, not the accounts there are (100,000 at `large`).
  */
-async function freeUsernames(ctx: ServiceContext, bases: readonly string[], avoid: ReadonlySet<string>): Promise<Map<string, string[]>> {
+async function freeUsernames(ctx: ServiceContext, bases: readonly string[], avoid: ReadonlySet<string>, nextNumbers?: Map<string, number>): Promise<Map<string, string[]>> {
   const wanted = new Map<string, number>();
   for (const base of bases) wanted.set(base, (wanted.get(base) ?? 0) + 1);
   const free = new Map<string, string[]>([...wanted.keys()].map((base) => [base, []]));
-  const next = new Map<string, number>([...wanted.keys()].map((base) => [base, 1]));
+  const next = new Map<string, number>([...wanted.keys()].map((base) => [base, nextNumbers?.get(base) ?? 1]));
   // A name one base gives may be another's ("ab1" + "2" and "ab" + "12"): each is handed out once.
   const claimed = new Set<string>();
+  // A few more than wanted first (most bases of a small department are free), then twice as many
+  // each round for a base whose namesakes took them: a common base at `large` has dozens.
+  const window = new Map<string, number>([...wanted].map(([base, n]) => [base, n + 3]));
   let open = [...wanted.keys()];
   while (open.length > 0) {
-    // A window a little wider than what is still wanted: namesakes already there take some.
     const windows = open.map((base) => {
       const from = next.get(base)!;
-      const size = 2 * (wanted.get(base)! - free.get(base)!.length) + 8;
+      const size = window.get(base)!;
       const names = Array.from({ length: size }, (_, i) => numberedUsername(base, from + i));
       next.set(base, from + size);
-      return { base, names };
+      window.set(base, 2 * size);
+      return { base, from, names };
     });
     const taken = await users.takenUsernames(ctx, windows.flatMap((w) => w.names));
-    for (const { base, names } of windows) {
+    for (const { base, from, names } of windows) {
       const list = free.get(base)!;
-      for (const name of names) {
-        if (list.length >= wanted.get(base)! || taken.has(name) || avoid.has(name) || claimed.has(name)) continue;
+      names.forEach((name, i) => {
+        if (list.length >= wanted.get(base)! || taken.has(name) || avoid.has(name) || claimed.has(name)) return;
         list.push(name);
         claimed.add(name);
-      }
+        nextNumbers?.set(base, from + i + 1);
+      });
     }
     open = open.filter((base) => free.get(base)!.length < wanted.get(base)!);
   }

@@ -85,14 +85,14 @@ export async function applyPlan(ctx: ServiceContext, adapter: KindAdapter, plan:
   const progress = options.onProgress ?? (() => {});
   const credentials: Credential[] = [];
   const creating = `creating ${adapter.kind}`;
-  const reserved = new Set(plan.creates.flatMap((c) => (c.username ? [c.username.toLowerCase()] : [])));
+  const naming = { reserved: new Set(plan.creates.flatMap((c) => (c.username ? [c.username.toLowerCase()] : []))), nextNumbers: new Map<string, number>() };
   for (let i = 0; i < plan.creates.length; i += APPLY_BATCH) {
     progress({ step: creating, done: i, total: plan.creates.length, unit: 'rows' });
     const batch = plan.creates.slice(i, i + APPLY_BATCH);
     const accounts = await adapter.create(
       ctx,
       batch.map((c) => ({ ...c.record, username: c.username })),
-      reserved,
+      naming,
     );
     accounts.forEach((a, j) => credentials.push({ row: batch[j]!.row, name: a.name, key: a.key, username: a.username, oneTimePassword: a.oneTimePassword }));
   }

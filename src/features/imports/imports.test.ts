@@ -19,6 +19,7 @@ import { importApp } from '../../../test/fixtures/spreadsheets/import-app.js';
 import { csvFile, STUDENT_HEADER, studentRows, xlsxFile, type Cell } from '../../../test/fixtures/spreadsheets/people.js';
 import { createApiToken, createUser, TEST_PASSWORD } from '../../../test/factories.js';
 import { Browser } from '../../../test/http.js';
+import { QueryLog } from '../../../test/query-log.js';
 import { testDatabases } from '../../../test/services.js';
 import * as groups from '../groups/service.js';
 import * as lecturers from '../lecturers/service.js';
@@ -299,6 +300,28 @@ for (const database of await testDatabases()) {
         result.credentials.map((c) => c.username),
         ['j.novak2', ...Array.from({ length: 11 }, (_, i) => `j.novak${i + 4}`)],
       );
+    });
+
+    test('an import of several batches hands namesakes their usernames in order, looking each name up about once', async (t) => {
+      const { ctx } = await importApp(t, database);
+      await seedStudent(ctx, { studentNumber: 'E-1', firstName: 'Jan', lastName: 'Novak' });
+      // 1,200 Novaks are three batches of the import (500 a batch); a row of the last asks for
+      // j.novak900, which no generated name may take.
+      const rows = Array.from({ length: 1200 }, (_, i) => [`M-${i}`, 'Novak', 'Jan', i === 1100 ? 'j.novak900' : '']);
+      const file = { bytes: csvFile(['Student number', 'Last name', 'First name', 'Username'], rows), filename: 'novaks.csv' };
+      const log = new QueryLog();
+      const watched = { ...ctx, db: log.observe(ctx.db) };
+      const { result, statements } = await log.during(() => inTransaction(watched, (tx) => applyImport(tx, 'students', file)));
+      assert.deepEqual(
+        result.credentials.filter((c) => c.key !== 'M-1100').map((c) => c.username),
+        Array.from({ length: 1200 }, (_, i) => `j.novak${i + 2}`).filter((name) => name !== 'j.novak900'),
+      );
+      assert.equal(result.credentials.find((c) => c.key === 'M-1100')?.username, 'j.novak900');
+      // A later batch starts where the one before stopped: it does not look at j.novak2… again.
+      const namesLookedUp = statements
+        .filter((s) => /where username in/i.test(s.sql))
+        .reduce((n, s) => n + (typeof s.parameters[0] === 'string' ? (JSON.parse(s.parameters[0]) as unknown[]).length : (s.parameters[0] as unknown[]).length), 0);
+      assert.ok(namesLookedUp < 2 * rows.length, `${namesLookedUp} names looked up for ${rows.length} rows`);
     });
 
     test('a change to more than 20% of the existing records needs an explicit second confirmation', async (t) => {

@@ -296,7 +296,7 @@ export async function countActiveLecturers(ctx: ServiceContext): Promise<number>
 export async function createLecturersInBulk(
   ctx: ServiceContext,
   given: readonly (NewRecord<typeof lecturerFields> & { email: string; username: string | null })[],
-  options: { reservedUsernames?: ReadonlySet<string> } = {},
+  naming: accounts.UsernameNaming = {},
 ) {
   authorize(ctx.actor, 'lecturers.manage');
   // Every declared field, the ones a caller leaves out stored empty (an import matches by e-mail, so it is given).
@@ -310,7 +310,7 @@ export async function createLecturersInBulk(
   const created = await accounts.createPersonAccountsInBulk(
     ctx,
     records.map((r) => ({ role: 'lecturer' as const, username: r.username, firstName: r.firstName, lastName: r.lastName, lecturerId: idByEmail.get(r.email)!, isAdmin: r.isAdmin })),
-    { reserved: options.reservedUsernames },
+    naming,
   );
   await recordAuditMany(
     ctx,

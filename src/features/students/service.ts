@@ -329,7 +329,7 @@ export async function countActiveStudents(ctx: ServiceContext): Promise<number> 
 }
 
 /** Creates many students and their accounts in the caller's transaction. */
-export async function createStudentsInBulk(ctx: ServiceContext, given: readonly (NewRecord<typeof studentFields> & { username: string | null })[], options: { reservedUsernames?: ReadonlySet<string> } = {}) {
+export async function createStudentsInBulk(ctx: ServiceContext, given: readonly (NewRecord<typeof studentFields> & { username: string | null })[], naming: accounts.UsernameNaming = {}) {
   authorize(ctx.actor, 'students.manage');
   // Every declared field, the ones a caller leaves out stored empty.
   const records = given.map(({ username, ...r }) => ({ ...newRecordValues(studentFields, r), username }));
@@ -342,7 +342,7 @@ export async function createStudentsInBulk(ctx: ServiceContext, given: readonly 
   const created = await accounts.createPersonAccountsInBulk(
     ctx,
     records.map((r) => ({ role: 'student' as const, username: r.username, firstName: r.firstName, lastName: r.lastName, studentId: idByNumber.get(r.studentNumber)! })),
-    { reserved: options.reservedUsernames },
+    naming,
   );
   await recordAuditMany(
     ctx,

@@ -3,6 +3,7 @@
 // (validation, accounts, audit) live in the kind's own service; an adapter only adapts.
 import type { Action } from '../../../access.js';
 import type { ServiceContext } from '../../../context.js';
+import type { UsernameNaming } from '../../accounts/service.js';
 import type { ImportKind } from '../../../db/schema.js';
 import type { FieldMessages } from '../../../lib/errors.js';
 import type { ColumnSpec } from '../../../lib/spreadsheets.js';
@@ -84,8 +85,8 @@ export interface KindAdapter {
   /** Refuses a change the actor may not make through an import (their own admin flag); null lets it through. */
   guardChange?(ctx: ServiceContext, target: ExistingRecord, changes: ImportRecord): RowIssue | null;
   countActive(ctx: ServiceContext): Promise<number>;
-  /** `reserved`: usernames the whole import asks for, kept free of generated ones. */
-  create(ctx: ServiceContext, records: readonly (ImportRecord & { username: string | null })[], reserved: ReadonlySet<string>): Promise<CreatedAccount[]>;
+  /** `naming`: how the import's batches share their usernames (accounts/service.ts UsernameNaming). */
+  create(ctx: ServiceContext, records: readonly (ImportRecord & { username: string | null })[], naming: UsernameNaming): Promise<CreatedAccount[]>;
   /** `record`: the row as planned, every field the file gives (a subject's Teaching column decides how its lists apply). */
   update(ctx: ServiceContext, updates: readonly { id: number; before: ImportRecord; changes: ImportRecord; record: ImportRecord }[]): Promise<void>;
   /** How a record is named in reports: "Ana Kovač (2026-0042)". */

@@ -25,8 +25,8 @@ export const lecturerAdapter: KindAdapter = {
     return null;
   },
   countActive: (ctx) => lecturers.countActiveLecturers(ctx),
-  async create(ctx, records, reserved) {
-    const created = await lecturers.createLecturersInBulk(ctx, records as unknown as Parameters<typeof lecturers.createLecturersInBulk>[1], { reservedUsernames: reserved });
+  async create(ctx, records, naming) {
+    const created = await lecturers.createLecturersInBulk(ctx, records as unknown as Parameters<typeof lecturers.createLecturersInBulk>[1], naming);
     return created.map((c) => ({ id: c.id, name: c.name, key: c.email, username: c.username, oneTimePassword: c.oneTimePassword }));
   },
   async update(ctx, updates) {

@@ -43,9 +43,9 @@ export const studentAdapter: KindAdapter = {
     return rows.map(({ id, archived, ...values }) => ({ id, archived, values: values as ImportRecord }));
   },
   countActive: (ctx) => students.countActiveStudents(ctx),
-  async create(ctx, records, reserved) {
+  async create(ctx, records, naming) {
     // A file without a group column puts new students in no group (createStudentsInBulk stores absent fields empty).
-    const created = await students.createStudentsInBulk(ctx, records as unknown as Parameters<typeof students.createStudentsInBulk>[1], { reservedUsernames: reserved });
+    const created = await students.createStudentsInBulk(ctx, records as unknown as Parameters<typeof students.createStudentsInBulk>[1], naming);
     return created.map((c) => ({ id: c.id, name: c.name, key: c.studentNumber, username: c.username, oneTimePassword: c.oneTimePassword }));
   },
   async update(ctx, updates) {

@@ -230,7 +230,8 @@ describe('other schemas of the same PostgreSQL database', async () => {
     assert.deepEqual(ours.map((table) => table.name).filter((name) => !bookkeeping.has(name)).sort(), await tables(db));
     assert.ok(ours.some((table) => table.name === 'fms_migrations'), 'the migrator finds its own table');
     const users = ours.find((table) => table.name === 'users')!;
-    assert.ok(users.columns.some((column) => column.name === 'username' && !column.isNullable));
+    assert.ok(users.columns.some((column) => column.name === 'username' && !column.isNullable && !column.isAutoIncrementing));
+    assert.equal(users.columns.find((column) => column.name === 'id')?.isAutoIncrementing, true, 'a serial key is told apart');
     assert.equal((await db.introspection.getTables()).some((table) => table.name === 'fms_migrations'), false, 'left out unless asked for');
   });
 });

@@ -1,7 +1,8 @@
 // What Kysely's migrator sees of a PostgreSQL database: the tables of our own schema only.
 //
 // Kysely's own PostgresIntrospector lists every column of every schema in the database and calls
-// pg_get_serial_sequence on each by name. When another process drops a schema, a table or a column
+// pg_get_serial_sequence on each by name (this one asks the catalog by oid, so nothing is looked up
+// by a name that may be gone). When another process drops a schema, a table or a column
 // meanwhile (`fms backup --verify` drops its scratch schema, another FMS sharing the database
 // migrates its own, test suites drop theirs), the name no longer resolves and the whole listing
 // fails with "relation … does not exist" about a schema that is not ours. Listing only
@@ -18,7 +19,7 @@ interface ColumnRow {
   schema: string;
   type: string;
   type_schema: string;
-  auto_incrementing: string | null;
+  auto_incrementing: boolean;
 }
 
 // migrator.ts names them; it imports this module's user, so the names are repeated here.
@@ -41,7 +42,11 @@ export class OwnSchemaIntrospector implements DatabaseIntrospector {
       select a.attname as column, a.attnotnull as not_null, a.atthasdef as has_default,
              c.relname as table, c.relkind as table_type, ns.nspname as schema,
              typ.typname as type, dtns.nspname as type_schema,
-             pg_get_serial_sequence(quote_ident(ns.nspname) || '.' || quote_ident(c.relname), a.attname) as auto_incrementing
+             -- What pg_get_serial_sequence looks up, by the column's oid rather than its name: a
+             -- sequence the column owns (serial) or an identity column.
+             (a.attidentity <> '' or exists (
+               select 1 from pg_catalog.pg_depend dep join pg_catalog.pg_class seq on seq.oid = dep.objid and seq.relkind = 'S'
+                where dep.refobjid = c.oid and dep.refobjsubid = a.attnum and dep.deptype in ('a', 'i'))) as auto_incrementing
         from pg_catalog.pg_attribute a
         join pg_catalog.pg_class c on a.attrelid = c.oid
         join pg_catalog.pg_namespace ns on c.relnamespace = ns.oid
@@ -65,7 +70,7 @@ export class OwnSchemaIntrospector implements DatabaseIntrospector {
         dataTypeSchema: row.type_schema,
         isNullable: !row.not_null,
         hasDefaultValue: row.has_default,
-        isAutoIncrementing: row.auto_incrementing !== null,
+        isAutoIncrementing: row.auto_incrementing,
       });
     }
     return [...tables.values()];

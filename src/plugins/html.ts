@@ -45,7 +45,14 @@ export default fp(
 
     app.decorateReply('html', function (this: FastifyReply, content: string | Promise<string>) {
       this.type('text/html; charset=utf-8');
-      return this.send(typeof content === 'string' ? utf8(content) : content.then(utf8));
+      if (typeof content === 'string') return this.send(utf8(content));
+      // A page with an async component comes as a promise, which Fastify takes as no payload:
+      // send it once whole. A handler returns this reply, which tells Fastify a send is coming.
+      void content.then(
+        (page) => this.send(utf8(page)),
+        (error: unknown) => this.send(error),
+      );
+      return this;
     });
 
     app.decorateReply('flash', function (this: FastifyReply, kind: FlashMessage['kind'], text: string) {

@@ -5,9 +5,13 @@
 // `stopword` package's lists). A word's weight in a title is (1 + log tf) × idf, idf = log(1 + N / df),
 // and each title's vector is normalised once; a search adds up the query's words' postings, so it
 // reads only the titles that share a word with it: 50,000 titles answer in a few milliseconds.
-import { eng, hye, rus } from 'stopword';
+import { onFirstUse, packageOnFirstUse } from './on-first-use.js';
 
-const stopWords = new Set([...eng, ...hye, ...rus].map((w) => fold(w)));
+const stopwordLists = packageOnFirstUse<typeof import('stopword')>('stopword');
+const stopWords = onFirstUse(() => {
+  const { eng, hye, rus } = stopwordLists();
+  return new Set([...eng, ...hye, ...rus].map((w) => fold(w)));
+});
 
 function fold(text: string): string {
   return text.normalize('NFKC').toLowerCase().replaceAll('ё', 'е');
@@ -16,7 +20,7 @@ function fold(text: string): string {
 /** The words of a title that count: folded, two or more characters (or a number), no stop words. */
 export function titleWords(title: string): string[] {
   const words = fold(title).match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
-  return words.filter((w) => (w.length > 1 || /\p{N}/u.test(w)) && !stopWords.has(w));
+  return words.filter((w) => (w.length > 1 || /\p{N}/u.test(w)) && !stopWords().has(w));
 }
 
 export interface SimilarTitle {

@@ -2,7 +2,9 @@
 // (UTF-16 with a BOM too: Excel's "Unicode text"), comma, semicolon (European Excel) or tab
 // separated, RFC 4180 quotes, CRLF, LF or CR line ends. The encoding and the separator are told here;
 // csv-parse does the parsing. Writing is RFC 4180 with CRLF.
-import { CsvError, parse } from 'csv-parse/sync';
+import { packageOnFirstUse } from './on-first-use.js';
+
+const csvParse = packageOnFirstUse<typeof import('csv-parse/sync')>('csv-parse/sync');
 
 export type CsvDecoding = { ok: true; text: string } | { ok: false; reason: 'binary' | 'encoding' };
 
@@ -83,6 +85,7 @@ const LINE_ENDS = ['\r\n', '\n', '\r'];
  */
 export function parseCsv(text: string, delimiter: string, onRecord: (rowNumber: number, fields: string[]) => void): void {
   let rowNumber = 0;
+  const { CsvError, parse } = csvParse();
   try {
     parse(text, {
       delimiter,

@@ -2,7 +2,7 @@
 // yauzl: how many entries, how big they say they are once inflated, how hard they are compressed,
 // and then inflate each one counting the bytes that really come out, because the sizes a zip
 // declares are written by whoever made the file and may lie.
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 
 export interface ZipLimits {
   /** Most entries a workbook may hold (a real one has a few dozen). */
@@ -53,7 +53,9 @@ export interface ZipContents {
 export async function inspectZip(bytes: Buffer, limits: ZipLimits = defaultZipLimits): Promise<ZipContents> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
+    // Loaded here, not at start: only imports read zips (lib/on-first-use.ts says why).
+    const { fromBufferPromise } = (await import('yauzl')).default;
+    zip = await fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
   } catch (error) {
     throw new ZipRefused({ kind: 'malformed', detail: describe(error) });
   }

@@ -1,7 +1,9 @@
 // A student's deadlines as an iCalendar document (RFC 5545), written by ical-generator: it escapes
 // TEXT values (backslash, semicolon, comma, line breaks) and folds lines at 75 octets, counting
 // UTF-8 bytes, which is what calendar apps choke on when done by hand.
-import ical, { ICalEventTransparency } from 'ical-generator';
+import { packageOnFirstUse } from '../../lib/on-first-use.js';
+
+const icalGenerator = packageOnFirstUse<typeof import('ical-generator')>('ical-generator');
 import { formatDeadline } from '../../lib/department-time.js';
 import type { Site } from '../../lib/site.js';
 import type { ExerciseState, MyExercise } from '../exercises/service.js';
@@ -26,6 +28,7 @@ const controlCharacters = /[^\P{Cc}\t\r\n]/gu;
 const clean = (text: string) => text.replace(controlCharacters, '');
 
 export function deadlinesCalendar(props: { exercises: readonly MyExercise[]; site: FeedSite; now: Date; timeZone: string }): string {
+  const { default: ical, ICalEventTransparency } = icalGenerator();
   const calendar = ical({
     prodId: { company: 'FMS', product: 'Faculty Management System', language: 'EN' },
     name: 'FMS deadlines',

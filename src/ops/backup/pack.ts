@@ -2,7 +2,6 @@
 // uploads, read in place through a link in the staging folder rather than copied first.
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { create } from 'tar';
 import type { OnProgress } from '../data/progress.js';
 import { UPLOADS_FOLDER } from './uploads.js';
 
@@ -28,6 +27,8 @@ export async function packArchive(
       reportFailure ??= error;
     }
   };
+  // Loaded here, not at start: only backups need it (lib/on-first-use.ts says why).
+  const { create } = await import('tar');
   await create(
     {
       gzip: true,

@@ -4,7 +4,6 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { extract } from 'tar';
 import { OpsError } from '../data/ops-error.js';
 import { ignoreProgress, type OnProgress } from '../data/progress.js';
 import { countDumpRows } from '../data/table-dump.js';
@@ -46,6 +45,8 @@ async function checkArchive(archive: string, size: number, dir: string, onProgre
   const refused: string[] = [];
   onProgress({ step: 'unpacking the archive', done: 0, total: size, unit: 'bytes' });
   try {
+    // Loaded here, not at start: only restores need it (lib/on-first-use.ts says why).
+    const { extract } = await import('tar');
     await extract({
       file: archive,
       cwd: dir,

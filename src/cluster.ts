@@ -61,7 +61,8 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   // event loop: a worker serving 64 connections took a new one every ~115 ms, so the 64th waited
   // 3.6 s for its first answer while every later request took ~100 ms (2026-12-07, `large`).
   // Accepting for itself saves the hand-off's round trip, not the turn: libuv 1.45 accepts one
-  // connection per poll too (bench/RESULTS.md, "Issue 11, 2026-12-07, second session"). Several workers keep round-robin: accepting for themselves, one idle worker wins nearly every
+  // connection per poll too (bench/RESULTS.md, "Issue 11, 2026-12-07, second session"). Several
+  // workers keep round-robin: accepting for themselves, one idle worker wins nearly every
   // accept (20 of 20 requests in cluster-metrics-maintenance.test.ts), and connections a client
   // keeps open would stay on it once the load came. Set before the first fork.
   cluster.schedulingPolicy = options.workers === 1 ? cluster.SCHED_NONE : cluster.SCHED_RR;

@@ -1,6 +1,5 @@
 // Opens the database chosen by DATABASE_URL. Every dialect difference stays in src/db/.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type pg from 'pg';
@@ -9,6 +8,7 @@ import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
 import { EncodingDatabase } from './codecs.js';
 import { OwnSchemaIntrospector } from './own-schema-introspector.js';
+import { packageOnFirstUse } from '../lib/on-first-use.js';
 import { ResultRowsPlugin, SnakeCasePostgresQueryCompiler, SnakeCaseSqliteQueryCompiler } from './column-names.js';
 import { ReusedStatements } from './sqlite-statements.js';
 import { WriteTransactionsSqliteDialect } from './sqlite-write-transactions.js';
@@ -120,10 +120,7 @@ function pgTypeParser(oid: number, format?: string) {
  * The PostgreSQL driver (about 50 files), loaded where a database is PostgreSQL: a server on SQLite
  * never needs it. Required (pg is CommonJS) so createDb stays synchronous.
  */
-let pgModule: typeof pg | null = null;
-function loadPg(): typeof pg {
-  return (pgModule ??= createRequire(import.meta.url)('pg') as typeof pg);
-}
+const loadPg = packageOnFirstUse<typeof pg>('pg');
 
 export function dialectOf(db: Kysely<unknown> | Kysely<Database>): DialectName {
   const known = dialects.get(db);

@@ -52,7 +52,7 @@ import rateLimitPlugin, { assistantLimit } from './plugins/rate-limit.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import type { AppDeps } from './plugins/types.js';
-import { activeDemoLogins } from './seeds/demo.js';
+import { activeDemoLogins } from './seeds/demo-accounts.js';
 
 export interface BuildAppOptions {
   config: Config;

@@ -4,16 +4,16 @@ import cluster from 'node:cluster';
 import { chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Config } from './config/index.js';
 import { createDb, type Db } from './db/index.js';
 import { databaseFailure } from './db/connection-failure.js';
 import { migrateOrThrow, pendingMigrations } from './db/migrator.js';
 import { systemClock } from './lib/clock.js';
-import { activeDemoLogins, demoAccountsWithPublishedPasswords, seedDemoDepartment } from './seeds/demo.js';
+import { activeDemoLogins, demoAccountsWithPublishedPasswords } from './seeds/demo-accounts.js';
 import { trustProxyWarning } from './config/trust-proxy.js';
 import { readManifest } from './lib/static-build.js';
-import { metricsText, type MetricsOptions } from './plugins/metrics.js';
+import type { MetricsOptions } from './plugins/metrics.js';
+import { metricsText } from './plugins/metrics-text.js';
 import { openLogFile } from './log-destination.js';
 import { loggerOptions } from './logger.js';
 import { clearStaleSocket } from './socket-file.js';
@@ -102,6 +102,8 @@ export async function prepareForServing(config: Config, say: (line: string) => v
       const storage = createStorage(config);
       let seeded;
       try {
+        // The seed and the services it writes through load only where a demo department is wanted.
+        const { seedDemoDepartment } = await import('./seeds/demo.js');
         seeded = await db.transaction().execute((trx) => seedDemoDepartment({ db: trx, actor: null, clock: systemClock, config, log: console, storage }));
       } finally {
         await storage.close();
@@ -248,7 +250,8 @@ export async function serveForever(config: Config, options: ServeOptions = {}): 
   let server: RunningServer;
   try {
     const logFile = config.logFile ? await openLogFile(config.logFile) : null;
-    const loggerInstance = logFile ? pino(loggerOptions({ logLevel: config.logLevel }), logFile) : undefined;
+    // pino loads here, not with this file: a cluster primary (cluster.ts) writes its few lines itself.
+    const loggerInstance = logFile ? (await import('pino')).pino(loggerOptions({ logLevel: config.logLevel }), logFile) : undefined;
     server = await startServer(config, { bind: options.bind, loggerInstance, socketMode: socketModeFor(options.umask) });
   } catch (error) {
     metricsServer?.close();

@@ -2,7 +2,6 @@
 // operator (the system actor), and consistent error reporting and exit codes.
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { systemActor } from '../access.js';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from '../config/index.js';
 import type { AuthContext, ServiceContext } from '../context.js';
@@ -62,6 +61,8 @@ export async function openSession(options: { requireCurrentSchema?: boolean } = 
   // ioredis loads only where RATELIMIT_STORAGE_URI names a Redis (every fms process loads this file).
   const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
   const sessions = redis ? redisSessionStore(redis, { idleTimeoutMs: config.sessionIdleTimeoutMs }) : databaseSessionStore(db);
+  // pino loads with the commands that open a session, not with `fms serve`'s primary (it loads this file).
+  const { pino } = await import('pino');
   const log = pino({ level: 'warn' }, pino.destination(2));
   const storage = createStorage(config);
   const base: ServiceContext = { db, actor: systemActor, clock: systemClock, log, config, ip: null, storage };

@@ -4,8 +4,8 @@ import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
-import { envSchema as schemaFn } from 'env-schema';
-import { envSchema, secretVariables, variableHelp, type Mode } from './schema.js';
+import { readVariables, type VariableProblem } from './read-variables.js';
+import { secretVariables, variableHelp, type Mode } from './schema.js';
 import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
 import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretEstimateProblem, secretFix, secretProblem } from './secrets.js';
 import { trustProxyEntryProblem } from './trust-proxy.js';
@@ -136,6 +136,13 @@ export function secretEstimateProblems(config: Config): string[] {
   return problems.filter((problem): problem is string => problem !== null);
 }
 
+/** The environment without the variables that have problems, so their defaults stand in. */
+function withoutVariables(env: Readonly<Record<string, unknown>>, problems: readonly VariableProblem[]): Record<string, unknown> {
+  const kept = { ...env };
+  for (const { name } of problems) delete kept[name];
+  return kept;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const problems: string[] = [];
   const merged = withSecretFiles(withDotenv(env, options), problems);
@@ -143,25 +150,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   // production's refusals, never the development mode with its demo logins. FMS_CONFIG wins.
   if (merged.FMS_CONFIG === undefined && merged.NODE_ENV?.trim().toLowerCase() === 'production') merged.FMS_CONFIG = 'production';
 
-  // Validate once; drop every variable that fails and validate again, so the defaults stand in for
-  // the broken ones and the checks below still run: every problem is reported in one go.
-  let raw: Record<string, unknown> | null = null;
-  const data: Record<string, unknown> = { ...merged };
-  for (let attempt = 0; attempt < 2 && raw === null; attempt++) {
-    try {
-      raw = schemaFn({ schema: envSchema as never, data, dotenv: false, env: false } as never) as Record<string, unknown>;
-    } catch (error) {
-      const errors = (error as { errors?: { instancePath: string; message?: string }[] }).errors ?? [];
-      if (errors.length === 0) throw new ConfigError([String(error)]);
-      for (const e of errors) {
-        const name = e.instancePath.replace(/^\//, '');
-        const help = variableHelp[name];
-        problems.push(`${name || 'environment'}: ${e.message ?? 'invalid'}${help ? `; set it to ${help}` : ''}`);
-        delete data[name];
-      }
-    }
+  // Every variable the schema refuses is reported, and its default stands in for it, so the checks
+  // below still run: every problem is reported in one go.
+  const read = readVariables(merged);
+  for (const { name, message } of read.problems) {
+    const help = variableHelp[name];
+    problems.push(`${name || 'environment'}: ${message}${help ? `; set it to ${help}` : ''}`);
   }
-  if (raw === null) throw new ConfigError(problems);
+  const raw = read.problems.length ? readVariables(withoutVariables(merged, read.problems)).values : read.values;
 
   const text = (name: string) => String(raw[name] ?? '');
   const mode = text('FMS_CONFIG') as Mode;

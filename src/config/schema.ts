@@ -1,4 +1,4 @@
-// The environment variables FMS reads, as one JSON Schema (env-schema validates and coerces it).
+// The environment variables FMS reads, as one JSON Schema (read-variables.ts reads the environment against it).
 // Names a Flask-era operator knows (SECRET_KEY, DATABASE_URL, UPLOAD_FOLDER, MAX_CONTENT_LENGTH,
 // RATELIMIT_STORAGE_URI) are kept exactly.
 

@@ -1,6 +1,10 @@
 // Pure helpers for records of people: the folded search text, readable usernames, tidy contact
 // data. Students and lecturers share them so both lists search and name accounts the same way.
-import transliterate from '@sindresorhus/transliterate';
+import { packageOnFirstUse } from './on-first-use.js';
+
+// Only a new username needs it, and loading it took 70 ms of every server process's start (it
+// builds its tables of replacements as it loads). An ES module: require() loads it since Node 20.19.
+const transliterator = packageOnFirstUse<{ default: (text: string) => string }>('@sindresorhus/transliterate');
 
 // Latin letters that Unicode does not decompose into a base letter and a mark.
 const separateLetters: Record<string, string> = { đ: 'd', ð: 'd', ł: 'l', ø: 'o', ħ: 'h', ı: 'i', ŧ: 't', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th' };
@@ -34,7 +38,7 @@ export function foldQuery(q: string | null | undefined): string | null {
 }
 
 function asciiWord(text: string): string {
-  return transliterate(text.normalize('NFC'))
+  return transliterator().default(text.normalize('NFC'))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '');
 }

@@ -17,7 +17,7 @@ import { causeOf } from '../lib/error-cause.js';
 import { redisAddress, watchRedisFailures } from '../lib/redis-failure.js';
 import { buildCommand, MissingBuildError, readManifest, staticRoot } from '../lib/static-build.js';
 import { diagnoseFolder, processUser, type FolderDiagnosis } from '../lib/writable-folder.js';
-import { demoAccountsWithPublishedPasswords } from '../seeds/demo.js';
+import { demoAccountsWithPublishedPasswords } from '../seeds/demo-accounts.js';
 import { createStorage } from '../storage/index.js';
 import { diagnoseUploadFolder } from '../storage/local.js';
 import { readLastBackup, readMaintenance } from './maintenance.js';

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import client from 'prom-client';
 import { poolStatsOf, type Db } from '../db/index.js';
 import { attemptCounter } from './attempt-counter.js';
+import { metricsText } from './metrics-text.js';
 import { bearerIs } from './bearer-secret.js';
 import { clientKey } from './rate-limit.js';
 import './types.js';
@@ -55,10 +56,6 @@ function createMetrics() {
       },
     }),
   };
-}
-
-export async function metricsText(): Promise<{ contentType: string; body: string }> {
-  return { contentType: client.register.contentType, body: await client.register.metrics() };
 }
 
 export default fp(

@@ -2,7 +2,7 @@
 // services as the Accounts page, each command one transaction.
 import type { Command } from 'commander';
 import { createAccount, findAccountByUsername, resetPassword, setAccountDisabled } from '../../features/accounts/service.js';
-import { demoAccountsWithPublishedPasswords } from '../../seeds/demo.js';
+import { demoAccountsWithPublishedPasswords } from '../../seeds/demo-accounts.js';
 import { CliError, openSession, readStdin, run } from '../context.js';
 
 export function registerUser(program: Command) {

@@ -2,13 +2,18 @@
 // (features/auth/session-store.ts), Redis when RATELIMIT_STORAGE_URI is a Redis URL
 // (features/auth/redis-session-store.ts). Both keep only the sha256 of the session id. The
 // interface sits below the features so the plugins that carry it on each request import no feature.
-import type { Session } from './db/schema.js';
+import type { Session, User } from './db/schema.js';
 
 export type SessionRecord = Session;
 
 export interface SessionStore {
   save(session: SessionRecord): Promise<void>;
   get(idHash: string): Promise<SessionRecord | null>;
+  /**
+   * The session and its account together, where the store can read both at once (the database's
+   * can, in one statement; Redis holds no accounts). Without it, the account is read after.
+   */
+  getWithUser?(idHash: string): Promise<{ session: SessionRecord; user: User } | null>;
   touch(idHash: string, at: Date): Promise<void>;
   destroy(idHash: string): Promise<void>;
   listForUser(userId: number): Promise<SessionRecord[]>;

@@ -1,7 +1,7 @@
 // Queries for accounts, sessions and API tokens.
 import { sql, type SqlBool } from 'kysely';
 import { dialectOf, type Db } from '../../db/index.js';
-import type { NewUser, Session, UserUpdate } from '../../db/schema.js';
+import type { NewUser, Session, User, UserUpdate } from '../../db/schema.js';
 
 export function findUserByUsername(db: Db, username: string) {
   return db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
@@ -132,6 +132,23 @@ export function findSession(db: Db, idHash: string) {
   return db.selectFrom('sessions').selectAll().where('idHash', '=', idHash).executeTakeFirst();
 }
 
+/**
+ * A session and its account in one statement: every signed-in page looks both up, and on
+ * PostgreSQL each statement is a round trip. A session whose account is gone is no session.
+ */
+export async function findSessionWithUser(db: Db, idHash: string): Promise<{ session: Session; user: User } | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.userId')
+    .selectAll('users')
+    .select(['sessions.createdAt as sessionCreatedAt', 'sessions.lastSeenAt as sessionLastSeenAt', 'sessions.expiresAt as sessionExpiresAt', 'sessions.ip as sessionIp', 'sessions.userAgent as sessionUserAgent'])
+    .where('sessions.idHash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { sessionCreatedAt, sessionLastSeenAt, sessionExpiresAt, sessionIp, sessionUserAgent, ...user } = row;
+  return { session: { idHash, userId: user.id, createdAt: sessionCreatedAt, lastSeenAt: sessionLastSeenAt, expiresAt: sessionExpiresAt, ip: sessionIp, userAgent: sessionUserAgent }, user };
+}
+
 export async function touchSession(db: Db, idHash: string, at: Date) {
   await db.updateTable('sessions').set({ lastSeenAt: at }).where('idHash', '=', idHash).execute();
 }
@@ -175,8 +192,18 @@ export function listTokensOfUser(db: Db, userId: number) {
     .execute();
 }
 
-export function findTokenByHash(db: Db, tokenHash: string) {
-  return db.selectFrom('apiTokens').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
+/** A token and its account in one statement (every API request looks both up; see findSessionWithUser). */
+export async function findTokenWithUser(db: Db, tokenHash: string) {
+  const row = await db
+    .selectFrom('apiTokens')
+    .innerJoin('users', 'users.id', 'apiTokens.userId')
+    .selectAll('users')
+    .select(['apiTokens.id as tokenId', 'apiTokens.lastUsedAt as tokenLastUsedAt', 'apiTokens.expiresAt as tokenExpiresAt', 'apiTokens.revokedAt as tokenRevokedAt'])
+    .where('apiTokens.tokenHash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { tokenId, tokenLastUsedAt, tokenExpiresAt, tokenRevokedAt, ...user } = row;
+  return { token: { id: tokenId, lastUsedAt: tokenLastUsedAt, expiresAt: tokenExpiresAt, revokedAt: tokenRevokedAt }, user };
 }
 
 export async function revokeToken(db: Db, userId: number, tokenId: number, at: Date): Promise<boolean> {

@@ -8,6 +8,7 @@ export function databaseSessionStore(db: Db): SessionStore {
   return {
     save: (s) => repo.insertSession(db, s),
     get: async (h) => (await repo.findSession(db, h)) ?? null,
+    getWithUser: (h) => repo.findSessionWithUser(db, h),
     touch: (h, at) => repo.touchSession(db, h, at),
     destroy: (h) => repo.deleteSession(db, h),
     listForUser: (u) => repo.listSessionsOfUser(db, u),

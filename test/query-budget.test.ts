@@ -39,56 +39,56 @@ interface Expected {
 
 const expected: Record<PageId, Expected> = {
   'sign-in': { budget: 1, grows: false }, // the maintenance switch
-'dashboard-admin': { budget: 8, grows: false }, // + kept counts, the charts' tallies (past days once, today), recent history, locked accounts and their bounded count
-'dashboard-lecturer': { budget: 7, grows: true }, // + teaching with its waiting entries, the week's exercises and their groups, the latest news and their groups
-'dashboard-student': { budget: 9, grows: true }, // + the student and group, subjects with lecturers, the deadlines ahead, the overdue count, the released scores, the latest news and their groups
-students: { budget: 5, grows: false }, // + group choices, the page, the kept total
-'students-page': { budget: 6, grows: true }, // + the page's first key
-'students-search': { budget: 6, grows: true }, // a bounded count for the kept total; the trigram index is asked first
-'students-group': { budget: 6, grows: true }, // + the chosen group
-'students-archived': { budget: 5, grows: true },
-'students-lecturer': { budget: 5, grows: true },
-lecturers: { budget: 7, grows: true }, // + group choices, the page, the total, degrees, groups taught
-groups: { budget: 3, grows: true }, // the page with its group sizes
-accounts: { budget: 4, grows: false }, // the page, the kept totals
-'accounts-lecturers': { budget: 4, grows: true }, // the page, the bounded count
-'accounts-search': { budget: 8, grows: true }, // the matches gathered in one union, the page, the bounded count; SQLite asks three trigram indexes first (usernames, students', lecturers')
-'accounts-search-students': { budget: 8, grows: true }, // the same, one role
-audit: { budget: 3, grows: false },
-'audit-groups': { budget: 3, grows: true },
-'student-record': { budget: 8, grows: true }, // the record (read twice), its account, its history; + the group's subjects with their lecturers, the exercises with the student's submissions (one each, whatever their number: students/studies.ts)
-'student-record-lecturer': { budget: 5, grows: true }, // the record within the lecturer's groups, the subjects, the exercises of the subjects they teach there
-'student-record-own': { budget: 5, grows: true }, // the record, the subjects, My exercises' reading
-'lecturer-record': { budget: 8, grows: true }, // the record (read twice), groups taught, the account, history, the teaching with its waiting counts (one statement)
-'api-students': { budget: 3, grows: false }, // the token with its account, maintenance, the page
-'api-students-500': { budget: 3, grows: true },
-'api-search': { budget: 4, grows: true }, // the trigram index is asked first
-subjects: { budget: 5, grows: true }, // the page, its groups, its teaching
-'subjects-lecturer': { budget: 5, grows: true },
-'subjects-student': { budget: 6, grows: true }, // + the cards' materials
-subject: { budget: 10, grows: true }, // the subject (its groups, teaching), materials, exercises (their groups), the form's lecturer labels, history
-'waiting-room': { budget: 4, grows: true }, // the entries, the students' ratings
-'my-exercises': { budget: 3, grows: true }, // the exercises with the student's submissions
-'api-waiting-room': { budget: 4, grows: true },
-gradebook: { budget: 8, grows: true }, // the subject (its groups, teaching), the students, the exercises, the submissions
-news: { budget: 4, grows: true }, // the page with its authors' names, the groups of its articles for groups (one statement)
-'news-student': { budget: 4, grows: true },
-'news-student-category': { budget: 4, grows: true },
-'news-lecturer': { budget: 4, grows: true },
-'news-lecturer-older': { budget: 4, grows: true },
-'news-article': { budget: 4, grows: false }, // the article with its author's name, its groups
+  'dashboard-admin': { budget: 8, grows: false }, // + kept counts, the charts' tallies (past days once, today), recent history, locked accounts and their bounded count
+  'dashboard-lecturer': { budget: 7, grows: true }, // + teaching with its waiting entries, the week's exercises and their groups, the latest news and their groups
+  'dashboard-student': { budget: 9, grows: true }, // + the student and group, subjects with lecturers, the deadlines ahead, the overdue count, the released scores, the latest news and their groups
+  students: { budget: 5, grows: false }, // + group choices, the page, the kept total
+  'students-page': { budget: 6, grows: true }, // + the page's first key
+  'students-search': { budget: 6, grows: true }, // a bounded count for the kept total; the trigram index is asked first
+  'students-group': { budget: 6, grows: true }, // + the chosen group
+  'students-archived': { budget: 5, grows: true },
+  'students-lecturer': { budget: 5, grows: true },
+  lecturers: { budget: 7, grows: true }, // + group choices, the page, the total, degrees, groups taught
+  groups: { budget: 3, grows: true }, // the page with its group sizes
+  accounts: { budget: 4, grows: false }, // the page, the kept totals
+  'accounts-lecturers': { budget: 4, grows: true }, // the page, the bounded count
+  'accounts-search': { budget: 8, grows: true }, // the matches gathered in one union, the page, the bounded count; SQLite asks three trigram indexes first (usernames, students', lecturers')
+  'accounts-search-students': { budget: 8, grows: true }, // the same, one role
+  audit: { budget: 3, grows: false },
+  'audit-groups': { budget: 3, grows: true },
+  'student-record': { budget: 8, grows: true }, // the record (read twice), its account, its history; + the group's subjects with their lecturers, the exercises with the student's submissions (one each, whatever their number: students/studies.ts)
+  'student-record-lecturer': { budget: 5, grows: true }, // the record within the lecturer's groups, the subjects, the exercises of the subjects they teach there
+  'student-record-own': { budget: 5, grows: true }, // the record, the subjects, My exercises' reading
+  'lecturer-record': { budget: 8, grows: true }, // the record (read twice), groups taught, the account, history, the teaching with its waiting counts (one statement)
+  'api-students': { budget: 3, grows: false }, // the token with its account, maintenance, the page
+  'api-students-500': { budget: 3, grows: true },
+  'api-search': { budget: 4, grows: true }, // the trigram index is asked first
+  subjects: { budget: 5, grows: true }, // the page, its groups, its teaching
+  'subjects-lecturer': { budget: 5, grows: true },
+  'subjects-student': { budget: 6, grows: true }, // + the cards' materials
+  subject: { budget: 10, grows: true }, // the subject (its groups, teaching), materials, exercises (their groups), the form's lecturer labels, history
+  'waiting-room': { budget: 4, grows: true }, // the entries, the students' ratings
+  'my-exercises': { budget: 3, grows: true }, // the exercises with the student's submissions
+  'api-waiting-room': { budget: 4, grows: true },
+  gradebook: { budget: 8, grows: true }, // the subject (its groups, teaching), the students, the exercises, the submissions
+  news: { budget: 4, grows: true }, // the page with its authors' names, the groups of its articles for groups (one statement)
+  'news-student': { budget: 4, grows: true },
+  'news-student-category': { budget: 4, grows: true },
+  'news-lecturer': { budget: 4, grows: true },
+  'news-lecturer-older': { budget: 4, grows: true },
+  'news-article': { budget: 4, grows: false }, // the article with its author's name, its groups
   'news-feed': { budget: 2, grows: true }, // the maintenance switch, the public articles (no session: a feed reader has none)
   'api-public-news': { budget: 2, grows: true },
-theses: { budget: 3, grows: true }, // the page with the students' and supervisors' names
-'theses-lecturer': { budget: 5, grows: true }, // the ids supervised, the ids of the taught groups' students, the page
-'theses-student': { budget: 5, grows: true }, // the theses' version, every title (the index, built once per change: its first search), the student's own
-'api-theses-similar': { budget: 4, grows: true }, // the token with its account, maintenance, the theses' version, every title (the first search)
+  theses: { budget: 3, grows: true }, // the page with the students' and supervisors' names
+  'theses-lecturer': { budget: 5, grows: true }, // the ids supervised, the ids of the taught groups' students, the page
+  'theses-student': { budget: 5, grows: true }, // the theses' version, every title (the index, built once per change: its first search), the student's own
+  'api-theses-similar': { budget: 4, grows: true }, // the token with its account, maintenance, the theses' version, every title (the first search)
   // The assistant's answers list a few items each (answers.ts LISTED), however many there are.
   // A student's or lecturer's page also names one of their subjects in its examples: the first subject with its groups and teaching (3).
-'assistant-student': { budget: 8, grows: false }, // the deadlines ahead, the overdue count, the released scores (studentOutlook), the examples' subject
-'assistant-student-scores': { budget: 11, grows: false }, // + the student's subjects with their groups and teaching (a subject named anywhere in the question?), then studentOutlook
-'assistant-lecturer': { budget: 6, grows: false }, // teaching with its waiting entries (waitingByTeachingOf), the examples' subject
-'assistant-admin': { budget: 3, grows: false }, // the department's waiting entries
+  'assistant-student': { budget: 8, grows: false }, // the deadlines ahead, the overdue count, the released scores (studentOutlook), the examples' subject
+  'assistant-student-scores': { budget: 11, grows: false }, // + the student's subjects with their groups and teaching (a subject named anywhere in the question?), then studentOutlook
+  'assistant-lecturer': { budget: 6, grows: false }, // teaching with its waiting entries (waitingByTeachingOf), the examples' subject
+  'assistant-admin': { budget: 3, grows: false }, // the department's waiting entries
 };
 
 /** The department the parts join: a home group taught by the signed-in lecturer, with the signed-in student in it. */

@@ -34,6 +34,14 @@ test('what the schema refuses is named by variable, in JSON Schema words', () =>
   assert.equal(byName.LOG_LEVEL, 'must be equal to one of the allowed values');
 });
 
-test('an empty integer variable is refused, not read as 0', () => {
+test('an empty or blank integer variable is refused, not read as 0', () => {
   assert.deepEqual(readVariables({ WEB_CONCURRENCY: '' }).problems, [{ name: 'WEB_CONCURRENCY', message: 'must be integer' }]);
+  assert.deepEqual(readVariables({ PORT: '  ' }).problems, [{ name: 'PORT', message: 'must be integer' }]);
+});
+
+test('each variable is named once, with its first problem, however many are wrong', () => {
+  const wrong = { PORT: '0.5', WEB_CONCURRENCY: '0.5', LOG_FILE_KEEP: '-2.5', METRICS_PORT: '99999', LOG_LEVEL: 'loud', FMS_CONFIG: 'staging', SESSION_COOKIE_SECURE: 'maybe', SESSION_COOKIE_SAMESITE: 'None', DEMO_DEPARTMENT: 'yes', S3_FORCE_PATH_STYLE: 'no' };
+  const { problems } = readVariables(wrong);
+  assert.deepEqual(problems.map((p) => p.name).sort(), Object.keys(wrong).sort(), 'all ten, past TypeBox\'s eight');
+  assert.deepEqual(problems.find((p) => p.name === 'WEB_CONCURRENCY'), { name: 'WEB_CONCURRENCY', message: 'must be integer' });
 });

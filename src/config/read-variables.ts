@@ -19,17 +19,23 @@ type Property = { type: string; default?: unknown };
 /** The variables envSchema names, typed and defaulted (unknown ones dropped), and the problems; `values` holds the variables only when there are none. */
 export function readVariables(data: Readonly<Record<string, unknown>>): { values: Record<string, unknown>; problems: VariableProblem[] } {
   const values: Record<string, unknown> = {};
+  const problems: VariableProblem[] = [];
   for (const [name, property] of Object.entries(envSchema.properties as Record<string, Property>)) {
     const given = data[name];
     if (given === undefined) {
       if (property.default !== undefined) values[name] = property.default;
-    } else values[name] = property.type === 'integer' ? asNumber(given) : given;
+      continue;
+    }
+    values[name] = property.type === 'integer' ? asNumber(given) : given;
+    // Each variable on its own, its first problem only: TypeBox stops at 8 errors in all (every
+    // problem is to be reported at once), and 0.5 is both "not integer" and "below 1" (one is enough).
+    const [first] = Value.Errors(property, values[name]);
+    if (first) problems.push({ name, message: first.message });
   }
-  const problems = [...Value.Errors(envSchema, values)].map((error) => ({ name: error.instancePath.replace(/^\//, ''), message: error.message }));
   return { values, problems };
 }
 
-/** "8080" as 8080; anything else as given, for the schema to refuse ("eighty", "3.5" is refused as not whole). */
+/** "8080" as 8080; anything else as given, for the schema to refuse ("eighty", "3.5" is refused as not whole, and so is " ", which Ajv read as 0). */
 function asNumber(value: unknown): unknown {
   if (typeof value !== 'string' || value.trim() === '') return value;
   const number = Number(value);

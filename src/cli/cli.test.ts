@@ -16,7 +16,8 @@ import { envSchema, secretVariables } from '../config/schema.js';
 import { createDb, type Db } from '../db/index.js';
 import { migrateOrThrow } from '../db/migrator.js';
 import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
-import { demoAccountsWithPublishedPasswords, demoUsernames } from '../seeds/demo.js';
+import { demoAccountsWithPublishedPasswords } from '../seeds/demo-accounts.js';
+import { demoUsernames } from '../seeds/demo.js';
 import { demoLogins } from '../seeds/demo-logins.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

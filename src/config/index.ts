@@ -4,7 +4,7 @@ import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
-import { readVariables, type VariableProblem } from './read-variables.js';
+import { readVariables } from './read-variables.js';
 import { secretVariables, variableHelp, type Mode } from './schema.js';
 import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
 import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretEstimateProblem, secretFix, secretProblem } from './secrets.js';
@@ -136,13 +136,6 @@ export function secretEstimateProblems(config: Config): string[] {
   return problems.filter((problem): problem is string => problem !== null);
 }
 
-/** The environment without the variables that have problems, so their defaults stand in. */
-function withoutVariables(env: Readonly<Record<string, unknown>>, problems: readonly VariableProblem[]): Record<string, unknown> {
-  const kept = { ...env };
-  for (const { name } of problems) delete kept[name];
-  return kept;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const problems: string[] = [];
   const merged = withSecretFiles(withDotenv(env, options), problems);
@@ -152,12 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
   // Every variable the schema refuses is reported, and its default stands in for it, so the checks
   // below still run: every problem is reported in one go.
-  const read = readVariables(merged);
-  for (const { name, message } of read.problems) {
+  const { values: raw, problems: refused } = readVariables(merged);
+  for (const { name, message } of refused) {
     const help = variableHelp[name];
-    problems.push(`${name || 'environment'}: ${message}${help ? `; set it to ${help}` : ''}`);
+    problems.push(`${name}: ${message}${help ? `; set it to ${help}` : ''}`);
   }
-  const raw = read.problems.length ? readVariables(withoutVariables(merged, read.problems)).values : read.values;
 
   const text = (name: string) => String(raw[name] ?? '');
   const mode = text('FMS_CONFIG') as Mode;

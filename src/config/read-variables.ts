@@ -16,7 +16,11 @@ export interface VariableProblem {
 
 type Property = { type: string; default?: unknown };
 
-/** The variables envSchema names, typed and defaulted (unknown ones dropped), and the problems; `values` holds the variables only when there are none. */
+/**
+ * The variables envSchema names, typed and defaulted (unknown ones dropped), and the problems. A
+ * refused variable's default stands in for it in `values`, so the caller's other checks still run
+ * and every problem is reported in one go.
+ */
 export function readVariables(data: Readonly<Record<string, unknown>>): { values: Record<string, unknown>; problems: VariableProblem[] } {
   const values: Record<string, unknown> = {};
   const problems: VariableProblem[] = [];
@@ -26,11 +30,15 @@ export function readVariables(data: Readonly<Record<string, unknown>>): { values
       if (property.default !== undefined) values[name] = property.default;
       continue;
     }
-    values[name] = property.type === 'integer' ? asNumber(given) : given;
+    const value = property.type === 'integer' ? asNumber(given) : given;
     // Each variable on its own, its first problem only: TypeBox stops at 8 errors in all (every
     // problem is to be reported at once), and 0.5 is both "not integer" and "below 1" (one is enough).
-    const [first] = Value.Errors(property, values[name]);
-    if (first) problems.push({ name, message: first.message });
+    const [first] = Value.Errors(property, value);
+    if (!first) values[name] = value;
+    else {
+      problems.push({ name, message: first.message });
+      if (property.default !== undefined) values[name] = property.default;
+    }
   }
   return { values, problems };
 }

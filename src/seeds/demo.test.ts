@@ -18,7 +18,8 @@ import { ManualClock } from '../lib/clock.js';
 import { Invalid } from '../lib/errors.js';
 import { hashOneTimePassword, hashPassword, verifyPassword } from '../lib/passwords.js';
 import { prepareForServing, StartupError } from '../server.js';
-import { demoAccountsWithPublishedPasswords, demoUsernames, seedDemoDepartment } from './demo.js';
+import { demoAccountsWithPublishedPasswords } from './demo-accounts.js';
+import { demoUsernames, seedDemoDepartment } from './demo.js';
 import { demoLogins } from './demo-logins.js';
 
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };

@@ -24,7 +24,6 @@ import { writeSetting } from '../db/settings.js';
 import { DEMO_SEEDED_SETTING, DEMO_STUDENT_COUNT, demoLecturerUsernames, demoLogins, demoStudentNumber, demoStudentUsername } from './demo-logins.js';
 
 export { demoUsernames } from './demo-logins.js';
-export { activeDemoLogins, demoAccountsWithPublishedPasswords } from './demo-accounts.js';
 
 const lecturers: { username: (typeof demoLecturerUsernames)[number]; firstName: string; lastName: string; patronymic: string; academicDegree: string; position: string; isAdmin: boolean }[] = [
   { username: 'l.petrova', firstName: 'Elena', lastName: 'Petrova', patronymic: 'Ivanovna', academicDegree: 'PhD', position: 'Associate Professor', isAdmin: false },

@@ -28,7 +28,7 @@ import { isOneTimeHash, verifyPassword } from '../lib/passwords.js';
 import { usernameBase } from '../lib/people.js';
 import { validate } from '../lib/validation.js';
 import { createStorage } from '../storage/index.js';
-import { demoAccountsWithPublishedPasswords } from './demo.js';
+import { demoAccountsWithPublishedPasswords } from './demo-accounts.js';
 import { planDepartment } from './scale-department.js';
 import { planNews } from './scale-news.js';
 import { demoScales, EXERCISES_PER_SUBJECT, seedDepartmentAtScale, type DemoScale } from './scale.js';

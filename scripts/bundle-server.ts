@@ -36,7 +36,11 @@ const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { index: join(root, 'dist', 'cli', 'index.js') },
+  entryPoints: {
+    index: join(root, 'dist', 'cli', 'index.js'),
+    // A thread's own module, found beside the chunk that starts it (config/secret-estimate-thread.ts).
+    'secret-estimate-thread': join(root, 'dist', 'config', 'secret-estimate-thread.js'),
+  },
   outdir,
   bundle: true,
   splitting: true,

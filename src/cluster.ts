@@ -6,11 +6,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
-import { ConfigError, secretEstimateProblems, workerEnvironment, type Config } from './config/index.js';
+import { ConfigError, secretEstimateProblemsApart, workerEnvironment, type Config } from './config/index.js';
 import { openLogFile, type LogStream } from './log-destination.js';
 import { describeUrl, prepareForServing, printBanner, serveMetricsPort, socketModeFor, startServer, type ServeOptions } from './server.js';
 import { clearStaleSocket } from './socket-file.js';
-import { releaseZxcvbn } from './lib/zxcvbn.js';
 import { removeReloadStatus, writeReloadStatus, type ReloadStatus } from './reload-status.js';
 
 const METRICS_REQUEST = 'fms:metrics-request';
@@ -138,11 +137,10 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   for (let i = 0; i < options.workers; i++) current.add(fork());
 
   // loadConfig did every other check of the secrets (`fms serve` reads the config with
-  // estimateSecrets: false in the primary); the estimate runs here, on the primary's core, while the
-  // workers load the app on theirs. A failure stops everything as loadConfig's refusal would have.
-  const problems = secretEstimateProblems(config);
-  // The primary sets no password, so zxcvbn's 70 MB of dictionaries can go.
-  releaseZxcvbn();
+  // estimateSecrets: false in the primary); the estimate runs now, on a thread of the primary
+  // whose heap (zxcvbn's dictionaries) goes with it, while the workers load the app on their own
+  // cores. A failure stops everything as loadConfig's refusal would have.
+  const problems = await secretEstimateProblemsApart(config);
   if (problems.length) {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');

@@ -7,7 +7,8 @@ import dotenv from 'dotenv';
 import { readVariables } from './read-variables.js';
 import { secretVariables, variableHelp, type Mode } from './schema.js';
 import { parseBoolean, parseDuration, parseRate, parseSize } from './parse.js';
-import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretEstimateProblem, secretFix, secretProblem } from './secrets.js';
+import { secretEstimateProblemsOnThread } from './secret-estimate-thread.js';
+import { developmentSecretKey, judgedByPrimary, judgedSecretsDigest, SECRETS_JUDGED_VARIABLE, secretEstimateProblem, secretFix, secretProblem, type SecretName } from './secrets.js';
 import { trustProxyEntryProblem } from './trust-proxy.js';
 
 export { developmentSecretKey, documentedSecretKeys } from './secrets.js';
@@ -130,10 +131,23 @@ export function workerEnvironment(config: Config): Record<string, string> {
  * in loadConfig's words, none outside production (where loadConfig judges no secret either).
  */
 export function secretEstimateProblems(config: Config): string[] {
+  return secretsToEstimate(config)
+    .map(([name, value]) => secretEstimateProblem(name, value))
+    .filter((problem): problem is string => problem !== null);
+}
+
+/**
+ * secretEstimateProblems on a thread that ends after it (secret-estimate-thread.ts): for `fms
+ * serve`'s primary, which checks no password after and would otherwise keep the dictionaries.
+ */
+export function secretEstimateProblemsApart(config: Config): Promise<string[]> {
+  return secretEstimateProblemsOnThread(secretsToEstimate(config));
+}
+
+/** The secrets whose strength is estimated: none outside production. */
+function secretsToEstimate(config: Config): [SecretName, string][] {
   if (!config.isProduction) return [];
-  const problems = [secretEstimateProblem('SECRET_KEY', config.secretKey)];
-  if (config.metricsToken) problems.push(secretEstimateProblem('METRICS_TOKEN', config.metricsToken));
-  return problems.filter((problem): problem is string => problem !== null);
+  return config.metricsToken ? [['SECRET_KEY', config.secretKey], ['METRICS_TOKEN', config.metricsToken]] : [['SECRET_KEY', config.secretKey]];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {

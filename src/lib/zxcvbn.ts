@@ -3,15 +3,13 @@
 //
 // Loaded and built on first use, not at import: the dictionaries cost about 0.3 s and 70 MB of
 // memory, and a web worker only needs them when someone sets a password (the SECRET_KEY check is
-// the primary's; see config/index.ts). require() keeps the checks synchronous; the packages' main
-// entry is CommonJS, the same module an import would load.
+// the primary's, on a thread of its own: config/secret-estimate-thread.ts). require() keeps the
+// checks synchronous; the packages' main entry is CommonJS, the same module an import would load.
 import { createRequire } from 'node:module';
-import { sep } from 'node:path';
 import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 
-// A require made per load, not kept: the module a require is made for lists what it loaded as
-// its children, so a kept one would hold the dictionaries after releaseZxcvbn.
-const load = <T>(id: string): T => createRequire(import.meta.url)(id) as T;
+const requireHere = createRequire(import.meta.url);
+const load = <T>(id: string): T => requireHere(id) as T;
 
 type Core = typeof import('@zxcvbn-ts/core');
 type Common = typeof import('@zxcvbn-ts/language-common');
@@ -44,14 +42,4 @@ export function zxcvbnCheck(text: string, userInputs: readonly string[] = []): Z
     });
   }
   return factory.check(text, [...userInputs]);
-}
-
-/**
- * Lets the collector take the dictionaries back: for a long-lived process that judged its secrets
- * at start and checks no password after (`fms serve`'s primary). The next check loads them again.
- */
-export function releaseZxcvbn(): void {
-  factory = null;
-  const cache = createRequire(import.meta.url).cache;
-  for (const file of Object.keys(cache)) if (file.includes(`${sep}@zxcvbn-ts${sep}`)) delete cache[file];
 }

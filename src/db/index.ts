@@ -8,6 +8,7 @@ import type { DatabaseTarget } from '../config/index.js';
 import type { Database } from './schema.js';
 import { EncodingDatabase } from './codecs.js';
 import { OwnSchemaIntrospector } from './own-schema-introspector.js';
+import { nameStatementsOf } from './pg-named-statements.js';
 import { packageOnFirstUse } from '../lib/on-first-use.js';
 import { ResultRowsPlugin, SnakeCasePostgresQueryCompiler, SnakeCaseSqliteQueryCompiler } from './column-names.js';
 import { ReusedStatements } from './sqlite-statements.js';
@@ -46,6 +47,7 @@ export function createDb(target: DatabaseTarget, options: CreateDbOptions = {}):
     types: { getTypeParser: pgTypeParser } as never,
   });
   pool.on('error', options.onPoolError ?? (() => {}));
+  pool.on('connect', nameStatementsOf);
   const db = new Kysely<Database>({ dialect: new FmsPostgresDialect({ pool }), plugins: [new ResultRowsPlugin({ decodeSqlite: false })] });
   dialects.set(db, 'postgres');
   if (options.searchPath) schemas.set(db, options.searchPath);

@@ -1,0 +1,69 @@
+// PostgreSQL parses, analyses and plans every unnamed statement anew, on every run. A named
+// statement is parsed once per connection and, after five runs, may keep a generic plan: the four
+// statements of the students page took 1.7–2.3 ms a page unnamed and 0.7 ms named (pg on a local
+// server, 2026-12-07). So each pooled connection sends the SQL texts FMS runs as named statements,
+// the way the bench's ceiling runs them (bench/http/ceiling-server.ts), within these limits:
+//
+// - Only queries are named (select, insert, update, delete, with), never a transaction's own
+//   statements.
+// - A statement that matches a pattern (LIKE: the searches) stays unnamed: its best plan depends on
+//   the pattern, a rare surname or a common one, which a generic plan cannot know.
+// - A statement of many parameters stays unnamed: the bulk writes of an import, whose texts differ
+//   with each batch's size and run a few times each.
+// - At most MAX_NAMED texts are named in a process, so the statements each connection keeps on the
+//   server stay bounded whatever a long-lived process runs.
+// - A named statement whose result columns changed under it (a migration added a column to a
+//   table it reads with `*`, while this process still runs) fails with "cached plan must not
+//   change result type"; its text then stays unnamed, and outside a transaction it runs again
+//   unnamed at once. Inside one the error stands (PostgreSQL has aborted the transaction), once per
+//   connection: the request fails and writes nothing.
+import type pg from 'pg';
+
+const MAX_NAMED = 1_000;
+const MAX_PARAMETERS = 64;
+/** SQLSTATE of "cached plan must not change result type" (feature_not_supported). */
+const RESULT_TYPE_CHANGED = '0A000';
+
+const names = new Map<string, string | null>();
+
+/** The statement name of a text, or null when it runs unnamed. */
+function nameOf(text: string, parameters: number): string | null {
+  const known = names.get(text);
+  if (known !== undefined) return known;
+  if (names.size >= MAX_NAMED) return null;
+  const named = /^\s*(select|insert|update|delete|with)\b/i.test(text) && parameters <= MAX_PARAMETERS && !/\blike\b/i.test(text);
+  const name = named ? `fms_${names.size}` : null;
+  names.set(text, name);
+  return name;
+}
+
+type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
+
+/** Makes a new pooled connection send FMS's statements named (pool.on('connect', …)). */
+export function nameStatementsOf(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as Query;
+  let inTransaction = false;
+  const named: Query = (text, values, callback) => {
+    // Only Kysely's form (text, values) → promise; a cursor, a config object or a callback passes as is.
+    if (typeof text !== 'string' || callback !== undefined || (values !== undefined && !Array.isArray(values))) return query(text, values, callback);
+    const parameters = (values as unknown[] | undefined) ?? [];
+    if (/^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true;
+    else if (/^\s*(commit|rollback|end)\s*$/i.test(text)) inTransaction = false;
+    const name = nameOf(text, parameters.length);
+    if (name === null) return query(text, values);
+    return (query({ name, text, values: parameters }) as Promise<unknown>).catch((error: { code?: string }) => {
+      if (error?.code !== RESULT_TYPE_CHANGED) throw error;
+      names.set(text, null);
+      if (inTransaction) throw error;
+      return query(text, values);
+    });
+  };
+  client.query = named as typeof client.query;
+}
+
+/** How many texts this process has named (for the tests). */
+export function namedStatementCount(): number {
+  let count = 0;
+  for (const name of names.values()) if (name !== null) count++;
+  return count;
+}

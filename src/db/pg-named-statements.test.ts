@@ -56,7 +56,7 @@ describe('PostgreSQL: named statements', { skip: !available && 'PostgreSQL is no
     assert.deepEqual((await read()).rows, [{ id: 2, name: 'Novak', note: 'n' }], 'and from then on');
   });
 
-  test('inside a transaction such a statement fails once, writing nothing; then it runs unnamed', async () => {
+  test('inside a transaction such a statement fails once, writing nothing; then it is prepared again', async () => {
     const read = (trx: Db) => sql<Record<string, unknown>>`select * from things where id = ${1} and id > ${0}`.execute(trx);
     await db.transaction().execute(async (trx) => void (await read(trx)));
     await admin.query(`alter table ${schema}.things add column extra integer not null default 7`);
@@ -70,5 +70,7 @@ describe('PostgreSQL: named statements', { skip: !available && 'PostgreSQL is no
     assert.equal((await sql<{ name: string }>`select name from things where id = ${1}`.execute(db)).rows[0]?.name, 'Horvat', 'the transaction wrote nothing');
     const rows = await db.transaction().execute(async (trx) => (await read(trx)).rows);
     assert.equal(rows[0]?.extra, 7);
+    const text = 'select * from things where id = $1 and id > $2';
+    assert.equal((await prepared()).filter((t) => t === text).length, 2, 'prepared again under a new name (the old one stays unused)');
   });
 });

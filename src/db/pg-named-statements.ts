@@ -14,9 +14,9 @@
 //   server stay bounded whatever a long-lived process runs.
 // - A named statement whose result columns changed under it (a migration added a column to a
 //   table it reads with `*`, while this process still runs) fails with "cached plan must not
-//   change result type"; its text then stays unnamed, and outside a transaction it runs again
-//   unnamed at once. Inside one the error stands (PostgreSQL has aborted the transaction), once per
-//   connection: the request fails and writes nothing.
+//   change result type"; its text then gets a new name, parsed anew, and outside a transaction it
+//   runs again unnamed at once. Inside one the error stands (PostgreSQL has aborted the
+//   transaction): that request fails and writes nothing.
 import type pg from 'pg';
 
 const MAX_NAMED = 1_000;
@@ -24,15 +24,16 @@ const MAX_PARAMETERS = 64;
 /** SQLSTATE of "cached plan must not change result type" (feature_not_supported). */
 const RESULT_TYPE_CHANGED = '0A000';
 
-const names = new Map<string, string | null>();
+/** The named texts, each with its name. Only these are kept: a text left unnamed is judged again. */
+const names = new Map<string, string>();
+let lastName = 0;
 
 /** The statement name of a text, or null when it runs unnamed. */
 function nameOf(text: string, parameters: number): string | null {
   const known = names.get(text);
   if (known !== undefined) return known;
-  if (names.size >= MAX_NAMED) return null;
-  const named = /^\s*(select|insert|update|delete|with)\b/i.test(text) && parameters <= MAX_PARAMETERS && !/\blike\b/i.test(text);
-  const name = named ? `fms_${names.size}` : null;
+  if (names.size >= MAX_NAMED || parameters > MAX_PARAMETERS || !/^\s*(select|insert|update|delete|with)\b/i.test(text) || /\blike\b/i.test(text)) return null;
+  const name = `fms_${++lastName}`;
   names.set(text, name);
   return name;
 }
@@ -51,9 +52,10 @@ export function nameStatementsOf(client: pg.PoolClient): void {
     else if (/^\s*(commit|rollback|end)\s*$/i.test(text)) inTransaction = false;
     const name = nameOf(text, parameters.length);
     if (name === null) return query(text, values);
-    return (query({ name, text, values: parameters }) as Promise<unknown>).catch((error: { code?: string }) => {
-      if (error?.code !== RESULT_TYPE_CHANGED) throw error;
-      names.set(text, null);
+    return (query({ name, text, values: parameters }) as Promise<unknown>).catch((error: { code?: string; message?: string }) => {
+      if (error?.code !== RESULT_TYPE_CHANGED || !/cached plan/.test(error.message ?? '')) throw error;
+      // A new name, parsed anew on each connection against the table as it is now.
+      if (names.get(text) === name) names.delete(text);
       if (inTransaction) throw error;
       return query(text, values);
     });
@@ -61,9 +63,3 @@ export function nameStatementsOf(client: pg.PoolClient): void {
   client.query = named as typeof client.query;
 }
 
-/** How many texts this process has named (for the tests). */
-export function namedStatementCount(): number {
-  let count = 0;
-  for (const name of names.values()) if (name !== null) count++;
-  return count;
-}

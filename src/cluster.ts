@@ -140,11 +140,22 @@ async function runPrimary(config: Config, options: ServeOptions & { workers: num
   // estimateSecrets: false in the primary); the estimate runs now, on a thread of the primary
   // whose heap (zxcvbn's dictionaries) goes with it, while the workers load the app on their own
   // cores. A failure stops everything as loadConfig's refusal would have.
-  const problems = await secretEstimateProblemsApart(config);
-  if (problems.length) {
+  const stopAll = () => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     metricsServer?.close();
+  };
+  let problems: string[];
+  try {
+    problems = await secretEstimateProblemsApart(config);
+  } catch (error) {
+    // The thread could not run (a build without its file, no memory): the workers must not wait
+    // for a word that never comes, nor keep the primary alive.
+    stopAll();
+    throw error;
+  }
+  if (problems.length) {
+    stopAll();
     throw new ConfigError(problems);
   }
   secretsJudged = true;

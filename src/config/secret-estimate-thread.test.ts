@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { describe, test } from 'node:test';
 import { secretEstimateProblems, secretEstimateProblemsApart, type Config } from './index.js';
 
@@ -19,14 +20,16 @@ describe("the secrets' strength estimate on a thread of its own (fms serve's pri
     assert.deepEqual(await secretEstimateProblemsApart({ isProduction: false, secretKey: 'dev', metricsToken: null } as Config), [], 'outside production nothing is estimated');
   });
 
-  test("leaves no dictionary in the caller's process: zxcvbn is loaded on the thread alone", () => {
+  test("leaves no dictionary in the caller's process: zxcvbn is loaded on the thread alone (started from another folder)", () => {
     const script = `
       import { createRequire } from 'node:module';
       const { secretEstimateProblemsApart } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
       const problems = await secretEstimateProblemsApart({ isProduction: true, secretKey: 'passwordpasswordpassword12345678', metricsToken: null });
       const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('@zxcvbn-ts'));
       process.stdout.write(JSON.stringify({ problems: problems.length, loaded }));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    // From a folder outside the project, as bin/fms.js may run the sources: the thread must find tsx
+    // from the project, not from where it was started.
+    const child = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], { encoding: 'utf8', cwd: tmpdir() });
     assert.equal(child.status, 0, child.stderr);
     assert.deepEqual(JSON.parse(child.stdout), { problems: 1, loaded: [] });
   });

@@ -8,6 +8,7 @@
 //
 // This file is both sides: secretEstimateProblemsOnThread starts it as a thread (its own entry in
 // the bundle, scripts/bundle-server.ts), and as a thread it answers the problems and ends.
+import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { secretEstimateProblem, type SecretName } from './secrets.js';
 
@@ -21,10 +22,14 @@ export function secretEstimateProblemsOnThread(secrets: readonly [SecretName, st
   return new Promise((resolve, reject) => {
     // The process's own flags are not the thread's business (`--input-type` would even refuse a file).
     const options = { workerData: { secrets: [...secrets] } satisfies Secrets, execArgv: [] };
-    // Run from the sources (tests, `npm run dev`), the thread registers tsx itself: a thread does
-    // not inherit the loader hooks that `--import tsx` gave the process (Node 20).
+    // Run from the sources (tests, `npm run dev`, bin/fms.js without a build), the thread registers
+    // tsx itself: a thread does not inherit the loader hooks the process registered (Node 20 and
+    // 24). Found from here, not from the folder fms was started in, with the project's tsconfig.
     const thread = import.meta.url.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`, { ...options, eval: true })
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register({ tsconfig: ${JSON.stringify(fileURLToPath(new URL('../../tsconfig.json', import.meta.url)))} }); return import(${JSON.stringify(import.meta.url)}); });`,
+          { ...options, eval: true },
+        )
       : new Worker(new URL('./secret-estimate-thread.js', import.meta.url), options);
     let answered = false;
     thread.once('message', (problems: string[]) => {

@@ -42,9 +42,20 @@ describe('PostgreSQL: named statements', { skip: !available && 'PostgreSQL is no
     });
     const texts = await prepared();
     assert.ok(texts.includes('select name from things where id = $1'), `named: ${texts.join(' | ')}`);
+    const runs = await sql<{ runs: number }>`select (generic_plans + custom_plans)::int as runs from pg_prepared_statements where statement = ${'select name from things where id = $1'}`.execute(db);
+    assert.deepEqual(runs.rows, [{ runs: 3 }], 'one preparation, run three times');
     assert.ok(texts.includes('update things set name = $1 where id = $2'));
     assert.ok(!texts.some((t) => /like/i.test(t)), 'the search runs unnamed');
     assert.ok(!texts.some((t) => /^(begin|commit)/i.test(t)), 'so do begin and commit');
+  });
+
+  test('a value pg cannot send fails that query alone: the statement still runs on the connection after', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const read = (value: unknown) => sql<{ name: string }>`select name from things where id = ${1} and ${value}::text is not null`.execute(db);
+    assert.equal((await read('x')).rows[0]?.name, 'Horvat');
+    await assert.rejects(read(circular), /circular/i);
+    assert.equal((await read('y')).rows[0]?.name, 'Horvat', 'the named statement is still prepared');
   });
 
   test('a statement whose table gained a column still answers, with the column, outside a transaction', async () => {

@@ -147,7 +147,7 @@ export function secretEstimateProblemsApart(config: Config): Promise<string[]> {
 /** The secrets whose strength is estimated: none outside production. */
 function secretsToEstimate(config: Config): [SecretName, string][] {
   if (!config.isProduction) return [];
-  return config.metricsToken ? [['SECRET_KEY', config.secretKey], ['METRICS_TOKEN', config.metricsToken]] : [['SECRET_KEY', config.secretKey]];
+  return [['SECRET_KEY', config.secretKey], ...(config.metricsToken ? [['METRICS_TOKEN', config.metricsToken] as [SecretName, string]] : [])];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {

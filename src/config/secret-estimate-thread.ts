@@ -3,7 +3,7 @@
 // The estimate builds zxcvbn's dictionaries (0.3–0.7 s, about 60 MB of heap). The primary never
 // checks a password after it, yet its heap kept them: releasing the references frees nothing until
 // a full collection runs, and a primary that only forks and waits allocates too little for V8 to
-// run one (it held 135 MB, 79 of them heap, an hour after the estimate). A thread's heap goes
+// run one (it still held 135 MB, 79 of them heap, half a minute after the estimate, unchanged). A thread's heap goes
 // with the thread: the primary stays small whatever the estimate needed.
 //
 // This file is both sides: secretEstimateProblemsOnThread starts it as a thread (its own entry in
@@ -36,9 +36,13 @@ export function secretEstimateProblemsOnThread(secrets: readonly [SecretName, st
       answered = true;
       resolve(problems);
     });
-    thread.once('error', reject);
+    // Said as the check that could not run, which `fms serve` then prints as its reason to stop.
+    thread.once('error', (error: Error & { code?: string }) => {
+      const fix = error.code === 'MODULE_NOT_FOUND' || error.code === 'ERR_MODULE_NOT_FOUND' ? '; the build is incomplete: run `npm run build` again' : '';
+      reject(new Error(`the strength check of SECRET_KEY and METRICS_TOKEN could not run: ${error.message}${fix}`));
+    });
     thread.once('exit', (code) => {
-      if (!answered) reject(new Error(`the secrets' strength estimate ended (exit code ${code}) before it answered`));
+      if (!answered) reject(new Error(`the strength check of SECRET_KEY and METRICS_TOKEN ended (exit code ${code}) before it answered`));
     });
   });
 }

@@ -81,4 +81,3 @@ export function nameStatementsOf(client: pg.PoolClient): void {
   };
   client.query = named as typeof client.query;
 }
-

@@ -13,6 +13,7 @@ import * as m0009 from './0009_drop_redundant_submissions_index.js';
 import * as m0010 from './0010_add_news_audiences.js';
 import * as m0011 from './0011_add_activity_hours.js';
 import * as m0012 from './0012_add_thesis_details.js';
+import * as m0013 from './0013_index_usernames_search_by_lower.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_platform_schema': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010_add_news_audiences': m0010,
   '0011_add_activity_hours': m0011,
   '0012_add_thesis_details': m0012,
+  '0013_index_usernames_search_by_lower': m0013,
 };

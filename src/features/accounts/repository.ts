@@ -64,7 +64,7 @@ async function matchingAccounts(db: Db, search: AccountSearch): Promise<number[]
       db
         .selectFrom('users')
         .select('users.id')
-        .where((eb) => (sqlite ? eb.and([amongIdsOn(db, 'users.id', byUsername), containsInLowerCase(eb.ref('username'), text)]) : containsInLowerCase(eb.ref('username'), text))),
+        .where((eb) => (sqlite ? eb.and([amongIdsOn(db, 'users.id', byUsername), usernameContains(db, text)]) : usernameContains(db, text))),
     );
   parts.push(
     db
@@ -98,6 +98,16 @@ async function matchingAccounts(db: Db, search: AccountSearch): Promise<number[]
   const union = rest.reduce((all, part) => all.unionAll(part), first!);
   const rows = await db.selectFrom(union.as('matched')).select('matched.id').where('matched.id', 'is not', null).limit(CANDIDATE_LIMIT + 1).execute();
   return rows.length > CANDIDATE_LIMIT ? null : [...new Set(rows.map((r) => Number(r.id)))];
+}
+
+/**
+ * The usernames holding the text. On PostgreSQL written as users_username_trgm's expression,
+ * lower(username) (migration 0013), so that index serves it and never a lookup by name; usernames
+ * are stored in lower case, so lower() changes nothing found. SQLite has no per-row lower() (a
+ * JavaScript call for each row) and finds the candidates through its FTS5 table.
+ */
+function usernameContains(db: Db, text: string) {
+  return dialectOf(db) === 'postgres' ? containsIgnoringCase(sql.ref('users.username'), text) : containsInLowerCase(sql.ref('users.username'), text);
 }
 
 interface AccountFilter {
@@ -139,7 +149,7 @@ function filtered(db: Db, filter: AccountFilter) {
     const byKey = dialectOf(db) === 'sqlite';
     query = query.where((eb) => {
       const own = eb.or([
-        containsInLowerCase(eb.ref('username'), q),
+        usernameContains(db, q),
         eb.and([eb('users.studentId', 'is', null), eb('users.lecturerId', 'is', null), containsIgnoringCase(eb.ref('displayName'), q)]),
       ]);
       const person = (search: PeopleSearch, table: 'students' | 'lecturers', key: 'users.studentId' | 'users.lecturerId') =>

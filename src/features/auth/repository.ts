@@ -276,7 +276,8 @@ export async function takenUsernames(db: Db, names: readonly string[]): Promise<
  * The names as a subquery of one parameter. Not `username in ($1, …, $500)`: with hundreds of
  * values PostgreSQL 15 took the trigram index built for the accounts' search (users_username_trgm,
  * which answers equality too) and spent 3 s on 500 names at `large`, where the unique index finds
- * them in 9 ms; a subquery is looked up name by name in the unique index (bench/RESULTS.md).
+ * them in 9 ms; a subquery is looked up name by name in the unique index (bench/RESULTS.md). The
+ * trigram index is over lower(username) since migration 0013, so it can no longer answer this at all.
  */
 function amongNames(db: Db, names: readonly string[]) {
   return dialectOf(db) === 'postgres' ? sql`select unnest(${[...names]}::text[])` : sql`select value from json_each(${JSON.stringify(names)})`;

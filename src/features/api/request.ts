@@ -2,7 +2,9 @@
 // token), a read context or one transaction for a write, the record id from the URL. Typed by the
 // parts of Fastify's request it uses, so only the routes files import Fastify.
 import type { Actor } from '../../access.js';
-import { Invalid, NotFound, Unauthenticated } from '../../lib/errors.js';
+import type { TSchema } from 'typebox';
+import { Invalid, NotFound, Unauthenticated, type FieldMessages } from '../../lib/errors.js';
+import { validate } from '../../lib/validation.js';
 import type { AuthContext } from '../../context.js';
 
 /** The version of the API's contract: in its path, and in the OpenAPI document. */
@@ -71,12 +73,21 @@ export function pick(query: unknown, keys: readonly string[], integers: readonly
  * carry `_csrf` and buttons), and a client sending `username` in a change would otherwise hear
  * 200 for a change that never happened.
  */
-export function knownFieldsOnly(body: unknown, schema: { properties?: Record<string, unknown> }): unknown {
+export function knownFieldsOnly(body: unknown, schema: TSchema & { properties?: Record<string, unknown> }): unknown {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
   const known = Object.keys(schema.properties ?? {});
   // `_csrf` is how a signed-in browser may send its token (plugins/csrf.ts), not a field.
   const unknown = Object.keys(body).filter((key) => key !== '_csrf' && !known.includes(key));
   if (unknown.length === 0) return body;
-  const fields = Object.fromEntries(unknown.map((key) => [key, `Not a field here; the fields are ${known.join(', ')}.`]));
+  const fields: FieldMessages = Object.fromEntries(unknown.map((key) => [key, `Not a field here; the fields are ${known.join(', ')}.`]));
+  // The fields it does take are checked as well, so one answer names every problem rather than the
+  // unknown ones first and the rest on the next try. (The service's own checks, which need the
+  // database, run only on a body with no unknown field.)
+  try {
+    validate(schema, Object.fromEntries(Object.entries(body).filter(([key]) => known.includes(key))));
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    Object.assign(fields, error.fields);
+  }
   throw new Invalid('The body has fields this call does not take.', fields);
 }

@@ -90,6 +90,11 @@ for (const database of await testDatabases()) {
       assertError(renamed, 422, 'invalid', 'username');
       assert.deepEqual(Object.keys(renamed.json().error.fields), ['username']);
       assertError(await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X2', firstName: 'A', lastName: 'B', nickname: 'x' }), 422, 'invalid', 'nickname');
+      // An unknown field does not hide what is wrong with the others: one answer names them all.
+      const everything = await callApi(app, tokens.admin, 'POST', '/api/v1/students', { studentNumber: 'X3', firstName: '', lastName: 'B', birthDate: 'soon', nickname: 'x' });
+      assertError(everything, 422, 'invalid', 'nickname');
+      assert.deepEqual(Object.keys(everything.json().error.fields).sort(), ['birthDate', 'firstName', 'nickname']);
+      assert.equal(await ctx.db.selectFrom('students').select('id').where('studentNumber', '=', 'X3').executeTakeFirst(), undefined);
       // Bodies are JSON: a form-encoded one is refused as the document says.
       const form = await app.inject({
         method: 'POST',

@@ -9,24 +9,29 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../migration-helpers.js';
 
-/** The schema of the index's operator class (pg_trgm's), or null when the index is not there. */
-async function trigramIndexSchema(db: Kysely<any>): Promise<string | null> {
-  const { rows } = await sql<{ schema: string }>`
-    select n.nspname as schema from pg_index i
+/**
+ * The index on FMS's own `users` (not one of the same name in another schema of the search path):
+ * its schema, and that of its operator class (pg_trgm's); null when it is not there.
+ */
+async function trigramIndex(db: Kysely<any>): Promise<{ schema: string; opclassSchema: string } | null> {
+  const { rows } = await sql<{ schema: string; opclassSchema: string }>`
+    select ns.nspname as schema, n.nspname as "opclassSchema" from pg_index i
+      join pg_class ic on ic.oid = i.indexrelid
+      join pg_namespace ns on ns.oid = ic.relnamespace
       join pg_opclass c on c.oid = i.indclass[0]
       join pg_namespace n on n.oid = c.opcnamespace
-    where i.indexrelid = to_regclass('users_username_trgm')`.execute(db);
-  return rows[0]?.schema ?? null;
+    where i.indrelid = to_regclass('users') and ic.relname = 'users_username_trgm'`.execute(db);
+  return rows[0] ?? null;
 }
 
 async function rebuild(db: Kysely<any>, over: 'lower' | 'column'): Promise<void> {
   if (dialectOf(db) !== 'postgres') return;
   // Without pg_trgm when 0005 ran there is no index; `fms doctor` names it and how to create it.
-  const schema = await trigramIndexSchema(db);
-  if (!schema) return;
+  const index = await trigramIndex(db);
+  if (!index) return;
   const expression = over === 'lower' ? sql`lower(username)` : sql`username`;
-  await sql`drop index users_username_trgm`.execute(db);
-  await sql`create index users_username_trgm on users using gin ((${expression}) ${sql.id(schema, 'gin_trgm_ops')})`.execute(db);
+  await sql`drop index ${sql.id(index.schema, 'users_username_trgm')}`.execute(db);
+  await sql`create index users_username_trgm on users using gin ((${expression}) ${sql.id(index.opclassSchema, 'gin_trgm_ops')})`.execute(db);
 }
 
 export async function up(db: Kysely<any>): Promise<void> {

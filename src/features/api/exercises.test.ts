@@ -61,6 +61,10 @@ for (const database of await testDatabases()) {
       assertError(late, 409, 'conflict');
       assert.match(late.json().error.message, /scored 5 in the meantime/);
       assertError(await callApi(app, tokens.lecturer, 'POST', `/api/v1/submissions/${lateSent.id}/score`, { score: 7, version: lateSent.version }), 422, 'invalid', 'score');
+      // A field the call does not take is named, not dropped: a comment sent with a score would otherwise be lost without a word.
+      const commented = await callApi(app, tokens.lecturer, 'POST', `/api/v1/submissions/${lateSent.id}/score`, { score: 4, version: lateSent.version, comment: 'Good' });
+      assertError(commented, 422, 'invalid', 'comment');
+      assert.equal((await ctx.db.selectFrom('submissions').select('status').where('id', '=', lateSent.id).executeTakeFirstOrThrow()).status, 'waiting', 'nothing scored');
       assertError(await callApi(app, tokens.student, 'POST', `/api/v1/submissions/${lateSent.id}/score`, { score: 6, version: lateSent.version }), 404, 'not_found');
       const stranger = await createLecturer(ctx, { lastName: 'Stranger', firstName: 'Olga', email: 'olga@example.org' });
       const strangerToken = await createApiToken(ctx, stranger.account.userId);
@@ -138,6 +142,11 @@ for (const database of await testDatabases()) {
       const changed = await callApi(app, tokens.lecturer, 'PATCH', `/api/v1/exercises/${shared.id}`, { groupIds: [groups.taught.id], title: 'Shared, renamed' });
       assert.equal(changed.statusCode, 200, changed.body);
       assert.deepEqual(changed.json().groups.map((g: { id: number }) => g.id).sort(), [groups.taught.id, groups.other.id].sort(), "the other lecturer's group stays");
+      // A misspelt field answers 422 naming it (and what else is wrong), not 200 for a change that never happened.
+      const misspelt = await callApi(app, tokens.lecturer, 'PATCH', `/api/v1/exercises/${shared.id}`, { titel: 'Typo', dueAt: 'tomorrow' });
+      assertError(misspelt, 422, 'invalid', 'titel');
+      assert.deepEqual(Object.keys(misspelt.json().error.fields).sort(), ['dueAt', 'titel']);
+      assert.equal((await callApi(app, tokens.lecturer, 'GET', `/api/v1/exercises/${shared.id}`)).json().title, 'Shared, renamed');
 
       const second = (await callApi(app, tokens.lecturer, 'POST', '/api/v1/exercises', { subjectId: subject.id, groupIds: [groups.taught.id], title: 'Second' })).json();
       const commas = await callApi(app, tokens.student, 'POST', '/api/v1/submissions', { exerciseIds: `${shared.id},${second.id}`, note: 'first' });

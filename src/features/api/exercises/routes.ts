@@ -15,8 +15,8 @@ import { sendStoredFile } from '../../../routes/send-file.js';
 import * as briefs from '../../exercises/brief.js';
 import * as exercises from '../../exercises/service.js';
 import * as submissions from '../../exercises/submissions.js';
-import { apiRouteConfig, callerOf, pick, readAs, recordId, writeAs } from '../request.js';
-import { errorResponses, IdParams, ref } from '../schemas.js';
+import { apiRouteConfig, callerOf, knownFieldsOnly, pick, readAs, recordId, writeAs } from '../request.js';
+import { errorResponses, IdParams, ref, sharedSchema } from '../schemas.js';
 
 const tags = ['exercises'];
 const invalid = { ...ref('Error'), description: 'The input breaks a rule; `error.fields` says what to fix in each field.' };
@@ -41,7 +41,7 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const exercise = await writeAs(request, (ctx) => exercises.createExercise(ctx, request.body ?? {}));
+      const exercise = await writeAs(request, (ctx) => exercises.createExercise(ctx, knownFieldsOnly(request.body ?? {}, sharedSchema('ExerciseInput'))));
       return reply.code(201).header('location', `/api/v1/exercises/${exercise.id}`).send(asJson(exercise));
     },
   );
@@ -75,7 +75,7 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
       config: apiRouteConfig,
       schema: { tags, summary: 'Change an exercise', description: 'Send only the fields to change.', params: IdParams, body: ref('ExerciseChanges'), response: { 200: ref('Exercise'), 403: forbidden, 404: notFound, 422: invalid, ...errorResponses } },
     },
-    async (request) => asJson(await writeAs(request, (ctx) => exercises.updateExercise(ctx, recordId(request.params, 'exercise'), request.body ?? {}))),
+    async (request) => asJson(await writeAs(request, (ctx) => exercises.updateExercise(ctx, recordId(request.params, 'exercise'), knownFieldsOnly(request.body ?? {}, sharedSchema('ExerciseChanges'))))),
   );
 
   app.delete(
@@ -288,7 +288,7 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
         response: { 200: Type.Object({ id: Type.Integer(), status: Type.Literal('graded'), score: Type.Integer(), version: Type.Integer() }), 404: notFound, 409: { ...ref('Error'), description: 'The entry changed since; nothing was saved.' }, 422: invalid, ...errorResponses },
       },
     },
-    async (request) => writeAs(request, (ctx) => submissions.scoreSubmission(ctx, recordId(request.params, 'entry'), request.body ?? {})),
+    async (request) => writeAs(request, (ctx) => submissions.scoreSubmission(ctx, recordId(request.params, 'entry'), knownFieldsOnly(request.body ?? {}, sharedSchema('Score')))),
   );
 
   app.post(
@@ -304,6 +304,6 @@ export default async function exerciseApiRoutes(app: FastifyInstance) {
         response: { 200: Type.Object({ id: Type.Integer(), status: Type.Literal('dismissed'), version: Type.Integer() }), 404: notFound, 409: { ...ref('Error'), description: 'The entry changed since; nothing was saved.' }, 422: invalid, ...errorResponses },
       },
     },
-    async (request) => writeAs(request, (ctx) => submissions.dismissSubmission(ctx, recordId(request.params, 'entry'), request.body ?? {})),
+    async (request) => writeAs(request, (ctx) => submissions.dismissSubmission(ctx, recordId(request.params, 'entry'), knownFieldsOnly(request.body ?? {}, sharedSchema('Dismissal')))),
   );
 }

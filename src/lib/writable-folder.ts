@@ -106,16 +106,16 @@ export async function folderProblem(use: FolderUse, folder: string, error: NodeJ
 
 /**
  * Makes `folder` and any missing parents with `mode` exactly, whatever the umask (which mkdir's own
- * mode only narrows). Answers whether anything was made.
+ * mode only narrows). Answers the first (outermost) folder it made, or null when all were there.
  */
-export async function makeFolders(folder: string, mode: number): Promise<boolean> {
+export async function makeFolders(folder: string, mode: number): Promise<string | null> {
   const first = await mkdir(folder, { recursive: true, mode });
-  if (!first) return false;
+  if (!first) return null;
   for (let current = folder; ; current = dirname(current)) {
     await chmod(current, mode);
     if (current === first || dirname(current) === current) break;
   }
-  return true;
+  return first;
 }
 
 /** An existing folder this process may create files in: W_OK alone would pass one it cannot search. */

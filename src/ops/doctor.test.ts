@@ -264,7 +264,7 @@ describe('fms doctor', () => {
     assert.ok(!JSON.stringify(findings).includes('Pass-Word-1'), 'the password is never printed');
     assert.deepEqual(
       findings.filter((f) => f.verdict === 'SKIP').map((f) => f.check),
-      ['demo accounts', 'search indexes', 'maintenance mode', 'backups'],
+      ['demo accounts', 'search indexes', 'durability', 'maintenance mode', 'backups'],
     );
     assert.ok(findings.filter((f) => f.verdict === 'SKIP').every((f) => f.detail === 'not run: the database cannot be reached'));
   });
@@ -296,6 +296,19 @@ describe('fms doctor', () => {
     const verdict = async () => verdictOf(await runDoctor({ env: { ...env, DATABASE_URL: url.href }, dotenvDir: false }), 'search indexes')[0]!;
     const present = await verdict();
     assert.equal(present.verdict, 'PASS', present.detail);
+    // The test server runs with fsync and synchronous_commit off (scripts/start-test-services.sh):
+    // a WARN naming them in production, a note elsewhere.
+    const settings = createDb({ kind: 'postgres', url: url.href });
+    const offNow = (await sql<{ name: string }>`select name from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') and setting = 'off' order by name`.execute(settings)).rows.map((r) => r.name);
+    await settings.destroy();
+    const durability = verdictOf(await runDoctor({ env: { ...env, DATABASE_URL: url.href }, dotenvDir: false }), 'durability')[0]!;
+    const elsewhere = verdictOf(await runDoctor({ env: { ...env, FMS_CONFIG: 'development', DATABASE_URL: url.href }, dotenvDir: false }), 'durability')[0]!;
+    assert.equal(elsewhere.verdict, 'PASS', elsewhere.detail);
+    if (offNow.length) {
+      assert.equal(durability.verdict, 'WARN', durability.detail);
+      assert.match(durability.detail, new RegExp(`^PostgreSQL runs with ${offNow.join(', ')} off: a power cut can lose answered writes.*; turn (it|them) on in postgresql\\.conf \\(docs/operators\\.md, "What survives a power cut"\\)$`));
+      assert.match(elsewhere.detail, /off: .*\(fine for throwaway data, never in production\)$/);
+    } else assert.deepEqual([durability.verdict, durability.detail], ['PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut']);
     const db = createDb({ kind: 'postgres', url: url.href });
     await sql`drop index students_search_text_trgm`.execute(db);
     // pg_trgm is there (installed after `fms migrate`, say): only the indexes are to be made.

@@ -214,7 +214,7 @@ async function checkAssistantModel(config: Config, say: Say) {
 /** The checks that read the database; each is skipped, with the reason, when it cannot be read. */
 const DATABASE_CHECKS = (config: Config) => [
   ...(config.isProduction ? ['demo accounts'] : []),
-  ...(config.database.kind === 'postgres' ? ['search indexes'] : []),
+  ...(config.database.kind === 'postgres' ? ['search indexes', 'durability'] : []),
   'maintenance mode',
   'backups',
 ];
@@ -299,6 +299,7 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
         );
       });
   }
+  if (config.database.kind === 'postgres') await attempt('durability', () => checkPostgresDurability(db, config, say));
   await attempt('maintenance mode', async () => {
     const maintenance = await readMaintenance({ db });
     say('maintenance mode', maintenance ? 'WARN' : 'PASS', maintenance ? `on since ${maintenance.since}: users see the maintenance page; \`fms maintenance off\` when done` : 'off');
@@ -311,6 +312,23 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
       say('backups', hours > BACKUP_STALE_HOURS ? 'WARN' : 'PASS', `last good backup ${hours.toFixed(1)} h ago (${last.toISOString()})${hours > BACKUP_STALE_HOURS ? ': check the backup timer (`systemctl status fms-backup.timer`)' : ''}`);
     }
   });
+}
+
+/**
+ * FMS answers a write once PostgreSQL has committed it; with these settings off a power cut can take
+ * back what was answered (synchronous_commit) or corrupt the database (fsync, full_page_writes).
+ * The test servers run them off on purpose (throwaway data), so only production warns.
+ */
+async function checkPostgresDurability(db: Db, config: Config, say: Say) {
+  const { rows } = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`.execute(db);
+  const off = rows.filter((row) => row.setting === 'off').map((row) => row.name);
+  if (!off.length) say('durability', 'PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut');
+  else
+    say(
+      'durability',
+      config.isProduction ? 'WARN' : 'PASS',
+      `PostgreSQL runs with ${off.join(', ')} off: a power cut can lose answered writes${off.some((name) => name !== 'synchronous_commit') ? ' or corrupt the database' : ''}${config.isProduction ? `; turn ${off.length > 1 ? 'them' : 'it'} on in postgresql.conf (docs/operators.md, "What survives a power cut")` : ' (fine for throwaway data, never in production)'}`,
+    );
 }
 
 function checkDisk(config: Config, say: Say) {

@@ -1,6 +1,7 @@
 // The local-folder driver: UPLOAD_FOLDER, as in the Flask app. A put writes a temporary dot-file
 // beside its target and renames it into place, so readers never see half a file and a failed upload
-// leaves nothing behind.
+// leaves nothing behind; the file and then its folder are synced before the put returns, so a stored
+// file survives a power cut as well as a crash (lib/durable-files.ts).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { chmod, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import {
   type StorageHealth,
   type StoredObject,
 } from './storage.js';
+import { syncFolders } from '../lib/durable-files.js';
 import { diagnoseFolder, folderInUse, folderProblem, makeFolders, prepareFolder, processUser, type FolderDiagnosis, type FolderUse } from '../lib/writable-folder.js';
 
 export { processUser };
@@ -112,8 +114,9 @@ export function createLocalStorage(folder: string): Storage {
     async put(key: string, stream: Readable, options: PutOptions): Promise<PutResult> {
       const path = pathOf(key);
       const folder = dirname(path);
+      let made: string | null;
       try {
-        await makeFolders(folder, FOLDER_MODE);
+        made = await makeFolders(folder, FOLDER_MODE);
       } catch (error) {
         throw await problemOf(root, error, true, folder);
       }
@@ -131,6 +134,9 @@ export function createLocalStorage(folder: string): Storage {
         if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw await problemOf(root, error, false);
         throw error;
       }
+      // The new name, and the names of folders made for it, are on disk before the caller records
+      // the file (flush above did the same for its bytes).
+      await syncFolders(folder, made);
       return hasher.result();
     },
 

@@ -5,6 +5,7 @@ import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceContext } from '../../context.js';
 import { dialectOf } from '../../db/index.js';
+import { syncFile, syncFolder } from '../../lib/durable-files.js';
 import { ignoreProgress, type OnProgress } from '../data/progress.js';
 import { archiveName, listArchives } from './archive-name.js';
 import { ARCHIVE_MODE, BACKUP_FOLDER_MODE, prepareBackupFolder } from './backup-folder.js';
@@ -76,7 +77,11 @@ export async function createBackup(ctx: BackupContext, options: BackupOptions = 
     await packArchive(staging, ctx.config.uploadFolder, entries, partial, ARCHIVE_MODE, onProgress);
     // The umask may have narrowed the mode (never widened it): make it exactly 0600.
     await chmod(partial, ARCHIVE_MODE);
+    // On disk, bytes and name, before older archives are pruned: a power cut just after a backup
+    // must not leave a truncated newest archive and none of the older ones.
+    await syncFile(partial);
     await rename(partial, archive);
+    await syncFolder(folder);
     await recordGoodBackup(ctx, createdAt);
     const pruned = await pruneArchives(folder, keep);
     return { archive, manifest, bytes: (await stat(archive)).size, milliseconds: Date.now() - started, pruned, warnings };

@@ -4,18 +4,47 @@
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 
-/** Migration 0005's trigram indexes, present when pg_trgm could be had when it ran. */
+/**
+ * Migration 0005's trigram indexes, present when pg_trgm could be had when it ran, each with what it
+ * must index: the searches are written as these expressions, so an index over anything else (the
+ * username column itself, as before migration 0013) is never used by them.
+ */
 const TRIGRAM_INDEXES = [
-  'students_search_text_trgm',
-  'students_teaching_search_text_trgm',
-  'lecturers_search_text_trgm',
-  'users_username_trgm',
+  { name: 'students_search_text_trgm', table: 'students', key: 'search_text' },
+  { name: 'students_teaching_search_text_trgm', table: 'students', key: 'teaching_search_text' },
+  { name: 'lecturers_search_text_trgm', table: 'lecturers', key: 'search_text' },
+  { name: 'users_username_trgm', table: 'users', key: 'lower(username::text)' },
 ];
 
-/** Which of them this database lacks, and where pg_trgm is (null: not installed). */
-export async function missingTrigramIndexes(db: Db): Promise<{ missing: string[]; extensionSchema: string | null }> {
-  const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexname like '%\_trgm' escape '\'`.execute(db);
-  return { missing: TRIGRAM_INDEXES.filter((name) => !rows.some((r) => r.name === name)), extensionSchema: await trigramSchema(db) };
+/** An index of that name that is not the one the search needs, and what it is instead. */
+export interface MisbuiltIndex {
+  name: string;
+  expected: string;
+  found: string;
+}
+
+/**
+ * Which of them this database lacks or has built otherwise (another table, key, method or operator
+ * class, as pg_get_indexdef prints its key), and where pg_trgm is (null: not installed).
+ */
+export async function missingTrigramIndexes(db: Db): Promise<{ missing: string[]; misbuilt: MisbuiltIndex[]; extensionSchema: string | null }> {
+  const { rows } = await sql<{ name: string; table: string; key: string; method: string; opclass: string }>`
+    select c.relname as name, t.relname as "table", pg_get_indexdef(i.indexrelid, 1, true) as key, am.amname as method, oc.opcname as opclass
+    from pg_index i
+    join pg_class c on c.oid = i.indexrelid
+    join pg_class t on t.oid = i.indrelid
+    join pg_am am on am.oid = c.relam
+    join pg_opclass oc on oc.oid = i.indclass[0]
+    where c.relnamespace = current_schema()::regnamespace and c.relname like '%\_trgm' escape '\'`.execute(db);
+  const missing: string[] = [];
+  const misbuilt: MisbuiltIndex[] = [];
+  for (const wanted of TRIGRAM_INDEXES) {
+    const found = rows.find((row) => row.name === wanted.name);
+    if (!found) missing.push(wanted.name);
+    else if (found.table !== wanted.table || found.key !== wanted.key || found.method !== 'gin' || found.opclass !== 'gin_trgm_ops')
+      misbuilt.push({ name: wanted.name, expected: `${wanted.table} (${wanted.key}) with gin_trgm_ops`, found: `${found.table} (${found.key}) with ${found.method} ${found.opclass}` });
+  }
+  return { missing, misbuilt, extensionSchema: await trigramSchema(db) };
 }
 
 /** The schema pg_trgm lives in, or null when it is not installed in this database. */

@@ -310,6 +310,15 @@ describe('fms doctor', () => {
       assert.match(elsewhere.detail, /off: .*\(fine for throwaway data, never in production\)$/);
     } else assert.deepEqual([durability.verdict, durability.detail], ['PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut']);
     const db = createDb({ kind: 'postgres', url: url.href });
+    // An index of the right name over the wrong key (the column, as before migration 0013).
+    await sql`drop index users_username_trgm`.execute(db);
+    await sql`create index users_username_trgm on users using gin (username gin_trgm_ops)`.execute(db);
+    const misbuilt = await verdict();
+    assert.equal(misbuilt.verdict, 'WARN');
+    assert.equal(misbuilt.detail, 'users_username_trgm indexes users (username) with gin gin_trgm_ops, not users (lower(username::text)) with gin_trgm_ops: the search it serves reads every row. Drop it and create it as docs/operators.md shows ("PostgreSQL and pg_trgm")');
+    await sql`drop index users_username_trgm`.execute(db);
+    await sql`create index users_username_trgm on users using gin (lower(username) gin_trgm_ops)`.execute(db);
+    assert.equal((await verdict()).verdict, 'PASS', 'built as the docs show, it passes again');
     await sql`drop index students_search_text_trgm`.execute(db);
     // pg_trgm is there (installed after `fms migrate`, say): only the indexes are to be made.
     const missing = await verdict();

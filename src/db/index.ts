@@ -67,7 +67,7 @@ export function openSqlite(file: string): SQLite.Database {
     // synchronous = FULL: each commit's WAL frames are on disk before the commit returns. NORMAL
     // (WAL's usual partner) survives a crash of FMS but can lose the last commits to a power cut
     // or a kernel crash, and an acknowledged score or submission must not be lost; FULL costs one
-    // fsync a commit (0.15 ms more on the bench machine's disk), and reads nothing.
+    // fsync a commit (0.15 ms more on the bench machine's disk); reads cost nothing more.
     sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL');
     // SQLite's own lower() only folds ASCII; names here are Croatian, Cyrillic, German… Fold them
     // the way PostgreSQL does, so case-insensitive search finds "Šarić" and "петрова" on both.

@@ -3,7 +3,7 @@
 // the new name. Without the second step ext4, XFS and the others may come back with the old name,
 // or none, although the write had been acknowledged ("nothing acknowledged is ever lost").
 import { open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, sep } from 'node:path';
 
 /** fsync of a file another library wrote (tar): a read-only handle flushes the same inode. */
 export async function syncFile(path: string): Promise<void> {
@@ -38,16 +38,30 @@ export async function syncFolder(folder: string): Promise<void> {
 }
 
 /**
- * After a file was renamed into `folder`: syncs it and, when `made` (the first folder that
- * makeFolders created for it) is given, every folder from made's parent down, since a new folder's
- * own name lives in its parent.
+ * After a name was made in `folder`: syncs it and each folder above it up to `top` (inclusive), so
+ * the names of folders on the way are on disk too, whoever made them: another upload may have
+ * made one a moment ago and not have synced its parent yet.
  */
-export async function syncFolders(folder: string, made: string | null): Promise<void> {
-  const stop = made ? dirname(made) : folder;
+export async function syncFolders(folder: string, top: string): Promise<void> {
   for (let current = folder; ; current = dirname(current)) {
-    await syncFolder(current);
-    if (current === stop || dirname(current) === current) break;
+    const last = current === top || dirname(current) === current;
+    try {
+      await syncFolder(current);
+    } catch (error) {
+      // The top may be a folder FMS does not own (the one above a backup folder it just made):
+      // where it may not read it, that sync is out of its hands, and the write stands.
+      if (!(last && (error as NodeJS.ErrnoException).code === 'EACCES')) throw error;
+    }
+    if (last) break;
   }
+}
+
+/**
+ * The top of what syncFolders must reach for names made under `root`: root itself, or above it when
+ * makeFolders made root too (`made`, the outermost folder it made).
+ */
+export function syncTop(root: string, made: string | null): string {
+  return made !== null && !made.startsWith(root + sep) ? dirname(made) : root;
 }
 
 function cannotSyncFolders(error: unknown): boolean {

@@ -118,27 +118,34 @@ export async function makeFolders(folder: string, mode: number): Promise<string 
   return first;
 }
 
-/** An existing folder this process may create files in: W_OK alone would pass one it cannot search. */
+/**
+ * An existing folder this process may create files in: W_OK alone would pass one it cannot search,
+ * and one it cannot read could not be synced after a write (lib/durable-files.ts) nor listed.
+ */
 async function usableNow(use: FolderUse, folder: string): Promise<string | null> {
   try {
     const info = await stat(folder);
     if (!info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     // access() also answers EROFS on a read-only mount (systemd's ProtectSystem), even for root.
-    await access(folder, constants.W_OK | constants.X_OK);
+    await access(folder, constants.R_OK | constants.W_OK | constants.X_OK);
     return null;
   } catch (error) {
     return folderProblem(use, folder, error as NodeJS.ErrnoException, false);
   }
 }
 
-/** At start: makes the folder (mode `mode`) when missing. Answers the problem, or null when it is usable. */
-export async function prepareFolder(use: FolderUse, folder: string, mode = 0o700): Promise<string | null> {
+/**
+ * At start: makes the folder (mode `mode`) when missing. Answers the problem, or null when it is
+ * usable, and the outermost folder it made (null when there was nothing to make).
+ */
+export async function prepareFolder(use: FolderUse, folder: string, mode = 0o700): Promise<{ problem: string | null; made: string | null }> {
+  let made: string | null;
   try {
-    await makeFolders(folder, mode);
+    made = await makeFolders(folder, mode);
   } catch (error) {
-    return folderProblem(use, folder, error as NodeJS.ErrnoException, true);
+    return { problem: await folderProblem(use, folder, error as NodeJS.ErrnoException, true), made: null };
   }
-  return usableNow(use, folder);
+  return { problem: await usableNow(use, folder), made };
 }
 
 /** While running: the folder must exist and be writable; nothing is made. */

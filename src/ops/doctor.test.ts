@@ -306,7 +306,7 @@ describe('fms doctor', () => {
     assert.equal(elsewhere.verdict, 'PASS', elsewhere.detail);
     if (offNow.length) {
       assert.equal(durability.verdict, 'WARN', durability.detail);
-      assert.match(durability.detail, new RegExp(`^PostgreSQL runs with ${offNow.join(', ')} off: a power cut can lose answered writes.*; turn (it|them) on in postgresql\\.conf \\(docs/operators\\.md, "What survives a power cut"\\)$`));
+      assert.match(durability.detail, new RegExp(`^PostgreSQL runs with ${offNow.join(', ')} off: a power cut can lose answered writes.*; turn (it|them) on where (it is|they are) set \\(command line\\) \\(docs/operators\\.md, "What survives a power cut"\\)$`));
       assert.match(elsewhere.detail, /off: .*\(fine for throwaway data, never in production\)$/);
     } else assert.deepEqual([durability.verdict, durability.detail], ['PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut']);
     const db = createDb({ kind: 'postgres', url: url.href });

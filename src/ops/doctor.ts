@@ -319,14 +319,18 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
  * The test servers run them off on purpose (throwaway data), so only production warns.
  */
 async function checkPostgresDurability(db: Db, config: Config, say: Say) {
-  const { rows } = await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`.execute(db);
-  const off = rows.filter((row) => row.setting === 'off').map((row) => row.name);
+  const { rows } = await sql<{ name: string; setting: string; source: string }>`select name, setting, source from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`.execute(db);
+  const offRows = rows.filter((row) => row.setting === 'off');
+  const off = offRows.map((row) => row.name);
+  // Where each is set (pg_settings' source): the configuration file, the command line, ALTER
+  // DATABASE or ROLE … SET, or the client's own options.
+  const where = [...new Set(offRows.map((row) => row.source))].join(', ');
   if (!off.length) say('durability', 'PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut');
   else
     say(
       'durability',
       config.isProduction ? 'WARN' : 'PASS',
-      `PostgreSQL runs with ${off.join(', ')} off: a power cut can lose answered writes${off.some((name) => name !== 'synchronous_commit') ? ' or corrupt the database' : ''}${config.isProduction ? `; turn ${off.length > 1 ? 'them' : 'it'} on in postgresql.conf (docs/operators.md, "What survives a power cut")` : ' (fine for throwaway data, never in production)'}`,
+      `PostgreSQL runs with ${off.join(', ')} off: a power cut can lose answered writes${off.some((name) => name !== 'synchronous_commit') ? ' or corrupt the database' : ''}${config.isProduction ? `; turn ${off.length > 1 ? 'them' : 'it'} on where ${off.length > 1 ? 'they are' : 'it is'} set (${where}) (docs/operators.md, "What survives a power cut")` : ' (fine for throwaway data, never in production)'}`,
     );
 }
 

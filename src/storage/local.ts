@@ -25,7 +25,7 @@ import {
   type StorageHealth,
   type StoredObject,
 } from './storage.js';
-import { syncFolders } from '../lib/durable-files.js';
+import { syncFolders, syncTop } from '../lib/durable-files.js';
 import { diagnoseFolder, folderInUse, folderProblem, makeFolders, prepareFolder, processUser, type FolderDiagnosis, type FolderUse } from '../lib/writable-folder.js';
 
 export { processUser };
@@ -62,7 +62,7 @@ async function problemOf(folder: string, error: unknown, creating: boolean, targ
 /** At server start: creates UPLOAD_FOLDER when it is missing, and refuses to go on if it cannot be written. */
 export async function assertUploadFolderWritable(folder: string): Promise<void> {
   const root = resolve(folder);
-  const problem = await prepareFolder(uploadFolder(root), root, FOLDER_MODE);
+  const { problem } = await prepareFolder(uploadFolder(root), root, FOLDER_MODE);
   if (problem) throw new UploadFolderNotWritable(root, processUser().name, problem);
 }
 
@@ -134,9 +134,9 @@ export function createLocalStorage(folder: string): Storage {
         if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw await problemOf(root, error, false);
         throw error;
       }
-      // The new name, and the names of folders made for it, are on disk before the caller records
-      // the file (flush above did the same for its bytes).
-      await syncFolders(folder, made);
+      // The new name, and the names of the folders up to UPLOAD_FOLDER (and UPLOAD_FOLDER's own if
+      // it was made now), are on disk before the caller records the file (flush did its bytes).
+      await syncFolders(folder, syncTop(root, made));
       return hasher.result();
     },
 

@@ -22,8 +22,11 @@ export function defaultBackupFolder(config: Pick<Config, 'database' | 'storage'>
   return null;
 }
 
-/** The folder the archives go to, made (0700) if missing and checked writable; throws what to do otherwise. */
-export async function prepareBackupFolder(config: Pick<Config, 'database' | 'storage'>, output: string | undefined): Promise<string> {
+/**
+ * The folder the archives go to, made (0700) if missing and checked writable, and the outermost
+ * folder made for it (null when it was there); throws what to do otherwise.
+ */
+export async function prepareBackupFolder(config: Pick<Config, 'database' | 'storage'>, output: string | undefined): Promise<{ folder: string; made: string | null }> {
   const chosen = output ?? defaultBackupFolder(config);
   if (chosen === null)
     throw new OpsError(
@@ -35,9 +38,9 @@ export async function prepareBackupFolder(config: Pick<Config, 'database' | 'sto
       `The backup folder ${folder} is inside UPLOAD_FOLDER (${config.storage.folder}), so every archive would hold the ones before it: ${output === undefined ? 'pass --output with a folder outside it, or keep the uploads in a folder of their own (UPLOAD_FOLDER=/var/lib/fms/uploads)' : 'choose a folder outside it'}.`,
     );
   const label = `${output === undefined ? 'The default backup folder' : 'The backup folder (--output)'} ${folder}`;
-  const problem = await prepareFolder({ label, purpose: 'write backups', elsewhere: useAnotherFolder }, folder, BACKUP_FOLDER_MODE);
+  const { problem, made } = await prepareFolder({ label, purpose: 'write backups', elsewhere: useAnotherFolder }, folder, BACKUP_FOLDER_MODE);
   if (problem) throw new OpsError(problem.includes(useAnotherFolder) ? `${problem}.` : `${problem}; or ${useAnotherFolder}.`);
-  return folder;
+  return { folder, made };
 }
 
 function isWithin(path: string, folder: string): boolean {

@@ -2,10 +2,10 @@
 // written under a temporary name and renamed only when complete, so a failed or interrupted
 // backup never leaves something that looks like a good archive.
 import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ServiceContext } from '../../context.js';
 import { dialectOf } from '../../db/index.js';
-import { syncFile, syncFolder } from '../../lib/durable-files.js';
+import { syncFile, syncFolders } from '../../lib/durable-files.js';
 import { ignoreProgress, type OnProgress } from '../data/progress.js';
 import { archiveName, listArchives } from './archive-name.js';
 import { ARCHIVE_MODE, BACKUP_FOLDER_MODE, prepareBackupFolder } from './backup-folder.js';
@@ -47,7 +47,7 @@ export async function createBackup(ctx: BackupContext, options: BackupOptions = 
   const onProgress = options.onProgress ?? ignoreProgress;
   const keep = options.keep ?? DEFAULT_KEEP;
   const createdAt = ctx.clock.now();
-  const folder = await prepareBackupFolder(ctx.config, options.output);
+  const { folder, made } = await prepareBackupFolder(ctx.config, options.output);
   const name = archiveName(createdAt, await listArchives(folder));
   const staging = join(folder, `.${name}.staging`);
   const partial = join(folder, `.${name}.partial`);
@@ -81,7 +81,8 @@ export async function createBackup(ctx: BackupContext, options: BackupOptions = 
     // must not leave a truncated newest archive and none of the older ones.
     await syncFile(partial);
     await rename(partial, archive);
-    await syncFolder(folder);
+    // And the folder's own name, when this backup made it.
+    await syncFolders(folder, made ? dirname(made) : folder);
     await recordGoodBackup(ctx, createdAt);
     const pruned = await pruneArchives(folder, keep);
     return { archive, manifest, bytes: (await stat(archive)).size, milliseconds: Date.now() - started, pruned, warnings };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { DatabaseTarget } from '../../config/index.js';
-import { dialectOf, schemaOf, type Db } from '../../db/index.js';
+import { dialectOf, openSqlite, schemaOf, type Db } from '../../db/index.js';
 import { migrateOrThrow } from '../../db/migrator.js';
 import type { Manifest } from '../backup/manifest.js';
 import { findTool } from '../data/postgres-tools.js';
@@ -72,5 +72,14 @@ async function copySnapshotFile(snapshotFile: string, target: DatabaseTarget): P
     await snapshot.backup(target.file);
   } finally {
     snapshot.close();
+  }
+  // The backup API wrote through a connection of better-sqlite3's defaults, whose WAL commits are
+  // not synced; a checkpoint moves the restored pages into the file and syncs it, so the restore
+  // holds after a power cut too (docs/operators.md, "What survives a power cut").
+  const restored = openSqlite(target.file);
+  try {
+    restored.exec('PRAGMA wal_checkpoint(FULL)');
+  } finally {
+    restored.close();
   }
 }

@@ -5,7 +5,7 @@
 // that ran `fms restore` and whatever modes the files had when they were archived.
 import { chmod, copyFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { syncFile, syncFolders } from '../../lib/durable-files.js';
+import { syncFile, syncFolder, syncTop } from '../../lib/durable-files.js';
 import { makeFolders } from '../../lib/writable-folder.js';
 import type { Manifest } from '../backup/manifest.js';
 import { UPLOADS_FOLDER } from '../backup/uploads.js';
@@ -18,24 +18,29 @@ export async function restoreUploads(dir: string, manifest: Manifest, folder: st
   const files = Object.keys(manifest.files).filter((path) => path.startsWith(`${UPLOADS_FOLDER}/`));
   const archived = new Set(files.map((path) => path.slice(UPLOADS_FOLDER.length + 1)));
   const leftInPlace = (await listRelative(folder)).filter((path) => !archived.has(path)).length;
-  // Each folder that gained a name, with the first folder made above it: synced once at the end,
-  // so "restored" holds after a power cut too (lib/durable-files.ts).
-  const touched = new Map<string, string | null>();
-  const made = await makeFolders(folder, UPLOAD_FOLDER_MODE);
-  if (made) touched.set(folder, made);
+  // Restored means on disk, power cut included (lib/durable-files.ts): each file is synced as it is
+  // moved, and each folder that gained a name, up to UPLOAD_FOLDER, once at the end.
+  const top = syncTop(folder, await makeFolders(folder, UPLOAD_FOLDER_MODE));
+  const parents = new Set<string>();
   let done = 0;
   for (const path of files) {
     const to = join(folder, path.slice(UPLOADS_FOLDER.length + 1));
-    const parent = dirname(to);
-    const madeFor = await makeFolders(parent, UPLOAD_FOLDER_MODE);
-    // A folder made just now cannot be in the map yet; one that was there keeps its entry.
-    if (madeFor || !touched.has(parent)) touched.set(parent, madeFor);
+    await makeFolders(dirname(to), UPLOAD_FOLDER_MODE);
+    parents.add(dirname(to));
     // Before the move: the file never shows in UPLOAD_FOLDER with the mode it was archived with.
     await chmod(join(dir, path), UPLOAD_FILE_MODE);
     await moveFile(join(dir, path), to);
+    // tar unpacked it without syncing; a rename moves the name, not the bytes to the disk.
+    await syncFile(to);
     onProgress({ step: 'restoring uploads', done: ++done, total: files.length, unit: 'files' });
   }
-  for (const [synced, first] of touched) await syncFolders(synced, first);
+  const synced = new Set<string>();
+  for (const parent of parents)
+    for (let current = parent; !synced.has(current); current = dirname(current)) {
+      synced.add(current);
+      await syncFolder(current);
+      if (current === top || dirname(current) === current) break;
+    }
   return { restored: files.length, leftInPlace };
 }
 
@@ -65,8 +70,6 @@ async function moveFile(from: string, to: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     await copyFile(from, to);
     await chmod(to, UPLOAD_FILE_MODE);
-    // A rename moves bytes already on disk; a copy's are in the page cache until synced.
-    await syncFile(to);
     await rm(from, { force: true });
   }
 }

@@ -1,14 +1,19 @@
 // Where logs go: stdout (JSON lines) by default; with LOG_FILE, a file rotated by size and day
 // with a bounded number of old files kept (pino-roll).
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Config } from './config/index.js';
 import { processExists } from './lib/serve-workers.js';
+import { prepareFolder } from './lib/writable-folder.js';
 
 export type LogStream = { write(line: string): boolean | void };
 
 export async function openLogFile(logFile: NonNullable<Config['logFile']>): Promise<LogStream> {
-  mkdirSync(dirname(logFile.path), { recursive: true, mode: 0o700 });
+  // The words `fms doctor` gives for the same folder (its `log folder` check), not a bare EACCES.
+  const folder = dirname(logFile.path);
+  const label = `the folder of LOG_FILE, ${folder}`;
+  const { problem } = await prepareFolder({ label, purpose: 'write logs', elsewhere: 'set LOG_FILE to a file in another folder' }, folder);
+  if (problem) throw new Error(problem);
   claimLogFile(logFile.path);
   pruneOldLogFiles(logFile.path, logFile.keep);
   // Loaded only with LOG_FILE: pino-roll brings all of date-fns (300 modules, a tenth of every start).

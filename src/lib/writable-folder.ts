@@ -80,6 +80,27 @@ async function closedAncestor(path: string): Promise<string | null> {
 }
 
 /**
+ * What this user may not do in an existing folder FMS writes in ("readable": list it and sync it,
+ * "writable", "searchable": reach what is inside), and whether the folder is the user's own.
+ */
+async function permissionsLacking(folder: string): Promise<{ lacks: string[]; owned: boolean }> {
+  const lacks: string[] = [];
+  for (const [mode, word] of [
+    [constants.R_OK, 'readable'],
+    [constants.W_OK, 'writable'],
+    [constants.X_OK, 'searchable'],
+  ] as const) {
+    try {
+      await access(folder, mode);
+    } catch {
+      lacks.push(word);
+    }
+  }
+  const owner = await stat(folder).then((info) => info.uid, () => null);
+  return { lacks, owned: owner !== null && owner === processUser().uid };
+}
+
+/**
  * Explains why `folder` cannot be used, from the error that using it gave. `creating`: the error
  * came from making `target` (the folder itself, or a folder inside it).
  */
@@ -97,10 +118,14 @@ export async function folderProblem(use: FolderUse, folder: string, error: NodeJ
   if (error.code === 'ENOENT') return `${where} does not exist: create it for user ${user.label} with \`sudo mkdir -p ${path} && sudo chown -R ${user.owner} ${path}\``;
   if (error.code === 'EROFS')
     return `${where} is on a read-only file system for user ${user.label}: mount it read-write, or under systemd list it in ReadWritePaths= of fms.service`;
-  if (error.code === 'EACCES' || error.code === 'EPERM')
-    return creating && target === folder
-      ? `${where} does not exist and user ${user.label} may not create it: run \`sudo mkdir -p ${path} && sudo chown -R ${user.owner} ${path}\``
-      : `${where} is not writable by user ${user.label}${target !== folder ? ` (cannot create ${target})` : ''}: run \`sudo chown -R ${user.owner} ${path}\``;
+  if ((error.code === 'EACCES' || error.code === 'EPERM') && creating && target === folder)
+    return `${where} does not exist and user ${user.label} may not create it: run \`sudo mkdir -p ${path} && sudo chown -R ${user.owner} ${path}\``;
+  if (error.code === 'EACCES' || error.code === 'EPERM') {
+    const { lacks, owned } = await permissionsLacking(folder);
+    // The user's own folder with a bit taken away needs the bit back; anyone else's, the folder.
+    const fix = owned && lacks.length ? `sudo chmod u+rwx ${path}` : `sudo chown -R ${user.owner} ${path}`;
+    return `${where} is not ${lacks.length ? lacks.join(' or ') : 'writable'} by user ${user.label}${target !== folder ? ` (cannot create ${target})` : ''}: run \`${fix}\``;
+  }
   return `${where} is not usable by user ${user.label} (${error.code ?? error.message}): check the path and its permissions`;
 }
 

@@ -319,19 +319,43 @@ async function checkDatabaseState(config: Config, db: Db, say: Say, now: Date) {
  * The test servers run them off on purpose (throwaway data), so only production warns.
  */
 async function checkPostgresDurability(db: Db, config: Config, say: Say) {
-  const { rows } = await sql<{ name: string; setting: string; source: string }>`select name, setting, source from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`.execute(db);
-  const offRows = rows.filter((row) => row.setting === 'off');
-  const off = offRows.map((row) => row.name);
-  // Where each is set (pg_settings' source): the configuration file, the command line, ALTER
-  // DATABASE or ROLE … SET, or the client's own options.
-  const where = [...new Set(offRows.map((row) => row.source))].join(', ');
-  if (!off.length) say('durability', 'PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut');
-  else
-    say(
-      'durability',
-      config.isProduction ? 'WARN' : 'PASS',
-      `PostgreSQL runs with ${off.join(', ')} off: a power cut can lose answered writes${off.some((name) => name !== 'synchronous_commit') ? ' or corrupt the database' : ''}${config.isProduction ? `; turn ${off.length > 1 ? 'them' : 'it'} on where ${off.length > 1 ? 'they are' : 'it is'} set (${where}) (docs/operators.md, "What survives a power cut")` : ' (fine for throwaway data, never in production)'}`,
-    );
+  const { rows } = await sql<{ name: string; setting: string; source: string; sourcefile: string | null }>`select name, setting, source, sourcefile from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`.execute(db);
+  const off = rows.filter((row) => row.setting === 'off');
+  if (!off.length) {
+    say('durability', 'PASS', 'fsync, full_page_writes and synchronous_commit are on: a commit survives a power cut');
+    return;
+  }
+  const names = off.map((row) => row.name).join(', ');
+  if (!config.isProduction) {
+    say('durability', 'PASS', `${names} off: fine for a test server's throwaway data; in production this is a warning, as a power cut could lose answered writes`);
+    return;
+  }
+  const corrupts = off.some((row) => row.name !== 'synchronous_commit');
+  say(
+    'durability',
+    'WARN',
+    `PostgreSQL runs with ${off.map((row) => `${row.name} off (${whereSet(row)})`).join(', ')}: a power cut can lose answered writes${corrupts ? ' or corrupt the database' : ''}; turn ${off.length > 1 ? 'them' : 'it'} on there and reload PostgreSQL (one set on its command line needs a restart without it) (docs/operators.md, "What survives a power cut")`,
+  );
+}
+
+/** Where a setting comes from, in the words of what to change (pg_settings' source and sourcefile). */
+function whereSet(row: { source: string; sourcefile: string | null }): string {
+  switch (row.source) {
+    case 'configuration file':
+      return `set in ${row.sourcefile ?? 'postgresql.conf or a file it includes'}`;
+    case 'command line':
+      return "set on PostgreSQL's command line, postgres -c";
+    case 'database':
+      return 'set by ALTER DATABASE … SET';
+    case 'user':
+      return 'set by ALTER ROLE … SET';
+    case 'database user':
+      return 'set by ALTER ROLE … IN DATABASE … SET';
+    case 'client':
+      return "set by the connection: DATABASE_URL's options or PGOPTIONS";
+    default:
+      return `set by: ${row.source}`;
+  }
 }
 
 function checkDisk(config: Config, say: Say) {

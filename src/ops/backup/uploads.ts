@@ -3,6 +3,8 @@
 // points at it, so every file the snapshot refers to already exists when the folder is read.
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { folderProblem } from '../../lib/writable-folder.js';
+import { OpsError } from '../data/ops-error.js';
 import type { OnProgress } from '../data/progress.js';
 import { sha256File } from './manifest.js';
 
@@ -37,8 +39,12 @@ async function walk(dir: string, found: { path: string; size: number }[], skippe
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     // No uploads yet: the folder is created with the first one.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (code === 'ENOENT') return;
+    // The words `fms serve` and `fms doctor` give for a folder this user may not read, with the fix.
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new OpsError(`${await folderProblem({ label: `The uploads folder ${dir}`, purpose: 'read uploads', elsewhere: 'run the backup as the user FMS runs as' }, dir, error as NodeJS.ErrnoException, false)}.`);
     throw error;
   }
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {

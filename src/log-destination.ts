@@ -4,15 +4,19 @@ import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from '
 import { basename, dirname, extname, join } from 'node:path';
 import type { Config } from './config/index.js';
 import { processExists } from './lib/serve-workers.js';
-import { prepareFolder } from './lib/writable-folder.js';
+import { prepareFolder, type FolderUse } from './lib/writable-folder.js';
 
 export type LogStream = { write(line: string): boolean | void };
+
+/** LOG_FILE's folder in the words of the shared folder diagnosis (here and in `fms doctor`). */
+export function logFolderUse(folder: string): FolderUse {
+  return { label: `the folder of LOG_FILE, ${folder}`, purpose: 'write logs', elsewhere: 'set LOG_FILE to a file in another folder' };
+}
 
 export async function openLogFile(logFile: NonNullable<Config['logFile']>): Promise<LogStream> {
   // The words `fms doctor` gives for the same folder (its `log folder` check), not a bare EACCES.
   const folder = dirname(logFile.path);
-  const label = `the folder of LOG_FILE, ${folder}`;
-  const { problem } = await prepareFolder({ label, purpose: 'write logs', elsewhere: 'set LOG_FILE to a file in another folder' }, folder);
+  const { problem } = await prepareFolder(logFolderUse(folder), folder);
   if (problem) throw new Error(problem);
   claimLogFile(logFile.path);
   pruneOldLogFiles(logFile.path, logFile.keep);

@@ -6,6 +6,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { missingTrigramIndexes } from '../db/trigram.js';
+import { logFolderUse } from '../log-destination.js';
 import { ConfigError, loadConfig, METRICS_TOKEN_MIN_LENGTH, SECRET_KEY_MIN_LENGTH, type Config } from '../config/index.js';
 import { secretProblem } from '../config/secrets.js';
 import { trustProxyWarning } from '../config/trust-proxy.js';
@@ -162,8 +163,8 @@ async function checkLogFolder(config: Config, say: Say) {
     return;
   }
   const folder = dirname(config.logFile.path);
-  const label = `the folder of LOG_FILE, ${folder}`;
-  sayFolder('log folder', label, await diagnoseFolder({ label, purpose: 'write logs', elsewhere: 'set LOG_FILE to a file in another folder' }, folder), say);
+  const use = logFolderUse(folder);
+  sayFolder('log folder', use.label, await diagnoseFolder(use, folder), say);
 }
 
 function checkCookies(config: Config, say: Say) {
